@@ -1,0 +1,183 @@
+// Command standalone runs the whole TalentBridge platform in one process:
+// an embedded NATS server with JetStream and an embedded FerretDB (unless
+// NATS_URL or MONGODB_URI point at real servers), and every service on one
+// HTTP server. With --infra-only it runs just the embedded servers, on fixed
+// ports, for the services to be run as separate processes.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/talentbridge/platform/services/gateway"
+	"github.com/talentbridge/platform/services/matching"
+	"github.com/talentbridge/platform/services/profiles"
+	"github.com/talentbridge/platform/services/programs"
+	"github.com/talentbridge/platform/shared/config"
+	"github.com/talentbridge/platform/shared/embedded"
+	"github.com/talentbridge/platform/shared/logging"
+	"github.com/talentbridge/platform/shared/platform"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// settings are the standalone process's own options, beyond config.Service.
+type settings struct {
+	DataDir    string `env:"TB_DATA_DIR" envDefault:"./data"`
+	NATSAddr   string `env:"TB_EMBEDDED_NATS_ADDR"`
+	MongoAddr  string `env:"TB_EMBEDDED_MONGO_ADDR"`
+	SyncAlways bool   `env:"TB_NATS_SYNC_ALWAYS" envDefault:"true"`
+	Demo       bool   `env:"TB_DEMO"`
+	InfraOnly  bool
+}
+
+// Fixed ports of --infra-only, so the separately run services can find the
+// servers; NATS's and MongoDB's usual ports.
+const (
+	infraNATSAddr  = "127.0.0.1:4222"
+	infraMongoAddr = "127.0.0.1:27017"
+)
+
+// run returns the process exit status: 0 after a clean stop, 1 when the
+// platform fails, 2 for bad flags or configuration.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, err := config.Load[config.Service]()
+	if err != nil {
+		fmt.Fprintln(stderr, "standalone:", err)
+		return 2
+	}
+	st, err := config.Load[settings]()
+	if err != nil {
+		fmt.Fprintln(stderr, "standalone:", err)
+		return 2
+	}
+	fs := flag.NewFlagSet("standalone", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&cfg.HTTP.Addr, "addr", cfg.HTTP.Addr, "HTTP listen address (TB_HTTP_ADDR)")
+	fs.StringVar(&st.DataDir, "data-dir", st.DataDir, "folder for the embedded servers' data (TB_DATA_DIR)")
+	fs.StringVar(&st.NATSAddr, "nats-addr", st.NATSAddr, "listen address of the embedded NATS server")
+	fs.StringVar(&st.MongoAddr, "mongo-addr", st.MongoAddr, "listen address of the embedded FerretDB")
+	fs.BoolVar(&st.Demo, "demo", st.Demo, "load sample applicants, hosts and programs")
+	fs.BoolVar(&st.InfraOnly, "infra-only", false, "run only the embedded NATS and FerretDB, on fixed ports")
+	if err := fs.Parse(args); err != nil {
+		fmt.Fprintln(stderr, "standalone:", err)
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "standalone: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if err := cfg.Validate(); err != nil {
+		fmt.Fprintln(stderr, "standalone:", err)
+		return 2
+	}
+	log := logging.New(stdout, "standalone", cfg.Log.Level)
+	if err := serve(ctx, cfg, st, log); err != nil {
+		log.Error("standalone stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+func serve(ctx context.Context, cfg config.Service, st settings, log *slog.Logger) error {
+	if err := os.MkdirAll(st.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data dir: %w", err)
+	}
+	unlock, err := lockDir(st.DataDir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+
+	natsAddr, mongoAddr := st.NATSAddr, st.MongoAddr
+	if st.InfraOnly {
+		if natsAddr == "" {
+			natsAddr = infraNATSAddr
+		}
+		if mongoAddr == "" {
+			mongoAddr = infraMongoAddr
+		}
+	}
+	if cfg.NATS.URL == "" || st.InfraOnly {
+		ns, err := embedded.StartNATS(embedded.NATSOptions{
+			StoreDir: filepath.Join(st.DataDir, "nats"), Addr: natsAddr, SyncAlways: st.SyncAlways,
+		})
+		if err != nil {
+			return err
+		}
+		defer ns.Stop()
+		cfg.NATS.URL = ns.URL()
+	}
+	if cfg.Mongo.URI == "" || st.InfraOnly {
+		fd, err := embedded.StartFerret(embedded.FerretOptions{
+			Dir: filepath.Join(st.DataDir, "ferretdb"), Addr: mongoAddr,
+		})
+		if err != nil {
+			return err
+		}
+		defer fd.Stop()
+		cfg.Mongo.URI = fd.URI()
+	}
+	log.Info("infrastructure", "nats", cfg.NATS.URL, "mongodb", config.MaskURL(cfg.Mongo.URI), "data_dir", st.DataDir)
+
+	if st.InfraOnly {
+		log.Info("infra-only: NATS and FerretDB are up; stop with Ctrl-C",
+			"NATS_URL", cfg.NATS.URL, "MONGODB_URI", cfg.Mongo.URI)
+		<-ctx.Done()
+		return nil
+	}
+	return platform.Run(ctx, platform.Options{
+		Name:   "standalone",
+		Config: cfg,
+		Log:    log,
+		Services: []platform.Constructor{
+			gateway.New, profiles.New, programs.New, matching.New,
+		},
+		Ready: func(a net.Addr) {
+			log.Info("TalentBridge is ready", "url", "http://"+displayAddr(a))
+			if st.Demo {
+				log.Info("demo data: the sample loader arrives with the web UI; nothing loaded")
+			}
+		},
+	})
+}
+
+// displayAddr turns a wildcard listen address into one a browser can open.
+func displayAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || tcp.IP.IsUnspecified() {
+		_, port, _ := net.SplitHostPort(a.String())
+		return "localhost:" + port
+	}
+	return tcp.String()
+}
+
+// lockDir takes an exclusive lock on the data folder so that two processes
+// never share one store.
+func lockDir(dir string) (func(), error) {
+	f, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("lock data dir: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("data dir %s is in use by another TalentBridge process", dir)
+		}
+		return nil, fmt.Errorf("lock data dir: %w", err)
+	}
+	return func() { f.Close() }, nil
+}

@@ -1,0 +1,125 @@
+// Package config loads configuration from the environment. Each service
+// composes its own Config from the sub-structs here, so one variable means
+// the same thing everywhere.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// Mongo says where the databases are.
+type Mongo struct {
+	// URI of MongoDB or FerretDB. Empty in standalone mode means "start the
+	// embedded store".
+	URI string `env:"MONGODB_URI"`
+	// DBPrefix is put before every database name (tests use it to keep
+	// runs apart on one server).
+	DBPrefix string `env:"TB_DB_PREFIX"`
+}
+
+// NATS says where the message bus is.
+type NATS struct {
+	URL string `env:"NATS_URL"`
+}
+
+// HTTP configures the HTTP server.
+type HTTP struct {
+	Addr            string        `env:"TB_HTTP_ADDR" envDefault:":8080"`
+	RequestTimeout  time.Duration `env:"TB_HTTP_REQUEST_TIMEOUT" envDefault:"15s"`
+	ShutdownTimeout time.Duration `env:"TB_HTTP_SHUTDOWN_TIMEOUT" envDefault:"8s"`
+	// CORSOrigins is the allow-list of browser origins for cross-site calls.
+	CORSOrigins []string `env:"TB_CORS_ORIGINS" envSeparator:","`
+	// TrustedProxies are CIDRs whose X-Forwarded-For is believed.
+	TrustedProxies []string `env:"TB_TRUSTED_PROXIES" envSeparator:","`
+}
+
+// Log configures logging.
+type Log struct {
+	Level string `env:"TB_LOG_LEVEL" envDefault:"info"`
+}
+
+// Load fills a T from the environment (with defaults) and validates it when
+// T has a Validate() error method.
+func Load[T any]() (T, error) {
+	var c T
+	if err := env.Parse(&c); err != nil {
+		return c, fmt.Errorf("config: %w", err)
+	}
+	if v, ok := any(&c).(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			return c, fmt.Errorf("config: %w", err)
+		}
+	}
+	return c, nil
+}
+
+// Validate checks the HTTP settings.
+func (h HTTP) Validate() error {
+	if _, _, err := net.SplitHostPort(h.Addr); err != nil {
+		return fmt.Errorf("TB_HTTP_ADDR %q: %w", h.Addr, err)
+	}
+	if h.RequestTimeout <= 0 {
+		return errors.New("TB_HTTP_REQUEST_TIMEOUT must be positive")
+	}
+	for _, c := range h.TrustedProxies {
+		if _, _, err := net.ParseCIDR(c); err != nil {
+			return fmt.Errorf("TB_TRUSTED_PROXIES: %q is not a CIDR", c)
+		}
+	}
+	return nil
+}
+
+// Validate checks that the URI, when given, is a MongoDB URI.
+func (m Mongo) Validate() error {
+	if m.URI != "" && !strings.HasPrefix(m.URI, "mongodb://") && !strings.HasPrefix(m.URI, "mongodb+srv://") {
+		return fmt.Errorf("MONGODB_URI must start with mongodb:// or mongodb+srv://, got %s", MaskURL(m.URI))
+	}
+	return nil
+}
+
+// Validate checks that the URL, when given, parses.
+func (n NATS) Validate() error {
+	if n.URL == "" {
+		return nil
+	}
+	for _, u := range strings.Split(n.URL, ",") {
+		if _, err := url.Parse(strings.TrimSpace(u)); err != nil {
+			return fmt.Errorf("NATS_URL: %w", err)
+		}
+	}
+	return nil
+}
+
+// Service is what every service process reads.
+type Service struct {
+	HTTP  HTTP
+	Mongo Mongo
+	NATS  NATS
+	Log   Log
+}
+
+// Validate checks every part.
+func (s Service) Validate() error {
+	return errors.Join(s.HTTP.Validate(), s.Mongo.Validate(), s.NATS.Validate())
+}
+
+// MaskURL hides the password in a URL so it can be logged.
+func MaskURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "[unparseable url]"
+	}
+	if u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		}
+	}
+	return u.String()
+}

@@ -1,0 +1,191 @@
+// Package embedded starts the servers the platform needs inside the current
+// process: a NATS server with JetStream and FerretDB (a MongoDB wire-protocol
+// server) on SQLite. Standalone mode and the test helpers use it; production
+// points NATS_URL and MONGODB_URI at real clusters instead.
+package embedded
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+	"github.com/nats-io/nats-server/v2/server"
+)
+
+// NATSOptions configures the embedded NATS server.
+type NATSOptions struct {
+	// StoreDir holds the JetStream file store. Required.
+	StoreDir string
+	// Addr is host:port to listen on; "127.0.0.1:0" (the default) picks a free port.
+	Addr string
+	// SyncAlways makes JetStream fsync every write, so an acknowledged
+	// message survives a power loss, not only a process crash.
+	SyncAlways bool
+}
+
+// NATS is a running embedded NATS server.
+type NATS struct {
+	srv *server.Server
+}
+
+// StartNATS starts a NATS server with JetStream and waits until it accepts
+// connections.
+func StartNATS(opts NATSOptions) (*NATS, error) {
+	if opts.StoreDir == "" {
+		return nil, errors.New("embedded nats: store dir is required")
+	}
+	host, port, err := splitAddr(opts.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("embedded nats: %w", err)
+	}
+	if port == 0 {
+		port = server.RANDOM_PORT
+	}
+	if err := os.MkdirAll(opts.StoreDir, 0o700); err != nil {
+		return nil, fmt.Errorf("embedded nats: %w", err)
+	}
+	so := &server.Options{
+		ServerName: "tb-embedded",
+		Host:       host,
+		Port:       port,
+		JetStream:  true,
+		StoreDir:   opts.StoreDir,
+		SyncAlways: opts.SyncAlways,
+		NoSigs:     true,
+		NoLog:      true,
+		// Big enough for the platform's streams on one machine, small
+		// enough that a test run cannot fill the disk by accident.
+		JetStreamMaxStore:  8 << 30,
+		JetStreamMaxMemory: 256 << 20,
+	}
+	srv, err := server.NewServer(so)
+	if err != nil {
+		return nil, fmt.Errorf("embedded nats: %w", err)
+	}
+	go srv.Start()
+	if !srv.ReadyForConnections(30 * time.Second) {
+		srv.Shutdown()
+		return nil, errors.New("embedded nats: not ready within 30s")
+	}
+	return &NATS{srv: srv}, nil
+}
+
+// URL is the client URL of the server.
+func (n *NATS) URL() string { return n.srv.ClientURL() }
+
+// Stop shuts the server down and waits for it to finish.
+func (n *NATS) Stop() {
+	n.srv.Shutdown()
+	n.srv.WaitForShutdown()
+}
+
+// FerretOptions configures the embedded FerretDB.
+type FerretOptions struct {
+	// Dir holds the SQLite files, one per database. Required.
+	Dir string
+	// Addr is host:port to listen on; "127.0.0.1:0" (the default) picks a free port.
+	Addr string
+	// Logger receives FerretDB's own logs; nil discards them.
+	Logger *slog.Logger
+}
+
+// Ferret is a running embedded FerretDB.
+type Ferret struct {
+	uri    string
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// StartFerret starts FerretDB on SQLite and waits until it accepts TCP
+// connections.
+func StartFerret(opts FerretOptions) (*Ferret, error) {
+	if opts.Dir == "" {
+		return nil, errors.New("embedded ferretdb: dir is required")
+	}
+	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("embedded ferretdb: %w", err)
+	}
+	addr := opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	if _, _, err := splitAddr(addr); err != nil {
+		return nil, fmt.Errorf("embedded ferretdb: %w", err)
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	abs, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("embedded ferretdb: %w", err)
+	}
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: addr},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + abs + "/",
+		Logger:    logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("embedded ferretdb: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = f.Run(ctx)
+	}()
+	// MongoDBURI blocks until the listener is bound, so it doubles as the
+	// readiness wait; a dial proves the port answers.
+	uri := f.MongoDBURI()
+	host := uri[len("mongodb://") : len(uri)-1]
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", host, time.Second)
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			<-done
+			return nil, fmt.Errorf("embedded ferretdb: not reachable at %s: %w", host, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return &Ferret{uri: uri, cancel: cancel, done: done}, nil
+}
+
+// URI is the mongodb:// connection string of the server.
+func (f *Ferret) URI() string { return f.uri }
+
+// Stop closes the listener and every connection, then the SQLite backend.
+func (f *Ferret) Stop() {
+	f.cancel()
+	<-f.done
+}
+
+func splitAddr(addr string) (string, int, error) {
+	if addr == "" {
+		return "127.0.0.1", 0, nil
+	}
+	host, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", 0, fmt.Errorf("address %q: %w", addr, err)
+	}
+	port, err := strconv.Atoi(p)
+	if err != nil || port < 0 || port > 65535 {
+		return "", 0, fmt.Errorf("address %q: bad port", addr)
+	}
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	return host, port, nil
+}

@@ -1,0 +1,61 @@
+package events
+
+// Subjects, one per event type. They are fixed by DESIGN.md §2.
+const (
+	UserCreated  = "tb.identity.v1.user.created"
+	UserVerified = "tb.identity.v1.user.verified"
+	UserDeleted  = "tb.identity.v1.user.deleted"
+
+	ProfileCreated = "tb.profiles.v1.profile.created"
+	ProfileUpdated = "tb.profiles.v1.profile.updated"
+	ProfileErased  = "tb.profiles.v1.profile.erased"
+
+	ProgramPublished = "tb.programs.v1.program.published"
+	ProgramUpdated   = "tb.programs.v1.program.updated"
+	ProgramClosed    = "tb.programs.v1.program.closed"
+
+	ApplicationSubmitted = "tb.matching.v1.application.submitted"
+	ApplicationWithdrawn = "tb.matching.v1.application.withdrawn"
+	RoundCompleted       = "tb.matching.v1.round.completed"
+	MatchProposed        = "tb.matching.v1.match.proposed"
+	MatchApproved        = "tb.matching.v1.match.approved"
+	MatchRejected        = "tb.matching.v1.match.rejected"
+	MatchPublished       = "tb.matching.v1.match.published"
+	OfferAccepted        = "tb.matching.v1.offer.accepted"
+	OfferDeclined        = "tb.matching.v1.offer.declined"
+
+	// DeadLetterPrefix is followed by the original subject.
+	DeadLetterPrefix = "tb.deadletter."
+)
+
+// Stream names one JetStream stream and the subjects it stores.
+type Stream struct {
+	Name     string
+	Subjects []string
+}
+
+// Streams lists every stream of the platform. Subjects are listed one by
+// one rather than with wildcards so that request–reply subjects can never be
+// captured by a stream by accident.
+var Streams = []Stream{
+	{Name: "IDENTITY", Subjects: []string{UserCreated, UserVerified, UserDeleted}},
+	{Name: "PROFILES", Subjects: []string{ProfileCreated, ProfileUpdated, ProfileErased}},
+	{Name: "PROGRAMS", Subjects: []string{ProgramPublished, ProgramUpdated, ProgramClosed}},
+	{Name: "MATCHING", Subjects: []string{
+		ApplicationSubmitted, ApplicationWithdrawn, RoundCompleted, MatchProposed,
+		MatchApproved, MatchRejected, MatchPublished, OfferAccepted, OfferDeclined,
+	}},
+	{Name: "DEADLETTER", Subjects: []string{DeadLetterPrefix + ">"}},
+}
+
+// StreamOf returns the stream that stores subject, or "".
+func StreamOf(subject string) string {
+	for _, s := range Streams {
+		for _, sub := range s.Subjects {
+			if sub == subject {
+				return s.Name
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,124 @@
+// Package mongodb connects to MongoDB (or FerretDB), creates indexes at
+// start-up and translates driver errors into the few the services act on.
+//
+// Only features that FerretDB v1 and a standalone mongod both support are
+// used anywhere in the platform: no transactions, no change streams, no
+// $lookup or $facet, no text, TTL or partial indexes.
+package mongodb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
+)
+
+// Errors the adapters return in place of driver errors.
+var (
+	ErrNotFound  = errors.New("not found")
+	ErrDuplicate = errors.New("already exists")
+)
+
+// OpTimeout bounds every single operation the client sends; a caller's
+// shorter context deadline still wins.
+const OpTimeout = 10 * time.Second
+
+// Connect opens a client and pings the server once, so a wrong URI fails at
+// start-up rather than on the first request.
+func Connect(ctx context.Context, uri, appName string) (*mongo.Client, error) {
+	opts := options.Client().ApplyURI(uri).
+		SetAppName(appName).
+		SetTimeout(OpTimeout).
+		SetConnectTimeout(5 * time.Second).
+		SetServerSelectionTimeout(5 * time.Second)
+	c, err := mongo.Connect(opts)
+	if err != nil {
+		return nil, fmt.Errorf("connect mongodb: %w", err)
+	}
+	if err := Ping(ctx, c); err != nil {
+		_ = c.Disconnect(context.Background())
+		return nil, err
+	}
+	return c, nil
+}
+
+// Ping checks that the server answers, within two seconds.
+func Ping(ctx context.Context, c *mongo.Client) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := c.Ping(ctx, nil); err != nil {
+		return fmt.Errorf("ping mongodb: %w", err)
+	}
+	return nil
+}
+
+// Index describes one index a service needs.
+type Index struct {
+	Collection string
+	Keys       bson.D
+	Unique     bool
+}
+
+// EnsureIndexes creates the indexes; an index that already exists is left as
+// it is.
+func EnsureIndexes(ctx context.Context, db *mongo.Database, idx []Index) error {
+	for _, ix := range idx {
+		m := mongo.IndexModel{Keys: ix.Keys, Options: options.Index().SetUnique(ix.Unique)}
+		if _, err := db.Collection(ix.Collection).Indexes().CreateOne(ctx, m); err != nil {
+			return fmt.Errorf("create index on %s.%s %v: %w", db.Name(), ix.Collection, ix.Keys, err)
+		}
+	}
+	return nil
+}
+
+// Translate maps driver errors to ErrNotFound and ErrDuplicate (wrapping the
+// original) and passes anything else through.
+func Translate(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return fmt.Errorf("%w: %v", ErrNotFound, err)
+	case mongo.IsDuplicateKeyError(err):
+		return fmt.Errorf("%w: %v", ErrDuplicate, err)
+	}
+	return err
+}
+
+// IsDuplicate reports whether err is a duplicate-key error.
+func IsDuplicate(err error) bool {
+	return errors.Is(err, ErrDuplicate) || mongo.IsDuplicateKeyError(err)
+}
+
+// IsTransient reports whether err is worth retrying: network trouble,
+// timeouts and server selection failures.
+func IsTransient(err error) bool {
+	if err == nil {
+		return false
+	}
+	return mongo.IsNetworkError(err) || mongo.IsTimeout(err) ||
+		errors.Is(err, context.DeadlineExceeded) ||
+		errors.As(err, new(topology.ServerSelectionError))
+}
+
+// UpsertVersioned writes doc as the document with the given id unless the
+// stored one already has a version at or above version. It reports whether
+// the write happened. This is how read models stay idempotent: a repeated or
+// older event finds a newer stored version, its filter matches nothing, the
+// upsert collides on _id, and nothing changes.
+func UpsertVersioned(ctx context.Context, coll *mongo.Collection, id any, version int64, versionField string, doc any) (bool, error) {
+	filter := bson.D{{Key: "_id", Value: id}, {Key: versionField, Value: bson.D{{Key: "$lt", Value: version}}}}
+	_, err := coll.ReplaceOne(ctx, filter, doc, options.Replace().SetUpsert(true))
+	if mongo.IsDuplicateKeyError(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("upsert %s %v: %w", coll.Name(), id, err)
+	}
+	return true, nil
+}

@@ -1,0 +1,238 @@
+package natsbus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/talentbridge/platform/shared/events"
+)
+
+// Handler processes one event. Returning nil acknowledges it. An error
+// wrapping events.ErrMalformed or made with Permanent sends the message to
+// the dead-letter stream at once; any other error is taken as transient and
+// the message is redelivered after a delay, up to MaxDeliver times.
+//
+// Handlers must be idempotent: a message can arrive again after a crash or a
+// lost acknowledgement.
+type Handler func(ctx context.Context, ev events.Envelope) error
+
+// Consumer describes one durable consumer.
+type Consumer struct {
+	// Name of the handler; the durable consumer is "<service>-<Name>".
+	Name string
+	// Stream to read and the subjects within it; no subjects means all.
+	Stream   string
+	Subjects []string
+	// MaxDeliver is how many deliveries a message gets before it is
+	// dead-lettered. Default 5.
+	MaxDeliver int
+	// AckWait is how long the server waits for an answer before it
+	// redelivers; long handlers are kept alive with InProgress. Default 30s.
+	AckWait time.Duration
+	// Backoff gives the delay before delivery n+1 after n failed ones.
+	// Default: 200ms doubling, at most 10s.
+	Backoff func(delivered int) time.Duration
+	Handle  Handler
+}
+
+type permanentError struct{ err error }
+
+func (p permanentError) Error() string { return p.err.Error() }
+func (p permanentError) Unwrap() error { return p.err }
+
+// Permanent marks err as not worth retrying.
+func Permanent(err error) error { return permanentError{err} }
+
+func isPermanent(err error) bool {
+	var p permanentError
+	return errors.As(err, &p) || errors.Is(err, events.ErrMalformed)
+}
+
+func defaultBackoff(n int) time.Duration {
+	d := 200 * time.Millisecond << min(n-1, 6)
+	return min(d, 10*time.Second)
+}
+
+// Subscription is a running consumer.
+type Subscription struct {
+	durable string
+	cc      jetstream.ConsumeContext
+}
+
+// Stop drains the consumer: no new messages are fetched, and the one being
+// handled finishes.
+func (s *Subscription) Stop(ctx context.Context) error {
+	s.cc.Drain()
+	select {
+	case <-s.cc.Closed():
+		return nil
+	case <-ctx.Done():
+		s.cc.Stop()
+		return fmt.Errorf("drain %s: %w", s.durable, ctx.Err())
+	}
+}
+
+// Durable returns the name of the durable consumer, e.g. for lag queries.
+func (s *Subscription) Durable() string { return s.durable }
+
+// Consume creates or updates the durable consumer and starts handling
+// messages until the bus is closed. Messages are handled one at a time, in
+// stream order.
+func (b *Bus) Consume(ctx context.Context, c Consumer) (*Subscription, error) {
+	if c.Name == "" || c.Stream == "" || c.Handle == nil {
+		return nil, errors.New("consumer needs a name, a stream and a handler")
+	}
+	if c.MaxDeliver <= 0 {
+		c.MaxDeliver = 5
+	}
+	if c.AckWait <= 0 {
+		c.AckWait = 30 * time.Second
+	}
+	if c.Backoff == nil {
+		c.Backoff = defaultBackoff
+	}
+	durable := b.service + "-" + c.Name
+	cfg := jetstream.ConsumerConfig{
+		Durable:       durable,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       c.AckWait,
+		DeliverPolicy: jetstream.DeliverAllPolicy,
+		// The server redelivers without limit; this package counts
+		// deliveries and moves a message to DEADLETTER itself, so a
+		// message is never dropped because the dead-letter publish failed.
+		MaxDeliver:    -1,
+		MaxAckPending: 256,
+	}
+	switch len(c.Subjects) {
+	case 0:
+	case 1:
+		cfg.FilterSubject = c.Subjects[0]
+	default:
+		cfg.FilterSubjects = c.Subjects
+	}
+	cons, err := b.JS.CreateOrUpdateConsumer(ctx, c.Stream, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("consumer %s: %w", durable, err)
+	}
+	// Handlers get a context that outlives the caller's start-up context but
+	// is cancelled when the process stops.
+	hctx := context.WithoutCancel(ctx)
+	cc, err := cons.Consume(func(msg jetstream.Msg) {
+		b.handle(hctx, durable, c, msg)
+	}, jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
+		if !errors.Is(err, jetstream.ErrNoHeartbeat) {
+			b.log.Debug("consume", "consumer", durable, "err", err)
+		}
+	}))
+	if err != nil {
+		return nil, fmt.Errorf("consume %s: %w", durable, err)
+	}
+	sub := &Subscription{durable: durable, cc: cc}
+	b.mu.Lock()
+	b.subs = append(b.subs, sub)
+	b.mu.Unlock()
+	return sub, nil
+}
+
+func (b *Bus) handle(ctx context.Context, durable string, c Consumer, msg jetstream.Msg) {
+	meta, err := msg.Metadata()
+	if err != nil {
+		// Not a JetStream message; nothing sensible can be acknowledged.
+		b.log.Error("message without metadata", "consumer", durable, "err", err)
+		return
+	}
+	delivered := int(meta.NumDelivered)
+	subject := msg.Subject()
+	if delivered > 1 {
+		metricRedelivered.WithLabelValues(durable).Inc()
+	}
+
+	ev, err := events.Parse(msg.Data())
+	if err == nil {
+		err = b.run(ctx, c, msg, ev)
+	}
+	log := b.log.With("consumer", durable, "subject", subject, "event_id", ev.ID, "delivered", delivered)
+	switch {
+	case err == nil:
+		if err := msg.Ack(); err != nil {
+			log.Warn("ack", "err", err)
+		}
+		metricConsumed.WithLabelValues(durable, subject, "ok").Inc()
+	case isPermanent(err) || delivered >= c.MaxDeliver:
+		reason := err.Error()
+		if !isPermanent(err) {
+			reason = fmt.Sprintf("gave up after %d deliveries: %v", delivered, err)
+		}
+		if dlErr := b.deadLetter(ctx, durable, msg, meta, reason); dlErr != nil {
+			log.Error("dead-letter publish failed; will retry", "err", dlErr)
+			_ = msg.NakWithDelay(c.Backoff(delivered))
+			return
+		}
+		log.Warn("dead-lettered", "reason", reason)
+		_ = msg.TermWithReason("dead-lettered")
+		metricConsumed.WithLabelValues(durable, subject, "deadletter").Inc()
+		metricDeadLettered.WithLabelValues(durable, subject).Inc()
+	default:
+		log.Info("handler failed; will retry", "err", err)
+		_ = msg.NakWithDelay(c.Backoff(delivered))
+		metricConsumed.WithLabelValues(durable, subject, "retry").Inc()
+	}
+}
+
+// run calls the handler with a deadline of AckWait, telling the server the
+// message is still being worked on while a long handler runs.
+func (b *Bus) run(ctx context.Context, c Consumer, msg jetstream.Msg, ev events.Envelope) (err error) {
+	ctx, cancel := context.WithTimeout(ctx, c.AckWait)
+	defer cancel()
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		t := time.NewTicker(c.AckWait / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				_ = msg.InProgress()
+			}
+		}
+	}()
+	defer func() {
+		if r := recover(); r != nil {
+			err = Permanent(fmt.Errorf("handler panicked: %v", r))
+		}
+	}()
+	return c.Handle(ctx, ev)
+}
+
+// Headers on a dead-lettered message.
+const (
+	HeaderReason          = "Tb-Reason"
+	HeaderConsumer        = "Tb-Consumer"
+	HeaderStream          = "Tb-Stream"
+	HeaderStreamSeq       = "Tb-Stream-Seq"
+	HeaderDelivered       = "Tb-Delivered"
+	HeaderOriginalSubject = "Tb-Original-Subject"
+)
+
+func (b *Bus) deadLetter(ctx context.Context, durable string, msg jetstream.Msg, meta *jetstream.MsgMetadata, reason string) error {
+	h := nats.Header{}
+	h.Set(HeaderReason, reason)
+	h.Set(HeaderConsumer, durable)
+	h.Set(HeaderStream, meta.Stream)
+	h.Set(HeaderStreamSeq, strconv.FormatUint(meta.Sequence.Stream, 10))
+	h.Set(HeaderDelivered, strconv.FormatUint(meta.NumDelivered, 10))
+	h.Set(HeaderOriginalSubject, msg.Subject())
+	// One dead letter per consumer and stream position, even if this
+	// delivery is retried.
+	id := fmt.Sprintf("dl:%s:%s:%d", durable, meta.Stream, meta.Sequence.Stream)
+	_, err := b.Publish(ctx, events.DeadLetterPrefix+msg.Subject(), id, msg.Data(), h)
+	return err
+}

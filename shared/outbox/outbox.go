@@ -1,0 +1,226 @@
+// Package outbox makes "change the data and publish an event" safe without
+// transactions. The events a change causes are stored inside the changed
+// document, in the same single-document write (two documents are never
+// atomic on FerretDB or a standalone mongod). A Relay then publishes them
+// with their id as Nats-Msg-Id, waits for the stream's acknowledgement, and
+// only then removes them from the document.
+//
+// A crash before the publish leaves the events in the document, and the next
+// sweep publishes them. A crash after the publish but before the removal
+// publishes them again, and JetStream drops the copy because it remembers the
+// id. Either way each event reaches the stream exactly once.
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/talentbridge/platform/shared/events"
+)
+
+// Field is the name of the array that holds pending events in an aggregate
+// document. Documents embed it as `Outbox []outbox.Event `bson:"outbox"``.
+const Field = "outbox"
+
+// TombstoneField marks a document that only exists to carry its last events
+// (an erased profile, say). The relay deletes it once they are published.
+const TombstoneField = "tombstone"
+
+// Event is one pending event as stored in a document.
+type Event struct {
+	ID          string `bson:"id"`
+	Subject     string `bson:"subject"`
+	Data        []byte `bson:"data"`
+	TraceParent string `bson:"traceparent,omitempty"`
+}
+
+// From encodes envelopes for storage.
+func From(evs ...events.Envelope) ([]Event, error) {
+	out := make([]Event, 0, len(evs))
+	for _, ev := range evs {
+		data, err := ev.Marshal()
+		if err != nil {
+			return nil, fmt.Errorf("outbox: encode %s: %w", ev.Type, err)
+		}
+		out = append(out, Event{ID: ev.ID, Subject: ev.Type, Data: data, TraceParent: ev.TraceParent})
+	}
+	return out, nil
+}
+
+// Push returns the update operator that appends evs to a document's outbox,
+// to be merged into the same update as the change itself.
+func Push(evs []Event) bson.E {
+	return bson.E{Key: "$push", Value: bson.D{{Key: Field, Value: bson.D{{Key: "$each", Value: evs}}}}}
+}
+
+// Publisher is what the relay needs from the bus.
+type Publisher interface {
+	Publish(ctx context.Context, subject, msgID string, data []byte, header nats.Header) (bool, error)
+}
+
+// FailpointEnv, when set to FailpointBeforePublish in the environment, makes
+// the relay exit the process right before its first publish. Reliability
+// tests use it to kill a service between the store write and the publish.
+const (
+	FailpointEnv           = "TB_FAILPOINT"
+	FailpointBeforePublish = "outbox-before-publish"
+)
+
+var (
+	metricRelayed = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "tb_outbox_relayed_total",
+		Help: "Outbox events published and removed from their documents.",
+	}, []string{"collection"})
+	metricBacklog = promauto.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "tb_outbox_backlog",
+		Help: "Documents with unpublished events seen by the last sweep.",
+	}, []string{"collection"})
+)
+
+// Relay publishes the outbox events of a set of collections.
+type Relay struct {
+	pub      Publisher
+	log      *slog.Logger
+	colls    []*mongo.Collection
+	interval time.Duration
+	kick     chan struct{}
+	failOnce sync.Once
+}
+
+// NewRelay watches colls. interval is the period of the full sweep that
+// catches anything a kick missed (after a crash, say); zero means 2s.
+func NewRelay(pub Publisher, log *slog.Logger, interval time.Duration, colls ...*mongo.Collection) *Relay {
+	if interval <= 0 {
+		interval = 2 * time.Second
+	}
+	return &Relay{pub: pub, log: log, colls: colls, interval: interval, kick: make(chan struct{}, 1)}
+}
+
+// Kick asks for a sweep now. Stores call it after every write that added
+// events, so events leave within milliseconds rather than at the next tick.
+func (r *Relay) Kick() {
+	select {
+	case r.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run sweeps on every kick and every interval until ctx ends.
+func (r *Relay) Run(ctx context.Context) {
+	t := time.NewTicker(r.interval)
+	defer t.Stop()
+	for {
+		if _, err := r.Sweep(ctx); err != nil && ctx.Err() == nil {
+			r.log.Warn("outbox sweep", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-r.kick:
+		}
+	}
+}
+
+// Sweep publishes every pending event once and reports how many it
+// published.
+func (r *Relay) Sweep(ctx context.Context) (int, error) {
+	total := 0
+	var errs []error
+	for _, c := range r.colls {
+		n, err := r.sweep(ctx, c)
+		total += n
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return total, errors.Join(errs...)
+}
+
+type pendingDoc struct {
+	ID        any        `bson:"_id"`
+	Outbox    []bson.Raw `bson:"outbox"`
+	Tombstone bool       `bson:"tombstone"`
+}
+
+func (r *Relay) sweep(ctx context.Context, c *mongo.Collection) (int, error) {
+	filter := bson.D{{Key: Field + ".0", Value: bson.D{{Key: "$exists", Value: true}}}}
+	proj := options.Find().SetProjection(bson.D{{Key: Field, Value: 1}, {Key: TombstoneField, Value: 1}}).SetBatchSize(200)
+	cur, err := c.Find(ctx, filter, proj)
+	if err != nil {
+		return 0, fmt.Errorf("outbox %s: find: %w", c.Name(), err)
+	}
+	var docs []pendingDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return 0, fmt.Errorf("outbox %s: read: %w", c.Name(), err)
+	}
+	metricBacklog.WithLabelValues(c.Name()).Set(float64(len(docs)))
+	n := 0
+	for _, d := range docs {
+		k, err := r.relayDoc(ctx, c, d)
+		n += k
+		if err != nil {
+			// Keep the order of one document's events: stop on its first
+			// failure, but let other documents go on.
+			r.log.Warn("outbox relay", "collection", c.Name(), "doc", d.ID, "err", err)
+			if ctx.Err() != nil {
+				return n, ctx.Err()
+			}
+		}
+	}
+	metricRelayed.WithLabelValues(c.Name()).Add(float64(n))
+	return n, nil
+}
+
+func (r *Relay) relayDoc(ctx context.Context, c *mongo.Collection, d pendingDoc) (int, error) {
+	var sent bson.A
+	var err error
+	for _, raw := range d.Outbox {
+		var ev Event
+		if err = bson.Unmarshal(raw, &ev); err != nil {
+			err = fmt.Errorf("decode outbox entry: %w", err)
+			break
+		}
+		if os.Getenv(FailpointEnv) == FailpointBeforePublish {
+			r.failOnce.Do(func() {
+				r.log.Warn("failpoint: exiting before outbox publish", "event_id", ev.ID)
+				os.Exit(3)
+			})
+		}
+		var h nats.Header
+		if ev.TraceParent != "" {
+			h = nats.Header{"traceparent": []string{ev.TraceParent}}
+		}
+		if _, err = r.pub.Publish(ctx, ev.Subject, ev.ID, ev.Data, h); err != nil {
+			break
+		}
+		// The exact stored entry is removed, never "the first n": a write
+		// that appended meanwhile, or a second relay, cannot lose events.
+		sent = append(sent, raw)
+	}
+	if len(sent) > 0 {
+		upd := bson.D{{Key: "$pullAll", Value: bson.D{{Key: Field, Value: sent}}}}
+		if _, uerr := c.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ID}}, upd); uerr != nil {
+			return 0, errors.Join(err, fmt.Errorf("mark sent: %w", uerr))
+		}
+	}
+	if err == nil && d.Tombstone {
+		del := bson.D{{Key: "_id", Value: d.ID}, {Key: TombstoneField, Value: true}, {Key: Field, Value: bson.D{{Key: "$size", Value: 0}}}}
+		if _, derr := c.DeleteOne(ctx, del); derr != nil {
+			return len(sent), fmt.Errorf("delete tombstone: %w", derr)
+		}
+	}
+	return len(sent), err
+}

@@ -1,0 +1,191 @@
+// Package platform runs services. A service is a constructor that receives
+// its dependencies and returns something that registers routes and starts
+// background work; the same constructor runs alone in its own process
+// (services/<name>/cmd/<name>) or together with the others on one Echo in
+// services/standalone. Only URLs differ between the two.
+package platform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/talentbridge/platform/shared/config"
+	"github.com/talentbridge/platform/shared/mongodb"
+	"github.com/talentbridge/platform/shared/natsbus"
+	"github.com/talentbridge/platform/shared/web"
+)
+
+// APIPrefix is where the public API lives.
+const APIPrefix = "/api/v1"
+
+// Deps is what a service gets from the process that hosts it.
+type Deps struct {
+	Log      *slog.Logger
+	Mongo    *mongo.Client
+	DBPrefix string
+	Bus      *natsbus.Bus
+}
+
+// DB returns the service's own database.
+func (d Deps) DB(name string) *mongo.Database { return d.Mongo.Database(d.DBPrefix + name) }
+
+// Service is one part of the platform.
+type Service interface {
+	// Routes registers the service's HTTP routes; api is the /api/v1 group.
+	Routes(e *echo.Echo, api *echo.Group)
+	// Start starts consumers and background loops and returns; they run
+	// until Stop.
+	Start(ctx context.Context) error
+	// Stop ends the background loops and waits for them.
+	Stop(ctx context.Context) error
+}
+
+// Constructor builds a service: indexes, stores, use cases.
+type Constructor func(ctx context.Context, d Deps) (Service, error)
+
+// Options configures Run.
+type Options struct {
+	Name     string
+	Config   config.Service
+	Log      *slog.Logger
+	Services []Constructor
+	// Mappers translate the services' domain errors for the error handler.
+	Mappers []web.Mapper
+	// Ready is called with the HTTP address once the server listens.
+	Ready func(net.Addr)
+	// Replicas of each stream; 1 unless a NATS cluster is used.
+	StreamReplicas int
+}
+
+// Run connects to MongoDB and NATS, builds the services, serves HTTP until
+// ctx ends, then shuts down in reverse order: HTTP, background work and
+// consumers, the NATS connection, the MongoDB client.
+func Run(ctx context.Context, o Options) error {
+	log := o.Log
+	cfg := o.Config
+	if cfg.Mongo.URI == "" || cfg.NATS.URL == "" {
+		return errors.New("MONGODB_URI and NATS_URL are required")
+	}
+	log.Info("starting", "mongodb", config.MaskURL(cfg.Mongo.URI), "nats", config.MaskURL(cfg.NATS.URL))
+
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	mc, err := mongodb.Connect(cctx, cfg.Mongo.URI, o.Name)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		dctx, dcancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer dcancel()
+		_ = mc.Disconnect(dctx)
+	}()
+	bus, err := natsbus.Connect(cctx, cfg.NATS.URL, o.Name, log)
+	if err != nil {
+		return err
+	}
+	busClosed := false
+	closeBus := func() {
+		if busClosed {
+			return
+		}
+		busClosed = true
+		dctx, dcancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer dcancel()
+		if err := bus.Close(dctx); err != nil {
+			log.Warn("close nats", "err", err)
+		}
+	}
+	defer closeBus()
+	if err := bus.EnsureStreams(cctx, o.StreamReplicas); err != nil {
+		return err
+	}
+
+	deps := Deps{Log: log, Mongo: mc, DBPrefix: cfg.Mongo.DBPrefix, Bus: bus}
+	e := web.New(web.Options{
+		Log:            log,
+		RequestTimeout: cfg.HTTP.RequestTimeout,
+		CORSOrigins:    cfg.HTTP.CORSOrigins,
+		TrustedProxies: cfg.HTTP.TrustedProxies,
+		Mappers:        o.Mappers,
+	})
+	web.Health(e,
+		web.Check{Name: "mongodb", Fn: func(ctx context.Context) error { return mongodb.Ping(ctx, mc) }},
+		web.Check{Name: "nats", Fn: bus.Check},
+	)
+	api := e.Group(APIPrefix)
+
+	var started []Service
+	stopAll := func() {
+		sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer scancel()
+		for i := len(started) - 1; i >= 0; i-- {
+			if err := started[i].Stop(sctx); err != nil {
+				log.Warn("stop service", "err", err)
+			}
+		}
+		started = nil
+	}
+	defer stopAll()
+	for _, build := range o.Services {
+		s, err := build(cctx, deps)
+		if err != nil {
+			return fmt.Errorf("build service: %w", err)
+		}
+		s.Routes(e, api)
+		if err := s.Start(ctx); err != nil {
+			return fmt.Errorf("start service: %w", err)
+		}
+		started = append(started, s)
+	}
+	cancel()
+
+	err = web.Serve(ctx, e, cfg.HTTP.Addr, cfg.HTTP.ShutdownTimeout, o.Ready)
+	// Reverse order: HTTP is closed; now background work, then consumers
+	// and the connection, then (deferred) MongoDB.
+	stopAll()
+	closeBus()
+	return err
+}
+
+// Loops runs a service's background goroutines and stops them together.
+type Loops struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// NewLoops returns loops bound to a context derived from ctx.
+func NewLoops(ctx context.Context) *Loops {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	return &Loops{ctx: ctx, cancel: cancel}
+}
+
+// Go runs f in a goroutine; f must return when its context ends.
+func (l *Loops) Go(f func(ctx context.Context)) {
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		f(l.ctx)
+	}()
+}
+
+// Stop cancels every loop and waits for them, at most until ctx ends.
+func (l *Loops) Stop(ctx context.Context) error {
+	l.cancel()
+	done := make(chan struct{})
+	go func() { l.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("background loops did not stop: %w", ctx.Err())
+	}
+}
