@@ -24,7 +24,10 @@ type Handler func(ctx context.Context, ev events.Envelope) error
 
 // Consumer describes one durable consumer.
 type Consumer struct {
-	// Name of the handler; the durable consumer is "<service>-<Name>".
+	// Service that owns the consumer; defaults to the bus's service. In
+	// standalone mode one bus serves every service, so each names itself.
+	Service string
+	// Name of the handler; the durable consumer is "<Service>-<Name>".
 	Name string
 	// Stream to read and the subjects within it; no subjects means all.
 	Stream   string
@@ -97,7 +100,10 @@ func (b *Bus) Consume(ctx context.Context, c Consumer) (*Subscription, error) {
 	if c.Backoff == nil {
 		c.Backoff = defaultBackoff
 	}
-	durable := b.service + "-" + c.Name
+	if c.Service == "" {
+		c.Service = b.service
+	}
+	durable := c.Service + "-" + c.Name
 	cfg := jetstream.ConsumerConfig{
 		Durable:       durable,
 		AckPolicy:     jetstream.AckExplicitPolicy,

@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/config"
 	"github.com/talentbridge/platform/shared/mongodb"
 	"github.com/talentbridge/platform/shared/natsbus"
@@ -32,6 +33,8 @@ type Deps struct {
 	Mongo    *mongo.Client
 	DBPrefix string
 	Bus      *natsbus.Bus
+	// Auth verifies access tokens with the identity service's keys.
+	Auth *auth.Verifier
 }
 
 // DB returns the service's own database.
@@ -108,7 +111,8 @@ func Run(ctx context.Context, o Options) error {
 		return err
 	}
 
-	deps := Deps{Log: log, Mongo: mc, DBPrefix: cfg.Mongo.DBPrefix, Bus: bus}
+	deps := Deps{Log: log, Mongo: mc, DBPrefix: cfg.Mongo.DBPrefix, Bus: bus,
+		Auth: auth.NewVerifier(auth.NewRemoteKeys(bus.NC))}
 	e := web.New(web.Options{
 		Log:            log,
 		RequestTimeout: cfg.HTTP.RequestTimeout,

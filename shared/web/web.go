@@ -218,7 +218,9 @@ func Serve(ctx context.Context, e *echo.Echo, addr string, grace time.Duration, 
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+		// Large enough that an oversized token reaches the verifier and gets a
+		// 401 problem rather than a bare 431 from net/http.
+		MaxHeaderBytes: 2 << 20,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

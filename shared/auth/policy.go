@@ -1,0 +1,103 @@
+package auth
+
+import (
+	"fmt"
+	"net/http"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/talentbridge/platform/shared/web"
+)
+
+// Policy says who may call a route.
+type Policy struct {
+	// Public routes need no token.
+	Public bool
+	// Roles that may call; empty with Public false means any signed-in
+	// user.
+	Roles []string
+}
+
+// Common policies.
+var (
+	Anyone         = Policy{Public: true}
+	SignedIn       = Policy{}
+	Applicants     = Policy{Roles: []string{RoleApplicant}}
+	Hosts          = Policy{Roles: []string{RoleHost}}
+	Coordinators   = Policy{Roles: []string{RoleCoordinator, RoleAdmin}}
+	Admins         = Policy{Roles: []string{RoleAdmin}}
+	HostsAndCoords = Policy{Roles: []string{RoleHost, RoleCoordinator, RoleAdmin}}
+)
+
+// String describes the policy for docs and test failures.
+func (p Policy) String() string {
+	switch {
+	case p.Public:
+		return "public"
+	case len(p.Roles) == 0:
+		return "signed in"
+	}
+	return fmt.Sprintf("roles %v", p.Roles)
+}
+
+// Route is one row of a service's access table.
+type Route struct {
+	Method  string
+	Path    string
+	Policy  Policy
+	Handler echo.HandlerFunc
+}
+
+// Register adds every route of the table to g with its policy enforced: no
+// credentials on a non-public route → 401; a role not listed → 403. The
+// policy is also recorded so tests can prove that no route lacks one.
+func Register(g *echo.Group, v *Verifier, routes []Route) {
+	for _, r := range routes {
+		p := r.Policy
+		mw := []echo.MiddlewareFunc{v.Middleware()}
+		if !p.Public {
+			mw = append(mw, Require(p.Roles...))
+		}
+		rt := g.Add(r.Method, r.Path, r.Handler, mw...)
+		record(rt.Method, rt.Path, p)
+	}
+}
+
+var (
+	policiesMu sync.Mutex
+	policies   = map[string]Policy{}
+)
+
+func record(method, path string, p Policy) {
+	policiesMu.Lock()
+	defer policiesMu.Unlock()
+	policies[method+" "+path] = p
+}
+
+// PolicyOf returns the policy recorded for a route pattern.
+func PolicyOf(method, path string) (Policy, bool) {
+	policiesMu.Lock()
+	defer policiesMu.Unlock()
+	p, ok := policies[method+" "+path]
+	return p, ok
+}
+
+// Require refuses requests without verified claims (401) or whose role is
+// not among roles (403); no roles means any signed-in user.
+func Require(roles ...string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			cl, ok := FromContext(c)
+			if !ok {
+				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="talentbridge"`)
+				return web.Unauthorized("sign in to do this")
+			}
+			if len(roles) > 0 && !cl.HasRole(roles...) {
+				return &web.Error{Status: http.StatusForbidden, Code: "forbidden_role",
+					Detail: fmt.Sprintf("a %s may not do this", cl.Role)}
+			}
+			return next(c)
+		}
+	}
+}
