@@ -34,7 +34,10 @@ type Env struct {
 type Options struct {
 	// NATSURL reuses a server instead of starting one.
 	NATSURL string
-	Mappers []web.Mapper
+	// DBPrefix reuses another Env's databases (Env.Deps.DBPrefix), to run
+	// two instances of a service against one store.
+	DBPrefix string
+	Mappers  []web.Mapper
 }
 
 // Start builds and starts the services with fresh databases and a fresh
@@ -52,10 +55,14 @@ func Start(t testing.TB, o Options, ctors ...platform.Constructor) *Env {
 	}
 	log := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	iss := authtest.New(t)
+	prefix := o.DBPrefix
+	if prefix == "" {
+		prefix = mongotest.Prefix(t)
+	}
 	d := platform.Deps{
 		Log:      log,
 		Mongo:    mongotest.Client(t),
-		DBPrefix: mongotest.Prefix(t),
+		DBPrefix: prefix,
 		Bus:      natstest.Bus(t, url, "test"),
 		Auth:     iss.Verifier(),
 	}
