@@ -17,6 +17,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/talentbridge/platform/services/gateway"
 	"github.com/talentbridge/platform/services/matching"
@@ -25,7 +26,10 @@ import (
 	"github.com/talentbridge/platform/shared/config"
 	"github.com/talentbridge/platform/shared/embedded"
 	"github.com/talentbridge/platform/shared/logging"
+	"github.com/talentbridge/platform/shared/mongodb"
+	"github.com/talentbridge/platform/shared/natsbus"
 	"github.com/talentbridge/platform/shared/platform"
+	"github.com/talentbridge/platform/shared/web"
 )
 
 func main() {
@@ -134,10 +138,7 @@ func serve(ctx context.Context, cfg config.Service, st settings, log *slog.Logge
 	log.Info("infrastructure", "nats", cfg.NATS.URL, "mongodb", config.MaskURL(cfg.Mongo.URI), "data_dir", st.DataDir)
 
 	if st.InfraOnly {
-		log.Info("infra-only: NATS and FerretDB are up; stop with Ctrl-C",
-			"NATS_URL", cfg.NATS.URL, "MONGODB_URI", cfg.Mongo.URI)
-		<-ctx.Done()
-		return nil
+		return serveInfra(ctx, cfg, log)
 	}
 	return platform.Run(ctx, platform.Options{
 		Name:   "standalone",
@@ -180,4 +181,34 @@ func lockDir(dir string) (func(), error) {
 		return nil, fmt.Errorf("lock data dir: %w", err)
 	}
 	return func() { f.Close() }, nil
+}
+
+// serveInfra keeps the embedded servers up and answers /healthz and /readyz
+// (both servers reachable) so that the split platform's five processes can
+// be checked alike.
+func serveInfra(ctx context.Context, cfg config.Service, log *slog.Logger) error {
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	mc, err := mongodb.Connect(cctx, cfg.Mongo.URI, "infra")
+	if err != nil {
+		return err
+	}
+	defer mc.Disconnect(context.Background())
+	bus, err := natsbus.Connect(cctx, cfg.NATS.URL, "infra", log)
+	if err != nil {
+		return err
+	}
+	defer bus.Close(context.Background())
+	if err := bus.EnsureStreams(cctx, 1); err != nil {
+		return err
+	}
+	e := web.New(web.Options{Log: log})
+	web.Health(e,
+		web.Check{Name: "mongodb", Fn: func(ctx context.Context) error { return mongodb.Ping(ctx, mc) }},
+		web.Check{Name: "nats", Fn: bus.Check},
+	)
+	return web.Serve(ctx, e, cfg.HTTP.Addr, cfg.HTTP.ShutdownTimeout, func(a net.Addr) {
+		log.Info("infra-only: NATS and FerretDB are up; stop with Ctrl-C",
+			"NATS_URL", cfg.NATS.URL, "MONGODB_URI", cfg.Mongo.URI, "health", "http://"+displayAddr(a)+"/readyz")
+	})
 }

@@ -31,7 +31,7 @@ import (
 )
 
 // Field is the name of the array that holds pending events in an aggregate
-// document. Documents embed it as `Outbox []outbox.Event `bson:"outbox"``.
+// document. Documents embed it as a field Outbox []outbox.Event with the bson name "outbox".
 const Field = "outbox"
 
 // TombstoneField marks a document that only exists to carry its last events

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Runs TalentBridge as five separate processes: one holding the embedded NATS
+# and FerretDB servers (standalone --infra-only), and the gateway, profiles,
+# programs and matching services each on its own against them. This is how
+# one service is crashed and restarted in the reliability tests.
+#
+# Usage: scripts/run-split.sh            (runs until Ctrl-C or SIGTERM)
+# Env:   TB_SPLIT_DIR   folder for data, binaries, logs and pid files
+#                       (default: a new temporary folder)
+#        TB_SPLIT_PORT  first HTTP port (default 8080): gateway +0,
+#                       profiles +1, programs +2, matching +3, infra +4
+#        TB_SPLIT_NATS_PORT (default 4222), TB_SPLIT_MONGO_PORT (default 27017)
+# Each process's pid is written to $TB_SPLIT_DIR/<name>.pid and its log to
+# $TB_SPLIT_DIR/<name>.log; scripts/split-restart.sh NAME restarts one.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+dir=${TB_SPLIT_DIR:-$(mktemp -d -t tb-split-XXXXXX)}
+port=${TB_SPLIT_PORT:-8080}
+nats_port=${TB_SPLIT_NATS_PORT:-4222}
+mongo_port=${TB_SPLIT_MONGO_PORT:-27017}
+mkdir -p "$dir/bin" "$dir/data"
+
+echo "building into $dir/bin" >&2
+(cd "$root" && go build -o "$dir/bin/" ./services/standalone ./services/gateway/cmd/gateway \
+  ./services/profiles/cmd/profiles ./services/programs/cmd/programs ./services/matching/cmd/matching)
+
+declare -A addr=(
+  [gateway]="127.0.0.1:$((port))"
+  [profiles]="127.0.0.1:$((port + 1))"
+  [programs]="127.0.0.1:$((port + 2))"
+  [matching]="127.0.0.1:$((port + 3))"
+  [infra]="127.0.0.1:$((port + 4))"
+)
+nats_url="nats://127.0.0.1:$nats_port"
+mongo_uri="mongodb://127.0.0.1:$mongo_port/"
+
+# The environment of each service process, written to a file so that
+# split-restart.sh starts a service again exactly as it was.
+cat >"$dir/env.sh" <<ENV
+export NATS_URL='$nats_url'
+export MONGODB_URI='$mongo_uri'
+export TB_KEYS_DIR='$dir/data/keys'
+export TB_PROFILES_URL='http://${addr[profiles]}'
+export TB_PROGRAMS_URL='http://${addr[programs]}'
+export TB_MATCHING_URL='http://${addr[matching]}'
+ENV
+for name in gateway profiles programs matching; do
+  echo "${addr[$name]}" >"$dir/$name.addr"
+done
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for name in gateway profiles programs matching infra; do
+    [ -f "$dir/$name.pid" ] && kill -TERM "$(cat "$dir/$name.pid")" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+}
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
+
+wait_ready() { # name addr
+  for _ in $(seq 1 300); do
+    if curl -fsS -o /dev/null "http://$2/readyz" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "$1 did not become ready; see $dir/$1.log" >&2
+  return 1
+}
+
+TB_HTTP_ADDR=${addr[infra]} TB_EMBEDDED_NATS_ADDR=127.0.0.1:$nats_port TB_EMBEDDED_MONGO_ADDR=127.0.0.1:$mongo_port \
+  "$dir/bin/standalone" --infra-only --data-dir "$dir/data" >"$dir/infra.log" 2>&1 &
+pids+=($!)
+echo $! >"$dir/infra.pid"
+wait_ready infra "${addr[infra]}"
+
+for name in profiles programs matching gateway; do
+  "$root/scripts/split-restart.sh" "$name" "$dir"
+done
+for name in profiles programs matching gateway; do
+  wait_ready "$name" "${addr[$name]}"
+done
+
+echo "split platform ready: gateway http://${addr[gateway]} (folder $dir)"
+for name in infra gateway profiles programs matching; do
+  printf '  %-9s pid %-7s http://%s\n' "$name" "$(cat "$dir/$name.pid")" "${addr[$name]}"
+done
+# Stay up until told to stop. Services may be killed and restarted by the
+# reliability tests, so wait on a sleep rather than on the children.
+while true; do sleep 1; done

@@ -1,0 +1,246 @@
+package outbox_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/mongotest"
+	"github.com/talentbridge/platform/shared/natsbus"
+	"github.com/talentbridge/platform/shared/natstest"
+	"github.com/talentbridge/platform/shared/outbox"
+)
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+type profileDoc struct {
+	ID      string         `bson:"_id"`
+	Name    string         `bson:"name"`
+	Version int64          `bson:"version"`
+	Outbox  []outbox.Event `bson:"outbox,omitempty"`
+}
+
+// createProfile stores a profile and its created event in one write, as a
+// service's store does.
+func createProfile(t *testing.T, c *mongo.Collection, id string) events.Envelope {
+	t.Helper()
+	ev, err := events.New("profiles", events.ProfileCreated, id, 1, map[string]string{"id": id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ob, err := outbox.From(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.InsertOne(context.Background(), profileDoc{ID: id, Name: "Asha", Version: 1, Outbox: ob}); err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+func updateProfile(t *testing.T, c *mongo.Collection, id string, version int64) events.Envelope {
+	t.Helper()
+	ev, err := events.New("profiles", events.ProfileUpdated, id, version, map[string]string{"id": id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ob, err := outbox.From(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	upd := bson.D{{Key: "$set", Value: bson.D{{Key: "version", Value: version}}}, outbox.Push(ob)}
+	if _, err := c.UpdateOne(context.Background(), bson.D{{Key: "_id", Value: id}}, upd); err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+// streamIDs returns the ids of every event in the PROFILES stream, in order.
+func streamIDs(t *testing.T, b *natsbus.Bus) []string {
+	t.Helper()
+	ctx := context.Background()
+	s, err := b.JS.Stream(ctx, "PROFILES")
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for seq := info.State.FirstSeq; seq <= info.State.LastSeq && info.State.Msgs > 0; seq++ {
+		m, err := s.GetMsg(ctx, seq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, err := events.Parse(m.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, ev.ID)
+	}
+	return ids
+}
+
+func pending(t *testing.T, c *mongo.Collection, id string) int {
+	t.Helper()
+	var d profileDoc
+	if err := c.FindOne(context.Background(), bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
+		t.Fatal(err)
+	}
+	return len(d.Outbox)
+}
+
+func TestRelayPublishesThenClears(t *testing.T) {
+	b := natstest.Bus(t, natstest.Start(t), "profiles")
+	c := mongotest.DB(t).Collection("profiles")
+	created := createProfile(t, c, "p1")
+	updated := updateProfile(t, c, "p1", 2)
+
+	n, err := outbox.NewRelay(b, quiet, time.Second, c).Sweep(context.Background())
+	if err != nil || n != 2 {
+		t.Fatalf("Sweep() = %d, %v; want 2, nil", n, err)
+	}
+	if got, want := fmt.Sprint(streamIDs(t, b)), fmt.Sprint([]string{created.ID, updated.ID}); got != want {
+		t.Errorf("stream holds %s, want %s (in order)", got, want)
+	}
+	if p := pending(t, c, "p1"); p != 0 {
+		t.Errorf("%d events still pending after the sweep", p)
+	}
+	if n, _ := outbox.NewRelay(b, quiet, time.Second, c).Sweep(context.Background()); n != 0 {
+		t.Errorf("second sweep published %d events, want 0", n)
+	}
+}
+
+func TestCrashBeforePublishDeliversAfterRestart(t *testing.T) {
+	b := natstest.Bus(t, natstest.Start(t), "profiles")
+	c := mongotest.DB(t).Collection("profiles")
+	// The process stored the change and died before any relay ran.
+	ev := createProfile(t, c, "p1")
+	if got := streamIDs(t, b); len(got) != 0 {
+		t.Fatalf("stream holds %v before any relay ran", got)
+	}
+	// After the restart a new relay finds the event.
+	if _, err := outbox.NewRelay(b, quiet, time.Second, c).Sweep(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := streamIDs(t, b); len(got) != 1 || got[0] != ev.ID {
+		t.Errorf("stream holds %v, want exactly [%s]", got, ev.ID)
+	}
+}
+
+// crashAfterPublish publishes, then fails as a process would that died
+// before marking the event sent.
+type crashAfterPublish struct{ bus *natsbus.Bus }
+
+func (p crashAfterPublish) Publish(ctx context.Context, subject, id string, data []byte, h nats.Header) (bool, error) {
+	if _, err := p.bus.Publish(ctx, subject, id, data, h); err != nil {
+		return false, err
+	}
+	return false, errors.New("process killed")
+}
+
+func TestCrashBetweenPublishAndMarkDeliversOnce(t *testing.T) {
+	b := natstest.Bus(t, natstest.Start(t), "profiles")
+	c := mongotest.DB(t).Collection("profiles")
+	ev := createProfile(t, c, "p1")
+
+	if _, err := outbox.NewRelay(crashAfterPublish{b}, quiet, time.Second, c).Sweep(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if p := pending(t, c, "p1"); p != 1 {
+		t.Fatalf("pending = %d after the crash, want the event still there", p)
+	}
+	// Restarted relay publishes again; JetStream drops the copy.
+	if _, err := outbox.NewRelay(b, quiet, time.Second, c).Sweep(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := streamIDs(t, b); len(got) != 1 || got[0] != ev.ID {
+		t.Errorf("stream holds %v, want exactly [%s]", got, ev.ID)
+	}
+	if p := pending(t, c, "p1"); p != 0 {
+		t.Errorf("pending = %d after the restart, want 0", p)
+	}
+}
+
+func TestTombstoneIsDeletedAfterPublish(t *testing.T) {
+	b := natstest.Bus(t, natstest.Start(t), "profiles")
+	c := mongotest.DB(t).Collection("profiles")
+	createProfile(t, c, "p1")
+	erased, _ := events.New("profiles", events.ProfileErased, "p1", 2, map[string]string{"id": "p1"})
+	ob, _ := outbox.From(erased)
+	ctx := context.Background()
+	// Erasure replaces the document with one that holds only the id and
+	// the pending events (the created event is still unsent here).
+	var old profileDoc
+	_ = c.FindOne(ctx, bson.D{{Key: "_id", Value: "p1"}}).Decode(&old)
+	tomb := bson.D{{Key: "_id", Value: "p1"}, {Key: outbox.TombstoneField, Value: true}, {Key: outbox.Field, Value: append(old.Outbox, ob...)}}
+	if _, err := c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: "p1"}}, tomb); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := outbox.NewRelay(b, quiet, time.Second, c).Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := c.CountDocuments(ctx, bson.D{}); n != 0 {
+		t.Errorf("%d documents left; the tombstone should be gone", n)
+	}
+	if got := streamIDs(t, b); len(got) != 2 || got[1] != erased.ID {
+		t.Errorf("stream holds %v, want created then %s", got, erased.ID)
+	}
+}
+
+func TestConcurrentRelaysAndWritersLoseAndRepeatNothing(t *testing.T) {
+	b := natstest.Bus(t, natstest.Start(t), "profiles")
+	c := mongotest.DB(t).Collection("profiles")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// Two relays, as with two replicas of a service.
+	var wg sync.WaitGroup
+	for range 2 {
+		r := outbox.NewRelay(b, quiet, 20*time.Millisecond, c)
+		wg.Add(1)
+		go func() { defer wg.Done(); r.Run(ctx) }()
+	}
+	want := map[string]bool{}
+	for i := range 20 {
+		id := fmt.Sprintf("p%02d", i)
+		want[createProfile(t, c, id).ID] = true
+		want[updateProfile(t, c, id, 2).ID] = true
+		want[updateProfile(t, c, id, 3).ID] = true
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if n, _ := c.CountDocuments(context.Background(), bson.D{{Key: "outbox.0", Value: bson.D{{Key: "$exists", Value: true}}}}); n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("outboxes not drained within 20s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	wg.Wait()
+	got := streamIDs(t, b)
+	seen := map[string]int{}
+	for _, id := range got {
+		seen[id]++
+	}
+	for id := range want {
+		if seen[id] != 1 {
+			t.Errorf("event %s is in the stream %d times, want 1", id, seen[id])
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("stream holds %d events, want %d", len(got), len(want))
+	}
+}
