@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/talentbridge/platform/shared/events"
 	"github.com/talentbridge/platform/shared/natsbus"
 	"github.com/talentbridge/platform/shared/natstest"
@@ -279,4 +278,3 @@ func TestStopDrainsConsumer(t *testing.T) {
 		t.Errorf("after drain: ack pending = %v (%v), want 0", info.NumAckPending, err)
 	}
 }
-
