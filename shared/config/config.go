@@ -27,6 +27,9 @@ type Mongo struct {
 // NATS says where the message bus is.
 type NATS struct {
 	URL string `env:"NATS_URL"`
+	// StreamReplicas is the replica count of the streams the services
+	// create: 1 on one server, 3 on a production cluster.
+	StreamReplicas int `env:"TB_STREAM_REPLICAS" envDefault:"1"`
 }
 
 // HTTP configures the HTTP server.
@@ -86,6 +89,9 @@ func (m Mongo) Validate() error {
 
 // Validate checks that the URL, when given, parses.
 func (n NATS) Validate() error {
+	if n.StreamReplicas < 1 || n.StreamReplicas > 5 {
+		return fmt.Errorf("TB_STREAM_REPLICAS must be 1 to 5, got %d", n.StreamReplicas)
+	}
 	if n.URL == "" {
 		return nil
 	}

@@ -4,6 +4,7 @@
 package events
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/talentbridge/platform/shared/tracing"
 )
 
 // SpecVersion is the CloudEvents version the envelope follows.
@@ -54,6 +57,18 @@ func New(source, typ, aggregateID string, version int64, data any) (Envelope, er
 		AggregateVersion: version,
 		Data:             raw,
 	}, nil
+}
+
+// NewWithContext is New with the traceparent of the span in ctx recorded in
+// the envelope, so the trace of the request that caused the event continues
+// in every consumer.
+func NewWithContext(ctx context.Context, source, typ, aggregateID string, version int64, data any) (Envelope, error) {
+	e, err := New(source, typ, aggregateID, version, data)
+	if err != nil {
+		return e, err
+	}
+	e.TraceParent = tracing.TraceParent(ctx)
+	return e, nil
 }
 
 // ErrMalformed marks an event that can never be processed: retrying it is

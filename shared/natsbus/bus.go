@@ -33,8 +33,11 @@ type Bus struct {
 	service string
 	log     *slog.Logger
 
-	mu   sync.Mutex
-	subs []*Subscription
+	mu       sync.Mutex
+	subs     []*Subscription
+	lagStop  chan struct{}
+	lagDone  chan struct{}
+	lagEvery time.Duration
 }
 
 // Connect dials NATS. The connection reconnects forever once established;
@@ -61,7 +64,7 @@ func Connect(ctx context.Context, url, service string, log *slog.Logger) (*Bus, 
 		nc.Close()
 		return nil, fmt.Errorf("jetstream: %w", err)
 	}
-	return &Bus{NC: nc, JS: js, service: service, log: log}, nil
+	return &Bus{NC: nc, JS: js, service: service, log: log, lagEvery: 5 * time.Second}, nil
 }
 
 // EnsureStreams creates or updates every stream of the platform with file
@@ -138,6 +141,11 @@ func (b *Bus) Close(ctx context.Context) error {
 	b.mu.Lock()
 	subs := b.subs
 	b.subs = nil
+	if b.lagStop != nil {
+		close(b.lagStop)
+		<-b.lagDone
+		b.lagStop = nil
+	}
 	b.mu.Unlock()
 	var errs []error
 	for _, s := range subs {
@@ -156,4 +164,45 @@ func (b *Bus) Close(ctx context.Context) error {
 	}
 	b.NC.Close()
 	return errors.Join(errs...)
+}
+
+// Lag returns, for each consumer started through this bus, how many
+// messages it has not acknowledged yet (pending plus in flight).
+func (b *Bus) Lag(ctx context.Context) (map[string]uint64, error) {
+	b.mu.Lock()
+	subs := append([]*Subscription(nil), b.subs...)
+	b.mu.Unlock()
+	out := make(map[string]uint64, len(subs))
+	for _, s := range subs {
+		c, err := b.JS.Consumer(ctx, s.stream, s.durable)
+		if err != nil {
+			return out, fmt.Errorf("consumer %s: %w", s.durable, err)
+		}
+		info, err := c.Info(ctx)
+		if err != nil {
+			return out, fmt.Errorf("consumer %s: %w", s.durable, err)
+		}
+		out[s.durable] = info.NumPending + uint64(info.NumAckPending)
+	}
+	return out, nil
+}
+
+// watchLag refreshes the tb_consumer_lag gauge until the bus closes.
+func (b *Bus) watchLag(stop, done chan struct{}) {
+	defer close(done)
+	t := time.NewTicker(b.lagEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		lag, _ := b.Lag(ctx)
+		cancel()
+		for name, n := range lag {
+			metricLag.WithLabelValues(name).Set(float64(n))
+		}
+	}
 }

@@ -3,6 +3,7 @@ package natsbus_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -277,4 +278,30 @@ func TestStopDrainsConsumer(t *testing.T) {
 	if info, err := c.Info(context.Background()); err != nil || info.NumAckPending != 0 {
 		t.Errorf("after drain: ack pending = %v (%v), want 0", info.NumAckPending, err)
 	}
+}
+
+func TestLagCountsUnhandledMessages(t *testing.T) {
+	b := natstest.Bus(t, natstest.Start(t), "matching")
+	release := make(chan struct{})
+	_, err := b.Consume(context.Background(), natsbus.Consumer{
+		Name: "held", Stream: "PROFILES",
+		Handle: func(context.Context, events.Envelope) error { <-release; return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 4 {
+		if err := b.PublishEvent(context.Background(), newEvent(t, events.ProfileCreated, fmt.Sprint("p", i), 1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "lag of 4", func() bool {
+		lag, err := b.Lag(context.Background())
+		return err == nil && lag["matching-held"] == 4
+	})
+	close(release)
+	waitFor(t, "lag back to 0", func() bool {
+		lag, err := b.Lag(context.Background())
+		return err == nil && lag["matching-held"] == 0
+	})
 }

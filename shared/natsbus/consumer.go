@@ -9,8 +9,12 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/tracing"
 )
 
 // Handler processes one event. Returning nil acknowledges it. An error
@@ -64,6 +68,7 @@ func defaultBackoff(n int) time.Duration {
 
 // Subscription is a running consumer.
 type Subscription struct {
+	stream  string
 	durable string
 	cc      jetstream.ConsumeContext
 }
@@ -139,9 +144,13 @@ func (b *Bus) Consume(ctx context.Context, c Consumer) (*Subscription, error) {
 	if err != nil {
 		return nil, fmt.Errorf("consume %s: %w", durable, err)
 	}
-	sub := &Subscription{durable: durable, cc: cc}
+	sub := &Subscription{stream: c.Stream, durable: durable, cc: cc}
 	b.mu.Lock()
 	b.subs = append(b.subs, sub)
+	if b.lagStop == nil {
+		b.lagStop, b.lagDone = make(chan struct{}), make(chan struct{})
+		go b.watchLag(b.lagStop, b.lagDone)
+	}
 	b.mu.Unlock()
 	return sub, nil
 }
@@ -160,8 +169,24 @@ func (b *Bus) handle(ctx context.Context, durable string, c Consumer, msg jetstr
 	}
 
 	ev, err := events.Parse(msg.Data())
+	parent := msg.Headers().Get("traceparent")
+	if parent == "" {
+		parent = ev.TraceParent
+	}
+	ctx, span := tracing.Tracer().Start(tracing.WithParent(ctx, parent), "process "+subject,
+		trace.WithSpanKind(trace.SpanKindConsumer),
+		trace.WithAttributes(attribute.String("messaging.system", "nats"),
+			attribute.String("messaging.destination.name", subject),
+			attribute.String("messaging.consumer.group.name", durable),
+			attribute.String("messaging.message.id", ev.ID),
+			attribute.Int("messaging.nats.delivered", delivered)))
+	defer span.End()
 	if err == nil {
 		err = b.run(ctx, c, msg, ev)
+	}
+	if err != nil {
+		span.RecordError(err)
+		span.SetStatus(codes.Error, "handler failed")
 	}
 	log := b.log.With("consumer", durable, "subject", subject, "event_id", ev.ID, "delivered", delivered)
 	switch {

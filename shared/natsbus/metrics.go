@@ -18,6 +18,10 @@ var (
 		Name: "tb_events_redelivered_total",
 		Help: "Deliveries of a message after its first.",
 	}, []string{"consumer"})
+	metricLag = promauto.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "tb_consumer_lag",
+		Help: "Messages a durable consumer has not yet acknowledged: waiting to be delivered plus delivered but unacknowledged.",
+	}, []string{"consumer"})
 	metricDeadLettered = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tb_events_deadlettered_total",
 		Help: "Messages moved to the DEADLETTER stream.",

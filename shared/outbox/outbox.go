@@ -26,8 +26,12 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/tracing"
 )
 
 // Field is the name of the array that holds pending events in an aggregate
@@ -199,11 +203,7 @@ func (r *Relay) relayDoc(ctx context.Context, c *mongo.Collection, d pendingDoc)
 				os.Exit(3)
 			})
 		}
-		var h nats.Header
-		if ev.TraceParent != "" {
-			h = nats.Header{"traceparent": []string{ev.TraceParent}}
-		}
-		if _, err = r.pub.Publish(ctx, ev.Subject, ev.ID, ev.Data, h); err != nil {
+		if err = r.publish(ctx, ev); err != nil {
 			break
 		}
 		// The exact stored entry is removed, never "the first n": a write
@@ -223,4 +223,26 @@ func (r *Relay) relayDoc(ctx context.Context, c *mongo.Collection, d pendingDoc)
 		}
 	}
 	return len(sent), err
+}
+
+// publish sends one event inside a producer span that continues the trace of
+// the request that stored it; the span's own traceparent travels in the
+// message header for the consumer to continue.
+func (r *Relay) publish(ctx context.Context, ev Event) error {
+	ctx, span := tracing.Tracer().Start(tracing.WithParent(ctx, ev.TraceParent), "publish "+ev.Subject,
+		trace.WithSpanKind(trace.SpanKindProducer),
+		trace.WithAttributes(attribute.String("messaging.system", "nats"),
+			attribute.String("messaging.destination.name", ev.Subject),
+			attribute.String("messaging.message.id", ev.ID)))
+	defer span.End()
+	var h nats.Header
+	if tp := tracing.TraceParent(ctx); tp != "" {
+		h = nats.Header{"traceparent": []string{tp}}
+	}
+	if _, err := r.pub.Publish(ctx, ev.Subject, ev.ID, ev.Data, h); err != nil {
+		span.RecordError(err)
+		span.SetStatus(codes.Error, "publish failed")
+		return err
+	}
+	return nil
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/talentbridge/platform/shared/config"
 	"github.com/talentbridge/platform/shared/mongodb"
 	"github.com/talentbridge/platform/shared/natsbus"
+	"github.com/talentbridge/platform/shared/tracing"
 	"github.com/talentbridge/platform/shared/web"
 )
 
@@ -78,6 +79,15 @@ func Run(ctx context.Context, o Options) error {
 		return errors.New("MONGODB_URI and NATS_URL are required")
 	}
 	log.Info("starting", "mongodb", config.MaskURL(cfg.Mongo.URI), "nats", config.MaskURL(cfg.NATS.URL))
+	stopTracing, err := tracing.Setup(ctx, o.Name)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		tctx, tcancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer tcancel()
+		_ = stopTracing(tctx)
+	}()
 
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -107,7 +117,11 @@ func Run(ctx context.Context, o Options) error {
 		}
 	}
 	defer closeBus()
-	if err := bus.EnsureStreams(cctx, o.StreamReplicas); err != nil {
+	replicas := o.StreamReplicas
+	if replicas == 0 {
+		replicas = cfg.NATS.StreamReplicas
+	}
+	if err := bus.EnsureStreams(cctx, replicas); err != nil {
 		return err
 	}
 

@@ -19,6 +19,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/talentbridge/platform/shared/tracing"
 )
 
 // Options configures New.
@@ -93,6 +100,7 @@ func New(o Options) *echo.Echo {
 	e.Use(bodyLimit(o.BodyLimit))
 	e.Use(middleware.ContextTimeout(o.RequestTimeout))
 	e.Use(metrics)
+	e.Use(traceRequests)
 	e.GET("/metrics", echo.WrapHandler(promhttp.Handler()))
 	return e
 }
@@ -241,4 +249,38 @@ func Serve(ctx context.Context, e *echo.Echo, addr string, grace time.Duration, 
 		return err
 	}
 	return nil
+}
+
+// traceRequests starts a server span per request, joining the caller's
+// trace when the request carries a traceparent header.
+func traceRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		ctx := otel.GetTextMapPropagator().Extract(req.Context(), propagation.HeaderCarrier(req.Header))
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		ctx, span := tracing.Tracer().Start(ctx, req.Method+" "+route,
+			trace.WithSpanKind(trace.SpanKindServer),
+			trace.WithAttributes(attribute.String("http.request.method", req.Method), attribute.String("http.route", route)))
+		defer span.End()
+		c.SetRequest(req.WithContext(ctx))
+		err := next(c)
+		status := c.Response().Status
+		if err != nil {
+			span.RecordError(err)
+			var we *Error
+			if errors.As(err, &we) {
+				status = we.Status
+			} else {
+				status = http.StatusInternalServerError
+			}
+		}
+		span.SetAttributes(attribute.Int("http.response.status_code", status))
+		if status >= 500 {
+			span.SetStatus(codes.Error, http.StatusText(status))
+		}
+		return err
+	}
 }
