@@ -101,6 +101,7 @@ type Ferret struct {
 	uri    string
 	cancel context.CancelFunc
 	done   chan struct{}
+	proxy  *serializer
 }
 
 // StartFerret starts FerretDB on SQLite and waits until it accepts TCP
@@ -127,8 +128,10 @@ func StartFerret(opts FerretOptions) (*Ferret, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embedded ferretdb: %w", err)
 	}
+	// FerretDB itself listens on a private port; clients reach it through
+	// the serializer on addr (see serialize.go).
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: addr},
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + abs + "/",
 		Logger:    logger,
@@ -160,7 +163,13 @@ func StartFerret(opts FerretOptions) (*Ferret, error) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	return &Ferret{uri: uri, cancel: cancel, done: done}, nil
+	proxy, err := newSerializer(addr, host, logger)
+	if err != nil {
+		cancel()
+		<-done
+		return nil, fmt.Errorf("embedded ferretdb: listen %s: %w", addr, err)
+	}
+	return &Ferret{uri: "mongodb://" + proxy.addr() + "/", cancel: cancel, done: done, proxy: proxy}, nil
 }
 
 // URI is the mongodb:// connection string of the server.
@@ -168,6 +177,7 @@ func (f *Ferret) URI() string { return f.uri }
 
 // Stop closes the listener and every connection, then the SQLite backend.
 func (f *Ferret) Stop() {
+	f.proxy.close()
 	f.cancel()
 	<-f.done
 }
