@@ -1,14 +1,28 @@
-// Package profiles is the profiles service: applicant profiles, consents, export and erasure.
+// Package profiles is the profiles service: applicant profiles, consents,
+// export and erasure (DESIGN.md §3 "Profiles", §4, §6).
+//
+// It owns the "profiles" database (collections profiles, applications,
+// imports), publishes tb.profiles.v1.profile.created|updated|erased through
+// the outbox, consumes tb.matching.v1.application.submitted|withdrawn
+// (durable "profiles-applications") and tb.identity.v1.user.deleted
+// ("profiles-user-deleted"), answers tb.rpc.profiles.export and asks
+// tb.rpc.{identity,programs,matching}.export when a person exports their
+// data (see shared/events/profiles).
 package profiles
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"go.mongodb.org/mongo-driver/v2/bson"
+	"github.com/nats-io/nats.go"
 
-	"github.com/talentbridge/platform/shared/mongodb"
+	"github.com/talentbridge/platform/services/profiles/internal/app"
+	"github.com/talentbridge/platform/services/profiles/internal/httpapi"
+	"github.com/talentbridge/platform/services/profiles/internal/messaging"
+	"github.com/talentbridge/platform/services/profiles/internal/mongostore"
+	profilesev "github.com/talentbridge/platform/shared/events/profiles"
 	"github.com/talentbridge/platform/shared/outbox"
 	"github.com/talentbridge/platform/shared/platform"
 )
@@ -16,36 +30,68 @@ import (
 // Database is the name of the service's own database.
 const Database = "profiles"
 
+// relayInterval is the period of the outbox relay's full sweep; writes
+// kick it, so events normally leave at once.
+const relayInterval = 2 * time.Second
+
 // Service is the running profiles service.
 type Service struct {
-	deps  platform.Deps
-	relay *outbox.Relay
-	loops *platform.Loops
+	deps   platform.Deps
+	app    *app.Service
+	relay  *outbox.Relay
+	loops  *platform.Loops
+	export *nats.Subscription
 }
 
-// New builds the service: its indexes and its outbox relay.
+// New builds the service: indexes, store, use cases, outbox relay.
 func New(ctx context.Context, d platform.Deps) (platform.Service, error) {
-	db := d.DB(Database)
-	if err := mongodb.EnsureIndexes(ctx, db, []mongodb.Index{
-		{Collection: "profiles", Keys: bson.D{{Key: "updatedAt", Value: 1}}},
-	}); err != nil {
+	store := mongostore.New(d.DB(Database))
+	if err := store.EnsureIndexes(ctx); err != nil {
 		return nil, err
 	}
-	return &Service{
-		deps:  d,
-		relay: outbox.NewRelay(d.Bus, d.Log, 2*time.Second, db.Collection("profiles")),
-	}, nil
+	relay := outbox.NewRelay(d.Bus, d.Log, relayInterval, store.Profiles())
+	svc := app.New(app.Options{
+		Profiles:     store,
+		Applications: store,
+		Imports:      store,
+		Collector: &messaging.Collector{NC: d.Bus.NC, Log: d.Log.With("component", "export"),
+			Services: profilesev.ExportServices},
+		Notify: relay.Kick,
+	})
+	return &Service{deps: d, app: svc, relay: relay}, nil
 }
 
 // Routes registers the service's part of the API.
-func (s *Service) Routes(_ *echo.Echo, _ *echo.Group) {}
+func (s *Service) Routes(_ *echo.Echo, api *echo.Group) {
+	(&httpapi.Handlers{App: s.app}).Register(api, s.deps.Auth)
+}
 
-// Start runs the outbox relay.
+// Start runs the outbox relay, the consumers and the export responder.
 func (s *Service) Start(ctx context.Context) error {
 	s.loops = platform.NewLoops(ctx)
 	s.loops.Go(s.relay.Run)
+	if err := (messaging.Handlers{App: s.app}).Start(ctx, s.deps.Bus); err != nil {
+		return err
+	}
+	sub, err := messaging.ServeExport(s.deps.Bus.NC, s.app, s.deps.Log.With("component", "export"))
+	if err != nil {
+		return err
+	}
+	s.export = sub
 	return nil
 }
 
-// Stop ends the background loops.
-func (s *Service) Stop(ctx context.Context) error { return s.loops.Stop(ctx) }
+// Stop ends the export responder and the background loops. The consumers
+// are drained by the bus when it closes.
+func (s *Service) Stop(ctx context.Context) error {
+	var errs []error
+	if s.export != nil {
+		if err := s.export.Unsubscribe(); err != nil && !errors.Is(err, nats.ErrConnectionClosed) && !errors.Is(err, nats.ErrBadSubscription) {
+			errs = append(errs, err)
+		}
+	}
+	if s.loops != nil {
+		errs = append(errs, s.loops.Stop(ctx))
+	}
+	return errors.Join(errs...)
+}

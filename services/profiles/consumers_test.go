@@ -1,0 +1,75 @@
+package profiles_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/talentbridge/platform/services/profiles"
+	"github.com/talentbridge/platform/shared/auth"
+	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/events/matching"
+)
+
+func TestApplicationConsumerIsIdempotent(t *testing.T) {
+	t.Parallel()
+	env := start(t)
+	applicant, host := uuid.NewString(), uuid.NewString()
+	create(t, env, env.Issuer.Token(t, applicant, auth.RoleApplicant), profileBody())
+	hostTok := env.Issuer.Token(t, host, auth.RoleHost)
+	apps := env.Deps.DB(profiles.Database).Collection("applications")
+	count := func() int64 {
+		t.Helper()
+		n, err := apps.CountDocuments(context.Background(), bson.D{{Key: "applicantId", Value: applicant}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	// The same application.submitted delivered twice (the same event, as a
+	// redelivery would bring it, and a copy with a new event id, as a
+	// replay would) leaves one entry.
+	ev := submitted(t, "app-1", applicant, host, 1)
+	publish(t, env, ev)
+	copyEv := ev
+	copyEv.ID = uuid.NewString()
+	publish(t, env, copyEv)
+	consumerSettled(t, env, "MATCHING", "profiles-applications", 2)
+	if n := count(); n != 1 {
+		t.Errorf("after the same submission twice: %d entries, want 1", n)
+	}
+	if r := env.Do(t, http.MethodGet, "/api/v1/profiles/"+applicant, hostTok, nil); r.Status != http.StatusOK {
+		t.Errorf("host GET after submission = %d, want 200", r.Status)
+	}
+
+	// Withdrawn (v2), then the old submission (v1) arrives late: the
+	// withdrawal stands.
+	publish(t, env, withdrawn(t, "app-1", applicant, host, 2))
+	late := submitted(t, "app-1", applicant, host, 1)
+	publish(t, env, late)
+	consumerSettled(t, env, "MATCHING", "profiles-applications", 4)
+	if n := count(); n != 1 {
+		t.Errorf("after withdrawal and a late submission: %d entries, want 1", n)
+	}
+	if r := env.Do(t, http.MethodGet, "/api/v1/profiles/"+applicant, hostTok, nil); r.Status != http.StatusNotFound {
+		t.Errorf("host GET after withdrawal and a late old submission = %d, want 404", r.Status)
+	}
+
+	// An event without the ids the read model needs is dead-lettered at
+	// once, not retried.
+	bad, err := events.New(matching.Source, events.ApplicationSubmitted, "app-bad", 1, matching.ApplicationSubmitted{ApplicationID: "app-bad"})
+	publish(t, env, must(t, bad, err))
+	consumerSettled(t, env, "MATCHING", "profiles-applications", 5)
+	deadline := time.Now().Add(10 * time.Second)
+	for deadLetters(t, env) != 1 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := deadLetters(t, env); n != 1 {
+		t.Errorf("DEADLETTER holds %d messages after a malformed event, want 1", n)
+	}
+}

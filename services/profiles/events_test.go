@@ -1,0 +1,101 @@
+package profiles_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/talentbridge/platform/shared/auth"
+	"github.com/talentbridge/platform/shared/events"
+	profilesev "github.com/talentbridge/platform/shared/events/profiles"
+)
+
+func TestEventsCreatedUpdatedErased(t *testing.T) {
+	t.Parallel()
+	env := start(t)
+	user := uuid.NewString()
+	tok := env.Issuer.Token(t, user, auth.RoleApplicant)
+
+	create(t, env, tok, profileBody())
+	waitEvents(t, env, "PROFILES", user, 1)
+
+	// Saving the same profile again changes nothing and publishes nothing.
+	mustStatus(t, env.Do(t, http.MethodPut, "/api/v1/profiles/me", tok, profileBody()), http.StatusOK, "PUT unchanged")
+	upd := with(profileBody(), "skills", []any{"speech recognition"})
+	mustStatus(t, env.Do(t, http.MethodPut, "/api/v1/profiles/me", tok, upd), http.StatusOK, "PUT changed")
+	waitEvents(t, env, "PROFILES", user, 2)
+	mustStatus(t, env.Do(t, http.MethodDelete, "/api/v1/profiles/me", tok, nil), http.StatusNoContent, "DELETE /profiles/me")
+	evs := waitEvents(t, env, "PROFILES", user, 3)
+	time.Sleep(300 * time.Millisecond) // room for a duplicate to show up
+	evs = streamEvents(t, env, "PROFILES", user)
+
+	want := []struct {
+		typ     string
+		version int64
+	}{
+		{events.ProfileCreated, 1}, {events.ProfileUpdated, 2}, {events.ProfileErased, 3},
+	}
+	if len(evs) != len(want) {
+		t.Fatalf("PROFILES holds %d events for the profile, want %d: %+v", len(evs), len(want), evs)
+	}
+	for i, w := range want {
+		if evs[i].Type != w.typ || evs[i].AggregateVersion != w.version || evs[i].Source != profilesev.Source {
+			t.Errorf("event %d = %s v%d from %s, want %s v%d from profiles", i, evs[i].Type, evs[i].AggregateVersion, evs[i].Source, w.typ, w.version)
+		}
+	}
+
+	var created profilesev.ProfileCreated
+	decodeJSON(t, evs[0].Data, &created)
+	if created.ID != user || created.Name != "Asha Rao" || created.BirthYear != 2001 || created.Gender != "female" ||
+		!created.Consents.VisibleToHosts || len(created.Languages) != 2 || created.Languages[1].Level != "N4" ||
+		created.Preferences.HostRegions[0] != "Tokyo" || created.Statement == "" || created.AvailableFrom != "2027-04-01" {
+		t.Errorf("profile.created payload = %+v, want the full snapshot", created)
+	}
+	var updated profilesev.ProfileUpdated
+	decodeJSON(t, evs[1].Data, &updated)
+	if len(updated.Skills) != 1 || updated.Skills[0] != "speech recognition" {
+		t.Errorf("profile.updated skills = %v, want [speech recognition]", updated.Skills)
+	}
+	var erased map[string]any
+	decodeJSON(t, evs[2].Data, &erased)
+	if len(erased) != 1 || erased["profileId"] != user {
+		t.Errorf("profile.erased payload = %v, want only {profileId: %s}", erased, user)
+	}
+}
+
+// TestConcurrentUpdates saves the same profile from several requests at
+// once: every save lands, versions never repeat, and each change has its
+// own event.
+func TestConcurrentUpdates(t *testing.T) {
+	t.Parallel()
+	env := start(t)
+	user := uuid.NewString()
+	tok := env.Issuer.Token(t, user, auth.RoleApplicant)
+	create(t, env, tok, profileBody())
+	const n = 5
+	statuses := make(chan int, n)
+	for i := range n {
+		go func() {
+			body := with(profileBody(), "skills", []any{"skill " + string(rune('a'+i))})
+			statuses <- env.Do(t, http.MethodPut, "/api/v1/profiles/me", tok, body).Status
+		}()
+	}
+	for range n {
+		if s := <-statuses; s != http.StatusOK {
+			t.Errorf("concurrent PUT /profiles/me = %d, want 200", s)
+		}
+	}
+	var v profileView
+	env.Do(t, http.MethodGet, "/api/v1/profiles/me", tok, nil).JSON(t, &v)
+	if v.Version != n+1 {
+		t.Errorf("version after %d concurrent saves = %d, want %d", n, v.Version, n+1)
+	}
+	evs := waitEvents(t, env, "PROFILES", user, n+1)
+	for i, ev := range evs {
+		if ev.AggregateVersion != int64(i+1) {
+			t.Errorf("event %d has version %d, want %d", i, ev.AggregateVersion, i+1)
+		}
+	}
+}

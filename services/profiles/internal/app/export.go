@@ -1,0 +1,110 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/talentbridge/platform/services/profiles/internal/domain"
+	profilesev "github.com/talentbridge/platform/shared/events/profiles"
+)
+
+// ProfileView is a profile as the API returns it: the event snapshot plus
+// the version and, for imported profiles, the e-mail address.
+type ProfileView struct {
+	profilesev.Profile
+	Email   string `json:"email,omitempty"`
+	Version int64  `json:"version"`
+}
+
+// View returns what an audience sees of p.
+func View(p *domain.Profile, a Audience) ProfileView {
+	v := ProfileView{Profile: Snapshot(p), Email: p.Email, Version: p.Version}
+	if a == AudienceHost {
+		// Hosts decide on merit: no gender, no guardian, no e-mail.
+		v.Gender = ""
+		v.GuardianConsent = nil
+		v.Email = ""
+	}
+	return v
+}
+
+// OwnPart is what the profiles service holds about a person.
+type OwnPart struct {
+	// Profile is nil when the person has no profile.
+	Profile *ProfileView `json:"profile"`
+	// Applications are the entries of the applications read model: which
+	// host's program the person applied to (ids only).
+	Applications []Application `json:"applications"`
+}
+
+// Own returns the profiles service's part of a person's export.
+func (s *Service) Own(ctx context.Context, userID string) (OwnPart, error) {
+	part := OwnPart{Applications: []Application{}}
+	p, err := s.profiles.Get(ctx, userID)
+	switch {
+	case err == nil:
+		v := View(p, AudienceFull)
+		part.Profile = &v
+	case !errors.Is(err, domain.ErrProfileNotFound):
+		return OwnPart{}, fmt.Errorf("load profile: %w", err)
+	}
+	apps, err := s.apps.ForApplicant(ctx, userID)
+	if err != nil {
+		return OwnPart{}, fmt.Errorf("load applications: %w", err)
+	}
+	if apps != nil {
+		part.Applications = apps
+	}
+	return part, nil
+}
+
+// Export is everything the platform holds about one person, one part per
+// service.
+type Export struct {
+	UserID      string    `json:"userId"`
+	GeneratedAt time.Time `json:"generatedAt"`
+	// Services maps a service name ("profiles", "identity", "programs",
+	// "matching") to that service's part.
+	Services map[string]json.RawMessage `json:"services"`
+	// Unavailable lists services that did not answer in time; their part
+	// is missing and the export can be asked for again later.
+	Unavailable []string `json:"unavailable"`
+}
+
+// Export collects the person's data from this service and every other.
+func (s *Service) Export(ctx context.Context, userID string) (Export, error) {
+	type result struct {
+		parts       map[string]json.RawMessage
+		unavailable []string
+	}
+	others := make(chan result, 1)
+	go func() {
+		parts, unavailable := s.collect.Collect(ctx, userID)
+		others <- result{parts, unavailable}
+	}()
+	own, err := s.Own(ctx, userID)
+	r := <-others
+	if err != nil {
+		return Export{}, err
+	}
+	raw, err := json.Marshal(own)
+	if err != nil {
+		return Export{}, fmt.Errorf("encode own part: %w", err)
+	}
+	x := Export{
+		UserID:      userID,
+		GeneratedAt: s.now().UTC().Truncate(time.Second),
+		Services:    map[string]json.RawMessage{profilesev.ServiceProfiles: raw},
+		Unavailable: []string{},
+	}
+	for name, part := range r.parts {
+		x.Services[name] = part
+	}
+	x.Unavailable = append(x.Unavailable, r.unavailable...)
+	sort.Strings(x.Unavailable)
+	return x, nil
+}

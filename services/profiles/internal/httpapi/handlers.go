@@ -1,0 +1,296 @@
+package httpapi
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/talentbridge/platform/services/profiles/internal/app"
+	"github.com/talentbridge/platform/services/profiles/internal/csvimport"
+	"github.com/talentbridge/platform/services/profiles/internal/domain"
+	"github.com/talentbridge/platform/shared/auth"
+	"github.com/talentbridge/platform/shared/platform"
+	"github.com/talentbridge/platform/shared/taxonomy"
+	"github.com/talentbridge/platform/shared/web"
+)
+
+// List paging.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+	maxTerms        = 10
+	maxTermLen      = 100
+)
+
+func (h *Handlers) consentNotice(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	return c.JSON(http.StatusOK, ConsentNotice{
+		Version:     domain.NoticeVersion,
+		PublishedAt: domain.NoticePublished,
+		Language:    domain.NoticeLanguage,
+		Text:        domain.NoticeText,
+	})
+}
+
+func (h *Handlers) create(c echo.Context) error {
+	cl := claims(c)
+	d, err := bindProfile(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.App.Create(c.Request().Context(), cl.UserID(), d)
+	if err != nil {
+		return httpError(err)
+	}
+	c.Response().Header().Set(echo.HeaderLocation, platform.APIPrefix+"/profiles/"+url.PathEscape(p.ID))
+	return private(c, http.StatusCreated, app.View(p, app.AudienceFull))
+}
+
+func (h *Handlers) mine(c echo.Context) error {
+	p, err := h.App.Mine(c.Request().Context(), claims(c).UserID())
+	if err != nil {
+		return httpError(err)
+	}
+	return private(c, http.StatusOK, app.View(p, app.AudienceFull))
+}
+
+func (h *Handlers) revise(c echo.Context) error {
+	d, err := bindProfile(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.App.Revise(c.Request().Context(), claims(c).UserID(), d)
+	if err != nil {
+		return httpError(err)
+	}
+	return private(c, http.StatusOK, app.View(p, app.AudienceFull))
+}
+
+func (h *Handlers) erase(c echo.Context) error {
+	if err := h.App.Erase(c.Request().Context(), claims(c).UserID()); err != nil {
+		return httpError(err)
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (h *Handlers) export(c echo.Context) error {
+	x, err := h.App.Export(c.Request().Context(), claims(c).UserID())
+	if err != nil {
+		return httpError(err)
+	}
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="talentbridge-export.json"`)
+	return private(c, http.StatusOK, x)
+}
+
+func (h *Handlers) read(c echo.Context) error {
+	cl := claims(c)
+	caller := app.Caller{ID: cl.UserID()}
+	switch {
+	case cl.HasRole(auth.RoleCoordinator, auth.RoleAdmin):
+		caller.Role = app.RoleCoordinator
+	case cl.HasRole(auth.RoleHost):
+		caller.Role = app.RoleHost
+	case cl.HasRole(auth.RoleApplicant):
+		caller.Role = app.RoleApplicant
+	default:
+		return web.NotFound("profile")
+	}
+	p, audience, err := h.App.Read(c.Request().Context(), caller, c.Param("id"))
+	if err != nil {
+		return httpError(err)
+	}
+	return private(c, http.StatusOK, app.View(p, audience))
+}
+
+func (h *Handlers) list(c echo.Context) error {
+	q, err := parseQuery(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	ps, total, err := h.App.List(c.Request().Context(), q)
+	if err != nil {
+		return httpError(err)
+	}
+	page := Page[app.ProfileView]{Items: make([]app.ProfileView, len(ps)), Page: q.Page, PageSize: q.PageSize, Total: total}
+	for i, p := range ps {
+		page.Items[i] = app.View(p, app.AudienceFull)
+	}
+	return private(c, http.StatusOK, page)
+}
+
+// parseQuery reads the list filters; every bad one is reported.
+func parseQuery(v map[string][]string) (app.Query, error) {
+	get := func(k string) string {
+		if len(v[k]) == 0 {
+			return ""
+		}
+		return strings.TrimSpace(v[k][0])
+	}
+	q := app.Query{Page: 1, PageSize: DefaultPageSize}
+	var fe []web.FieldError
+	bad := func(field, format string, args ...any) {
+		fe = append(fe, web.FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
+	}
+	if q.HomeCountry = get("country"); q.HomeCountry != "" && !taxonomy.IsCountry(q.HomeCountry) {
+		bad("country", "must be IN or JP, not %q", q.HomeCountry)
+	}
+	if q.Kind = get("kind"); q.Kind != "" && !taxonomy.ApplicantKinds.Valid(q.Kind) {
+		bad("kind", "must be one of %s, not %q", taxonomy.ApplicantKinds, q.Kind)
+	}
+	if q.Field = get("field"); q.Field != "" && !taxonomy.IsField(q.Field) {
+		bad("field", "%q is not a field code of the OECD Fields of Science (e.g. \"1.2\")", q.Field)
+	}
+	if q.DegreeLevel = get("degreeLevel"); q.DegreeLevel != "" && !taxonomy.DegreeLevels.Valid(q.DegreeLevel) {
+		bad("degreeLevel", "must be one of %s, not %q", taxonomy.DegreeLevels, q.DegreeLevel)
+	}
+	terms := strings.Fields(strings.ToLower(get("q")))
+	switch {
+	case len(terms) > maxTerms:
+		bad("q", "may hold at most %d words", maxTerms)
+	default:
+		for _, t := range terms {
+			if len(t) > maxTermLen {
+				bad("q", "words may be at most %d bytes long", maxTermLen)
+				break
+			}
+		}
+		q.Terms = terms
+	}
+	if s := get("page"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 1_000_000 {
+			bad("page", "must be a whole number from 1, not %q", s)
+		} else {
+			q.Page = n
+		}
+	}
+	if s := get("pageSize"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > MaxPageSize {
+			bad("pageSize", "must be a whole number from 1 to %d, not %q", MaxPageSize, s)
+		} else {
+			q.PageSize = n
+		}
+	}
+	if len(fe) > 0 {
+		return app.Query{}, web.Invalid(fe...)
+	}
+	return q, nil
+}
+
+// importCSV handles POST /profiles/import: a CSV file as the body
+// (Content-Type text/csv), at most the server's body limit (1 MiB by
+// default). The file's SHA-256 is its batch id: sending the same file again
+// finishes an interrupted import, or does nothing if it was complete.
+func (h *Handlers) importCSV(c echo.Context) error {
+	req := c.Request()
+	mt, _, err := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
+	if err != nil || (mt != "text/csv" && mt != "application/csv" && mt != "text/plain") {
+		return &web.Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+			Detail: "send the file as text/csv"}
+	}
+	raw, err := io.ReadAll(req.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return &web.Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
+				Detail: fmt.Sprintf("the file may be at most %d bytes; split it", mbe.Limit)}
+		}
+		return web.BadRequest("unreadable_body", "the file could not be read")
+	}
+	sum := sha256.Sum256(raw)
+	batch := hex.EncodeToString(sum[:16])
+	rows, problems, err := csvimport.Parse(bytes.NewReader(raw), time.Now())
+	if err != nil {
+		return web.BadRequest("unreadable_body", "the file could not be read")
+	}
+	res, err := h.App.Import(req.Context(), claims(c).UserID(), batch, rows, problems)
+	var ie *domain.ImportError
+	if errors.As(err, &ie) {
+		return importRefused(c, ie)
+	}
+	if err != nil {
+		return httpError(err)
+	}
+	status := http.StatusCreated
+	if res.AlreadyImported {
+		status = http.StatusOK
+	}
+	return private(c, status, res)
+}
+
+func importRefused(c echo.Context, ie *domain.ImportError) error {
+	p := ImportProblem{
+		Type:     "https://talentbridge.example/problems/import_rejected",
+		Title:    http.StatusText(http.StatusUnprocessableEntity),
+		Status:   http.StatusUnprocessableEntity,
+		Code:     "import_rejected",
+		Detail:   fmt.Sprintf("%d rows have problems; nothing was imported. Fix them and send the whole file again.", len(ie.Lines())),
+		Instance: c.Request().URL.Path,
+		Errors:   make([]RowError, len(ie.Problems)),
+	}
+	for i, pr := range ie.Problems {
+		p.Errors[i] = RowError{Line: pr.Line, Field: pr.Field, Reason: pr.Reason}
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusUnprocessableEntity, "application/problem+json", b)
+}
+
+// bindProfile decodes a profile body strictly.
+func bindProfile(c echo.Context) (domain.Draft, error) {
+	var r ProfileRequest
+	if err := web.Bind(c, &r); err != nil {
+		return domain.Draft{}, err
+	}
+	return r.Draft(), nil
+}
+
+func claims(c echo.Context) *auth.Claims {
+	cl, _ := auth.FromContext(c)
+	return cl
+}
+
+// private writes personal data: never cached by browsers or proxies.
+func private(c echo.Context, status int, v any) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(status, v)
+}
+
+// httpError gives domain errors their HTTP meaning.
+func httpError(err error) error {
+	var ve *domain.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		fe := make([]web.FieldError, len(ve.Problems))
+		for i, p := range ve.Problems {
+			fe[i] = web.FieldError{Field: p.Field, Reason: p.Reason}
+		}
+		return web.Invalid(fe...)
+	case errors.Is(err, domain.ErrProfileNotFound):
+		return web.NotFound("profile")
+	case errors.Is(err, domain.ErrAlreadyExists):
+		return web.Conflict("profile_exists", "you already have a profile; change it with PUT /api/v1/profiles/me")
+	case errors.Is(err, domain.ErrErasureInProgress):
+		return &web.Error{Status: http.StatusConflict, Code: "erasure_in_progress",
+			Detail: "your previous profile is still being erased; try again in a few seconds",
+			Header: http.Header{"Retry-After": []string{"2"}}}
+	case errors.Is(err, domain.ErrConflict):
+		return web.Conflict("concurrent_change", "the profile changed while it was being saved; try again")
+	}
+	return err
+}
