@@ -1,0 +1,470 @@
+// Package app holds the programs service's use cases: create, edit,
+// publish and close programs, search them, import them from CSV, close them
+// when their deadline passes, and react to identity and matching events.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/talentbridge/platform/services/programs/internal/csvimport"
+	"github.com/talentbridge/platform/services/programs/internal/domain"
+	"github.com/talentbridge/platform/services/programs/internal/search"
+	"github.com/talentbridge/platform/shared/events"
+	programsev "github.com/talentbridge/platform/shared/events/programs"
+)
+
+// Options are what the use cases need.
+type Options struct {
+	Programs ProgramStore
+	Hosts    HostStore
+	Index    *search.Index
+	// Clock is the time source; tests move it forward.
+	Clock func() time.Time
+	// Kick asks the outbox relay to publish now.
+	Kick func()
+	Log  *slog.Logger
+}
+
+// Service is the programs service's use cases.
+type Service struct {
+	programs ProgramStore
+	hosts    HostStore
+	index    *search.Index
+	clock    func() time.Time
+	kick     func()
+	log      *slog.Logger
+}
+
+// New returns the use cases.
+func New(o Options) *Service {
+	if o.Kick == nil {
+		o.Kick = func() {}
+	}
+	return &Service{programs: o.Programs, hosts: o.Hosts, index: o.Index, clock: o.Clock, kick: o.Kick, log: o.Log}
+}
+
+// now is the clock at the millisecond, the precision MongoDB stores.
+func (s *Service) now() time.Time { return s.clock().UTC().Truncate(time.Millisecond) }
+
+// ImportError lists every problem of a CSV import, which stored nothing.
+type ImportError struct {
+	Rows []csvimport.RowError
+}
+
+func (e *ImportError) Error() string {
+	return fmt.Sprintf("import refused: %d problems", len(e.Rows))
+}
+
+// Create stores a new draft owned by the calling host, who must be
+// verified.
+func (s *Service) Create(ctx context.Context, a domain.Actor, c domain.Content) (*domain.Program, error) {
+	if err := s.mayCreate(ctx, a); err != nil {
+		return nil, err
+	}
+	done := s.index.Begin()
+	defer done()
+	id, err := newID()
+	if err != nil {
+		return nil, err
+	}
+	p, err := domain.New(id, a.ID, c, s.now())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.programs.Insert(ctx, p, nil); err != nil {
+		return nil, fmt.Errorf("store program: %w", err)
+	}
+	s.index.Put(p)
+	return p, nil
+}
+
+func (s *Service) mayCreate(ctx context.Context, a domain.Actor) error {
+	if a.Role != domain.RoleHost || a.ID == "" {
+		return domain.ErrHostNotVerified
+	}
+	h, err := s.hosts.Host(ctx, a.ID)
+	if err != nil {
+		return fmt.Errorf("load host: %w", err)
+	}
+	if !h.MayCreate() {
+		return domain.ErrHostNotVerified
+	}
+	return nil
+}
+
+// Update replaces the content of one of the caller's programs. A change to
+// a published program is announced with program.updated.
+func (s *Service) Update(ctx context.Context, a domain.Actor, id string, c domain.Content) (*domain.Program, error) {
+	return s.change(ctx, id, func(p *domain.Program) ([]events.Envelope, error) {
+		if !p.MayEdit(a) {
+			return nil, domain.ErrNotFound
+		}
+		changed, err := p.Edit(c, s.now())
+		if err != nil {
+			return nil, err
+		}
+		if !changed {
+			return nil, ErrUnchanged
+		}
+		if p.Status != domain.StatusPublished {
+			return nil, nil
+		}
+		return s.events(events.ProgramUpdated, p)
+	})
+}
+
+// Publish makes one of the caller's drafts public.
+func (s *Service) Publish(ctx context.Context, a domain.Actor, id string) (*domain.Program, error) {
+	return s.change(ctx, id, func(p *domain.Program) ([]events.Envelope, error) {
+		if !p.MayEdit(a) {
+			return nil, domain.ErrNotFound
+		}
+		changed, err := p.Publish(s.now())
+		if err != nil {
+			return nil, err
+		}
+		if !changed {
+			return nil, ErrUnchanged
+		}
+		return s.events(events.ProgramPublished, p)
+	})
+}
+
+// Close ends a program: the host's own, or any program for a coordinator.
+func (s *Service) Close(ctx context.Context, a domain.Actor, id string) (*domain.Program, error) {
+	reason := domain.ClosedByHost
+	if a.IsCoordinator() {
+		reason = domain.ClosedByCoordinator
+	}
+	return s.change(ctx, id, func(p *domain.Program) ([]events.Envelope, error) {
+		if !p.VisibleTo(a) || !p.MayClose(a) {
+			return nil, domain.ErrNotFound
+		}
+		return s.close(p, reason)
+	})
+}
+
+// close closes p and returns program.closed when the public had seen it.
+func (s *Service) close(p *domain.Program, reason string) ([]events.Envelope, error) {
+	if !p.Close(reason, s.now()) {
+		return nil, ErrUnchanged
+	}
+	if !p.WasPublished() {
+		return nil, nil
+	}
+	return s.events(events.ProgramClosed, p)
+}
+
+// change runs one update through the store, keeping the search index in
+// step and the relay informed.
+func (s *Service) change(ctx context.Context, id string, fn func(p *domain.Program) ([]events.Envelope, error)) (*domain.Program, error) {
+	done := s.index.Begin()
+	defer done()
+	wrote := false
+	p, err := s.programs.Update(ctx, id, func(p *domain.Program) ([]events.Envelope, error) {
+		evs, err := fn(p)
+		wrote = err == nil
+		return evs, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.index.Put(p)
+	if wrote {
+		s.kick()
+	}
+	return p, nil
+}
+
+// Get returns a program the caller may see.
+func (s *Service) Get(ctx context.Context, a domain.Actor, id string) (*domain.Program, error) {
+	p, err := s.programs.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !p.VisibleTo(a) {
+		return nil, domain.ErrNotFound
+	}
+	return p, nil
+}
+
+// Search answers a catalogue query.
+func (s *Service) Search(a domain.Actor, q search.Query) search.Result {
+	return s.index.Search(q, a)
+}
+
+// Import stores every program of a CSV file as drafts of the calling host
+// (published at once when publish is set), or none of them: any problem in
+// any row refuses the whole file with an *ImportError listing them all.
+func (s *Service) Import(ctx context.Context, a domain.Actor, rows []csvimport.Row, problems []csvimport.RowError, publish bool) ([]*domain.Program, error) {
+	if err := s.mayCreate(ctx, a); err != nil {
+		return nil, err
+	}
+	done := s.index.Begin()
+	defer done()
+	now := s.now()
+	errs := slices.Clone(problems)
+	imp := Import{HostID: a.ID, CreatedAt: now}
+	var err error
+	if imp.ID, err = newID(); err != nil {
+		return nil, err
+	}
+	for _, row := range rows {
+		id, err := newID()
+		if err != nil {
+			return nil, err
+		}
+		p, err := domain.New(id, a.ID, row.Content, now)
+		var ve *domain.ValidationError
+		switch {
+		case errors.As(err, &ve):
+			for _, f := range ve.Fields {
+				errs = append(errs, csvimport.RowError{Line: row.Line, Field: f.Field, Reason: f.Reason})
+			}
+			continue
+		case err != nil:
+			return nil, err
+		}
+		var evs []events.Envelope
+		if publish {
+			if _, err := p.Publish(now); err != nil {
+				errs = append(errs, csvimport.RowError{Line: row.Line, Field: "applicationDeadline", Reason: err.Error()})
+				continue
+			}
+			if evs, err = s.events(events.ProgramPublished, p); err != nil {
+				return nil, err
+			}
+		}
+		imp.Programs = append(imp.Programs, Pending{Program: p, Events: evs})
+	}
+	if len(errs) > 0 {
+		slices.SortStableFunc(errs, func(x, y csvimport.RowError) int { return x.Line - y.Line })
+		return nil, &ImportError{Rows: errs}
+	}
+	if err := s.programs.SaveImport(ctx, imp); err != nil {
+		return nil, fmt.Errorf("save import: %w", err)
+	}
+	finished := true
+	if err := s.programs.FinishImport(ctx, imp.ID); err != nil {
+		// The import is saved whole; the deadline loop finishes it, and
+		// the index refresh then finds its programs.
+		s.log.Warn("finish import later", "import_id", imp.ID, "err", err)
+		finished = false
+	}
+	out := make([]*domain.Program, len(imp.Programs))
+	for i, pd := range imp.Programs {
+		if finished {
+			s.index.Put(pd.Program)
+		}
+		out[i] = pd.Program
+	}
+	if publish {
+		s.kick()
+	}
+	return out, nil
+}
+
+// FinishImports completes imports that were saved but not finished (the
+// process stopped in between), older than a few seconds so a request still
+// under way finishes its own.
+func (s *Service) FinishImports(ctx context.Context) error {
+	ids, err := s.programs.PendingImports(ctx, s.now().Add(-10*time.Second))
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, id := range ids {
+		if err := s.programs.FinishImport(ctx, id); err != nil {
+			errs = append(errs, fmt.Errorf("import %s: %w", id, err))
+			continue
+		}
+		s.kick()
+	}
+	return errors.Join(errs...)
+}
+
+// CloseDue closes every published program whose application deadline has
+// passed and reports how many this call closed. Several replicas may run
+// it at once: the store's conditional update lets exactly one of them close
+// each program, so program.closed is stored (and published) once.
+func (s *Service) CloseDue(ctx context.Context) (int, error) {
+	ids, err := s.programs.Due(ctx, s.now(), 200)
+	if err != nil {
+		return 0, fmt.Errorf("find due programs: %w", err)
+	}
+	n := 0
+	var errs []error
+	for _, id := range ids {
+		closed := false
+		_, err := s.change(ctx, id, func(p *domain.Program) ([]events.Envelope, error) {
+			closed = false
+			if !p.Due(s.now()) {
+				return nil, ErrUnchanged
+			}
+			evs, err := s.close(p, domain.ClosedByDeadline)
+			closed = err == nil
+			return evs, err
+		})
+		switch {
+		case errors.Is(err, domain.ErrNotFound):
+		case err != nil:
+			errs = append(errs, fmt.Errorf("close %s: %w", id, err))
+		case closed:
+			n++
+			s.log.Info("program closed: deadline passed", "program_id", id)
+		}
+	}
+	return n, errors.Join(errs...)
+}
+
+// HostCreated records a new account when it is a host's.
+func (s *Service) HostCreated(ctx context.Context, userID, role, status string) error {
+	if role != domain.RoleHost {
+		return nil
+	}
+	return s.hosts.HostCreated(ctx, userID, status == "active" || status == "verified")
+}
+
+// HostVerified records that a coordinator verified a host.
+func (s *Service) HostVerified(ctx context.Context, userID, role string) error {
+	if role != "" && role != domain.RoleHost {
+		return nil
+	}
+	return s.hosts.HostVerified(ctx, userID)
+}
+
+// HostDeleted records that a host's account was erased: it can post no
+// more, its programs close, and its import records go.
+func (s *Service) HostDeleted(ctx context.Context, userID, role string) error {
+	if role != "" && role != domain.RoleHost {
+		return nil
+	}
+	if err := s.hosts.HostDeleted(ctx, userID); err != nil {
+		return err
+	}
+	progs, err := s.programs.ListByHost(ctx, userID)
+	if err != nil {
+		return err
+	}
+	for _, p := range progs {
+		if p.Status == domain.StatusClosed {
+			continue
+		}
+		_, err := s.change(ctx, p.ID, func(p *domain.Program) ([]events.Envelope, error) {
+			return s.close(p, domain.ClosedHostDeleted)
+		})
+		if err != nil && !errors.Is(err, domain.ErrNotFound) {
+			return fmt.Errorf("close %s: %w", p.ID, err)
+		}
+	}
+	return s.programs.DeleteImports(ctx, userID)
+}
+
+// RoundCompleted locks the seats and eligibility of every program of a
+// round that has run. Programs unknown here are skipped.
+func (s *Service) RoundCompleted(ctx context.Context, roundID string, programIDs []string) error {
+	for _, id := range programIDs {
+		_, err := s.change(ctx, id, func(p *domain.Program) ([]events.Envelope, error) {
+			if !p.Lock(roundID, s.now()) {
+				return nil, ErrUnchanged
+			}
+			return nil, nil
+		})
+		if err != nil && !errors.Is(err, domain.ErrNotFound) {
+			return fmt.Errorf("lock %s: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// Export returns everything held about a user: the programs they host.
+func (s *Service) Export(ctx context.Context, userID string) ([]*domain.Program, error) {
+	return s.programs.ListByHost(ctx, userID)
+}
+
+// LoadIndex puts into the search index every program changed at or after
+// since and returns the latest change time seen (since when none).
+func (s *Service) LoadIndex(ctx context.Context, since time.Time) (time.Time, error) {
+	progs, err := s.programs.ChangedSince(ctx, since)
+	if err != nil {
+		return since, err
+	}
+	latest := since
+	for _, p := range progs {
+		s.index.Put(p)
+		if p.UpdatedAt.After(latest) {
+			latest = p.UpdatedAt
+		}
+	}
+	return latest, nil
+}
+
+// events builds the event a change of p causes.
+func (s *Service) events(subject string, p *domain.Program) ([]events.Envelope, error) {
+	snap := Snapshot(p)
+	var payload any
+	switch subject {
+	case events.ProgramPublished:
+		payload = programsev.ProgramPublished{Program: snap}
+	case events.ProgramUpdated:
+		payload = programsev.ProgramUpdated{Program: snap}
+	case events.ProgramClosed:
+		payload = programsev.ProgramClosed{Program: snap}
+	default:
+		return nil, fmt.Errorf("no event %s for programs", subject)
+	}
+	ev, err := events.New(programsev.Source, subject, p.ID, p.Version, payload)
+	if err != nil {
+		return nil, err
+	}
+	return []events.Envelope{ev}, nil
+}
+
+// Snapshot is the whole program as events, the API and exports show it.
+func Snapshot(p *domain.Program) programsev.Program {
+	c := p.Content
+	out := programsev.Program{
+		ID: p.ID, HostID: p.HostID,
+		Title: c.Title, TitleJa: c.TitleJa, Description: c.Description, DescriptionJa: c.DescriptionJa,
+		Kind: c.Kind, HostOrg: c.HostOrg, HostCountry: c.HostCountry, Region: c.Region,
+		Fields: nonNil(c.Fields), Skills: nonNil(c.Skills), Seats: c.SeatCount(),
+		StartDate: c.StartDate, EndDate: c.EndDate, ApplicationDeadline: c.ApplicationDeadline,
+		ClosesAt: p.ClosesAt, Eligibility: c.Eligibility,
+		Status: string(p.Status), Locked: p.Locked, Version: p.Version,
+		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, ClosedReason: p.ClosedReason,
+	}
+	if c.Stipend != nil {
+		out.Stipend = &programsev.Stipend{Amount: c.Stipend.Amount, Currency: c.Stipend.Currency, Period: c.Stipend.Period}
+	}
+	if !p.PublishedAt.IsZero() {
+		t := p.PublishedAt
+		out.PublishedAt = &t
+	}
+	if !p.ClosedAt.IsZero() {
+		t := p.ClosedAt
+		out.ClosedAt = &t
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func newID() (string, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return "", fmt.Errorf("new id: %w", err)
+	}
+	return id.String(), nil
+}

@@ -1,0 +1,165 @@
+// Package messaging connects the programs service to NATS: the consumers of
+// identity and matching events, and the export part answered over
+// request–reply. Programs' own events leave through the outbox relay.
+package messaging
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/talentbridge/platform/services/programs/internal/app"
+	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/events/identity"
+	"github.com/talentbridge/platform/shared/events/matching"
+	profilesev "github.com/talentbridge/platform/shared/events/profiles"
+	programsev "github.com/talentbridge/platform/shared/events/programs"
+	"github.com/talentbridge/platform/shared/natsbus"
+)
+
+// Service names the durable consumers: "programs-<handler>".
+const Service = "programs"
+
+// Handlers turns events into use cases.
+type Handlers struct {
+	app *app.Service
+}
+
+// NewHandlers returns the event handlers.
+func NewHandlers(a *app.Service) *Handlers { return &Handlers{app: a} }
+
+// Consumers describes the durable consumers the service runs.
+func (h *Handlers) Consumers() []natsbus.Consumer {
+	return []natsbus.Consumer{
+		{Service: Service, Name: "identity", Stream: "IDENTITY",
+			Subjects: []string{events.UserCreated, events.UserVerified, events.UserDeleted}, Handle: h.Identity},
+		{Service: Service, Name: "rounds", Stream: "MATCHING",
+			Subjects: []string{events.RoundCompleted}, Handle: h.RoundCompleted},
+	}
+}
+
+// Identity keeps the read model of host accounts. Each event only ever
+// raises a flag (verified, deleted), so a repeated, late or early event
+// (user.verified before user.created) leaves the same state.
+func (h *Handlers) Identity(ctx context.Context, ev events.Envelope) error {
+	switch ev.Type {
+	case events.UserCreated:
+		var p identity.UserCreated
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		id, err := userID(p.UserID, ev)
+		if err != nil {
+			return err
+		}
+		return h.app.HostCreated(ctx, id, p.Role, p.Status)
+	case events.UserVerified:
+		var p identity.UserVerified
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		id, err := userID(p.UserID, ev)
+		if err != nil {
+			return err
+		}
+		return h.app.HostVerified(ctx, id, p.Role)
+	case events.UserDeleted:
+		var p identity.UserDeleted
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		id, err := userID(p.UserID, ev)
+		if err != nil {
+			return err
+		}
+		return h.app.HostDeleted(ctx, id, p.Role)
+	}
+	return nil
+}
+
+// userID takes the account id from the payload, or from the envelope's
+// subject, which is the same id; an event naming two different accounts is
+// malformed.
+func userID(fromData string, ev events.Envelope) (string, error) {
+	switch {
+	case fromData == "":
+		return ev.Subject, nil
+	case fromData != ev.Subject:
+		return "", fmt.Errorf("%w: %s names user %q in data but %q as subject", events.ErrMalformed, ev.Type, fromData, ev.Subject)
+	}
+	return fromData, nil
+}
+
+// RoundCompleted locks the programs of a round that has run.
+func (h *Handlers) RoundCompleted(ctx context.Context, ev events.Envelope) error {
+	if ev.Type != events.RoundCompleted {
+		return nil
+	}
+	var p matching.RoundCompleted
+	if err := ev.Decode(&p); err != nil {
+		return err
+	}
+	round := p.RoundID
+	if round == "" {
+		round = ev.Subject
+	}
+	return h.app.RoundCompleted(ctx, round, p.ProgramIDs)
+}
+
+// ExportSubject is where the service answers "what do you hold about this
+// user?" for GET /profiles/me/export (the convention of
+// shared/events/profiles).
+var ExportSubject = profilesev.ExportSubject(profilesev.ServicePrograms)
+
+// ExportData is what programs holds about a user: the programs they host.
+type ExportData struct {
+	Programs []programsev.Program `json:"programs"`
+}
+
+// ServeExport answers export requests until the subscription ends. The
+// queue group, named after the service, lets one replica answer each.
+func ServeExport(nc *nats.Conn, a *app.Service, log *slog.Logger) (*nats.Subscription, error) {
+	return nc.QueueSubscribe(ExportSubject, Service, func(m *nats.Msg) {
+		reply := export(a, m.Data)
+		if reply.Error != "" {
+			log.Warn("export request failed", "err", reply.Error)
+		}
+		body, err := json.Marshal(reply)
+		if err != nil {
+			log.Error("encode export", "err", err)
+			return
+		}
+		if err := m.Respond(body); err != nil && !errors.Is(err, nats.ErrMsgNoReply) {
+			log.Warn("answer export", "err", err)
+		}
+	})
+}
+
+func export(a *app.Service, data []byte) profilesev.ExportPart {
+	reply := profilesev.ExportPart{Service: profilesev.ServicePrograms}
+	var req profilesev.ExportRequest
+	if err := json.Unmarshal(data, &req); err != nil || req.UserID == "" {
+		reply.Error = "the request must be {\"userId\": \"...\"}"
+		return reply
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), profilesev.ExportTimeout)
+	defer cancel()
+	progs, err := a.Export(ctx, req.UserID)
+	if err != nil {
+		reply.Error = "programs could not be read; try again"
+		return reply
+	}
+	out := ExportData{Programs: make([]programsev.Program, len(progs))}
+	for i, p := range progs {
+		out.Programs[i] = app.Snapshot(p)
+	}
+	if reply.Data, err = json.Marshal(out); err != nil {
+		reply.Error = "programs could not be encoded"
+		reply.Data = nil
+	}
+	return reply
+}
