@@ -1,13 +1,31 @@
-// Package gateway is the gateway service: accounts, tokens, the web UI and notifications.
+// Package gateway is the gateway service: accounts, sign-in, tokens and the
+// JWKS (the identity part), and, when the services run apart, the router
+// that forwards /api/v1 to them; the notification inbox (internal/notify).
+// The web UI is added in internal/ui and wired in Routes.
 package gateway
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"go.mongodb.org/mongo-driver/v2/bson"
+	"github.com/nats-io/nats.go"
 
+	"github.com/talentbridge/platform/services/gateway/internal/app"
+	"github.com/talentbridge/platform/services/gateway/internal/httpapi"
+	"github.com/talentbridge/platform/services/gateway/internal/keys"
+	"github.com/talentbridge/platform/services/gateway/internal/mongostore"
+	"github.com/talentbridge/platform/services/gateway/internal/notify"
+	"github.com/talentbridge/platform/services/gateway/internal/password"
+	"github.com/talentbridge/platform/services/gateway/internal/router"
+	"github.com/talentbridge/platform/services/gateway/internal/session"
+	"github.com/talentbridge/platform/services/gateway/internal/token"
+	"github.com/talentbridge/platform/shared/auth"
+	"github.com/talentbridge/platform/shared/config"
 	"github.com/talentbridge/platform/shared/mongodb"
 	"github.com/talentbridge/platform/shared/outbox"
 	"github.com/talentbridge/platform/shared/platform"
@@ -16,36 +34,214 @@ import (
 // Database is the name of the service's own database.
 const Database = "identity"
 
+// SweepInterval is how often expired sessions and sign-in counters are
+// deleted and the signing key's age is checked.
+const SweepInterval = time.Minute
+
+// Options adjust the service beyond its environment, for the standalone
+// composition and for tests.
+type Options struct {
+	// Config replaces the environment when not nil.
+	Config *Config
+	// KeysDir replaces the default keys folder (./data/keys) when
+	// TB_KEYS_DIR is not set; standalone mode puts it under its data folder.
+	KeysDir string
+	// Now is the clock of tokens, sessions and sign-in limits; nil means
+	// time.Now. Tests move it instead of sleeping.
+	Now func() time.Time
+}
+
 // Service is the running gateway service.
 type Service struct {
-	deps  platform.Deps
-	relay *outbox.Relay
-	loops *platform.Loops
+	deps     platform.Deps
+	cfg      Config
+	now      func() time.Time
+	store    *mongostore.Store
+	ring     *keys.Ring
+	verifier *auth.Verifier
+	accounts *app.Accounts
+	// sessions puts sign-ins into browser cookies; the web UI uses it.
+	sessions *session.Manager
+	api      *httpapi.Handlers
+	proxy    *router.Proxy // nil in standalone mode
+	relay    *outbox.Relay
+	loops    *platform.Loops
+	jwksSub  *nats.Subscription
+	// inbox is the notifications of every user, built from events.
+	inbox     *notify.Inbox
+	exportSub *nats.Subscription
 }
 
-// New builds the service: its indexes and its outbox relay.
+// New builds the service from the environment (see Config).
 func New(ctx context.Context, d platform.Deps) (platform.Service, error) {
+	return NewWithOptions(Options{})(ctx, d)
+}
+
+// NewWithOptions returns a constructor with o applied.
+func NewWithOptions(o Options) platform.Constructor {
+	return func(ctx context.Context, d platform.Deps) (platform.Service, error) {
+		return build(ctx, d, o)
+	}
+}
+
+func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
+	var cfg Config
+	if o.Config != nil {
+		cfg = *o.Config
+		if err := cfg.Validate(); err != nil {
+			return nil, fmt.Errorf("gateway config: %w", err)
+		}
+	} else {
+		c, err := config.Load[Config]()
+		if err != nil {
+			return nil, fmt.Errorf("gateway %w", err)
+		}
+		if _, set := os.LookupEnv("TB_KEYS_DIR"); !set && o.KeysDir != "" {
+			c.KeysDir = o.KeysDir
+		}
+		cfg = c
+	}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	d.Log.Info("gateway configuration", "config", cfg)
+
 	db := d.DB(Database)
-	if err := mongodb.EnsureIndexes(ctx, db, []mongodb.Index{
-		{Collection: "users", Keys: bson.D{{Key: "updatedAt", Value: 1}}},
-	}); err != nil {
+	if err := mongodb.EnsureIndexes(ctx, db, mongostore.Indexes); err != nil {
 		return nil, err
 	}
-	return &Service{
-		deps:  d,
-		relay: outbox.NewRelay(d.Bus, d.Log, 2*time.Second, db.Collection("users")),
-	}, nil
+	s := &Service{deps: d, cfg: cfg, now: now}
+	s.store = mongostore.New(db, func() { s.relay.Kick() })
+	s.relay = outbox.NewRelay(d.Bus, d.Log, 2*time.Second, s.store.Users())
+
+	ring, err := keys.Open(keys.Options{
+		SigningKey: cfg.SigningKey, VerifyKeys: cfg.VerifyKeys, Dir: cfg.KeysDir,
+		Lifetime: token.AccessTTL + auth.Leeway, Now: now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.ring = ring
+	// The gateway checks its own tokens with its own keys; the other
+	// services fetch them over NATS (auth.RemoteKeys).
+	s.verifier = auth.NewVerifier(ring)
+	issuer := token.NewIssuer(ring, token.AccessTTL, now)
+	hasher := password.NewHasher(password.Default, cfg.HashConcurrency)
+	s.accounts, err = app.NewAccounts(ctx, s.store, s.store, s.store, hasher, issuer, d.Log, app.Config{
+		Now: now, RefreshIdle: cfg.RefreshIdle, SessionMax: cfg.SessionMax,
+		LoginLimit: cfg.LoginLimit, LoginWindow: cfg.LoginWindow,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.sessions = session.New(s.accounts, s.verifier, session.Options{Secure: cfg.CookieSecure, Now: now})
+	s.api = httpapi.NewHandlers(s.accounts, s.sessions, ring.JWKS, now)
+	if s.inbox, err = notify.New(ctx, db); err != nil {
+		return nil, err
+	}
+
+	up, err := router.ParseUpstreams(cfg.ProfilesURL, cfg.ProgramsURL, cfg.MatchingURL)
+	if err != nil {
+		return nil, err
+	}
+	if up != nil {
+		s.proxy = router.New(up, router.Options{Log: d.Log})
+		d.Log.Info("split mode: forwarding /api/v1 to the services",
+			"profiles", cfg.ProfilesURL, "programs", cfg.ProgramsURL, "matching", cfg.MatchingURL)
+	}
+	return s, nil
 }
 
-// Routes registers the service's part of the API.
-func (s *Service) Routes(_ *echo.Echo, _ *echo.Group) {}
+// Routes registers the JWKS at the site root, the identity API under
+// /api/v1 and, in split mode, the forwarding table.
+func (s *Service) Routes(e *echo.Echo, api *echo.Group) {
+	s.api.Routes(e.Group(""), api, s.verifier)
+	auth.Register(api, s.verifier, s.inbox.Routes())
+	if s.proxy != nil {
+		s.proxy.Register(api, s.verifier)
+	}
+	// The web UI (internal/ui) registers its pages here, using s.sessions
+	// for sign-in cookies and s.verifier for its access table.
+}
 
-// Start runs the outbox relay.
+// Start answers JWKS requests over NATS, makes the first admin if one is
+// configured, and runs the outbox relay and the periodic sweep.
 func (s *Service) Start(ctx context.Context) error {
+	sub, err := s.deps.Bus.NC.QueueSubscribe(auth.JWKSSubject, "gateway-jwks", func(m *nats.Msg) {
+		body, err := json.Marshal(s.ring.JWKS())
+		if err != nil {
+			s.deps.Log.Error("encode jwks", "err", err)
+			return
+		}
+		if err := m.Respond(body); err != nil {
+			s.deps.Log.Warn("answer jwks request", "err", err)
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("serve jwks over nats: %w", err)
+	}
+	s.jwksSub = sub
+	if s.exportSub, err = s.serveExport(); err != nil {
+		return fmt.Errorf("serve export over nats: %w", err)
+	}
+	for _, c := range s.inbox.Consumers() {
+		if _, err := s.deps.Bus.Consume(ctx, c); err != nil {
+			return err
+		}
+	}
+	if s.cfg.AdminEmail != "" {
+		if err := s.accounts.BootstrapAdmin(ctx, s.cfg.AdminEmail, s.cfg.AdminPassword); err != nil {
+			// Not fatal: the platform runs without a new admin, and says why.
+			s.deps.Log.Error("first admin not created", "err", err)
+		}
+	}
 	s.loops = platform.NewLoops(ctx)
 	s.loops.Go(s.relay.Run)
+	s.loops.Go(s.sweep)
 	return nil
 }
 
-// Stop ends the background loops.
-func (s *Service) Stop(ctx context.Context) error { return s.loops.Stop(ctx) }
+func (s *Service) sweep(ctx context.Context) {
+	t := time.NewTicker(SweepInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := s.store.Sweep(ctx, s.now()); err != nil && ctx.Err() == nil {
+			s.deps.Log.Warn("sweep sessions", "err", err)
+		}
+		rotated, err := s.ring.RotateIfOlder(s.cfg.KeyRotateAfter)
+		switch {
+		case err != nil:
+			s.deps.Log.Error("rotate signing key", "err", err)
+		case rotated:
+			s.deps.Log.Info("signing key rotated", "kid", s.ring.Signer().ID)
+		}
+	}
+}
+
+// RotateKey makes a new signing key now; the previous one stays in the
+// JWKS until every token it signed has expired. It fails when the keys
+// come from TB_SIGNING_KEY.
+func (s *Service) RotateKey() error { return s.ring.Rotate() }
+
+// JWKS returns the currently published keys.
+func (s *Service) JWKS() auth.JWKS { return s.ring.JWKS() }
+
+// Stop ends the JWKS responder and the background loops.
+func (s *Service) Stop(ctx context.Context) error {
+	var errs []error
+	for _, sub := range []*nats.Subscription{s.jwksSub, s.exportSub} {
+		if sub != nil {
+			errs = append(errs, sub.Unsubscribe())
+		}
+	}
+	if s.loops != nil {
+		errs = append(errs, s.loops.Stop(ctx))
+	}
+	return errors.Join(errs...)
+}

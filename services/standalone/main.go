@@ -145,7 +145,8 @@ func serve(ctx context.Context, cfg config.Service, st settings, log *slog.Logge
 		Config: cfg,
 		Log:    log,
 		Services: []platform.Constructor{
-			gateway.New, profiles.New, programs.New, matching.New,
+			gateway.NewWithOptions(gateway.Options{KeysDir: filepath.Join(st.DataDir, "keys")}),
+			profiles.New, programs.New, matching.New,
 		},
 		Ready: func(a net.Addr) {
 			log.Info("TalentBridge is ready", "url", "http://"+displayAddr(a))

@@ -40,6 +40,9 @@ const (
 type Claims struct {
 	jwt.RegisteredClaims
 	Role string `json:"role"`
+	// Session is the id of the sign-in (refresh token family) the token was
+	// issued for; signing out ends it. Empty in tokens minted by tests.
+	Session string `json:"sid,omitempty"`
 }
 
 // UserID is the account id (the token's subject).

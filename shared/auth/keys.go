@@ -75,45 +75,77 @@ func (s StaticKeys) Key(_ context.Context, kid string) (ed25519.PublicKey, error
 
 // RemoteKeys fetches the identity service's JWKS over NATS and caches it.
 // An unknown kid triggers a refetch, at most once per MinRefresh, so a flood
-// of forged kids cannot turn into a flood of requests.
+// of forged kids cannot turn into a flood of requests. The cache is also
+// refreshed once it is older than MaxAge, so a key the identity service
+// stopped publishing stops being trusted; if that refresh fails, the cached
+// keys keep working until the identity service answers again.
 type RemoteKeys struct {
 	nc         *nats.Conn
 	MinRefresh time.Duration
+	MaxAge     time.Duration
 
 	mu      sync.Mutex
 	keys    map[string]ed25519.PublicKey
 	fetched time.Time
+	// next is the earliest time of the next fetch that is not forced by
+	// age: MinRefresh after a fetch, a second after a failed one.
+	next time.Time
 }
+
+// ErrKeysUnavailable means the identity service did not answer for its
+// keys: the token may be fine, but it cannot be checked now.
+var ErrKeysUnavailable = errors.New("signing keys unavailable")
 
 // NewRemoteKeys returns a key set backed by the JWKS subject.
 func NewRemoteKeys(nc *nats.Conn) *RemoteKeys {
-	return &RemoteKeys{nc: nc, MinRefresh: 5 * time.Second}
+	return &RemoteKeys{nc: nc, MinRefresh: 5 * time.Second, MaxAge: 5 * time.Minute}
 }
 
 // Key implements KeySet.
 func (r *RemoteKeys) Key(ctx context.Context, kid string) (ed25519.PublicKey, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if k, ok := r.keys[kid]; ok {
+	k, known := r.keys[kid]
+	stale := r.MaxAge > 0 && time.Since(r.fetched) >= r.MaxAge
+	switch {
+	case known && !stale:
 		return k, nil
-	}
-	if !r.fetched.IsZero() && time.Since(r.fetched) < r.MinRefresh {
+	case time.Now().Before(r.next):
+		// Asked too recently: answer from the cache.
+		if known {
+			return k, nil
+		}
+		if r.fetched.IsZero() {
+			return nil, ErrKeysUnavailable
+		}
 		return nil, ErrUnknownKey
 	}
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	msg, err := r.nc.RequestWithContext(ctx, JWKSSubject, nil)
-	if err != nil {
-		return nil, fmt.Errorf("fetch jwks: %w", err)
+	if err := r.fetch(ctx); err != nil {
+		r.next = time.Now().Add(min(time.Second, r.MinRefresh))
+		if known {
+			return k, nil
+		}
+		return nil, fmt.Errorf("%w: %v", ErrKeysUnavailable, err)
 	}
-	var set JWKS
-	if err := json.Unmarshal(msg.Data, &set); err != nil {
-		return nil, fmt.Errorf("decode jwks: %w", err)
-	}
-	r.keys = set.PublicKeys()
-	r.fetched = time.Now()
+	r.next = time.Now().Add(r.MinRefresh)
 	if k, ok := r.keys[kid]; ok {
 		return k, nil
 	}
 	return nil, ErrUnknownKey
+}
+
+func (r *RemoteKeys) fetch(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	msg, err := r.nc.RequestWithContext(ctx, JWKSSubject, nil)
+	if err != nil {
+		return fmt.Errorf("fetch jwks: %w", err)
+	}
+	var set JWKS
+	if err := json.Unmarshal(msg.Data, &set); err != nil {
+		return fmt.Errorf("decode jwks: %w", err)
+	}
+	r.keys = set.PublicKeys()
+	r.fetched = time.Now()
+	return nil
 }

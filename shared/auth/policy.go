@@ -52,12 +52,19 @@ type Route struct {
 // Register adds every route of the table to g with its policy enforced: no
 // credentials on a non-public route → 401; a role not listed → 403. The
 // policy is also recorded so tests can prove that no route lacks one.
+//
+// On a public route, credentials that do not pass (an expired token, a
+// cookie-authenticated change without its CSRF token) are ignored rather
+// than refused: the request goes on anonymously, so that a stale session
+// cookie or token cannot lock anyone out of signing in or refreshing.
 func Register(g *echo.Group, v *Verifier, routes []Route) {
 	for _, r := range routes {
 		p := r.Policy
-		mw := []echo.MiddlewareFunc{v.Middleware()}
-		if !p.Public {
-			mw = append(mw, Require(p.Roles...))
+		var mw []echo.MiddlewareFunc
+		if p.Public {
+			mw = append(mw, v.optional())
+		} else {
+			mw = append(mw, v.Middleware(), Require(p.Roles...))
 		}
 		rt := g.Add(r.Method, r.Path, r.Handler, mw...)
 		record(rt.Method, rt.Path, p)

@@ -28,7 +28,9 @@ type Verifier struct {
 func NewVerifier(keys KeySet) *Verifier { return &Verifier{keys: keys} }
 
 // ErrInvalidToken is returned for any token that is not accepted; the
-// reason is wrapped for logs but never shown to the caller.
+// reason is wrapped for logs but never shown to the caller. A token that
+// cannot be checked because the keys are unreachable gets an error wrapping
+// ErrKeysUnavailable instead (503 rather than 401, so clients keep it).
 var ErrInvalidToken = errors.New("invalid token")
 
 // Parse verifies a compact JWS and returns its claims. Only EdDSA with a
@@ -57,6 +59,9 @@ func (v *Verifier) Parse(ctx context.Context, token string) (*Claims, error) {
 		jwt.WithIssuedAt(),
 		jwt.WithLeeway(Leeway),
 	)
+	if errors.Is(err, ErrKeysUnavailable) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidToken, err)
 	}
@@ -97,6 +102,9 @@ func (v *Verifier) Middleware() echo.MiddlewareFunc {
 				return next(c)
 			}
 			claims, err := v.Parse(c.Request().Context(), token)
+			if errors.Is(err, ErrKeysUnavailable) {
+				return web.Unavailable("tokens cannot be checked right now; try again")
+			}
 			if err != nil {
 				c.Response().Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 				return web.Unauthorized("the access token is missing, expired or invalid")
@@ -104,12 +112,35 @@ func (v *Verifier) Middleware() echo.MiddlewareFunc {
 			if fromCookie && !safeMethod(c.Request().Method) && !CSRFValid(c.Request()) {
 				return web.Forbidden("csrf_invalid", "the form is missing its CSRF token or it does not match")
 			}
-			c.Set(claimsKey, claims)
-			req := c.Request()
-			c.SetRequest(req.WithContext(context.WithValue(req.Context(), ctxKey{}, claims)))
+			setClaims(c, claims)
 			return next(c)
 		}
 	}
+}
+
+// optional is Middleware for public routes: verified claims are stored,
+// anything else is treated as no credentials at all.
+func (v *Verifier) optional() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			token, fromCookie := credentials(c.Request())
+			if token == "" {
+				return next(c)
+			}
+			claims, err := v.Parse(c.Request().Context(), token)
+			if err != nil || (fromCookie && !safeMethod(c.Request().Method) && !CSRFValid(c.Request())) {
+				return next(c)
+			}
+			setClaims(c, claims)
+			return next(c)
+		}
+	}
+}
+
+func setClaims(c echo.Context, claims *Claims) {
+	c.Set(claimsKey, claims)
+	req := c.Request()
+	c.SetRequest(req.WithContext(context.WithValue(req.Context(), ctxKey{}, claims)))
 }
 
 func credentials(r *http.Request) (token string, fromCookie bool) {

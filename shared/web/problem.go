@@ -15,6 +15,9 @@ import (
 
 // FieldError names one field of a request and what is wrong with it.
 type FieldError struct {
+	// Line is the 1-based line of an uploaded file the error is about
+	// (CSV imports); 0 otherwise.
+	Line   int    `json:"line,omitempty"`
 	Field  string `json:"field"`
 	Reason string `json:"reason"`
 }

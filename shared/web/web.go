@@ -138,6 +138,8 @@ func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogStatus: true, LogURIPath: true, LogMethod: true, LogLatency: true,
 		LogRequestID: true, LogRemoteIP: true, LogRoutePath: true,
+		// Render errors here, so the logged status is the one sent.
+		HandleError: true,
 		Skipper: func(c echo.Context) bool {
 			p := c.Path()
 			return p == "/healthz" || p == "/readyz" || p == "/metrics"

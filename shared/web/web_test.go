@@ -164,3 +164,22 @@ func TestSecurityHeadersAndMetrics(t *testing.T) {
 		t.Errorf("/metrics lacks the request counter for /healthz")
 	}
 }
+
+func TestAccessLogRecordsErrorStatus(t *testing.T) {
+	var buf strings.Builder
+	e := web.New(web.Options{Log: slog.New(slog.NewJSONHandler(&buf, nil))})
+	e.GET("/denied", func(echo.Context) error { return web.Forbidden("nope", "not yours") })
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/denied")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("status = %d, want 403", resp.StatusCode)
+	}
+	if !strings.Contains(buf.String(), `"status":403`) {
+		t.Errorf("access log does not record the 403: %s", buf.String())
+	}
+}

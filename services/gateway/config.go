@@ -1,0 +1,120 @@
+package gateway
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/talentbridge/platform/services/gateway/internal/domain"
+	"github.com/talentbridge/platform/services/gateway/internal/keys"
+	"github.com/talentbridge/platform/services/gateway/internal/password"
+	"github.com/talentbridge/platform/services/gateway/internal/router"
+)
+
+// Config is the gateway's own configuration, read from the environment.
+type Config struct {
+	// KeysDir holds the generated signing keys (files 0600) when
+	// TB_SIGNING_KEY is not set.
+	KeysDir string `env:"TB_KEYS_DIR" envDefault:"./data/keys"`
+	// SigningKey is the base64 32-byte Ed25519 seed of the signing key, for
+	// Kubernetes Secrets and for several replicas, which must share it.
+	SigningKey string `env:"TB_SIGNING_KEY"`
+	// VerifyKeys are base64 seeds of keys published in the JWKS that never
+	// sign: the next key before a rotation, the previous one after it.
+	VerifyKeys []string `env:"TB_VERIFY_KEYS" envSeparator:","`
+	// KeyRotateAfter rotates a generated key once it is this old (0: never).
+	KeyRotateAfter time.Duration `env:"TB_KEY_ROTATE_AFTER"`
+
+	// AdminEmail and AdminPassword make the first admin at start-up.
+	AdminEmail    string `env:"TB_ADMIN_EMAIL"`
+	AdminPassword string `env:"TB_ADMIN_PASSWORD"`
+
+	// CookieSecure marks session cookies Secure even without TLS at the
+	// gateway (TLS ends at a proxy in front of it).
+	CookieSecure bool `env:"TB_COOKIE_SECURE"`
+
+	// The services' URLs in split mode; all empty in standalone mode.
+	ProfilesURL string `env:"TB_PROFILES_URL"`
+	ProgramsURL string `env:"TB_PROGRAMS_URL"`
+	MatchingURL string `env:"TB_MATCHING_URL"`
+
+	// LoginLimit sign-in attempts per account and per client address in
+	// each LoginWindow.
+	LoginLimit  int           `env:"TB_LOGIN_LIMIT" envDefault:"5"`
+	LoginWindow time.Duration `env:"TB_LOGIN_WINDOW" envDefault:"1m"`
+	// RefreshIdle is how long an unused refresh token lasts; SessionMax how
+	// long a sign-in lasts at most.
+	RefreshIdle time.Duration `env:"TB_REFRESH_TOKEN_TTL" envDefault:"336h"`
+	SessionMax  time.Duration `env:"TB_SESSION_MAX_AGE" envDefault:"720h"`
+	// HashConcurrency bounds simultaneous password hashes (each takes
+	// 19 MiB); 0 means twice the CPUs.
+	HashConcurrency int `env:"TB_PASSWORD_HASH_CONCURRENCY"`
+}
+
+// Validate checks the configuration at start-up.
+func (c Config) Validate() error {
+	var errs []error
+	if c.SigningKey == "" && c.KeysDir == "" {
+		errs = append(errs, errors.New("set TB_SIGNING_KEY or TB_KEYS_DIR"))
+	}
+	if c.SigningKey != "" {
+		if _, err := keys.ParseSeed(c.SigningKey); err != nil {
+			errs = append(errs, fmt.Errorf("TB_SIGNING_KEY: %w", err))
+		}
+	}
+	for i, k := range c.VerifyKeys {
+		if _, err := keys.ParseSeed(k); err != nil {
+			errs = append(errs, fmt.Errorf("TB_VERIFY_KEYS entry %d: %w", i+1, err))
+		}
+	}
+	if (c.AdminEmail == "") != (c.AdminPassword == "") {
+		errs = append(errs, errors.New("set both TB_ADMIN_EMAIL and TB_ADMIN_PASSWORD, or neither"))
+	}
+	if c.AdminEmail != "" {
+		email, err := domain.NormalizeEmail(c.AdminEmail)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("TB_ADMIN_EMAIL: %w", err))
+		} else if err := password.Check(c.AdminPassword, email); err != nil {
+			errs = append(errs, fmt.Errorf("TB_ADMIN_PASSWORD: %w", err))
+		}
+	}
+	if _, err := router.ParseUpstreams(c.ProfilesURL, c.ProgramsURL, c.MatchingURL); err != nil {
+		errs = append(errs, err)
+	}
+	if c.LoginLimit < 1 || c.LoginWindow < time.Second {
+		errs = append(errs, errors.New("TB_LOGIN_LIMIT must be at least 1 and TB_LOGIN_WINDOW at least 1s"))
+	}
+	if c.RefreshIdle <= 0 || c.SessionMax <= 0 {
+		errs = append(errs, errors.New("TB_REFRESH_TOKEN_TTL and TB_SESSION_MAX_AGE must be positive"))
+	}
+	if c.KeyRotateAfter < 0 {
+		errs = append(errs, errors.New("TB_KEY_ROTATE_AFTER must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// LogValue shows the configuration without its secrets.
+func (c Config) LogValue() slog.Value {
+	mask := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return "[set]"
+	}
+	keys := "dir " + c.KeysDir
+	if c.SigningKey != "" {
+		keys = "TB_SIGNING_KEY"
+	}
+	return slog.GroupValue(
+		slog.String("keys", keys),
+		slog.Int("verify_keys", len(c.VerifyKeys)),
+		slog.Duration("key_rotate_after", c.KeyRotateAfter),
+		slog.String("admin_email", c.AdminEmail),
+		slog.String("admin_password", mask(c.AdminPassword)),
+		slog.Bool("cookie_secure", c.CookieSecure),
+		slog.Bool("split_mode", c.ProfilesURL != ""),
+		slog.Int("login_limit", c.LoginLimit),
+		slog.Duration("login_window", c.LoginWindow),
+	)
+}

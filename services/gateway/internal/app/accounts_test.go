@@ -1,0 +1,204 @@
+package app_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/talentbridge/platform/services/gateway/internal/app"
+	"github.com/talentbridge/platform/services/gateway/internal/domain"
+	"github.com/talentbridge/platform/services/gateway/internal/keys"
+	"github.com/talentbridge/platform/services/gateway/internal/mongostore"
+	"github.com/talentbridge/platform/services/gateway/internal/password"
+	"github.com/talentbridge/platform/services/gateway/internal/token"
+	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/mongodb"
+	"github.com/talentbridge/platform/shared/mongotest"
+)
+
+const pw = "violet kettle drums at noon"
+
+func accounts(t *testing.T, hasher *password.Hasher) (*app.Accounts, *mongo.Database) {
+	t.Helper()
+	ctx := context.Background()
+	db := mongotest.DB(t)
+	if err := mongodb.EnsureIndexes(ctx, db, mongostore.Indexes); err != nil {
+		t.Fatal(err)
+	}
+	store := mongostore.New(db, nil)
+	_, priv, _ := ed25519.GenerateKey(nil)
+	ring, err := keys.Open(keys.Options{SigningKey: base64.StdEncoding.EncodeToString(priv.Seed()), Lifetime: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.NewAccounts(ctx, store, store, store, hasher, token.NewIssuer(ring, 0, nil), slog.New(slog.DiscardHandler), app.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, db
+}
+
+func storedUser(t *testing.T, db *mongo.Database, id string) bson.M {
+	t.Helper()
+	var doc bson.M
+	if err := db.Collection(mongostore.UsersCollection).FindOne(context.Background(), bson.D{{Key: "_id", Value: id}}).Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func TestLoginUpgradesAWeakHashWithoutANewVersion(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	weak := password.NewHasher(password.Params{Memory: 8 * 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 0)
+	old, db := accounts(t, weak)
+	u, err := old.Signup(ctx, app.SignupInput{Email: "asha@example.org", Password: pw, Role: domain.RoleApplicant, Name: "Asha"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := storedUser(t, db, u.ID)["passwordHash"].(string); !strings.Contains(h, "m=8192,t=1") {
+		t.Fatalf("weak hash = %q", h)
+	}
+	// The same database, now served with the default parameters.
+	store := mongostore.New(db, nil)
+	_, priv, _ := ed25519.GenerateKey(nil)
+	ring, _ := keys.Open(keys.Options{SigningKey: base64.StdEncoding.EncodeToString(priv.Seed()), Lifetime: time.Hour})
+	current, err := app.NewAccounts(ctx, store, store, store, password.NewHasher(password.Default, 0), token.NewIssuer(ring, 0, nil),
+		slog.New(slog.DiscardHandler), app.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := current.Login(ctx, "asha@example.org", pw, "192.0.2.1"); err != nil {
+		t.Fatalf("Login with the weak hash = %v", err)
+	}
+	doc := storedUser(t, db, u.ID)
+	h := doc["passwordHash"].(string)
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Errorf("after login the hash is %q, want the default parameters", h)
+	}
+	if v := doc["version"]; v != int64(1) && v != int32(1) {
+		t.Errorf("version after rehash = %v, want 1 (no event-carrying change)", v)
+	}
+	if _, err := current.Login(ctx, "asha@example.org", pw, "192.0.2.1"); err != nil {
+		t.Errorf("Login with the upgraded hash = %v", err)
+	}
+}
+
+func TestConcurrentVerificationsPublishOneEvent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a, db := accounts(t, password.NewHasher(password.Default, 0))
+	host, err := a.Signup(ctx, app.SignupInput{Email: "h@example.org", Password: pw, Role: domain.RoleHost, Name: "H", Organization: "Org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = a.VerifyHost(ctx, "coordinator", host.ID)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil && !errors.Is(err, domain.ErrConflict) {
+			t.Errorf("VerifyHost #%d = %v", i, err)
+		}
+	}
+	var doc struct {
+		Status string `bson:"status"`
+		Outbox []struct {
+			Subject string `bson:"subject"`
+		} `bson:"outbox"`
+	}
+	if err := db.Collection(mongostore.UsersCollection).FindOne(ctx, bson.D{{Key: "_id", Value: host.ID}}).Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	verified := 0
+	for _, e := range doc.Outbox {
+		if e.Subject == events.UserVerified {
+			verified++
+		}
+	}
+	if verified != 1 || doc.Status != "active" {
+		t.Errorf("after 4 concurrent verifications: %d user.verified events, status %v; want 1 and active", verified, doc.Status)
+	}
+}
+
+func TestConcurrentRefreshesOfOneTokenLeaveNoUsableSession(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a, _ := accounts(t, password.NewHasher(password.Default, 0))
+	if _, err := a.Signup(ctx, app.SignupInput{Email: "a@example.org", Password: pw, Role: domain.RoleApplicant, Name: "A"}); err != nil {
+		t.Fatal(err)
+	}
+	tk, err := a.Login(ctx, "a@example.org", pw, "192.0.2.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	results := make([]*app.Tokens, 5)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], _ = a.Refresh(ctx, tk.RefreshToken)
+		}()
+	}
+	wg.Wait()
+	wins := 0
+	for _, r := range results {
+		if r != nil {
+			wins++
+			// The one exchange that won is in a session that the others'
+			// reuse has revoked.
+			if _, err := a.Refresh(ctx, r.RefreshToken); !errors.Is(err, domain.ErrSessionInvalid) {
+				t.Errorf("Refresh(winner's token) after concurrent reuse = %v, want ErrSessionInvalid", err)
+			}
+		}
+	}
+	if wins > 1 {
+		t.Errorf("%d of 5 concurrent refreshes of one token succeeded, want at most 1", wins)
+	}
+}
+
+func TestBootstrapAdmin(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a, db := accounts(t, password.NewHasher(password.Default, 0))
+	if _, err := a.Signup(ctx, app.SignupInput{Email: "taken@example.org", Password: pw, Role: domain.RoleApplicant, Name: "A"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.BootstrapAdmin(ctx, "Taken@example.org", pw); err == nil || !strings.Contains(err.Error(), "applicant") {
+		t.Errorf("BootstrapAdmin(an applicant's address) = %v, want an error naming the conflict", err)
+	}
+	if err := a.BootstrapAdmin(ctx, "root@example.org", "password1234"); err == nil {
+		t.Errorf("BootstrapAdmin(common password) = nil, want the policy to refuse it")
+	}
+	for range 2 {
+		if err := a.BootstrapAdmin(ctx, "root@example.org", pw); err != nil {
+			t.Fatalf("BootstrapAdmin = %v", err)
+		}
+	}
+	if err := a.BootstrapAdmin(ctx, "root@example.org", "another long passphrase"); err != nil {
+		t.Fatalf("BootstrapAdmin with a changed password = %v", err)
+	}
+	n, _ := db.Collection(mongostore.UsersCollection).CountDocuments(ctx, bson.D{{Key: "role", Value: "admin"}})
+	if n != 1 {
+		t.Errorf("admins = %d, want 1", n)
+	}
+	if _, err := a.Login(ctx, "root@example.org", pw, "192.0.2.2"); err != nil {
+		t.Errorf("admin login with the first password = %v (the stored password is kept)", err)
+	}
+}

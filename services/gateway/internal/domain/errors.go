@@ -1,0 +1,69 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Errors of the identity rules. The HTTP layer maps each to a status code.
+var (
+	ErrUserNotFound       = errors.New("user not found")
+	ErrEmailTaken         = errors.New("an account with this e-mail address exists")
+	ErrInvalidCredentials = errors.New("wrong e-mail address or password")
+	ErrAccountDisabled    = errors.New("account disabled")
+	ErrNotAHost           = errors.New("only host accounts are verified")
+	// ErrSessionInvalid covers every refresh token that is not accepted:
+	// unknown, expired, revoked, or reused.
+	ErrSessionInvalid = errors.New("refresh token invalid")
+	// ErrConflict means a concurrent change won; the caller may retry.
+	ErrConflict = errors.New("concurrent change")
+	// ErrBusy means the server is at its limit of password hashing work.
+	ErrBusy = errors.New("too busy")
+)
+
+// ValidationError names a field of the input and what is wrong with it.
+type ValidationError struct {
+	Field   string
+	Problem string
+}
+
+func (e *ValidationError) Error() string { return e.Field + ": " + e.Problem }
+
+// RateLimitedError says that too many attempts were made and when to try
+// again.
+type RateLimitedError struct {
+	RetryAfter time.Duration
+}
+
+func (e *RateLimitedError) Error() string {
+	return fmt.Sprintf("too many attempts; retry after %s", e.RetryAfter)
+}
+
+// ValidationErrors lists every ValidationError inside err (joined errors
+// included).
+func ValidationErrors(err error) []*ValidationError {
+	var out []*ValidationError
+	var walk func(error)
+	walk = func(e error) {
+		if e == nil {
+			return
+		}
+		if v, ok := e.(*ValidationError); ok {
+			out = append(out, v)
+			return
+		}
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, x := range j.Unwrap() {
+				walk(x)
+			}
+			return
+		}
+		walk(errors.Unwrap(e))
+	}
+	walk(err)
+	return out
+}
+
+// ErrUnchanged is returned by a change function that has nothing to store.
+var ErrUnchanged = errors.New("nothing changed")

@@ -1,0 +1,217 @@
+// Package domain holds the identity rules: what an account is, which roles
+// and statuses exist, how an e-mail address is normalised and which changes
+// of status are allowed. It imports no web, database or messaging code.
+package domain
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Role is what an account may do on the platform.
+type Role string
+
+// Roles; the strings are those of shared/auth.
+const (
+	RoleApplicant   Role = "applicant"
+	RoleHost        Role = "host"
+	RoleCoordinator Role = "coordinator"
+	RoleAdmin       Role = "admin"
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	switch r {
+	case RoleApplicant, RoleHost, RoleCoordinator, RoleAdmin:
+		return true
+	}
+	return false
+}
+
+// SelfService reports whether people may sign up with this role themselves.
+// Coordinators are created by an admin, and the first admin comes from the
+// environment.
+func (r Role) SelfService() bool { return r == RoleApplicant || r == RoleHost }
+
+// Status is where an account stands.
+type Status string
+
+// Statuses.
+const (
+	// StatusActive accounts may do everything their role allows.
+	StatusActive Status = "active"
+	// StatusPending is a host waiting for a coordinator to verify it. It may
+	// sign in and see its own account, but the programs service refuses it
+	// programs until it is verified.
+	StatusPending Status = "pending"
+	// StatusDisabled accounts cannot sign in.
+	StatusDisabled Status = "disabled"
+)
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	return s == StatusActive || s == StatusPending || s == StatusDisabled
+}
+
+// Limits on the free-text fields of an account.
+const (
+	MaxEmailLength = 254
+	MaxNameLength  = 200
+)
+
+// User is an account. Its fields are read freely; changes go through the
+// methods so that the rules hold.
+type User struct {
+	ID           string
+	Email        string // normalised: trimmed and lower-cased
+	Name         string
+	Organization string
+	Role         Role
+	Status       Status
+	// PasswordHash is a PHC string ($argon2id$...).
+	PasswordHash string
+	// Version counts the changes of the account; events carry it as their
+	// aggregateversion.
+	Version    int64
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	VerifiedAt time.Time
+	VerifiedBy string
+}
+
+// NewUserInput is what an account is made from.
+type NewUserInput struct {
+	ID           string
+	Email        string
+	Name         string
+	Organization string
+	Role         Role
+	PasswordHash string
+	Now          time.Time
+}
+
+// NewUser checks the input and returns a version 1 account: hosts start
+// pending, everyone else active.
+func NewUser(in NewUserInput) (*User, error) {
+	var errs []error
+	email, err := NormalizeEmail(in.Email)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	name, err := cleanText("name", in.Name, true)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	org, err := cleanText("organization", in.Organization, in.Role == RoleHost)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if !in.Role.Valid() {
+		errs = append(errs, &ValidationError{Field: "role", Problem: "must be applicant, host, coordinator or admin"})
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if in.ID == "" || in.PasswordHash == "" || in.Now.IsZero() {
+		return nil, errors.New("new user: id, password hash and time are required")
+	}
+	status := StatusActive
+	if in.Role == RoleHost {
+		status = StatusPending
+	}
+	now := in.Now.UTC()
+	return &User{
+		ID: in.ID, Email: email, Name: name, Organization: org, Role: in.Role, Status: status,
+		PasswordHash: in.PasswordHash, Version: 1, CreatedAt: now, UpdatedAt: now,
+	}, nil
+}
+
+// Verify marks a pending host as verified by a coordinator. It reports
+// whether anything changed: verifying an active host again is allowed and
+// changes nothing.
+func (u *User) Verify(by string, now time.Time) (bool, error) {
+	if u.Role != RoleHost {
+		return false, ErrNotAHost
+	}
+	switch u.Status {
+	case StatusActive:
+		return false, nil
+	case StatusDisabled:
+		return false, ErrAccountDisabled
+	}
+	u.Status = StatusActive
+	u.VerifiedBy = by
+	u.VerifiedAt = now.UTC()
+	u.touch(now)
+	return true, nil
+}
+
+// SetPasswordHash replaces the stored hash, e.g. with a stronger one after a
+// successful login. It is not a change anyone else hears of, so the version
+// (which events carry) stays as it is.
+func (u *User) SetPasswordHash(h string, now time.Time) {
+	u.PasswordHash = h
+	u.UpdatedAt = now.UTC()
+}
+
+// CanSignIn reports whether the account may get tokens.
+func (u *User) CanSignIn() bool { return u.Status != StatusDisabled }
+
+func (u *User) touch(now time.Time) {
+	u.Version++
+	u.UpdatedAt = now.UTC()
+}
+
+// NormalizeEmail trims and lower-cases an address and checks that it looks
+// like one: a local part and a domain with a dot, no spaces or control
+// characters, at most 254 bytes. It does not try to implement RFC 5322.
+func NormalizeEmail(s string) (string, error) {
+	e := strings.ToLower(strings.TrimSpace(s))
+	bad := func(problem string) (string, error) {
+		return "", &ValidationError{Field: "email", Problem: problem}
+	}
+	switch {
+	case e == "":
+		return bad("is required")
+	case len(e) > MaxEmailLength:
+		return bad(fmt.Sprintf("must be at most %d characters", MaxEmailLength))
+	case !utf8.ValidString(e):
+		return bad("must be valid UTF-8")
+	}
+	for _, r := range e {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || r == '<' || r == '>' || r == ',' || r == ';' || r == '"' {
+			return bad("must be a single plain address such as name@example.org")
+		}
+	}
+	at := strings.LastIndexByte(e, '@')
+	if at <= 0 || at == len(e)-1 || strings.Count(e, "@") != 1 {
+		return bad("must be an address such as name@example.org")
+	}
+	domain := e[at+1:]
+	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
+		return bad("must have a domain such as example.org")
+	}
+	return e, nil
+}
+
+func cleanText(field, s string, required bool) (string, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "" && required:
+		return "", &ValidationError{Field: field, Problem: "is required"}
+	case !utf8.ValidString(s):
+		return "", &ValidationError{Field: field, Problem: "must be valid UTF-8"}
+	case utf8.RuneCountInString(s) > MaxNameLength:
+		return "", &ValidationError{Field: field, Problem: fmt.Sprintf("must be at most %d characters", MaxNameLength)}
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return "", &ValidationError{Field: field, Problem: "must not contain control characters"}
+		}
+	}
+	return s, nil
+}

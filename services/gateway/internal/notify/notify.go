@@ -1,0 +1,326 @@
+// Package notify keeps each user's in-app inbox: what happened to their
+// account, applications and matches, built from the identity, programs and
+// matching events. Coordinators' decisions on a proposed match are not
+// announced until the round is published, so match.proposed, .approved and
+// .rejected reach nobody's inbox.
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/talentbridge/platform/shared/auth"
+	"github.com/talentbridge/platform/shared/events"
+	identityev "github.com/talentbridge/platform/shared/events/identity"
+	matchingev "github.com/talentbridge/platform/shared/events/matching"
+	profilesev "github.com/talentbridge/platform/shared/events/profiles"
+	programsev "github.com/talentbridge/platform/shared/events/programs"
+	"github.com/talentbridge/platform/shared/mongodb"
+	"github.com/talentbridge/platform/shared/natsbus"
+	"github.com/talentbridge/platform/shared/web"
+)
+
+// Notification is one entry of a user's inbox. Code and Params let the UI
+// word it in the reader's language; Text is the English wording.
+type Notification struct {
+	ID        string            `bson:"_id" json:"id"`
+	UserID    string            `bson:"userId" json:"-"`
+	Code      string            `bson:"code" json:"code"`
+	Params    map[string]string `bson:"params,omitempty" json:"params,omitempty"`
+	Text      string            `bson:"text" json:"text"`
+	Link      string            `bson:"link,omitempty" json:"link,omitempty"`
+	EventID   string            `bson:"eventId" json:"-"`
+	CreatedAt time.Time         `bson:"createdAt" json:"createdAt"`
+	Read      bool              `bson:"read" json:"read"`
+}
+
+// program is what the inbox needs to know of a program: its title, to name
+// it, and its host.
+type program struct {
+	ID      string `bson:"_id"`
+	Title   string `bson:"title"`
+	HostID  string `bson:"hostId"`
+	Version int64  `bson:"version"`
+}
+
+// Inbox stores notifications and answers the inbox routes.
+type Inbox struct {
+	notes    *mongo.Collection
+	programs *mongo.Collection
+	now      func() time.Time
+}
+
+// New returns an inbox over db (the gateway's database).
+func New(ctx context.Context, db *mongo.Database) (*Inbox, error) {
+	if err := mongodb.EnsureIndexes(ctx, db, []mongodb.Index{
+		{Collection: "notifications", Keys: bson.D{{Key: "userId", Value: 1}, {Key: "createdAt", Value: -1}}},
+	}); err != nil {
+		return nil, err
+	}
+	return &Inbox{notes: db.Collection("notifications"), programs: db.Collection("notify_programs"), now: time.Now}, nil
+}
+
+// Routes returns the inbox's access table.
+func (in *Inbox) Routes() []auth.Route {
+	return []auth.Route{
+		{Method: http.MethodGet, Path: "/notifications/me", Policy: auth.SignedIn, Handler: in.list},
+		{Method: http.MethodPost, Path: "/notifications/:id/read", Policy: auth.SignedIn, Handler: in.markRead},
+	}
+}
+
+// Page is the response of GET /notifications/me.
+type Page struct {
+	Items    []Notification `json:"items"`
+	Page     int            `json:"page"`
+	PageSize int            `json:"pageSize"`
+	Total    int64          `json:"total"`
+	Unread   int64          `json:"unread"`
+}
+
+func (in *Inbox) list(c echo.Context) error {
+	cl, _ := auth.FromContext(c)
+	page, size, err := paging(c)
+	if err != nil {
+		return err
+	}
+	p, err := in.List(c.Request().Context(), cl.UserID(), page, size)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, p)
+}
+
+// List returns one page of a user's inbox, newest first.
+func (in *Inbox) List(ctx context.Context, userID string, page, size int) (Page, error) {
+	filter := bson.D{{Key: "userId", Value: userID}}
+	total, err := in.notes.CountDocuments(ctx, filter)
+	if err != nil {
+		return Page{}, err
+	}
+	unread, err := in.notes.CountDocuments(ctx, bson.D{{Key: "userId", Value: userID}, {Key: "read", Value: false}})
+	if err != nil {
+		return Page{}, err
+	}
+	cur, err := in.notes.Find(ctx, filter, options.Find().
+		SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: 1}}).
+		SetSkip(int64((page-1)*size)).SetLimit(int64(size)))
+	if err != nil {
+		return Page{}, err
+	}
+	items := []Notification{}
+	if err := cur.All(ctx, &items); err != nil {
+		return Page{}, err
+	}
+	return Page{Items: items, Page: page, PageSize: size, Total: total, Unread: unread}, nil
+}
+
+func (in *Inbox) markRead(c echo.Context) error {
+	cl, _ := auth.FromContext(c)
+	// The owner is part of the filter: another user's notification id
+	// matches nothing and is reported as not found.
+	res, err := in.notes.UpdateOne(c.Request().Context(),
+		bson.D{{Key: "_id", Value: c.Param("id")}, {Key: "userId", Value: cl.UserID()}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "read", Value: true}}}})
+	if err != nil {
+		return err
+	}
+	if res.MatchedCount == 0 {
+		return web.NotFound("notification")
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func paging(c echo.Context) (int, int, error) {
+	page, size := 1, 20
+	if v := c.QueryParam("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return 0, 0, web.Invalid(web.FieldError{Field: "page", Reason: "must be a whole number from 1"})
+		}
+		page = n
+	}
+	if v := c.QueryParam("pageSize"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			return 0, 0, web.Invalid(web.FieldError{Field: "pageSize", Reason: "must be a whole number from 1 to 100"})
+		}
+		size = n
+	}
+	return page, size, nil
+}
+
+// ForUser returns every notification of a user, for their data export.
+func (in *Inbox) ForUser(ctx context.Context, userID string) ([]Notification, error) {
+	cur, err := in.notes.Find(ctx, bson.D{{Key: "userId", Value: userID}}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	out := []Notification{}
+	return out, cur.All(ctx, &out)
+}
+
+// Consumers returns the durable consumers that fill the inbox.
+func (in *Inbox) Consumers() []natsbus.Consumer {
+	return []natsbus.Consumer{
+		{Service: "gateway", Name: "notify-identity", Stream: "IDENTITY", Handle: in.onIdentity},
+		{Service: "gateway", Name: "notify-programs", Stream: "PROGRAMS", Handle: in.onProgram},
+		{Service: "gateway", Name: "notify-matching", Stream: "MATCHING", Handle: in.onMatching},
+		{Service: "gateway", Name: "notify-profiles", Stream: "PROFILES", Subjects: []string{events.ProfileErased}, Handle: in.onErased},
+	}
+}
+
+func (in *Inbox) onIdentity(ctx context.Context, ev events.Envelope) error {
+	switch ev.Type {
+	case events.UserVerified:
+		var p identityev.UserVerified
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		return in.add(ctx, ev, p.UserID, "account.verified", "/", nil,
+			"Your organisation has been verified: you can now post programs.")
+	case events.UserDeleted:
+		var p identityev.UserDeleted
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		return in.forget(ctx, p.UserID)
+	}
+	return nil
+}
+
+func (in *Inbox) onErased(ctx context.Context, ev events.Envelope) error {
+	var p profilesev.ProfileErased
+	if err := ev.Decode(&p); err != nil {
+		return err
+	}
+	id := p.ProfileID
+	if id == "" {
+		id = ev.Subject
+	}
+	return in.forget(ctx, id)
+}
+
+// forget removes everything the inbox holds about a user.
+func (in *Inbox) forget(ctx context.Context, userID string) error {
+	_, err := in.notes.DeleteMany(ctx, bson.D{{Key: "userId", Value: userID}})
+	return err
+}
+
+func (in *Inbox) onProgram(ctx context.Context, ev events.Envelope) error {
+	var p programsev.Program
+	if err := ev.Decode(&p); err != nil {
+		return err
+	}
+	if p.ID == "" {
+		p.ID = ev.Subject
+	}
+	_, err := mongodb.UpsertVersioned(ctx, in.programs, p.ID, ev.AggregateVersion, "version",
+		program{ID: p.ID, Title: p.Title, HostID: p.HostID, Version: ev.AggregateVersion})
+	return err
+}
+
+// title names a program, falling back to its id when its events have not
+// arrived yet.
+func (in *Inbox) title(ctx context.Context, id string) (string, error) {
+	var p program
+	err := in.programs.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&p)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return id, nil
+	}
+	return p.Title, err
+}
+
+func (in *Inbox) onMatching(ctx context.Context, ev events.Envelope) error {
+	switch ev.Type {
+	case events.ApplicationSubmitted:
+		var p matchingev.ApplicationSubmitted
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		t, err := in.title(ctx, p.ProgramID)
+		if err != nil {
+			return err
+		}
+		params := map[string]string{"program": t}
+		if err := in.add(ctx, ev, p.ApplicantID, "application.submitted", "/applications", params,
+			fmt.Sprintf("Your application to %s was received.", t)); err != nil {
+			return err
+		}
+		return in.add(ctx, ev, p.HostID, "application.received", "/host/programs/"+p.ProgramID+"/candidates", params,
+			fmt.Sprintf("A new application to %s arrived.", t))
+	case events.ApplicationWithdrawn:
+		var p matchingev.ApplicationWithdrawn
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		t, err := in.title(ctx, p.ProgramID)
+		if err != nil {
+			return err
+		}
+		return in.add(ctx, ev, p.HostID, "application.withdrawn", "/host/programs/"+p.ProgramID+"/candidates",
+			map[string]string{"program": t}, fmt.Sprintf("An applicant withdrew from %s.", t))
+	case events.MatchPublished, events.OfferAccepted, events.OfferDeclined:
+		var p matchingev.MatchChanged
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		t, err := in.title(ctx, p.ProgramID)
+		if err != nil {
+			return err
+		}
+		params := map[string]string{"program": t}
+		switch ev.Type {
+		case events.MatchPublished:
+			if err := in.add(ctx, ev, p.ApplicantID, "offer.received", "/offers", params,
+				fmt.Sprintf("You have an offer from %s. Accept or decline it.", t)); err != nil {
+				return err
+			}
+			return in.add(ctx, ev, p.HostID, "match.published", "/host/programs/"+p.ProgramID+"/candidates", params,
+				fmt.Sprintf("A match for %s was published; the applicant has been told.", t))
+		case events.OfferAccepted:
+			if err := in.add(ctx, ev, p.ApplicantID, "offer.accepted.self", "/offers", params,
+				fmt.Sprintf("You accepted the offer from %s.", t)); err != nil {
+				return err
+			}
+			return in.add(ctx, ev, p.HostID, "offer.accepted", "/host/programs/"+p.ProgramID+"/candidates", params,
+				fmt.Sprintf("An applicant accepted your offer for %s.", t))
+		default:
+			if err := in.add(ctx, ev, p.ApplicantID, "offer.declined.self", "/offers", params,
+				fmt.Sprintf("You declined the offer from %s.", t)); err != nil {
+				return err
+			}
+			return in.add(ctx, ev, p.HostID, "offer.declined", "/host/programs/"+p.ProgramID+"/candidates", params,
+				fmt.Sprintf("An applicant declined your offer for %s; the seat is free again.", t))
+		}
+	}
+	return nil
+}
+
+// add stores one notification. Its id is derived from the event and the
+// recipient, so a redelivered event adds nothing twice.
+func (in *Inbox) add(ctx context.Context, ev events.Envelope, userID, code, link string, params map[string]string, text string) error {
+	if userID == "" {
+		return nil
+	}
+	n := Notification{
+		ID: ev.ID + ":" + userID, UserID: userID, Code: code, Params: params, Text: text,
+		Link: link, EventID: ev.ID, CreatedAt: ev.Time, Read: false,
+	}
+	if n.CreatedAt.IsZero() {
+		n.CreatedAt = in.now()
+	}
+	_, err := in.notes.InsertOne(ctx, n)
+	if mongodb.IsDuplicate(err) {
+		return nil
+	}
+	return err
+}
