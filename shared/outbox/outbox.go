@@ -74,12 +74,20 @@ type Publisher interface {
 	Publish(ctx context.Context, subject, msgID string, data []byte, header nats.Header) (bool, error)
 }
 
-// FailpointEnv, when set to FailpointBeforePublish in the environment, makes
-// the relay exit the process right before its first publish. Reliability
-// tests use it to kill a service between the store write and the publish.
+// FailpointEnv names a fault for reliability tests to inject:
+//
+//   - FailpointBeforePublish: the process exits right before publishing an
+//     event, as if killed between the store write and the publish;
+//   - FailpointAfterPublish: it exits right after the stream acknowledged an
+//     event, before the event is marked sent.
+//
+// Either fires once, and never during the first sweep after start, which is
+// the recovery of what an earlier crash left: a test can crash a service
+// again and again and still see every event come out.
 const (
 	FailpointEnv           = "TB_FAILPOINT"
 	FailpointBeforePublish = "outbox-before-publish"
+	FailpointAfterPublish  = "outbox-after-publish"
 )
 
 var (
@@ -101,6 +109,9 @@ type Relay struct {
 	interval time.Duration
 	kick     chan struct{}
 	failOnce sync.Once
+	// recovered is set once the first sweep has finished.
+	recovered bool
+	failpoint string
 }
 
 // NewRelay watches colls. interval is the period of the full sweep that
@@ -109,7 +120,8 @@ func NewRelay(pub Publisher, log *slog.Logger, interval time.Duration, colls ...
 	if interval <= 0 {
 		interval = 2 * time.Second
 	}
-	return &Relay{pub: pub, log: log, colls: colls, interval: interval, kick: make(chan struct{}, 1)}
+	return &Relay{pub: pub, log: log, colls: colls, interval: interval, kick: make(chan struct{}, 1),
+		failpoint: os.Getenv(FailpointEnv)}
 }
 
 // Kick asks for a sweep now. Stores call it after every write that added
@@ -129,6 +141,7 @@ func (r *Relay) Run(ctx context.Context) {
 		if _, err := r.Sweep(ctx); err != nil && ctx.Err() == nil {
 			r.log.Warn("outbox sweep", "err", err)
 		}
+		r.recovered = true
 		select {
 		case <-ctx.Done():
 			return
@@ -197,15 +210,11 @@ func (r *Relay) relayDoc(ctx context.Context, c *mongo.Collection, d pendingDoc)
 			err = fmt.Errorf("decode outbox entry: %w", err)
 			break
 		}
-		if os.Getenv(FailpointEnv) == FailpointBeforePublish {
-			r.failOnce.Do(func() {
-				r.log.Warn("failpoint: exiting before outbox publish", "event_id", ev.ID)
-				os.Exit(3)
-			})
-		}
+		r.fail(FailpointBeforePublish, ev.ID)
 		if err = r.publish(ctx, ev); err != nil {
 			break
 		}
+		r.fail(FailpointAfterPublish, ev.ID)
 		// The exact stored entry is removed, never "the first n": a write
 		// that appended meanwhile, or a second relay, cannot lose events.
 		sent = append(sent, raw)
@@ -223,6 +232,18 @@ func (r *Relay) relayDoc(ctx context.Context, c *mongo.Collection, d pendingDoc)
 		}
 	}
 	return len(sent), err
+}
+
+// fail exits the process when the failpoint named point is set, once, and
+// not before the first sweep has recovered what an earlier crash left.
+func (r *Relay) fail(point, eventID string) {
+	if r.failpoint != point || !r.recovered {
+		return
+	}
+	r.failOnce.Do(func() {
+		r.log.Warn("failpoint: exiting", "failpoint", point, "event_id", eventID)
+		os.Exit(3)
+	})
 }
 
 // publish sends one event inside a producer span that continues the trace of
