@@ -95,13 +95,20 @@ func TestSingleDocumentWritesAreAtomic(t *testing.T) {
 }
 
 func TestCommandName(t *testing.T) {
-	body, _ := bson.Marshal(bson.D{{Key: "findAndModify", Value: "docs"}, {Key: "$db", Value: "x"}})
-	msg := make([]byte, 21, 21+len(body))
-	msg[12], msg[13] = 0xDD, 0x07 // opcode 2013, little-endian
-	msg = append(msg, body...)
+	op := func(doc bson.D) []byte {
+		body, _ := bson.Marshal(doc)
+		msg := make([]byte, 21, 21+len(body))
+		msg[12], msg[13] = 0xDD, 0x07 // opcode 2013, little-endian
+		return append(msg, body...)
+	}
+	msg := op(bson.D{{Key: "findAndModify", Value: "docs"}, {Key: "$db", Value: "profiles"}})
 	name, err := commandName(msg)
-	if err != nil || name != "findAndModify" || !isWrite(msg) {
-		t.Errorf("commandName() = %q, %v; isWrite = %v", name, err, isWrite(msg))
+	db, write := writeTarget(msg)
+	if err != nil || name != "findAndModify" || !write || db != "profiles" {
+		t.Errorf("commandName() = %q, %v; writeTarget = %q, %v", name, err, db, write)
+	}
+	if db, write := writeTarget(op(bson.D{{Key: "find", Value: "docs"}, {Key: "$db", Value: "profiles"}})); write {
+		t.Errorf("writeTarget(find) = %q, true; reads are not held back", db)
 	}
 	if _, err := commandName(msg[:22]); err == nil {
 		t.Error("commandName(truncated) succeeded")

@@ -1,7 +1,6 @@
 package embedded
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -9,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // FerretDB v1 applies an update by querying the matching document and then
@@ -20,13 +21,20 @@ import (
 //
 // serializer restores it for the embedded store: a proxy in front of FerretDB
 // that reads whole MongoDB wire-protocol messages and lets only one write
-// command be in flight at a time (reads share). SQLite allows one writer at a
-// time anyway, so little throughput is lost.
+// command per database be in flight at a time. FerretDB keeps each database
+// in its own SQLite file, which takes one writer at a time anyway, so little
+// throughput is lost.
+//
+// Reads are never held back. A read cursor can keep an SQLite read
+// transaction open between its batches; if its next batch had to wait for a
+// write that itself waits for SQLite, neither would move.
 type serializer struct {
 	ln      net.Listener
 	backend string
 	log     *slog.Logger
-	lock    sync.RWMutex
+
+	dbMu  sync.Mutex
+	locks map[string]*sync.Mutex
 
 	mu    sync.Mutex
 	conns map[net.Conn]struct{}
@@ -38,7 +46,7 @@ func newSerializer(addr, backend string, log *slog.Logger) (*serializer, error) 
 	if err != nil {
 		return nil, err
 	}
-	s := &serializer{ln: ln, backend: backend, log: log, conns: map[net.Conn]struct{}{}}
+	s := &serializer{ln: ln, backend: backend, log: log, conns: map[net.Conn]struct{}{}, locks: map[string]*sync.Mutex{}}
 	s.wg.Add(1)
 	go s.accept()
 	return s, nil
@@ -114,22 +122,31 @@ func (s *serializer) serve(client net.Conn) {
 		if err != nil {
 			return
 		}
-		write := isWrite(req)
-		if write {
-			s.lock.Lock()
-		} else {
-			s.lock.RLock()
+		var lock *sync.Mutex
+		if db, write := writeTarget(req); write {
+			lock = s.lockFor(db)
+			lock.Lock()
 		}
 		err = s.roundTrip(client, server, req)
-		if write {
-			s.lock.Unlock()
-		} else {
-			s.lock.RUnlock()
+		if lock != nil {
+			lock.Unlock()
 		}
 		if err != nil {
 			return
 		}
 	}
+}
+
+// lockFor returns the write lock of one database.
+func (s *serializer) lockFor(db string) *sync.Mutex {
+	s.dbMu.Lock()
+	defer s.dbMu.Unlock()
+	l, ok := s.locks[db]
+	if !ok {
+		l = &sync.Mutex{}
+		s.locks[db] = l
+	}
+	return l
 }
 
 // roundTrip forwards one request and every response message it causes.
@@ -177,20 +194,40 @@ func moreToCome(msg []byte) bool {
 	return opCode(msg) == opMsg && len(msg) >= 20 && binary.LittleEndian.Uint32(msg[16:20])&flagMoreToCome != 0
 }
 
-// isWrite reports whether an OP_MSG request's command (the first key of its
-// body section) changes data. Anything it cannot read counts as a write,
-// which is the safe side.
-func isWrite(msg []byte) bool {
-	name, err := commandName(msg)
+// writeTarget reports whether an OP_MSG request's command (the first key of
+// its body section) changes data, and in which database ($db). A message it
+// cannot read counts as a write to an unnamed database, the safe side.
+func writeTarget(msg []byte) (db string, write bool) {
+	body, err := commandBody(msg)
 	if err != nil {
-		return opCode(msg) == opMsg
+		return "", opCode(msg) == opMsg
 	}
-	return writeCommands[name]
+	first, err := body.IndexErr(0)
+	if err != nil || !writeCommands[first.Key()] {
+		return "", err != nil
+	}
+	if v, err := body.LookupErr("$db"); err == nil {
+		db, _ = v.StringValueOK()
+	}
+	return db, true
 }
 
 func commandName(msg []byte) (string, error) {
+	body, err := commandBody(msg)
+	if err != nil {
+		return "", err
+	}
+	first, err := body.IndexErr(0)
+	if err != nil {
+		return "", err
+	}
+	return first.Key(), nil
+}
+
+// commandBody returns the kind-0 section of an OP_MSG: the command document.
+func commandBody(msg []byte) (bson.Raw, error) {
 	if opCode(msg) != opMsg {
-		return "", errors.New("not OP_MSG")
+		return nil, errors.New("not OP_MSG")
 	}
 	// header(16) flags(4) then sections; the body is the kind-0 section.
 	b := msg[20:]
@@ -198,25 +235,20 @@ func commandName(msg []byte) (string, error) {
 		kind := b[0]
 		b = b[1:]
 		if len(b) < 4 {
-			return "", errors.New("short section")
+			return nil, errors.New("short section")
 		}
 		size := int(int32(binary.LittleEndian.Uint32(b[:4])))
 		if size < 5 || size > len(b) {
-			return "", errors.New("bad section size")
+			return nil, errors.New("bad section size")
 		}
 		if kind == 0 {
-			doc := b[4:size]
-			if len(doc) < 2 {
-				return "", errors.New("empty body")
+			doc := bson.Raw(b[:size])
+			if err := doc.Validate(); err != nil {
+				return nil, err
 			}
-			// doc[0] is the first element's type; its name follows.
-			end := bytes.IndexByte(doc[1:], 0)
-			if end < 0 {
-				return "", errors.New("unterminated name")
-			}
-			return string(doc[1 : 1+end]), nil
+			return doc, nil
 		}
 		b = b[size:]
 	}
-	return "", errors.New("no body section")
+	return nil, errors.New("no body section")
 }
