@@ -1,0 +1,1039 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"hash/maphash"
+	"math"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/talentbridge/platform/services/matching/internal/engine"
+)
+
+// This file decodes the instance format of DESIGN.md §5:
+//
+//	{"applicants": [{"id": "a1", "prefs": ["p2", "p1"]}],
+//	 "programs":   [{"id": "p1", "capacity": 2, "prefs": ["a1", ["a2", "a3"], "a4"]}],
+//	 "notes":      [{"applicant": "a1", "program": "p2", "reason": "not eligible: …"}]}
+//
+// A nested array in a program's prefs is a tie group: its applicants share one rank and
+// the seeded lottery orders them (see engine.LotteryNumber). "notes" is optional; each note
+// explains why a pair is unacceptable and shows up with --explain. Unknown fields are
+// skipped, so the format can grow; a null list counts as empty.
+//
+// It is a hand-written decoder for this one schema rather than encoding/json, because an
+// NRMP-size instance holds two million ids: the decoder reads them in place, interns each
+// id once, and never builds an intermediate tree. Every error names its line, column and
+// byte offset.
+
+// inputError is a problem with the input at a byte offset.
+type inputError struct {
+	Offset       int // 0-based byte offset
+	Line, Column int // 1-based; the column counts bytes
+	Msg          string
+}
+
+func (e *inputError) Error() string {
+	return fmt.Sprintf("line %d, column %d (byte %d): %s", e.Line, e.Column, e.Offset, e.Msg)
+}
+
+func (d *decoder) errorAt(offset int, format string, args ...any) error {
+	line, column := d.lineColumn(offset)
+	return &inputError{Offset: offset, Line: line, Column: column, Msg: fmt.Sprintf(format, args...)}
+}
+
+// lineColumn locates an offset; it is computed only for errors, so it may scan.
+func (d *decoder) lineColumn(offset int) (line, column int) {
+	line = 1 + bytes.Count(d.data[:offset], []byte{'\n'})
+	column = offset + 1
+	if nl := bytes.LastIndexByte(d.data[:offset], '\n'); nl >= 0 {
+		column = offset - nl
+	}
+	return line, column
+}
+
+// maxDepth bounds nesting in skipped values, so hostile input cannot exhaust the stack.
+const maxDepth = 1000
+
+// symbols interns the ids of one namespace (applicants or programs). An id may be
+// referenced before it is defined: programs can come after the applicants that rank them.
+//
+// It is an open-addressing hash table rather than a Go map: a large instance looks up two
+// million ids in random order, and with a map most of the time went to cache misses on
+// scattered keys. Here a slot packs the upper hash bits with the symbol, so most probes
+// touch only the slot array, and names live in one contiguous arena.
+type symbols struct {
+	kind  string // "applicant" or "program", for messages
+	seed  maphash.Seed
+	slots []uint64 // hash>>32<<32 | symbol+1; 0 is empty
+	arena []byte
+	off   []int32 // symbol s is arena[off[s]:off[s+1]]
+
+	def      []int32 // index of the defining applicant or program, or -1
+	defAt    []int32 // offset of the definition
+	firstRef []int32 // offset of the first reference, or -1
+}
+
+func newSymbols(kind string, sizeHint int) *symbols {
+	n := 1024
+	for n < 2*sizeHint {
+		n *= 2
+	}
+	return &symbols{kind: kind, seed: maphash.MakeSeed(), slots: make([]uint64, n), off: []int32{0}}
+}
+
+func (s *symbols) len() int { return len(s.off) - 1 }
+
+func (s *symbols) bytes(sym int32) []byte { return s.arena[s.off[sym]:s.off[sym+1]] }
+
+func (s *symbols) name(sym int32) string { return string(s.bytes(sym)) }
+
+func (s *symbols) intern(id []byte) int32 {
+	h := maphash.Bytes(s.seed, id)
+	mask := uint64(len(s.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		e := s.slots[i]
+		if e == 0 {
+			sym := int32(s.len())
+			s.arena = append(s.arena, id...)
+			s.off = append(s.off, int32(len(s.arena)))
+			s.def = append(s.def, -1)
+			s.defAt = append(s.defAt, -1)
+			s.firstRef = append(s.firstRef, -1)
+			s.slots[i] = h>>32<<32 | uint64(sym+1)
+			if 2*s.len() > len(s.slots) {
+				s.grow()
+			}
+			return sym
+		}
+		if e>>32 == h>>32 {
+			if sym := int32(uint32(e)) - 1; bytes.Equal(s.bytes(sym), id) {
+				return sym
+			}
+		}
+	}
+}
+
+// grow doubles the table, keeping it at most half full so probe runs stay short.
+func (s *symbols) grow() {
+	s.slots = make([]uint64, 2*len(s.slots))
+	mask := uint64(len(s.slots) - 1)
+	for sym := range int32(s.len()) {
+		h := maphash.Bytes(s.seed, s.bytes(sym))
+		i := h & mask
+		for s.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		s.slots[i] = h>>32<<32 | uint64(sym+1)
+	}
+}
+
+func (s *symbols) ref(id []byte, at int) int32 {
+	sym := s.intern(id)
+	if s.firstRef[sym] < 0 {
+		s.firstRef[sym] = int32(at)
+	}
+	return sym
+}
+
+// names returns every symbol's name as substrings of one string: one allocation in all.
+func (s *symbols) names() []string {
+	all := string(s.arena)
+	out := make([]string, s.len())
+	for sym := range out {
+		out[sym] = all[s.off[sym]:s.off[sym+1]]
+	}
+	return out
+}
+
+type rawNote struct {
+	app, prog int32 // symbols
+	text      string
+	at        int
+}
+
+type decoder struct {
+	data []byte
+	pos  int
+	buf  []byte // unescaped string, valid until the next string is read
+
+	apps, progs *symbols
+
+	// Applicant i's id is apps.name(appSym[i]) and its prefs are program symbols
+	// appRefs[appList[i]:appList[i+1]]; appListAt[i] is the offset of the prefs array.
+	appSym, appList, appListAt []int32
+	appRefs                    []int32
+
+	// Program i likewise; progRanks holds the tie-group rank of every entry.
+	progSym, progList, progListAt []int32
+	progCap                       []int
+	progTied                      []bool
+	progRefs, progRanks           []int32
+
+	notes []rawNote
+}
+
+// decodeInstance parses an instance. Its seed is left zero for the caller to set.
+func decodeInstance(data []byte) (*engine.Instance, error) {
+	// A large instance holds about one id per 9 bytes, half on each side; reserving room
+	// up front avoids regrowing the reference arrays. The symbol tables are sized for the
+	// NRMP shape (about 400 bytes per applicant, 3,000 per program) and grow if needed.
+	refs := len(data) / 20
+	d := &decoder{
+		data:     data,
+		apps:     newSymbols("applicant", len(data)/400),
+		progs:    newSymbols("program", len(data)/3000),
+		appList:  []int32{0},
+		progList: []int32{0},
+		appRefs:  make([]int32, 0, refs),
+		progRefs: make([]int32, 0, refs),
+	}
+	d.progRanks = make([]int32, 0, refs)
+	if len(data) >= math.MaxInt32 {
+		return nil, d.errorAt(0, "input larger than 2 GiB")
+	}
+	if err := d.instance(); err != nil {
+		return nil, err
+	}
+	return d.resolve()
+}
+
+func (d *decoder) instance() error {
+	d.skipSpace()
+	if err := d.expect('{', "an instance object"); err != nil {
+		return err
+	}
+	var seen [3]bool
+	for first := true; ; first = false {
+		key, keyAt, more, err := d.nextField(first)
+		if err != nil {
+			return err
+		}
+		if !more {
+			break
+		}
+		var parse func() error
+		var slot int
+		switch string(key) {
+		case "applicants":
+			parse, slot = d.applicants, 0
+		case "programs":
+			parse, slot = d.programs, 1
+		case "notes":
+			parse, slot = d.parseNotes, 2
+		default:
+			if err := d.skipValue(0); err != nil {
+				return err
+			}
+			continue
+		}
+		if seen[slot] {
+			return d.errorAt(keyAt, "duplicate field %q", key)
+		}
+		seen[slot] = true
+		if err := parse(); err != nil {
+			return err
+		}
+	}
+	d.skipSpace()
+	if d.pos < len(d.data) {
+		return d.errorAt(d.pos, "unexpected %s after the instance object", d.describe())
+	}
+	return nil
+}
+
+// list walks an array (or null, treated as empty), calling elem for each element.
+func (d *decoder) list(what string, elem func(i int) error) error {
+	d.skipSpace()
+	if d.literal("null") {
+		return nil
+	}
+	if err := d.expect('[', what); err != nil {
+		return err
+	}
+	for i := 0; ; i++ {
+		more, err := d.nextElem(i == 0)
+		if err != nil || !more {
+			return err
+		}
+		if err := elem(i); err != nil {
+			return err
+		}
+	}
+}
+
+func (d *decoder) applicants() error {
+	return d.list("an array of applicants", func(i int) error {
+		d.skipSpace()
+		objAt := d.pos
+		if err := d.expectIn('{', field{"applicants", i, "", -1}, "an object"); err != nil {
+			return err
+		}
+		hasID, hasPrefs := false, false
+		listAt := int32(-1)
+		for first := true; ; first = false {
+			key, keyAt, more, err := d.nextField(first)
+			if err != nil {
+				return err
+			}
+			if !more {
+				break
+			}
+			switch string(key) {
+			case "id":
+				if hasID {
+					return d.errorAt(keyAt, "applicants[%d]: duplicate field \"id\"", i)
+				}
+				hasID = true
+				if err := d.define(d.apps, &d.appSym, len(d.appSym), field{"applicants", i, "id", -1}); err != nil {
+					return err
+				}
+			case "prefs":
+				if hasPrefs {
+					return d.errorAt(keyAt, "applicants[%d]: duplicate field \"prefs\"", i)
+				}
+				hasPrefs = true
+				d.skipSpace()
+				listAt = int32(d.pos)
+				if err := d.applicantPrefs(i); err != nil {
+					return err
+				}
+			default:
+				if err := d.skipValue(0); err != nil {
+					return err
+				}
+			}
+		}
+		if !hasID {
+			return d.errorAt(objAt, "applicants[%d]: missing \"id\"", i)
+		}
+		d.appList = append(d.appList, int32(len(d.appRefs)))
+		d.appListAt = append(d.appListAt, listAt)
+		return nil
+	})
+}
+
+// define reads an id string and records it as the definition of the next applicant or
+// program, whose index is idx.
+func (d *decoder) define(s *symbols, syms *[]int32, idx int, f field) error {
+	d.skipSpace()
+	at := d.pos
+	id, err := d.stringValue(f, "an id string")
+	if err != nil {
+		return err
+	}
+	if len(id) == 0 {
+		return d.errorAt(at, "%v: empty id", f)
+	}
+	sym := s.intern(id)
+	if s.def[sym] >= 0 {
+		line, column := d.lineColumn(int(s.defAt[sym]))
+		return d.errorAt(at, "duplicate %s id %s (first at line %d, column %d)", s.kind, strconv.Quote(string(id)), line, column)
+	}
+	s.def[sym] = int32(idx)
+	s.defAt[sym] = int32(at)
+	*syms = append(*syms, sym)
+	return nil
+}
+
+// applicantPrefs reads an applicant's list of program ids; it is the hot loop for large
+// instances, so it reads strings directly rather than through list's callback.
+func (d *decoder) applicantPrefs(i int) error {
+	if d.literal("null") {
+		return nil
+	}
+	if err := d.expectIn('[', field{"applicants", i, "prefs", -1}, "an array"); err != nil {
+		return err
+	}
+	for k := 0; ; k++ {
+		more, err := d.nextElem(k == 0)
+		if err != nil || !more {
+			return err
+		}
+		at := d.pos
+		id, err := d.stringValue(field{"applicants", i, "prefs", k}, "a program id string")
+		if err != nil {
+			return err
+		}
+		d.appRefs = append(d.appRefs, d.progs.ref(id, at))
+	}
+}
+
+func (d *decoder) programs() error {
+	return d.list("an array of programs", func(i int) error {
+		d.skipSpace()
+		objAt := d.pos
+		if err := d.expectIn('{', field{"programs", i, "", -1}, "an object"); err != nil {
+			return err
+		}
+		hasID, hasCap, hasPrefs, tied := false, false, false, false
+		capacity := 0
+		listAt := int32(-1)
+		for first := true; ; first = false {
+			key, keyAt, more, err := d.nextField(first)
+			if err != nil {
+				return err
+			}
+			if !more {
+				break
+			}
+			dup := func(name string, seen *bool) error {
+				if *seen {
+					return d.errorAt(keyAt, "programs[%d]: duplicate field %q", i, name)
+				}
+				*seen = true
+				return nil
+			}
+			switch string(key) {
+			case "id":
+				if err := dup("id", &hasID); err != nil {
+					return err
+				}
+				if err := d.define(d.progs, &d.progSym, len(d.progSym), field{"programs", i, "id", -1}); err != nil {
+					return err
+				}
+			case "capacity":
+				if err := dup("capacity", &hasCap); err != nil {
+					return err
+				}
+				if capacity, err = d.capacity(i); err != nil {
+					return err
+				}
+			case "prefs":
+				if err := dup("prefs", &hasPrefs); err != nil {
+					return err
+				}
+				d.skipSpace()
+				listAt = int32(d.pos)
+				if tied, err = d.programPrefs(i); err != nil {
+					return err
+				}
+			default:
+				if err := d.skipValue(0); err != nil {
+					return err
+				}
+			}
+		}
+		if !hasID {
+			return d.errorAt(objAt, "programs[%d]: missing \"id\"", i)
+		}
+		if !hasCap {
+			return d.errorAt(objAt, "programs[%d]: missing \"capacity\"", i)
+		}
+		d.progList = append(d.progList, int32(len(d.progRefs)))
+		d.progListAt = append(d.progListAt, listAt)
+		d.progCap = append(d.progCap, capacity)
+		d.progTied = append(d.progTied, tied)
+		return nil
+	})
+}
+
+// programPrefs reads a program's order: applicant ids, or arrays of them for tie groups.
+// It reports whether any group had more than one member.
+func (d *decoder) programPrefs(i int) (tied bool, err error) {
+	if d.literal("null") {
+		return false, nil
+	}
+	if err := d.expectIn('[', field{"programs", i, "prefs", -1}, "an array"); err != nil {
+		return false, err
+	}
+	for rank := int32(0); ; rank++ {
+		more, err := d.nextElem(rank == 0)
+		if err != nil || !more {
+			return tied, err
+		}
+		if d.data[d.pos] != '[' {
+			if err := d.programRef(i, rank); err != nil {
+				return false, err
+			}
+			continue
+		}
+		groupAt := d.pos
+		d.pos++
+		members := 0
+		for {
+			more, err := d.nextElem(members == 0)
+			if err != nil {
+				return false, err
+			}
+			if !more {
+				break
+			}
+			if d.data[d.pos] == '[' {
+				return false, d.errorAt(d.pos, "programs[%d].prefs[%d]: tie groups cannot nest", i, rank)
+			}
+			if err := d.programRef(i, rank); err != nil {
+				return false, err
+			}
+			members++
+		}
+		if members == 0 {
+			return false, d.errorAt(groupAt, "programs[%d].prefs[%d]: empty tie group", i, rank)
+		}
+		tied = tied || members > 1
+	}
+}
+
+func (d *decoder) programRef(i int, rank int32) error {
+	at := d.pos
+	id, err := d.stringValue(field{"programs", i, "prefs", int(rank)}, "an applicant id string or a tie group")
+	if err != nil {
+		return err
+	}
+	d.progRefs = append(d.progRefs, d.apps.ref(id, at))
+	d.progRanks = append(d.progRanks, rank)
+	return nil
+}
+
+// capacity reads a whole, non-negative number of seats.
+func (d *decoder) capacity(i int) (int, error) {
+	d.skipSpace()
+	at := d.pos
+	if d.pos >= len(d.data) || (d.data[d.pos] != '-' && !isDigit(d.data[d.pos])) {
+		return 0, d.errorAt(at, "programs[%d].capacity: want a number, got %s", i, d.describe())
+	}
+	num, whole, err := d.number()
+	if err != nil {
+		return 0, err
+	}
+	if !whole {
+		return 0, d.errorAt(at, "programs[%d].capacity: %s is not a whole number", i, num)
+	}
+	if num[0] == '-' {
+		if string(num) == "-0" {
+			return 0, nil
+		}
+		return 0, d.errorAt(at, "programs[%d].capacity: negative capacity %s", i, num)
+	}
+	n, err := strconv.ParseInt(string(num), 10, 32)
+	if err != nil {
+		return 0, d.errorAt(at, "programs[%d].capacity: %s is too large", i, num)
+	}
+	return int(n), nil
+}
+
+func (d *decoder) parseNotes() error {
+	return d.list("an array of notes", func(i int) error {
+		d.skipSpace()
+		objAt := d.pos
+		if err := d.expectIn('{', field{"notes", i, "", -1}, "an object"); err != nil {
+			return err
+		}
+		n := rawNote{app: -1, prog: -1, at: objAt}
+		hasReason := false
+		for first := true; ; first = false {
+			key, keyAt, more, err := d.nextField(first)
+			if err != nil {
+				return err
+			}
+			if !more {
+				break
+			}
+			d.skipSpace()
+			at := d.pos
+			switch name := string(key); name {
+			case "applicant", "program", "reason":
+				if (name == "applicant" && n.app >= 0) || (name == "program" && n.prog >= 0) || (name == "reason" && hasReason) {
+					return d.errorAt(keyAt, "notes[%d]: duplicate field %q", i, name)
+				}
+				s, err := d.stringValue(field{"notes", i, name, -1}, "a string")
+				if err != nil {
+					return err
+				}
+				switch name {
+				case "applicant":
+					n.app = d.apps.ref(s, at)
+				case "program":
+					n.prog = d.progs.ref(s, at)
+				default:
+					n.text, hasReason = string(s), true
+				}
+			default:
+				if err := d.skipValue(0); err != nil {
+					return err
+				}
+			}
+		}
+		switch {
+		case n.app < 0:
+			return d.errorAt(objAt, "notes[%d]: missing \"applicant\"", i)
+		case n.prog < 0:
+			return d.errorAt(objAt, "notes[%d]: missing \"program\"", i)
+		case !hasReason:
+			return d.errorAt(objAt, "notes[%d]: missing \"reason\"", i)
+		}
+		d.notes = append(d.notes, n)
+		return nil
+	})
+}
+
+// resolve turns symbols into indices and checks what needs the whole input: every
+// referenced id defined, no list naming the same id twice, one note per pair.
+func (d *decoder) resolve() (*engine.Instance, error) {
+	for _, s := range []*symbols{d.progs, d.apps} {
+		unknown := -1
+		for sym, def := range s.def {
+			if def < 0 && (unknown < 0 || s.firstRef[sym] < s.firstRef[unknown]) {
+				unknown = sym
+			}
+		}
+		if unknown >= 0 {
+			return nil, d.errorAt(int(s.firstRef[unknown]), "unknown %s id %s", s.kind, strconv.Quote(s.name(int32(unknown))))
+		}
+	}
+
+	appNames, progNames := d.apps.names(), d.progs.names()
+	in := &engine.Instance{
+		Applicants: make([]engine.Applicant, len(d.appSym)),
+		Programs:   make([]engine.Program, len(d.progSym)),
+	}
+	// One backing array for all lists of each side instead of one allocation per list.
+	appPrefs := make([]int, len(d.appRefs))
+	stamp := make([]int32, len(d.progSym))
+	for i, sym := range d.appSym {
+		lo, hi := d.appList[i], d.appList[i+1]
+		prefs := appPrefs[lo:hi:hi]
+		for k, ref := range d.appRefs[lo:hi] {
+			p := d.progs.def[ref]
+			if stamp[p] == int32(i+1) {
+				return nil, d.errorAt(d.elementAt(int(d.appListAt[i]), k), "applicants[%d].prefs: program %s listed twice",
+					i, strconv.Quote(progNames[ref]))
+			}
+			stamp[p] = int32(i + 1)
+			prefs[k] = int(p)
+		}
+		in.Applicants[i] = engine.Applicant{ID: appNames[sym], Prefs: prefs}
+	}
+
+	progPrefs := make([]int, len(d.progRefs))
+	stamp = make([]int32, len(d.appSym))
+	for i, sym := range d.progSym {
+		lo, hi := d.progList[i], d.progList[i+1]
+		prefs := progPrefs[lo:hi:hi]
+		for k, ref := range d.progRefs[lo:hi] {
+			a := d.apps.def[ref]
+			if stamp[a] == int32(i+1) {
+				return nil, d.errorAt(d.elementAt(int(d.progListAt[i]), k), "programs[%d].prefs: applicant %s listed twice",
+					i, strconv.Quote(appNames[ref]))
+			}
+			stamp[a] = int32(i + 1)
+			prefs[k] = int(a)
+		}
+		var ranks []int
+		if d.progTied[i] {
+			ranks = make([]int, hi-lo)
+			for k, r := range d.progRanks[lo:hi] {
+				ranks[k] = int(r)
+			}
+		}
+		in.Programs[i] = engine.Program{ID: progNames[sym], Capacity: d.progCap[i], Prefs: prefs, Ranks: ranks}
+	}
+
+	if len(d.notes) > 0 {
+		seen := make(map[[2]int32]bool, len(d.notes))
+		for _, n := range d.notes {
+			a, p := d.apps.def[n.app], d.progs.def[n.prog]
+			if seen[[2]int32{a, p}] {
+				return nil, d.errorAt(n.at, "second note for applicant %s and program %s",
+					strconv.Quote(appNames[n.app]), strconv.Quote(progNames[n.prog]))
+			}
+			seen[[2]int32{a, p}] = true
+			in.Notes = append(in.Notes, engine.Note{Applicant: int(a), Program: int(p), Text: n.text})
+		}
+	}
+	return in, nil
+}
+
+// elementAt finds the offset of the k-th id in the (already validated) list at offset at,
+// counting ids inside tie groups one by one. Errors are rare, so positions of list entries
+// are found again here instead of being stored for every entry.
+func (d *decoder) elementAt(at, k int) int {
+	d.pos = at + 1
+	for first := true; ; first = false {
+		more, err := d.nextElem(first)
+		if err != nil || !more {
+			return at
+		}
+		if d.data[d.pos] == '[' {
+			d.pos++
+			for inner := true; ; inner = false {
+				if more, err := d.nextElem(inner); err != nil || !more {
+					break
+				}
+				if k == 0 {
+					return d.pos
+				}
+				k--
+				_ = d.skipValue(0)
+			}
+			continue
+		}
+		if k == 0 {
+			return d.pos
+		}
+		k--
+		_ = d.skipValue(0)
+	}
+}
+
+// Tokens.
+
+func (d *decoder) skipSpace() {
+	for d.pos < len(d.data) {
+		switch d.data[d.pos] {
+		case ' ', '\t', '\n', '\r':
+			d.pos++
+		default:
+			return
+		}
+	}
+}
+
+// describe names what is at the current position, for messages.
+func (d *decoder) describe() string {
+	if d.pos >= len(d.data) {
+		return "end of input"
+	}
+	switch c := d.data[d.pos]; {
+	case c == '"':
+		return "string"
+	case c == '{':
+		return "object"
+	case c == '[':
+		return "array"
+	case c == '-' || isDigit(c):
+		return "number"
+	case bytes.HasPrefix(d.data[d.pos:], []byte("true")) || bytes.HasPrefix(d.data[d.pos:], []byte("false")):
+		return "boolean"
+	case bytes.HasPrefix(d.data[d.pos:], []byte("null")):
+		return "null"
+	case c < utf8.RuneSelf:
+		return "character " + strconv.QuoteRune(rune(c))
+	default:
+		r, _ := utf8.DecodeRune(d.data[d.pos:])
+		return "character " + strconv.QuoteRune(r)
+	}
+}
+
+func (d *decoder) expect(c byte, want string) error {
+	if d.pos < len(d.data) && d.data[d.pos] == c {
+		d.pos++
+		return nil
+	}
+	return d.errorAt(d.pos, "want %s, got %s", want, d.describe())
+}
+
+// literal consumes word (true, false or null) if it is next.
+func (d *decoder) literal(word string) bool {
+	if bytes.HasPrefix(d.data[d.pos:], []byte(word)) {
+		d.pos += len(word)
+		return true
+	}
+	return false
+}
+
+// nextField moves to the next key of an object whose '{' was consumed. It returns
+// more=false after consuming the closing '}'.
+func (d *decoder) nextField(first bool) (key []byte, keyAt int, more bool, err error) {
+	d.skipSpace()
+	if d.pos >= len(d.data) {
+		return nil, 0, false, d.errorAt(d.pos, "unexpected end of input in object")
+	}
+	if d.data[d.pos] == '}' {
+		d.pos++
+		return nil, 0, false, nil
+	}
+	if !first {
+		if err := d.expect(',', "',' or '}' after object field"); err != nil {
+			return nil, 0, false, err
+		}
+		d.skipSpace()
+		if d.pos < len(d.data) && d.data[d.pos] == '}' {
+			return nil, 0, false, d.errorAt(d.pos, "trailing comma in object")
+		}
+	}
+	keyAt = d.pos
+	if d.pos >= len(d.data) || d.data[d.pos] != '"' {
+		return nil, 0, false, d.errorAt(d.pos, "want a field name, got %s", d.describe())
+	}
+	key, err = d.str()
+	if err != nil {
+		return nil, 0, false, err
+	}
+	d.skipSpace()
+	if err := d.expect(':', "':' after field name"); err != nil {
+		return nil, 0, false, err
+	}
+	d.skipSpace()
+	return key, keyAt, true, nil
+}
+
+// nextElem moves to the next element of an array whose '[' was consumed, leaving the
+// position on the element. It returns more=false after consuming the closing ']'.
+func (d *decoder) nextElem(first bool) (more bool, err error) {
+	d.skipSpace()
+	if d.pos >= len(d.data) {
+		return false, d.errorAt(d.pos, "unexpected end of input in array")
+	}
+	if d.data[d.pos] == ']' {
+		d.pos++
+		return false, nil
+	}
+	if !first {
+		if err := d.expect(',', "',' or ']' after array element"); err != nil {
+			return false, err
+		}
+		d.skipSpace()
+		if d.pos < len(d.data) && d.data[d.pos] == ']' {
+			return false, d.errorAt(d.pos, "trailing comma in array")
+		}
+	}
+	if d.pos >= len(d.data) {
+		return false, d.errorAt(d.pos, "unexpected end of input in array")
+	}
+	return true, nil
+}
+
+// stringValue reads a string where one is required; f and want name it in errors.
+func (d *decoder) stringValue(f field, want string) ([]byte, error) {
+	if d.pos >= len(d.data) || d.data[d.pos] != '"' {
+		return nil, d.errorAt(d.pos, "%v: want %s, got %s", f, want, d.describe())
+	}
+	return d.str()
+}
+
+// expectIn is expect for a value inside the instance, named by f in errors.
+func (d *decoder) expectIn(c byte, f field, want string) error {
+	if d.pos < len(d.data) && d.data[d.pos] == c {
+		d.pos++
+		return nil
+	}
+	return d.errorAt(d.pos, "%v: want %s, got %s", f, want, d.describe())
+}
+
+// field names a place in the instance for messages, such as applicants[3].prefs[2]. It is
+// formatted only when an error is reported, keeping formatting out of the hot loops.
+type field struct {
+	list string // "applicants", "programs" or "notes"
+	i    int
+	name string // field within the element, or ""
+	k    int    // index within that field, or -1
+}
+
+func (f field) String() string {
+	s := f.list + "[" + strconv.Itoa(f.i) + "]"
+	if f.name != "" {
+		s += "." + f.name
+	}
+	if f.k >= 0 {
+		s += "[" + strconv.Itoa(f.k) + "]"
+	}
+	return s
+}
+
+// str reads the string at the position (which holds '"'). Strings without escapes are
+// returned in place; others are unescaped into d.buf. Invalid UTF-8 and control
+// characters are errors; escaped lone surrogates become U+FFFD, as in encoding/json.
+func (d *decoder) str() ([]byte, error) {
+	start := d.pos + 1
+	i := start
+	for i < len(d.data) {
+		c := d.data[i]
+		if c == '"' {
+			d.pos = i + 1
+			return d.data[start:i], nil
+		}
+		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+			return d.strSlow(start, i)
+		}
+		i++
+	}
+	return nil, d.errorAt(len(d.data), "unexpected end of input in string")
+}
+
+func (d *decoder) strSlow(start, i int) ([]byte, error) {
+	d.buf = append(d.buf[:0], d.data[start:i]...)
+	for i < len(d.data) {
+		c := d.data[i]
+		switch {
+		case c == '"':
+			d.pos = i + 1
+			return d.buf, nil
+		case c < 0x20:
+			return nil, d.errorAt(i, "control character %s in string", strconv.QuoteRune(rune(c)))
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRune(d.data[i:])
+			if r == utf8.RuneError && size == 1 {
+				return nil, d.errorAt(i, "invalid UTF-8 in string")
+			}
+			d.buf = append(d.buf, d.data[i:i+size]...)
+			i += size
+		case c != '\\':
+			d.buf = append(d.buf, c)
+			i++
+		default:
+			if i+1 >= len(d.data) {
+				return nil, d.errorAt(len(d.data), "unexpected end of input in string")
+			}
+			switch e := d.data[i+1]; e {
+			case '"', '\\', '/':
+				d.buf = append(d.buf, e)
+			case 'b':
+				d.buf = append(d.buf, '\b')
+			case 'f':
+				d.buf = append(d.buf, '\f')
+			case 'n':
+				d.buf = append(d.buf, '\n')
+			case 'r':
+				d.buf = append(d.buf, '\r')
+			case 't':
+				d.buf = append(d.buf, '\t')
+			case 'u':
+				r, ok := d.hex4(i + 2)
+				if !ok {
+					return nil, d.errorAt(i, "invalid \\u escape in string")
+				}
+				i += 6
+				if utf16.IsSurrogate(r) {
+					// A high surrogate followed by an escaped low one is one character.
+					if r2, ok := d.hex4(i + 2); ok && i+1 < len(d.data) && d.data[i] == '\\' && d.data[i+1] == 'u' {
+						if pair := utf16.DecodeRune(r, r2); pair != utf8.RuneError {
+							d.buf = utf8.AppendRune(d.buf, pair)
+							i += 6
+							continue
+						}
+					}
+					r = utf8.RuneError
+				}
+				d.buf = utf8.AppendRune(d.buf, r)
+				continue
+			default:
+				return nil, d.errorAt(i, "invalid escape %s in string", strconv.Quote(string(d.data[i:i+2])))
+			}
+			i += 2
+		}
+	}
+	return nil, d.errorAt(len(d.data), "unexpected end of input in string")
+}
+
+// hex4 reads four hex digits at offset at.
+func (d *decoder) hex4(at int) (rune, bool) {
+	if at+4 > len(d.data) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range d.data[at : at+4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// number reads a JSON number and reports whether it has neither fraction nor exponent.
+func (d *decoder) number() (num []byte, whole bool, err error) {
+	start := d.pos
+	i := d.pos
+	if i < len(d.data) && d.data[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for i < len(d.data) && isDigit(d.data[i]) {
+			i++
+			n++
+		}
+		return n
+	}
+	switch {
+	case i < len(d.data) && d.data[i] == '0':
+		i++
+	case digits() == 0:
+		return nil, false, d.errorAt(i, "invalid number: want a digit, got %s", d.at(i))
+	}
+	whole = true
+	if i < len(d.data) && d.data[i] == '.' {
+		i++
+		whole = false
+		if digits() == 0 {
+			return nil, false, d.errorAt(i, "invalid number: want a digit after '.', got %s", d.at(i))
+		}
+	}
+	if i < len(d.data) && (d.data[i] == 'e' || d.data[i] == 'E') {
+		i++
+		whole = false
+		if i < len(d.data) && (d.data[i] == '+' || d.data[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return nil, false, d.errorAt(i, "invalid number: want a digit in the exponent, got %s", d.at(i))
+		}
+	}
+	d.pos = i
+	return d.data[start:i], whole, nil
+}
+
+// at describes the byte at offset i.
+func (d *decoder) at(i int) string {
+	saved := d.pos
+	d.pos = i
+	s := d.describe()
+	d.pos = saved
+	return s
+}
+
+// skipValue checks and skips one value of any kind, for fields the format does not use.
+func (d *decoder) skipValue(depth int) error {
+	if depth > maxDepth {
+		return d.errorAt(d.pos, "nested too deeply")
+	}
+	d.skipSpace()
+	if d.pos >= len(d.data) {
+		return d.errorAt(d.pos, "unexpected end of input, want a value")
+	}
+	switch c := d.data[d.pos]; {
+	case c == '"':
+		_, err := d.str()
+		return err
+	case c == '-' || isDigit(c):
+		_, _, err := d.number()
+		return err
+	case c == '{':
+		d.pos++
+		for first := true; ; first = false {
+			_, _, more, err := d.nextField(first)
+			if err != nil || !more {
+				return err
+			}
+			if err := d.skipValue(depth + 1); err != nil {
+				return err
+			}
+		}
+	case c == '[':
+		d.pos++
+		for first := true; ; first = false {
+			more, err := d.nextElem(first)
+			if err != nil || !more {
+				return err
+			}
+			if err := d.skipValue(depth + 1); err != nil {
+				return err
+			}
+		}
+	case d.literal("true") || d.literal("false") || d.literal("null"):
+		return nil
+	}
+	return d.errorAt(d.pos, "want a value, got %s", d.describe())
+}

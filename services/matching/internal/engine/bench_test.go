@@ -1,0 +1,117 @@
+package engine_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/talentbridge/platform/services/matching/internal/engine"
+	"github.com/talentbridge/platform/services/matching/internal/engine/enginetest"
+)
+
+// nrmp is the NRMP-size benchmark instance: 50,000 applicants ranking 20 of 6,500 programs.
+func nrmp(b *testing.B, tieProb float64) *engine.Instance {
+	b.Helper()
+	return enginetest.NRMP(enginetest.NRMPOptions{Applicants: 50000, Seed: 1, TieProb: tieProb})
+}
+
+// cpuMeter reports CPU time per operation (see processCPU); run with -cpu 1 so that it
+// measures one core.
+type cpuMeter struct {
+	start time.Duration
+	ok    bool
+}
+
+func startCPU() cpuMeter {
+	t, ok := processCPU()
+	return cpuMeter{t, ok}
+}
+
+func (m cpuMeter) report(b *testing.B) {
+	if t, ok := processCPU(); ok && m.ok {
+		b.ReportMetric(float64((t-m.start).Nanoseconds())/float64(b.N), "cpu-ns/op")
+	}
+}
+
+// reportPerEntry adds CPU time per list entry (applicant and program lists together), the
+// figure that should stay flat if solving is linear in the input size.
+func (m cpuMeter) reportPerEntry(b *testing.B, in *engine.Instance) {
+	if t, ok := processCPU(); ok && m.ok {
+		b.ReportMetric(float64((t-m.start).Nanoseconds())/float64(b.N)/float64(enginetest.Entries(in)), "cpu-ns/entry")
+	}
+}
+
+func BenchmarkSolveNRMP(b *testing.B) {
+	for _, tc := range []struct {
+		name    string
+		side    engine.Side
+		tieProb float64
+	}{
+		{"applicants", engine.ApplicantOptimal, 0},
+		{"programs", engine.ProgramOptimal, 0},
+		{"applicants/ties", engine.ApplicantOptimal, 0.3},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			in := nrmp(b, tc.tieProb)
+			b.ReportAllocs()
+			cpu := startCPU()
+			for b.Loop() {
+				if _, err := engine.Solve(in, tc.side); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cpu.report(b)
+			cpu.reportPerEntry(b, in)
+		})
+	}
+}
+
+func BenchmarkCheckNRMP(b *testing.B) {
+	in := nrmp(b, 0)
+	m, err := engine.Solve(in, engine.ApplicantOptimal)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	cpu := startCPU()
+	for b.Loop() {
+		if c, err := engine.Check(in, m); err != nil || !c.Stable() {
+			b.Fatal(c, err)
+		}
+	}
+	cpu.report(b)
+}
+
+func BenchmarkExplainNRMP(b *testing.B) {
+	in := nrmp(b, 0)
+	m, err := engine.Solve(in, engine.ApplicantOptimal)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	cpu := startCPU()
+	for b.Loop() {
+		if _, err := engine.Explain(in, m); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu.report(b)
+}
+
+// BenchmarkSolveScaling grows the market at a fixed shape; cpu-ns/entry should stay flat
+// if solving is linear in the total list length.
+func BenchmarkSolveScaling(b *testing.B) {
+	for _, n := range []int{5000, 10000, 20000, 50000, 100000, 200000} {
+		b.Run(fmt.Sprintf("applicants=%d", n), func(b *testing.B) {
+			in := enginetest.NRMP(enginetest.NRMPOptions{Applicants: n, Seed: 1})
+			cpu := startCPU()
+			for b.Loop() {
+				if _, err := engine.Solve(in, engine.ApplicantOptimal); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cpu.report(b)
+			cpu.reportPerEntry(b, in)
+		})
+	}
+}

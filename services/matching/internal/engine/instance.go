@@ -1,0 +1,205 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Instance is one matching problem.
+type Instance struct {
+	Applicants []Applicant
+	Programs   []Program
+
+	// Notes carry the caller's own reasons for pairs it made unacceptable, such as
+	// "not eligible: requires JLPT N3". Explain shows a note instead of its generic
+	// reason; notes on acceptable pairs are ignored. At most one note per pair.
+	Notes []Note
+
+	// Seed drives the lottery that breaks ties in programs' orders. Store it with the
+	// result: the same instance and seed always give the same matching.
+	Seed uint64
+}
+
+// Applicant is one person taking part in a round.
+type Applicant struct {
+	// ID must be unique and non-empty; the lottery draws by it.
+	ID string
+	// Prefs are program indices, most preferred first. Programs not listed are unacceptable.
+	Prefs []int
+}
+
+// Program is one offering with a number of seats.
+type Program struct {
+	// ID must be unique and non-empty.
+	ID       string
+	Capacity int
+	// Prefs are applicant indices, best first. Applicants not listed are unacceptable.
+	Prefs []int
+	// Ranks, when not nil, groups Prefs into ties: Ranks[k] is the stated rank of Prefs[k].
+	// Ranks must not decrease along the list; applicants with equal ranks are tied and
+	// ordered by the lottery. Nil means the order is strict. FlattenTies builds both from
+	// tie groups.
+	Ranks []int
+}
+
+// Note is the caller's reason why an applicant cannot have a program.
+type Note struct {
+	Applicant int
+	Program   int
+	Text      string
+}
+
+// FlattenTies turns an order given as tie groups, best group first, into Program.Prefs and
+// Program.Ranks. Ranks is nil when every group has a single member.
+func FlattenTies(groups [][]int) (prefs, ranks []int) {
+	strict := true
+	n := 0
+	for _, g := range groups {
+		n += len(g)
+		strict = strict && len(g) <= 1
+	}
+	prefs = make([]int, 0, n)
+	if !strict {
+		ranks = make([]int, 0, n)
+	}
+	for r, g := range groups {
+		prefs = append(prefs, g...)
+		for range g {
+			if !strict {
+				ranks = append(ranks, r)
+			}
+		}
+	}
+	return prefs, ranks
+}
+
+// ErrInvalidInstance is matched by every *ValidationError.
+var ErrInvalidInstance = errors.New("invalid instance")
+
+// ErrMismatch means a matching does not belong to the instance it was given with.
+var ErrMismatch = errors.New("matching does not fit instance")
+
+// ValidationError names the part of an instance that is wrong.
+type ValidationError struct {
+	Field   string // e.g. "programs[3].prefs[7]"
+	Problem string
+}
+
+func (e *ValidationError) Error() string {
+	return "invalid instance: " + e.Field + ": " + e.Problem
+}
+
+// Is makes errors.Is(err, ErrInvalidInstance) hold for every validation error.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInstance }
+
+func invalid(field, format string, args ...any) error {
+	return &ValidationError{Field: field, Problem: fmt.Sprintf(format, args...)}
+}
+
+// Validate reports the first problem that would make the instance unsolvable: empty or
+// duplicate ids, indices out of range, an entry listed twice, negative capacity, ranks that
+// decrease, or notes on unknown pairs. It runs in time linear in the size of the instance.
+func (in *Instance) Validate() error {
+	nA, nP := len(in.Applicants), len(in.Programs)
+	// The solver keeps indices and list positions in int32 to halve its memory traffic.
+	if nA >= math.MaxInt32 || nP >= math.MaxInt32 {
+		return invalid("instance", "too many applicants or programs")
+	}
+
+	ids := make(map[string]int, max(nA, nP))
+	for i, a := range in.Applicants {
+		if a.ID == "" {
+			return invalid(fmt.Sprintf("applicants[%d].id", i), "empty id")
+		}
+		if j, dup := ids[a.ID]; dup {
+			return invalid(fmt.Sprintf("applicants[%d].id", i), "duplicate id %q (also applicants[%d])", a.ID, j)
+		}
+		ids[a.ID] = i
+	}
+	clear(ids)
+	for i, p := range in.Programs {
+		if p.ID == "" {
+			return invalid(fmt.Sprintf("programs[%d].id", i), "empty id")
+		}
+		if j, dup := ids[p.ID]; dup {
+			return invalid(fmt.Sprintf("programs[%d].id", i), "duplicate id %q (also programs[%d])", p.ID, j)
+		}
+		ids[p.ID] = i
+		if p.Capacity < 0 {
+			return invalid(fmt.Sprintf("programs[%d].capacity", i), "negative capacity %d", p.Capacity)
+		}
+		if p.Ranks != nil && len(p.Ranks) != len(p.Prefs) {
+			return invalid(fmt.Sprintf("programs[%d].ranks", i), "%d ranks for %d prefs", len(p.Ranks), len(p.Prefs))
+		}
+	}
+
+	// stamp[x] == owner+1 marks x as already listed by the current owner, so no clearing
+	// is needed between lists.
+	total := 0
+	stamp := make([]int32, nP)
+	for i, a := range in.Applicants {
+		for k, p := range a.Prefs {
+			if p < 0 || p >= nP {
+				return invalid(fmt.Sprintf("applicants[%d].prefs[%d]", i, k), "program index %d out of range", p)
+			}
+			if stamp[p] == int32(i+1) {
+				return invalid(fmt.Sprintf("applicants[%d].prefs[%d]", i, k), "program %q listed twice", in.Programs[p].ID)
+			}
+			stamp[p] = int32(i + 1)
+		}
+		total += len(a.Prefs)
+	}
+	stamp = make([]int32, nA)
+	for i, p := range in.Programs {
+		for k, a := range p.Prefs {
+			if a < 0 || a >= nA {
+				return invalid(fmt.Sprintf("programs[%d].prefs[%d]", i, k), "applicant index %d out of range", a)
+			}
+			if stamp[a] == int32(i+1) {
+				return invalid(fmt.Sprintf("programs[%d].prefs[%d]", i, k), "applicant %q listed twice", in.Applicants[a].ID)
+			}
+			stamp[a] = int32(i + 1)
+			if k > 0 && p.Ranks != nil && p.Ranks[k] < p.Ranks[k-1] {
+				return invalid(fmt.Sprintf("programs[%d].ranks[%d]", i, k), "rank %d after rank %d", p.Ranks[k], p.Ranks[k-1])
+			}
+		}
+		total += len(p.Prefs)
+	}
+	if total >= math.MaxInt32 {
+		return invalid("instance", "lists hold %d entries, more than the solver supports", total)
+	}
+
+	if len(in.Notes) > 0 {
+		seen := make(map[[2]int]bool, len(in.Notes))
+		for i, n := range in.Notes {
+			field := fmt.Sprintf("notes[%d]", i)
+			if n.Applicant < 0 || n.Applicant >= nA {
+				return invalid(field, "applicant index %d out of range", n.Applicant)
+			}
+			if n.Program < 0 || n.Program >= nP {
+				return invalid(field, "program index %d out of range", n.Program)
+			}
+			pair := [2]int{n.Applicant, n.Program}
+			if seen[pair] {
+				return invalid(field, "second note for applicant %q and program %q",
+					in.Applicants[n.Applicant].ID, in.Programs[n.Program].ID)
+			}
+			seen[pair] = true
+		}
+	}
+	return nil
+}
+
+// checkMatching reports whether m has the shape of a matching of in.
+func checkMatching(in *Instance, m *Matching) error {
+	if m == nil || len(m.ProgramOf) != len(in.Applicants) {
+		return fmt.Errorf("%w: wrong number of applicants", ErrMismatch)
+	}
+	for a, p := range m.ProgramOf {
+		if p != Unmatched && (p < 0 || p >= len(in.Programs)) {
+			return fmt.Errorf("%w: applicant %d has program index %d", ErrMismatch, a, p)
+		}
+	}
+	return nil
+}
