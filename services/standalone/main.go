@@ -89,14 +89,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	log := logging.New(stdout, "standalone", cfg.Log.Level)
-	if err := serve(ctx, cfg, st, log); err != nil {
+	if err := serve(ctx, cfg, st, log, nil); err != nil {
 		log.Error("standalone stopped", "err", err)
 		return 1
 	}
 	return 0
 }
 
-func serve(ctx context.Context, cfg config.Service, st settings, log *slog.Logger) error {
+// serve runs the platform until ctx ends; ready, when not nil, is called
+// with the HTTP address once it listens.
+func serve(ctx context.Context, cfg config.Service, st settings, log *slog.Logger, ready func(net.Addr)) error {
 	if err := os.MkdirAll(st.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data dir: %w", err)
 	}
@@ -149,6 +151,9 @@ func serve(ctx context.Context, cfg config.Service, st settings, log *slog.Logge
 			profiles.New, programs.New, matching.New,
 		},
 		Ready: func(a net.Addr) {
+			if ready != nil {
+				ready(a)
+			}
 			log.Info("TalentBridge is ready", "url", "http://"+displayAddr(a))
 			if st.Demo {
 				log.Info("demo data: the sample loader arrives with the web UI; nothing loaded")
