@@ -26,6 +26,7 @@ import (
 	"github.com/talentbridge/platform/services/gateway/internal/token"
 	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/config"
+	"github.com/talentbridge/platform/shared/events"
 	"github.com/talentbridge/platform/shared/mongodb"
 	"github.com/talentbridge/platform/shared/outbox"
 	"github.com/talentbridge/platform/shared/platform"
@@ -185,7 +186,11 @@ func (s *Service) Start(ctx context.Context) error {
 	if s.exportSub, err = s.serveExport(); err != nil {
 		return fmt.Errorf("serve export over nats: %w", err)
 	}
-	for _, c := range s.inbox.Consumers() {
+	// The account's snapshots (name, organisation) leave the IDENTITY
+	// stream when the account is deleted.
+	scrub := s.deps.Bus.ScrubConsumer("gateway", "IDENTITY", events.UserDeleted,
+		[]string{events.UserCreated, events.UserVerified})
+	for _, c := range append(s.inbox.Consumers(), scrub) {
 		if _, err := s.deps.Bus.Consume(ctx, c); err != nil {
 			return err
 		}

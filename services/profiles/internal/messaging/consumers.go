@@ -51,8 +51,13 @@ func (h Handlers) Consumers() []natsbus.Consumer {
 }
 
 // Start creates and starts the consumers.
+//
+// Besides them, "profiles-scrub" removes an erased person's earlier
+// snapshots from the PROFILES stream once profile.erased is out.
 func (h Handlers) Start(ctx context.Context, bus *natsbus.Bus) error {
-	for _, c := range h.Consumers() {
+	scrub := bus.ScrubConsumer(Service, "PROFILES", events.ProfileErased,
+		[]string{events.ProfileCreated, events.ProfileUpdated})
+	for _, c := range append(h.Consumers(), scrub) {
 		if _, err := bus.Consume(ctx, c); err != nil {
 			return err
 		}
