@@ -1,14 +1,33 @@
-// Package matching is the matching service: read models, recommendations, applications, rounds, review and offers.
+// Package matching is the matching service (DESIGN.md §3 "Matching", §5):
+// read models of profiles and programs built from their events;
+// recommendations and candidates with scores and reasons; applications and
+// rank lists; match rounds run by applicant-proposing deferred acceptance
+// under per-program leases; the coordinators' review; offers; the audit
+// trail; the outcome report; the export part.
+//
+// It owns the "matching" database (collections profiles, programs,
+// applications, rankings, program_rankings, rounds, matches,
+// round_applicants, leases, runs, audit), publishes tb.matching.v1.* through
+// the outbox of the applications, matches and rounds collections, runs the
+// durable consumers matching-profiles, matching-programs and matching-audit,
+// and answers tb.rpc.matching.export in queue group "matching".
 package matching
 
 import (
 	"context"
+	"errors"
+	"os"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"go.mongodb.org/mongo-driver/v2/bson"
+	"github.com/nats-io/nats.go"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 
-	"github.com/talentbridge/platform/shared/mongodb"
+	"github.com/talentbridge/platform/services/matching/internal/app"
+	"github.com/talentbridge/platform/services/matching/internal/httpapi"
+	"github.com/talentbridge/platform/services/matching/internal/messaging"
+	"github.com/talentbridge/platform/services/matching/internal/mongostore"
 	"github.com/talentbridge/platform/shared/outbox"
 	"github.com/talentbridge/platform/shared/platform"
 )
@@ -16,36 +35,111 @@ import (
 // Database is the name of the service's own database.
 const Database = "matching"
 
-// Service is the running matching service.
-type Service struct {
-	deps  platform.Deps
-	relay *outbox.Relay
-	loops *platform.Loops
+// relayInterval is the period of the outbox relay's full sweep; writes kick
+// it, so events normally leave at once.
+const relayInterval = 2 * time.Second
+
+var metricRoundDuration = promauto.NewHistogramVec(prometheus.HistogramOpts{
+	Name:    "tb_round_duration_seconds",
+	Help:    "How long match round runs take, from start to stored result, by outcome.",
+	Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 120, 300},
+}, []string{"outcome"})
+
+// Options tune the service beyond its defaults; New uses none.
+type Options struct {
+	// LeaseTTL is how long a round run holds its programs without
+	// renewing (default 30s).
+	LeaseTTL time.Duration
+	// SyncInterval is how often the recommendations catch up with read
+	// models written by other replicas (default 2s).
+	SyncInterval time.Duration
+	// PhasePause slows every phase of a round run. Only tests set it, to
+	// make runs overlap.
+	PhasePause time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 }
 
-// New builds the service: its indexes and its outbox relay.
+// Service is the running matching service.
+type Service struct {
+	deps   platform.Deps
+	app    *app.Service
+	dir    *app.Directory
+	relay  *outbox.Relay
+	loops  *platform.Loops
+	export *nats.Subscription
+}
+
+// New builds the service with default options.
 func New(ctx context.Context, d platform.Deps) (platform.Service, error) {
-	db := d.DB(Database)
-	if err := mongodb.EnsureIndexes(ctx, db, []mongodb.Index{
-		{Collection: "rounds", Keys: bson.D{{Key: "updatedAt", Value: 1}}},
-	}); err != nil {
+	return NewWithOptions(Options{})(ctx, d)
+}
+
+// NewWithOptions returns a constructor with o applied.
+func NewWithOptions(o Options) platform.Constructor {
+	return func(ctx context.Context, d platform.Deps) (platform.Service, error) {
+		return build(ctx, d, o)
+	}
+}
+
+func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	log := d.Log.With("service", "matching")
+	store := mongostore.New(d.DB(Database), now)
+	if err := store.EnsureIndexes(ctx); err != nil {
 		return nil, err
 	}
-	return &Service{
-		deps:  d,
-		relay: outbox.NewRelay(d.Bus, d.Log, 2*time.Second, db.Collection("rounds")),
-	}, nil
+	s := &Service{deps: d, loops: platform.NewLoops(ctx)}
+	s.relay = outbox.NewRelay(d.Bus, log, relayInterval, store.OutboxCollections()...)
+	s.dir = app.NewDirectory(store, log.With("component", "recommendations"), o.SyncInterval, now)
+	host, _ := os.Hostname()
+	s.app = app.New(app.Options{
+		Store: store, Directory: s.dir, Notify: s.relay.Kick, Go: s.loops.Go, Log: log, Now: now,
+		LeaseTTL: o.LeaseTTL, PhasePause: o.PhasePause, Instance: host,
+		OnRunFinished: func(d time.Duration, outcome string) {
+			metricRoundDuration.WithLabelValues(outcome).Observe(d.Seconds())
+		},
+	})
+	return s, nil
 }
 
 // Routes registers the service's part of the API.
-func (s *Service) Routes(_ *echo.Echo, _ *echo.Group) {}
+func (s *Service) Routes(_ *echo.Echo, api *echo.Group) {
+	(&httpapi.Handlers{App: s.app}).Register(api, s.deps.Auth)
+}
 
-// Start runs the outbox relay.
+// Start loads the recommendations, then runs the outbox relay, the
+// recommendations' catch-up loop, the consumers and the export responder.
 func (s *Service) Start(ctx context.Context) error {
-	s.loops = platform.NewLoops(ctx)
+	if err := s.dir.Load(ctx); err != nil {
+		return err
+	}
 	s.loops.Go(s.relay.Run)
+	s.loops.Go(s.dir.Run)
+	if err := (messaging.Handlers{App: s.app}).Start(ctx, s.deps.Bus); err != nil {
+		return err
+	}
+	sub, err := messaging.ServeExport(s.deps.Bus.NC, s.app, s.deps.Log.With("service", "matching", "component", "export"))
+	if err != nil {
+		return err
+	}
+	s.export = sub
 	return nil
 }
 
-// Stop ends the background loops.
-func (s *Service) Stop(ctx context.Context) error { return s.loops.Stop(ctx) }
+// Stop ends the export responder and the background loops (round runs
+// included: an interrupted run gives its leases back and a later run
+// repeats it). The consumers are drained by the bus when it closes.
+func (s *Service) Stop(ctx context.Context) error {
+	var errs []error
+	if s.export != nil {
+		if err := s.export.Unsubscribe(); err != nil && !errors.Is(err, nats.ErrConnectionClosed) && !errors.Is(err, nats.ErrBadSubscription) {
+			errs = append(errs, err)
+		}
+	}
+	errs = append(errs, s.loops.Stop(ctx))
+	return errors.Join(errs...)
+}

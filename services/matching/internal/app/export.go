@@ -1,0 +1,133 @@
+package app
+
+import (
+	"context"
+	"time"
+)
+
+// ExportData is everything the matching service holds about one person, as
+// their part of a data export (shared/events/profiles). Field names explain
+// themselves; the audit trail (ids only) is not personal data held about
+// them and is left out.
+type ExportData struct {
+	// Profile is this service's copy of the profile, used for scoring and
+	// eligibility; nil when it holds none.
+	Profile      *ExportProfile      `json:"profileCopy"`
+	Applications []ExportApplication `json:"applications"`
+	RankList     ExportRanking       `json:"rankList"`
+	Matches      []ExportMatch       `json:"matches"`
+	Explanations []ExportRound       `json:"roundExplanations"`
+}
+
+// ExportProfile is the copy of the profile.
+type ExportProfile struct {
+	ID             string   `json:"id"`
+	Version        int64    `json:"version"`
+	Kind           string   `json:"kind"`
+	Name           string   `json:"name"`
+	HomeCountry    string   `json:"homeCountry"`
+	Institution    string   `json:"institution"`
+	Region         string   `json:"region"`
+	Fields         []string `json:"fields"`
+	Skills         []string `json:"skills"`
+	Languages      any      `json:"languages"`
+	DegreeLevel    string   `json:"degreeLevel"`
+	BirthYear      int      `json:"birthYear"`
+	AvailableFrom  string   `json:"availableFrom"`
+	AvailableTo    string   `json:"availableTo"`
+	ProgramKinds   []string `json:"preferredProgramKinds"`
+	HostRegions    []string `json:"preferredHostRegions"`
+	Statement      string   `json:"statement"`
+	Gender         string   `json:"gender"`
+	VisibleToHosts bool     `json:"visibleToHosts"`
+}
+
+// ExportApplication is one application.
+type ExportApplication struct {
+	ID          string     `json:"id"`
+	ProgramID   string     `json:"programId"`
+	Status      string     `json:"status"`
+	SubmittedAt time.Time  `json:"submittedAt"`
+	WithdrawnAt *time.Time `json:"withdrawnAt,omitempty"`
+}
+
+// ExportRanking is the rank list.
+type ExportRanking struct {
+	ProgramIDs []string   `json:"programIds"`
+	UpdatedAt  *time.Time `json:"updatedAt,omitempty"`
+}
+
+// ExportMatch is one match with its reasons.
+type ExportMatch struct {
+	ID        string    `json:"id"`
+	RoundID   string    `json:"roundId"`
+	ProgramID string    `json:"programId"`
+	Status    string    `json:"status"`
+	Choice    int       `json:"choice"`
+	Score     float64   `json:"score"`
+	Reasons   any       `json:"reasons"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// ExportRound is the person's part in one round.
+type ExportRound struct {
+	RoundID   string   `json:"roundId"`
+	Choices   []string `json:"choices"`
+	ProgramID string   `json:"programId,omitempty"`
+	Outcome   string   `json:"outcome"`
+	Reasons   any      `json:"reasons"`
+}
+
+// Export collects what the service holds about userID.
+func (s *Service) Export(ctx context.Context, userID string) (*ExportData, error) {
+	out := &ExportData{Applications: []ExportApplication{}, Matches: []ExportMatch{}, Explanations: []ExportRound{}}
+	p, err := s.store.Profile(ctx, userID)
+	switch {
+	case err == nil:
+		out.Profile = &ExportProfile{ID: p.ID, Version: p.Version, Kind: p.Kind, Name: p.Name,
+			HomeCountry: p.HomeCountry, Institution: p.Institution, Region: p.Region, Fields: p.Fields,
+			Skills: p.Skills, Languages: p.Languages, DegreeLevel: p.DegreeLevel, BirthYear: p.BirthYear,
+			AvailableFrom: p.AvailableFrom, AvailableTo: p.AvailableTo, ProgramKinds: p.ProgramKinds,
+			HostRegions: p.HostRegions, Statement: p.Statement, Gender: p.Gender, VisibleToHosts: p.VisibleToHosts}
+	case !isNotFound(err):
+		return nil, err
+	}
+	apps, err := s.store.ApplicationsOf(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range apps {
+		e := ExportApplication{ID: a.ID, ProgramID: a.ProgramID, Status: a.Status, SubmittedAt: a.SubmittedAt}
+		if !a.WithdrawnAt.IsZero() {
+			t := a.WithdrawnAt
+			e.WithdrawnAt = &t
+		}
+		out.Applications = append(out.Applications, e)
+	}
+	ids, at, err := s.store.Ranking(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	out.RankList.ProgramIDs = ids
+	if !at.IsZero() {
+		out.RankList.UpdatedAt = &at
+	}
+	ms, err := s.store.MatchesOf(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		out.Matches = append(out.Matches, ExportMatch{ID: m.ID, RoundID: m.RoundID, ProgramID: m.ProgramID,
+			Status: m.Status, Choice: m.Choice, Score: m.Score, Reasons: m.Reasons, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt})
+	}
+	rounds, err := s.store.RoundApplicantsOf(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range rounds {
+		out.Explanations = append(out.Explanations, ExportRound{RoundID: e.RoundID, Choices: e.Choices,
+			ProgramID: e.ProgramID, Outcome: e.Outcome, Reasons: e.Reasons})
+	}
+	return out, nil
+}

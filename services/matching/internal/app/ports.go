@@ -1,0 +1,188 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/talentbridge/platform/services/matching/internal/domain"
+	"github.com/talentbridge/platform/shared/events"
+)
+
+// ReadModel keeps this service's copies of profiles and programs. Writes
+// are idempotent: a repeated or older version changes nothing, and an
+// erased profile's tombstone is never replaced by a profile again.
+type ReadModel interface {
+	// PutProfile stores p unless what is stored is as new or newer: the
+	// same incarnation (CreatedAt) at a version at or above p.Version, a
+	// later incarnation, or the tombstone of an erasure that came after p's
+	// incarnation was created. It reports whether it wrote.
+	PutProfile(ctx context.Context, p domain.Profile) (bool, error)
+	// EraseProfile replaces the profile by a tombstone holding its id,
+	// version and the time of the erasure only. It reports false, and
+	// changes nothing, when the stored profile is a later incarnation than
+	// the one erased at that time.
+	EraseProfile(ctx context.Context, id string, version int64, at time.Time) (bool, error)
+	// Profile returns a live profile or a *domain.NotFoundError.
+	Profile(ctx context.Context, id string) (*domain.Profile, error)
+	// Profiles returns the live profiles among ids, by id.
+	Profiles(ctx context.Context, ids []string) (map[string]domain.Profile, error)
+	// PutProgram stores p unless a version at or above p.Version is
+	// stored. It reports whether it wrote.
+	PutProgram(ctx context.Context, p domain.Program) (bool, error)
+	// Program returns a program or a *domain.NotFoundError.
+	Program(ctx context.Context, id string) (*domain.Program, error)
+	// Programs returns the programs among ids, by id.
+	Programs(ctx context.Context, ids []string) (map[string]domain.Program, error)
+	// Changed returns the profiles (tombstones included) and programs
+	// written at or after since, by this service's clock.
+	Changed(ctx context.Context, since time.Time) ([]domain.Profile, []domain.Program, error)
+}
+
+// ApplicationStore keeps applications with their outbox events.
+type ApplicationStore interface {
+	// InsertApplication stores a new application with its events. It
+	// returns a *domain.ConflictError when the applicant already has a live
+	// application to the program.
+	InsertApplication(ctx context.Context, a *domain.Application, evs []events.Envelope) error
+	// Application returns an application or a *domain.NotFoundError.
+	Application(ctx context.Context, id string) (*domain.Application, error)
+	// ApplicationsOf returns an applicant's applications, oldest first.
+	ApplicationsOf(ctx context.Context, applicantID string) ([]domain.Application, error)
+	// LiveApplicationsTo returns the live applications to the programs,
+	// oldest first.
+	LiveApplicationsTo(ctx context.Context, programIDs []string) ([]domain.Application, error)
+	// LiveApplicationsOf returns the live applications of the applicants,
+	// oldest first.
+	LiveApplicationsOf(ctx context.Context, applicantIDs []string) ([]domain.Application, error)
+	// UpdateApplication writes a, changed from version a.Version-1, with its
+	// events. It reports false when the stored version moved on.
+	UpdateApplication(ctx context.Context, a *domain.Application, evs []events.Envelope) (bool, error)
+}
+
+// RankingStore keeps applicants' rank lists and hosts' rankings.
+type RankingStore interface {
+	SetRanking(ctx context.Context, applicantID string, programIDs []string, at time.Time) error
+	// Ranking returns the applicant's rank list (nil without one) and when
+	// it was set.
+	Ranking(ctx context.Context, applicantID string) ([]string, time.Time, error)
+	Rankings(ctx context.Context, applicantIDs []string) (map[string][]string, error)
+	// RemoveRanked takes a program off an applicant's rank list.
+	RemoveRanked(ctx context.Context, applicantID, programID string) error
+	SetProgramRanking(ctx context.Context, programID string, applicantIDs []string, by string, at time.Time) error
+	ProgramRanking(ctx context.Context, programID string) ([]string, time.Time, error)
+	ProgramRankings(ctx context.Context, programIDs []string) (map[string][]string, error)
+	// RemoveProgramRanked takes an applicant off a program's ranking.
+	RemoveProgramRanked(ctx context.Context, programID, applicantID string) error
+}
+
+// RoundStore keeps rounds, their matches and their participants.
+type RoundStore interface {
+	InsertRound(ctx context.Context, r *domain.Round) error
+	Round(ctx context.Context, id string) (*domain.Round, error)
+	Rounds(ctx context.Context, page, size int) ([]domain.Round, int64, error)
+	// BeginRun marks the round running under runID unless a live run holds
+	// it (RunExpiresAt after now). It reports whether it did.
+	BeginRun(ctx context.Context, id, runID string, now, expires time.Time) (bool, error)
+	// Progress records a running round's phase and renews its run. It
+	// reports false when runID no longer holds the round.
+	Progress(ctx context.Context, id, runID, phase string, progress int, expires time.Time) (bool, error)
+	// CompleteRun stores the result of run runID with its events. It
+	// reports false when runID no longer holds the round.
+	CompleteRun(ctx context.Context, r *domain.Round, runID string, evs []events.Envelope) (bool, error)
+	// FailRun puts the round back to the status it had before run runID.
+	FailRun(ctx context.Context, id, runID, message string) error
+	// MarkPublished moves a completed round to published.
+	MarkPublished(ctx context.Context, id string, at time.Time) (bool, error)
+
+	MatchesOfRound(ctx context.Context, roundID string) ([]domain.Match, error)
+	// SaveProposed inserts a proposed match with its events, or, when the
+	// same match is already proposed, refreshes its reasons.
+	SaveProposed(ctx context.Context, m *domain.Match, evs []events.Envelope) error
+	// DeleteProposed deletes the matches among ids that are still proposed.
+	DeleteProposed(ctx context.Context, ids []string) error
+	Match(ctx context.Context, id string) (*domain.Match, error)
+	// UpdateMatch writes m, changed from version m.Version-1, with its
+	// events. It reports false when the stored version moved on.
+	UpdateMatch(ctx context.Context, m *domain.Match, evs []events.Envelope) (bool, error)
+	ListMatches(ctx context.Context, f MatchFilter, page, size int) ([]domain.Match, int64, error)
+	MatchesOf(ctx context.Context, applicantID string) ([]domain.Match, error)
+
+	SaveRoundApplicants(ctx context.Context, entries []domain.RoundApplicant) error
+	// KeepRoundApplicants deletes the round's participants not in keep.
+	KeepRoundApplicants(ctx context.Context, roundID string, keep []string) error
+	RoundApplicants(ctx context.Context, roundID string) ([]domain.RoundApplicant, error)
+	RoundApplicantsOf(ctx context.Context, applicantID string) ([]domain.RoundApplicant, error)
+}
+
+// MatchFilter selects matches; empty fields do not filter.
+type MatchFilter struct {
+	Status  string
+	RoundID string
+}
+
+// LeaseStore keeps the per-program leases that let one run at a time
+// allocate a program's seats, across every replica of the service.
+type LeaseStore interface {
+	// Acquire takes the leases of every program for owner, or none: when
+	// one is held by a live owner, it returns that lease.
+	Acquire(ctx context.Context, programIDs []string, owner, roundID string, now time.Time, ttl time.Duration) (*Lease, error)
+	// Renew extends owner's leases; false means one was lost.
+	Renew(ctx context.Context, programIDs []string, owner string, now time.Time, ttl time.Duration) (bool, error)
+	Release(ctx context.Context, programIDs []string, owner string) error
+}
+
+// Lease is a program held by a run.
+type Lease struct {
+	ProgramID string
+	Owner     string
+	RoundID   string
+	ExpiresAt time.Time
+}
+
+// RunLog records every run of every round: when it started and ended, on
+// which programs. It holds no personal data.
+type RunLog interface {
+	StartRunRecord(ctx context.Context, r RunRecord) error
+	FinishRunRecord(ctx context.Context, runID string, at time.Time, outcome string) error
+}
+
+// RunRecord is one run. StartedAt and FinishedAt bound the time it held
+// its programs' leases.
+type RunRecord struct {
+	ID         string
+	RoundID    string
+	ProgramIDs []string
+	Instance   string
+	StartedAt  time.Time
+	FinishedAt time.Time
+	Outcome    string
+}
+
+// AuditStore keeps the audit trail.
+type AuditStore interface {
+	// AddAudit stores an entry; an entry with the same id is kept as it is.
+	AddAudit(ctx context.Context, e domain.AuditEntry) error
+	// Audit returns a page of entries, newest first; empty type or id do
+	// not filter.
+	Audit(ctx context.Context, entityType, entityID string, page, size int) ([]domain.AuditEntry, int64, error)
+}
+
+// Eraser removes everything about an applicant except audit records.
+type Eraser interface {
+	// EraseApplicant deletes the applicant's applications, rank list,
+	// entries in hosts' rankings, matches and round participation.
+	EraseApplicant(ctx context.Context, applicantID string) error
+}
+
+// Store is every port the use cases need; the MongoDB adapter provides
+// them all.
+type Store interface {
+	ReadModel
+	ApplicationStore
+	RankingStore
+	RoundStore
+	LeaseStore
+	RunLog
+	AuditStore
+	Eraser
+}

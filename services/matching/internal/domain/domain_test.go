@@ -1,0 +1,190 @@
+package domain
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+)
+
+var now = time.Date(2027, 1, 10, 9, 0, 0, 0, time.UTC)
+
+func TestValidateRanking(t *testing.T) {
+	live := map[string]bool{"p1": true, "p2": true, "p3": true}
+	many := make([]string, MaxRanked+1)
+	for i := range many {
+		many[i] = "p1"
+	}
+	tests := []struct {
+		name  string
+		ids   []string
+		field string // first field named, "" for valid
+	}{
+		{"valid", []string{"p2", "p1"}, ""},
+		{"empty", []string{}, ""},
+		{"not applied", []string{"p1", "px"}, "programIds[1]"},
+		{"duplicate", []string{"p1", "p2", "p1"}, "programIds[2]"},
+		{"too many", many, "programIds"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := ValidateRanking(tc.ids, live)
+			if tc.field == "" {
+				if err != nil {
+					t.Fatalf("ValidateRanking(%v) = %v, want nil", tc.ids, err)
+				}
+				return
+			}
+			var re *RuleError
+			if !errors.As(err, &re) || re.Fields[0].Field != tc.field {
+				t.Fatalf("ValidateRanking(%v) = %v, want a rule error naming %s", tc.ids, err, tc.field)
+			}
+		})
+	}
+}
+
+func TestNewRound(t *testing.T) {
+	tests := []struct {
+		name, roundName string
+		programs        []string
+		seed            int64
+		field           string
+	}{
+		{"valid", "Spring 2027", []string{"p1", "p2"}, 42, ""},
+		{"no name", "  ", []string{"p1"}, 0, "name"},
+		{"no programs", "x", nil, 0, "programIds"},
+		{"duplicate program", "x", []string{"p1", "p1"}, 0, "programIds[1]"},
+		{"negative seed", "x", []string{"p1"}, -1, "seed"},
+		{"seed beyond JSON precision", "x", []string{"p1"}, MaxSeed + 1, "seed"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := NewRound("r1", tc.roundName, tc.programs, tc.seed, "c1", now)
+			if tc.field == "" {
+				if err != nil || r.Status != RoundCreated || r.Seed != tc.seed {
+					t.Fatalf("NewRound = %+v, %v; want a created round with seed %d", r, err, tc.seed)
+				}
+				return
+			}
+			var ve *ValidationError
+			if !errors.As(err, &ve) || !slices.ContainsFunc(ve.Fields, func(f FieldError) bool { return f.Field == tc.field }) {
+				t.Fatalf("NewRound = %v, want a validation error naming %s", err, tc.field)
+			}
+		})
+	}
+}
+
+func TestRoundRunning(t *testing.T) {
+	r := &Round{Status: RoundRunning, RunExpiresAt: now.Add(time.Second)}
+	if err := r.CheckRun(now); err == nil {
+		t.Error("CheckRun on a live run = nil, want a conflict")
+	}
+	if err := r.CheckRun(now.Add(2 * time.Second)); err != nil || !r.Stalled(now.Add(2*time.Second)) {
+		t.Errorf("CheckRun after the run stopped renewing = %v, stalled %v; want nil, true", err, r.Stalled(now.Add(2*time.Second)))
+	}
+}
+
+func TestMatchTransitions(t *testing.T) {
+	type step struct {
+		do   func(m *Match) error
+		want string // status after, or "" for a refused step
+	}
+	approve := func(m *Match) error { return m.Approve("c1", "fine", now) }
+	reject := func(m *Match) error { return m.Reject("c1", "missing documents", now) }
+	rejectEmpty := func(m *Match) error { return m.Reject("c1", "  ", now) }
+	publish := func(m *Match) error { return m.Publish(now) }
+	accept := func(m *Match) error { return m.Accept(now) }
+	decline := func(m *Match) error { return m.Decline(now) }
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"approve, publish, accept", []step{{approve, MatchApproved}, {publish, MatchPublished}, {accept, MatchAccepted}}},
+		{"approve, publish, decline", []step{{approve, MatchApproved}, {publish, MatchPublished}, {decline, MatchDeclined}}},
+		{"reject needs a reason", []step{{rejectEmpty, ""}, {reject, MatchRejected}}},
+		{"no accept before publish", []step{{accept, ""}, {approve, MatchApproved}, {accept, ""}}},
+		{"no second decision", []step{{reject, MatchRejected}, {approve, ""}, {publish, ""}}},
+		{"no accept after decline", []step{{approve, MatchApproved}, {publish, MatchPublished}, {decline, MatchDeclined}, {accept, ""}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := &Match{Status: MatchProposed, Version: 1}
+			for i, s := range tc.steps {
+				before := *m
+				err := s.do(m)
+				if s.want == "" {
+					if err == nil || m.Status != before.Status || m.Version != before.Version {
+						t.Fatalf("step %d from %s = %v (now %s v%d), want refused and unchanged", i, before.Status, err, m.Status, m.Version)
+					}
+					continue
+				}
+				if err != nil || m.Status != s.want || m.Version != before.Version+1 {
+					t.Fatalf("step %d from %s = %v (now %s v%d), want %s v%d", i, before.Status, err, m.Status, m.Version, s.want, before.Version+1)
+				}
+			}
+		})
+	}
+}
+
+func TestBuildReportAddsUp(t *testing.T) {
+	r := &Round{ID: "r1", ProgramIDs: []string{"p1", "p2", "p3"}, Status: RoundPublished, Runs: 2}
+	seats := map[string]int{"p1": 1, "p2": 2, "p3": 1}
+	entry := func(id, country, kind, degree, gender, outcome string, choices ...string) RoundApplicant {
+		return RoundApplicant{RoundID: "r1", ApplicantID: id, HomeCountry: country, Kind: kind, DegreeLevel: degree,
+			Gender: gender, Outcome: outcome, Choices: choices}
+	}
+	entries := []RoundApplicant{
+		entry("a1", "IN", "student", "master", "female", OutcomeMatched, "p1", "p2", "p3"),
+		entry("a2", "IN", "student", "phd", "male", OutcomeMatched, "p1", "p3", "p2"),
+		entry("a3", "IN", "researcher", "phd", "", OutcomeMatched, "p2", "p1"),
+		entry("a4", "JP", "student", "master", "female", OutcomeMatched, "p1", "p3"),
+		entry("a5", "JP", "student", "bachelor", "non_binary", OutcomeNoSeats, "p3", "p1"),
+		entry("a6", "JP", "company", "professional", "", OutcomeFilled, "p3"),
+		entry("a7", "JP", "student", "master", "", OutcomeNotEligible, "p1"),
+	}
+	match := func(a, p, status string) Match {
+		return Match{ID: a + p, RoundID: "r1", ApplicantID: a, ProgramID: p, Status: status}
+	}
+	matches := []Match{
+		match("a4", "p1", MatchAccepted), match("a1", "p2", MatchDeclined), match("a3", "p2", MatchPublished),
+		match("a5", "p3", MatchRejected), match("a2", "p3", MatchPublished),
+	}
+	rep := BuildReport(r, seats, map[string]string{"p1": "One"}, entries, matches, now)
+
+	tot := rep.Totals
+	if tot.Applicants != 7 || tot.Matched != 3 || tot.Unmatched != 4 || tot.Seats != 4 || tot.Offered != 4 || tot.Filled != 1 {
+		t.Fatalf("totals = %+v, want 7 applicants, 3 matched, 4 unmatched, 4 seats, 4 offered, 1 filled", tot)
+	}
+	for name, groups := range map[string][]GroupRate{"home country": rep.ByHomeCountry, "kind": rep.ByKind,
+		"degree level": rep.ByDegreeLevel, "gender": rep.ByGender} {
+		apps, matched := 0, 0
+		for _, g := range groups {
+			apps += g.Applicants
+			matched += g.Matched
+		}
+		if apps != tot.Applicants || matched != tot.Matched {
+			t.Errorf("by %s: %d applicants, %d matched; want %d and %d", name, apps, matched, tot.Applicants, tot.Matched)
+		}
+	}
+	if !slices.ContainsFunc(rep.ByGender, func(g GroupRate) bool { return g.Value == GenderNotStated && g.Applicants == 3 }) {
+		t.Errorf("by gender = %+v, want 3 not stated", rep.ByGender)
+	}
+	choices := 0
+	for _, c := range rep.Choices {
+		choices += c.Count
+	}
+	if want := []ChoiceCount{{1, 2}, {2, 1}}; !slices.Equal(rep.Choices, want) || choices != tot.Matched {
+		t.Errorf("choices = %v, want %v", rep.Choices, want)
+	}
+	want := []ReasonCount{{OutcomeDeclined, 1}, {OutcomeFilled, 1}, {OutcomeNotEligible, 1}, {OutcomeRejected, 1}}
+	if !slices.Equal(rep.Unmatched, want) {
+		t.Errorf("unmatched = %v, want %v", rep.Unmatched, want)
+	}
+	perProgram := 0
+	for _, p := range rep.Programs {
+		perProgram += p.Matched
+	}
+	if perProgram != tot.Matched || rep.Programs[0].Title != "One" || rep.Programs[1].Declined != 1 {
+		t.Errorf("programs = %+v, want matched to add up to %d", rep.Programs, tot.Matched)
+	}
+}

@@ -1,0 +1,130 @@
+package domain
+
+import (
+	"slices"
+	"time"
+
+	"github.com/talentbridge/platform/shared/eligibility"
+	profilesev "github.com/talentbridge/platform/shared/events/profiles"
+	programsev "github.com/talentbridge/platform/shared/events/programs"
+	"github.com/talentbridge/platform/shared/taxonomy"
+)
+
+// Profile is this service's copy of an applicant's profile, built from
+// tb.profiles.v1.* events. It keeps what scoring, eligibility, the
+// candidates list and the outcome report need; the statement is kept for
+// text scoring only and never shown. An erased profile is a tombstone: only
+// ID, Version and Erased are set.
+type Profile struct {
+	ID      string
+	Version int64
+	// CreatedAt is when this incarnation of the profile was created: an
+	// applicant who erased their profile and made a new one has a new
+	// incarnation whose versions start again at 1.
+	CreatedAt      time.Time
+	Erased         bool
+	Kind           string
+	Name           string
+	HomeCountry    string
+	Institution    string
+	Region         string
+	Fields         []string
+	Skills         []string
+	Languages      []taxonomy.Language
+	DegreeLevel    string
+	BirthYear      int
+	AvailableFrom  string
+	AvailableTo    string
+	ProgramKinds   []string
+	HostRegions    []string
+	Statement      string
+	Gender         string
+	VisibleToHosts bool
+}
+
+// ProfileFromEvent builds the read model entry of a profile snapshot.
+func ProfileFromEvent(p profilesev.Profile, version int64) Profile {
+	return Profile{
+		ID: p.ID, Version: version, CreatedAt: p.CreatedAt.UTC().Truncate(time.Millisecond),
+		Kind: p.Kind, Name: p.Name, HomeCountry: p.HomeCountry, Institution: p.Institution, Region: p.Region,
+		Fields: slices.Clone(p.Fields), Skills: slices.Clone(p.Skills), Languages: slices.Clone(p.Languages),
+		DegreeLevel: p.DegreeLevel, BirthYear: p.BirthYear, AvailableFrom: p.AvailableFrom, AvailableTo: p.AvailableTo,
+		ProgramKinds: slices.Clone(p.Preferences.ProgramKinds), HostRegions: slices.Clone(p.Preferences.HostRegions),
+		Statement: p.Statement, Gender: p.Gender, VisibleToHosts: p.Consents.VisibleToHosts,
+	}
+}
+
+// EligibilityApplicant is what the eligibility rules read of the profile.
+func (p Profile) EligibilityApplicant() eligibility.Applicant {
+	return eligibility.Applicant{
+		Kind: p.Kind, HomeCountry: p.HomeCountry, DegreeLevel: p.DegreeLevel, BirthYear: p.BirthYear,
+		Languages: p.Languages, AvailableFrom: p.AvailableFrom, AvailableTo: p.AvailableTo,
+	}
+}
+
+// Program is this service's copy of a program, built from tb.programs.v1.*
+// events.
+type Program struct {
+	ID                  string
+	Version             int64
+	HostID              string
+	Title               string
+	Description         string
+	Kind                string
+	HostOrg             string
+	HostCountry         string
+	Region              string
+	Fields              []string
+	Skills              []string
+	Seats               int
+	StartDate           string
+	EndDate             string
+	ApplicationDeadline string
+	ClosesAt            time.Time
+	Eligibility         eligibility.Rules
+	Status              string
+	ClosedReason        string
+}
+
+// ProgramFromEvent builds the read model entry of a program snapshot.
+func ProgramFromEvent(p programsev.Program, version int64) Program {
+	return Program{
+		ID: p.ID, Version: version, HostID: p.HostID,
+		Title: p.Title, Description: p.Description, Kind: p.Kind, HostOrg: p.HostOrg,
+		HostCountry: p.HostCountry, Region: p.Region,
+		Fields: slices.Clone(p.Fields), Skills: slices.Clone(p.Skills), Seats: p.Seats,
+		StartDate: p.StartDate, EndDate: p.EndDate, ApplicationDeadline: p.ApplicationDeadline,
+		ClosesAt: p.ClosesAt.UTC(), Eligibility: p.Eligibility, Status: p.Status, ClosedReason: p.ClosedReason,
+	}
+}
+
+// OpenAt reports whether the program takes applications at now: it is
+// published and its deadline has not passed.
+func (p Program) OpenAt(now time.Time) bool {
+	return p.Status == programsev.StatusPublished && (p.ClosesAt.IsZero() || now.Before(p.ClosesAt))
+}
+
+// Allocatable reports whether a round may give the program's seats away:
+// it is published, or closed only because its deadline passed. A program
+// its host or a coordinator closed takes no one.
+func (p Program) Allocatable() bool {
+	return p.Status == programsev.StatusPublished ||
+		(p.Status == programsev.StatusClosed && p.ClosedReason == programsev.ClosedByDeadline)
+}
+
+// EligibilityProgram is what the eligibility rules read of the program.
+func (p Program) EligibilityProgram() eligibility.Program {
+	return eligibility.Program{
+		HostCountry: p.HostCountry, StartDate: p.StartDate, EndDate: p.EndDate,
+		ApplicationDeadline: p.ApplicationDeadline, Eligibility: p.Eligibility,
+	}
+}
+
+// AllocationProgram is EligibilityProgram without the deadline: a round
+// runs after applications closed, and whoever applied in time stays
+// eligible as far as dates of application go.
+func (p Program) AllocationProgram() eligibility.Program {
+	ep := p.EligibilityProgram()
+	ep.ApplicationDeadline = ""
+	return ep
+}

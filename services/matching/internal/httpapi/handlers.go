@@ -1,0 +1,533 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/talentbridge/platform/services/matching/internal/app"
+	"github.com/talentbridge/platform/services/matching/internal/domain"
+	"github.com/talentbridge/platform/shared/auth"
+	"github.com/talentbridge/platform/shared/explain"
+	"github.com/talentbridge/platform/shared/platform"
+	"github.com/talentbridge/platform/shared/web"
+)
+
+// Paging.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+	maxIDLen        = 200
+)
+
+func caller(c echo.Context) app.Caller {
+	cl, _ := auth.FromContext(c)
+	return app.Caller{ID: cl.UserID(), Role: cl.Role}
+}
+
+func paging(c echo.Context) (page, size int, err error) {
+	page, size = 1, DefaultPageSize
+	var fields []web.FieldError
+	if v := c.QueryParam("page"); v != "" {
+		n, perr := strconv.Atoi(v)
+		if perr != nil || n < 1 || n > 1_000_000 {
+			fields = append(fields, web.FieldError{Field: "page", Reason: "must be a whole number from 1"})
+		}
+		page = n
+	}
+	if v := c.QueryParam("pageSize"); v != "" {
+		n, perr := strconv.Atoi(v)
+		if perr != nil || n < 1 || n > MaxPageSize {
+			fields = append(fields, web.FieldError{Field: "pageSize", Reason: "must be a whole number from 1 to 100"})
+		}
+		size = n
+	}
+	if len(fields) > 0 {
+		return 0, 0, web.Invalid(fields...)
+	}
+	return page, size, nil
+}
+
+func pathID(c echo.Context, what string) (string, error) {
+	id := c.Param("id")
+	if id == "" || len(id) > maxIDLen {
+		return "", web.NotFound(what)
+	}
+	return id, nil
+}
+
+// httpError maps the domain's errors to HTTP problems.
+func httpError(err error) error {
+	var (
+		nf  *domain.NotFoundError
+		cf  *domain.ConflictError
+		ve  *domain.ValidationError
+		re  *domain.RuleError
+		nel *domain.NotEligibleError
+	)
+	switch {
+	case errors.As(err, &nf):
+		return web.NotFound(nf.What)
+	case errors.As(err, &cf):
+		return web.Conflict(cf.Code, cf.Detail)
+	case errors.As(err, &ve):
+		return web.Invalid(fieldErrors(ve.Fields)...)
+	case errors.As(err, &re):
+		return &web.Error{Status: http.StatusUnprocessableEntity, Code: re.Code, Detail: re.Detail, Fields: fieldErrors(re.Fields)}
+	case errors.As(err, &nel):
+		fields := make([]web.FieldError, len(nel.Reasons))
+		for i, r := range nel.Reasons {
+			fields[i] = web.FieldError{Field: "programId", Reason: r.Text}
+		}
+		return &notEligible{problem: &web.Error{Status: http.StatusUnprocessableEntity, Code: "not_eligible",
+			Detail: "you are not eligible for this program", Fields: fields}, reasons: nel.Reasons}
+	}
+	return err
+}
+
+func fieldErrors(fs []domain.FieldError) []web.FieldError {
+	out := make([]web.FieldError, len(fs))
+	for i, f := range fs {
+		out[i] = web.FieldError{Field: f.Field, Reason: f.Reason}
+	}
+	return out
+}
+
+// notEligible is the 422 answer to an application the applicant may not
+// make. It is a problem (RFC 9457) with one extension member, "reasons":
+// the unmet rules with their codes and parameters, for the UI to word.
+type notEligible struct {
+	problem *web.Error
+	reasons []explain.Reason
+}
+
+func (e *notEligible) Error() string { return e.problem.Error() }
+
+// respond writes an error the platform's handler cannot: a problem with
+// extension members. Every other error goes back to Echo's handler.
+func respond(c echo.Context, err error) error {
+	var x *notEligible
+	if !errors.As(err, &x) {
+		return err
+	}
+	ne := x.problem
+	body := struct {
+		web.Problem
+		Reasons []explain.Reason `json:"reasons"`
+	}{
+		Problem: web.Problem{Type: "https://talentbridge.example/problems/" + ne.Code, Title: http.StatusText(ne.Status),
+			Status: ne.Status, Code: ne.Code, Detail: ne.Detail, Instance: c.Request().URL.Path, Errors: ne.Fields},
+		Reasons: x.reasons,
+	}
+	raw, merr := json.Marshal(body)
+	if merr != nil {
+		return ne
+	}
+	return c.Blob(ne.Status, "application/problem+json", raw)
+}
+
+func fail(c echo.Context, err error) error { return respond(c, httpError(err)) }
+
+// private answers with JSON that no cache may keep.
+func private(c echo.Context, status int, v any) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(status, v)
+}
+
+func (h *Handlers) recommendations(c echo.Context) error {
+	recs, err := h.App.Recommendations(c.Request().Context(), caller(c))
+	if err != nil {
+		return fail(c, err)
+	}
+	items := make([]Recommendation, len(recs))
+	for i, r := range recs {
+		items[i] = recommendationOf(r)
+	}
+	return private(c, http.StatusOK, List[Recommendation]{Items: items, Page: 1, PageSize: len(items), Total: int64(len(items))})
+}
+
+func (h *Handlers) candidates(c echo.Context) error {
+	id, err := pathID(c, "program")
+	if err != nil {
+		return err
+	}
+	page, size, err := paging(c)
+	if err != nil {
+		return err
+	}
+	cands, total, err := h.App.Candidates(c.Request().Context(), caller(c), id, (page-1)*size, size)
+	if err != nil {
+		return fail(c, err)
+	}
+	items := make([]Candidate, len(cands))
+	for i, cd := range cands {
+		items[i] = candidateOf(cd)
+	}
+	return private(c, http.StatusOK, List[Candidate]{Items: items, Page: page, PageSize: size, Total: int64(total)})
+}
+
+func (h *Handlers) setProgramRanking(c echo.Context) error {
+	id, err := pathID(c, "program")
+	if err != nil {
+		return err
+	}
+	var req ProgramRankingRequest
+	if err := web.Bind(c, &req); err != nil {
+		return err
+	}
+	if req.ApplicantIDs == nil {
+		return web.Invalid(web.FieldError{Field: "applicantIds", Reason: "is required (an empty list removes the ranking)"})
+	}
+	r, err := h.App.SetProgramRanking(c.Request().Context(), caller(c), id, req.ApplicantIDs)
+	if err != nil {
+		return fail(c, err)
+	}
+	return private(c, http.StatusOK, rankingWithApplicants(r))
+}
+
+// rankingWithApplicants always carries applicantIds, even when empty.
+func rankingWithApplicants(r *app.Ranking) any {
+	return struct {
+		ApplicantIDs []string `json:"applicantIds"`
+		UpdatedAt    any      `json:"updatedAt,omitempty"`
+	}{nonNil(r.IDs), timePtr(r.UpdatedAt)}
+}
+
+func rankingWithPrograms(r *app.Ranking) any {
+	return struct {
+		ProgramIDs []string `json:"programIds"`
+		UpdatedAt  any      `json:"updatedAt,omitempty"`
+	}{nonNil(r.IDs), timePtr(r.UpdatedAt)}
+}
+
+func (h *Handlers) programRanking(c echo.Context) error {
+	id, err := pathID(c, "program")
+	if err != nil {
+		return err
+	}
+	r, err := h.App.ProgramRanking(c.Request().Context(), caller(c), id)
+	if err != nil {
+		return fail(c, err)
+	}
+	return private(c, http.StatusOK, rankingWithApplicants(r))
+}
+
+func (h *Handlers) apply(c echo.Context) error {
+	var req ApplyRequest
+	if err := web.Bind(c, &req); err != nil {
+		return err
+	}
+	if len(req.ProgramID) > maxIDLen {
+		return web.Invalid(web.FieldError{Field: "programId", Reason: "is too long"})
+	}
+	a, err := h.App.Apply(c.Request().Context(), caller(c), req.ProgramID)
+	if err != nil {
+		return fail(c, err)
+	}
+	c.Response().Header().Set(echo.HeaderLocation, platform.APIPrefix+"/applications/me")
+	return private(c, http.StatusCreated, applicationOf(*a))
+}
+
+func (h *Handlers) myApplications(c echo.Context) error {
+	apps, err := h.App.MyApplications(c.Request().Context(), caller(c))
+	if err != nil {
+		return fail(c, err)
+	}
+	items := make([]Application, len(apps))
+	for i, a := range apps {
+		items[i] = applicationOf(a)
+	}
+	return private(c, http.StatusOK, List[Application]{Items: items, Page: 1, PageSize: len(items), Total: int64(len(items))})
+}
+
+func (h *Handlers) withdraw(c echo.Context) error {
+	id, err := pathID(c, "application")
+	if err != nil {
+		return err
+	}
+	if err := h.App.Withdraw(c.Request().Context(), caller(c), id); err != nil {
+		return fail(c, err)
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (h *Handlers) setRanking(c echo.Context) error {
+	var req RankingRequest
+	if err := web.Bind(c, &req); err != nil {
+		return err
+	}
+	if req.ProgramIDs == nil {
+		return web.Invalid(web.FieldError{Field: "programIds", Reason: "is required (an empty list removes the rank list)"})
+	}
+	r, err := h.App.SetRanking(c.Request().Context(), caller(c), req.ProgramIDs)
+	if err != nil {
+		return fail(c, err)
+	}
+	return private(c, http.StatusOK, rankingWithPrograms(r))
+}
+
+func (h *Handlers) myRanking(c echo.Context) error {
+	r, err := h.App.MyRanking(c.Request().Context(), caller(c))
+	if err != nil {
+		return fail(c, err)
+	}
+	return private(c, http.StatusOK, rankingWithPrograms(r))
+}
+
+func (h *Handlers) createRound(c echo.Context) error {
+	var req RoundRequest
+	if err := web.Bind(c, &req); err != nil {
+		return err
+	}
+	r, err := h.App.CreateRound(c.Request().Context(), caller(c), req.Name, req.ProgramIDs, req.Seed)
+	if err != nil {
+		return fail(c, err)
+	}
+	c.Response().Header().Set(echo.HeaderLocation, platform.APIPrefix+"/rounds/"+url.PathEscape(r.ID))
+	return private(c, http.StatusCreated, roundOf(r))
+}
+
+func (h *Handlers) rounds(c echo.Context) error {
+	page, size, err := paging(c)
+	if err != nil {
+		return err
+	}
+	rs, total, err := h.App.Rounds(c.Request().Context(), page, size)
+	if err != nil {
+		return fail(c, err)
+	}
+	items := make([]Round, len(rs))
+	for i := range rs {
+		items[i] = roundOf(&rs[i])
+	}
+	return private(c, http.StatusOK, List[Round]{Items: items, Page: page, PageSize: size, Total: total})
+}
+
+func (h *Handlers) round(c echo.Context) error {
+	id, err := pathID(c, "round")
+	if err != nil {
+		return err
+	}
+	r, err := h.App.Round(c.Request().Context(), id)
+	if err != nil {
+		return fail(c, err)
+	}
+	return private(c, http.StatusOK, roundOf(r))
+}
+
+func (h *Handlers) run(c echo.Context) error {
+	id, err := pathID(c, "round")
+	if err != nil {
+		return err
+	}
+	r, err := h.App.StartRun(c.Request().Context(), caller(c), id)
+	if err != nil {
+		return fail(c, err)
+	}
+	c.Response().Header().Set(echo.HeaderLocation, platform.APIPrefix+"/rounds/"+url.PathEscape(r.ID))
+	return private(c, http.StatusAccepted, roundOf(r))
+}
+
+func statusFilter(c echo.Context) (string, error) {
+	s := c.QueryParam("status")
+	if s != "" && !slices.Contains(domain.MatchStatuses, s) {
+		return "", web.Invalid(web.FieldError{Field: "status", Reason: "must be one of " + strings.Join(domain.MatchStatuses, "|")})
+	}
+	return s, nil
+}
+
+func (h *Handlers) roundMatches(c echo.Context) error {
+	id, err := pathID(c, "round")
+	if err != nil {
+		return err
+	}
+	status, err := statusFilter(c)
+	if err != nil {
+		return err
+	}
+	ms, err := h.App.RoundMatches(c.Request().Context(), id, status)
+	if err != nil {
+		return fail(c, err)
+	}
+	items := make([]Match, len(ms))
+	for i := range ms {
+		items[i] = matchOf(&ms[i], true)
+	}
+	return private(c, http.StatusOK, List[Match]{Items: items, Page: 1, PageSize: len(items), Total: int64(len(items))})
+}
+
+func (h *Handlers) explanations(c echo.Context) error {
+	id, err := pathID(c, "round")
+	if err != nil {
+		return err
+	}
+	page, size, err := paging(c)
+	if err != nil {
+		return err
+	}
+	es, err := h.App.Explanations(c.Request().Context(), caller(c), id, c.QueryParam("applicantId"))
+	if err != nil {
+		return fail(c, err)
+	}
+	total := len(es)
+	from := min((page-1)*size, total)
+	to := min(from+size, total)
+	items := make([]Explanation, 0, to-from)
+	for _, e := range es[from:to] {
+		items = append(items, explanationOf(e))
+	}
+	return private(c, http.StatusOK, List[Explanation]{Items: items, Page: page, PageSize: size, Total: int64(total)})
+}
+
+func (h *Handlers) publish(c echo.Context) error {
+	id, err := pathID(c, "round")
+	if err != nil {
+		return err
+	}
+	r, err := h.App.Publish(c.Request().Context(), caller(c), id)
+	if err != nil {
+		return fail(c, err)
+	}
+	return private(c, http.StatusOK, roundOf(r))
+}
+
+func (h *Handlers) report(c echo.Context) error {
+	id, err := pathID(c, "round")
+	if err != nil {
+		return err
+	}
+	rep, err := h.App.Report(c.Request().Context(), id)
+	if err != nil {
+		return fail(c, err)
+	}
+	return private(c, http.StatusOK, rep)
+}
+
+func (h *Handlers) matches(c echo.Context) error {
+	page, size, err := paging(c)
+	if err != nil {
+		return err
+	}
+	status, err := statusFilter(c)
+	if err != nil {
+		return err
+	}
+	round := c.QueryParam("roundId")
+	if len(round) > maxIDLen {
+		return web.Invalid(web.FieldError{Field: "roundId", Reason: "is too long"})
+	}
+	ms, total, err := h.App.ListMatches(c.Request().Context(), app.MatchFilter{Status: status, RoundID: round}, page, size)
+	if err != nil {
+		return fail(c, err)
+	}
+	items := make([]Match, len(ms))
+	for i := range ms {
+		items[i] = matchOf(&ms[i], true)
+	}
+	return private(c, http.StatusOK, List[Match]{Items: items, Page: page, PageSize: size, Total: total})
+}
+
+func (h *Handlers) myMatches(c echo.Context) error {
+	ms, err := h.App.MyMatches(c.Request().Context(), caller(c))
+	if err != nil {
+		return fail(c, err)
+	}
+	items := make([]Match, len(ms))
+	for i := range ms {
+		items[i] = matchOf(&ms[i], false)
+	}
+	return private(c, http.StatusOK, List[Match]{Items: items, Page: 1, PageSize: len(items), Total: int64(len(items))})
+}
+
+func (h *Handlers) approve(c echo.Context) error {
+	id, err := pathID(c, "match")
+	if err != nil {
+		return err
+	}
+	var req ApproveRequest
+	if c.Request().ContentLength != 0 {
+		if err := web.Bind(c, &req); err != nil {
+			return err
+		}
+	}
+	m, err := h.App.Approve(c.Request().Context(), caller(c), id, req.Note)
+	if err != nil {
+		return fail(c, err)
+	}
+	return private(c, http.StatusOK, matchOf(m, true))
+}
+
+func (h *Handlers) reject(c echo.Context) error {
+	id, err := pathID(c, "match")
+	if err != nil {
+		return err
+	}
+	var req RejectRequest
+	if err := web.Bind(c, &req); err != nil {
+		return err
+	}
+	m, err := h.App.Reject(c.Request().Context(), caller(c), id, req.Reason)
+	if err != nil {
+		return fail(c, err)
+	}
+	return private(c, http.StatusOK, matchOf(m, true))
+}
+
+func (h *Handlers) accept(c echo.Context) error {
+	id, err := pathID(c, "match")
+	if err != nil {
+		return err
+	}
+	m, err := h.App.Accept(c.Request().Context(), caller(c), id)
+	if err != nil {
+		return fail(c, err)
+	}
+	return private(c, http.StatusOK, matchOf(m, false))
+}
+
+func (h *Handlers) decline(c echo.Context) error {
+	id, err := pathID(c, "match")
+	if err != nil {
+		return err
+	}
+	m, err := h.App.Decline(c.Request().Context(), caller(c), id)
+	if err != nil {
+		return fail(c, err)
+	}
+	return private(c, http.StatusOK, matchOf(m, false))
+}
+
+// entityTypes are the prefixes GET /audit?entity= understands.
+var entityTypes = []string{domain.EntityMatch, domain.EntityRound, domain.EntityProgram}
+
+func (h *Handlers) audit(c echo.Context) error {
+	page, size, err := paging(c)
+	if err != nil {
+		return err
+	}
+	entity := strings.TrimSpace(c.QueryParam("entity"))
+	if len(entity) > maxIDLen {
+		return web.Invalid(web.FieldError{Field: "entity", Reason: "is too long"})
+	}
+	var typ, id string
+	if t, rest, ok := strings.Cut(entity, ":"); ok && slices.Contains(entityTypes, t) {
+		typ, id = t, rest
+	} else {
+		id = entity
+	}
+	es, total, err := h.App.Audit(c.Request().Context(), typ, id, page, size)
+	if err != nil {
+		return fail(c, err)
+	}
+	items := make([]AuditEntry, len(es))
+	for i, e := range es {
+		items[i] = auditOf(e)
+	}
+	return private(c, http.StatusOK, List[AuditEntry]{Items: items, Page: page, PageSize: size, Total: total})
+}

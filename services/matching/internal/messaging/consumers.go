@@ -1,0 +1,109 @@
+// Package messaging connects the matching service to NATS: the durable
+// consumers that build the read models of profiles and programs and make
+// good the audit trail, and the responder of the data-export
+// request–reply. The service's own events leave through the outbox relay.
+package messaging
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/talentbridge/platform/services/matching/internal/app"
+	"github.com/talentbridge/platform/shared/events"
+	profilesev "github.com/talentbridge/platform/shared/events/profiles"
+	programsev "github.com/talentbridge/platform/shared/events/programs"
+	"github.com/talentbridge/platform/shared/natsbus"
+)
+
+// Service names the durable consumers: "matching-<handler>".
+const Service = "matching"
+
+// Consumer names.
+const (
+	ProfilesConsumer = "profiles"
+	ProgramsConsumer = "programs"
+	AuditConsumer    = "audit"
+)
+
+// Handlers turn events into use cases. Every handler is idempotent: a
+// repeated or older event changes nothing, so two replicas sharing the
+// durable consumers, redeliveries and replays are all safe.
+type Handlers struct {
+	App *app.Service
+}
+
+// Consumers returns the service's durable consumers.
+func (h Handlers) Consumers() []natsbus.Consumer {
+	return []natsbus.Consumer{
+		{Service: Service, Name: ProfilesConsumer, Stream: "PROFILES",
+			Subjects: []string{events.ProfileCreated, events.ProfileUpdated, events.ProfileErased}, Handle: h.Profile},
+		{Service: Service, Name: ProgramsConsumer, Stream: "PROGRAMS",
+			Subjects: []string{events.ProgramPublished, events.ProgramUpdated, events.ProgramClosed}, Handle: h.Program},
+		{Service: Service, Name: AuditConsumer, Stream: "MATCHING",
+			Subjects: []string{events.MatchApproved, events.MatchRejected, events.MatchPublished,
+				events.OfferAccepted, events.OfferDeclined, events.RoundCompleted}, Handle: h.App.AuditEvent},
+	}
+}
+
+// Start creates and starts the consumers.
+func (h Handlers) Start(ctx context.Context, bus *natsbus.Bus) error {
+	for _, c := range h.Consumers() {
+		if _, err := bus.Consume(ctx, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Profile applies profile.created, .updated and .erased to the read model.
+func (h Handlers) Profile(ctx context.Context, ev events.Envelope) error {
+	switch ev.Type {
+	case events.ProfileCreated, events.ProfileUpdated:
+		var p profilesev.Profile
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		if err := sameID(p.ID, ev); err != nil {
+			return err
+		}
+		p.ID = ev.Subject
+		return h.App.ApplyProfile(ctx, p, ev.AggregateVersion)
+	case events.ProfileErased:
+		var p profilesev.ProfileErased
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		if err := sameID(p.ProfileID, ev); err != nil {
+			return err
+		}
+		return h.App.EraseApplicant(ctx, ev.Subject, ev.AggregateVersion, ev.Time)
+	}
+	return natsbus.Permanent(fmt.Errorf("unexpected event type %q", ev.Type))
+}
+
+// Program applies program.published, .updated and .closed to the read
+// model.
+func (h Handlers) Program(ctx context.Context, ev events.Envelope) error {
+	switch ev.Type {
+	case events.ProgramPublished, events.ProgramUpdated, events.ProgramClosed:
+		var p programsev.Program
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		if err := sameID(p.ID, ev); err != nil {
+			return err
+		}
+		p.ID = ev.Subject
+		return h.App.ApplyProgram(ctx, p, ev.AggregateVersion)
+	}
+	return natsbus.Permanent(fmt.Errorf("unexpected event type %q", ev.Type))
+}
+
+// sameID refuses an event whose payload names another aggregate than its
+// subject.
+func sameID(fromData string, ev events.Envelope) error {
+	if fromData != "" && fromData != ev.Subject {
+		return fmt.Errorf("%w: %s names %q in data but %q as subject", events.ErrMalformed, ev.Type, fromData, ev.Subject)
+	}
+	return nil
+}

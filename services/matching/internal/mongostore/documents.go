@@ -1,0 +1,366 @@
+package mongostore
+
+import (
+	"time"
+
+	"github.com/talentbridge/platform/services/matching/internal/domain"
+	"github.com/talentbridge/platform/shared/eligibility"
+	"github.com/talentbridge/platform/shared/explain"
+	"github.com/talentbridge/platform/shared/outbox"
+	"github.com/talentbridge/platform/shared/taxonomy"
+)
+
+// notRunning is the runExpiresAt of a round no run holds: far in the past,
+// so "expired before now" holds for it.
+var notRunning = time.Unix(0, 0).UTC()
+
+// profileDoc is a profile of the read model, or, with Erased set, the
+// tombstone of an erased one (id, version and syncedAt only).
+type profileDoc struct {
+	ID             string              `bson:"_id"`
+	Version        int64               `bson:"version"`
+	CreatedAt      time.Time           `bson:"createdAt,omitempty"`
+	Erased         bool                `bson:"erased,omitempty"`
+	ErasedAt       time.Time           `bson:"erasedAt,omitempty"`
+	Kind           string              `bson:"kind,omitempty"`
+	Name           string              `bson:"name,omitempty"`
+	HomeCountry    string              `bson:"homeCountry,omitempty"`
+	Institution    string              `bson:"institution,omitempty"`
+	Region         string              `bson:"region,omitempty"`
+	Fields         []string            `bson:"fields,omitempty"`
+	Skills         []string            `bson:"skills,omitempty"`
+	Languages      []taxonomy.Language `bson:"languages,omitempty"`
+	DegreeLevel    string              `bson:"degreeLevel,omitempty"`
+	BirthYear      int                 `bson:"birthYear,omitempty"`
+	AvailableFrom  string              `bson:"availableFrom,omitempty"`
+	AvailableTo    string              `bson:"availableTo,omitempty"`
+	ProgramKinds   []string            `bson:"programKinds,omitempty"`
+	HostRegions    []string            `bson:"hostRegions,omitempty"`
+	Statement      string              `bson:"statement,omitempty"`
+	Gender         string              `bson:"gender,omitempty"`
+	VisibleToHosts bool                `bson:"visibleToHosts,omitempty"`
+	// SyncedAt is when this service wrote the document, for the
+	// recommendation directory's catch-up (app.Directory).
+	SyncedAt time.Time `bson:"syncedAt"`
+}
+
+func profileDocOf(p domain.Profile, at time.Time) profileDoc {
+	return profileDoc{ID: p.ID, Version: p.Version, CreatedAt: p.CreatedAt, Erased: p.Erased, Kind: p.Kind, Name: p.Name,
+		HomeCountry: p.HomeCountry, Institution: p.Institution, Region: p.Region, Fields: p.Fields,
+		Skills: p.Skills, Languages: p.Languages, DegreeLevel: p.DegreeLevel, BirthYear: p.BirthYear,
+		AvailableFrom: p.AvailableFrom, AvailableTo: p.AvailableTo, ProgramKinds: p.ProgramKinds,
+		HostRegions: p.HostRegions, Statement: p.Statement, Gender: p.Gender, VisibleToHosts: p.VisibleToHosts,
+		SyncedAt: at}
+}
+
+func (d profileDoc) profile() domain.Profile {
+	return domain.Profile{ID: d.ID, Version: d.Version, CreatedAt: d.CreatedAt.UTC(), Erased: d.Erased, Kind: d.Kind, Name: d.Name,
+		HomeCountry: d.HomeCountry, Institution: d.Institution, Region: d.Region, Fields: d.Fields,
+		Skills: d.Skills, Languages: d.Languages, DegreeLevel: d.DegreeLevel, BirthYear: d.BirthYear,
+		AvailableFrom: d.AvailableFrom, AvailableTo: d.AvailableTo, ProgramKinds: d.ProgramKinds,
+		HostRegions: d.HostRegions, Statement: d.Statement, Gender: d.Gender, VisibleToHosts: d.VisibleToHosts}
+}
+
+// programDoc is a program of the read model.
+type programDoc struct {
+	ID                  string            `bson:"_id"`
+	Version             int64             `bson:"version"`
+	HostID              string            `bson:"hostId"`
+	Title               string            `bson:"title"`
+	Description         string            `bson:"description,omitempty"`
+	Kind                string            `bson:"kind"`
+	HostOrg             string            `bson:"hostOrg"`
+	HostCountry         string            `bson:"hostCountry"`
+	Region              string            `bson:"region,omitempty"`
+	Fields              []string          `bson:"fields,omitempty"`
+	Skills              []string          `bson:"skills,omitempty"`
+	Seats               int               `bson:"seats"`
+	StartDate           string            `bson:"startDate,omitempty"`
+	EndDate             string            `bson:"endDate,omitempty"`
+	ApplicationDeadline string            `bson:"applicationDeadline,omitempty"`
+	ClosesAt            time.Time         `bson:"closesAt"`
+	Eligibility         eligibility.Rules `bson:"eligibility"`
+	Status              string            `bson:"status"`
+	ClosedReason        string            `bson:"closedReason,omitempty"`
+	SyncedAt            time.Time         `bson:"syncedAt"`
+}
+
+func programDocOf(p domain.Program, at time.Time) programDoc {
+	return programDoc{ID: p.ID, Version: p.Version, HostID: p.HostID, Title: p.Title, Description: p.Description,
+		Kind: p.Kind, HostOrg: p.HostOrg, HostCountry: p.HostCountry, Region: p.Region, Fields: p.Fields,
+		Skills: p.Skills, Seats: p.Seats, StartDate: p.StartDate, EndDate: p.EndDate,
+		ApplicationDeadline: p.ApplicationDeadline, ClosesAt: p.ClosesAt, Eligibility: p.Eligibility,
+		Status: p.Status, ClosedReason: p.ClosedReason, SyncedAt: at}
+}
+
+func (d programDoc) program() domain.Program {
+	closes := d.ClosesAt.UTC()
+	if closes.Before(time.Unix(1, 0)) {
+		closes = time.Time{}
+	}
+	return domain.Program{ID: d.ID, Version: d.Version, HostID: d.HostID, Title: d.Title, Description: d.Description,
+		Kind: d.Kind, HostOrg: d.HostOrg, HostCountry: d.HostCountry, Region: d.Region, Fields: d.Fields,
+		Skills: d.Skills, Seats: d.Seats, StartDate: d.StartDate, EndDate: d.EndDate,
+		ApplicationDeadline: d.ApplicationDeadline, ClosesAt: closes, Eligibility: d.Eligibility,
+		Status: d.Status, ClosedReason: d.ClosedReason}
+}
+
+// applicationDoc is an application. LiveKey is "<applicant> <program>"
+// while the application is live and "withdrawn <id>" after: a unique
+// index on it allows one live application per program without a partial
+// index.
+type applicationDoc struct {
+	ID          string         `bson:"_id"`
+	ApplicantID string         `bson:"applicantId"`
+	ProgramID   string         `bson:"programId"`
+	HostID      string         `bson:"hostId"`
+	Status      string         `bson:"status"`
+	LiveKey     string         `bson:"liveKey"`
+	SubmittedAt time.Time      `bson:"submittedAt"`
+	WithdrawnAt *time.Time     `bson:"withdrawnAt,omitempty"`
+	Version     int64          `bson:"version"`
+	Outbox      []outbox.Event `bson:"outbox,omitempty"`
+}
+
+func liveKey(a *domain.Application) string {
+	if a.Live() {
+		return a.ApplicantID + " " + a.ProgramID
+	}
+	return "withdrawn " + a.ID
+}
+
+func applicationDocOf(a *domain.Application) applicationDoc {
+	d := applicationDoc{ID: a.ID, ApplicantID: a.ApplicantID, ProgramID: a.ProgramID, HostID: a.HostID,
+		Status: a.Status, LiveKey: liveKey(a), SubmittedAt: a.SubmittedAt, Version: a.Version}
+	if !a.WithdrawnAt.IsZero() {
+		t := a.WithdrawnAt
+		d.WithdrawnAt = &t
+	}
+	return d
+}
+
+func (d applicationDoc) application() domain.Application {
+	a := domain.Application{ID: d.ID, ApplicantID: d.ApplicantID, ProgramID: d.ProgramID, HostID: d.HostID,
+		Status: d.Status, SubmittedAt: d.SubmittedAt.UTC(), Version: d.Version}
+	if d.WithdrawnAt != nil {
+		a.WithdrawnAt = d.WithdrawnAt.UTC()
+	}
+	return a
+}
+
+// rankingDoc is an applicant's rank list (id = applicant id) or a host's
+// ranking of a program's applicants (id = program id).
+type rankingDoc struct {
+	ID           string    `bson:"_id"`
+	ProgramIDs   []string  `bson:"programIds,omitempty"`
+	ApplicantIDs []string  `bson:"applicantIds,omitempty"`
+	By           string    `bson:"by,omitempty"`
+	UpdatedAt    time.Time `bson:"updatedAt"`
+}
+
+type runStatsDoc struct {
+	Applicants int `bson:"applicants"`
+	Programs   int `bson:"programs"`
+	Seats      int `bson:"seats"`
+	OpenSeats  int `bson:"openSeats"`
+	Proposed   int `bson:"proposed"`
+	Fixed      int `bson:"fixed"`
+	Unmatched  int `bson:"unmatched"`
+	Excluded   int `bson:"excluded"`
+}
+
+// seatsDoc is a program's seats at a round's last run.
+type seatsDoc struct {
+	ProgramID string `bson:"programId"`
+	Seats     int    `bson:"seats"`
+}
+
+// roundDoc is a round.
+type roundDoc struct {
+	ID            string         `bson:"_id"`
+	Name          string         `bson:"name"`
+	ProgramIDs    []string       `bson:"programIds"`
+	Seed          int64          `bson:"seed"`
+	Status        string         `bson:"status"`
+	Phase         string         `bson:"phase"`
+	Progress      int            `bson:"progress"`
+	BlockingPairs int            `bson:"blockingPairs"`
+	OverCapacity  int            `bson:"overCapacity"`
+	Unacceptable  int            `bson:"unacceptable"`
+	Stats         runStatsDoc    `bson:"stats"`
+	Seats         []seatsDoc     `bson:"seats,omitempty"`
+	Runs          int            `bson:"runs"`
+	RunID         string         `bson:"runId"`
+	RunExpiresAt  time.Time      `bson:"runExpiresAt"`
+	PrevStatus    string         `bson:"prevStatus"`
+	LastError     string         `bson:"lastError"`
+	CreatedBy     string         `bson:"createdBy"`
+	CreatedAt     time.Time      `bson:"createdAt"`
+	StartedAt     *time.Time     `bson:"startedAt,omitempty"`
+	CompletedAt   *time.Time     `bson:"completedAt,omitempty"`
+	PublishedAt   *time.Time     `bson:"publishedAt,omitempty"`
+	DurationMS    int64          `bson:"durationMs"`
+	Version       int64          `bson:"version"`
+	Outbox        []outbox.Event `bson:"outbox,omitempty"`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func timeOf(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+func seatsOf(r *domain.Round) []seatsDoc {
+	var out []seatsDoc
+	for _, id := range r.ProgramIDs {
+		if n, ok := r.Seats[id]; ok {
+			out = append(out, seatsDoc{ProgramID: id, Seats: n})
+		}
+	}
+	return out
+}
+
+func roundDocOf(r *domain.Round) roundDoc {
+	expires := r.RunExpiresAt
+	if expires.IsZero() {
+		expires = notRunning
+	}
+	s := r.Stats
+	return roundDoc{ID: r.ID, Name: r.Name, ProgramIDs: r.ProgramIDs, Seed: r.Seed, Status: r.Status,
+		Phase: r.Phase, Progress: r.Progress, BlockingPairs: r.BlockingPairs, OverCapacity: r.OverCapacity,
+		Unacceptable: r.Unacceptable,
+		Stats: runStatsDoc{Applicants: s.Applicants, Programs: s.Programs, Seats: s.Seats, OpenSeats: s.OpenSeats,
+			Proposed: s.Proposed, Fixed: s.Fixed, Unmatched: s.Unmatched, Excluded: s.Excluded},
+		Seats: seatsOf(r), Runs: r.Runs, RunID: r.RunID, RunExpiresAt: expires, PrevStatus: r.PrevStatus,
+		LastError: r.LastError, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, StartedAt: timePtr(r.StartedAt),
+		CompletedAt: timePtr(r.CompletedAt), PublishedAt: timePtr(r.PublishedAt),
+		DurationMS: r.Duration.Milliseconds(), Version: r.Version}
+}
+
+func (d roundDoc) round() *domain.Round {
+	expires := d.RunExpiresAt.UTC()
+	if !expires.After(notRunning) {
+		expires = time.Time{}
+	}
+	s := d.Stats
+	var seats map[string]int
+	if len(d.Seats) > 0 {
+		seats = make(map[string]int, len(d.Seats))
+		for _, x := range d.Seats {
+			seats[x.ProgramID] = x.Seats
+		}
+	}
+	return &domain.Round{ID: d.ID, Name: d.Name, ProgramIDs: d.ProgramIDs, Seed: d.Seed, Status: d.Status,
+		Phase: d.Phase, Progress: d.Progress, BlockingPairs: d.BlockingPairs, OverCapacity: d.OverCapacity,
+		Unacceptable: d.Unacceptable,
+		Stats: domain.RunStats{Applicants: s.Applicants, Programs: s.Programs, Seats: s.Seats, OpenSeats: s.OpenSeats,
+			Proposed: s.Proposed, Fixed: s.Fixed, Unmatched: s.Unmatched, Excluded: s.Excluded},
+		Seats: seats, Runs: d.Runs, RunID: d.RunID, RunExpiresAt: expires, PrevStatus: d.PrevStatus,
+		LastError: d.LastError, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt.UTC(), StartedAt: timeOf(d.StartedAt),
+		CompletedAt: timeOf(d.CompletedAt), PublishedAt: timeOf(d.PublishedAt),
+		Duration: time.Duration(d.DurationMS) * time.Millisecond, Version: d.Version}
+}
+
+// matchDoc is a match.
+type matchDoc struct {
+	ID          string           `bson:"_id"`
+	RoundID     string           `bson:"roundId"`
+	ApplicantID string           `bson:"applicantId"`
+	ProgramID   string           `bson:"programId"`
+	HostID      string           `bson:"hostId"`
+	Status      string           `bson:"status"`
+	Choice      int              `bson:"choice"`
+	Score       float64          `bson:"score"`
+	Reasons     []explain.Reason `bson:"reasons"`
+	Note        string           `bson:"note,omitempty"`
+	DecidedBy   string           `bson:"decidedBy,omitempty"`
+	DecidedAt   *time.Time       `bson:"decidedAt,omitempty"`
+	CreatedAt   time.Time        `bson:"createdAt"`
+	UpdatedAt   time.Time        `bson:"updatedAt"`
+	Version     int64            `bson:"version"`
+	Outbox      []outbox.Event   `bson:"outbox,omitempty"`
+}
+
+func matchDocOf(m *domain.Match) matchDoc {
+	return matchDoc{ID: m.ID, RoundID: m.RoundID, ApplicantID: m.ApplicantID, ProgramID: m.ProgramID,
+		HostID: m.HostID, Status: m.Status, Choice: m.Choice, Score: m.Score, Reasons: m.Reasons, Note: m.Note,
+		DecidedBy: m.DecidedBy, DecidedAt: timePtr(m.DecidedAt), CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
+		Version: m.Version}
+}
+
+func (d matchDoc) match() domain.Match {
+	return domain.Match{ID: d.ID, RoundID: d.RoundID, ApplicantID: d.ApplicantID, ProgramID: d.ProgramID,
+		HostID: d.HostID, Status: d.Status, Choice: d.Choice, Score: d.Score, Reasons: d.Reasons, Note: d.Note,
+		DecidedBy: d.DecidedBy, DecidedAt: timeOf(d.DecidedAt), CreatedAt: d.CreatedAt.UTC(),
+		UpdatedAt: d.UpdatedAt.UTC(), Version: d.Version}
+}
+
+// roundApplicantDoc is one participant of a round; id "<round>:<applicant>".
+type roundApplicantDoc struct {
+	ID          string           `bson:"_id"`
+	RoundID     string           `bson:"roundId"`
+	ApplicantID string           `bson:"applicantId"`
+	HomeCountry string           `bson:"homeCountry"`
+	Kind        string           `bson:"kind"`
+	DegreeLevel string           `bson:"degreeLevel"`
+	Gender      string           `bson:"gender,omitempty"`
+	Choices     []string         `bson:"choices"`
+	ProgramID   string           `bson:"programId,omitempty"`
+	Outcome     string           `bson:"outcome"`
+	Reasons     []explain.Reason `bson:"reasons"`
+	Run         int              `bson:"run"`
+	UpdatedAt   time.Time        `bson:"updatedAt"`
+}
+
+func roundApplicantDocOf(e domain.RoundApplicant) roundApplicantDoc {
+	return roundApplicantDoc{ID: e.RoundID + ":" + e.ApplicantID, RoundID: e.RoundID, ApplicantID: e.ApplicantID,
+		HomeCountry: e.HomeCountry, Kind: e.Kind, DegreeLevel: e.DegreeLevel, Gender: e.Gender,
+		Choices: e.Choices, ProgramID: e.ProgramID, Outcome: e.Outcome, Reasons: e.Reasons, Run: e.Run,
+		UpdatedAt: e.UpdatedAt}
+}
+
+func (d roundApplicantDoc) entry() domain.RoundApplicant {
+	return domain.RoundApplicant{RoundID: d.RoundID, ApplicantID: d.ApplicantID, HomeCountry: d.HomeCountry,
+		Kind: d.Kind, DegreeLevel: d.DegreeLevel, Gender: d.Gender, Choices: d.Choices, ProgramID: d.ProgramID,
+		Outcome: d.Outcome, Reasons: d.Reasons, Run: d.Run, UpdatedAt: d.UpdatedAt.UTC()}
+}
+
+// leaseDoc is a program held by a run; id = program id.
+type leaseDoc struct {
+	ID        string    `bson:"_id"`
+	Owner     string    `bson:"owner"`
+	RoundID   string    `bson:"roundId"`
+	ExpiresAt time.Time `bson:"expiresAt"`
+}
+
+// runDoc records one run.
+type runDoc struct {
+	ID         string     `bson:"_id"`
+	RoundID    string     `bson:"roundId"`
+	ProgramIDs []string   `bson:"programIds"`
+	Instance   string     `bson:"instance,omitempty"`
+	StartedAt  time.Time  `bson:"startedAt"`
+	FinishedAt *time.Time `bson:"finishedAt,omitempty"`
+	Outcome    string     `bson:"outcome,omitempty"`
+}
+
+// auditDoc is one audit entry.
+type auditDoc struct {
+	ID         string    `bson:"_id"`
+	At         time.Time `bson:"at"`
+	ActorID    string    `bson:"actorId"`
+	ActorRole  string    `bson:"actorRole,omitempty"`
+	Action     string    `bson:"action"`
+	EntityType string    `bson:"entityType"`
+	EntityID   string    `bson:"entityId"`
+	RoundID    string    `bson:"roundId,omitempty"`
+	Note       string    `bson:"note,omitempty"`
+}

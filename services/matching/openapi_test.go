@@ -1,0 +1,52 @@
+package matching_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/talentbridge/platform/services/matching"
+	"github.com/talentbridge/platform/shared/platform"
+)
+
+// TestOpenAPIDescribesEveryRoute keeps the OpenAPI part in step with the
+// routes: every route is documented and nothing else is.
+func TestOpenAPIDescribesEveryRoute(t *testing.T) {
+	t.Parallel()
+	var doc struct {
+		OpenAPI string                    `json:"openapi"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(matching.OpenAPI, &doc); err != nil {
+		t.Fatalf("openapi.json: %v", err)
+	}
+	if doc.OpenAPI != "3.1.0" {
+		t.Errorf("openapi = %q, want 3.1.0", doc.OpenAPI)
+	}
+	env := start(t, fast)
+	svc, err := matching.New(context.Background(), env.Deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := echo.New()
+	svc.Routes(e, e.Group(platform.APIPrefix))
+	routes := map[string]bool{}
+	for _, r := range e.Routes() {
+		path := strings.ReplaceAll(r.Path, ":id", "{id}")
+		method := strings.ToLower(r.Method)
+		routes[method+" "+path] = true
+		if _, ok := doc.Paths[path][method]; !ok {
+			t.Errorf("route %s %s is not in openapi.json", r.Method, path)
+		}
+	}
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			if !routes[method+" "+path] {
+				t.Errorf("openapi.json documents %s %s, which is not a route", method, path)
+			}
+		}
+	}
+}

@@ -1,0 +1,591 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The matching flow end to end, over HTTP, on the standalone composition
+// (startInProcess: serve() with embedded NATS and FerretDB and every
+// service, as `go run ./services/standalone` runs them): accounts and
+// tokens from the real gateway, programs from the programs service,
+// profiles from the profiles service, the round from the matching service,
+// notifications from the gateway's inbox. The result of each run is
+// compared with an applicant-optimal stable matching computed here, by a
+// textbook deferred acceptance written for this test, from the same
+// preferences.
+
+// Accounts of the test.
+const (
+	matchAdminEmail    = "admin@matching-e2e.example"
+	matchAdminPassword = "granite orchid lantern seventy"
+	matchPassword      = "violet kettle drums at noon"
+)
+
+// matchFlow is a client of the running platform.
+type matchFlow struct {
+	t    *testing.T
+	base string
+}
+
+type matchResponse struct {
+	status int
+	body   []byte
+}
+
+func (f *matchFlow) call(method, path, token string, body any) matchResponse {
+	f.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, f.base+"/api/v1"+path, rd)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		f.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return matchResponse{status: resp.StatusCode, body: raw}
+}
+
+func (f *matchFlow) must(method, path, token string, body any, want int, out any) {
+	f.t.Helper()
+	r := f.call(method, path, token, body)
+	if r.status != want {
+		f.t.Fatalf("%s %s = %d %s, want %d", method, path, r.status, r.body, want)
+	}
+	if out != nil {
+		if err := json.Unmarshal(r.body, out); err != nil {
+			f.t.Fatalf("%s %s: decode %s: %v", method, path, r.body, err)
+		}
+	}
+}
+
+// login signs in through the gateway and returns the access token.
+func (f *matchFlow) login(email, password string) string {
+	f.t.Helper()
+	var tk struct {
+		AccessToken string `json:"accessToken"`
+	}
+	f.must(http.MethodPost, "/auth/login", "", map[string]string{"email": email, "password": password}, http.StatusOK, &tk)
+	return tk.AccessToken
+}
+
+// eventually retries a request until it answers want: the services learn
+// of each other's changes through events.
+func (f *matchFlow) eventually(method, path, token string, body any, want int, out any) {
+	f.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r := f.call(method, path, token, body)
+		if r.status == want {
+			if out != nil {
+				if err := json.Unmarshal(r.body, out); err != nil {
+					f.t.Fatalf("%s %s: decode %s: %v", method, path, r.body, err)
+				}
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			f.t.Fatalf("%s %s = %d %s, want %d within 30s", method, path, r.status, r.body, want)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func (f *matchFlow) waitFor(what string, check func() error) {
+	f.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		err := check()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			f.t.Fatalf("%s: not within 30s: %v", what, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// signup makes an account and returns its id and an access token.
+func (f *matchFlow) signup(email, role, name, org string) (string, string) {
+	f.t.Helper()
+	var u struct {
+		ID string `json:"id"`
+	}
+	body := map[string]string{"email": email, "password": matchPassword, "role": role, "name": name}
+	if org != "" {
+		body["organization"] = org
+	}
+	f.must(http.MethodPost, "/auth/signup", "", body, http.StatusCreated, &u)
+	return u.ID, f.login(email, matchPassword)
+}
+
+func matchDay(d int) string { return time.Now().AddDate(0, 0, d).Format("2006-01-02") }
+
+func matchProgramBody(title, hostOrg, country, region string, seats int, homeCountries []string) map[string]any {
+	elig := map[string]any{"applicantKinds": []string{"student", "researcher"}}
+	if homeCountries != nil {
+		elig["homeCountries"] = homeCountries
+	}
+	return map[string]any{
+		"title": title, "description": "Joint research on machine learning for disaster response.",
+		"kind": "joint_research", "hostOrg": hostOrg, "hostCountry": country, "region": region,
+		"fields": []string{"1.2"}, "skills": []string{"python", "machine learning"}, "seats": seats,
+		"startDate": matchDay(120), "endDate": matchDay(240), "applicationDeadline": matchDay(60),
+		"eligibility": elig,
+	}
+}
+
+func matchProfileBody(name, country string) map[string]any {
+	region, langs := "Tamil Nadu", []any{map[string]string{"code": "en", "level": "C1"}}
+	if country == "JP" {
+		region, langs = "Tokyo", []any{map[string]string{"code": "ja", "level": "native"}, map[string]string{"code": "en", "level": "B2"}}
+	}
+	gender := "female"
+	if strings.HasSuffix(name, "2") || strings.HasSuffix(name, "5") {
+		gender = "male"
+	}
+	return map[string]any{
+		"kind": "student", "name": name, "homeCountry": country, "institution": "University of " + region,
+		"region": region, "fields": []string{"1.2"}, "skills": []string{"python", "nlp"}, "languages": langs,
+		"degreeLevel": "master", "birthYear": 2000, "availableFrom": matchDay(0), "availableTo": matchDay(730),
+		"preferences": map[string]any{"programKinds": []string{"joint_research"}, "hostRegions": []string{}},
+		"statement":   "I want to build tools that help in disasters.", "gender": gender,
+		"consents": map[string]any{"noticeVersion": "2026-11", "dataProcessing": true, "crossBorderTransfer": true, "visibleToHosts": true},
+	}
+}
+
+// matchInstance is a matching problem as this test sees it: each applicant's
+// acceptable programs in order, each program's acceptable applicants in
+// order, and capacities.
+type matchInstance struct {
+	prefs    map[string][]string
+	order    map[string][]string
+	capacity map[string]int
+}
+
+// matchDeferredAcceptance is the textbook applicant-proposing algorithm
+// (Gale–Shapley with capacities): free applicants propose down their lists;
+// a program holds its best proposers up to capacity and rejects the rest.
+// It returns applicant → program.
+func matchDeferredAcceptance(in matchInstance) map[string]string {
+	rank := map[string]map[string]int{}
+	for p, order := range in.order {
+		rank[p] = map[string]int{}
+		for i, a := range order {
+			rank[p][a] = i
+		}
+	}
+	next := map[string]int{}
+	held := map[string][]string{}
+	free := slices.Sorted(maps.Keys(in.prefs))
+	for len(free) > 0 {
+		a := free[0]
+		free = free[1:]
+		for next[a] < len(in.prefs[a]) {
+			p := in.prefs[a][next[a]]
+			next[a]++
+			if _, listed := rank[p][a]; !listed || in.capacity[p] == 0 {
+				continue
+			}
+			held[p] = append(held[p], a)
+			slices.SortFunc(held[p], func(x, y string) int { return rank[p][x] - rank[p][y] })
+			if len(held[p]) <= in.capacity[p] {
+				break
+			}
+			worst := held[p][len(held[p])-1]
+			held[p] = held[p][:in.capacity[p]]
+			if worst != a {
+				free = append(free, worst)
+				break
+			}
+		}
+	}
+	out := map[string]string{}
+	for p, as := range held {
+		for _, a := range as {
+			out[a] = p
+		}
+	}
+	return out
+}
+
+type matchMatchView struct {
+	ID          string `json:"id"`
+	ApplicantID string `json:"applicantId"`
+	ProgramID   string `json:"programId"`
+	Status      string `json:"status"`
+	Reasons     []struct {
+		Code string `json:"code"`
+	} `json:"reasons"`
+}
+
+type matchRoundView struct {
+	ID            string `json:"id"`
+	Status        string `json:"status"`
+	Runs          int    `json:"runs"`
+	BlockingPairs int    `json:"blockingPairs"`
+	LastError     string `json:"lastError"`
+}
+
+func TestMatchingEndToEnd(t *testing.T) {
+	p := startInProcess(t, "TB_ADMIN_EMAIL", matchAdminEmail, "TB_ADMIN_PASSWORD", matchAdminPassword,
+		"TB_LOGIN_LIMIT", "1000") // a dozen sign-ins from one address
+	f := &matchFlow{t: t, base: p.URL}
+
+	// The admin makes a coordinator; two hosts sign up and are verified.
+	admin := f.login(matchAdminEmail, matchAdminPassword)
+	f.must(http.MethodPost, "/auth/users", admin, map[string]string{"email": "coord@talentbridge.example",
+		"password": matchPassword, "name": "Coordinator"}, http.StatusCreated, nil)
+	coord := f.login("coord@talentbridge.example", matchPassword)
+	hostIDs, hosts := map[string]string{}, map[string]string{}
+	for _, h := range []struct{ key, org string }{{"h1", "Tohoku University"}, {"h2", "Bengaluru Robotics Pvt Ltd"}} {
+		id, _ := f.signup(h.key+"@hosts.example", "host", "Host "+h.key, h.org)
+		f.must(http.MethodPost, "/auth/users/"+id+"/verify", coord, nil, http.StatusOK, nil)
+		hostIDs[h.key] = id
+		hosts[h.key] = f.login(h.key+"@hosts.example", matchPassword)
+	}
+
+	// Three programs with 1, 2 and 1 seats: P2 takes Indian applicants only
+	// (the default for a program in Japan), P1 and P3 both countries.
+	prog := map[string]string{}
+	for _, p := range []struct {
+		key, host, country, region string
+		seats                      int
+		homes                      []string
+	}{
+		{"P1", "h1", "JP", "Miyagi", 1, []string{"IN", "JP"}},
+		{"P2", "h1", "JP", "Miyagi", 2, nil},
+		{"P3", "h2", "IN", "Karnataka", 1, []string{"IN", "JP"}},
+	} {
+		var created struct {
+			ID string `json:"id"`
+		}
+		f.eventually(http.MethodPost, "/programs", hosts[p.host],
+			matchProgramBody("Program "+p.key, "Org of "+p.host, p.country, p.region, p.seats, p.homes), http.StatusCreated, &created)
+		f.must(http.MethodPost, "/programs/"+created.ID+"/publish", hosts[p.host], nil, http.StatusOK, nil)
+		prog[p.key] = created.ID
+	}
+	key := map[string]string{} // program id → P1, P2, P3
+	for k, id := range prog {
+		key[id] = k
+	}
+
+	// Six applicants, three Indian and three Japanese, make profiles, apply
+	// and rank; a6 ranks nothing (one application is its own order).
+	applies := map[string][]string{
+		"a1": {"P1", "P2", "P3"}, "a2": {"P1", "P3", "P2"}, "a3": {"P2", "P1"},
+		"a4": {"P1", "P3"}, "a5": {"P3", "P1"}, "a6": {"P3"},
+	}
+	ids, tokens := map[string]string{}, map[string]string{}
+	name := map[string]string{} // account id → a1…a6
+	for _, a := range slices.Sorted(maps.Keys(applies)) {
+		country := "IN"
+		if a >= "a4" {
+			country = "JP"
+		}
+		ids[a], tokens[a] = f.signup(a+"@people.example", "applicant", "Applicant "+a, "")
+		name[ids[a]] = a
+		f.must(http.MethodPost, "/profiles", tokens[a], matchProfileBody("Applicant "+a, country), http.StatusCreated, nil)
+		var ranked []string
+		for _, p := range applies[a] {
+			f.eventually(http.MethodPost, "/applications", tokens[a], map[string]string{"programId": prog[p]}, http.StatusCreated, nil)
+			ranked = append(ranked, prog[p])
+		}
+		if a != "a6" {
+			f.must(http.MethodPut, "/applications/me/ranking", tokens[a], map[string]any{"programIds": ranked}, http.StatusOK, nil)
+		}
+	}
+
+	// The hosts rank: h1 all applicants of P1 and P2, h2 all of P3 but a1,
+	// who therefore comes last at P3.
+	hostOrders := map[string][]string{
+		"P1": {"a4", "a2", "a1", "a5", "a3"}, "P2": {"a1", "a3", "a2"}, "P3": {"a5", "a2", "a6", "a4"},
+	}
+	for p, order := range hostOrders {
+		var accounts []string
+		for _, a := range order {
+			accounts = append(accounts, ids[a])
+		}
+		host := hosts["h1"]
+		if p == "P3" {
+			host = hosts["h2"]
+		}
+		f.must(http.MethodPut, "/programs/"+prog[p]+"/ranking", host, map[string]any{"applicantIds": accounts}, http.StatusOK, nil)
+	}
+	// A host never sees the other host's candidates.
+	if r := f.call(http.MethodGet, "/programs/"+prog["P3"]+"/candidates", hosts["h1"], nil); r.status != http.StatusNotFound {
+		t.Errorf("h1 reads P3's candidates = %d, want 404", r.status)
+	}
+
+	// The same preferences, for the test's own deferred acceptance.
+	instance := matchInstance{prefs: map[string][]string{}, order: map[string][]string{}, capacity: map[string]int{"P1": 1, "P2": 2, "P3": 1}}
+	for a, ps := range applies {
+		instance.prefs[a] = slices.Clone(ps)
+	}
+	for p, order := range hostOrders {
+		instance.order[p] = slices.Clone(order)
+	}
+	for _, a := range slices.Sorted(maps.Keys(applies)) {
+		if slices.Contains(applies[a], "P3") && !slices.Contains(hostOrders["P3"], a) {
+			instance.order["P3"] = append(instance.order["P3"], a) // unranked: after the ranked ones
+		}
+	}
+
+	var rnd matchRoundView
+	f.must(http.MethodPost, "/rounds", coord, map[string]any{"name": "Spring exchange 2027",
+		"programIds": []string{prog["P1"], prog["P2"], prog["P3"]}, "seed": 2027}, http.StatusCreated, &rnd)
+	run := func() matchRoundView {
+		t.Helper()
+		var r matchRoundView
+		f.must(http.MethodPost, "/rounds/"+rnd.ID+"/run", coord, nil, http.StatusAccepted, &r)
+		runs := r.Runs + 1
+		f.waitFor("round run", func() error {
+			f.must(http.MethodGet, "/rounds/"+rnd.ID, coord, nil, http.StatusOK, &r)
+			if r.Status != "completed" || r.Runs < runs {
+				return fmt.Errorf("round is %s after %d runs %s", r.Status, r.Runs, r.LastError)
+			}
+			return nil
+		})
+		return r
+	}
+	matches := func() map[string]matchMatchView {
+		t.Helper()
+		var l struct {
+			Items []matchMatchView `json:"items"`
+		}
+		f.must(http.MethodGet, "/rounds/"+rnd.ID+"/matches", coord, nil, http.StatusOK, &l)
+		out := map[string]matchMatchView{}
+		for _, m := range l.Items {
+			out[name[m.ApplicantID]] = m
+		}
+		return out
+	}
+	proposed := func(ms map[string]matchMatchView) map[string]string {
+		out := map[string]string{}
+		for a, m := range ms {
+			if m.Status == "proposed" {
+				out[a] = key[m.ProgramID]
+			}
+		}
+		return out
+	}
+
+	// First run: the applicant-optimal stable matching.
+	if r := run(); r.BlockingPairs != 0 {
+		t.Errorf("first run blockingPairs = %d, want 0", r.BlockingPairs)
+	}
+	want := matchDeferredAcceptance(instance)
+	ms := matches()
+	if got := proposed(ms); !maps.Equal(got, want) {
+		t.Fatalf("first run proposed %v, want %v (deferred acceptance)", got, want)
+	}
+	if len(want) != 4 || want["a5"] != "P3" {
+		t.Fatalf("the test's own deferred acceptance gave %v; the scenario expects four matches with a5 at P3", want)
+	}
+
+	// The coordinator rejects a5's match and approves the others.
+	f.must(http.MethodPost, "/matches/"+ms["a5"].ID+"/reject", coord, map[string]string{"reason": "visa timing does not work"}, http.StatusOK, nil)
+	approved := map[string]string{}
+	for a, p := range want {
+		if a != "a5" {
+			f.must(http.MethodPost, "/matches/"+ms[a].ID+"/approve", coord, map[string]string{"note": "fits"}, http.StatusOK, nil)
+			approved[a] = p
+		}
+	}
+
+	// The re-run keeps the approved matches fixed, excludes the rejected
+	// pair and fills the freed seat.
+	rerun := matchInstance{prefs: map[string][]string{}, order: instance.order, capacity: maps.Clone(instance.capacity)}
+	for _, p := range approved {
+		rerun.capacity[p]--
+	}
+	for a, ps := range instance.prefs {
+		if _, fixed := approved[a]; fixed {
+			continue
+		}
+		if a == "a5" {
+			ps = slices.DeleteFunc(slices.Clone(ps), func(p string) bool { return p == "P3" })
+		}
+		rerun.prefs[a] = ps
+	}
+	if r := run(); r.BlockingPairs != 0 {
+		t.Errorf("re-run blockingPairs = %d, want 0", r.BlockingPairs)
+	}
+	want2 := matchDeferredAcceptance(rerun)
+	ms = matches()
+	if got := proposed(ms); !maps.Equal(got, want2) || len(want2) != 1 {
+		t.Fatalf("re-run proposed %v, want %v (the freed seat refilled)", got, want2)
+	}
+	for a, p := range approved {
+		if ms[a].Status != "approved" || key[ms[a].ProgramID] != p {
+			t.Errorf("after the re-run %s holds %s %s, want %s approved (fixed)", a, key[ms[a].ProgramID], ms[a].Status, p)
+		}
+	}
+	if ms["a5"].Status != "rejected" {
+		t.Errorf("a5's match after the re-run is %s, want rejected", ms["a5"].Status)
+	}
+	for a := range want2 {
+		f.must(http.MethodPost, "/matches/"+ms[a].ID+"/approve", coord, nil, http.StatusOK, nil)
+	}
+
+	// Publish; one applicant accepts, one declines.
+	f.must(http.MethodPost, "/rounds/"+rnd.ID+"/publish", coord, nil, http.StatusOK, nil)
+	f.must(http.MethodPost, "/matches/"+ms["a4"].ID+"/accept", tokens["a4"], nil, http.StatusOK, nil)
+	if r := f.call(http.MethodPost, "/matches/"+ms["a1"].ID+"/decline", tokens["a4"], nil); r.status != http.StatusNotFound {
+		t.Errorf("a4 declines a1's offer = %d, want 404", r.status)
+	}
+	f.must(http.MethodPost, "/matches/"+ms["a1"].ID+"/decline", tokens["a1"], nil, http.StatusOK, nil)
+
+	// Notifications reach the applicants and the host.
+	inbox := func(token string, codes ...string) {
+		t.Helper()
+		f.waitFor("notifications "+strings.Join(codes, ", "), func() error {
+			var page struct {
+				Items []struct {
+					Code string `json:"code"`
+				} `json:"items"`
+			}
+			f.must(http.MethodGet, "/notifications/me?pageSize=100", token, nil, http.StatusOK, &page)
+			have := map[string]bool{}
+			for _, n := range page.Items {
+				have[n.Code] = true
+			}
+			for _, c := range codes {
+				if !have[c] {
+					return fmt.Errorf("no %s notification among %v", c, slices.Sorted(maps.Keys(have)))
+				}
+			}
+			return nil
+		})
+	}
+	inbox(tokens["a4"], "application.submitted", "offer.received", "offer.accepted.self")
+	inbox(tokens["a1"], "application.submitted", "offer.received", "offer.declined.self")
+	inbox(hosts["h1"], "application.received", "match.published", "offer.accepted", "offer.declined")
+	inbox(hosts["h2"], "application.received", "match.published")
+
+	// The audit trail has every step.
+	audit := func(entity string) map[string]int {
+		t.Helper()
+		var page struct {
+			Items []struct {
+				Action string `json:"action"`
+			} `json:"items"`
+		}
+		f.must(http.MethodGet, "/audit?pageSize=100&entity="+entity, coord, nil, http.StatusOK, &page)
+		out := map[string]int{}
+		for _, e := range page.Items {
+			out[e.Action]++
+		}
+		return out
+	}
+	if got, want := audit("round:"+rnd.ID), map[string]int{"round.created": 1, "round.run.started": 2, "round.completed": 2, "round.published": 1}; !maps.Equal(got, want) {
+		t.Errorf("round audit = %v, want %v", got, want)
+	}
+	for a, actions := range map[string]map[string]int{
+		"a5": {"match.rejected": 1},
+		"a4": {"match.approved": 1, "match.published": 1, "offer.accepted": 1},
+		"a1": {"match.approved": 1, "match.published": 1, "offer.declined": 1},
+		"a2": {"match.approved": 1, "match.published": 1},
+	} {
+		if got := audit("match:" + ms[a].ID); !maps.Equal(got, actions) {
+			t.Errorf("audit of %s's match = %v, want %v", a, got, actions)
+		}
+	}
+
+	// The outcome report adds up.
+	var rep struct {
+		Totals struct {
+			Applicants int `json:"applicants"`
+			Matched    int `json:"matched"`
+			Unmatched  int `json:"unmatched"`
+			Seats      int `json:"seats"`
+			Offered    int `json:"offered"`
+			Filled     int `json:"filled"`
+		} `json:"totals"`
+		Programs []struct {
+			Seats   int `json:"seats"`
+			Matched int `json:"matched"`
+			Offered int `json:"offered"`
+			Filled  int `json:"filled"`
+		} `json:"programs"`
+		ByHomeCountry, ByKind, ByDegreeLevel, ByGender []struct {
+			Value      string `json:"value"`
+			Applicants int    `json:"applicants"`
+			Matched    int    `json:"matched"`
+		}
+		Choices []struct {
+			Choice int `json:"choice"`
+			Count  int `json:"count"`
+		} `json:"choices"`
+		Unmatched []struct {
+			Code  string `json:"code"`
+			Count int    `json:"count"`
+		} `json:"unmatched"`
+	}
+	f.must(http.MethodGet, "/rounds/"+rnd.ID+"/report", coord, nil, http.StatusOK, &rep)
+	tot := rep.Totals
+	if tot.Applicants != 6 || tot.Matched+tot.Unmatched != tot.Applicants || tot.Matched != 3 || tot.Seats != 4 || tot.Offered != 4 || tot.Filled != 1 {
+		t.Errorf("report totals = %+v, want 6 applicants, 3 matched (a2, a3, a4), 4 seats, 4 offered, 1 filled", tot)
+	}
+	seats, matched, offered, filled := 0, 0, 0, 0
+	for _, p := range rep.Programs {
+		seats, matched, offered, filled = seats+p.Seats, matched+p.Matched, offered+p.Offered, filled+p.Filled
+	}
+	if seats != tot.Seats || matched != tot.Matched || offered != tot.Offered || filled != tot.Filled {
+		t.Errorf("per-program sums %d/%d/%d/%d, want the totals %+v", seats, matched, offered, filled, tot)
+	}
+	for name, groups := range map[string][]struct {
+		Value      string `json:"value"`
+		Applicants int    `json:"applicants"`
+		Matched    int    `json:"matched"`
+	}{"byHomeCountry": rep.ByHomeCountry, "byKind": rep.ByKind, "byDegreeLevel": rep.ByDegreeLevel, "byGender": rep.ByGender} {
+		apps, got := 0, 0
+		for _, g := range groups {
+			apps, got = apps+g.Applicants, got+g.Matched
+		}
+		if apps != tot.Applicants || got != tot.Matched {
+			t.Errorf("%s adds up to %d applicants and %d matched, want %d and %d", name, apps, got, tot.Applicants, tot.Matched)
+		}
+	}
+	choices := 0
+	for _, c := range rep.Choices {
+		choices += c.Count
+	}
+	reasons := map[string]int{}
+	unmatched := 0
+	for _, u := range rep.Unmatched {
+		reasons[u.Code] = u.Count
+		unmatched += u.Count
+	}
+	if choices != tot.Matched || unmatched != tot.Unmatched {
+		t.Errorf("choices add up to %d and unmatched reasons to %d, want %d and %d", choices, unmatched, tot.Matched, tot.Unmatched)
+	}
+	if !maps.Equal(reasons, map[string]int{"declined": 1, "rejected": 1, "filled": 1}) {
+		t.Errorf("unmatched reasons = %v, want a1 declined, a5 rejected, a6 filled", reasons)
+	}
+}
