@@ -8,7 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 pkgs=(./shared/... ./services/gateway/... ./services/profiles/... ./services/programs/... \
-  ./services/matching/... ./services/standalone/...)
+  ./services/matching/...)
+# The standalone package starts whole platforms as OS processes (fault tests,
+# browser tests); it runs after the others so it has the machine to itself.
+whole=(./services/standalone/...)
 
 echo "== gofmt"
 unformatted=$(gofmt -l shared services deployments)
@@ -17,7 +20,7 @@ if [ -n "$unformatted" ]; then
 fi
 
 echo "== go vet"
-go vet "${pkgs[@]}"
+go vet "${pkgs[@]}" "${whole[@]}"
 # deployments/ is its own module outside the workspace (kustomize's
 # dependencies must not move the services' versions).
 (cd deployments && GOWORK=off go vet ./...)
@@ -25,4 +28,5 @@ go vet "${pkgs[@]}"
 echo "== go test"
 # -count=1: the suite starts real servers and processes; never trust a cache.
 go test -count=1 -timeout 12m "$@" "${pkgs[@]}"
+go test -count=1 -timeout 12m "$@" "${whole[@]}"
 (cd deployments && GOWORK=off go test -count=1 "$@" ./...)

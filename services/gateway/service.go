@@ -24,6 +24,7 @@ import (
 	"github.com/talentbridge/platform/services/gateway/internal/router"
 	"github.com/talentbridge/platform/services/gateway/internal/session"
 	"github.com/talentbridge/platform/services/gateway/internal/token"
+	"github.com/talentbridge/platform/services/gateway/internal/ui"
 	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/config"
 	"github.com/talentbridge/platform/shared/events"
@@ -71,6 +72,8 @@ type Service struct {
 	// inbox is the notifications of every user, built from events.
 	inbox     *notify.Inbox
 	exportSub *nats.Subscription
+	// web is the server-rendered UI (internal/ui).
+	web *ui.UI
 }
 
 // New builds the service from the environment (see Config).
@@ -114,7 +117,7 @@ func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
 	}
 	s := &Service{deps: d, cfg: cfg, now: now}
 	s.store = mongostore.New(db, func() { s.relay.Kick() })
-	s.relay = outbox.NewRelay(d.Bus, d.Log, 2*time.Second, s.store.Users())
+	s.relay = outbox.NewRelay(d.Bus, d.Log, 5*time.Second, s.store.Users()).Watch("tb.identity.")
 
 	ring, err := keys.Open(keys.Options{
 		SigningKey: cfg.SigningKey, VerifyKeys: cfg.VerifyKeys, Dir: cfg.KeysDir,
@@ -141,6 +144,9 @@ func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
 	if s.inbox, err = notify.New(ctx, db); err != nil {
 		return nil, err
 	}
+	if s.web, err = ui.New(ui.Options{Sessions: s.sessions, Verifier: s.verifier, Log: d.Log, Now: now}); err != nil {
+		return nil, err
+	}
 
 	up, err := router.ParseUpstreams(cfg.ProfilesURL, cfg.ProgramsURL, cfg.MatchingURL)
 	if err != nil {
@@ -162,8 +168,9 @@ func (s *Service) Routes(e *echo.Echo, api *echo.Group) {
 	if s.proxy != nil {
 		s.proxy.Register(api, s.verifier)
 	}
-	// The web UI (internal/ui) registers its pages here, using s.sessions
-	// for sign-in cookies and s.verifier for its access table.
+	// The web UI's pages, at the site root; they call the API above
+	// through e, in process.
+	s.web.Register(e)
 }
 
 // Start answers JWKS requests over NATS, makes the first admin if one is

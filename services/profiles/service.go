@@ -32,7 +32,7 @@ const Database = "profiles"
 
 // relayInterval is the period of the outbox relay's full sweep; writes
 // kick it, so events normally leave at once.
-const relayInterval = 2 * time.Second
+const relayInterval = 5 * time.Second
 
 // Service is the running profiles service.
 type Service struct {
@@ -49,7 +49,7 @@ func New(ctx context.Context, d platform.Deps) (platform.Service, error) {
 	if err := store.EnsureIndexes(ctx); err != nil {
 		return nil, err
 	}
-	relay := outbox.NewRelay(d.Bus, d.Log, relayInterval, store.Profiles())
+	relay := outbox.NewRelay(d.Bus, d.Log, relayInterval, store.Profiles()).Watch("tb.profiles.")
 	svc := app.New(app.Options{
 		Profiles:     store,
 		Applications: store,

@@ -45,7 +45,7 @@ type Config struct {
 	// the database (what other replicas wrote).
 	RefreshInterval time.Duration `env:"TB_PROGRAMS_INDEX_REFRESH" envDefault:"5s"`
 	// RelayInterval is the period of the outbox relay's full sweep.
-	RelayInterval time.Duration `env:"TB_PROGRAMS_RELAY_INTERVAL" envDefault:"2s"`
+	RelayInterval time.Duration `env:"TB_PROGRAMS_RELAY_INTERVAL" envDefault:"5s"`
 }
 
 // Validate checks the intervals.
@@ -107,7 +107,7 @@ func NewWith(o Options) platform.Constructor {
 		}
 		log := d.Log.With("service", "programs")
 		store := mongostore.New(db)
-		relay := outbox.NewRelay(d.Bus, log, o.Config.RelayInterval, store.Programs())
+		relay := outbox.NewRelay(d.Bus, log, o.Config.RelayInterval, store.Programs()).Watch("tb.programs.")
 		index := search.New(func() time.Time { return clock().UTC().Truncate(time.Millisecond) })
 		uc := app.New(app.Options{Programs: store, Hosts: store, Index: index, Clock: clock, Kick: relay.Kick, Log: log})
 		return &Service{

@@ -37,7 +37,7 @@ func startIdentityPlatform(t *testing.T) *identityPlatform {
 	_, _ = rand.Read(seed)
 	dir := t.TempDir()
 	for k, v := range map[string]string{
-		"TB_DATA_DIR": dir, "TB_HTTP_ADDR": "127.0.0.1:0", "TB_NATS_SYNC_ALWAYS": "false",
+		"TB_DATA_DIR": dir, "TB_HTTP_ADDR": "127.0.0.1:0", "TB_SYNC_ALWAYS": "false",
 		"NATS_URL": "", "MONGODB_URI": "", "TB_LOG_LEVEL": "info",
 		"TB_SIGNING_KEY": base64.StdEncoding.EncodeToString(seed), "TB_KEYS_DIR": dir + "/keys",
 		"TB_ADMIN_EMAIL": identityAdminEmail, "TB_ADMIN_PASSWORD": identityAdminPassword,

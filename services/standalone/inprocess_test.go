@@ -17,6 +17,9 @@ import (
 // as `go run ./services/standalone` composes them.
 type inProcess struct {
 	URL string
+	// MongoURI and NATSURL reach the embedded servers, for tests that look
+	// at what is stored.
+	MongoURI, NATSURL string
 }
 
 // startInProcess runs the platform until the test ends. env is applied to
@@ -31,7 +34,7 @@ func startInProcess(t *testing.T, env ...string) *inProcess {
 		t.Fatal(err)
 	}
 	cfg.HTTP.Addr = "127.0.0.1:0"
-	st := settings{DataDir: t.TempDir()}
+	st := settings{DataDir: t.TempDir(), MongoAddr: freeAddr(t), NATSAddr: freeAddr(t)}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
@@ -54,7 +57,7 @@ func startInProcess(t *testing.T, env ...string) *inProcess {
 			t.Error("standalone did not stop within 20s")
 		}
 	})
-	p := &inProcess{URL: "http://" + addr}
+	p := &inProcess{URL: "http://" + addr, MongoURI: "mongodb://" + st.MongoAddr + "/", NATSURL: "nats://" + st.NATSAddr}
 	waitOK(t, p.URL+"/readyz")
 	return p
 }

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	"github.com/talentbridge/platform/services/matching"
 	"github.com/talentbridge/platform/services/profiles"
 	"github.com/talentbridge/platform/services/programs"
+	"github.com/talentbridge/platform/services/standalone/demo"
 	"github.com/talentbridge/platform/shared/config"
 	"github.com/talentbridge/platform/shared/embedded"
 	"github.com/talentbridge/platform/shared/logging"
@@ -40,12 +42,18 @@ func main() {
 
 // settings are the standalone process's own options, beyond config.Service.
 type settings struct {
-	DataDir    string `env:"TB_DATA_DIR" envDefault:"./data"`
-	NATSAddr   string `env:"TB_EMBEDDED_NATS_ADDR"`
-	MongoAddr  string `env:"TB_EMBEDDED_MONGO_ADDR"`
-	SyncAlways bool   `env:"TB_NATS_SYNC_ALWAYS" envDefault:"true"`
-	Demo       bool   `env:"TB_DEMO"`
+	DataDir   string `env:"TB_DATA_DIR" envDefault:"./data"`
+	NATSAddr  string `env:"TB_EMBEDDED_NATS_ADDR"`
+	MongoAddr string `env:"TB_EMBEDDED_MONGO_ADDR"`
+	// SyncAlways makes both embedded servers fsync every write, so what
+	// they acknowledged survives a power loss (a process crash loses
+	// nothing either way).
+	SyncAlways bool `env:"TB_SYNC_ALWAYS" envDefault:"true"`
+	Demo       bool `env:"TB_DEMO"`
 	InfraOnly  bool
+	// Out receives what a person at the terminal must see (the demo
+	// accounts); logs go elsewhere.
+	Out io.Writer `env:"-"`
 }
 
 // Fixed ports of --infra-only, so the separately run services can find the
@@ -89,6 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	log := logging.New(stdout, "standalone", cfg.Log.Level)
+	st.Out = stdout
 	if err := serve(ctx, cfg, st, log, nil); err != nil {
 		log.Error("standalone stopped", "err", err)
 		return 1
@@ -129,7 +138,7 @@ func serve(ctx context.Context, cfg config.Service, st settings, log *slog.Logge
 	}
 	if cfg.Mongo.URI == "" || st.InfraOnly {
 		fd, err := embedded.StartFerret(embedded.FerretOptions{
-			Dir: filepath.Join(st.DataDir, "ferretdb"), Addr: mongoAddr,
+			Dir: filepath.Join(st.DataDir, "ferretdb"), Addr: mongoAddr, SyncAlways: st.SyncAlways,
 		})
 		if err != nil {
 			return err
@@ -142,6 +151,11 @@ func serve(ctx context.Context, cfg config.Service, st settings, log *slog.Logge
 	if st.InfraOnly {
 		return serveInfra(ctx, cfg, log)
 	}
+	if st.Demo {
+		demoDefaults()
+	}
+	var demoDone sync.WaitGroup
+	defer demoDone.Wait()
 	return platform.Run(ctx, platform.Options{
 		Name:   "standalone",
 		Config: cfg,
@@ -154,9 +168,10 @@ func serve(ctx context.Context, cfg config.Service, st settings, log *slog.Logge
 			if ready != nil {
 				ready(a)
 			}
-			log.Info("TalentBridge is ready", "url", "http://"+displayAddr(a))
+			url := "http://" + displayAddr(a)
+			log.Info("TalentBridge is ready", "url", url)
 			if st.Demo {
-				log.Info("demo data: the sample loader arrives with the web UI; nothing loaded")
+				startDemo(ctx, url, st.Out, log, &demoDone)
 			}
 		},
 	})
@@ -217,4 +232,48 @@ func serveInfra(ctx context.Context, cfg config.Service, log *slog.Logger) error
 		log.Info("infra-only: NATS and FerretDB are up; stop with Ctrl-C",
 			"NATS_URL", cfg.NATS.URL, "MONGODB_URI", cfg.Mongo.URI, "health", "http://"+displayAddr(a)+"/readyz")
 	})
+}
+
+// Demo mode works with nothing configured: a demo administrator (who makes
+// the demo coordinator) and a sign-in limit high enough for the loader,
+// unless the environment says otherwise.
+const (
+	demoAdminEmail    = "admin@demo.talentbridge.example"
+	demoAdminPassword = "indigo lantern 2027 tb"
+)
+
+func demoDefaults() {
+	if os.Getenv("TB_ADMIN_EMAIL") == "" {
+		os.Setenv("TB_ADMIN_EMAIL", demoAdminEmail)
+		os.Setenv("TB_ADMIN_PASSWORD", demoAdminPassword)
+	}
+	if os.Getenv("TB_LOGIN_LIMIT") == "" {
+		os.Setenv("TB_LOGIN_LIMIT", "1000")
+	}
+}
+
+// startDemo prints the demo accounts and loads the sample data through the
+// public API in the background; the load stops when ctx ends.
+func startDemo(ctx context.Context, url string, out io.Writer, log *slog.Logger, wg *sync.WaitGroup) {
+	if out == nil {
+		out = io.Discard
+	}
+	fmt.Fprintf(out, "\nDemo accounts (sample data is loading; open %s):\n", url)
+	if os.Getenv("TB_ADMIN_EMAIL") == demoAdminEmail {
+		fmt.Fprintf(out, "  %-12s %-45s %s\n", "admin", demoAdminEmail, demoAdminPassword)
+	}
+	for _, a := range demo.Accounts() {
+		fmt.Fprintf(out, "  %-12s %-45s %s\n", a.Role, a.Email, a.Password)
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if _, err := demo.Load(ctx, url, log, demo.Options{}); err != nil && ctx.Err() == nil {
+			log.Error("demo data not loaded", "err", err)
+			return
+		}
+		if ctx.Err() == nil {
+			log.Info("demo data loaded")
+		}
+	}()
 }

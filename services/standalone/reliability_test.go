@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -133,7 +132,7 @@ func TestReliabilityFailpointBetweenWriteAndPublish(t *testing.T) {
 	s := startSplit(t)
 	ctx := context.Background()
 	client := &http.Client{Timeout: 15 * time.Second}
-	stored := map[string]bool{}
+	acked := map[string]bool{}
 	for i := range n {
 		point := outbox.FailpointBeforePublish
 		if i%2 == 1 {
@@ -143,11 +142,15 @@ func TestReliabilityFailpointBetweenWriteAndPublish(t *testing.T) {
 		p := s.start("profiles", outbox.FailpointEnv+"="+point)
 		s.waitReady("profiles", 30*time.Second)
 		user := fmt.Sprintf("failpoint-%03d", i)
+		// The process may die before its answer is out: the write is then
+		// stored or not, and the database says which.
 		status, body, err := call(client, "POST", s.url("profiles")+"/api/v1/profiles", s.token(user, "applicant"), profileBody(i))
-		if err != nil || status != http.StatusCreated {
-			t.Fatalf("create profile %d: %d %s %v", i, status, body, err)
+		switch {
+		case status == http.StatusCreated:
+			acked[user] = true
+		case err == nil:
+			t.Fatalf("create profile %d: %d %s", i, status, body)
 		}
-		stored[user] = true
 		select {
 		case err := <-p.done:
 			p.done <- err
@@ -158,17 +161,33 @@ func TestReliabilityFailpointBetweenWriteAndPublish(t *testing.T) {
 	s.start("profiles")
 	s.waitReady("profiles", 30*time.Second)
 
+	// What was stored, whatever the clients heard.
+	coll := s.mongo(ctx).Database("profiles").Collection("profiles")
+	cur, err := coll.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$regex", Value: "^failpoint-"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		t.Fatal(err)
+	}
+	stored := map[string]bool{}
+	for _, d := range docs {
+		stored[d.ID] = true
+	}
 	b := s.bus(ctx)
 	var counts map[string]int
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		counts = countBySubject(streamEvents(t, b, "PROFILES", events.ProfileCreated))
-		if len(counts) >= n || time.Now().After(deadline) {
+		if len(counts) >= len(stored) || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	dup, lost := 0, 0
+	dup, lost, phantom := 0, 0, 0
 	for user := range stored {
 		switch c := counts[user]; {
 		case c == 0:
@@ -177,26 +196,29 @@ func TestReliabilityFailpointBetweenWriteAndPublish(t *testing.T) {
 			dup += c - 1
 		}
 	}
-	docs, err := s.mongo(ctx).Database("profiles").Collection("profiles").CountDocuments(ctx, bson.D{})
-	if err != nil {
-		t.Fatal(err)
+	for user := range counts {
+		if !stored[user] {
+			phantom++
+		}
+	}
+	unstoredAcks := 0
+	for user := range acked {
+		if !stored[user] {
+			unstoredAcks++
+		}
 	}
 	record(faultRow{Case: "3 failpoint between write and publish", Injected: fmt.Sprintf("%d process exits (before/after publish)", n),
-		Sent: n, Applied: len(counts), Dup: dup, Lost: lost, Note: fmt.Sprintf("%d profiles stored", docs)})
-	if dup != 0 || lost != 0 || len(counts) != n || docs != int64(n) {
-		t.Errorf("%d stored changes: %d published, %d duplicates, %d lost, %d documents", n, len(counts), dup, lost, docs)
+		Sent: len(stored), Applied: len(counts), Dup: dup, Lost: lost,
+		Note: fmt.Sprintf("%d writes stored (%d answered 201 before the exit)", len(stored), len(acked))})
+	if dup != 0 || lost != 0 || phantom != 0 || unstoredAcks != 0 {
+		t.Errorf("%d stored changes: %d published, %d duplicates, %d lost, %d events without a stored change, %d acknowledged writes not stored",
+			len(stored), len(counts), dup, lost, phantom, unstoredAcks)
+	}
+	if len(stored) < n/2 {
+		t.Errorf("only %d of %d writes were stored; the failpoint fires too early to test anything", len(stored), n)
 	}
 }
 
-// keys of a set, sorted, for messages.
-func keys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
 
 // outcome of one request in a burst.
 type outcome struct {
@@ -368,7 +390,11 @@ func TestReliabilitySteadyLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the split platform")
 	}
-	rate, dur := 100, size(10, 60)
+	// Full size is the issue's 100 requests/s for 60 s. The short run inside
+	// scripts/test.sh is a lighter leak check: the embedded FerretDB writes
+	// one document at a time, and under the CPU contention of a parallel
+	// test run 25 writes/s can already queue up.
+	rate, dur := size(40, 100), size(8, 60)
 	s := startSplit(t)
 	client := &http.Client{Timeout: 10 * time.Second}
 	type stat struct{ rss, gor int }

@@ -89,7 +89,7 @@ func cleanEnv() []string {
 		}
 		env = append(env, kv)
 	}
-	return append(env, "TB_NATS_SYNC_ALWAYS=false")
+	return append(env, "TB_SYNC_ALWAYS=false")
 }
 
 type readiness struct {

@@ -3,6 +3,7 @@ package auth
 import (
 	"fmt"
 	"net/http"
+	"sort"
 	"sync"
 
 	"github.com/labstack/echo/v4"
@@ -80,6 +81,19 @@ func record(method, path string, p Policy) {
 	policiesMu.Lock()
 	defer policiesMu.Unlock()
 	policies[method+" "+path] = p
+}
+
+// Routes lists every route registered through Register in this process,
+// as "METHOD /path/pattern", sorted.
+func Routes() []string {
+	policiesMu.Lock()
+	defer policiesMu.Unlock()
+	out := make([]string, 0, len(policies))
+	for k := range policies {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // PolicyOf returns the policy recorded for a route pattern.

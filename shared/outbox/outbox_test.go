@@ -38,7 +38,7 @@ func createProfile(t *testing.T, c *mongo.Collection, id string) events.Envelope
 	if err != nil {
 		t.Fatal(err)
 	}
-	ob, err := outbox.From(ev)
+	ob, err := outbox.From(context.Background(), ev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func updateProfile(t *testing.T, c *mongo.Collection, id string, version int64) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	ob, err := outbox.From(ev)
+	ob, err := outbox.From(context.Background(), ev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func TestTombstoneIsDeletedAfterPublish(t *testing.T) {
 	c := mongotest.DB(t).Collection("profiles")
 	createProfile(t, c, "p1")
 	erased, _ := events.New("profiles", events.ProfileErased, "p1", 2, map[string]string{"id": "p1"})
-	ob, _ := outbox.From(erased)
+	ob, _ := outbox.From(context.Background(), erased)
 	ctx := context.Background()
 	// Erasure replaces the document with one that holds only the id and
 	// the pending events (the created event is still unsent here).
@@ -242,5 +242,43 @@ func TestConcurrentRelaysAndWritersLoseAndRepeatNothing(t *testing.T) {
 	}
 	if len(got) != len(want) {
 		t.Errorf("stream holds %d events, want %d", len(got), len(want))
+	}
+}
+
+// TestWatchingRelayLooksUpTouchedDocuments checks the targeted path: with a
+// full sweep far away, a kick after a write publishes its event, because
+// From told the watching relay which document to look at.
+func TestWatchingRelayLooksUpTouchedDocuments(t *testing.T) {
+	b := natstest.Bus(t, natstest.Start(t), "profiles")
+	c := mongotest.DB(t).Collection("profiles")
+	r := outbox.NewRelay(b, quiet, time.Hour, c).Watch("tb.profiles.")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go r.Run(ctx)
+	time.Sleep(200 * time.Millisecond) // the first, full sweep is done
+	// A document written behind the relay's back (no From, no kick) is
+	// left for the full sweep an hour away...
+	var hidden profileDoc
+	hidden.ID, hidden.Version = "hidden", 1
+	hidden.Outbox = []outbox.Event{{ID: "hidden-ev", Subject: "tb.profiles.v1.profile.created", Data: []byte(`{}`)}}
+	if _, err := c.InsertOne(context.Background(), hidden); err != nil {
+		t.Fatal(err)
+	}
+	// ...while one stored through From is published at the kick.
+	ev := createProfile(t, c, "p1")
+	r.Kick()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ids := streamIDs(t, b)
+		if len(ids) == 1 && ids[0] == ev.ID {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("stream holds %v, want only %s", ids, ev.ID)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if pending(t, c, "hidden") != 1 {
+		t.Error("the untouched document was swept; the kick should have looked only at p1")
 	}
 }

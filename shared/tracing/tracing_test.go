@@ -57,7 +57,7 @@ func TestOneTraceFromRequestToConsumer(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		ob, _ := outbox.From(ev)
+		ob, _ := outbox.From(ctx, ev)
 		if _, err := coll.InsertOne(ctx, map[string]any{"_id": "u1", "outbox": ob}); err != nil {
 			return err
 		}

@@ -77,7 +77,7 @@ var live = bson.E{Key: "tombstone", Value: bson.D{{Key: "$ne", Value: true}}}
 // Create implements app.UserStore.
 func (s *Store) Create(ctx context.Context, u *domain.User, evs []events.Envelope) error {
 	doc := toUserDoc(u)
-	ob, err := outbox.From(evs...)
+	ob, err := outbox.From(ctx, evs...)
 	if err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ func (s *Store) Update(ctx context.Context, id string, change func(*domain.User)
 			set = append(set, bson.E{Key: "verifiedAt", Value: *d.VerifiedAt})
 		}
 		upd := bson.D{{Key: "$set", Value: set}}
-		ob, err := outbox.From(evs...)
+		ob, err := outbox.From(ctx, evs...)
 		if err != nil {
 			return nil, err
 		}
@@ -173,7 +173,7 @@ func (s *Store) Update(ctx context.Context, id string, change func(*domain.User)
 // Erase implements app.UserStore: the account is replaced, in one write,
 // by a tombstone carrying the erasure event.
 func (s *Store) Erase(ctx context.Context, id string, version int64, ev events.Envelope) error {
-	ob, err := outbox.From(ev)
+	ob, err := outbox.From(ctx, ev)
 	if err != nil {
 		return err
 	}

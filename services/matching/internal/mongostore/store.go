@@ -326,7 +326,7 @@ func (s *Store) Changed(ctx context.Context, since time.Time) ([]domain.Profile,
 
 // InsertApplication stores a new application with its events.
 func (s *Store) InsertApplication(ctx context.Context, a *domain.Application, evs []events.Envelope) error {
-	ob, err := outbox.From(evs...)
+	ob, err := outbox.From(ctx, evs...)
 	if err != nil {
 		return err
 	}
@@ -389,7 +389,7 @@ func (s *Store) LiveApplicationsOf(ctx context.Context, applicantIDs []string) (
 
 // UpdateApplication writes a if the stored version is a.Version-1.
 func (s *Store) UpdateApplication(ctx context.Context, a *domain.Application, evs []events.Envelope) (bool, error) {
-	ob, err := outbox.From(evs...)
+	ob, err := outbox.From(ctx, evs...)
 	if err != nil {
 		return false, err
 	}
@@ -582,7 +582,7 @@ func (s *Store) Progress(ctx context.Context, rid, runID, phase string, progress
 
 // CompleteRun stores the finished round with its events.
 func (s *Store) CompleteRun(ctx context.Context, r *domain.Round, runID string, evs []events.Envelope) (bool, error) {
-	ob, err := outbox.From(evs...)
+	ob, err := outbox.From(ctx, evs...)
 	if err != nil {
 		return false, err
 	}
@@ -656,7 +656,7 @@ func (s *Store) MatchesOfRound(ctx context.Context, roundID string) ([]domain.Ma
 // SaveProposed inserts a proposed match, or refreshes one already
 // proposed.
 func (s *Store) SaveProposed(ctx context.Context, m *domain.Match, evs []events.Envelope) error {
-	ob, err := outbox.From(evs...)
+	ob, err := outbox.From(ctx, evs...)
 	if err != nil {
 		return err
 	}
@@ -702,7 +702,7 @@ func (s *Store) Match(ctx context.Context, mid string) (*domain.Match, error) {
 
 // UpdateMatch writes m if the stored version is m.Version-1.
 func (s *Store) UpdateMatch(ctx context.Context, m *domain.Match, evs []events.Envelope) (bool, error) {
-	ob, err := outbox.From(evs...)
+	ob, err := outbox.From(ctx, evs...)
 	if err != nil {
 		return false, err
 	}

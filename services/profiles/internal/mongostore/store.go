@@ -73,7 +73,7 @@ var live = bson.E{Key: outbox.TombstoneField, Value: bson.D{{Key: "$ne", Value: 
 
 // Insert stores a new profile with its events.
 func (s *Store) Insert(ctx context.Context, p *domain.Profile, evs []events.Envelope) error {
-	ob, err := outbox.From(evs...)
+	ob, err := outbox.From(ctx, evs...)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func (s *Store) Update(ctx context.Context, id string, change func(p *domain.Pro
 		if len(evs) == 0 {
 			return p, nil
 		}
-		ob, err := outbox.From(evs...)
+		ob, err := outbox.From(ctx, evs...)
 		if err != nil {
 			return nil, err
 		}
@@ -156,7 +156,7 @@ func (s *Store) Erase(ctx context.Context, id string, erase func(p *domain.Profi
 		if err != nil {
 			return err
 		}
-		ob, err := outbox.From(ev)
+		ob, err := outbox.From(ctx, ev)
 		if err != nil {
 			return err
 		}
@@ -250,7 +250,7 @@ func (s *Store) InsertImported(ctx context.Context, ps []*domain.Profile, evs []
 	}
 	docs := make([]any, len(ps))
 	for i, p := range ps {
-		ob, err := outbox.From(evs[i]...)
+		ob, err := outbox.From(ctx, evs[i]...)
 		if err != nil {
 			return 0, err
 		}

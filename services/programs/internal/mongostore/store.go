@@ -86,7 +86,7 @@ func (s *Store) Insert(ctx context.Context, p *domain.Program, evs []events.Enve
 	d := toDoc(p)
 	d.Rev = 1
 	if len(evs) > 0 {
-		ob, err := outbox.From(evs...)
+		ob, err := outbox.From(ctx, evs...)
 		if err != nil {
 			return err
 		}
@@ -143,7 +143,7 @@ func (s *Store) Update(ctx context.Context, id string, fn func(p *domain.Program
 		}
 		upd := bson.D{{Key: "$set", Value: set}}
 		if len(evs) > 0 {
-			ob, err := outbox.From(evs...)
+			ob, err := outbox.From(ctx, evs...)
 			if err != nil {
 				return nil, err
 			}
@@ -292,7 +292,7 @@ func (s *Store) SaveImport(ctx context.Context, imp app.Import) error {
 		doc := toDoc(pd.Program)
 		doc.Rev = 1
 		if len(pd.Events) > 0 {
-			ob, err := outbox.From(pd.Events...)
+			ob, err := outbox.From(ctx, pd.Events...)
 			if err != nil {
 				return err
 			}

@@ -1,0 +1,297 @@
+package ui
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// RecommendationsData is the applicant's recommendations page.
+type RecommendationsData struct {
+	Items []Scored
+	// NoProfile is set when the applicant has no profile yet.
+	NoProfile bool
+	// Applied holds the programs applied to.
+	Applied map[string]bool
+}
+
+func (u *UI) recommendations(c echo.Context) error {
+	var res list[Scored]
+	d := RecommendationsData{Applied: map[string]bool{}}
+	err := u.call(c, http.MethodGet, "/recommendations/me", nil, &res)
+	switch {
+	case err == nil:
+	case statusOf(err) == http.StatusNotFound:
+		d.NoProfile = true
+	default:
+		return err
+	}
+	var ids []string
+	for _, s := range res.Items {
+		if s.Program == nil {
+			ids = append(ids, s.ProgramRef())
+		}
+	}
+	progs := u.programs(c, ids)
+	for _, s := range res.Items {
+		if s.Program == nil {
+			s.Program = progs[s.ProgramRef()]
+		}
+		if s.Program != nil {
+			d.Items = append(d.Items, s)
+		}
+	}
+	if apps, err := u.myApplications(c); err == nil {
+		for _, a := range apps {
+			if a.Active() {
+				d.Applied[a.ProgramID] = true
+			}
+		}
+	}
+	p := u.page(c, "recs.title")
+	p.Data = d
+	return u.render(c, http.StatusOK, "recommendations", p)
+}
+
+func (u *UI) apply(c echo.Context) error {
+	id := c.Param("id")
+	err := u.call(c, http.MethodPost, "/applications", map[string]string{"programId": id}, nil)
+	switch {
+	case err == nil:
+		return seeOther(c, "/applications?done=applied")
+	case statusOf(err) == http.StatusConflict:
+		// Applied before: the applications page shows it.
+		return seeOther(c, "/applications?done=applied_before")
+	case statusOf(err) == http.StatusBadRequest || statusOf(err) == http.StatusUnprocessableEntity:
+		// Not eligible, closed: the program page says why.
+		return seeOther(c, "/programs/"+url.PathEscape(id)+"?done=apply_refused")
+	}
+	return err
+}
+
+// ApplicationsData is the applicant's applications and rank list.
+type ApplicationsData struct {
+	Ranked    []Application
+	Withdrawn []Application
+}
+
+func (u *UI) applications(c echo.Context) error {
+	apps, err := u.myApplications(c)
+	if err != nil {
+		return err
+	}
+	var d ApplicationsData
+	ids := make([]string, len(apps))
+	for i, a := range apps {
+		ids[i] = a.ProgramID
+	}
+	progs := u.programs(c, ids)
+	for _, a := range apps {
+		a.Program = progs[a.ProgramID]
+		if a.Active() {
+			d.Ranked = append(d.Ranked, a)
+		} else {
+			d.Withdrawn = append(d.Withdrawn, a)
+		}
+	}
+	sortByRank(d.Ranked)
+	p := u.page(c, "apps.title")
+	p.Data = d
+	return u.render(c, http.StatusOK, "applications", p)
+}
+
+// sortByRank puts ranked applications first, in rank order; the others
+// keep the API's order.
+func sortByRank(apps []Application) {
+	slices.SortStableFunc(apps, func(a, b Application) int {
+		switch {
+		case a.Rank > 0 && b.Rank > 0:
+			return a.Rank - b.Rank
+		case a.Rank > 0:
+			return -1
+		case b.Rank > 0:
+			return 1
+		}
+		return 0
+	})
+}
+
+// moveApplication moves one program up or down the rank list and saves
+// the whole list.
+func (u *UI) moveApplication(c echo.Context) error {
+	apps, err := u.myApplications(c)
+	if err != nil {
+		return err
+	}
+	var live []Application
+	for _, a := range apps {
+		if a.Active() {
+			live = append(live, a)
+		}
+	}
+	sortByRank(live)
+	ids := make([]string, len(live))
+	for i, a := range live {
+		ids[i] = a.ProgramID
+	}
+	ids = move(ids, c.FormValue("programId"), c.FormValue("dir"))
+	if err := u.call(c, http.MethodPut, "/applications/me/ranking", map[string][]string{"programIds": ids}, nil); err != nil {
+		return err
+	}
+	return seeOther(c, "/applications?done=ranking_saved")
+}
+
+// move moves id one place up or down in ids; anything else leaves ids as
+// they are.
+func move(ids []string, id, dir string) []string {
+	i := slices.Index(ids, id)
+	switch {
+	case i < 0:
+	case dir == "up" && i > 0:
+		ids[i-1], ids[i] = ids[i], ids[i-1]
+	case dir == "down" && i < len(ids)-1:
+		ids[i+1], ids[i] = ids[i], ids[i+1]
+	}
+	return ids
+}
+
+func (u *UI) withdraw(c echo.Context) error {
+	if err := u.call(c, http.MethodDelete, "/applications/"+url.PathEscape(c.Param("id")), nil, nil); err != nil {
+		return err
+	}
+	return seeOther(c, "/applications?done=withdrawn")
+}
+
+// OffersData is the applicant's offers.
+type OffersData struct {
+	Offers []Match
+}
+
+func (u *UI) offers(c echo.Context) error {
+	var res list[Match]
+	if err := u.call(c, http.MethodGet, "/matches/me", nil, &res); err != nil {
+		return err
+	}
+	ids := make([]string, len(res.Items))
+	for i, m := range res.Items {
+		ids[i] = m.ProgramID
+	}
+	progs := u.programs(c, ids)
+	var d OffersData
+	p := u.page(c, "offers.title")
+	for _, m := range res.Items {
+		m.Program = progs[m.ProgramID]
+		p.nameProgram(m.Program)
+		d.Offers = append(d.Offers, m)
+	}
+	p.Data = d
+	return u.render(c, http.StatusOK, "offers", p)
+}
+
+func (u *UI) acceptOffer(c echo.Context) error {
+	if err := u.call(c, http.MethodPost, "/matches/"+url.PathEscape(c.Param("id"))+"/accept", nil, nil); err != nil {
+		return err
+	}
+	return seeOther(c, "/offers?done=offer_accepted")
+}
+
+func (u *UI) declineOffer(c echo.Context) error {
+	if err := u.call(c, http.MethodPost, "/matches/"+url.PathEscape(c.Param("id"))+"/decline", nil, nil); err != nil {
+		return err
+	}
+	return seeOther(c, "/offers?done=offer_declined")
+}
+
+// --- Notifications and account --------------------------------------------
+
+// Notification is an entry of the inbox.
+type Notification struct {
+	ID        string            `json:"id"`
+	Code      string            `json:"code"`
+	Params    map[string]string `json:"params"`
+	Text      string            `json:"text"`
+	Link      string            `json:"link"`
+	CreatedAt time.Time         `json:"createdAt"`
+	Read      bool              `json:"read"`
+}
+
+// NotificationsData is the inbox page.
+type NotificationsData struct {
+	Items  []NoteView
+	Unread int64
+}
+
+// NoteView is a notification as shown.
+type NoteView struct {
+	Notification
+	Message template.HTML
+	// Href is the notification's link when it is a page of this site.
+	Href string
+}
+
+func (u *UI) notifications(c echo.Context) error {
+	var res struct {
+		Items  []Notification `json:"items"`
+		Unread int64          `json:"unread"`
+	}
+	if err := u.call(c, http.MethodGet, "/notifications/me?pageSize=50", nil, &res); err != nil {
+		return err
+	}
+	p := u.page(c, "notes.title")
+	d := NotificationsData{Unread: res.Unread}
+	for _, n := range res.Items {
+		v := NoteView{Notification: n, Href: localPath(n.Link, "")}
+		id := "notify." + n.Code
+		if u.cat.has(p.Lang, id) {
+			v.Message = p.H(id, "Program", Raw(n.Params["program"]))
+		} else {
+			v.Message = template.HTML(`<span lang="en">` + template.HTMLEscapeString(n.Text) + `</span>`)
+		}
+		d.Items = append(d.Items, v)
+	}
+	p.Data = d
+	return u.render(c, http.StatusOK, "notifications", p)
+}
+
+func (u *UI) markRead(c echo.Context) error {
+	if err := u.call(c, http.MethodPost, "/notifications/"+url.PathEscape(c.Param("id"))+"/read", nil, nil); err != nil {
+		return err
+	}
+	return seeOther(c, "/notifications")
+}
+
+func (u *UI) account(c echo.Context) error {
+	p := u.page(c, "account.title")
+	p.Form = newForm(nil)
+	return u.render(c, http.StatusOK, "account", p)
+}
+
+// export downloads everything the platform holds about the user.
+func (u *UI) export(c echo.Context) error {
+	res, err := u.send(c, http.MethodGet, "/profiles/me/export", nil)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Content-Disposition", `attachment; filename="talentbridge-export.json"`)
+	h.Set(echo.HeaderCacheControl, "no-store")
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, res.Body)
+}
+
+func (u *UI) deleteAccount(c echo.Context) error {
+	if c.FormValue("confirm") != "yes" {
+		p := u.page(c, "account.title")
+		p.Form = newForm(nil)
+		p.Form.add("confirm", "account.delete.confirm", "problem.confirm", "")
+		return u.render(c, http.StatusUnprocessableEntity, "account", p)
+	}
+	if err := u.call(c, http.MethodDelete, "/auth/me", nil, nil); err != nil {
+		return err
+	}
+	u.sessions.Clear(c)
+	return seeOther(c, "/?done=account_deleted")
+}

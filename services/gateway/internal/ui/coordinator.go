@@ -1,0 +1,400 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	profilesev "github.com/talentbridge/platform/shared/events/profiles"
+	programsev "github.com/talentbridge/platform/shared/events/programs"
+)
+
+// Account is an account as the identity API lists it.
+type Account struct {
+	ID           string    `json:"id"`
+	Email        string    `json:"email"`
+	Name         string    `json:"name"`
+	Organization string    `json:"organization"`
+	Role         string    `json:"role"`
+	Status       string    `json:"status"`
+	CreatedAt    time.Time `json:"createdAt"`
+}
+
+// HostsData is the list of hosts waiting for verification.
+type HostsData struct {
+	Hosts []Account
+}
+
+func (u *UI) pendingHosts(c echo.Context) error {
+	var res list[Account]
+	if err := u.call(c, http.MethodGet, "/auth/users?role=host&status=pending&pageSize=100", nil, &res); err != nil {
+		return err
+	}
+	p := u.page(c, "hosts.title")
+	p.Data = HostsData{Hosts: res.Items}
+	return u.render(c, http.StatusOK, "coord_hosts", p)
+}
+
+func (u *UI) verifyHost(c echo.Context) error {
+	if err := u.call(c, http.MethodPost, "/auth/users/"+url.PathEscape(c.Param("id"))+"/verify", nil, nil); err != nil {
+		return err
+	}
+	return seeOther(c, "/coord/hosts?done=host_verified")
+}
+
+// --- Rounds -----------------------------------------------------------------
+
+// RoundsData is the list of rounds.
+type RoundsData struct {
+	Rounds []Round
+}
+
+func (u *UI) rounds(c echo.Context) error {
+	var res list[Round]
+	err := u.call(c, http.MethodGet, "/rounds", nil, &res)
+	if err != nil && statusOf(err) != http.StatusNotFound && statusOf(err) != http.StatusMethodNotAllowed {
+		return err
+	}
+	p := u.page(c, "rounds.title")
+	p.Data = RoundsData{Rounds: res.Items}
+	return u.render(c, http.StatusOK, "rounds", p)
+}
+
+// RoundFormData is the new-round form.
+type RoundFormData struct {
+	Programs []programsev.Program
+}
+
+func (u *UI) openPrograms(c echo.Context) ([]programsev.Program, error) {
+	var res ProgramPage
+	if err := u.call(c, http.MethodGet, "/programs?pageSize=100", nil, &res); err != nil {
+		return nil, err
+	}
+	return res.Items, nil
+}
+
+func (u *UI) newRoundForm(c echo.Context) error {
+	progs, err := u.openPrograms(c)
+	if err != nil {
+		return err
+	}
+	p := u.page(c, "rnew.title")
+	p.Form = newForm(nil)
+	p.Data = RoundFormData{Programs: progs}
+	return u.render(c, http.StatusOK, "round_new", p)
+}
+
+func (u *UI) createRound(c echo.Context) error {
+	v, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	f := newForm(v)
+	body := map[string]any{"name": strings.TrimSpace(v.Get("name")), "programIds": nonEmpty(v["programIds"])}
+	if body["programIds"] == nil {
+		body["programIds"] = []string{}
+	}
+	if s := strings.TrimSpace(v.Get("seed")); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			f.add("seed", "rnew.seed", "problem.number", "")
+		}
+		body["seed"] = n
+	}
+	if !f.HasErrors() {
+		var r Round
+		err := u.call(c, http.MethodPost, "/rounds", body, &r)
+		switch {
+		case err == nil:
+			return seeOther(c, "/coord/rounds/"+url.PathEscape(r.ID)+"?done=round_created")
+		case f.fromProblem(err, simpleFields(map[string]string{"name": "rnew.name", "programIds": "rnew.programs", "seed": "rnew.seed"})):
+		default:
+			return err
+		}
+	}
+	progs, err := u.openPrograms(c)
+	if err != nil {
+		return err
+	}
+	p := u.page(c, "rnew.title")
+	p.Form = f
+	p.Data = RoundFormData{Programs: progs}
+	return u.render(c, http.StatusUnprocessableEntity, "round_new", p)
+}
+
+// RoundData is a round's page.
+type RoundData struct {
+	Round   Round
+	Matches []MatchView
+	// Unmatched are the applicants of the last run without a seat, with
+	// the reasons.
+	Unmatched []ExplanationView
+	// Running is set while the round runs: the page refreshes itself.
+	Running  bool
+	Programs map[string]*programsev.Program
+}
+
+// ExplanationView is an explanation with the applicant's name.
+type ExplanationView struct {
+	Explanation
+	Applicant *profilesev.Profile
+}
+
+// MatchView is a match with the names of its applicant and program.
+type MatchView struct {
+	Match
+	Applicant *profilesev.Profile
+}
+
+func (u *UI) round(c echo.Context) error {
+	id := c.Param("id")
+	var r Round
+	if err := u.call(c, http.MethodGet, "/rounds/"+url.PathEscape(id), nil, &r); err != nil {
+		return err
+	}
+	p := u.page(c, "round.title")
+	p.TitleRaw = r.Name
+	d := RoundData{Round: r, Running: r.Status == "running"}
+	if d.Running {
+		p.Refresh = 2
+	}
+	d.Programs = u.programs(c, r.ProgramIDs)
+	for _, pr := range d.Programs {
+		p.nameProgram(pr)
+	}
+	if r.Status == "completed" || r.Status == "published" {
+		var res list[Match]
+		if err := u.call(c, http.MethodGet, "/rounds/"+url.PathEscape(id)+"/matches", nil, &res); err != nil {
+			return err
+		}
+		d.Matches = u.matchViews(c, res.Items)
+		var ex list[Explanation]
+		if err := u.call(c, http.MethodGet, "/rounds/"+url.PathEscape(id)+"/explanations?pageSize=100", nil, &ex); err != nil {
+			return err
+		}
+		for _, e := range ex.Items {
+			if e.ProgramID != "" {
+				continue
+			}
+			ev := ExplanationView{Explanation: e}
+			var pr profilesev.Profile
+			if err := u.call(c, http.MethodGet, "/profiles/"+url.PathEscape(e.ApplicantID), nil, &pr); err == nil {
+				ev.Applicant = &pr
+			}
+			d.Unmatched = append(d.Unmatched, ev)
+		}
+	}
+	p.Data = d
+	return u.render(c, http.StatusOK, "round", p)
+}
+
+// matchViews names the applicants and programs of matches.
+func (u *UI) matchViews(c echo.Context, ms []Match) []MatchView {
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ProgramID
+	}
+	progs := u.programs(c, ids)
+	people := map[string]*profilesev.Profile{}
+	out := make([]MatchView, 0, len(ms))
+	for _, m := range ms {
+		m.Program = progs[m.ProgramID]
+		prof, seen := people[m.ApplicantID]
+		if !seen {
+			var pr profilesev.Profile
+			if err := u.call(c, http.MethodGet, "/profiles/"+url.PathEscape(m.ApplicantID), nil, &pr); err == nil {
+				prof = &pr
+			}
+			people[m.ApplicantID] = prof
+		}
+		out = append(out, MatchView{Match: m, Applicant: prof})
+	}
+	return out
+}
+
+func (u *UI) runRound(c echo.Context) error {
+	id := c.Param("id")
+	err := u.call(c, http.MethodPost, "/rounds/"+url.PathEscape(id)+"/run", nil, nil)
+	if err != nil && statusOf(err) != http.StatusConflict {
+		return err
+	}
+	done := "round_started"
+	if err != nil {
+		done = "round_refused"
+	}
+	return seeOther(c, "/coord/rounds/"+url.PathEscape(id)+"?done="+done)
+}
+
+func (u *UI) publishRound(c echo.Context) error {
+	id := c.Param("id")
+	err := u.call(c, http.MethodPost, "/rounds/"+url.PathEscape(id)+"/publish", nil, nil)
+	if err != nil && statusOf(err) != http.StatusConflict {
+		return err
+	}
+	done := "round_published"
+	if err != nil {
+		done = "round_refused"
+	}
+	return seeOther(c, "/coord/rounds/"+url.PathEscape(id)+"?done="+done)
+}
+
+// ReportData is a round's outcome report with its charts.
+type ReportData struct {
+	Round  Round
+	Report Report
+	Charts []Chart
+}
+
+func (u *UI) report(c echo.Context) error {
+	id := c.Param("id")
+	var r Round
+	if err := u.call(c, http.MethodGet, "/rounds/"+url.PathEscape(id), nil, &r); err != nil {
+		return err
+	}
+	var rep Report
+	if err := u.call(c, http.MethodGet, "/rounds/"+url.PathEscape(id)+"/report", nil, &rep); err != nil {
+		return err
+	}
+	p := u.page(c, "report.title")
+	p.TitleRaw = r.Name
+	p.Data = ReportData{Round: r, Report: rep, Charts: reportCharts(p, rep)}
+	return u.render(c, http.StatusOK, "report", p)
+}
+
+// --- Review -----------------------------------------------------------------
+
+// ReviewData is the review queue.
+type ReviewData struct {
+	Matches []MatchView
+}
+
+func (u *UI) review(c echo.Context) error {
+	return u.renderReview(c, http.StatusOK, newForm(nil))
+}
+
+func (u *UI) renderReview(c echo.Context, status int, f *Form) error {
+	var res list[Match]
+	if err := u.call(c, http.MethodGet, "/matches?status=proposed&pageSize=100", nil, &res); err != nil {
+		return err
+	}
+	p := u.page(c, "review.title")
+	p.Form = f
+	d := ReviewData{Matches: u.matchViews(c, res.Items)}
+	for _, m := range d.Matches {
+		p.nameProgram(m.Program)
+	}
+	p.Data = d
+	return u.render(c, status, "review", p)
+}
+
+func (u *UI) approveMatch(c echo.Context) error {
+	id := c.Param("id")
+	body := map[string]string{}
+	if n := strings.TrimSpace(c.FormValue("note")); n != "" {
+		body["note"] = n
+	}
+	return u.decide(c, id, "approve", body, "note-"+id)
+}
+
+func (u *UI) rejectMatch(c echo.Context) error {
+	id := c.Param("id")
+	return u.decide(c, id, "reject", map[string]string{"reason": c.FormValue("reason")}, "reason-"+id)
+}
+
+// decide approves or rejects a match; problems with the note or reason are
+// shown next to that match's field in the queue.
+func (u *UI) decide(c echo.Context, id, action string, body map[string]string, input string) error {
+	err := u.call(c, http.MethodPost, "/matches/"+url.PathEscape(id)+"/"+action, body, nil)
+	if err == nil {
+		return seeOther(c, "/coord/review?done=match_"+action+"d")
+	}
+	f := newForm(url.Values{})
+	var ae *APIError
+	switch {
+	case f.fromProblem(err, func(string) (string, string, bool) { return input, "review." + action + ".field", true }):
+		f.Values.Set(input, c.FormValue(strings.SplitN(input, "-", 2)[0]))
+	case errors.As(err, &ae) && ae.Status == http.StatusConflict:
+		return seeOther(c, "/coord/review?done=match_changed")
+	default:
+		return err
+	}
+	return u.renderReview(c, http.StatusUnprocessableEntity, f)
+}
+
+// --- Audit and administration -----------------------------------------------
+
+// AuditData is the audit log.
+type AuditData struct {
+	Entity  string
+	Entries []AuditEntry
+}
+
+func (u *UI) audit(c echo.Context) error {
+	entity := strings.TrimSpace(c.QueryParam("entity"))
+	q := url.Values{}
+	q.Set("pageSize", "100")
+	if entity != "" {
+		q.Set("entity", entity)
+	}
+	var res list[AuditEntry]
+	p := u.page(c, "audit.title")
+	p.Form = newForm(url.Values{"entity": {entity}})
+	err := u.call(c, http.MethodGet, "/audit?"+q.Encode(), nil, &res)
+	switch {
+	case err == nil:
+	case p.Form.fromProblem(err, simpleFields(map[string]string{"entity": "audit.entity"})):
+	default:
+		return err
+	}
+	p.Data = AuditData{Entity: entity, Entries: res.Items}
+	return u.render(c, http.StatusOK, "audit", p)
+}
+
+// UsersData is the administrator's page.
+type UsersData struct {
+	Coordinators []Account
+}
+
+func (u *UI) adminUsers(c echo.Context) error {
+	return u.renderUsers(c, http.StatusOK, newForm(nil))
+}
+
+func (u *UI) renderUsers(c echo.Context, status int, f *Form) error {
+	var res list[Account]
+	if err := u.call(c, http.MethodGet, "/auth/users?role=coordinator&pageSize=100", nil, &res); err != nil {
+		return err
+	}
+	p := u.page(c, "users.title")
+	p.Form = f
+	p.Data = UsersData{Coordinators: res.Items}
+	return u.render(c, status, "admin_users", p)
+}
+
+func (u *UI) createCoordinator(c echo.Context) error {
+	v, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	f := newForm(v)
+	body := map[string]string{"email": strings.TrimSpace(v.Get("email")), "password": v.Get("password"), "name": v.Get("name")}
+	if o := strings.TrimSpace(v.Get("organization")); o != "" {
+		body["organization"] = o
+	}
+	err = u.call(c, http.MethodPost, "/auth/users", body, nil)
+	switch {
+	case err == nil:
+		return seeOther(c, "/admin/users?done=coordinator_created")
+	case f.fromProblem(err, simpleFields(map[string]string{"email": "signup.email", "password": "signup.password", "name": "signup.name", "organization": "signup.organization"})):
+	case statusOf(err) == http.StatusConflict:
+		f.add("email", "signup.email", "problem.email_taken", "")
+	default:
+		return err
+	}
+	f.Values.Del("password")
+	return u.renderUsers(c, http.StatusUnprocessableEntity, f)
+}

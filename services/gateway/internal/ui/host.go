@@ -1,0 +1,472 @@
+package ui
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/talentbridge/platform/shared/auth"
+	"github.com/talentbridge/platform/shared/eligibility"
+	programsev "github.com/talentbridge/platform/shared/events/programs"
+	"github.com/talentbridge/platform/shared/taxonomy"
+	"github.com/talentbridge/platform/shared/web"
+)
+
+// EligibilityRows is how many language requirements the program form
+// offers.
+const EligibilityRows = 3
+
+// HostProgramsData is the host's list of programs.
+type HostProgramsData struct {
+	Programs []programsev.Program
+}
+
+func (u *UI) hostPrograms(c echo.Context) error {
+	var res ProgramPage
+	if err := u.call(c, http.MethodGet, "/programs?mine=true&pageSize=100", nil, &res); err != nil {
+		return err
+	}
+	p := u.page(c, "host.title")
+	p.Data = HostProgramsData{Programs: res.Items}
+	return u.render(c, http.StatusOK, "host_programs", p)
+}
+
+// ProgramFormData is the program form.
+type ProgramFormData struct {
+	// ID is empty for a new program.
+	ID     string
+	Status string
+	Locked bool
+	Rows   []int
+}
+
+func (u *UI) newProgramForm(c echo.Context) error {
+	p := u.page(c, "pform.new")
+	v := url.Values{}
+	if p.User != nil {
+		var me struct {
+			Organization string `json:"organization"`
+		}
+		if err := u.call(c, http.MethodGet, "/auth/me", nil, &me); err == nil {
+			v.Set("hostOrg", me.Organization)
+		}
+	}
+	v.Set("seats", "1")
+	p.Form = newForm(v)
+	p.Data = ProgramFormData{Rows: seqN(EligibilityRows)}
+	return u.render(c, http.StatusOK, "program_form", p)
+}
+
+func (u *UI) editProgramForm(c echo.Context) error {
+	var prog programsev.Program
+	if err := u.call(c, http.MethodGet, "/programs/"+url.PathEscape(c.Param("id")), nil, &prog); err != nil {
+		return err
+	}
+	p := u.page(c, "pform.edit")
+	if !p.User.Is(auth.RoleHost) || prog.HostID != p.User.ID {
+		// Another host's program: as good as missing.
+		return &APIError{Status: http.StatusNotFound}
+	}
+	p.TitleRaw = prog.Title
+	p.Form = newForm(programValues(prog))
+	p.Data = ProgramFormData{ID: prog.ID, Status: prog.Status, Locked: prog.Locked, Rows: seqN(EligibilityRows)}
+	return u.render(c, http.StatusOK, "program_form", p)
+}
+
+func (u *UI) createProgram(c echo.Context) error { return u.saveProgram(c, "") }
+
+func (u *UI) updateProgram(c echo.Context) error { return u.saveProgram(c, c.Param("id")) }
+
+func (u *UI) saveProgram(c echo.Context, id string) error {
+	v, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	f := newForm(v)
+	body := programFromForm(v, f)
+	if !f.HasErrors() {
+		var saved programsev.Program
+		if id == "" {
+			err = u.call(c, http.MethodPost, "/programs", body, &saved)
+		} else {
+			err = u.call(c, http.MethodPut, "/programs/"+url.PathEscape(id), body, &saved)
+		}
+		switch {
+		case err == nil:
+			if id == "" && v.Get("publish") == "on" {
+				if err := u.call(c, http.MethodPost, "/programs/"+url.PathEscape(saved.ID)+"/publish", nil, nil); err != nil {
+					return u.programRefused(c, err)
+				}
+				return seeOther(c, "/host/programs?done=program_published")
+			}
+			return seeOther(c, "/host/programs?done=program_saved")
+		case f.fromProblem(err, programField):
+		case statusOf(err) == http.StatusForbidden || statusOf(err) == http.StatusConflict:
+			var ae *APIError
+			errors.As(err, &ae)
+			key := "problem." + ae.Problem.Code
+			if !u.cat.has(u.lang(c), key) {
+				key = "problem.invalid"
+			}
+			f.add("", "field.other", key, ae.Problem.Detail)
+		default:
+			return err
+		}
+	}
+	title := "pform.new"
+	if id != "" {
+		title = "pform.edit"
+	}
+	p := u.page(c, title)
+	p.Form = f
+	p.Data = ProgramFormData{ID: id, Status: v.Get("status"), Rows: seqN(EligibilityRows)}
+	return u.render(c, http.StatusUnprocessableEntity, "program_form", p)
+}
+
+// programRefused shows why a publish or close was refused, on the host's
+// list of programs; a program that is not the caller's stays a 404.
+func (u *UI) programRefused(c echo.Context, err error) error {
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status >= 500 || ae.Status == http.StatusNotFound || ae.Status == http.StatusUnauthorized {
+		return err
+	}
+	code := ae.Problem.Code
+	if !u.cat.has(u.lang(c), "notice.refused_"+code) {
+		code = "invalid"
+	}
+	return seeOther(c, "/host/programs?done=refused_"+code)
+}
+
+func (u *UI) publishProgram(c echo.Context) error {
+	id := c.Param("id")
+	if err := u.call(c, http.MethodPost, "/programs/"+url.PathEscape(id)+"/publish", nil, nil); err != nil {
+		return u.programRefused(c, err)
+	}
+	return seeOther(c, "/host/programs?done=program_published")
+}
+
+func (u *UI) closeProgram(c echo.Context) error {
+	id := c.Param("id")
+	if err := u.call(c, http.MethodPost, "/programs/"+url.PathEscape(id)+"/close", nil, nil); err != nil {
+		return u.programRefused(c, err)
+	}
+	if cl, ok := auth.FromContext(c); ok && cl.Role != auth.RoleHost {
+		return seeOther(c, "/programs/"+url.PathEscape(id)+"?done=program_closed")
+	}
+	return seeOther(c, "/host/programs?done=program_closed")
+}
+
+// programBody is the body of POST /programs and PUT /programs/{id}.
+type programBody struct {
+	Title               string            `json:"title"`
+	TitleJa             string            `json:"titleJa,omitempty"`
+	Description         string            `json:"description"`
+	DescriptionJa       string            `json:"descriptionJa,omitempty"`
+	Kind                string            `json:"kind"`
+	HostOrg             string            `json:"hostOrg"`
+	HostCountry         string            `json:"hostCountry"`
+	Region              string            `json:"region"`
+	Fields              []string          `json:"fields"`
+	Skills              []string          `json:"skills,omitempty"`
+	Seats               *int              `json:"seats"`
+	StartDate           string            `json:"startDate"`
+	EndDate             string            `json:"endDate"`
+	ApplicationDeadline string            `json:"applicationDeadline"`
+	Stipend             *stipendBody      `json:"stipend,omitempty"`
+	Eligibility         eligibility.Rules `json:"eligibility"`
+}
+
+type stipendBody struct {
+	Amount   *int64 `json:"amount"`
+	Currency string `json:"currency"`
+	Period   string `json:"period"`
+}
+
+// programFromForm reads the program form; numbers that are not numbers are
+// reported on f (the API never sees them).
+func programFromForm(v url.Values, f *Form) programBody {
+	b := programBody{
+		Title: strings.TrimSpace(v.Get("title")), TitleJa: strings.TrimSpace(v.Get("titleJa")),
+		Description: strings.TrimSpace(v.Get("description")), DescriptionJa: strings.TrimSpace(v.Get("descriptionJa")),
+		Kind: v.Get("kind"), HostOrg: strings.TrimSpace(v.Get("hostOrg")), HostCountry: v.Get("hostCountry"),
+		Region: v.Get("region"), Fields: nonEmpty(v["fields"]), Skills: splitList(v.Get("skills")),
+		StartDate: v.Get("startDate"), EndDate: v.Get("endDate"), ApplicationDeadline: v.Get("applicationDeadline"),
+	}
+	if b.Fields == nil {
+		b.Fields = []string{}
+	}
+	number := func(name, label string) (int64, bool) {
+		s := strings.TrimSpace(v.Get(name))
+		if s == "" {
+			return 0, false
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			f.add(name, label, "problem.number", "")
+			return 0, false
+		}
+		return n, true
+	}
+	if n, ok := number("seats", "pform.seats"); ok {
+		seats := int(n)
+		b.Seats = &seats
+	}
+	if n, ok := number("stipendAmount", "pform.stipendAmount"); ok {
+		b.Stipend = &stipendBody{Amount: &n, Currency: v.Get("stipendCurrency"), Period: v.Get("stipendPeriod")}
+	}
+	r := &b.Eligibility
+	r.ApplicantKinds = nonEmpty(v["eKinds"])
+	r.HomeCountries = nonEmpty(v["eCountries"])
+	r.DegreeLevels = nonEmpty(v["eDegrees"])
+	for i := range EligibilityRows {
+		code, level := v.Get("elang"+strconv.Itoa(i)), v.Get("elevel"+strconv.Itoa(i))
+		if code == "" && level == "" {
+			continue
+		}
+		r.Languages = append(r.Languages, taxonomy.LanguageRequirement{Code: code, MinLevel: level})
+	}
+	if n, ok := number("minAge", "pform.minAge"); ok {
+		r.MinAge = int(n)
+	}
+	if n, ok := number("maxAge", "pform.maxAge"); ok {
+		r.MaxAge = int(n)
+	}
+	return b
+}
+
+// programValues is a program as form values.
+func programValues(p programsev.Program) url.Values {
+	v := url.Values{}
+	set := func(k, s string) {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	set("title", p.Title)
+	set("titleJa", p.TitleJa)
+	set("description", p.Description)
+	set("descriptionJa", p.DescriptionJa)
+	set("kind", p.Kind)
+	set("hostOrg", p.HostOrg)
+	set("hostCountry", p.HostCountry)
+	set("region", p.Region)
+	v["fields"] = p.Fields
+	set("skills", strings.Join(p.Skills, ", "))
+	v.Set("seats", strconv.Itoa(p.Seats))
+	set("startDate", p.StartDate)
+	set("endDate", p.EndDate)
+	set("applicationDeadline", p.ApplicationDeadline)
+	if s := p.Stipend; s != nil {
+		v.Set("stipendAmount", strconv.FormatInt(s.Amount, 10))
+		set("stipendCurrency", s.Currency)
+		set("stipendPeriod", s.Period)
+	}
+	r := p.Eligibility
+	v["eKinds"] = r.ApplicantKinds
+	v["eCountries"] = r.HomeCountries
+	v["eDegrees"] = r.DegreeLevels
+	for i, l := range r.Languages {
+		set("elang"+strconv.Itoa(i), l.Code)
+		set("elevel"+strconv.Itoa(i), l.MinLevel)
+	}
+	if r.MinAge > 0 {
+		v.Set("minAge", strconv.Itoa(r.MinAge))
+	}
+	if r.MaxAge > 0 {
+		v.Set("maxAge", strconv.Itoa(r.MaxAge))
+	}
+	set("status", p.Status)
+	return v
+}
+
+var eligibilityLangRe = regexp.MustCompile(`^eligibility\.languages\[(\d+)\]\.(code|minLevel)$`)
+
+// programField places an API field of a program at its input.
+func programField(field string) (string, string, bool) {
+	if m := eligibilityLangRe.FindStringSubmatch(field); m != nil {
+		i, _ := strconv.Atoi(m[1])
+		i = min(i, EligibilityRows-1)
+		if m[2] == "code" {
+			return "elang" + strconv.Itoa(i), "pform.elang", true
+		}
+		return "elevel" + strconv.Itoa(i), "pform.elevel", true
+	}
+	switch base := indexRe.ReplaceAllString(field, ""); base {
+	case "title", "titleJa", "description", "descriptionJa", "kind", "hostOrg", "hostCountry", "region",
+		"fields", "skills", "seats", "startDate", "endDate", "applicationDeadline":
+		return base, "pform." + base, true
+	case "stipend", "stipend.amount":
+		return "stipendAmount", "pform.stipendAmount", true
+	case "stipend.currency":
+		return "stipendCurrency", "pform.stipendCurrency", true
+	case "stipend.period":
+		return "stipendPeriod", "pform.stipendPeriod", true
+	case "eligibility.applicantKinds":
+		return "eKinds", "pform.eKinds", true
+	case "eligibility.homeCountries":
+		return "eCountries", "pform.eCountries", true
+	case "eligibility.degreeLevels":
+		return "eDegrees", "pform.eDegrees", true
+	case "eligibility.languages":
+		return "elang0", "pform.elang", true
+	case "eligibility.minAge":
+		return "minAge", "pform.minAge", true
+	case "eligibility.maxAge":
+		return "maxAge", "pform.maxAge", true
+	}
+	return "", "", false
+}
+
+// --- CSV import -------------------------------------------------------------
+
+// ImportData is the import page.
+type ImportData struct {
+	// Rows are the problems of a refused file, by line.
+	Rows []web.FieldError
+	// Imported is how many programs a successful import created.
+	Imported int
+	Done     bool
+}
+
+func (u *UI) importForm(c echo.Context) error {
+	p := u.page(c, "import.title")
+	p.Form = newForm(nil)
+	p.Data = ImportData{}
+	return u.render(c, http.StatusOK, "program_import", p)
+}
+
+func (u *UI) importPrograms(c echo.Context) error {
+	p := u.page(c, "import.title")
+	p.Form = newForm(nil)
+	d := ImportData{}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		p.Form.add("file", "import.file", "problem.required", "")
+		p.Data = d
+		return u.render(c, http.StatusUnprocessableEntity, "program_import", p)
+	}
+	fl, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer fl.Close()
+	raw, err := io.ReadAll(fl)
+	if err != nil {
+		return err
+	}
+	publish := "false"
+	if c.FormValue("publish") == "on" {
+		publish = "true"
+		p.Form.Values.Set("publish", "on")
+	}
+	var res struct {
+		Imported int `json:"imported"`
+	}
+	err = u.call(c, http.MethodPost, "/programs/import?publish="+publish, csvBody(raw), &res)
+	var ae *APIError
+	switch {
+	case err == nil:
+		d.Done, d.Imported = true, res.Imported
+		p.Data = d
+		return u.render(c, http.StatusOK, "program_import", p)
+	case errors.As(err, &ae) && ae.Status < 500 && ae.Status != http.StatusUnauthorized:
+		d.Rows = ae.Problem.Errors
+		if len(d.Rows) == 0 {
+			p.Form.add("file", "import.file", "problem.invalid", ae.Problem.Detail)
+		}
+		p.Data = d
+		return u.render(c, http.StatusUnprocessableEntity, "program_import", p)
+	}
+	return err
+}
+
+// --- Candidates and the host's ranking --------------------------------------
+
+// CandidatesData is a program's candidates.
+type CandidatesData struct {
+	Program    programsev.Program
+	Candidates []CandidateView
+	// CanRank is set for the program's host.
+	CanRank bool
+}
+
+// CandidateView is a candidate as shown.
+type CandidateView struct {
+	Scored
+}
+
+// candidatesOf lists a program's candidates, the host's ranking first (in
+// its order), then the others as the API orders them (by score).
+func (u *UI) candidatesOf(c echo.Context, id string) ([]Scored, error) {
+	var res list[Scored]
+	if err := u.call(c, http.MethodGet, "/programs/"+url.PathEscape(id)+"/candidates?pageSize=100", nil, &res); err != nil {
+		return nil, err
+	}
+	var r ranking
+	if err := u.call(c, http.MethodGet, "/programs/"+url.PathEscape(id)+"/ranking", nil, &r); err != nil && statusOf(err) != http.StatusNotFound {
+		return nil, err
+	}
+	for i := range res.Items {
+		res.Items[i].Ranked = slices.Index(r.ApplicantIDs, res.Items[i].ApplicantRef()) + 1
+	}
+	slices.SortStableFunc(res.Items, func(a, b Scored) int {
+		switch {
+		case a.Ranked > 0 && b.Ranked > 0:
+			return a.Ranked - b.Ranked
+		case a.Ranked > 0:
+			return -1
+		case b.Ranked > 0:
+			return 1
+		}
+		return 0
+	})
+	return res.Items, nil
+}
+
+func (u *UI) candidates(c echo.Context) error {
+	id := c.Param("id")
+	var prog programsev.Program
+	if err := u.call(c, http.MethodGet, "/programs/"+url.PathEscape(id), nil, &prog); err != nil {
+		return err
+	}
+	cands, err := u.candidatesOf(c, id)
+	if err != nil {
+		return err
+	}
+	p := u.page(c, "cands.title")
+	p.TitleRaw = p.ProgramTitle(prog)
+	d := CandidatesData{Program: prog, CanRank: p.User.Is(auth.RoleHost) && prog.HostID == p.User.ID}
+	for _, s := range cands {
+		d.Candidates = append(d.Candidates, CandidateView{Scored: s})
+	}
+	p.Data = d
+	return u.render(c, http.StatusOK, "candidates", p)
+}
+
+// moveCandidate moves an applicant who applied up or down the program's
+// ranking (the order shown on the candidates page) and saves it.
+func (u *UI) moveCandidate(c echo.Context) error {
+	id := c.Param("id")
+	cands, err := u.candidatesOf(c, id)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for _, s := range cands {
+		if s.Applied {
+			ids = append(ids, s.ApplicantRef())
+		}
+	}
+	ids = move(ids, c.FormValue("applicantId"), c.FormValue("dir"))
+	if err := u.call(c, http.MethodPut, "/programs/"+url.PathEscape(id)+"/ranking", map[string][]string{"applicantIds": ids}, nil); err != nil {
+		return err
+	}
+	return seeOther(c, "/host/programs/"+url.PathEscape(id)+"/candidates?done=ranking_saved")
+}

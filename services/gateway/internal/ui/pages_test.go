@@ -1,0 +1,412 @@
+package ui
+
+import (
+	"bytes"
+	"log/slog"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"github.com/talentbridge/platform/shared/eligibility"
+	profilesev "github.com/talentbridge/platform/shared/events/profiles"
+	programsev "github.com/talentbridge/platform/shared/events/programs"
+	"github.com/talentbridge/platform/shared/explain"
+	"github.com/talentbridge/platform/shared/taxonomy"
+	"github.com/talentbridge/platform/shared/web"
+)
+
+// These tests render every page template in every language with realistic
+// data and read the result as a browser would: no message may be missing,
+// and the Japanese and Hindi pages may hold no English outside what is
+// marked as content (translate="no": names, titles, e-mail addresses) and
+// a few names that stay as they are.
+
+// allowedLatin are words in Latin letters that Japanese and Hindi pages
+// may show: the brand, file formats, test and key names.
+var allowedLatin = map[string]bool{
+	"TalentBridge": true, "CSV": true, "JSON": true, "CEFR": true, "JLPT": true, "Ctrl": true,
+}
+
+var latinWord = regexp.MustCompile(`[A-Za-z]{3,}`)
+
+func testUI(t *testing.T) *UI {
+	t.Helper()
+	u, err := New(Options{Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+var (
+	sampleProgram = programsev.Program{
+		ID: "p-1", HostID: "h-1", Title: "AI for disaster resilience — summer research",
+		Description: "Remote sensing and machine learning for flood forecasting.",
+		Kind:        "joint_research", HostOrg: "Hokuriku Advanced Science University", HostCountry: "JP", Region: "Ishikawa",
+		Fields: []string{"1.2", "2.2"}, Skills: []string{"python", "remote sensing"}, Seats: 2,
+		StartDate: "2027-06-01", EndDate: "2027-08-31", ApplicationDeadline: "2027-03-31",
+		Stipend: &programsev.Stipend{Amount: 150000, Currency: "JPY", Period: "month"},
+		Eligibility: eligibility.Rules{
+			ApplicantKinds: []string{"student", "researcher"}, DegreeLevels: []string{"master", "phd"},
+			Languages: []taxonomy.LanguageRequirement{{Code: "en", MinLevel: "B2"}, {Code: "ja", MinLevel: "N3"}},
+			MinAge:    18, MaxAge: 35,
+		},
+		Status: "published",
+	}
+	sampleProfile = profilesev.Profile{
+		ID: "a-1", Kind: "student", Name: "Asha Rao", HomeCountry: "IN", Institution: "Kaveri Institute of Technology",
+		Region: "Tamil Nadu", Fields: []string{"1.2"}, Skills: []string{"machine learning", "nlp"},
+		Languages:   []taxonomy.Language{{Code: "en", Level: "C1"}, {Code: "ja", Level: "N4"}},
+		DegreeLevel: "master", BirthYear: 2001, AvailableFrom: "2027-04-01", AvailableTo: "2028-03-31",
+		Preferences: profilesev.Preferences{ProgramKinds: []string{"exchange", "joint_research"}, HostRegions: []string{"Tokyo"}},
+		Statement:   "I build language tools for disaster alerts.", Gender: "female",
+		Consents: profilesev.Consents{NoticeVersion: "2026-11", DataProcessing: true, VisibleToHosts: true,
+			Recorded: profilesev.ConsentRecords{DataProcessing: profilesev.ConsentRecord{At: time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)}}},
+	}
+)
+
+// allReasons are reasons of every code the matching service and the
+// eligibility rules give, with the params they carry.
+func allReasons() []explain.Reason {
+	a := eligibility.Applicant{Kind: "company", HomeCountry: "JP", DegreeLevel: "bachelor", BirthYear: 1980,
+		Languages: []taxonomy.Language{{Code: "en", Level: "B1"}}, AvailableFrom: "2028-01-01", AvailableTo: "2028-02-01"}
+	p := eligibility.Program{HostCountry: "JP", StartDate: "2027-06-01", EndDate: "2027-08-31", ApplicationDeadline: "2027-03-31",
+		Eligibility: sampleProgram.Eligibility}
+	res := eligibility.Check(a, p, time.Date(2027, 5, 1, 0, 0, 0, 0, time.UTC))
+	b := eligibility.Applicant{Kind: "student", HomeCountry: "IN", DegreeLevel: "master", BirthYear: 2001,
+		Languages: []taxonomy.Language{{Code: "en", Level: "C1"}, {Code: "ja", Level: "N2"}}}
+	ok := eligibility.Check(b, p, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
+	out := append(res.Reasons, ok.Met...)
+	return append(out,
+		explain.New("score.field.same", "", "field", "1.2", "programField", "1.2"),
+		explain.New("score.field.related", "", "field", "1.2", "programField", "1.1", "major", "1"),
+		explain.New("score.field.different", "", "fields", "1.2,1.3", "programFields", "5.2"),
+		explain.New("score.field.unknown", ""),
+		explain.New("score.skills", "", "matched", "2", "of", "5", "skills", "nlp,robotics"),
+		explain.New("score.skills", "", "matched", "0", "of", "5", "skills", ""),
+		explain.New("score.skills.none", ""),
+		explain.New("score.text", "", "shared", "4", "terms", "flood,sensing"),
+		explain.New("score.text.none", ""),
+		explain.New("score.language.margin", "", "language", "ja", "level", "N2", "min", "N3", "margin", "1"),
+		explain.New("score.language.margin", "", "language", "en", "level", "B2", "min", "B2", "margin", "0"),
+		explain.New("score.language.host", "", "language", "ja", "level", "N4", "hostCountry", "JP"),
+		explain.New("score.language.host_missing", "", "language", "en", "hostCountry", "IN"),
+		explain.New("score.dates", "", "days", "61", "of", "92", "percent", "66"),
+		explain.New("score.dates.open", ""),
+		explain.New("score.preference.kind.match", "", "kind", "exchange"),
+		explain.New("score.preference.kind.miss", "", "kind", "internship", "preferred", "exchange,joint_research"),
+		explain.New("score.preference.region.match", "", "region", "Tokyo"),
+		explain.New("score.preference.region.miss", "", "region", "Ishikawa", "preferred", "Tokyo,Kyoto"),
+		explain.New("match.choice", "", "choice", "2"),
+		explain.New("match.rank", "", "programId", "p-1", "rank", "1", "of", "4", "by", "host"),
+		explain.New("match.rank", "", "programId", "p-9", "rank", "3", "of", "4", "by", "score"),
+		explain.New("round.filled", "", "programId", "p-1", "capacity", "2", "yourRank", "3", "lastAdmittedRank", "2", "tied", "true"),
+		explain.New("round.no_seats", "", "programId", "p-1", "capacity", "0", "yourRank", "0", "lastAdmittedRank", "0"),
+		explain.New("round.not_on_list", "", "programId", "p-1", "capacity", "2", "yourRank", "0", "lastAdmittedRank", "0"),
+		explain.New("round.not_eligible", "", "programId", "p-1", "rules", "eligibility.kind.unmet"),
+		explain.New("round.rejected", "", "programId", "p-1"),
+		explain.New("round.declined", "", "programId", "p-1"),
+		explain.New("round.blocking", "", "programId", "p-1", "capacity", "2", "yourRank", "1", "lastAdmittedRank", "1"),
+	)
+}
+
+// fixture is one page to render.
+type fixture struct {
+	name  string
+	tmpl  string
+	role  string
+	title string
+	data  any
+	form  url.Values
+	errs  bool
+}
+
+func fixtures() []fixture {
+	prog := sampleProgram
+	prof := sampleProfile
+	reasons := allReasons()
+	check := eligibility.Check(applicantOf(prof), programOf(prog), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
+	created := time.Date(2027, 1, 5, 10, 0, 0, 0, time.UTC)
+	scored := Scored{ID: "p-1", Score: 0.82, Reasons: reasons, Program: &prog}
+	match := Match{ID: "m-1", RoundID: "r-1", ApplicantID: "a-1", ProgramID: "p-1", Status: "proposed", Choice: 1, Score: 0.8,
+		Reasons: reasons, Program: &prog}
+	offer := match
+	offer.Status = "published"
+	round := Round{ID: "r-1", Name: "Spring 2027", ProgramIDs: []string{"p-1"}, Seed: 42, Status: "completed", Progress: 100,
+		Phase: "done", Counts: map[string]int{"applicants": 12, "programs": 1, "seats": 5, "matches": 4, "proposed": 4, "approved": 0,
+			"rejected": 0, "published": 0, "accepted": 0, "declined": 0, "undecided": 4, "unmatched": 8, "mystery": 1}, CreatedAt: created}
+	running := round
+	running.Status, running.Progress, running.Phase = "running", 40, "solving"
+	var rep Report
+	rep.Totals.Applicants, rep.Totals.Matched, rep.Totals.Unmatched, rep.Totals.MatchRate, rep.Totals.Seats = 12, 4, 8, 0.33, 5
+	rep.Programs = append(rep.Programs, struct {
+		ProgramID string `json:"programId"`
+		Title     string `json:"title"`
+		Seats     int    `json:"seats"`
+		Matched   int    `json:"matched"`
+		Offered   int    `json:"offered"`
+		Filled    int    `json:"filled"`
+		Declined  int    `json:"declined"`
+		Rejected  int    `json:"rejected"`
+	}{ProgramID: "p-1", Title: prog.Title, Seats: 5, Matched: 4, Filled: 2})
+	rep.ByHomeCountry = []GroupRate{{Value: "IN", Applicants: 8, Matched: 3, Rate: 0.375}, {Value: "JP", Applicants: 4, Matched: 1, Rate: 0.25}}
+	rep.ByKind = []GroupRate{{Value: "student", Applicants: 12, Matched: 4, Rate: 0.33}}
+	rep.ByDegreeLevel = []GroupRate{{Value: "master", Applicants: 12, Matched: 4, Rate: 0.33}}
+	rep.ByGender = []GroupRate{{Value: "female", Applicants: 6, Matched: 2, Rate: 0.33}, {Value: "not_stated", Applicants: 6, Matched: 2, Rate: 0.33}}
+	rep.Choices = append(rep.Choices, struct {
+		Choice int `json:"choice"`
+		Count  int `json:"count"`
+	}{1, 3}, struct {
+		Choice int `json:"choice"`
+		Count  int `json:"count"`
+	}{2, 1})
+	for _, code := range []string{"filled", "no_seats", "not_eligible", "not_ranked", "rejected", "declined", "other"} {
+		rep.Unmatched = append(rep.Unmatched, struct {
+			Code  string `json:"code"`
+			Count int    `json:"count"`
+		}{code, 1})
+	}
+	note := NoteView{Notification: Notification{ID: "n-1", Code: "offer.received", Params: map[string]string{"program": prog.Title}, CreatedAt: created}, Href: "/offers"}
+	host := Account{ID: "h-2", Email: "ops@setouchi-robotics.example", Name: "Kenji Mori", Organization: "Setouchi Robotics", Role: "host", Status: "pending", CreatedAt: created}
+	wizard := func(step int) WizardData {
+		return WizardData{Step: step, Steps: WizardSteps, Draft: `{"name":"Asha Rao"}`, LanguageRows: seqN(LanguageRows),
+			Notice: Notice{Version: "2026-11", PublishedAt: "2026-11-01", Language: "en", Text: "TalentBridge privacy and consent notice"}}
+	}
+	full := valuesOf(bodyOf(prof))
+	fs := []fixture{
+		{name: "home", tmpl: "home", title: "home.title", data: HomeData{Open: []programsev.Program{prog}, Total: 1}},
+		{name: "home-empty", tmpl: "home", role: "applicant", title: "home.title", data: HomeData{}},
+		{name: "signup", tmpl: "signup", title: "signup.title", form: url.Values{"role": {"applicant"}}},
+		{name: "signup-errors", tmpl: "signup", title: "signup.title", form: url.Values{"role": {"host"}}, errs: true},
+		{name: "login", tmpl: "login", title: "login.title", data: LoginData{Next: "/profile"}},
+		{name: "error-404", tmpl: "error", title: "error.title.404", data: ErrorData{Status: 404, Key: "error.404"}},
+		{name: "error-403", tmpl: "error", title: "error.title.403", data: ErrorData{Status: 403, Key: "error.csrf", Next: "/x"}},
+		{name: "search", tmpl: "search", title: "search.title", form: url.Values{"q": {"robotics"}, "kind": {"exchange"}, "open": {"true"}},
+			data: SearchData{Results: ProgramPage{Items: []programsev.Program{prog}, Page: 2, PageSize: 10, Total: 31}, Prev: "/programs?page=1", Next: "/programs?page=3", Pages: 4}},
+		{name: "search-none", tmpl: "search", title: "search.title", data: SearchData{}},
+		{name: "program-eligible", tmpl: "program", role: "applicant", title: "program.title",
+			data: ProgramData{Program: prog, Check: &check}},
+		{name: "program-not-eligible", tmpl: "program", role: "applicant", title: "program.title",
+			data: ProgramData{Program: prog, Check: &eligibility.Result{Reasons: reasons[:5]}}},
+		{name: "program-no-profile", tmpl: "program", role: "applicant", title: "program.title", data: ProgramData{Program: prog, NoProfile: true}},
+		{name: "program-owner", tmpl: "program", role: "host", title: "program.title", data: ProgramData{Program: prog, Owner: true}},
+		{name: "profile", tmpl: "profile", role: "applicant", title: "profile.title", data: ProfileData{Profile: prof}},
+		{name: "recommendations", tmpl: "recommendations", role: "applicant", title: "recs.title",
+			data: RecommendationsData{Items: []Scored{scored}, Applied: map[string]bool{}}},
+		{name: "recommendations-none", tmpl: "recommendations", role: "applicant", title: "recs.title", data: RecommendationsData{NoProfile: true}},
+		{name: "applications", tmpl: "applications", role: "applicant", title: "apps.title",
+			data: ApplicationsData{Ranked: []Application{{ID: "x-1", ProgramID: "p-1", Status: "submitted", SubmittedAt: created, Program: &prog},
+				{ID: "x-2", ProgramID: "p-2", Status: "submitted"}}, Withdrawn: []Application{{ID: "x-3", ProgramID: "p-3", Status: "withdrawn", Program: &prog}}}},
+		{name: "offers", tmpl: "offers", role: "applicant", title: "offers.title", data: OffersData{Offers: []Match{offer}}},
+		{name: "offers-none", tmpl: "offers", role: "applicant", title: "offers.title", data: OffersData{}},
+		{name: "notifications", tmpl: "notifications", role: "applicant", title: "notes.title", data: NotificationsData{Items: []NoteView{note}, Unread: 1}},
+		{name: "account", tmpl: "account", role: "host", title: "account.title"},
+		{name: "host-programs", tmpl: "host_programs", role: "host", title: "host.title",
+			data: HostProgramsData{Programs: []programsev.Program{prog, func() programsev.Program { d := prog; d.Status = "draft"; return d }()}}},
+		{name: "program-new", tmpl: "program_form", role: "host", title: "pform.new", data: ProgramFormData{Rows: seqN(EligibilityRows)}, errs: true},
+		{name: "program-edit", tmpl: "program_form", role: "host", title: "pform.edit", form: programValues(prog),
+			data: ProgramFormData{ID: "p-1", Status: "published", Locked: true, Rows: seqN(EligibilityRows)}},
+		{name: "import", tmpl: "program_import", role: "host", title: "import.title", data: ImportData{Done: true, Imported: 3}},
+		{name: "import-refused", tmpl: "program_import", role: "host", title: "import.title",
+			data: ImportData{Rows: []web.FieldError{{Line: 3, Field: "seats", Reason: "must be at least 1"}}}},
+		{name: "candidates", tmpl: "candidates", role: "host", title: "cands.title",
+			data: CandidatesData{Program: prog, CanRank: true, Candidates: []CandidateView{
+				{Scored: Scored{ApplicantID: "a-1", Name: "Asha Rao", Institution: "Kaveri Institute of Technology", HomeCountry: "IN",
+					Kind: "student", DegreeLevel: "master", Fields: []string{"1.2"}, Score: 0.7, Reasons: reasons, Applied: true, Ranked: 1}},
+				{Scored: Scored{ApplicantID: "a-2", Kind: "researcher", DegreeLevel: "phd", HomeCountry: "IN", Score: 0.5, Reasons: reasons[:2]}}}}},
+		{name: "hosts", tmpl: "coord_hosts", role: "coordinator", title: "hosts.title", data: HostsData{Hosts: []Account{host}}},
+		{name: "rounds", tmpl: "rounds", role: "coordinator", title: "rounds.title", data: RoundsData{Rounds: []Round{round}}},
+		{name: "round-new", tmpl: "round_new", role: "coordinator", title: "rnew.title", data: RoundFormData{Programs: []programsev.Program{prog}}, errs: true},
+		{name: "round", tmpl: "round", role: "coordinator", title: "round.title",
+			data: RoundData{Round: round, Programs: map[string]*programsev.Program{"p-1": &prog}, Matches: []MatchView{{Match: match, Applicant: &prof}},
+				Unmatched: []ExplanationView{{Explanation: Explanation{ApplicantID: "a-2", Outcome: "filled", Reasons: reasons[len(reasons)-7:]}}}}},
+		{name: "round-running", tmpl: "round", role: "coordinator", title: "round.title", data: RoundData{Round: running, Running: true}},
+		{name: "review", tmpl: "review", role: "coordinator", title: "review.title", data: ReviewData{Matches: []MatchView{{Match: match, Applicant: &prof}}}},
+		{name: "audit", tmpl: "audit", role: "coordinator", title: "audit.title",
+			data: AuditData{Entries: []AuditEntry{
+				{At: created, ActorID: "c-1", ActorRole: "coordinator", Action: "match.rejected", EntityType: "match", EntityID: "m-1", Note: "seat already promised"},
+				{At: created, ActorID: "c-1", ActorRole: "admin", Action: "round.run.started", EntityType: "round", EntityID: "r-1"},
+				{At: created, ActorID: "h-1", ActorRole: "host", Action: "program.ranking.set", EntityType: "program", EntityID: "p-1"},
+				{At: created, ActorID: "a-1", ActorRole: "applicant", Action: "offer.accepted", EntityType: "match", EntityID: "m-1"}}}},
+		{name: "admin-users", tmpl: "admin_users", role: "admin", title: "users.title",
+			data: UsersData{Coordinators: []Account{{Name: "Mei Tanaka", Email: "mei@talentbridge.example"}}}},
+	}
+	for step := 1; step <= len(WizardSteps); step++ {
+		fs = append(fs, fixture{name: "wizard-" + WizardSteps[step-1], tmpl: "wizard", role: "applicant", title: "wizard.title",
+			data: wizard(step), form: full, errs: step == 3})
+	}
+	fs = append(fs, fixture{name: "report", tmpl: "report", role: "coordinator", title: "report.title"})
+	fs[len(fs)-1].data = rep // filled in by render (charts need the page)
+	return fs
+}
+
+func renderFixture(t *testing.T, u *UI, f fixture, lang string) string {
+	t.Helper()
+	p := &Page{Lang: lang, Title: f.title, CSRF: "token", Path: "/here", Asset: u.asset, cat: u.cat, Form: newForm(f.form), Data: f.data}
+	if f.role != "" {
+		p.User = &Viewer{ID: "u-1", Name: "Asha Rao", Email: "asha@example.org", Role: f.role, Status: "pending", Unread: 2}
+	}
+	if f.errs {
+		p.Form.add("name", "wizard.name", "problem.required", "is required")
+		p.Form.add("level0", "wizard.level", "problem.invalid", `"B2" is not a level for ja`)
+		p.Form.add("", "field.other", "problem.rate_limited", "")
+	}
+	if rep, ok := f.data.(Report); ok {
+		p.Data = ReportData{Round: Round{ID: "r-1", Name: "Spring 2027"}, Report: rep, Charts: reportCharts(p, rep)}
+	}
+	tmpl, ok := u.tmpl[f.tmpl]
+	if !ok {
+		t.Fatalf("no template %q", f.tmpl)
+	}
+	var buf bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&buf, "layout", p); err != nil {
+		t.Fatalf("render %s in %s: %v", f.name, lang, err)
+	}
+	return buf.String()
+}
+
+// TestEveryPageTranslated renders every page in every language.
+func TestEveryPageTranslated(t *testing.T) {
+	u := testUI(t)
+	fs := fixtures()
+	covered := map[string]bool{}
+	for _, f := range fs {
+		covered[f.tmpl] = true
+	}
+	names, err := pageNames()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		if !covered[n] {
+			t.Errorf("page template %q has no fixture in this test", n)
+		}
+	}
+	for _, f := range fs {
+		for _, lang := range Languages {
+			t.Run(f.name+"/"+lang, func(t *testing.T) {
+				out := renderFixture(t, u, f, lang)
+				if strings.Contains(out, missingOpen) {
+					i := strings.Index(out, missingOpen)
+					t.Errorf("missing message: %s", out[i:min(len(out), i+80)])
+				}
+				doc, err := html.Parse(strings.NewReader(out))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := htmlLang(doc); got != lang {
+					t.Errorf(`<html lang> = %q, want %q`, got, lang)
+				}
+				if lang == "en" {
+					return
+				}
+				for _, w := range englishWords(doc) {
+					t.Errorf("untranslated English on the %s page: %q", lang, w)
+				}
+			})
+		}
+	}
+}
+
+func htmlLang(n *html.Node) string {
+	if n.Type == html.ElementNode && n.Data == "html" {
+		for _, a := range n.Attr {
+			if a.Key == "lang" {
+				return a.Val
+			}
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if l := htmlLang(c); l != "" {
+			return l
+		}
+	}
+	return ""
+}
+
+// englishWords lists the text a reader sees (text and the labelling
+// attributes) that has Latin words, outside content marked translate="no".
+func englishWords(n *html.Node) []string {
+	var out []string
+	var walk func(*html.Node)
+	check := func(s string) {
+		for _, w := range latinWord.FindAllString(s, -1) {
+			if !allowedLatin[w] {
+				out = append(out, strings.TrimSpace(s))
+				return
+			}
+		}
+	}
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			if n.Data == "script" || n.Data == "style" {
+				return
+			}
+			for _, a := range n.Attr {
+				if a.Key == "translate" && a.Val == "no" {
+					return
+				}
+			}
+			for _, a := range n.Attr {
+				switch a.Key {
+				case "aria-label", "title", "alt", "placeholder", "label":
+					check(a.Val)
+				}
+			}
+		}
+		if n.Type == html.TextNode {
+			check(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
+
+// TestEnglishCheckCatchesEnglish proves the check above is not blind.
+func TestEnglishCheckCatchesEnglish(t *testing.T) {
+	doc, err := html.Parse(strings.NewReader(`<html lang="ja"><body><p>応募する</p><p translate="no">Asha Rao</p><p>Apply now</p><button aria-label="Close">×</button></body></html>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := englishWords(doc)
+	if len(got) != 2 || got[0] != "Apply now" || got[1] != "Close" {
+		t.Errorf("englishWords = %q, want [Apply now Close]", got)
+	}
+}
+
+// TestReasonsTranslated fails when a reason code has no message, which
+// would show the API's English text.
+func TestReasonsTranslated(t *testing.T) {
+	u := testUI(t)
+	for _, r := range allReasons() {
+		for _, lang := range Languages {
+			if !u.cat.has(lang, "reason."+r.Code+variant(r)) {
+				t.Errorf("no %s message for reason %q", lang, r.Code)
+			}
+			got := string(reasonHTML(u.cat, lang, r, nil))
+			if strings.Contains(got, "{{") || strings.Contains(got, "<no value>") || strings.Contains(got, missingOpen) {
+				t.Errorf("reason %s in %s = %q, want every param filled", r.Code, lang, got)
+			}
+		}
+	}
+}
+
+func TestReasonParamsAreEscaped(t *testing.T) {
+	u := testUI(t)
+	r := explain.New("score.skills", "", "matched", "1", "of", "2", "skills", `<script>alert(1)</script>`)
+	got := string(reasonHTML(u.cat, "en", r, nil))
+	if strings.Contains(got, "<script>") || !strings.Contains(got, `<span translate="no">&lt;script&gt;`) {
+		t.Errorf("reasonHTML = %q, want the skill escaped inside a translate=no span", got)
+	}
+	unknown := explain.Reason{Code: "round.something_new", Text: "Filled <b>up</b>"}
+	if got := string(reasonHTML(u.cat, "ja", unknown, nil)); got != `<span lang="en">Filled &lt;b&gt;up&lt;/b&gt;</span>` {
+		t.Errorf("reasonHTML(unknown code) = %q, want the English text, escaped and marked as English", got)
+	}
+}

@@ -1,0 +1,438 @@
+package ui
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	profilesev "github.com/talentbridge/platform/shared/events/profiles"
+	"github.com/talentbridge/platform/shared/taxonomy"
+)
+
+// The profile wizard collects a profile in five steps. Until the applicant
+// agrees to the consent notice in the last step nothing is stored anywhere:
+// the answers so far travel with the form, as one hidden field holding the
+// profile being written (the API's own request body). Each step is checked
+// by the profiles API itself: the draft is sent with a consent that cannot
+// pass, so the API refuses it without storing anything and lists every
+// problem; the problems of the current step's fields are shown next to
+// them. The last step sends the real request.
+
+// WizardSteps are the steps' names (message ids "wizard.step.<name>").
+var WizardSteps = []string{"about", "studies", "languages", "availability", "consents"}
+
+// LanguageRows is how many language rows the languages step offers.
+const LanguageRows = 5
+
+// dryRunNotice is a notice version no profile can be stored under; it
+// makes a step's check a pure validation.
+const dryRunNotice = "wizard-check"
+
+// profileBody is the body of POST /profiles and PUT /profiles/me.
+type profileBody struct {
+	Kind            string              `json:"kind"`
+	Name            string              `json:"name"`
+	HomeCountry     string              `json:"homeCountry"`
+	Institution     string              `json:"institution"`
+	Region          string              `json:"region"`
+	Fields          []string            `json:"fields"`
+	Skills          []string            `json:"skills"`
+	Languages       []taxonomy.Language `json:"languages"`
+	DegreeLevel     string              `json:"degreeLevel"`
+	BirthYear       int                 `json:"birthYear"`
+	AvailableFrom   string              `json:"availableFrom"`
+	AvailableTo     string              `json:"availableTo"`
+	Preferences     preferencesBody     `json:"preferences"`
+	Statement       string              `json:"statement"`
+	Gender          string              `json:"gender"`
+	Consents        consentsBody        `json:"consents"`
+	GuardianConsent *guardianBody       `json:"guardianConsent,omitempty"`
+}
+
+type preferencesBody struct {
+	ProgramKinds []string `json:"programKinds"`
+	HostRegions  []string `json:"hostRegions"`
+}
+
+type consentsBody struct {
+	NoticeVersion       string `json:"noticeVersion"`
+	DataProcessing      bool   `json:"dataProcessing"`
+	CrossBorderTransfer bool   `json:"crossBorderTransfer"`
+	VisibleToHosts      bool   `json:"visibleToHosts"`
+}
+
+type guardianBody struct {
+	Name     string `json:"name"`
+	Relation string `json:"relation"`
+}
+
+func bodyOf(p profilesev.Profile) profileBody {
+	b := profileBody{
+		Kind: p.Kind, Name: p.Name, HomeCountry: p.HomeCountry, Institution: p.Institution, Region: p.Region,
+		Fields: p.Fields, Skills: p.Skills, Languages: p.Languages, DegreeLevel: p.DegreeLevel,
+		BirthYear: p.BirthYear, AvailableFrom: p.AvailableFrom, AvailableTo: p.AvailableTo,
+		Preferences: preferencesBody{ProgramKinds: p.Preferences.ProgramKinds, HostRegions: p.Preferences.HostRegions},
+		Statement:   p.Statement, Gender: p.Gender,
+		Consents: consentsBody{NoticeVersion: p.Consents.NoticeVersion, DataProcessing: p.Consents.DataProcessing,
+			CrossBorderTransfer: p.Consents.CrossBorderTransfer, VisibleToHosts: p.Consents.VisibleToHosts},
+	}
+	if g := p.GuardianConsent; g != nil {
+		b.GuardianConsent = &guardianBody{Name: g.Name, Relation: g.Relation}
+	}
+	return b
+}
+
+// Notice is the consent notice in force.
+type Notice struct {
+	Version     string `json:"version"`
+	PublishedAt string `json:"publishedAt"`
+	Language    string `json:"language"`
+	Text        string `json:"text"`
+}
+
+// WizardData is a step of the wizard.
+type WizardData struct {
+	Step int
+	// Steps are the step names, for the progress list.
+	Steps []string
+	// Draft is the profile so far, for the hidden field.
+	Draft string
+	// Exists is set when the applicant has a stored profile (the last
+	// step then changes it rather than creating it).
+	Exists bool
+	Notice Notice
+	// LanguageRows are the indexes of the language rows.
+	LanguageRows []int
+}
+
+func (u *UI) wizardStart(c echo.Context) error {
+	var prof profilesev.Profile
+	exists := true
+	err := u.call(c, http.MethodGet, "/profiles/me", nil, &prof)
+	switch {
+	case err == nil:
+	case statusOf(err) == http.StatusNotFound:
+		exists = false
+	default:
+		return err
+	}
+	step, _ := strconv.Atoi(c.QueryParam("step"))
+	if step < 1 || step > len(WizardSteps) {
+		step = 1
+	}
+	d := profileBody{}
+	if exists {
+		d = bodyOf(prof)
+	}
+	return u.renderWizard(c, http.StatusOK, step, d, exists, valuesOf(d), nil)
+}
+
+func (u *UI) renderWizard(c echo.Context, status, step int, d profileBody, exists bool, v url.Values, f *Form) error {
+	p := u.page(c, "wizard.title")
+	if f == nil {
+		f = newForm(v)
+	}
+	p.Form = f
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	wd := WizardData{Step: step, Steps: WizardSteps, Draft: string(raw), Exists: exists, LanguageRows: seqN(LanguageRows)}
+	if step == len(WizardSteps) {
+		if err := u.call(c, http.MethodGet, "/profiles/consent-notice", nil, &wd.Notice); err != nil {
+			return err
+		}
+	}
+	p.Data = wd
+	return u.render(c, status, "wizard", p)
+}
+
+func seqN(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+func (u *UI) wizardStep(c echo.Context) error {
+	v, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	step, _ := strconv.Atoi(v.Get("step"))
+	if step < 1 || step > len(WizardSteps) {
+		step = 1
+	}
+	var d profileBody
+	if raw := v.Get("draft"); raw != "" {
+		// A draft that does not decode starts over; the API checks
+		// everything in the end anyway.
+		_ = json.Unmarshal([]byte(raw), &d)
+	}
+	exists := v.Get("exists") == "1"
+	applyStep(&d, step, v)
+
+	if v.Get("action") == "back" {
+		// Going back keeps this step's answers unchecked until next time.
+		return u.renderWizard(c, http.StatusOK, max(step-1, 1), d, exists, valuesOf(d), nil)
+	}
+
+	if step < len(WizardSteps) {
+		// Check this step's answers with the API, storing nothing.
+		check := d
+		check.Consents = consentsBody{NoticeVersion: dryRunNotice}
+		err := u.call(c, http.MethodPost, "/profiles", check, nil)
+		if err == nil {
+			// Cannot happen with a notice version that does not exist; if
+			// the API ever accepted it, say so loudly.
+			u.log.Error("profile check was stored", "step", step)
+			return seeOther(c, "/profile")
+		}
+		f := newForm(v)
+		if !stepProblems(f, err, step) {
+			if statusOf(err) != http.StatusBadRequest {
+				return err
+			}
+		}
+		if f.HasErrors() {
+			return u.renderWizard(c, http.StatusUnprocessableEntity, step, d, exists, v, f)
+		}
+		return u.renderWizard(c, http.StatusOK, step+1, d, exists, valuesOf(d), nil)
+	}
+
+	// The last step: store the profile.
+	method, path := http.MethodPost, "/profiles"
+	if exists {
+		method, path = http.MethodPut, "/profiles/me"
+	}
+	err = u.call(c, method, path, d, nil)
+	if err != nil && !exists && statusOf(err) == http.StatusConflict {
+		err = u.call(c, http.MethodPut, "/profiles/me", d, nil)
+	}
+	if err == nil {
+		return seeOther(c, "/profile?done=profile_saved")
+	}
+	if statusOf(err) != http.StatusBadRequest {
+		return err
+	}
+	// Show the first step with a problem; the summary lists every one.
+	first := len(WizardSteps)
+	for s := 1; s <= len(WizardSteps); s++ {
+		probe := newForm(nil)
+		stepProblems(probe, err, s)
+		if probe.HasErrors() {
+			first = s
+			break
+		}
+	}
+	f := newForm(valuesOf(d))
+	if first == step {
+		f = newForm(v)
+	}
+	allProblems(f, err)
+	return u.renderWizard(c, http.StatusUnprocessableEntity, first, d, exists, f.Values, f)
+}
+
+// applyStep puts a step's answers into the draft.
+func applyStep(d *profileBody, step int, v url.Values) {
+	switch step {
+	case 1:
+		d.Kind = v.Get("kind")
+		d.Name = v.Get("name")
+		d.HomeCountry = v.Get("homeCountry")
+		d.Region = v.Get("region")
+		d.BirthYear, _ = strconv.Atoi(strings.TrimSpace(v.Get("birthYear")))
+		d.Gender = v.Get("gender")
+	case 2:
+		d.Institution = v.Get("institution")
+		d.DegreeLevel = v.Get("degreeLevel")
+		d.Fields = nonEmpty(v["fields"])
+		d.Skills = splitList(v.Get("skills"))
+		d.Statement = v.Get("statement")
+	case 3:
+		d.Languages = nil
+		for i := range LanguageRows {
+			code, level := v.Get("lang"+strconv.Itoa(i)), v.Get("level"+strconv.Itoa(i))
+			if code == "" && level == "" {
+				continue
+			}
+			d.Languages = append(d.Languages, taxonomy.Language{Code: code, Level: level})
+		}
+	case 4:
+		d.AvailableFrom = v.Get("availableFrom")
+		d.AvailableTo = v.Get("availableTo")
+		d.Preferences.ProgramKinds = nonEmpty(v["programKinds"])
+		d.Preferences.HostRegions = nonEmpty(v["hostRegions"])
+	case 5:
+		d.Consents.NoticeVersion = v.Get("noticeVersion")
+		d.Consents.DataProcessing = v.Get("dataProcessing") == "on"
+		d.Consents.CrossBorderTransfer = v.Get("crossBorderTransfer") == "on"
+		d.Consents.VisibleToHosts = v.Get("visibleToHosts") == "on"
+		d.GuardianConsent = nil
+		if n, r := strings.TrimSpace(v.Get("guardianName")), v.Get("guardianRelation"); n != "" || r != "" {
+			d.GuardianConsent = &guardianBody{Name: n, Relation: r}
+		}
+	}
+}
+
+// valuesOf is the draft as form values, for rendering any step.
+func valuesOf(d profileBody) url.Values {
+	v := url.Values{}
+	set := func(k, s string) {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	set("kind", d.Kind)
+	set("name", d.Name)
+	set("homeCountry", d.HomeCountry)
+	set("region", d.Region)
+	if d.BirthYear != 0 {
+		v.Set("birthYear", strconv.Itoa(d.BirthYear))
+	}
+	set("gender", d.Gender)
+	set("institution", d.Institution)
+	set("degreeLevel", d.DegreeLevel)
+	v["fields"] = d.Fields
+	set("skills", strings.Join(d.Skills, ", "))
+	set("statement", d.Statement)
+	for i, l := range d.Languages {
+		set("lang"+strconv.Itoa(i), l.Code)
+		set("level"+strconv.Itoa(i), l.Level)
+	}
+	set("availableFrom", d.AvailableFrom)
+	set("availableTo", d.AvailableTo)
+	v["programKinds"] = d.Preferences.ProgramKinds
+	v["hostRegions"] = d.Preferences.HostRegions
+	if d.Consents.DataProcessing {
+		v.Set("dataProcessing", "on")
+	}
+	if d.Consents.CrossBorderTransfer {
+		v.Set("crossBorderTransfer", "on")
+	}
+	if d.Consents.VisibleToHosts {
+		v.Set("visibleToHosts", "on")
+	}
+	if g := d.GuardianConsent; g != nil {
+		set("guardianName", g.Name)
+		set("guardianRelation", g.Relation)
+	}
+	return v
+}
+
+var languageRe = regexp.MustCompile(`^languages\[(\d+)\]\.(code|level)$`)
+
+// wizardField places an API field path: its step, input name and label.
+func wizardField(field string) (step int, name, label string) {
+	if m := languageRe.FindStringSubmatch(field); m != nil {
+		i, _ := strconv.Atoi(m[1])
+		if i >= LanguageRows {
+			i = LanguageRows - 1
+		}
+		if m[2] == "code" {
+			return 3, "lang" + strconv.Itoa(i), "wizard.language"
+		}
+		return 3, "level" + strconv.Itoa(i), "wizard.level"
+	}
+	base := indexRe.ReplaceAllString(field, "")
+	switch base {
+	case "kind", "name", "homeCountry", "region", "birthYear", "gender":
+		return 1, base, "wizard." + base
+	case "institution", "degreeLevel", "fields", "skills", "statement":
+		return 2, base, "wizard." + base
+	case "languages":
+		return 3, "lang0", "wizard.language"
+	case "availableFrom", "availableTo":
+		return 4, base, "wizard." + base
+	case "preferences.programKinds":
+		return 4, "programKinds", "wizard.programKinds"
+	case "preferences.hostRegions":
+		return 4, "hostRegions", "wizard.hostRegions"
+	case "consents.noticeVersion", "consents.dataProcessing":
+		return 5, "dataProcessing", "wizard.dataProcessing"
+	case "consents.crossBorderTransfer":
+		return 5, "crossBorderTransfer", "wizard.crossBorderTransfer"
+	case "consents.visibleToHosts":
+		return 5, "visibleToHosts", "wizard.visibleToHosts"
+	case "guardianConsent", "guardianConsent.name":
+		return 5, "guardianName", "wizard.guardianName"
+	case "guardianConsent.relation":
+		return 5, "guardianRelation", "wizard.guardianRelation"
+	}
+	return 0, "", ""
+}
+
+// stepProblems puts the problems of one step's fields on f; it returns
+// false when err carries no field problems at all.
+func stepProblems(f *Form, err error, step int) bool {
+	return f.fromProblem(err, func(field string) (string, string, bool) {
+		s, name, label := wizardField(field)
+		if s != step {
+			return "", "", false
+		}
+		return name, label, true
+	}) && filterOther(f)
+}
+
+// filterOther drops problems of fields outside the step (fromProblem lists
+// them under "other"): while a step is checked, later steps are not done.
+func filterOther(f *Form) bool {
+	var keep []FieldProblem
+	for _, p := range f.Summary {
+		if p.Name != "" {
+			keep = append(keep, p)
+		}
+	}
+	f.Summary = keep
+	delete(f.Errors, "")
+	return true
+}
+
+// allProblems puts every problem on f.
+func allProblems(f *Form, err error) {
+	f.fromProblem(err, func(field string) (string, string, bool) {
+		s, name, label := wizardField(field)
+		return name, label, s != 0
+	})
+}
+
+func nonEmpty(in []string) []string {
+	var out []string
+	for _, s := range in {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// splitList reads a comma-separated list (Japanese commas too).
+func splitList(s string) []string {
+	s = strings.NewReplacer("、", ",", "，", ",", ";", ",").Replace(s)
+	return nonEmpty(strings.Split(s, ","))
+}
+
+// ProfileData is the profile summary page.
+type ProfileData struct {
+	Profile profilesev.Profile
+}
+
+func (u *UI) profile(c echo.Context) error {
+	var prof profilesev.Profile
+	err := u.call(c, http.MethodGet, "/profiles/me", nil, &prof)
+	if statusOf(err) == http.StatusNotFound {
+		return c.Redirect(http.StatusSeeOther, "/profile/wizard")
+	}
+	if err != nil {
+		return err
+	}
+	p := u.page(c, "profile.title")
+	p.Data = ProfileData{Profile: prof}
+	return u.render(c, http.StatusOK, "profile", p)
+}
