@@ -219,7 +219,6 @@ func TestReliabilityFailpointBetweenWriteAndPublish(t *testing.T) {
 	}
 }
 
-
 // outcome of one request in a burst.
 type outcome struct {
 	user     string
