@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"time"
 
@@ -165,6 +166,9 @@ func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
 func (s *Service) Routes(e *echo.Echo, api *echo.Group) {
 	s.api.Routes(e.Group(""), api, s.verifier)
 	auth.Register(api, s.verifier, s.inbox.Routes())
+	auth.Register(api, s.verifier, []auth.Route{
+		{Method: http.MethodGet, Path: "/openapi.json", Policy: auth.Anyone, Handler: s.apiDocument},
+	})
 	if s.proxy != nil {
 		s.proxy.Register(api, s.verifier)
 	}

@@ -8,3 +8,7 @@ import _ "embed"
 //
 //go:embed openapi.json
 var OpenAPI []byte
+
+// OpenAPI returns the service's hand-written part, which the platform lays
+// over the part generated from its access tables.
+func (s *Service) OpenAPI() []byte { return OpenAPI }

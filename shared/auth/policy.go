@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/labstack/echo/v4"
@@ -81,6 +82,31 @@ func record(method, path string, p Policy) {
 	policiesMu.Lock()
 	defer policiesMu.Unlock()
 	policies[method+" "+path] = p
+}
+
+// RouteInfo is a registered route and its policy.
+type RouteInfo struct {
+	Method, Path string
+	Policy       Policy
+}
+
+// Registered lists every route registered through Register in this
+// process with its policy, sorted by path and method.
+func Registered() []RouteInfo {
+	policiesMu.Lock()
+	defer policiesMu.Unlock()
+	out := make([]RouteInfo, 0, len(policies))
+	for k, p := range policies {
+		m, path, _ := strings.Cut(k, " ")
+		out = append(out, RouteInfo{Method: m, Path: path, Policy: p})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Path != out[j].Path {
+			return out[i].Path < out[j].Path
+		}
+		return out[i].Method < out[j].Method
+	})
+	return out
 }
 
 // Routes lists every route registered through Register in this process,

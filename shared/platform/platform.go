@@ -7,20 +7,25 @@ package platform
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/nats-io/nats.go"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/config"
 	"github.com/talentbridge/platform/shared/mongodb"
 	"github.com/talentbridge/platform/shared/natsbus"
+	"github.com/talentbridge/platform/shared/openapi"
 	"github.com/talentbridge/platform/shared/tracing"
 	"github.com/talentbridge/platform/shared/web"
 )
@@ -50,6 +55,13 @@ type Service interface {
 	Start(ctx context.Context) error
 	// Stop ends the background loops and waits for them.
 	Stop(ctx context.Context) error
+}
+
+// Documented is a Service that describes its routes in detail with a
+// hand-written OpenAPI 3.1 part; it overlays the part generated from the
+// access tables.
+type Documented interface {
+	OpenAPI() []byte
 }
 
 // Constructor builds a service: indexes, stores, use cases.
@@ -164,6 +176,11 @@ func Run(ctx context.Context, o Options) error {
 		started = append(started, s)
 	}
 	cancel()
+	docSub, err := serveOpenAPI(e, bus, o.Name, started, log)
+	if err != nil {
+		return err
+	}
+	defer docSub.Unsubscribe()
 
 	err = web.Serve(ctx, e, cfg.HTTP.Addr, cfg.HTTP.ShutdownTimeout, o.Ready)
 	// Reverse order: HTTP is closed; now background work, then consumers
@@ -206,4 +223,41 @@ func (l *Loops) Stop(ctx context.Context) error {
 	case <-ctx.Done():
 		return fmt.Errorf("background loops did not stop: %w", ctx.Err())
 	}
+}
+
+// serveOpenAPI makes this process's part of the OpenAPI document — its
+// routes from the access tables, overlaid with the services' hand-written
+// parts — available at GET /openapi.json and over NATS (openapi.Subject),
+// where the gateway gathers every process's part.
+func serveOpenAPI(e *echo.Echo, bus *natsbus.Bus, name string, services []Service, log *slog.Logger) (*nats.Subscription, error) {
+	part := func() openapi.Doc {
+		var routes []auth.RouteInfo
+		for _, r := range auth.Registered() {
+			if strings.HasPrefix(r.Path, APIPrefix+"/") {
+				routes = append(routes, r)
+			}
+		}
+		parts := []openapi.Doc{openapi.Generate(name, routes)}
+		for _, s := range services {
+			if d, ok := s.(Documented); ok {
+				doc, err := openapi.Parse(d.OpenAPI())
+				if err != nil {
+					log.Warn("openapi part", "err", err)
+					continue
+				}
+				parts = append(parts, doc)
+			}
+		}
+		return openapi.Merge("TalentBridge "+name, parts...)
+	}
+	e.GET("/openapi.json", func(c echo.Context) error { return c.JSON(http.StatusOK, part()) })
+	return bus.NC.Subscribe(openapi.Subject, func(m *nats.Msg) {
+		body, err := json.Marshal(part())
+		if err == nil {
+			err = m.Respond(body)
+		}
+		if err != nil {
+			log.Warn("answer openapi request", "err", err)
+		}
+	})
 }
