@@ -1,0 +1,35 @@
+package httpapi
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"github.com/talentbridge/platform/shared/web"
+)
+
+// FuzzRequestBodies decodes arbitrary bytes as every request body of the
+// matching API, the way the handlers do: either a value or a 4xx problem,
+// never a panic or another kind of error.
+func FuzzRequestBodies(f *testing.F) {
+	for _, s := range []string{
+		`{"programId":"p1"}`, `{"programIds":["p1","p2"]}`, `{"applicantIds":[]}`,
+		`{"name":"Spring 2027","programIds":["p1"],"seed":42}`, `{"note":"ok"}`, `{"reason":"missing documents"}`,
+		`{"programId":1}`, `{"id":"x"}`, `{`, ``, `[]`, `{"seed":1e400}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		targets := []any{&ApplyRequest{}, &RankingRequest{}, &ProgramRankingRequest{}, &RoundRequest{}, &ApproveRequest{}, &RejectRequest{}}
+		for _, v := range targets {
+			err := web.Decode(bytes.NewReader(body), v)
+			if err == nil {
+				continue
+			}
+			var we *web.Error
+			if !errors.As(err, &we) || we.Status < 400 || we.Status >= 500 {
+				t.Fatalf("Decode(%q) into %T = %v, want a 4xx problem", body, v, err)
+			}
+		}
+	})
+}
