@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/config"
+	"github.com/talentbridge/platform/shared/logging"
 	"github.com/talentbridge/platform/shared/mongodb"
 	"github.com/talentbridge/platform/shared/natsbus"
 	"github.com/talentbridge/platform/shared/openapi"
@@ -259,5 +261,23 @@ func serveOpenAPI(e *echo.Echo, bus *natsbus.Bus, name string, services []Servic
 		if err != nil {
 			log.Warn("answer openapi request", "err", err)
 		}
+	})
+}
+
+// RunService is the whole of a single-service process after main has set
+// up signals: configuration from the environment, the JSON logger, then
+// Run with the one service.
+func RunService(ctx context.Context, name string, build Constructor) error {
+	cfg, err := config.Load[config.Service]()
+	if err != nil {
+		return err
+	}
+	log := logging.New(os.Stdout, name, cfg.Log.Level)
+	return Run(ctx, Options{
+		Name:     name,
+		Config:   cfg,
+		Log:      log,
+		Services: []Constructor{build},
+		Ready:    func(a net.Addr) { log.Info("ready", "addr", a.String()) },
 	})
 }
