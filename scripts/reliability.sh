@@ -12,4 +12,4 @@ if [ "${1:-}" = "-run" ]; then run=${2:?-run needs a pattern}; fi
 export TB_RELIABILITY=full
 # pipefail: the script fails when go test does.
 go test -count=1 -timeout 15m -run "$run" -v ./services/standalone/ 2>&1 |
-  grep -E '^(--- |ok|FAIL|PASS|\||    reliability_test)'
+  grep -E '^(--- |ok|FAIL|PASS|\||    (reliability|split)[a-z_]*_test)'

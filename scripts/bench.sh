@@ -1,0 +1,288 @@
+#!/usr/bin/env bash
+# Runs the platform's benchmarks and writes their figures, as a table,
+# between the bench:begin and bench:end markers of docs/BENCHMARKS.md:
+#
+#   engine           NRMP-size solve on one core; matchsolve as a whole process
+#                    (wall, CPU, peak memory); solve time per list entry from
+#                    5,000 to 200,000 applicants
+#   recommendations  full build 50,000 x 6,500; one profile update; one publish
+#   pipeline         profiles created per second until the matching read model
+#                    holds them; lag from HTTP 201 to the read model at 200/s
+#   api              GET /programs?q= and GET /recommendations/me at 500/s, the
+#                    highest rate each holds with p99 under 100 ms, and a bare
+#                    Echo handler under the same load generator
+#
+# Every Go benchmark runs COUNT times (-count) and the table gives medians;
+# ratios are taken within one run. The whole script is bounded to finish in
+# under ten minutes on the 2-core development machine.
+#
+# Usage: scripts/bench.sh [--no-write] [--profile DIR]
+#   --no-write     print the table, leave docs/BENCHMARKS.md alone
+#   --profile DIR  also write CPU profiles (-cpuprofile) and test binaries to DIR
+#   BENCH_COUNT    repetitions of each benchmark (default 3)
+#   TB_BENCH_*     sizes and rates of the platform benchmarks (services/standalone/bench_test.go)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+write=1
+profdir=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-write) write=0 ;;
+    --profile) profdir=$(mkdir -p "$2" && cd "$2" && pwd); shift ;;
+    *) echo "usage: scripts/bench.sh [--no-write] [--profile DIR]" >&2; exit 2 ;;
+  esac
+  shift
+done
+count=${BENCH_COUNT:-3}
+case "$count" in ''|*[!0-9]*|0) echo "BENCH_COUNT must be a positive number" >&2; exit 2 ;; esac
+
+# Scratch space for test binaries, the generated instance and the API
+# benchmark's platform data (TMPDIR), removed at the end.
+work=$(mktemp -d "${TMPDIR:-/tmp}/tb-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+export TMPDIR=$work
+mkdir -p "$work/out"
+
+began=$(date +%s)
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+cpu_model=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
+cores=$(nproc)
+gover=$(go version | sed 's/^go version //')
+date_utc=$(date -u '+%Y-%m-%d %H:%M UTC')
+
+step() { printf '== %s (%ss)\n' "$*" "$(($(date +%s) - began))"; }
+
+# prof NAME: -cpuprofile flags when --profile was given.
+prof() {
+  if [ -n "$profdir" ]; then
+    echo "-test.cpuprofile=$profdir/$1.prof"
+  fi
+}
+
+# bench DIR BINARY OUT ARGS...: run a test binary's benchmarks from its
+# package directory (tests may read testdata), keeping the output.
+bench() {
+  local dir=$1 bin=$2 out=$3
+  shift 3
+  (cd "$dir" && "$bin" -test.run '^$' "$@") >"$work/out/$out.txt" 2>&1 || {
+    echo "!! $out failed:"; tail -n 30 "$work/out/$out.txt"; return 1
+  }
+  grep -E '^Benchmark' "$work/out/$out.txt" || true
+}
+
+step "build"
+engine_dir=services/matching/internal/engine
+rec_dir=services/matching/internal/recommend
+go test -c -o "$work/engine.test" "./$engine_dir"
+go test -c -o "$work/recommend.test" "./$rec_dir"
+go test -c -o "$work/standalone.test" ./services/standalone
+go build -o "$work/matchsolve" ./services/matching/cmd/matchsolve
+go build -o "$work/geninstance" ./services/matching/internal/engine/enginetest/geninstance
+if [ -n "$profdir" ]; then cp "$work"/*.test "$profdir/"; fi
+
+step "engine: NRMP solve on one core"
+bench "$engine_dir" "$work/engine.test" engine -test.bench 'SolveNRMP/applicants$' \
+  -test.benchtime 20x -test.count "$count" -test.cpu 1 $(prof engine)
+
+step "engine: scaling"
+bench "$engine_dir" "$work/engine.test" scaling -test.bench 'SolveScaling' \
+  -test.benchtime 10x -test.count "$count" -test.cpu 1 $(prof scaling)
+
+step "engine: matchsolve process"
+"$work/geninstance" -applicants 50000 -seed 1 >"$work/nrmp.json"
+: >"$work/out/matchsolve.txt"
+for _ in $(seq "$count"); do
+  # wall seconds, user seconds, system seconds, max RSS in KiB
+  /usr/bin/time -f '%e %U %S %M' -a -o "$work/out/matchsolve.txt" "$work/matchsolve" <"$work/nrmp.json" >"$work/result.json"
+done
+cat "$work/out/matchsolve.txt"
+grep -Eq '"blockingPairs": ?0}' "$work/result.json" || { echo "!! matchsolve result is not stable"; exit 1; }
+
+step "recommendations: full build"
+bench "$rec_dir" "$work/recommend.test" build -test.bench 'Build$' \
+  -test.benchtime 1x -test.count "$count" $(prof build)
+
+step "recommendations: one profile update, one publish"
+bench "$rec_dir" "$work/recommend.test" upsert -test.bench 'UpsertApplicant/update|UpsertProgram/publish' \
+  -test.benchtime 20x -test.count "$count" $(prof upsert)
+
+step "pipeline: throughput"
+bench services/standalone "$work/standalone.test" pipeline -test.bench 'PipelineThroughput' \
+  -test.benchtime 1x -test.count "$count" -test.timeout 20m $(prof pipeline)
+
+step "pipeline: lag at a steady rate"
+bench services/standalone "$work/standalone.test" lag -test.bench 'PipelineLag' \
+  -test.benchtime 1x -test.count "$count" -test.timeout 20m $(prof lag)
+
+step "api"
+bench services/standalone "$work/standalone.test" api -test.bench '^(BenchmarkEcho|BenchmarkAPI)$' \
+  -test.benchtime 1x -test.count "$count" -test.timeout 20m $(prof api)
+
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+elapsed=$(($(date +%s) - began))
+step "done"
+
+# --- the table ---
+
+# metric OUT NAME UNIT: the median, over the runs, of one metric of one
+# benchmark (NAME is the benchmark's full name without the -N suffix).
+metric() {
+  awk -v name="$2" -v unit="$3" '
+    /^Benchmark/ {
+      n = $1; sub(/-[0-9]+$/, "", n)
+      if (n != name) next
+      for (i = 3; i < NF; i += 2) if ($(i + 1) == unit) print $i
+    }' "$work/out/$1.txt" | sort -g | awk '
+    { v[NR] = $1 }
+    END {
+      if (NR == 0) { print "nan"; exit }
+      if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2
+    }'
+}
+
+# column N FILE: the median of column N of a whitespace-separated file.
+column() {
+  awk -v c="$1" '{ print $c }' "$2" | sort -g | awk '
+    { v[NR] = $1 }
+    END {
+      if (NR == 0) { print "nan"; exit }
+      if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2
+    }'
+}
+
+# fmt VALUE SCALE DECIMALS: VALUE / SCALE, rounded.
+fmt() { awk -v v="$1" -v s="$2" -v d="$3" 'BEGIN { if (v == "nan") print "n/a"; else printf "%.*f", d, v / s }'; }
+
+# verdict VALUE OP LIMIT: "met" or "**missed**" (OP is < or >=).
+verdict() {
+  awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN {
+    if (v == "n/a" || v == "nan") { print "no figure"; exit }
+    ok = (op == "<") ? (v + 0 < l + 0) : (v + 0 >= l + 0)
+    print ok ? "met" : "**missed**"
+  }'
+}
+
+rows=()
+# row FIGURE VALUE UNIT [TARGET_TEXT OP LIMIT [NUMBER]]: NUMBER, when the
+# shown VALUE is not a plain number, is what the target is checked against.
+row() {
+  local figure=$1 value=$2 unit=$3 target=${4:-measured} op=${5:-} limit=${6:-} number=${7:-$2} v=""
+  if [ -n "$op" ]; then v=$(verdict "$number" "$op" "$limit"); fi
+  rows+=("| $figure | $value $unit | $target | $v |")
+}
+
+solve_cpu=$(fmt "$(metric engine BenchmarkSolveNRMP/applicants cpu-ns/op)" 1e6 1)
+solve_wall=$(fmt "$(metric engine BenchmarkSolveNRMP/applicants ns/op)" 1e6 1)
+row "Engine: NRMP solve (50,000 × 6,500, lists of 20), CPU on one core" "$solve_cpu" ms "< 200 ms" "<" 200
+row "Engine: the same, wall time" "$solve_wall" ms
+ms_wall=$(fmt "$(column 1 "$work/out/matchsolve.txt")" 1 2)
+ms_cpu=$(fmt "$(awk '{ print $2 + $3 }' "$work/out/matchsolve.txt" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }')" 1 2)
+ms_rss=$(fmt "$(column 4 "$work/out/matchsolve.txt")" 1024 0)
+row "Engine: \`matchsolve < nrmp.json\` whole process, wall" "$ms_wall" s "< 1 s" "<" 1
+row "Engine: the same, CPU (user + system)" "$ms_cpu" s
+row "Engine: the same, peak memory (max RSS)" "$ms_rss" MiB "< 512 MiB" "<" 512
+first=""
+for n in 5000 10000 20000 50000 100000 200000; do
+  per=$(fmt "$(metric scaling "BenchmarkSolveScaling/applicants=$n" cpu-ns/entry)" 1 1)
+  [ -n "$first" ] || first=$per
+  row "Engine: scaling, $n applicants, CPU per list entry" "$per" ns "near-linear: flat per entry"
+done
+last=$(fmt "$(metric scaling BenchmarkSolveScaling/applicants=200000 cpu-ns/entry)" 1 1)
+row "Engine: scaling, per-entry cost 200,000 ÷ 5,000 applicants" "$(awk -v a="$last" -v b="$first" 'BEGIN { printf "%.2f", a / b }')" "×" "measured"
+
+build_wall=$(fmt "$(metric build BenchmarkBuild ns/op)" 1e9 1)
+build_cpu=$(fmt "$(metric build BenchmarkBuild cpu-s/op)" 1 1)
+row "Recommendations: full build 50,000 × 6,500, wall (both cores)" "$build_wall" s "< 20 s" "<" 20
+row "Recommendations: the same, CPU" "$build_cpu" s
+upd=$(fmt "$(metric upsert BenchmarkUpsertApplicant/update cpu-ms/op)" 1 2)
+pub=$(fmt "$(metric upsert BenchmarkUpsertProgram/publish cpu-ms/op)" 1 2)
+row "Recommendations: one profile update, re-scored against 6,500 programs" "$upd" ms "< 50 ms" "<" 50
+row "Recommendations: one program publish, re-scored against 50,000 applicants" "$pub" ms
+
+n_profiles=${TB_BENCH_PROFILES:-300}
+tput=$(fmt "$(metric pipeline BenchmarkPipelineThroughput profiles/s)" 1 0)
+row "Pipeline: profiles/s, first POST to the last in the matching read model ($n_profiles profiles, 32 clients)" "$tput" "/s" "≥ 500/s" ">=" 500
+row "Pipeline: the same, HTTP answers alone" "$(fmt "$(metric pipeline BenchmarkPipelineThroughput http-profiles/s)" 1 0)" "/s"
+lag_rate=${TB_BENCH_LAG_RATE:-200}
+lag_for=${TB_BENCH_LAG_FOR:-3s}
+missing=$(fmt "$(metric lag BenchmarkPipelineLag missing)" 1 0)
+bound=""
+if [ "$missing" != "0" ] && [ "$missing" != "n/a" ]; then bound="≥ "; fi
+row "Pipeline: lag HTTP 201 → read model, p50, at $lag_rate/s for $lag_for" "$bound$(fmt "$(metric lag BenchmarkPipelineLag lag-p50-ms)" 1 0)" ms
+lag99=$(fmt "$(metric lag BenchmarkPipelineLag lag-p99-ms)" 1 0)
+row "Pipeline: lag, p99" "$bound$lag99" ms "< 1000 ms" "<" 1000 "$lag99"
+row "Pipeline: profiles not in the read model 30 s after the load" "$missing" "" "0" "<" 1
+
+idle=$(fmt "$(metric api BenchmarkAPI/idle cpu-%)" 1 0)
+row "API: CPU the idle platform uses (share of one core)" "$idle" "%"
+for t in search search-all recommendations echo; do
+  p99=$(metric api "BenchmarkAPI/$t/rate=500" p99-ms)
+  [ "$p99" != "nan" ] || continue
+  case $t in
+    search) label="GET /programs?q= (${TB_BENCH_PUBLISHED:-500} published programs)"; tgt="< 50 ms" ;;
+    search-all) label="GET /programs?mine=true&q= (${TB_BENCH_DRAFTS:-0} drafts, as their host)"; tgt="< 50 ms" ;;
+    recommendations) label="GET /recommendations/me (${TB_BENCH_APPLICANTS:-500} applicants)"; tgt="< 50 ms" ;;
+    echo) label="bare Echo handler beside the idle platform"; tgt="" ;;
+  esac
+  row "API: $label at 500/s, p50" "$(fmt "$(metric api "BenchmarkAPI/$t/rate=500" p50-ms)" 1 1)" ms
+  if [ -n "$tgt" ]; then
+    row "API: $label at 500/s, p99" "$(fmt "$p99" 1 1)" ms "$tgt" "<" 50
+  else
+    row "API: $label at 500/s, p99" "$(fmt "$p99" 1 1)" ms
+  fi
+done
+echo_alone=$(metric api BenchmarkEcho/ceiling req/s)
+row "API: bare Echo handler alone (no platform), p99 at 500/s" "$(fmt "$(metric api BenchmarkEcho/rate=500 p99-ms)" 1 1)" ms
+row "API: bare Echo handler alone, highest rate held with p99 < 100 ms" "$(fmt "$echo_alone" 1 0)" "/s"
+for t in search search-all recommendations echo; do
+  held=$(metric api BenchmarkAPI/ceiling "$t-req/s")
+  [ "$held" != "nan" ] || continue
+  if [ "$t" = echo ]; then
+    row "API: bare Echo handler beside the idle platform, highest rate held with p99 < 100 ms" "$(fmt "$held" 1 0)" "/s"
+  else
+    row "API: $t, highest rate held with p99 < 100 ms" "$(fmt "$held" 1 0)" "/s"
+    row "API: $t ÷ bare Echo alone" "$(awk -v a="$held" -v b="$echo_alone" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else print "n/a" }')" "×"
+    row "API: $t ÷ bare Echo beside the platform (same moment)" "$(fmt "$(metric api BenchmarkAPI/ceiling "$t/echo")" 1 2)" "×"
+  fi
+done
+row "bench.sh: whole run" "$elapsed" s "< 600 s" "<" 600
+
+table=$(
+  echo "<!-- bench:begin -->"
+  echo "Written by \`scripts/bench.sh\` on $date_utc; medians of $count runs."
+  echo
+  echo "| run | |"
+  echo "|---|---|"
+  echo "| machine | \`nproc\` $cores, $cpu_model (\`/proc/cpuinfo\`), $gover |"
+  echo "| date | $date_utc |"
+  echo "| load average at start (1, 5, 15 min) | $load_start |"
+  echo "| load average at end | $load_end |"
+  echo
+  echo "The machine is shared with other engineers' builds and tests; a load average above 2 means the"
+  echo "benchmarks did not have both cores, so wall-clock figures and latencies include waiting for a core."
+  echo
+  echo "| figure | value | target | |"
+  echo "|---|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+  echo "<!-- bench:end -->"
+)
+echo
+echo "$table"
+
+if [ "$write" = 1 ]; then
+  doc=docs/BENCHMARKS.md
+  if grep -q '<!-- bench:begin -->' "$doc" && grep -q '<!-- bench:end -->' "$doc"; then
+    printf '%s\n' "$table" >"$work/table.md"
+    awk -v tf="$work/table.md" '
+      /<!-- bench:begin -->/ { while ((getline l < tf) > 0) print l; skip = 1; next }
+      /<!-- bench:end -->/ { skip = 0; next }
+      !skip { print }' "$doc" >"$work/doc.md"
+    cp "$work/doc.md" "$doc"
+    echo "wrote the table to $doc"
+  else
+    echo "!! $doc has no <!-- bench:begin --> / <!-- bench:end --> markers; table not written" >&2
+    exit 1
+  fi
+fi
