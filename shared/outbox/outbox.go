@@ -170,7 +170,7 @@ type Relay struct {
 	// are the aggregates touched since the last targeted sweep.
 	prefixes []string
 	idsMu    sync.Mutex
-	ids      map[string]int // id → targeted sweeps that found nothing yet
+	ids      map[string]time.Time // id → when From first recorded it
 }
 
 // NewRelay watches colls. interval is the period of the full sweep that
@@ -192,34 +192,40 @@ func NewRelay(pub Publisher, log *slog.Logger, interval time.Duration, colls ...
 // must be the _id of the document that carries its events.
 func (r *Relay) Watch(prefixes ...string) *Relay {
 	r.prefixes = append(r.prefixes, prefixes...)
-	r.ids = map[string]int{}
+	r.ids = map[string]time.Time{}
 	watchers.add(r)
 	return r
 }
 
 func (r *Relay) touch(id string) {
 	r.idsMu.Lock()
-	r.ids[id] = 0
+	if _, ok := r.ids[id]; !ok {
+		r.ids[id] = time.Now()
+	}
 	r.idsMu.Unlock()
 }
 
-func (r *Relay) takeIDs() map[string]int {
+func (r *Relay) takeIDs() map[string]time.Time {
 	r.idsMu.Lock()
 	defer r.idsMu.Unlock()
 	out := r.ids
-	r.ids = make(map[string]int, len(out))
+	r.ids = make(map[string]time.Time, len(out))
 	return out
 }
 
-// missed puts back ids whose documents had nothing pending: From records an
-// id before the store's write lands, so a sweep can look too early. An id
-// is tried at three more kicks; the full sweep covers anything later.
-func (r *Relay) missed(ids map[string]int) {
+// missTTL is how long an id whose document had nothing pending is looked
+// at again: From records an id before the store's write lands, so a sweep
+// can look too early, and a slow write can take a while. Later than that,
+// the full sweep covers it.
+const missTTL = 2 * time.Second
+
+// missed puts back ids whose documents had nothing pending.
+func (r *Relay) missed(ids map[string]time.Time) {
 	r.idsMu.Lock()
 	defer r.idsMu.Unlock()
-	for id, n := range ids {
-		if _, again := r.ids[id]; !again && n < 3 {
-			r.ids[id] = n + 1
+	for id, at := range ids {
+		if _, again := r.ids[id]; !again && time.Since(at) < missTTL {
+			r.ids[id] = at
 		}
 	}
 }
@@ -267,13 +273,13 @@ func (r *Relay) Run(ctx context.Context) {
 }
 
 // sweepIDs publishes the pending events of the documents with these ids.
-func (r *Relay) sweepIDs(ctx context.Context, ids map[string]int) (int, error) {
+func (r *Relay) sweepIDs(ctx context.Context, ids map[string]time.Time) (int, error) {
 	if len(ids) == 0 {
 		return 0, nil
 	}
 	total := 0
 	var errs []error
-	misses := make(map[string]int, len(ids))
+	misses := make(map[string]time.Time, len(ids))
 	for id, n := range ids {
 		misses[id] = n
 	}
@@ -298,8 +304,9 @@ func (r *Relay) sweepIDs(ctx context.Context, ids map[string]int) (int, error) {
 	}
 	if len(misses) > 0 {
 		r.missed(misses)
-		// Look again shortly even if no write kicks us.
-		time.AfterFunc(100*time.Millisecond, r.Kick)
+		// Look again shortly even if no write kicks us; the writer's own
+		// kick after its write comes sooner when it can.
+		time.AfterFunc(200*time.Millisecond, r.Kick)
 	}
 	if len(errs) > 0 {
 		// Whatever failed is found by the next full sweep.
