@@ -228,36 +228,48 @@ func (ix *Index) Search(q Query, viewer domain.Actor) Result {
 		}
 	}
 
-	var idf []float64
+	// Each query term's frequency in each document of the pool is looked
+	// up once, into tfs (a row of len(q.Terms) per document), and serves
+	// both the document frequencies and the scores: the map lookups are
+	// most of a search's time over a large catalogue.
+	nt := len(q.Terms)
+	var idf, tfs []float64
 	var avg float64
-	if len(q.Terms) > 0 && len(pool) > 0 {
+	if nt > 0 && len(pool) > 0 {
 		n := float64(len(pool))
 		var total float64
-		for _, e := range pool {
+		tfs = make([]float64, len(pool)*nt)
+		df := make([]int, nt)
+		for k, e := range pool {
 			total += e.length
+			row := tfs[k*nt : (k+1)*nt]
+			for i, t := range q.Terms {
+				if tf := e.tf[t]; tf > 0 {
+					row[i] = tf
+					df[i]++
+				}
+			}
 		}
 		avg = total / n
 		if avg == 0 {
 			avg = 1
 		}
-		idf = make([]float64, len(q.Terms))
-		for i, t := range q.Terms {
-			df := 0
-			for _, e := range pool {
-				if e.tf[t] > 0 {
-					df++
-				}
-			}
-			idf[i] = math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
+		idf = make([]float64, nt)
+		for i := range q.Terms {
+			idf[i] = math.Log(1 + (n-float64(df[i])+0.5)/(float64(df[i])+0.5))
 		}
 	}
 
 	hits := make([]Hit, 0, len(pool))
-	for _, e := range pool {
+	for k, e := range pool {
 		if !matches(e, q, asOf) {
 			continue
 		}
-		score, ok := bm25(e, q.Terms, idf, avg)
+		var row []float64
+		if tfs != nil {
+			row = tfs[k*nt : (k+1)*nt]
+		}
+		score, ok := bm25(e, row, idf, avg)
 		if !ok {
 			continue
 		}
@@ -290,11 +302,11 @@ func matches(e *entry, q Query, t time.Time) bool {
 	return true
 }
 
-// bm25 scores e for the query terms; a document must hold every term.
-func bm25(e *entry, terms []string, idf []float64, avg float64) (float64, bool) {
+// bm25 scores e from its frequencies of the query terms (tfs, in the
+// order of idf); a document must hold every term.
+func bm25(e *entry, tfs, idf []float64, avg float64) (float64, bool) {
 	var score float64
-	for i, t := range terms {
-		tf := e.tf[t]
+	for i, tf := range tfs {
 		if tf == 0 {
 			return 0, false
 		}
