@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -16,7 +15,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,7 +27,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
-	_ "modernc.org/sqlite"
 
 	"github.com/talentbridge/platform/services/gateway/identitytest"
 	"github.com/talentbridge/platform/shared/config"
@@ -60,8 +57,7 @@ import (
 // TB_BENCH_DRAFTS (0), TB_BENCH_APPLICANTS (500), TB_BENCH_RATE (500),
 // TB_BENCH_FOR (3s), TB_BENCH_STEP (2s), TB_BENCH_ECHO_STEP (1s),
 // TB_BENCH_IDLE (5s). TB_BENCH_LOG=<level> shows the platform's log,
-// TB_BENCH_DEBUG=1 the fixture's progress, and TB_BENCH_ID_INDEX=1 runs the
-// _id index experiment (addIDIndexes).
+// and TB_BENCH_DEBUG=1 the fixture's progress.
 
 // benchInt reads a non-negative integer setting, or returns def.
 func benchInt(name string, def int) int {
@@ -183,59 +179,7 @@ func launchPlatform(dir string) (*benchPlatform, error) {
 		_ = p.stop()
 		return nil, err
 	}
-	if os.Getenv("TB_BENCH_ID_INDEX") != "" {
-		if err := addIDIndexes(filepath.Join(dir, "ferretdb")); err != nil {
-			_ = p.stop()
-			return nil, err
-		}
-	}
 	return p, nil
-}
-
-// addIDIndexes is an experiment, run only with TB_BENCH_ID_INDEX set: it
-// gives every table of the embedded FerretDB an index on the expression
-// FerretDB v1.24's SQLite backend looks documents up by. FerretDB's own
-// unique _id index is on _ferretdb_sjson->"_id", but its finds, updates and
-// deletes by _id filter on _ferretdb_sjson->'$._id', which SQLite does not
-// match to that index (EXPLAIN QUERY PLAN: SCAN), so each of them reads and
-// parses every document of the collection. The figures with and without
-// it show what a fix in shared/embedded would give.
-func addIDIndexes(dir string) error {
-	files, err := filepath.Glob(filepath.Join(dir, "*.sqlite"))
-	if err != nil {
-		return err
-	}
-	for _, f := range files {
-		db, err := sql.Open("sqlite", "file:"+f+"?_pragma=busy_timeout(10000)")
-		if err != nil {
-			return err
-		}
-		rows, err := db.Query(`SELECT table_name FROM _ferretdb_collections`)
-		if err != nil {
-			db.Close()
-			return fmt.Errorf("%s: %w", f, err)
-		}
-		var tables []string
-		for rows.Next() {
-			var t string
-			if err := rows.Scan(&t); err != nil {
-				rows.Close()
-				db.Close()
-				return err
-			}
-			tables = append(tables, t)
-		}
-		rows.Close()
-		for _, t := range tables {
-			q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (_ferretdb_sjson->'$._id')`, t+"_bench_id", t)
-			if _, err := db.Exec(q); err != nil {
-				db.Close()
-				return fmt.Errorf("%s: %s: %w", f, t, err)
-			}
-		}
-		db.Close()
-	}
-	return nil
 }
 
 // benchLog discards the platform's log unless TB_BENCH_LOG names a level

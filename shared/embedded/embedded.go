@@ -99,6 +99,9 @@ type FerretOptions struct {
 	// the WAL is synced at checkpoints) a write still survives the crash of
 	// any process, at a fraction of the cost.
 	SyncAlways bool
+	// NoNarrowing turns off the rewriting of conditional writes on one _id
+	// (pushdown.go), for tests and comparisons.
+	NoNarrowing bool
 }
 
 // Ferret is a running embedded FerretDB.
@@ -168,7 +171,11 @@ func StartFerret(opts FerretOptions) (*Ferret, error) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	proxy, err := newSerializer(addr, host, logger)
+	ids := newIDIndexer(abs)
+	if err := ids.all(ctx); err != nil {
+		logger.Warn("embedded ferretdb: _id indexes", "err", err)
+	}
+	proxy, err := newSerializer(addr, host, logger, ids, !opts.NoNarrowing)
 	if err != nil {
 		cancel()
 		<-done

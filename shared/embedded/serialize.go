@@ -1,13 +1,16 @@
 package embedded
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
+	"sync/atomic"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -33,6 +36,13 @@ type serializer struct {
 	backend string
 	log     *slog.Logger
 
+	// ids adds the _id index FerretDB lacks to each new collection
+	// (idindex.go); narrow turns conditional writes on one _id into writes
+	// SQLite can look up (pushdown.go), and narrowed counts them.
+	ids      *idIndexer
+	narrow   bool
+	narrowed atomic.Int64
+
 	dbMu  sync.Mutex
 	locks map[string]*sync.Mutex
 
@@ -41,12 +51,13 @@ type serializer struct {
 	wg    sync.WaitGroup
 }
 
-func newSerializer(addr, backend string, log *slog.Logger) (*serializer, error) {
+func newSerializer(addr, backend string, log *slog.Logger, ids *idIndexer, narrow bool) (*serializer, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	s := &serializer{ln: ln, backend: backend, log: log, conns: map[net.Conn]struct{}{}, locks: map[string]*sync.Mutex{}}
+	s := &serializer{ln: ln, backend: backend, log: log, ids: ids, narrow: narrow,
+		conns: map[net.Conn]struct{}{}, locks: map[string]*sync.Mutex{}}
 	s.wg.Add(1)
 	go s.accept()
 	return s, nil
@@ -122,15 +133,34 @@ func (s *serializer) serve(client net.Conn) {
 		if err != nil {
 			return
 		}
-		var lock *sync.Mutex
-		if db, write := writeTarget(req); write {
-			lock = s.lockFor(db)
-			lock.Lock()
+		db, write := writeTarget(req)
+		if !write {
+			if s.narrow {
+				var changed bool
+				if req, changed = narrowRead(req); changed {
+					s.narrowed.Add(1)
+				}
+			}
+			if err := s.roundTrip(client, server, req, nil); err != nil {
+				return
+			}
+			continue
 		}
-		err = s.roundTrip(client, server, req)
-		if lock != nil {
-			lock.Unlock()
+		lock := s.lockFor(db)
+		lock.Lock()
+		if s.narrow {
+			var n int
+			req, n = narrowWrites(server, db, req)
+			s.narrowed.Add(int64(n))
 		}
+		// The index of a new collection is made before the client hears
+		// that its write went through.
+		err = s.roundTrip(client, server, req, func() {
+			if s.ids != nil {
+				s.afterWrite(db, req)
+			}
+		})
+		lock.Unlock()
 		if err != nil {
 			return
 		}
@@ -150,17 +180,25 @@ func (s *serializer) lockFor(db string) *sync.Mutex {
 }
 
 // roundTrip forwards one request and every response message it causes.
-func (s *serializer) roundTrip(client, server net.Conn, req []byte) error {
+// done, unless nil, runs once the server has answered in full and before
+// the last message of its answer goes to the client.
+func (s *serializer) roundTrip(client, server net.Conn, req []byte, done func()) error {
 	if _, err := server.Write(req); err != nil {
 		return err
 	}
 	if moreToCome(req) {
+		if done != nil {
+			done()
+		}
 		return nil // the client asked for no reply
 	}
 	for {
 		resp, err := readMessage(server)
 		if err != nil {
 			return err
+		}
+		if done != nil && !moreToCome(resp) {
+			done()
 		}
 		if _, err := client.Write(resp); err != nil {
 			return err
@@ -226,29 +264,84 @@ func commandName(msg []byte) (string, error) {
 
 // commandBody returns the kind-0 section of an OP_MSG: the command document.
 func commandBody(msg []byte) (bson.Raw, error) {
-	if opCode(msg) != opMsg {
-		return nil, errors.New("not OP_MSG")
+	var body bson.Raw
+	err := sections(msg, func(kind byte, sec []byte) (bool, error) {
+		if kind != 0 {
+			return true, nil
+		}
+		body = sec
+		return false, body.Validate()
+	})
+	if err != nil {
+		return nil, err
 	}
-	// header(16) flags(4) then sections; the body is the kind-0 section.
+	if body == nil {
+		return nil, errors.New("no body section")
+	}
+	return body, nil
+}
+
+// sections calls fn with the kind and bytes of each section of an OP_MSG
+// (header(16), flags(4), then sections, then an optional checksum) until fn
+// says to stop or fails.
+func sections(msg []byte, fn func(kind byte, sec []byte) (more bool, err error)) error {
+	if len(msg) < 20 || opCode(msg) != opMsg {
+		return errors.New("not OP_MSG")
+	}
 	b := msg[20:]
+	if binary.LittleEndian.Uint32(msg[16:20])&flagChecksum != 0 {
+		if len(b) < 4 {
+			return errors.New("short checksum")
+		}
+		b = b[:len(b)-4]
+	}
 	for len(b) > 0 {
 		kind := b[0]
 		b = b[1:]
 		if len(b) < 4 {
-			return nil, errors.New("short section")
+			return errors.New("short section")
 		}
 		size := int(int32(binary.LittleEndian.Uint32(b[:4])))
 		if size < 5 || size > len(b) {
-			return nil, errors.New("bad section size")
+			return errors.New("bad section size")
 		}
-		if kind == 0 {
-			doc := bson.Raw(b[:size])
-			if err := doc.Validate(); err != nil {
-				return nil, err
-			}
-			return doc, nil
+		more, err := fn(kind, b[:size])
+		if err != nil || !more {
+			return err
 		}
 		b = b[size:]
 	}
-	return nil, errors.New("no body section")
+	return nil
+}
+
+// afterWrite keeps the _id indexes in step with a write command that went
+// through: a collection it may have created gets its index, and one it
+// dropped or renamed is forgotten. The database's write lock is held.
+func (s *serializer) afterWrite(db string, req []byte) {
+	body, err := commandBody(req)
+	if err != nil {
+		return
+	}
+	first, err := body.IndexErr(0)
+	if err != nil {
+		return
+	}
+	coll, _ := first.Value().StringValueOK()
+	switch first.Key() {
+	case "drop":
+		s.ids.forget(db, coll)
+	case "dropDatabase":
+		s.ids.forget(db, "")
+	case "renameCollection":
+		// Both names are full namespaces ("db.collection").
+		for _, ns := range []string{coll, body.Lookup("to").StringValue()} {
+			if d, c, ok := strings.Cut(ns, "."); ok {
+				s.ids.forget(d, c)
+			}
+		}
+	default:
+		if err := s.ids.ensure(context.Background(), db, coll); err != nil {
+			s.log.Warn("embedded ferretdb: _id index", "db", db, "collection", coll, "err", err)
+		}
+	}
 }
