@@ -50,8 +50,9 @@ type Options struct {
 	// LeaseTTL is how long a round run holds its programs without
 	// renewing (default 30s).
 	LeaseTTL time.Duration
-	// SyncInterval is how often the recommendations catch up with read
-	// models written by other replicas (default 2s).
+	// SyncInterval is how often the recommendations read what the read
+	// models gained, besides what this replica wrote and what the others
+	// announced (default app.DefaultSyncInterval).
 	SyncInterval time.Duration
 	// PhasePause slows every phase of a round run. Only tests set it, to
 	// make runs overlap.
@@ -68,6 +69,7 @@ type Service struct {
 	relay  *outbox.Relay
 	loops  *platform.Loops
 	export *nats.Subscription
+	peers  *messaging.Peers
 }
 
 // New builds the service with default options.
@@ -117,6 +119,14 @@ func (s *Service) Start(ctx context.Context) error {
 	if err := s.dir.Load(ctx); err != nil {
 		return err
 	}
+	peers, err := messaging.StartPeers(s.deps.Bus.NC, s.dir, s.deps.Log.With("service", "matching", "component", "peers"))
+	if err != nil {
+		return err
+	}
+	s.peers = peers
+	// What other replicas wrote while the load ran, before this one
+	// heard their announcements, comes in with a first sync.
+	s.dir.Kick()
 	s.loops.Go(s.relay.Run)
 	s.loops.Go(s.dir.Run)
 	if err := (messaging.Handlers{App: s.app}).Start(ctx, s.deps.Bus); err != nil {
@@ -135,6 +145,9 @@ func (s *Service) Start(ctx context.Context) error {
 // repeats it). The consumers are drained by the bus when it closes.
 func (s *Service) Stop(ctx context.Context) error {
 	var errs []error
+	if s.peers != nil {
+		errs = append(errs, s.peers.Stop())
+	}
 	if s.export != nil {
 		if err := s.export.Unsubscribe(); err != nil && !errors.Is(err, nats.ErrConnectionClosed) && !errors.Is(err, nats.ErrBadSubscription) {
 			errs = append(errs, err)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -18,15 +19,25 @@ import (
 // apart) made while it ran.
 const syncMargin = 5 * time.Second
 
+// DefaultSyncInterval is how often a directory reads what the read models
+// gained since its last look when nothing tells it sooner. Writes reach
+// it directly (this replica's) or by a peer's announcement (other
+// replicas'); the sync only catches what an announcement lost, so it can
+// be rare. On the embedded store each sync reads both read models whole.
+const DefaultSyncInterval = 30 * time.Second
+
 // Directory keeps the recommender (internal/recommend) and what the
 // recommendation and candidate lists show in step with the read models.
 //
 // Every replica of the service holds its own directory, but each profile
-// or program event reaches only one replica (the consumers are shared), so
-// the directory follows the read models rather than the events: it loads
-// them at start and then, every interval and whenever this replica's
-// consumers write (Kick), applies the documents written since its last
-// look. Each profile and program is applied once per version.
+// or program event reaches only one replica (the consumers are shared).
+// The replica that stores a read-model entry applies it to its directory
+// at once and announces its id to the other replicas (Announce), which
+// read it back by id (Refresh). A periodic sync of everything written
+// since its last look catches what an announcement missed. An entry is
+// applied only when it supersedes what the directory holds
+// (domain.Profile.Supersedes, a higher program version), so late and
+// repeated reads change nothing.
 type Directory struct {
 	store    ReadModel
 	rec      *recommend.Recommender
@@ -35,31 +46,39 @@ type Directory struct {
 	interval time.Duration
 	kick     chan struct{}
 
+	// announce, when set, tells the other replicas about entries this one
+	// wrote.
+	announce func(profileIDs, programIDs []string)
+
 	syncMu sync.Mutex // one sync at a time
 	since  time.Time  // start of the last sync, less syncMargin
 
+	// applyMu makes "compare with what is held, then change the
+	// recommender" one step per entry. The recommender is changed without
+	// mu held: CandidatesPage calls back into the directory under the
+	// recommender's lock.
+	applyMu  sync.Mutex
 	mu       sync.RWMutex
 	profiles map[string]profileInfo
 	programs map[string]domain.Program
 }
 
 // profileInfo is what the directory keeps of a profile besides its
-// features: its version, consent and what a host's candidate list shows.
+// features: its consent and what a host's candidate list shows.
 type profileInfo struct {
-	version   int64
-	erased    bool
-	createdAt time.Time
-	profile   domain.Profile
+	erased  bool
+	profile domain.Profile
 }
 
 func infoOf(p domain.Profile) profileInfo {
-	return profileInfo{version: p.Version, erased: p.Erased, createdAt: p.CreatedAt, profile: p}
+	return profileInfo{erased: p.Erased, profile: p}
 }
 
-// NewDirectory returns an empty directory over the read model.
+// NewDirectory returns an empty directory over the read model; interval
+// zero means DefaultSyncInterval.
 func NewDirectory(store ReadModel, log *slog.Logger, interval time.Duration, now func() time.Time) *Directory {
 	if interval <= 0 {
-		interval = 2 * time.Second
+		interval = DefaultSyncInterval
 	}
 	if now == nil {
 		now = time.Now
@@ -68,6 +87,10 @@ func NewDirectory(store ReadModel, log *slog.Logger, interval time.Duration, now
 		rec:      recommend.New(recommend.Config{Now: now}),
 		profiles: map[string]profileInfo{}, programs: map[string]domain.Program{}}
 }
+
+// SetAnnounce sets how this replica tells the others about entries it
+// wrote; call it before Run.
+func (d *Directory) SetAnnounce(fn func(profileIDs, programIDs []string)) { d.announce = fn }
 
 // Load builds the recommender from everything in the read models.
 func (d *Directory) Load(ctx context.Context) error {
@@ -80,6 +103,8 @@ func (d *Directory) Load(ctx context.Context) error {
 	}
 	var apps []scoring.Applicant
 	var progs []scoring.Program
+	d.applyMu.Lock()
+	defer d.applyMu.Unlock()
 	d.mu.Lock()
 	for _, p := range profiles {
 		d.profiles[p.ID] = infoOf(p)
@@ -136,45 +161,116 @@ func (d *Directory) Sync(ctx context.Context) error {
 		return err
 	}
 	for _, p := range profiles {
-		d.mu.RLock()
-		known, ok := d.profiles[p.ID]
-		d.mu.RUnlock()
-		// The read model only ever moves forward, so any difference from
-		// what was applied is a change (a new version, an erasure, or a new
-		// incarnation whose versions start again at 1).
-		if ok && known.version == p.Version && known.erased == p.Erased && known.createdAt.Equal(p.CreatedAt) {
-			continue
-		}
-		// The recommender is changed without d.mu held: CandidatesPage
-		// calls back into the directory under the recommender's lock.
-		if p.Erased {
-			d.rec.RemoveApplicant(p.ID)
-		} else if err := d.rec.UpsertApplicant(allocation.ScoringApplicant(p)); err != nil {
+		if err := d.applyProfile(p); err != nil {
 			return err
 		}
-		d.mu.Lock()
-		d.profiles[p.ID] = infoOf(p)
-		d.mu.Unlock()
 	}
 	for _, p := range programs {
-		d.mu.RLock()
-		known, ok := d.programs[p.ID]
-		d.mu.RUnlock()
-		if ok && known.Version == p.Version {
-			continue
+		if err := d.applyProgram(p); err != nil {
+			return err
 		}
-		if p.Status == programsev.StatusPublished {
-			if err := d.rec.UpsertProgram(allocation.ScoringProgram(p)); err != nil {
-				return err
-			}
-		} else {
-			d.rec.RemoveProgram(p.ID)
-		}
-		d.mu.Lock()
-		d.programs[p.ID] = p
-		d.mu.Unlock()
 	}
 	d.since = start.Add(-syncMargin)
+	return nil
+}
+
+// Stored applies read-model entries this replica has just written and
+// announces them to the other replicas.
+func (d *Directory) Stored(profiles []domain.Profile, programs []domain.Program) error {
+	var pids, gids []string
+	for _, p := range profiles {
+		if err := d.applyProfile(p); err != nil {
+			return err
+		}
+		pids = append(pids, p.ID)
+	}
+	for _, p := range programs {
+		if err := d.applyProgram(p); err != nil {
+			return err
+		}
+		gids = append(gids, p.ID)
+	}
+	if d.announce != nil && len(pids)+len(gids) > 0 {
+		d.announce(pids, gids)
+	}
+	return nil
+}
+
+// Refresh reads the named entries back from the read models, by id, and
+// applies them: what another replica announced, or what this one changed
+// without holding the result (an erasure).
+func (d *Directory) Refresh(ctx context.Context, profileIDs, programIDs []string) error {
+	for _, id := range profileIDs {
+		p, ok, err := d.store.StoredProfile(ctx, id)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if err := d.applyProfile(p); err != nil {
+				return err
+			}
+		}
+	}
+	for _, id := range programIDs {
+		p, err := d.store.Program(ctx, id)
+		var nf *domain.NotFoundError
+		if errors.As(err, &nf) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := d.applyProgram(*p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applyProfile puts p into the recommender unless what the directory holds
+// is as late or later.
+func (d *Directory) applyProfile(p domain.Profile) error {
+	d.applyMu.Lock()
+	defer d.applyMu.Unlock()
+	d.mu.RLock()
+	known, ok := d.profiles[p.ID]
+	d.mu.RUnlock()
+	if ok && !p.Supersedes(known.profile) {
+		return nil
+	}
+	if p.Erased {
+		d.rec.RemoveApplicant(p.ID)
+	} else if err := d.rec.UpsertApplicant(allocation.ScoringApplicant(p)); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	d.profiles[p.ID] = infoOf(p)
+	d.mu.Unlock()
+	return nil
+}
+
+// applyProgram puts p into the recommender (or takes it out, when it is
+// no longer published) unless the directory holds its version or a later
+// one.
+func (d *Directory) applyProgram(p domain.Program) error {
+	d.applyMu.Lock()
+	defer d.applyMu.Unlock()
+	d.mu.RLock()
+	known, ok := d.programs[p.ID]
+	d.mu.RUnlock()
+	if ok && known.Version >= p.Version {
+		return nil
+	}
+	if p.Status == programsev.StatusPublished {
+		if err := d.rec.UpsertProgram(allocation.ScoringProgram(p)); err != nil {
+			return err
+		}
+	} else {
+		d.rec.RemoveProgram(p.ID)
+	}
+	d.mu.Lock()
+	d.programs[p.ID] = p
+	d.mu.Unlock()
 	return nil
 }
 

@@ -24,6 +24,9 @@ type ReadModel interface {
 	EraseProfile(ctx context.Context, id string, version int64, at time.Time) (bool, error)
 	// Profile returns a live profile or a *domain.NotFoundError.
 	Profile(ctx context.Context, id string) (*domain.Profile, error)
+	// StoredProfile returns what is stored for an applicant, a live
+	// profile or a tombstone; ok is false when nothing is.
+	StoredProfile(ctx context.Context, id string) (p domain.Profile, ok bool, err error)
 	// Profiles returns the live profiles among ids, by id.
 	Profiles(ctx context.Context, ids []string) (map[string]domain.Profile, error)
 	// PutProgram stores p unless a version at or above p.Version is

@@ -18,21 +18,35 @@ func (s *Service) ApplyProfile(ctx context.Context, p profilesev.Profile, versio
 	if p.ID == "" {
 		return fmt.Errorf("%w: profile without id", events.ErrMalformed)
 	}
-	wrote, err := s.store.PutProfile(ctx, domain.ProfileFromEvent(p, version))
+	prof := domain.ProfileFromEvent(p, version)
+	wrote, err := s.store.PutProfile(ctx, prof)
 	if err != nil {
 		return err
 	}
-	if wrote && s.dir != nil {
-		s.dir.Kick()
+	if wrote {
+		s.stored([]domain.Profile{prof}, nil)
 	}
 	return nil
+}
+
+// stored hands read-model entries this replica wrote to the directory. A
+// failure there is the directory's to catch up on at its next sync; the
+// entries themselves are stored.
+func (s *Service) stored(profiles []domain.Profile, programs []domain.Program) {
+	if s.dir == nil {
+		return
+	}
+	if err := s.dir.Stored(profiles, programs); err != nil {
+		s.log.Warn("update recommendations", "err", err)
+		s.dir.Kick()
+	}
 }
 
 // EraseApplicant carries out profile.erased: the profile becomes an id-only
 // tombstone (so a late profile.updated cannot bring it back), and the
 // applicant's applications, rank list, places in hosts' rankings, matches
-// and round participation are deleted; the recommender forgets them at its
-// next sync. Audit entries, which hold ids only, stay. Repeating it changes
+// and round participation are deleted; the recommender forgets them at
+// once, on every replica. Audit entries, which hold ids only, stay. Repeating it changes
 // nothing.
 //
 // An erasure that arrives after the applicant made a new profile (a later
@@ -48,8 +62,12 @@ func (s *Service) EraseApplicant(ctx context.Context, id string, version int64, 
 	if err := s.store.EraseApplicant(ctx, id); err != nil {
 		return err
 	}
-	if s.dir != nil {
-		s.dir.Kick()
+	tomb, ok, err := s.store.StoredProfile(ctx, id)
+	if err != nil {
+		return err
+	}
+	if ok {
+		s.stored([]domain.Profile{tomb}, nil)
 	}
 	return nil
 }
@@ -61,12 +79,13 @@ func (s *Service) ApplyProgram(ctx context.Context, p programsev.Program, versio
 	if p.ID == "" {
 		return fmt.Errorf("%w: program without id", events.ErrMalformed)
 	}
-	wrote, err := s.store.PutProgram(ctx, domain.ProgramFromEvent(p, version))
+	prog := domain.ProgramFromEvent(p, version)
+	wrote, err := s.store.PutProgram(ctx, prog)
 	if err != nil {
 		return err
 	}
-	if wrote && s.dir != nil {
-		s.dir.Kick()
+	if wrote {
+		s.stored(nil, []domain.Program{prog})
 	}
 	return nil
 }

@@ -188,3 +188,37 @@ func TestBuildReportAddsUp(t *testing.T) {
 		t.Errorf("programs = %+v, want matched to add up to %d", rep.Programs, tot.Matched)
 	}
 }
+
+func TestProfileSupersedes(t *testing.T) {
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	live := func(created time.Time, v int64) Profile { return Profile{ID: "a", Version: v, CreatedAt: created} }
+	tomb := func(at time.Time, v int64) Profile { return Profile{ID: "a", Version: v, Erased: true, ErasedAt: at} }
+	day := 24 * time.Hour
+	tests := []struct {
+		name    string
+		p, cur  Profile
+		want    bool
+		reverse bool // the answer with p and cur swapped
+	}{
+		{"higher version, same incarnation", live(t0, 3), live(t0, 2), true, false},
+		{"same version", live(t0, 2), live(t0, 2), false, false},
+		{"later incarnation at version 1", live(t0.Add(day), 1), live(t0, 7), true, false},
+		{"no creation time: by version", live(time.Time{}, 3), live(t0, 2), true, false},
+		{"erasure of the incarnation", tomb(t0.Add(day), 4), live(t0, 3), true, false},
+		{"erasure before a new incarnation", tomb(t0.Add(day), 4), live(t0.Add(2*day), 1), false, true},
+		{"snapshot without creation time after an erasure", live(time.Time{}, 9), tomb(t0, 1), false, true},
+		{"later erasure", tomb(t0.Add(day), 1), tomb(t0, 1), true, false},
+		{"same erasure, higher version", tomb(t0, 2), tomb(t0, 1), true, false},
+		{"same erasure", tomb(t0, 2), tomb(t0, 2), false, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.p.Supersedes(tc.cur); got != tc.want {
+				t.Errorf("Supersedes(%+v, %+v) = %v, want %v", tc.p, tc.cur, got, tc.want)
+			}
+			if got := tc.cur.Supersedes(tc.p); got != tc.reverse {
+				t.Errorf("Supersedes(%+v, %+v) = %v, want %v", tc.cur, tc.p, got, tc.reverse)
+			}
+		})
+	}
+}

@@ -14,7 +14,7 @@ import (
 // tb.profiles.v1.* events. It keeps what scoring, eligibility, the
 // candidates list and the outcome report need; the statement is kept for
 // text scoring only and never shown. An erased profile is a tombstone: only
-// ID, Version and Erased are set.
+// ID, Version, Erased and ErasedAt are set.
 type Profile struct {
 	ID      string
 	Version int64
@@ -23,6 +23,7 @@ type Profile struct {
 	// incarnation whose versions start again at 1.
 	CreatedAt      time.Time
 	Erased         bool
+	ErasedAt       time.Time
 	Kind           string
 	Name           string
 	HomeCountry    string
@@ -52,6 +53,27 @@ func ProfileFromEvent(p profilesev.Profile, version int64) Profile {
 		ProgramKinds: slices.Clone(p.Preferences.ProgramKinds), HostRegions: slices.Clone(p.Preferences.HostRegions),
 		Statement: p.Statement, Gender: p.Gender, VisibleToHosts: p.Consents.VisibleToHosts,
 	}
+}
+
+// Supersedes reports whether p is a later state of the applicant's profile
+// than cur, so that p replaces cur and cur never replaces p. Within one
+// incarnation (same CreatedAt) the higher version is later; a later
+// incarnation supersedes an earlier one and the tombstone of its erasure;
+// an erasure supersedes the incarnation it ended, never one created after
+// it. A snapshot without CreatedAt is compared by version alone and never
+// replaces a tombstone.
+func (p Profile) Supersedes(cur Profile) bool {
+	switch {
+	case p.Erased && cur.Erased:
+		return p.ErasedAt.After(cur.ErasedAt) || (p.ErasedAt.Equal(cur.ErasedAt) && p.Version > cur.Version)
+	case p.Erased:
+		return cur.CreatedAt.IsZero() || p.ErasedAt.IsZero() || !cur.CreatedAt.After(p.ErasedAt)
+	case cur.Erased:
+		return !p.CreatedAt.IsZero() && p.CreatedAt.After(cur.ErasedAt)
+	case !p.CreatedAt.IsZero() && !cur.CreatedAt.IsZero() && !p.CreatedAt.Equal(cur.CreatedAt):
+		return p.CreatedAt.After(cur.CreatedAt)
+	}
+	return p.Version > cur.Version
 }
 
 // EligibilityApplicant is what the eligibility rules read of the profile.

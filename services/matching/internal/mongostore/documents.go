@@ -45,7 +45,8 @@ type profileDoc struct {
 }
 
 func profileDocOf(p domain.Profile, at time.Time) profileDoc {
-	return profileDoc{ID: p.ID, Version: p.Version, CreatedAt: p.CreatedAt, Erased: p.Erased, Kind: p.Kind, Name: p.Name,
+	return profileDoc{ID: p.ID, Version: p.Version, CreatedAt: p.CreatedAt, Erased: p.Erased, ErasedAt: p.ErasedAt,
+		Kind: p.Kind, Name: p.Name,
 		HomeCountry: p.HomeCountry, Institution: p.Institution, Region: p.Region, Fields: p.Fields,
 		Skills: p.Skills, Languages: p.Languages, DegreeLevel: p.DegreeLevel, BirthYear: p.BirthYear,
 		AvailableFrom: p.AvailableFrom, AvailableTo: p.AvailableTo, ProgramKinds: p.ProgramKinds,
@@ -54,7 +55,8 @@ func profileDocOf(p domain.Profile, at time.Time) profileDoc {
 }
 
 func (d profileDoc) profile() domain.Profile {
-	return domain.Profile{ID: d.ID, Version: d.Version, CreatedAt: d.CreatedAt.UTC(), Erased: d.Erased, Kind: d.Kind, Name: d.Name,
+	return domain.Profile{ID: d.ID, Version: d.Version, CreatedAt: d.CreatedAt.UTC(), Erased: d.Erased,
+		ErasedAt: d.ErasedAt.UTC(), Kind: d.Kind, Name: d.Name,
 		HomeCountry: d.HomeCountry, Institution: d.Institution, Region: d.Region, Fields: d.Fields,
 		Skills: d.Skills, Languages: d.Languages, DegreeLevel: d.DegreeLevel, BirthYear: d.BirthYear,
 		AvailableFrom: d.AvailableFrom, AvailableTo: d.AvailableTo, ProgramKinds: d.ProgramKinds,

@@ -134,22 +134,6 @@ const updateAttempts = 5
 // consumer retries the event later.
 var errBusy = errors.New("the document kept changing; try again")
 
-// newerProfile reports whether p should replace what is stored. Within one
-// incarnation of a profile (same CreatedAt) the higher version wins; a
-// later incarnation replaces an earlier one and the tombstone of its
-// erasure; nothing older ever replaces anything. A snapshot without
-// CreatedAt is compared by version alone, and never replaces a tombstone.
-func newerProfile(p domain.Profile, cur profileDoc) bool {
-	created := p.CreatedAt
-	switch {
-	case cur.Erased:
-		return !created.IsZero() && created.After(cur.ErasedAt)
-	case !created.IsZero() && !cur.CreatedAt.IsZero() && !created.Equal(cur.CreatedAt.UTC()):
-		return created.After(cur.CreatedAt)
-	}
-	return p.Version > cur.Version
-}
-
 // sameState matches the stored document only while it is as it was read.
 func sameState(cur profileDoc) bson.D {
 	erased := bson.E{Key: "erased", Value: bson.D{{Key: "$ne", Value: true}}}
@@ -159,8 +143,8 @@ func sameState(cur profileDoc) bson.D {
 	return bson.D{{Key: "_id", Value: cur.ID}, {Key: "version", Value: cur.Version}, erased}
 }
 
-// PutProfile writes p when it is newer than what is stored (see
-// newerProfile), conditionally on the stored state it read, so concurrent
+// PutProfile writes p when it supersedes what is stored (see
+// domain.Profile.Supersedes), conditionally on the stored state it read, so concurrent
 // writers (two replicas' consumers) cannot interleave.
 func (s *Store) PutProfile(ctx context.Context, p domain.Profile) (bool, error) {
 	doc := profileDocOf(p, s.now())
@@ -178,7 +162,7 @@ func (s *Store) PutProfile(ctx context.Context, p domain.Profile) (bool, error) 
 		if err != nil {
 			return false, fmt.Errorf("load profile %s: %w", p.ID, err)
 		}
-		if !newerProfile(p, cur) {
+		if !p.Supersedes(cur.profile()) {
 			return false, nil
 		}
 		res, err := s.profiles.ReplaceOne(ctx, sameState(cur), doc)
@@ -245,6 +229,19 @@ func (s *Store) Profile(ctx context.Context, pid string) (*domain.Profile, error
 	}
 	p := d.profile()
 	return &p, nil
+}
+
+// StoredProfile returns the stored profile or tombstone.
+func (s *Store) StoredProfile(ctx context.Context, pid string) (domain.Profile, bool, error) {
+	var d profileDoc
+	err := s.profiles.FindOne(ctx, id(pid)).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return domain.Profile{}, false, nil
+	}
+	if err != nil {
+		return domain.Profile{}, false, fmt.Errorf("load profile %s: %w", pid, err)
+	}
+	return d.profile(), true, nil
 }
 
 // Profiles returns the live profiles among ids.
