@@ -118,7 +118,7 @@ func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
 	}
 	s := &Service{deps: d, cfg: cfg, now: now}
 	s.store = mongostore.New(db, func() { s.relay.Kick() })
-	s.relay = outbox.NewRelay(d.Bus, d.Log, 5*time.Second, s.store.Users()).Watch("tb.identity.")
+	s.relay = outbox.NewRelay(d.Bus, d.Log, outbox.DefaultSweepInterval, s.store.Users()).Watch("tb.identity.")
 
 	ring, err := keys.Open(keys.Options{
 		SigningKey: cfg.SigningKey, VerifyKeys: cfg.VerifyKeys, Dir: cfg.KeysDir,

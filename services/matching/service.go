@@ -35,10 +35,6 @@ import (
 // Database is the name of the service's own database.
 const Database = "matching"
 
-// relayInterval is the period of the outbox relay's full sweep; writes kick
-// it, so events normally leave at once.
-const relayInterval = 5 * time.Second
-
 var metricRoundDuration = promauto.NewHistogramVec(prometheus.HistogramOpts{
 	Name:    "tb_round_duration_seconds",
 	Help:    "How long match round runs take, from start to stored result, by outcome.",
@@ -95,7 +91,7 @@ func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{deps: d, loops: platform.NewLoops(ctx)}
-	s.relay = outbox.NewRelay(d.Bus, log, relayInterval, store.OutboxCollections()...).Watch("tb.matching.")
+	s.relay = outbox.NewRelay(d.Bus, log, outbox.DefaultSweepInterval, store.OutboxCollections()...).Watch("tb.matching.")
 	s.dir = app.NewDirectory(store, log.With("component", "recommendations"), o.SyncInterval, now)
 	host, _ := os.Hostname()
 	s.app = app.New(app.Options{

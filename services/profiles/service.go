@@ -13,7 +13,6 @@ package profiles
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/nats-io/nats.go"
@@ -30,10 +29,6 @@ import (
 // Database is the name of the service's own database.
 const Database = "profiles"
 
-// relayInterval is the period of the outbox relay's full sweep; writes
-// kick it, so events normally leave at once.
-const relayInterval = 5 * time.Second
-
 // Service is the running profiles service.
 type Service struct {
 	deps   platform.Deps
@@ -49,7 +44,7 @@ func New(ctx context.Context, d platform.Deps) (platform.Service, error) {
 	if err := store.EnsureIndexes(ctx); err != nil {
 		return nil, err
 	}
-	relay := outbox.NewRelay(d.Bus, d.Log, relayInterval, store.Profiles()).Watch("tb.profiles.")
+	relay := outbox.NewRelay(d.Bus, d.Log, outbox.DefaultSweepInterval, store.Profiles()).Watch("tb.profiles.")
 	svc := app.New(app.Options{
 		Profiles:     store,
 		Applications: store,

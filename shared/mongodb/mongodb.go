@@ -108,17 +108,48 @@ func IsTransient(err error) bool {
 
 // UpsertVersioned writes doc as the document with the given id unless the
 // stored one already has a version at or above version. It reports whether
-// the write happened. This is how read models stay idempotent: a repeated or
-// older event finds a newer stored version, its filter matches nothing, the
-// upsert collides on _id, and nothing changes.
+// the write happened. This is how read models stay idempotent: a repeated
+// or older event finds a newer stored version and changes nothing.
+//
+// It looks the document up by _id first, so that a repeat costs one read;
+// a new document is inserted (a racing insert shows as a duplicate key and
+// the look-up is repeated); an older one is replaced under the condition
+// that it still has the version read, so two writers cannot interleave.
+// Every step filters on _id, which every store answers from its index.
 func UpsertVersioned(ctx context.Context, coll *mongo.Collection, id any, version int64, versionField string, doc any) (bool, error) {
-	filter := bson.D{{Key: "_id", Value: id}, {Key: versionField, Value: bson.D{{Key: "$lt", Value: version}}}}
-	_, err := coll.ReplaceOne(ctx, filter, doc, options.Replace().SetUpsert(true))
-	if mongo.IsDuplicateKeyError(err) {
-		return false, nil
+	const attempts = 5
+	proj := options.FindOne().SetProjection(bson.D{{Key: versionField, Value: 1}})
+	for range attempts {
+		var cur bson.Raw
+		err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, proj).Decode(&cur)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			_, err := coll.InsertOne(ctx, doc)
+			if mongo.IsDuplicateKeyError(err) {
+				continue
+			}
+			if err != nil {
+				return false, fmt.Errorf("insert %s %v: %w", coll.Name(), id, err)
+			}
+			return true, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("load %s %v: %w", coll.Name(), id, err)
+		}
+		stored, ok := cur.Lookup(versionField).AsInt64OK()
+		if ok && stored >= version {
+			return false, nil
+		}
+		filter := bson.D{{Key: "_id", Value: id}, {Key: versionField, Value: cur.Lookup(versionField)}}
+		if !ok {
+			filter = bson.D{{Key: "_id", Value: id}, {Key: versionField, Value: bson.D{{Key: "$exists", Value: false}}}}
+		}
+		res, err := coll.ReplaceOne(ctx, filter, doc)
+		if err != nil {
+			return false, fmt.Errorf("replace %s %v: %w", coll.Name(), id, err)
+		}
+		if res.MatchedCount == 1 {
+			return true, nil
+		}
 	}
-	if err != nil {
-		return false, fmt.Errorf("upsert %s %v: %w", coll.Name(), id, err)
-	}
-	return true, nil
+	return false, fmt.Errorf("upsert %s %v: the document kept changing", coll.Name(), id)
 }

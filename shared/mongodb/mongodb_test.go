@@ -3,6 +3,9 @@ package mongodb_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -49,6 +52,53 @@ func TestUpsertVersionedKeepsNewest(t *testing.T) {
 		if got.Name != s.wantName {
 			t.Errorf("after v%d: name = %q, want %q", s.version, got.Name, s.wantName)
 		}
+	}
+}
+
+// TestUpsertVersionedRacingWriters lets several writers apply the versions
+// of one document in shuffled orders at once: whatever the interleaving,
+// the newest version is what stays, and each version is written at most
+// once.
+func TestUpsertVersionedRacingWriters(t *testing.T) {
+	c := mongotest.DB(t).Collection("profiles")
+	ctx := context.Background()
+	const writers, versions = 4, 12
+	var mu sync.Mutex
+	wrote := map[int64]int{}
+	var wg sync.WaitGroup
+	for w := range writers {
+		order := rand.New(rand.NewPCG(uint64(w), 7)).Perm(versions)
+		wg.Go(func() {
+			for _, i := range order {
+				v := int64(i + 1)
+				ok, err := mongodb.UpsertVersioned(ctx, c, "r1", v, "version", readModel{ID: "r1", Name: fmt.Sprint("v", v), Version: v})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if ok {
+					mu.Lock()
+					wrote[v]++
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	var got readModel
+	if err := c.FindOne(ctx, bson.D{{Key: "_id", Value: "r1"}}).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Version != versions || got.Name != fmt.Sprint("v", versions) {
+		t.Errorf("stored %+v, want version %d", got, versions)
+	}
+	for v, n := range wrote {
+		if n > 1 {
+			t.Errorf("version %d written %d times", v, n)
+		}
+	}
+	if wrote[versions] != 1 {
+		t.Errorf("the newest version was written %d times, want 1", wrote[versions])
 	}
 }
 

@@ -305,3 +305,74 @@ func TestLagCountsUnhandledMessages(t *testing.T) {
 		return err == nil && lag["matching-held"] == 0
 	})
 }
+
+// TestConcurrentConsumerKeepsEachAggregateInOrder checks Concurrency:
+// handlers of different aggregates overlap, while one aggregate's events
+// are handled one after another in stream order.
+func TestConcurrentConsumerKeepsEachAggregateInOrder(t *testing.T) {
+	b := natstest.Bus(t, natstest.Start(t), "matching")
+	ctx := context.Background()
+	const aggregates, versions = 8, 5
+	var (
+		mu        sync.Mutex
+		seen      = map[string][]int64{}
+		active    = map[string]bool{}
+		running   int
+		most      int
+		sameTwice bool
+		all       sync.WaitGroup
+	)
+	all.Add(aggregates * versions)
+	_, err := b.Consume(ctx, natsbus.Consumer{Name: "ordered", Stream: "PROFILES", Concurrency: 4,
+		Handle: func(ctx context.Context, ev events.Envelope) error {
+			mu.Lock()
+			if active[ev.Subject] {
+				sameTwice = true
+			}
+			active[ev.Subject] = true
+			running++
+			most = max(most, running)
+			mu.Unlock()
+			time.Sleep(20 * time.Millisecond)
+			mu.Lock()
+			seen[ev.Subject] = append(seen[ev.Subject], ev.AggregateVersion)
+			active[ev.Subject] = false
+			running--
+			mu.Unlock()
+			all.Done()
+			return nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for v := int64(1); v <= versions; v++ {
+		for a := range aggregates {
+			if err := b.PublishEvent(ctx, newEvent(t, events.ProfileUpdated, fmt.Sprintf("agg-%d", a), v)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	done := make(chan struct{})
+	go func() { all.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("not every event was handled within 20s")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if sameTwice {
+		t.Error("two events of one aggregate were handled at the same time")
+	}
+	if most < 2 {
+		t.Errorf("at most %d handlers ran at once, want overlap with Concurrency 4", most)
+	}
+	for agg, vs := range seen {
+		for i, v := range vs {
+			if v != int64(i+1) {
+				t.Errorf("%s handled in the order %v, want 1..%d", agg, vs, versions)
+				break
+			}
+		}
+	}
+}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -45,7 +47,13 @@ type Consumer struct {
 	// Backoff gives the delay before delivery n+1 after n failed ones.
 	// Default: 200ms doubling, at most 10s.
 	Backoff func(delivered int) time.Duration
-	Handle  Handler
+	// Concurrency is how many messages are handled at once (default 1).
+	// The events of one aggregate (the envelope's subject) always go to
+	// the same worker, so they are handled one after another in stream
+	// order; only events of different aggregates overlap. Use it where
+	// handlers touch one aggregate each, like versioned read models.
+	Concurrency int
+	Handle      Handler
 }
 
 type permanentError struct{ err error }
@@ -71,18 +79,99 @@ type Subscription struct {
 	stream  string
 	durable string
 	cc      jetstream.ConsumeContext
+	workers *workers // nil when messages are handled as they arrive
 }
 
-// Stop drains the consumer: no new messages are fetched, and the one being
-// handled finishes.
+// Stop drains the consumer: no new messages are fetched, and those being
+// handled finish.
 func (s *Subscription) Stop(ctx context.Context) error {
 	s.cc.Drain()
 	select {
 	case <-s.cc.Closed():
-		return nil
 	case <-ctx.Done():
 		s.cc.Stop()
+		s.workers.stop()
 		return fmt.Errorf("drain %s: %w", s.durable, ctx.Err())
+	}
+	if !s.workers.wait(ctx) {
+		return fmt.Errorf("drain %s: %w", s.durable, ctx.Err())
+	}
+	return nil
+}
+
+// workers hand messages to a fixed set of goroutines, each aggregate's to
+// the same one.
+type workers struct {
+	queues  []chan func()
+	closing chan struct{}
+	done    sync.WaitGroup
+	once    sync.Once
+}
+
+// workerQueue is how many messages wait for each worker; with the pull
+// buffer it bounds what a consumer holds unacknowledged.
+const workerQueue = 4
+
+func newWorkers(n int) *workers {
+	w := &workers{queues: make([]chan func(), n), closing: make(chan struct{})}
+	for i := range w.queues {
+		q := make(chan func(), workerQueue)
+		w.queues[i] = q
+		w.done.Go(func() {
+			for {
+				select {
+				case job := <-q:
+					job()
+				case <-w.closing:
+					// Finish what is queued, then end.
+					for {
+						select {
+						case job := <-q:
+							job()
+						default:
+							return
+						}
+					}
+				}
+			}
+		})
+	}
+	return w
+}
+
+// run queues job on the worker of key, waiting while that worker is busy.
+// Once the workers stop, a job is dropped: its message was not
+// acknowledged, so the server delivers it again.
+func (w *workers) run(key string, job func()) {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(key))
+	select {
+	case w.queues[h.Sum32()%uint32(len(w.queues))] <- job:
+	case <-w.closing:
+	}
+}
+
+// stop lets the workers finish what is queued and end.
+func (w *workers) stop() {
+	if w == nil {
+		return
+	}
+	w.once.Do(func() { close(w.closing) })
+}
+
+// wait stops the workers and waits for them until ctx ends.
+func (w *workers) wait(ctx context.Context) bool {
+	if w == nil {
+		return true
+	}
+	w.stop()
+	done := make(chan struct{})
+	go func() { w.done.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
 
@@ -91,7 +180,7 @@ func (s *Subscription) Durable() string { return s.durable }
 
 // Consume creates or updates the durable consumer and starts handling
 // messages until the bus is closed. Messages are handled one at a time, in
-// stream order.
+// stream order, unless c.Concurrency says otherwise.
 func (b *Bus) Consume(ctx context.Context, c Consumer) (*Subscription, error) {
 	if c.Name == "" || c.Stream == "" || c.Handle == nil {
 		return nil, errors.New("consumer needs a name, a stream and a handler")
@@ -134,17 +223,33 @@ func (b *Bus) Consume(ctx context.Context, c Consumer) (*Subscription, error) {
 	// Handlers get a context that outlives the caller's start-up context but
 	// is cancelled when the process stops.
 	hctx := context.WithoutCancel(ctx)
-	cc, err := cons.Consume(func(msg jetstream.Msg) {
-		b.handle(hctx, durable, c, msg)
-	}, jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
-		if !errors.Is(err, jetstream.ErrNoHeartbeat) {
-			b.log.Debug("consume", "consumer", durable, "err", err)
+	handle := func(msg jetstream.Msg) {
+		ev, err := events.Parse(msg.Data())
+		b.handle(hctx, durable, c, msg, ev, err)
+	}
+	var w *workers
+	if c.Concurrency > 1 {
+		w = newWorkers(c.Concurrency)
+		handle = func(msg jetstream.Msg) {
+			ev, err := events.Parse(msg.Data())
+			w.run(ev.Subject, func() { b.handle(hctx, durable, c, msg, ev, err) })
 		}
-	}))
+	}
+	cc, err := cons.Consume(handle,
+		// A small pull buffer: messages that wait in it are not kept
+		// alive with InProgress, and a slow handler must not let them
+		// outlive AckWait and come back as redeliveries.
+		jetstream.PullMaxMessages(max(32, 4*c.Concurrency)),
+		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
+			if !errors.Is(err, jetstream.ErrNoHeartbeat) {
+				b.log.Debug("consume", "consumer", durable, "err", err)
+			}
+		}))
 	if err != nil {
+		w.stop()
 		return nil, fmt.Errorf("consume %s: %w", durable, err)
 	}
-	sub := &Subscription{stream: c.Stream, durable: durable, cc: cc}
+	sub := &Subscription{stream: c.Stream, durable: durable, cc: cc, workers: w}
 	b.mu.Lock()
 	b.subs = append(b.subs, sub)
 	if b.lagStop == nil {
@@ -155,7 +260,9 @@ func (b *Bus) Consume(ctx context.Context, c Consumer) (*Subscription, error) {
 	return sub, nil
 }
 
-func (b *Bus) handle(ctx context.Context, durable string, c Consumer, msg jetstream.Msg) {
+// handle runs the handler on one message whose data parsed as ev (or
+// failed to, with perr) and acknowledges, retries or dead-letters it.
+func (b *Bus) handle(ctx context.Context, durable string, c Consumer, msg jetstream.Msg, ev events.Envelope, perr error) {
 	meta, err := msg.Metadata()
 	if err != nil {
 		// Not a JetStream message; nothing sensible can be acknowledged.
@@ -168,7 +275,7 @@ func (b *Bus) handle(ctx context.Context, durable string, c Consumer, msg jetstr
 		metricRedelivered.WithLabelValues(durable).Inc()
 	}
 
-	ev, err := events.Parse(msg.Data())
+	err = perr
 	parent := msg.Headers().Get("traceparent")
 	if parent == "" {
 		parent = ev.TraceParent

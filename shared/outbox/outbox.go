@@ -19,6 +19,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -63,7 +64,7 @@ func From(ctx context.Context, evs ...events.Envelope) ([]Event, error) {
 		if ev.TraceParent == "" {
 			ev.TraceParent = tp
 		}
-		watchers.touch(ev.Type, ev.Subject)
+		watchers.touch(ev.Type, ev.Subject, ev.ID)
 		data, err := ev.Marshal()
 		if err != nil {
 			return nil, fmt.Errorf("outbox: encode %s: %w", ev.Type, err)
@@ -137,22 +138,31 @@ func (g *registry) remove(r *Relay) {
 	}
 }
 
-func (g *registry) touch(subject, id string) {
+func (g *registry) touch(subject, id, eventID string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for _, r := range g.relays {
 		for _, p := range r.prefixes {
 			if strings.HasPrefix(subject, p) {
-				r.touch(id)
+				r.touch(id, eventID)
 				break
 			}
 		}
 	}
 }
 
-// maxTargeted is the most documents a kick looks up one by one; more than
-// that and a full sweep is cheaper.
-const maxTargeted = 64
+// DefaultSweepInterval is the period of a watching relay's full sweep.
+// Its own writes reach it by kicks; the sweep is there for what a process
+// that crashed between its write and its kick left behind, which the
+// restarted process's first sweep also finds. On the embedded store a
+// sweep reads every document of its collections, so it should be rare.
+const DefaultSweepInterval = time.Minute
+
+// relayWorkers is how many documents a relay publishes at once. Each
+// document's events stay in order; documents are independent, and waiting
+// for one stream acknowledgement at a time would cap the rate at one event
+// per round trip.
+const relayWorkers = 8
 
 // Relay publishes the outbox events of a set of collections.
 type Relay struct {
@@ -163,72 +173,102 @@ type Relay struct {
 	kick     chan struct{}
 	failOnce sync.Once
 	// recovered is set once the first sweep has finished.
-	recovered bool
+	recovered atomic.Bool
 	failpoint string
 
-	// prefixes are the event subjects this relay publishes (Watch); ids
-	// are the aggregates touched since the last targeted sweep.
+	// prefixes are the event subjects this relay publishes (Watch);
+	// awaited holds, by aggregate id, the events From encoded that this
+	// relay has not seen published yet.
 	prefixes []string
 	idsMu    sync.Mutex
-	ids      map[string]time.Time // id → when From first recorded it
+	awaited  map[string]*awaited
+}
+
+// awaited are the events of one aggregate a watching relay waits for.
+type awaited struct {
+	since  time.Time // when From recorded the first of them
+	events map[string]bool
 }
 
 // NewRelay watches colls. interval is the period of the full sweep that
-// catches anything a kick missed (after a crash, say); zero means 2s.
+// catches anything a kick missed (after a crash, say); zero means
+// DefaultSweepInterval.
 func NewRelay(pub Publisher, log *slog.Logger, interval time.Duration, colls ...*mongo.Collection) *Relay {
 	if interval <= 0 {
-		interval = 2 * time.Second
+		interval = DefaultSweepInterval
 	}
 	return &Relay{pub: pub, log: log, colls: colls, interval: interval, kick: make(chan struct{}, 1),
 		failpoint: os.Getenv(FailpointEnv)}
 }
 
-// Watch makes kicks targeted: the aggregate ids of events on subjects with
-// one of prefixes, encoded by From in this process, are remembered, and a
-// kick looks up just those documents by _id instead of scanning the
-// collections (a full scan costs ~0.5 s per 10,000 documents on the
-// embedded store; a lookup by _id, milliseconds). The full sweep still runs
-// every interval, for what other processes left behind. An aggregate's id
-// must be the _id of the document that carries its events.
+// Watch makes kicks targeted: the events on subjects with one of prefixes
+// that From encodes in this process are awaited, and a kick looks up just
+// the documents of their aggregates by _id, until each awaited event has
+// been published (or missTTL has passed), instead of scanning the
+// collections (a scan reads every document on the embedded store; a lookup
+// by _id costs the same at any size). The full sweep still runs every
+// interval, for what other processes left behind. An aggregate's id must be
+// the _id of the document that carries its events.
 func (r *Relay) Watch(prefixes ...string) *Relay {
 	r.prefixes = append(r.prefixes, prefixes...)
-	r.ids = map[string]time.Time{}
+	r.awaited = map[string]*awaited{}
 	watchers.add(r)
 	return r
 }
 
-func (r *Relay) touch(id string) {
+func (r *Relay) touch(id, eventID string) {
 	r.idsMu.Lock()
-	if _, ok := r.ids[id]; !ok {
-		r.ids[id] = time.Now()
+	defer r.idsMu.Unlock()
+	w, ok := r.awaited[id]
+	if !ok {
+		w = &awaited{since: time.Now(), events: map[string]bool{}}
+		r.awaited[id] = w
 	}
-	r.idsMu.Unlock()
+	w.events[eventID] = true
 }
 
-func (r *Relay) takeIDs() map[string]time.Time {
+// awaitedIDs returns the aggregates with events still awaited, forgetting
+// those awaited for longer than missTTL.
+func (r *Relay) awaitedIDs() []string {
 	r.idsMu.Lock()
 	defer r.idsMu.Unlock()
-	out := r.ids
-	r.ids = make(map[string]time.Time, len(out))
-	return out
-}
-
-// missTTL is how long an id whose document had nothing pending is looked
-// at again: From records an id before the store's write lands, so a sweep
-// can look too early, and a slow write can take a while. Later than that,
-// the full sweep covers it.
-const missTTL = 2 * time.Second
-
-// missed puts back ids whose documents had nothing pending.
-func (r *Relay) missed(ids map[string]time.Time) {
-	r.idsMu.Lock()
-	defer r.idsMu.Unlock()
-	for id, at := range ids {
-		if _, again := r.ids[id]; !again && time.Since(at) < missTTL {
-			r.ids[id] = at
+	ids := make([]string, 0, len(r.awaited))
+	for id, w := range r.awaited {
+		if time.Since(w.since) > missTTL {
+			delete(r.awaited, id)
+			continue
 		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// published records events that reached the stream.
+func (r *Relay) published(docID any, eventIDs []string) {
+	id, ok := docID.(string)
+	if !ok || r.prefixes == nil {
+		return
+	}
+	r.idsMu.Lock()
+	defer r.idsMu.Unlock()
+	w, ok := r.awaited[id]
+	if !ok {
+		return
+	}
+	for _, e := range eventIDs {
+		delete(w.events, e)
+	}
+	if len(w.events) == 0 {
+		delete(r.awaited, id)
 	}
 }
+
+// missTTL is how long the events From encoded are looked for: From runs
+// before the store's write lands, so a lookup can come too early, and a
+// slow write can take a while (up to a request's deadline). Events whose
+// write failed are given up after it; a write slower than that is left to
+// the full sweep.
+const missTTL = 30 * time.Second
 
 // Kick asks for a sweep now. Stores call it after every write that added
 // events, so events leave within milliseconds rather than at the next tick.
@@ -240,7 +280,9 @@ func (r *Relay) Kick() {
 }
 
 // Run sweeps on every kick and every interval until ctx ends. A watching
-// relay's kick looks up only the touched documents.
+// relay's kick looks up only the touched documents, by _id, however many
+// they are: a lookup by _id costs the same whatever the collection's size,
+// a sweep grows with it.
 func (r *Relay) Run(ctx context.Context) {
 	defer watchers.remove(r)
 	t := time.NewTicker(r.interval)
@@ -250,17 +292,13 @@ func (r *Relay) Run(ctx context.Context) {
 		var err error
 		if full || r.prefixes == nil {
 			_, err = r.Sweep(ctx)
-		} else if ids := r.takeIDs(); len(ids) > maxTargeted {
-			// After a bulk write (an import), one scan beats a lookup per
-			// document.
-			_, err = r.Sweep(ctx)
 		} else {
-			_, err = r.sweepIDs(ctx, ids)
+			_, err = r.sweepIDs(ctx, r.awaitedIDs())
 		}
 		if err != nil && ctx.Err() == nil {
 			r.log.Warn("outbox sweep", "err", err)
 		}
-		r.recovered = true
+		r.recovered.Store(true)
 		select {
 		case <-ctx.Done():
 			return
@@ -273,37 +311,33 @@ func (r *Relay) Run(ctx context.Context) {
 }
 
 // sweepIDs publishes the pending events of the documents with these ids.
-func (r *Relay) sweepIDs(ctx context.Context, ids map[string]time.Time) (int, error) {
+// Events that are still awaited afterwards (their write has not landed
+// yet) are looked for again shortly.
+func (r *Relay) sweepIDs(ctx context.Context, ids []string) (int, error) {
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	total := 0
-	var errs []error
-	misses := make(map[string]time.Time, len(ids))
-	for id, n := range ids {
-		misses[id] = n
-	}
-	for _, c := range r.colls {
-		var docs []pendingDoc
-		for id := range ids {
-			var d pendingDoc
-			err := c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, options.FindOne().SetProjection(
-				bson.D{{Key: Field, Value: 1}, {Key: TombstoneField, Value: 1}})).Decode(&d)
-			if err == nil && len(d.Outbox) > 0 {
-				docs = append(docs, d)
-				delete(misses, id)
-			} else if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-				errs = append(errs, err)
-			}
+	var (
+		mu   sync.Mutex
+		errs []error
+	)
+	total := r.each(ctx, len(ids), func(yield func(func() int)) {
+		for _, id := range ids {
+			yield(func() int {
+				n, err := r.relayID(ctx, id)
+				if err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+				}
+				return n
+			})
 		}
-		n, err := r.relay(ctx, c, docs)
-		total += n
-		if err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if len(misses) > 0 {
-		r.missed(misses)
+	})
+	r.idsMu.Lock()
+	waiting := len(r.awaited) > 0
+	r.idsMu.Unlock()
+	if waiting {
 		// Look again shortly even if no write kicks us; the writer's own
 		// kick after its write comes sooner when it can.
 		time.AfterFunc(200*time.Millisecond, r.Kick)
@@ -313,6 +347,47 @@ func (r *Relay) sweepIDs(ctx context.Context, ids map[string]time.Time) (int, er
 		return total, errors.Join(errs...)
 	}
 	return total, nil
+}
+
+// relayID publishes the pending events of the document with this id, in
+// whichever of the relay's collections holds it.
+func (r *Relay) relayID(ctx context.Context, id string) (n int, err error) {
+	proj := options.FindOne().SetProjection(bson.D{{Key: Field, Value: 1}, {Key: TombstoneField, Value: 1}})
+	for _, c := range r.colls {
+		var d pendingDoc
+		ferr := c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, proj).Decode(&d)
+		if errors.Is(ferr, mongo.ErrNoDocuments) {
+			continue
+		}
+		if ferr != nil {
+			err = errors.Join(err, fmt.Errorf("outbox %s: find %s: %w", c.Name(), id, ferr))
+			continue
+		}
+		if len(d.Outbox) > 0 {
+			n += r.relayDoc(ctx, c, d)
+		}
+	}
+	return n, err
+}
+
+// each runs the jobs that jobs yields, relayWorkers at a time, and adds up
+// what they return.
+func (r *Relay) each(ctx context.Context, n int, jobs func(yield func(func() int))) int {
+	var total atomic.Int64
+	sem := make(chan struct{}, min(relayWorkers, max(n, 1)))
+	var wg sync.WaitGroup
+	jobs(func(job func() int) {
+		if ctx.Err() != nil {
+			return
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			total.Add(int64(job()))
+		})
+	})
+	wg.Wait()
+	return int(total.Load())
 }
 
 // Sweep publishes every pending event once and reports how many it
@@ -353,64 +428,79 @@ func (r *Relay) sweep(ctx context.Context, c *mongo.Collection) (int, error) {
 
 // relay publishes the pending events of docs and marks them sent.
 func (r *Relay) relay(ctx context.Context, c *mongo.Collection, docs []pendingDoc) (int, error) {
-	total := 0
-	for _, d := range docs {
-		sent, err := r.publishDoc(ctx, d)
-		if len(sent) > 0 {
-			// Remove exactly the stored entries that went out, never "the
-			// first n": a write that appended meanwhile, or a second relay,
-			// loses nothing. By _id, which the embedded store looks up
-			// directly.
-			upd := bson.D{{Key: "$pullAll", Value: bson.D{{Key: Field, Value: sent}}}}
-			if _, uerr := c.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ID}}, upd); uerr != nil {
-				err = errors.Join(err, fmt.Errorf("mark sent: %w", uerr))
-			} else {
-				total += len(sent)
-			}
+	total := r.each(ctx, len(docs), func(yield func(func() int)) {
+		for _, d := range docs {
+			yield(func() int { return r.relayDoc(ctx, c, d) })
 		}
-		if err == nil && d.Tombstone {
-			del := bson.D{{Key: "_id", Value: d.ID}, {Key: TombstoneField, Value: true},
-				{Key: Field, Value: bson.D{{Key: "$size", Value: 0}}}}
-			if _, derr := c.DeleteOne(ctx, del); derr != nil {
-				err = fmt.Errorf("delete tombstone: %w", derr)
-			}
-		}
-		if err != nil {
-			// Keep the order of one document's events: stop at its first
-			// failure, but let other documents go on.
-			r.log.Warn("outbox relay", "collection", c.Name(), "doc", d.ID, "err", err)
-			if ctx.Err() != nil {
-				return total, ctx.Err()
-			}
-		}
+	})
+	if ctx.Err() != nil {
+		return total, ctx.Err()
 	}
-	metricRelayed.WithLabelValues(c.Name()).Add(float64(total))
 	return total, nil
 }
 
-// publishDoc publishes a document's pending events in order and returns the
-// stored entries that went out, stopping at the first failure.
-func (r *Relay) publishDoc(ctx context.Context, d pendingDoc) (bson.A, error) {
+// relayDoc publishes one document's pending events in order, marks those
+// that went out as sent, deletes the document when it is a tombstone with
+// nothing left, and returns how many it published. A failure is logged and
+// left for a later sweep.
+func (r *Relay) relayDoc(ctx context.Context, c *mongo.Collection, d pendingDoc) int {
+	total := 0
+	sent, sentIDs, err := r.publishDoc(ctx, d)
+	r.published(d.ID, sentIDs)
+	if len(sent) > 0 {
+		// Remove exactly the stored entries that went out, never "the
+		// first n": a write that appended meanwhile, or a second relay,
+		// loses nothing. By _id, which the embedded store looks up
+		// directly.
+		upd := bson.D{{Key: "$pullAll", Value: bson.D{{Key: Field, Value: sent}}}}
+		if _, uerr := c.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ID}}, upd); uerr != nil {
+			err = errors.Join(err, fmt.Errorf("mark sent: %w", uerr))
+		} else {
+			total = len(sent)
+		}
+	}
+	if err == nil && d.Tombstone {
+		del := bson.D{{Key: "_id", Value: d.ID}, {Key: TombstoneField, Value: true},
+			{Key: Field, Value: bson.D{{Key: "$size", Value: 0}}}}
+		if _, derr := c.DeleteOne(ctx, del); derr != nil {
+			err = fmt.Errorf("delete tombstone: %w", derr)
+		}
+	}
+	if err != nil && ctx.Err() == nil {
+		// The document's later events wait for its first failure to be
+		// retried; other documents go on.
+		r.log.Warn("outbox relay", "collection", c.Name(), "doc", d.ID, "err", err)
+	}
+	metricRelayed.WithLabelValues(c.Name()).Add(float64(total))
+	return total
+}
+
+// publishDoc publishes a document's pending events in order and returns
+// the stored entries that went out, and their event ids, stopping at the
+// first failure.
+func (r *Relay) publishDoc(ctx context.Context, d pendingDoc) (bson.A, []string, error) {
 	var sent bson.A
+	var ids []string
 	for _, raw := range d.Outbox {
 		var ev Event
 		if err := bson.Unmarshal(raw, &ev); err != nil {
-			return sent, fmt.Errorf("decode outbox entry: %w", err)
+			return sent, ids, fmt.Errorf("decode outbox entry: %w", err)
 		}
 		r.fail(FailpointBeforePublish, ev.ID)
 		if err := r.publish(ctx, ev); err != nil {
-			return sent, err
+			return sent, ids, err
 		}
 		r.fail(FailpointAfterPublish, ev.ID)
 		sent = append(sent, raw)
+		ids = append(ids, ev.ID)
 	}
-	return sent, nil
+	return sent, ids, nil
 }
 
 // fail exits the process when the failpoint named point is set, once, and
 // not before the first sweep has recovered what an earlier crash left.
 func (r *Relay) fail(point, eventID string) {
-	if r.failpoint != point || !r.recovered {
+	if r.failpoint != point || !r.recovered.Load() {
 		return
 	}
 	r.failOnce.Do(func() {

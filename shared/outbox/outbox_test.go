@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -245,17 +246,25 @@ func TestConcurrentRelaysAndWritersLoseAndRepeatNothing(t *testing.T) {
 	}
 }
 
-// TestWatchingRelayLooksUpTouchedDocuments checks the targeted path: with a
-// full sweep far away, a kick after a write publishes its event, because
-// From told the watching relay which document to look at.
-func TestWatchingRelayLooksUpTouchedDocuments(t *testing.T) {
+// watchingRelay runs a watching relay whose full sweep is an hour away,
+// once its first sweep is done.
+func watchingRelay(t *testing.T) (*natsbus.Bus, *mongo.Collection, *outbox.Relay) {
+	t.Helper()
 	b := natstest.Bus(t, natstest.Start(t), "profiles")
 	c := mongotest.DB(t).Collection("profiles")
 	r := outbox.NewRelay(b, quiet, time.Hour, c).Watch("tb.profiles.")
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	t.Cleanup(cancel)
 	go r.Run(ctx)
-	time.Sleep(200 * time.Millisecond) // the first, full sweep is done
+	time.Sleep(200 * time.Millisecond)
+	return b, c, r
+}
+
+// TestWatchingRelayLooksUpTouchedDocuments checks the targeted path: with a
+// full sweep far away, a kick after a write publishes its event, because
+// From told the watching relay which document to look at.
+func TestWatchingRelayLooksUpTouchedDocuments(t *testing.T) {
+	b, c, r := watchingRelay(t)
 	// A document written behind the relay's back (no From, no kick) is
 	// left for the full sweep an hour away...
 	var hidden profileDoc
@@ -281,4 +290,47 @@ func TestWatchingRelayLooksUpTouchedDocuments(t *testing.T) {
 	if pending(t, c, "hidden") != 1 {
 		t.Error("the untouched document was swept; the kick should have looked only at p1")
 	}
+}
+
+// TestWatchingRelayWaitsForEachEncodedEvent covers a write that lands after
+// a kick found earlier events of the same document: the relay keeps
+// waiting for the event From encoded, not just for "something pending" on
+// that document, so the later write's event leaves at its own kick rather
+// than at the full sweep an hour away.
+func TestWatchingRelayWaitsForEachEncodedEvent(t *testing.T) {
+	b, c, r := watchingRelay(t)
+
+	created := createProfile(t, c, "p1") // stored, no kick yet
+	// The next change is encoded (From) before its write lands, and a kick
+	// comes in between: it finds only the first event pending.
+	late, err := events.New("profiles", events.ProfileUpdated, "p1", 2, map[string]string{"id": "p1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ob, err := outbox.From(context.Background(), late)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Kick()
+	waitStream := func(want ...string) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			ids := streamIDs(t, b)
+			if slices.Equal(ids, want) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("stream holds %v, want %v", ids, want)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitStream(created.ID)
+	upd := bson.D{{Key: "$set", Value: bson.D{{Key: "version", Value: 2}}}, outbox.Push(ob)}
+	if _, err := c.UpdateOne(context.Background(), bson.D{{Key: "_id", Value: "p1"}}, upd); err != nil {
+		t.Fatal(err)
+	}
+	r.Kick()
+	waitStream(created.ID, late.ID)
 }

@@ -25,6 +25,10 @@ const (
 	AuditConsumer    = "audit"
 )
 
+// readModelWorkers is how many profile or program events one replica
+// applies at once.
+const readModelWorkers = 4
+
 // Handlers turn events into use cases. Every handler is idempotent: a
 // repeated or older event changes nothing, so two replicas sharing the
 // durable consumers, redeliveries and replays are all safe.
@@ -35,9 +39,11 @@ type Handlers struct {
 // Consumers returns the service's durable consumers.
 func (h Handlers) Consumers() []natsbus.Consumer {
 	return []natsbus.Consumer{
-		{Service: Service, Name: ProfilesConsumer, Stream: "PROFILES",
+		// The read models are versioned per aggregate, so events of
+		// different aggregates can be applied side by side.
+		{Service: Service, Name: ProfilesConsumer, Stream: "PROFILES", Concurrency: readModelWorkers,
 			Subjects: []string{events.ProfileCreated, events.ProfileUpdated, events.ProfileErased}, Handle: h.Profile},
-		{Service: Service, Name: ProgramsConsumer, Stream: "PROGRAMS",
+		{Service: Service, Name: ProgramsConsumer, Stream: "PROGRAMS", Concurrency: readModelWorkers,
 			Subjects: []string{events.ProgramPublished, events.ProgramUpdated, events.ProgramClosed}, Handle: h.Program},
 		{Service: Service, Name: AuditConsumer, Stream: "MATCHING",
 			Subjects: []string{events.MatchApproved, events.MatchRejected, events.MatchPublished,

@@ -148,6 +148,16 @@ func sameState(cur profileDoc) bson.D {
 // writers (two replicas' consumers) cannot interleave.
 func (s *Store) PutProfile(ctx context.Context, p domain.Profile) (bool, error) {
 	doc := profileDocOf(p, s.now())
+	if p.Version == 1 {
+		// A new profile, most likely: try the insert before the look-up.
+		_, err := s.profiles.InsertOne(ctx, doc)
+		if err == nil {
+			return true, nil
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			return false, fmt.Errorf("insert profile %s: %w", p.ID, err)
+		}
+	}
 	for range updateAttempts {
 		var cur profileDoc
 		err := s.profiles.FindOne(ctx, id(p.ID)).Decode(&cur)
