@@ -16,10 +16,16 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/talentbridge/platform/services/programs"
+	"github.com/talentbridge/platform/services/programs/internal/app"
+	"github.com/talentbridge/platform/services/programs/internal/domain"
+	"github.com/talentbridge/platform/services/programs/internal/mongostore"
 	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/events"
 	"github.com/talentbridge/platform/shared/events/identity"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
+	"github.com/talentbridge/platform/shared/mongodb"
+	"github.com/talentbridge/platform/shared/mongotest"
 	"github.com/talentbridge/platform/shared/natsbus"
 	"github.com/talentbridge/platform/shared/natstest"
 	"github.com/talentbridge/platform/shared/platformtest"
@@ -429,6 +435,101 @@ func TestDeadlineClosesOnce(t *testing.T) {
 			}
 			return nil
 		})
+	}
+}
+
+// TestStaleIndexDoesNotClose: the deadline loop takes its candidates from
+// the search index, which lags what other replicas write by the refresh
+// interval. A replica whose index still holds a program's old deadline
+// checks the stored program before closing it, and leaves it open.
+func TestStaleIndexDoesNotClose(t *testing.T) {
+	t.Parallel()
+	clock := &testClock{}
+	natsURL := natstest.Start(t)
+	one := start(t, platformtest.Options{NATSURL: natsURL}, clock)
+	_, host := one.verifiedHost(t)
+	soon := func(m map[string]any) { m["applicationDeadline"] = clock.Now().AddDate(0, 0, 1).Format("2006-01-02") }
+	moved := one.published(t, host, one.body("Moved", soon))
+	due := one.published(t, host, one.body("Due", soon))
+
+	// The second replica loads both at start and does not refresh again
+	// during the test.
+	slow := fast
+	slow.RefreshInterval = time.Hour
+	two := startWith(t, platformtest.Options{NATSURL: natsURL, DBPrefix: one.Deps.DBPrefix}, clock, slow)
+	if r := one.Do(t, "PUT", "/api/v1/programs/"+moved.ID, host, one.body("Moved")); r.Status != 200 {
+		t.Fatalf("move the deadline = %d %s", r.Status, r.Body)
+	}
+	if p := two.search(t, "", "q=moved"); len(p.Items) != 1 || p.Items[0].ApplicationDeadline != moved.ApplicationDeadline {
+		t.Fatalf("the second replica's index: %+v, want the program with its old deadline %s", p.Items, moved.ApplicationDeadline)
+	}
+
+	clock.Advance(72 * time.Hour)
+	platformtest.Eventually(t, 10*time.Second, func() error {
+		var got programsev.Program
+		two.Do(t, "GET", "/api/v1/programs/"+due.ID, "", nil).JSON(t, &got)
+		if got.Status != "closed" {
+			return fmt.Errorf("the due program is %s", got.Status)
+		}
+		return nil
+	})
+	time.Sleep(time.Second) // many more passes of both loops
+	var got programsev.Program
+	two.Do(t, "GET", "/api/v1/programs/"+moved.ID, "", nil).JSON(t, &got)
+	if got.Status != "published" || len(streamEvents(t, one.Deps.Bus, events.ProgramClosed, moved.ID)) != 0 {
+		t.Errorf("a program whose deadline was moved is %s (closed for %q)", got.Status, got.ClosedReason)
+	}
+}
+
+// TestUnfinishedImportFinishedAtStart stores an import as a process that
+// stopped before finishing it leaves it, then starts the service: the
+// deadline loop finishes it, its programs are in the search index (not by
+// the refresh, which is slow here) and its events are published.
+func TestUnfinishedImportFinishedAtStart(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clock := &testClock{}
+	prefix := mongotest.Prefix(t)
+	db := mongotest.Client(t).Database(prefix + programs.Database)
+	if err := mongodb.EnsureIndexes(ctx, db, mongostore.Indexes()); err != nil {
+		t.Fatal(err)
+	}
+	then := clock.Now().UTC().Truncate(time.Millisecond).Add(-time.Minute)
+	day := func(d int) string { return then.AddDate(0, 0, d).Format("2006-01-02") }
+	seats := 2
+	p, err := domain.New(uuid.NewString(), uuid.NewString(), domain.Content{
+		Title: "Left half imported", Description: "d", Kind: "internship", HostOrg: "Kobe Robotics",
+		HostCountry: "JP", Region: "Hyogo", Fields: []string{"2.3"}, Seats: &seats,
+		StartDate: day(90), EndDate: day(150), ApplicationDeadline: day(30),
+	}, then)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Publish(then); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := events.New(programsev.Source, events.ProgramPublished, p.ID, p.Version,
+		programsev.ProgramPublished{Program: app.Snapshot(p)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp := app.Import{ID: uuid.NewString(), HostID: p.HostID, CreatedAt: then,
+		Programs: []app.Pending{{Program: p, Events: []events.Envelope{ev}}}}
+	if err := mongostore.New(db).SaveImport(ctx, imp); err != nil {
+		t.Fatal(err)
+	}
+
+	slow := fast
+	slow.RefreshInterval = time.Hour
+	e := startWith(t, platformtest.Options{DBPrefix: prefix}, clock, slow)
+	platformtest.Eventually(t, 10*time.Second, func() error {
+		if p := e.search(t, "", "q=half+imported"); p.Total != 1 {
+			return fmt.Errorf("search finds %d programs, want the imported one", p.Total)
+		}
+		return nil
+	})
+	if evs := waitEvents(t, e.Deps.Bus, events.ProgramPublished, p.ID, 1); len(evs) != 1 {
+		t.Errorf("%d program.published events, want 1", len(evs))
 	}
 }
 

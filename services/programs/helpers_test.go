@@ -40,10 +40,15 @@ type env struct {
 
 func start(t *testing.T, o platformtest.Options, clock *testClock) *env {
 	t.Helper()
+	return startWith(t, o, clock, fast)
+}
+
+func startWith(t *testing.T, o platformtest.Options, clock *testClock, cfg programs.Config) *env {
+	t.Helper()
 	if clock == nil {
 		clock = &testClock{}
 	}
-	e := platformtest.Start(t, o, programs.NewWith(programs.Options{Config: fast, Clock: clock.Now}))
+	e := platformtest.Start(t, o, programs.NewWith(programs.Options{Config: cfg, Clock: clock.Now}))
 	return &env{Env: e, clock: clock}
 }
 

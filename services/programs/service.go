@@ -42,10 +42,17 @@ type Config struct {
 	// passed are looked for and closed.
 	CloseInterval time.Duration `env:"TB_PROGRAMS_CLOSE_INTERVAL" envDefault:"5s"`
 	// RefreshInterval is how often the search index reads what changed in
-	// the database (what other replicas wrote).
-	RefreshInterval time.Duration `env:"TB_PROGRAMS_INDEX_REFRESH" envDefault:"5s"`
-	// RelayInterval is the period of the outbox relay's full sweep.
-	RelayInterval time.Duration `env:"TB_PROGRAMS_RELAY_INTERVAL" envDefault:"5s"`
+	// the database. A replica puts its own writes in its index at once, so
+	// this only brings in what other replicas wrote: search on one replica
+	// lags writes on another by up to this long. Each refresh is a query on
+	// updatedAt, which the embedded store may answer by reading every
+	// program (about 0.5 s of CPU per 10,000), so the default is 30 s
+	// rather than a few seconds; with one replica (standalone) nothing is
+	// missed. Tests that rely on the refresh set a short interval.
+	RefreshInterval time.Duration `env:"TB_PROGRAMS_INDEX_REFRESH" envDefault:"30s"`
+	// RelayInterval is the period of the outbox relay's full sweep, which
+	// only catches what a crashed process left (outbox.DefaultSweepInterval).
+	RelayInterval time.Duration `env:"TB_PROGRAMS_RELAY_INTERVAL" envDefault:"1m"`
 }
 
 // Validate checks the intervals.
@@ -79,8 +86,10 @@ type Options struct {
 // writes in flight).
 const refreshOverlap = time.Minute
 
-// fullRefreshEvery makes every n-th refresh reread everything.
-const fullRefreshEvery = 120
+// fullRefreshEvery is how often a refresh rereads every program, for
+// writes whose timestamps trail the latest seen by more than
+// refreshOverlap (an import another replica finished late).
+const fullRefreshEvery = 10 * time.Minute
 
 // New builds the service with its configuration from the environment.
 func New(ctx context.Context, d platform.Deps) (platform.Service, error) {
@@ -165,9 +174,12 @@ func (s *Service) Start(ctx context.Context) error {
 }
 
 // closeLoop closes programs whose deadline has passed and finishes imports
-// an earlier process left half done. All its state is in MongoDB, so it
-// picks up after a restart; with several replicas each runs it, and the
-// conditional update lets one close each program.
+// an earlier process left half done. It finds due programs in the search
+// index and reads the store for imports only when one may be unfinished
+// (app.FinishImports), so a pass that finds nothing costs no query. All its
+// state is in MongoDB, so it picks up after a restart; with several
+// replicas each runs it, and the conditional update lets one close each
+// program.
 func (s *Service) closeLoop(ctx context.Context) {
 	t := time.NewTicker(s.cfg.CloseInterval)
 	defer t.Stop()
@@ -190,6 +202,7 @@ func (s *Service) closeLoop(ctx context.Context) {
 func (s *Service) refreshLoop(ctx context.Context, last time.Time) {
 	t := time.NewTicker(s.cfg.RefreshInterval)
 	defer t.Stop()
+	full := max(1, int(fullRefreshEvery/s.cfg.RefreshInterval))
 	for n := 1; ; n++ {
 		select {
 		case <-ctx.Done():
@@ -197,7 +210,7 @@ func (s *Service) refreshLoop(ctx context.Context, last time.Time) {
 		case <-t.C:
 		}
 		since := last.Add(-refreshOverlap)
-		if n%fullRefreshEvery == 0 || last.IsZero() {
+		if n%full == 0 || last.IsZero() {
 			since = time.Time{}
 		}
 		latest, err := s.app.LoadIndex(ctx, since)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -40,6 +41,7 @@ type Service struct {
 	clock    func() time.Time
 	kick     func()
 	log      *slog.Logger
+	imports  importWatch
 }
 
 // New returns the use cases.
@@ -249,13 +251,17 @@ func (s *Service) Import(ctx context.Context, a domain.Actor, rows []csvimport.R
 		return nil, &ImportError{Rows: errs}
 	}
 	if err := s.programs.SaveImport(ctx, imp); err != nil {
+		// It may have been saved all the same (a timeout after the
+		// write): the deadline loop looks.
+		s.imports.unfinished(imp.CreatedAt)
 		return nil, fmt.Errorf("save import: %w", err)
 	}
 	finished := true
-	if err := s.programs.FinishImport(ctx, imp.ID); err != nil {
-		// The import is saved whole; the deadline loop finishes it, and
-		// the index refresh then finds its programs.
+	if _, err := s.programs.FinishImport(ctx, imp.ID); err != nil {
+		// The import is saved whole; the deadline loop finishes it and
+		// puts its programs in the index.
 		s.log.Warn("finish import later", "import_id", imp.ID, "err", err)
+		s.imports.unfinished(imp.CreatedAt)
 		finished = false
 	}
 	out := make([]*domain.Program, len(imp.Programs))
@@ -271,34 +277,111 @@ func (s *Service) Import(ctx context.Context, a domain.Actor, rows []csvimport.R
 	return out, nil
 }
 
-// FinishImports completes imports that were saved but not finished (the
-// process stopped in between), older than a few seconds so a request still
-// under way finishes its own.
+// Imports a request saved but did not finish (the process stopped in
+// between, or the store failed) are finished by the deadline loop.
+const (
+	// importGrace is how old an unfinished import must be before the loop
+	// finishes it, so that a request still under way finishes its own.
+	importGrace = 10 * time.Second
+	// importSweep is how often the loop looks for unfinished imports when
+	// it knows of none: for those of a replica that stopped for good.
+	importSweep = 10 * time.Minute
+)
+
+// importWatch says when FinishImports needs to read the store, which on the
+// embedded store means reading every import.
+type importWatch struct {
+	mu      sync.Mutex
+	started bool
+	// until is set while an import created before it may be unfinished:
+	// at start-up (one a stopped process left), and when a request of
+	// this process could not finish its own.
+	until time.Time
+	// next is when to look anyway.
+	next time.Time
+}
+
+// unfinished records that an import created at t may be unfinished.
+func (w *importWatch) unfinished(t time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if t.After(w.until) {
+		w.until = t
+	}
+}
+
+// due reports whether to look for unfinished imports at now.
+func (w *importWatch) due(now time.Time) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.started {
+		w.started = true
+		if now.After(w.until) {
+			w.until = now
+		}
+	}
+	return !w.until.IsZero() || !now.Before(w.next)
+}
+
+// finished records that every import created before cutoff is finished.
+func (w *importWatch) finished(cutoff, now time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if cutoff.After(w.until) {
+		w.until = time.Time{}
+	}
+	w.next = now.Add(importSweep)
+}
+
+// FinishImports completes imports that were saved but not finished, older
+// than importGrace, and puts their programs in the search index. It reads
+// the store only when an import may be unfinished: on its first call, while
+// this process knows of one it did not finish, and every importSweep.
 func (s *Service) FinishImports(ctx context.Context) error {
-	ids, err := s.programs.PendingImports(ctx, s.now().Add(-10*time.Second))
+	now := s.now()
+	if !s.imports.due(now) {
+		return nil
+	}
+	cutoff := now.Add(-importGrace)
+	ids, err := s.programs.PendingImports(ctx, cutoff)
 	if err != nil {
 		return err
 	}
 	var errs []error
 	for _, id := range ids {
-		if err := s.programs.FinishImport(ctx, id); err != nil {
+		progs, err := s.programs.FinishImport(ctx, id)
+		if err != nil {
 			errs = append(errs, fmt.Errorf("import %s: %w", id, err))
 			continue
 		}
+		// An older copy than the index holds (one stored by an earlier,
+		// interrupted run and changed since) is ignored.
+		for _, p := range progs {
+			s.index.Put(p)
+		}
 		s.kick()
+	}
+	if len(errs) == 0 {
+		s.imports.finished(cutoff, now)
 	}
 	return errors.Join(errs...)
 }
 
 // CloseDue closes every published program whose application deadline has
-// passed and reports how many this call closed. Several replicas may run
-// it at once: the store's conditional update lets exactly one of them close
-// each program, so program.closed is stored (and published) once.
+// passed and reports how many this call closed (at most 200; the loop
+// comes back for the rest).
+//
+// The candidates come from the search index, which holds every program
+// with its status and deadline, so no query scans the collection. The index
+// may lag the database by the refresh interval: a program another replica
+// just published is closed by that replica (or here after the refresh),
+// and one whose deadline another replica moved is checked again on the
+// stored document, so a stale index never closes a program wrongly.
+// Several replicas may run this at once: the store's conditional update
+// lets exactly one of them close each program, so program.closed is stored
+// (and published) once.
 func (s *Service) CloseDue(ctx context.Context) (int, error) {
-	ids, err := s.programs.Due(ctx, s.now(), 200)
-	if err != nil {
-		return 0, fmt.Errorf("find due programs: %w", err)
-	}
+	ids := s.index.Due(s.now(), 200)
 	n := 0
 	var errs []error
 	for _, id := range ids {

@@ -31,9 +31,6 @@ type ProgramStore interface {
 	Update(ctx context.Context, id string, fn func(p *domain.Program) ([]events.Envelope, error)) (*domain.Program, error)
 	// ListByHost returns a host's programs, oldest first.
 	ListByHost(ctx context.Context, hostID string) ([]*domain.Program, error)
-	// Due returns the ids of published programs whose applications closed
-	// at or before now.
-	Due(ctx context.Context, now time.Time, limit int) ([]string, error)
 	// ChangedSince returns the programs changed at or after since (all of
 	// them for the zero time).
 	ChangedSince(ctx context.Context, since time.Time) ([]*domain.Program, error)
@@ -42,8 +39,9 @@ type ProgramStore interface {
 	// happens completely, even if the process dies before FinishImport.
 	SaveImport(ctx context.Context, imp Import) error
 	// FinishImport stores the programs of a saved import (skipping any that
-	// already are) and marks it finished. Running it twice is harmless.
-	FinishImport(ctx context.Context, id string) error
+	// already are), marks it finished and returns its programs as saved.
+	// Running it again is harmless and returns none.
+	FinishImport(ctx context.Context, id string) ([]*domain.Program, error)
 	// PendingImports returns the ids of imports saved before but not
 	// finished.
 	PendingImports(ctx context.Context, before time.Time) ([]string, error)

@@ -71,7 +71,6 @@ func Indexes() []mongodb.Index {
 	return []mongodb.Index{
 		{Collection: ProgramsCollection, Keys: bson.D{{Key: "updatedAt", Value: 1}}},
 		{Collection: ProgramsCollection, Keys: bson.D{{Key: "hostId", Value: 1}, {Key: "createdAt", Value: 1}}},
-		{Collection: ProgramsCollection, Keys: bson.D{{Key: "status", Value: 1}, {Key: "closesAt", Value: 1}}},
 		{Collection: ImportsCollection, Keys: bson.D{{Key: "state", Value: 1}, {Key: "createdAt", Value: 1}}},
 		{Collection: ImportsCollection, Keys: bson.D{{Key: "hostId", Value: 1}}},
 		{Collection: HostsCollection, Keys: bson.D{{Key: "host", Value: 1}}},
@@ -254,21 +253,9 @@ func (s *Store) ChangedSince(ctx context.Context, since time.Time) ([]*domain.Pr
 	return s.find(ctx, filter, options.Find())
 }
 
-// Due implements app.ProgramStore.
-func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]string, error) {
-	filter := bson.D{
-		{Key: "status", Value: string(domain.StatusPublished)},
-		{Key: "closesAt", Value: bson.D{{Key: "$lte", Value: now}}},
-	}
-	return s.ids(ctx, s.programs, filter, int64(limit))
-}
-
-func (s *Store) ids(ctx context.Context, c *mongo.Collection, filter bson.D, limit int64) ([]string, error) {
-	opts := options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}})
-	if limit > 0 {
-		opts.SetLimit(limit)
-	}
-	cur, err := c.Find(ctx, filter, opts)
+// ids returns the ids of the documents of c that match filter.
+func (s *Store) ids(ctx context.Context, c *mongo.Collection, filter bson.D) ([]string, error) {
+	cur, err := c.Find(ctx, filter, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
 		return nil, fmt.Errorf("find in %s: %w", c.Name(), err)
 	}
@@ -308,31 +295,33 @@ func (s *Store) SaveImport(ctx context.Context, imp app.Import) error {
 // FinishImport implements app.ProgramStore. Programs already stored (by an
 // earlier, interrupted run) are skipped by their unique id; their events
 // were stored with them. Marking the import finished twice is harmless.
-func (s *Store) FinishImport(ctx context.Context, id string) error {
+func (s *Store) FinishImport(ctx context.Context, id string) ([]*domain.Program, error) {
 	var d importDoc
 	err := s.imports.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return fmt.Errorf("read import: %w", err)
+		return nil, fmt.Errorf("read import: %w", err)
 	}
 	if d.State == importDone {
-		return nil
+		return nil, nil
 	}
+	progs := make([]*domain.Program, 0, len(d.Programs))
 	for _, pd := range d.Programs {
 		if _, err := s.programs.InsertOne(ctx, pd); err != nil && !mongo.IsDuplicateKeyError(err) {
-			return fmt.Errorf("store imported program: %w", err)
+			return nil, fmt.Errorf("store imported program: %w", err)
 		}
+		progs = append(progs, fromDoc(pd))
 	}
 	_, err = s.imports.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{
 		{Key: "$set", Value: bson.D{{Key: "state", Value: importDone}}},
 		{Key: "$unset", Value: bson.D{{Key: "programs", Value: ""}}},
 	})
 	if err != nil {
-		return fmt.Errorf("finish import: %w", err)
+		return nil, fmt.Errorf("finish import: %w", err)
 	}
-	return nil
+	return progs, nil
 }
 
 // PendingImports implements app.ProgramStore.
@@ -340,7 +329,7 @@ func (s *Store) PendingImports(ctx context.Context, before time.Time) ([]string,
 	return s.ids(ctx, s.imports, bson.D{
 		{Key: "state", Value: importPending},
 		{Key: "createdAt", Value: bson.D{{Key: "$lt", Value: before}}},
-	}, 0)
+	})
 }
 
 // DeleteImports implements app.ProgramStore.
@@ -383,7 +372,7 @@ func (s *Store) addFact(ctx context.Context, id, fact string) error {
 func (s *Store) Host(ctx context.Context, id string) (domain.Host, error) {
 	facts, err := s.ids(ctx, s.hosts, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: bson.A{
 		id + "#" + factVerified, id + "#" + factDeleted,
-	}}}}}, 0)
+	}}}}})
 	if err != nil {
 		return domain.Host{}, fmt.Errorf("get host: %w", err)
 	}

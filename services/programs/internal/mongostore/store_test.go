@@ -244,9 +244,19 @@ func TestFinishImportTwice(t *testing.T) {
 	if _, err := s.programs.InsertOne(ctx, d); err != nil {
 		t.Fatal(err)
 	}
-	for range 2 {
-		if err := s.FinishImport(ctx, "i1"); err != nil {
+	// The run that finishes it returns the import's programs, for the
+	// search index; a later one returns none.
+	for i, want := range [][]string{{"a", "b"}, nil} {
+		progs, err := s.FinishImport(ctx, "i1")
+		if err != nil {
 			t.Fatalf("FinishImport: %v", err)
+		}
+		var ids []string
+		for _, p := range progs {
+			ids = append(ids, p.ID)
+		}
+		if !slices.Equal(ids, want) {
+			t.Errorf("FinishImport run %d returned %v, want %v", i+1, ids, want)
 		}
 	}
 	got, err := s.ListByHost(ctx, "h1")
