@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -358,12 +359,22 @@ func TestReliabilityInfraKilledMidBurst(t *testing.T) {
 // /metrics, the number of goroutines.
 func processStats(t *testing.T, s *split, name string) (rssKB int, goroutines int) {
 	t.Helper()
+	rssKB, goroutines, err := readProcessStats(s, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rssKB, goroutines
+}
+
+// readProcessStats reads a process's resident memory (/proc) and its
+// goroutine count (its /metrics).
+func readProcessStats(s *split, name string) (rssKB int, goroutines int, err error) {
 	s.mu.Lock()
 	pid := s.procs[name].cmd.Process.Pid
 	s.mu.Unlock()
 	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		t.Fatal(err)
+		return 0, 0, err
 	}
 	for _, line := range strings.Split(string(raw), "\n") {
 		if strings.HasPrefix(line, "VmRSS:") {
@@ -372,14 +383,48 @@ func processStats(t *testing.T, s *split, name string) (rssKB int, goroutines in
 	}
 	_, body, err := call(&http.Client{Timeout: 5 * time.Second}, "GET", "http://"+s.addr[name]+"/metrics", "", nil)
 	if err != nil {
-		t.Fatal(err)
+		return 0, 0, err
 	}
 	for _, line := range strings.Split(string(body), "\n") {
 		if strings.HasPrefix(line, "go_goroutines ") {
 			fmt.Sscan(strings.TrimPrefix(line, "go_goroutines "), &goroutines)
 		}
 	}
-	return rssKB, goroutines
+	return rssKB, goroutines, nil
+}
+
+// procSample is one reading of a process.
+type procSample struct{ rss, gor int }
+
+// growth compares the middle of the first and the last third of a series
+// of readings taken after warm-up: a leak climbs through the run, while
+// caches that fill and connection pools that breathe with the load do not
+// move the medians apart. It returns what grew, in words.
+func growth(name string, series []procSample) []string {
+	if len(series) < 3 {
+		return []string{fmt.Sprintf("%s: only %d readings", name, len(series))}
+	}
+	third := len(series) / 3
+	med := func(part []procSample, f func(procSample) int) int {
+		v := make([]int, len(part))
+		for i, p := range part {
+			v[i] = f(p)
+		}
+		slices.Sort(v)
+		return v[len(v)/2]
+	}
+	rss := func(p procSample) int { return p.rss }
+	gor := func(p procSample) int { return p.gor }
+	first, last := series[:third], series[len(series)-third:]
+	var out []string
+	// Allow noise: 15 % or 8 MiB of memory, 5 goroutines.
+	if b, e := med(first, rss), med(last, rss); e > b+max(b*15/100, 8*1024) {
+		out = append(out, fmt.Sprintf("%s RSS %d→%d KiB", name, b, e))
+	}
+	if b, e := med(first, gor), med(last, gor); e > b+5 && name != "infra" {
+		out = append(out, fmt.Sprintf("%s goroutines %d→%d", name, b, e))
+	}
+	return out
 }
 
 // TestReliabilitySteadyLoad sends a steady mix of reads and writes through
@@ -396,15 +441,27 @@ func TestReliabilitySteadyLoad(t *testing.T) {
 	rate, dur := size(40, 100), size(8, 60)
 	s := startSplit(t)
 	client := &http.Client{Timeout: 10 * time.Second}
-	type stat struct{ rss, gor int }
-	before := map[string]stat{}
+	procs := append([]string{"infra"}, services...)
+	series := map[string][]procSample{}
+	sample := func() {
+		for _, n := range procs {
+			if rss, g, err := readProcessStats(s, n); err == nil {
+				series[n] = append(series[n], procSample{rss, g})
+			}
+		}
+	}
 	var mu sync.Mutex
 	sent, failed := 0, 0
 	var failures []string
 	tick := time.NewTicker(time.Second / time.Duration(rate))
 	defer tick.Stop()
 	stop := time.After(time.Duration(dur) * time.Second)
+	// After warm-up, every process is read every 2 s (8 s runs: every
+	// 500 ms) until the load ends.
 	warm := time.After(time.Duration(dur) * time.Second / 4)
+	every := time.NewTicker(time.Duration(dur) * time.Second / 30)
+	defer every.Stop()
+	warmed := false
 	var wg sync.WaitGroup
 	users := 50
 	for i := 0; ; i++ {
@@ -412,10 +469,13 @@ func TestReliabilitySteadyLoad(t *testing.T) {
 		case <-stop:
 			goto done
 		case <-warm:
-			for _, n := range append([]string{"infra"}, services...) {
-				rss, g := processStats(t, s, n)
-				before[n] = stat{rss, g}
+			warmed = true
+			continue
+		case <-every.C:
+			if warmed {
+				sample()
 			}
+			continue
 		case <-tick.C:
 		}
 		wg.Add(1)
@@ -461,26 +521,50 @@ func TestReliabilitySteadyLoad(t *testing.T) {
 	}
 done:
 	wg.Wait()
-	var growth []string
-	for _, n := range append([]string{"infra"}, services...) {
-		rss, g := processStats(t, s, n)
-		b := before[n]
-		// Allow noise: 15 % or 8 MiB of memory, 5 goroutines.
-		if rss > b.rss+max(b.rss*15/100, 8*1024) {
-			growth = append(growth, fmt.Sprintf("%s RSS %d→%d KiB", n, b.rss, rss))
+	var grown []string
+	for _, n := range procs {
+		grown = append(grown, growth(n, series[n])...)
+		ser := series[n]
+		if len(ser) > 0 {
+			t.Logf("%s: %d readings, RSS %d→%d KiB, goroutines %d→%d", n, len(ser), ser[0].rss, ser[len(ser)-1].rss, ser[0].gor, ser[len(ser)-1].gor)
 		}
-		if g > b.gor+5 && n != "infra" {
-			growth = append(growth, fmt.Sprintf("%s goroutines %d→%d", n, b.gor, g))
-		}
-		t.Logf("%s: RSS %d→%d KiB, goroutines %d→%d", n, b.rss, rss, b.gor, g)
 	}
 	errRate := float64(failed) / float64(max(sent, 1))
 	record(faultRow{Case: "5 steady load", Injected: fmt.Sprintf("%d req/s for %d s, mixed", rate, dur), Sent: sent, Applied: sent - failed,
-		Note: fmt.Sprintf("error rate %.3f%%; growth: %v", 100*errRate, growth)})
+		Note: fmt.Sprintf("error rate %.3f%%; growth: %v", 100*errRate, grown)})
 	if errRate >= 0.001 {
 		t.Errorf("error rate %.3f%% (%d of %d): %v", 100*errRate, failed, sent, failures[:min(len(failures), 10)])
 	}
-	if len(growth) > 0 {
-		t.Errorf("growth after warm-up: %v", growth)
+	if len(grown) > 0 {
+		t.Errorf("growth after warm-up: %v", grown)
+	}
+}
+
+// TestGrowthTellsLeaksFromNoise checks the steady-load test's judge on
+// made-up readings: a steady climb is growth, a plateau reached early and
+// a pool that breathes are not.
+func TestGrowthTellsLeaksFromNoise(t *testing.T) {
+	series := func(f func(i int) procSample) []procSample {
+		var out []procSample
+		for i := range 24 {
+			out = append(out, f(i))
+		}
+		return out
+	}
+	tests := []struct {
+		name  string
+		s     []procSample
+		grown bool
+	}{
+		{"memory leak", series(func(i int) procSample { return procSample{40000 + 1500*i, 30} }), true},
+		{"goroutine leak", series(func(i int) procSample { return procSample{40000, 30 + i} }), true},
+		{"flat", series(func(i int) procSample { return procSample{40000, 30} }), false},
+		{"breathing pool", series(func(i int) procSample { return procSample{40000 + 3000*(i%3), 30 + 8*(i%2)} }), false},
+		{"cache that fills early", series(func(i int) procSample { return procSample{40000 + 1000*min(i, 4), 30} }), false},
+	}
+	for _, tc := range tests {
+		if got := growth("svc", tc.s); (len(got) > 0) != tc.grown {
+			t.Errorf("%s: growth = %v, want grown=%v", tc.name, got, tc.grown)
+		}
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -69,10 +71,31 @@ func (p *Peers) announce(profiles, programs []string) {
 	}
 }
 
-func (p *Peers) receive(m *nats.Msg) {
+// parseAnnouncement reads an announcement, refusing one that names too
+// many or empty ids.
+func parseAnnouncement(data []byte) (announcement, error) {
 	var a announcement
-	if err := json.Unmarshal(m.Data, &a); err != nil || len(a.Profiles)+len(a.Programs) > maxAnnounced {
-		p.log.Warn("unreadable read-model announcement", "bytes", len(m.Data))
+	if err := json.Unmarshal(data, &a); err != nil {
+		return announcement{}, err
+	}
+	if a.Replica == "" {
+		return announcement{}, errors.New("announcement without a replica")
+	}
+	if len(a.Profiles)+len(a.Programs) > maxAnnounced {
+		return announcement{}, fmt.Errorf("announcement of %d ids, at most %d", len(a.Profiles)+len(a.Programs), maxAnnounced)
+	}
+	for _, id := range append(slices.Clip(a.Profiles), a.Programs...) {
+		if id == "" || len(id) > maxUserIDLen {
+			return announcement{}, errors.New("announcement with an empty or overlong id")
+		}
+	}
+	return a, nil
+}
+
+func (p *Peers) receive(m *nats.Msg) {
+	a, err := parseAnnouncement(m.Data)
+	if err != nil {
+		p.log.Warn("unreadable read-model announcement", "bytes", len(m.Data), "err", err)
 		return
 	}
 	if a.Replica == p.id {
