@@ -51,9 +51,9 @@ import (
 //	                             fixed rate and the highest rate each holds, beside
 //	                             the same load on a bare Echo handler
 //
-// Settings, all optional (defaults in parentheses): TB_BENCH_PROFILES (300),
+// Settings, all optional (defaults in parentheses): TB_BENCH_PROFILES (2000),
 // TB_BENCH_WORKERS (32), TB_BENCH_DRAIN (40s); TB_BENCH_LAG_RATE (200),
-// TB_BENCH_LAG_FOR (3s), TB_BENCH_LAG_DRAIN (25s); TB_BENCH_PUBLISHED (500),
+// TB_BENCH_LAG_FOR (3s), TB_BENCH_LAG_DRAIN (25s); TB_BENCH_PUBLISHED (10000),
 // TB_BENCH_DRAFTS (0), TB_BENCH_APPLICANTS (500), TB_BENCH_RATE (500),
 // TB_BENCH_FOR (3s), TB_BENCH_STEP (2s), TB_BENCH_ECHO_STEP (1s),
 // TB_BENCH_IDLE (5s). TB_BENCH_LOG=<level> shows the platform's log,
@@ -612,7 +612,7 @@ func ceiling(client *http.Client, base string, start, factor float64, step, limi
 
 // --- event pipeline ---
 
-// BenchmarkPipelineThroughput creates TB_BENCH_PROFILES (300) profiles
+// BenchmarkPipelineThroughput creates TB_BENCH_PROFILES (2000) profiles
 // through POST /api/v1/profiles from TB_BENCH_WORKERS (32) concurrent
 // clients on a fresh platform, and measures from the first request to the
 // moment the matching service's read model holds the last of them (its
@@ -622,7 +622,7 @@ func ceiling(client *http.Client, base string, start, factor float64, step, limi
 // there: the rate is then an upper bound, and the "missing" metric says how
 // many there were.
 func BenchmarkPipelineThroughput(b *testing.B) {
-	n := max(1, benchInt("TB_BENCH_PROFILES", 300))
+	n := max(1, benchInt("TB_BENCH_PROFILES", 2000))
 	workers := max(1, benchInt("TB_BENCH_WORKERS", 32))
 	drainFor := benchDuration("TB_BENCH_DRAIN", 40*time.Second)
 	p := startBenchPlatform(b)
@@ -752,18 +752,9 @@ func BenchmarkPipelineLag(b *testing.B) {
 // --- public API ---
 
 // apiFixture is the platform the API benchmarks load: one verified host
-// with TB_BENCH_PUBLISHED (500) published programs and TB_BENCH_DRAFTS (0)
-// drafts, TB_BENCH_APPLICANTS (500) applicants with profiles, and a bare
-// Echo server to compare with.
-//
-// The issue asks for 10,000 programs. The embedded store cannot take that
-// many in the time the benchmarks have (docs/BENCHMARKS.md, "What the
-// profiles show"): every outbox relay pass and every update by id reads the
-// whole collection, so publishing slows to about one program a second once
-// 10,000 are stored. TB_BENCH_DRAFTS=10000 TB_BENCH_PUBLISHED=0 loads 10,000
-// drafts instead, which need no events, and the search-all target searches
-// them as their host (mine=true): the same BM25 scan, ranking and paging over
-// all of them as the public search runs over the published ones.
+// with TB_BENCH_PUBLISHED (10,000) published programs, imported by CSV and
+// published, and TB_BENCH_DRAFTS (0) drafts, TB_BENCH_APPLICANTS (500)
+// applicants with profiles, and a bare Echo server to compare with.
 type apiFixture struct {
 	p         *benchPlatform
 	users     []string // the applicants' ids
@@ -796,7 +787,7 @@ func apiSetup(b *testing.B) *apiFixture {
 	defer apiShared.Unlock()
 	if apiShared.f == nil && apiShared.err == nil {
 		apiShared.f, apiShared.err = newAPIFixture(benchInt("TB_BENCH_DRAFTS", 0),
-			benchInt("TB_BENCH_PUBLISHED", 500), benchInt("TB_BENCH_APPLICANTS", 500))
+			benchInt("TB_BENCH_PUBLISHED", 10000), benchInt("TB_BENCH_APPLICANTS", 500))
 		if apiShared.err == nil {
 			b.Logf("API fixture ready in %s", apiShared.f.setup.Round(time.Millisecond))
 		}
