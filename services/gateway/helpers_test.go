@@ -1,7 +1,6 @@
 package gateway_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -12,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -28,6 +26,7 @@ import (
 	"github.com/talentbridge/platform/shared/mongotest"
 	"github.com/talentbridge/platform/shared/natstest"
 	"github.com/talentbridge/platform/shared/platform"
+	"github.com/talentbridge/platform/shared/platformtest"
 	"github.com/talentbridge/platform/shared/web"
 )
 
@@ -159,43 +158,8 @@ func (r response) problem(t *testing.T) web.Problem {
 // []byte; header holds extra header pairs.
 func (e *env) do(t *testing.T, method, path, token string, body any, header ...string) response {
 	t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	case []byte:
-		rd = bytes.NewReader(b)
-	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequest(method, e.URL+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return response{Status: resp.StatusCode, Header: resp.Header, Body: raw}
+	r := platformtest.Do(t, e.URL, method, path, token, body, header...)
+	return response{Status: r.Status, Header: r.Header, Body: r.Body}
 }
 
 type user struct {

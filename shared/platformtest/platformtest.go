@@ -112,8 +112,9 @@ func (e *Env) Do(t testing.TB, method, path, token string, body any) Response {
 	return Do(t, e.Server.URL, method, path, token, body)
 }
 
-// Do sends a request to base+path.
-func Do(t testing.TB, base, method, path, token string, body any) Response {
+// Do sends a request to base+path. header holds extra header pairs:
+// name, value, name, value…
+func Do(t testing.TB, base, method, path, token string, body any, header ...string) Response {
 	t.Helper()
 	var r io.Reader
 	switch b := body.(type) {
@@ -138,6 +139,9 @@ func Do(t testing.TB, base, method, path, token string, body any) Response {
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -92,39 +93,21 @@ func (h *Handlers) update(c echo.Context) error {
 	return c.JSON(http.StatusOK, view(p, a))
 }
 
-func (h *Handlers) publish(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	a := actor(c)
-	p, err := h.app.Publish(c.Request().Context(), a, id)
-	if err != nil {
-		return problem(err)
-	}
-	return c.JSON(http.StatusOK, view(p, a))
-}
+func (h *Handlers) publish(c echo.Context) error { return h.onProgram(c, h.app.Publish) }
 
-func (h *Handlers) close(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	a := actor(c)
-	p, err := h.app.Close(c.Request().Context(), a, id)
-	if err != nil {
-		return problem(err)
-	}
-	return c.JSON(http.StatusOK, view(p, a))
-}
+func (h *Handlers) close(c echo.Context) error { return h.onProgram(c, h.app.Close) }
 
-func (h *Handlers) get(c echo.Context) error {
+func (h *Handlers) get(c echo.Context) error { return h.onProgram(c, h.app.Get) }
+
+// onProgram runs a use case on the program named in the path and answers
+// with the program as the caller may see it.
+func (h *Handlers) onProgram(c echo.Context, use func(context.Context, domain.Actor, string) (*domain.Program, error)) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
 	a := actor(c)
-	p, err := h.app.Get(c.Request().Context(), a, id)
+	p, err := use(c.Request().Context(), a, id)
 	if err != nil {
 		return problem(err)
 	}
