@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/talentbridge/platform/services/matching/internal/allocation"
@@ -25,6 +26,11 @@ const syncMargin = 5 * time.Second
 // replicas'); the sync only catches what an announcement lost, so it can
 // be rare. On the embedded store each sync reads both read models whole.
 const DefaultSyncInterval = 30 * time.Second
+
+// loneSyncInterval is how often a directory that has heard no other
+// replica for that long syncs all the same: with no peer, there is
+// nothing to catch, unless a peer's every announcement was lost.
+const loneSyncInterval = 10 * time.Minute
 
 // Directory keeps the recommender (internal/recommend) and what the
 // recommendation and candidate lists show in step with the read models.
@@ -52,6 +58,10 @@ type Directory struct {
 
 	syncMu sync.Mutex // one sync at a time
 	since  time.Time  // start of the last sync, less syncMargin
+
+	// peerAt is when another replica was last heard from (PeerSeen), in
+	// Unix nanoseconds.
+	peerAt atomic.Int64
 
 	// applyMu makes "compare with what is held, then change the
 	// recommender" one step per entry. The recommender is changed without
@@ -134,17 +144,27 @@ func (d *Directory) Kick() {
 	}
 }
 
-// Run syncs on every kick and every interval until ctx ends.
+// PeerSeen records that another replica announced something.
+func (d *Directory) PeerSeen() { d.peerAt.Store(time.Now().UnixNano()) }
+
+// Run syncs on every kick, and every interval while other replicas are
+// about (every loneSyncInterval otherwise), until ctx ends.
 func (d *Directory) Run(ctx context.Context) {
 	t := time.NewTicker(d.interval)
 	defer t.Stop()
+	last := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			lone := time.Since(time.Unix(0, d.peerAt.Load())) > loneSyncInterval
+			if lone && time.Since(last) < loneSyncInterval {
+				continue
+			}
 		case <-d.kick:
 		}
+		last = time.Now()
 		if err := d.Sync(ctx); err != nil && ctx.Err() == nil {
 			d.log.Warn("sync recommendations", "err", err)
 		}

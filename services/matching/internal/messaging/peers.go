@@ -101,6 +101,7 @@ func (p *Peers) receive(m *nats.Msg) {
 	if a.Replica == p.id {
 		return
 	}
+	p.dir.PeerSeen()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := p.dir.Refresh(ctx, a.Profiles, a.Programs); err != nil {
