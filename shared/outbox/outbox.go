@@ -186,7 +186,7 @@ type Relay struct {
 
 // awaited are the events of one aggregate a watching relay waits for.
 type awaited struct {
-	since  time.Time // when From recorded the first of them
+	since  time.Time // when From recorded the latest of them
 	events map[string]bool
 }
 
@@ -221,14 +221,15 @@ func (r *Relay) touch(id, eventID string) {
 	defer r.idsMu.Unlock()
 	w, ok := r.awaited[id]
 	if !ok {
-		w = &awaited{since: time.Now(), events: map[string]bool{}}
+		w = &awaited{events: map[string]bool{}}
 		r.awaited[id] = w
 	}
+	w.since = time.Now()
 	w.events[eventID] = true
 }
 
 // awaitedIDs returns the aggregates with events still awaited, forgetting
-// those awaited for longer than missTTL.
+// those whose latest event was encoded longer than missTTL ago.
 func (r *Relay) awaitedIDs() []string {
 	r.idsMu.Lock()
 	defer r.idsMu.Unlock()
