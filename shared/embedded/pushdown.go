@@ -213,9 +213,6 @@ func positional(path string) bool {
 
 // matches reports whether the document with the given _id matches rest.
 func (p prober) matches(id bsoncore.Element, rest bson.Raw) (bool, error) {
-	stage := func(key string, v []byte) []byte {
-		return docOf(bsoncore.AppendDocumentElement(nil, key, v))
-	}
 	pipeline := arrayOf(
 		stage("$match", docOf(id)),
 		stage("$match", rest),
@@ -252,6 +249,11 @@ func (p prober) matches(id bsoncore.Element, rest bson.Raw) (bool, error) {
 		return false, err
 	}
 	return len(vals) > 0, nil
+}
+
+// stage builds the aggregation stage {key: v}.
+func stage(key string, v []byte) []byte {
+	return docOf(bsoncore.AppendDocumentElement(nil, key, v))
 }
 
 // docOf builds a document from elements.
@@ -536,9 +538,6 @@ func findAsAggregate(body bson.Raw) (bson.Raw, bool) {
 	if coll == "" || id == nil {
 		return nil, false
 	}
-	stage := func(key string, v []byte) []byte {
-		return docOf(bsoncore.AppendDocumentElement(nil, key, v))
-	}
 	stages := [][]byte{stage("$match", docOf(id)), stage("$match", rest)}
 	if skip > 0 {
 		stages = append(stages, docOf(bsoncore.AppendInt64Element(nil, "$skip", skip)))
@@ -604,10 +603,7 @@ func splitFirstMatch(body bson.Raw) (bson.Raw, bool) {
 	if !ok {
 		return nil, false
 	}
-	out := [][]byte{
-		docOf(bsoncore.AppendDocumentElement(nil, "$match", docOf(id))),
-		docOf(bsoncore.AppendDocumentElement(nil, "$match", rest)),
-	}
+	out := [][]byte{stage("$match", docOf(id)), stage("$match", rest)}
 	for _, s := range stages[1:] {
 		d, ok := s.DocumentOK()
 		if !ok {

@@ -69,19 +69,8 @@ type Directory struct {
 	// recommender's lock.
 	applyMu  sync.Mutex
 	mu       sync.RWMutex
-	profiles map[string]profileInfo
+	profiles map[string]domain.Profile // tombstones included
 	programs map[string]domain.Program
-}
-
-// profileInfo is what the directory keeps of a profile besides its
-// features: its consent and what a host's candidate list shows.
-type profileInfo struct {
-	erased  bool
-	profile domain.Profile
-}
-
-func infoOf(p domain.Profile) profileInfo {
-	return profileInfo{erased: p.Erased, profile: p}
 }
 
 // NewDirectory returns an empty directory over the read model; interval
@@ -95,7 +84,7 @@ func NewDirectory(store ReadModel, log *slog.Logger, interval time.Duration, now
 	}
 	return &Directory{store: store, log: log, now: now, interval: interval, kick: make(chan struct{}, 1),
 		rec:      recommend.New(recommend.Config{Now: now}),
-		profiles: map[string]profileInfo{}, programs: map[string]domain.Program{}}
+		profiles: map[string]domain.Profile{}, programs: map[string]domain.Program{}}
 }
 
 // SetAnnounce sets how this replica tells the others about entries it
@@ -117,7 +106,7 @@ func (d *Directory) Load(ctx context.Context) error {
 	defer d.applyMu.Unlock()
 	d.mu.Lock()
 	for _, p := range profiles {
-		d.profiles[p.ID] = infoOf(p)
+		d.profiles[p.ID] = p
 		if !p.Erased {
 			apps = append(apps, allocation.ScoringApplicant(p))
 		}
@@ -255,7 +244,7 @@ func (d *Directory) applyProfile(p domain.Profile) error {
 	d.mu.RLock()
 	known, ok := d.profiles[p.ID]
 	d.mu.RUnlock()
-	if ok && !p.Supersedes(known.profile) {
+	if ok && !p.Supersedes(known) {
 		return nil
 	}
 	if p.Erased {
@@ -264,7 +253,7 @@ func (d *Directory) applyProfile(p domain.Profile) error {
 		return err
 	}
 	d.mu.Lock()
-	d.profiles[p.ID] = infoOf(p)
+	d.profiles[p.ID] = p
 	d.mu.Unlock()
 	return nil
 }
@@ -335,8 +324,8 @@ func (d *Directory) Candidates(programID string, offset, limit int) ([]Candidate
 	visible := func(id string) bool {
 		d.mu.RLock()
 		defer d.mu.RUnlock()
-		info, ok := d.profiles[id]
-		return ok && !info.erased && info.profile.VisibleToHosts
+		p, ok := d.profiles[id]
+		return ok && !p.Erased && p.VisibleToHosts
 	}
 	recs, total, ok := d.rec.CandidatesPage(programID, visible, offset, limit)
 	if !ok {
@@ -346,7 +335,7 @@ func (d *Directory) Candidates(programID string, offset, limit int) ([]Candidate
 	defer d.mu.RUnlock()
 	out := make([]Candidate, 0, len(recs))
 	for _, r := range recs {
-		out = append(out, Candidate{Profile: d.profiles[r.ID].profile, Recommendation: r})
+		out = append(out, Candidate{Profile: d.profiles[r.ID], Recommendation: r})
 	}
 	return out, total, true
 }
