@@ -78,7 +78,7 @@ type RankingStore interface {
 	RemoveProgramRanked(ctx context.Context, programID, applicantID string) error
 }
 
-// RoundStore keeps rounds, their matches and their participants.
+// RoundStore keeps rounds and the state of their runs.
 type RoundStore interface {
 	InsertRound(ctx context.Context, r *domain.Round) error
 	Round(ctx context.Context, id string) (*domain.Round, error)
@@ -96,7 +96,11 @@ type RoundStore interface {
 	FailRun(ctx context.Context, id, runID, message string) error
 	// MarkPublished moves a completed round to published.
 	MarkPublished(ctx context.Context, id string, at time.Time) (bool, error)
+}
 
+// MatchStore keeps the matches rounds proposed, with their outbox events.
+type MatchStore interface {
+	// MatchesOfRound returns a round's matches by program and applicant.
 	MatchesOfRound(ctx context.Context, roundID string) ([]domain.Match, error)
 	// SaveProposed inserts a proposed match with its events, or, when the
 	// same match is already proposed, refreshes its reasons.
@@ -109,7 +113,11 @@ type RoundStore interface {
 	UpdateMatch(ctx context.Context, m *domain.Match, evs []events.Envelope) (bool, error)
 	ListMatches(ctx context.Context, f MatchFilter, page, size int) ([]domain.Match, int64, error)
 	MatchesOf(ctx context.Context, applicantID string) ([]domain.Match, error)
+}
 
+// ParticipantStore keeps each round's participants: what every applicant
+// of its last run got and why.
+type ParticipantStore interface {
 	SaveRoundApplicants(ctx context.Context, entries []domain.RoundApplicant) error
 	// KeepRoundApplicants deletes the round's participants not in keep.
 	KeepRoundApplicants(ctx context.Context, roundID string, keep []string) error
@@ -177,13 +185,15 @@ type Eraser interface {
 	EraseApplicant(ctx context.Context, applicantID string) error
 }
 
-// Store is every port the use cases need; the MongoDB adapter provides
-// them all.
+// Store is every port the use cases need, one per aggregate; the MongoDB
+// adapter provides them all.
 type Store interface {
 	ReadModel
 	ApplicationStore
 	RankingStore
 	RoundStore
+	MatchStore
+	ParticipantStore
 	LeaseStore
 	RunLog
 	AuditStore

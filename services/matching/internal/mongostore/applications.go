@@ -1,0 +1,194 @@
+package mongostore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/talentbridge/platform/services/matching/internal/domain"
+	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/outbox"
+)
+
+// InsertApplication stores a new application with its events.
+func (s *Store) InsertApplication(ctx context.Context, a *domain.Application, evs []events.Envelope) error {
+	ob, err := outbox.From(ctx, evs...)
+	if err != nil {
+		return err
+	}
+	d := applicationDocOf(a)
+	d.Outbox = ob
+	_, err = s.apps.InsertOne(ctx, d)
+	if mongo.IsDuplicateKeyError(err) {
+		return domain.Conflict("already_applied", "you already have a live application to this program")
+	}
+	if err != nil {
+		return fmt.Errorf("insert application: %w", err)
+	}
+	return nil
+}
+
+// Application returns an application.
+func (s *Store) Application(ctx context.Context, aid string) (*domain.Application, error) {
+	var d applicationDoc
+	if err := s.apps.FindOne(ctx, id(aid), options.FindOne().SetProjection(bson.D{{Key: outbox.Field, Value: 0}})).Decode(&d); err != nil {
+		return nil, notFound(err, "application")
+	}
+	a := d.application()
+	return &a, nil
+}
+
+func (s *Store) findApplications(ctx context.Context, filter bson.D) ([]domain.Application, error) {
+	docs, err := all[applicationDoc](ctx, s.apps, filter,
+		options.Find().SetSort(bson.D{{Key: "submittedAt", Value: 1}, {Key: "_id", Value: 1}}).
+			SetProjection(bson.D{{Key: outbox.Field, Value: 0}}))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.Application, len(docs))
+	for i, d := range docs {
+		out[i] = d.application()
+	}
+	return out, nil
+}
+
+// ApplicationsOf returns an applicant's applications, oldest first.
+func (s *Store) ApplicationsOf(ctx context.Context, applicantID string) ([]domain.Application, error) {
+	return s.findApplications(ctx, bson.D{{Key: "applicantId", Value: applicantID}})
+}
+
+// LiveApplicationsTo returns the live applications to the programs.
+func (s *Store) LiveApplicationsTo(ctx context.Context, programIDs []string) ([]domain.Application, error) {
+	if len(programIDs) == 0 {
+		return nil, nil
+	}
+	return s.findApplications(ctx, bson.D{{Key: "programId", Value: in(programIDs)}, {Key: "status", Value: domain.ApplicationSubmitted}})
+}
+
+// LiveApplicationsOf returns the live applications of the applicants.
+func (s *Store) LiveApplicationsOf(ctx context.Context, applicantIDs []string) ([]domain.Application, error) {
+	if len(applicantIDs) == 0 {
+		return nil, nil
+	}
+	return s.findApplications(ctx, bson.D{{Key: "applicantId", Value: in(applicantIDs)}, {Key: "status", Value: domain.ApplicationSubmitted}})
+}
+
+// UpdateApplication writes a if the stored version is a.Version-1.
+func (s *Store) UpdateApplication(ctx context.Context, a *domain.Application, evs []events.Envelope) (bool, error) {
+	ob, err := outbox.From(ctx, evs...)
+	if err != nil {
+		return false, err
+	}
+	d := applicationDocOf(a)
+	set := bson.D{{Key: "status", Value: d.Status}, {Key: "liveKey", Value: d.LiveKey},
+		{Key: "withdrawnAt", Value: d.WithdrawnAt}, {Key: "version", Value: d.Version}}
+	res, err := s.apps.UpdateOne(ctx, bson.D{{Key: "_id", Value: a.ID}, {Key: "version", Value: a.Version - 1}},
+		bson.D{{Key: "$set", Value: set}, outbox.Push(ob)})
+	if err != nil {
+		return false, fmt.Errorf("update application: %w", err)
+	}
+	return res.MatchedCount == 1, nil
+}
+
+// --- rankings ---
+
+// SetRanking replaces an applicant's rank list.
+func (s *Store) SetRanking(ctx context.Context, applicantID string, programIDs []string, at time.Time) error {
+	doc := rankingDoc{ID: applicantID, ProgramIDs: programIDs, UpdatedAt: at}
+	if _, err := s.rankings.ReplaceOne(ctx, id(applicantID), doc, options.Replace().SetUpsert(true)); err != nil {
+		return fmt.Errorf("set ranking: %w", err)
+	}
+	return nil
+}
+
+// Ranking returns an applicant's rank list.
+func (s *Store) Ranking(ctx context.Context, applicantID string) ([]string, time.Time, error) {
+	var d rankingDoc
+	err := s.rankings.FindOne(ctx, id(applicantID)).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return []string{}, time.Time{}, nil
+	}
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("load ranking: %w", err)
+	}
+	if d.ProgramIDs == nil {
+		d.ProgramIDs = []string{}
+	}
+	return d.ProgramIDs, d.UpdatedAt.UTC(), nil
+}
+
+// Rankings returns the rank lists of the applicants that have one.
+func (s *Store) Rankings(ctx context.Context, applicantIDs []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	if len(applicantIDs) == 0 {
+		return out, nil
+	}
+	docs, err := all[rankingDoc](ctx, s.rankings, bson.D{{Key: "_id", Value: in(applicantIDs)}})
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		out[d.ID] = d.ProgramIDs
+	}
+	return out, nil
+}
+
+// RemoveRanked takes a program off an applicant's rank list.
+func (s *Store) RemoveRanked(ctx context.Context, applicantID, programID string) error {
+	_, err := s.rankings.UpdateOne(ctx, id(applicantID),
+		bson.D{{Key: "$pullAll", Value: bson.D{{Key: "programIds", Value: bson.A{programID}}}}})
+	return err
+}
+
+// SetProgramRanking replaces a host's ranking of a program.
+func (s *Store) SetProgramRanking(ctx context.Context, programID string, applicantIDs []string, by string, at time.Time) error {
+	doc := rankingDoc{ID: programID, ApplicantIDs: applicantIDs, By: by, UpdatedAt: at}
+	if _, err := s.programRankings.ReplaceOne(ctx, id(programID), doc, options.Replace().SetUpsert(true)); err != nil {
+		return fmt.Errorf("set program ranking: %w", err)
+	}
+	return nil
+}
+
+// ProgramRanking returns a host's ranking of a program.
+func (s *Store) ProgramRanking(ctx context.Context, programID string) ([]string, time.Time, error) {
+	var d rankingDoc
+	err := s.programRankings.FindOne(ctx, id(programID)).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return []string{}, time.Time{}, nil
+	}
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("load program ranking: %w", err)
+	}
+	if d.ApplicantIDs == nil {
+		d.ApplicantIDs = []string{}
+	}
+	return d.ApplicantIDs, d.UpdatedAt.UTC(), nil
+}
+
+// ProgramRankings returns the rankings of the programs that have one.
+func (s *Store) ProgramRankings(ctx context.Context, programIDs []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	if len(programIDs) == 0 {
+		return out, nil
+	}
+	docs, err := all[rankingDoc](ctx, s.programRankings, bson.D{{Key: "_id", Value: in(programIDs)}})
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		out[d.ID] = d.ApplicantIDs
+	}
+	return out, nil
+}
+
+// RemoveProgramRanked takes an applicant off a program's ranking.
+func (s *Store) RemoveProgramRanked(ctx context.Context, programID, applicantID string) error {
+	_, err := s.programRankings.UpdateOne(ctx, id(programID),
+		bson.D{{Key: "$pullAll", Value: bson.D{{Key: "applicantIds", Value: bson.A{applicantID}}}}})
+	return err
+}

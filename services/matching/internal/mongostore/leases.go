@@ -1,0 +1,85 @@
+package mongostore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/talentbridge/platform/services/matching/internal/app"
+)
+
+// Acquire takes every program's lease for owner, in id order, or none.
+// A lease is free when no document exists (the insert wins) or when its
+// holder let it expire (the conditional update wins); two contenders can
+// never both win, because each step is one atomic single-document write.
+func (s *Store) Acquire(ctx context.Context, programIDs []string, owner, roundID string, now time.Time, ttl time.Duration) (*app.Lease, error) {
+	ids := slices.Sorted(slices.Values(programIDs))
+	var taken []string
+	giveBack := func() {
+		if err := s.Release(context.WithoutCancel(ctx), taken, owner); err != nil {
+			_ = err // the leases expire on their own
+		}
+	}
+	for _, pid := range ids {
+		doc := leaseDoc{ID: pid, Owner: owner, RoundID: roundID, ExpiresAt: now.Add(ttl)}
+		_, err := s.leases.InsertOne(ctx, doc)
+		if err == nil {
+			taken = append(taken, pid)
+			continue
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			giveBack()
+			return nil, fmt.Errorf("acquire lease %s: %w", pid, err)
+		}
+		res, err := s.leases.UpdateOne(ctx,
+			bson.D{{Key: "_id", Value: pid}, {Key: "expiresAt", Value: bson.D{{Key: "$lt", Value: now}}}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "owner", Value: owner}, {Key: "roundId", Value: roundID},
+				{Key: "expiresAt", Value: doc.ExpiresAt}}}})
+		if err != nil {
+			giveBack()
+			return nil, fmt.Errorf("take over lease %s: %w", pid, err)
+		}
+		if res.MatchedCount == 1 {
+			taken = append(taken, pid)
+			continue
+		}
+		var held leaseDoc
+		err = s.leases.FindOne(ctx, id(pid)).Decode(&held)
+		giveBack()
+		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+			return nil, fmt.Errorf("read lease %s: %w", pid, err)
+		}
+		return &app.Lease{ProgramID: pid, Owner: held.Owner, RoundID: held.RoundID, ExpiresAt: held.ExpiresAt.UTC()}, nil
+	}
+	return nil, nil
+}
+
+// Renew extends owner's leases.
+func (s *Store) Renew(ctx context.Context, programIDs []string, owner string, now time.Time, ttl time.Duration) (bool, error) {
+	if len(programIDs) == 0 {
+		return true, nil
+	}
+	res, err := s.leases.UpdateMany(ctx, bson.D{{Key: "_id", Value: in(programIDs)}, {Key: "owner", Value: owner}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "expiresAt", Value: now.Add(ttl)}}}})
+	if err != nil {
+		return false, fmt.Errorf("renew leases: %w", err)
+	}
+	return res.MatchedCount == int64(len(programIDs)), nil
+}
+
+// Release gives owner's leases back.
+func (s *Store) Release(ctx context.Context, programIDs []string, owner string) error {
+	if len(programIDs) == 0 {
+		return nil
+	}
+	_, err := s.leases.DeleteMany(ctx, bson.D{{Key: "_id", Value: in(programIDs)}, {Key: "owner", Value: owner}})
+	if err != nil {
+		return fmt.Errorf("release leases: %w", err)
+	}
+	return nil
+}

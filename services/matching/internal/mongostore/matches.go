@@ -1,0 +1,171 @@
+package mongostore
+
+import (
+	"context"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/talentbridge/platform/services/matching/internal/app"
+	"github.com/talentbridge/platform/services/matching/internal/domain"
+	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/outbox"
+)
+
+func (s *Store) findMatches(ctx context.Context, filter bson.D, opts *options.FindOptionsBuilder) ([]domain.Match, error) {
+	docs, err := all[matchDoc](ctx, s.matches, filter, opts.SetProjection(bson.D{{Key: outbox.Field, Value: 0}}))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.Match, len(docs))
+	for i, d := range docs {
+		out[i] = d.match()
+	}
+	return out, nil
+}
+
+// MatchesOfRound returns a round's matches by program and applicant.
+func (s *Store) MatchesOfRound(ctx context.Context, roundID string) ([]domain.Match, error) {
+	return s.findMatches(ctx, bson.D{{Key: "roundId", Value: roundID}},
+		options.Find().SetSort(bson.D{{Key: "programId", Value: 1}, {Key: "applicantId", Value: 1}}))
+}
+
+// SaveProposed inserts a proposed match, or refreshes one already
+// proposed.
+func (s *Store) SaveProposed(ctx context.Context, m *domain.Match, evs []events.Envelope) error {
+	ob, err := outbox.From(ctx, evs...)
+	if err != nil {
+		return err
+	}
+	d := matchDocOf(m)
+	d.Outbox = ob
+	_, err = s.matches.InsertOne(ctx, d)
+	if err == nil {
+		return nil
+	}
+	if !mongo.IsDuplicateKeyError(err) {
+		return fmt.Errorf("insert match: %w", err)
+	}
+	_, err = s.matches.UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}, {Key: "status", Value: domain.MatchProposed}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "choice", Value: d.Choice}, {Key: "score", Value: d.Score},
+			{Key: "reasons", Value: d.Reasons}, {Key: "updatedAt", Value: d.UpdatedAt}}}})
+	if err != nil {
+		return fmt.Errorf("refresh match: %w", err)
+	}
+	return nil
+}
+
+// DeleteProposed deletes the matches among ids that are still proposed.
+func (s *Store) DeleteProposed(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := s.matches.DeleteMany(ctx, bson.D{{Key: "_id", Value: in(ids)}, {Key: "status", Value: domain.MatchProposed}})
+	if err != nil {
+		return fmt.Errorf("delete proposals: %w", err)
+	}
+	return nil
+}
+
+// Match returns a match.
+func (s *Store) Match(ctx context.Context, mid string) (*domain.Match, error) {
+	var d matchDoc
+	if err := s.matches.FindOne(ctx, id(mid), options.FindOne().SetProjection(bson.D{{Key: outbox.Field, Value: 0}})).Decode(&d); err != nil {
+		return nil, notFound(err, "match")
+	}
+	m := d.match()
+	return &m, nil
+}
+
+// UpdateMatch writes m if the stored version is m.Version-1.
+func (s *Store) UpdateMatch(ctx context.Context, m *domain.Match, evs []events.Envelope) (bool, error) {
+	ob, err := outbox.From(ctx, evs...)
+	if err != nil {
+		return false, err
+	}
+	d := matchDocOf(m)
+	set := bson.D{{Key: "status", Value: d.Status}, {Key: "note", Value: d.Note}, {Key: "decidedBy", Value: d.DecidedBy},
+		{Key: "decidedAt", Value: d.DecidedAt}, {Key: "updatedAt", Value: d.UpdatedAt}, {Key: "version", Value: d.Version}}
+	res, err := s.matches.UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}, {Key: "version", Value: m.Version - 1}},
+		bson.D{{Key: "$set", Value: set}, outbox.Push(ob)})
+	if err != nil {
+		return false, fmt.Errorf("update match: %w", err)
+	}
+	return res.MatchedCount == 1, nil
+}
+
+// ListMatches returns a page of matches, oldest first.
+func (s *Store) ListMatches(ctx context.Context, f app.MatchFilter, page, size int) ([]domain.Match, int64, error) {
+	filter := bson.D{}
+	if f.Status != "" {
+		filter = append(filter, bson.E{Key: "status", Value: f.Status})
+	}
+	if f.RoundID != "" {
+		filter = append(filter, bson.E{Key: "roundId", Value: f.RoundID})
+	}
+	total, err := s.matches.CountDocuments(ctx, filter)
+	if err != nil {
+		return nil, 0, fmt.Errorf("count matches: %w", err)
+	}
+	ms, err := s.findMatches(ctx, filter, options.Find().
+		SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}).
+		SetSkip(int64((page-1)*size)).SetLimit(int64(size)))
+	return ms, total, err
+}
+
+// MatchesOf returns an applicant's matches, most recently changed first.
+func (s *Store) MatchesOf(ctx context.Context, applicantID string) ([]domain.Match, error) {
+	return s.findMatches(ctx, bson.D{{Key: "applicantId", Value: applicantID}},
+		options.Find().SetSort(bson.D{{Key: "updatedAt", Value: -1}, {Key: "_id", Value: 1}}))
+}
+
+// --- round participants ---
+
+// SaveRoundApplicants writes the entries, replacing earlier ones.
+func (s *Store) SaveRoundApplicants(ctx context.Context, entries []domain.RoundApplicant) error {
+	for _, e := range entries {
+		d := roundApplicantDocOf(e)
+		if _, err := s.roundApplicants.ReplaceOne(ctx, id(d.ID), d, options.Replace().SetUpsert(true)); err != nil {
+			return fmt.Errorf("save round participant: %w", err)
+		}
+	}
+	return nil
+}
+
+// KeepRoundApplicants deletes the round's entries of applicants not in
+// keep.
+func (s *Store) KeepRoundApplicants(ctx context.Context, roundID string, keep []string) error {
+	filter := bson.D{{Key: "roundId", Value: roundID}}
+	if len(keep) > 0 {
+		filter = append(filter, bson.E{Key: "applicantId", Value: bson.D{{Key: "$nin", Value: keep}}})
+	}
+	if _, err := s.roundApplicants.DeleteMany(ctx, filter); err != nil {
+		return fmt.Errorf("delete round participants: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) findRoundApplicants(ctx context.Context, filter bson.D) ([]domain.RoundApplicant, error) {
+	docs, err := all[roundApplicantDoc](ctx, s.roundApplicants, filter,
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.RoundApplicant, len(docs))
+	for i, d := range docs {
+		out[i] = d.entry()
+	}
+	return out, nil
+}
+
+// RoundApplicants returns a round's participants.
+func (s *Store) RoundApplicants(ctx context.Context, roundID string) ([]domain.RoundApplicant, error) {
+	return s.findRoundApplicants(ctx, bson.D{{Key: "roundId", Value: roundID}})
+}
+
+// RoundApplicantsOf returns an applicant's participation in rounds.
+func (s *Store) RoundApplicantsOf(ctx context.Context, applicantID string) ([]domain.RoundApplicant, error) {
+	return s.findRoundApplicants(ctx, bson.D{{Key: "applicantId", Value: applicantID}})
+}
