@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/talentbridge/platform/services/matching/internal/domain"
@@ -122,7 +121,7 @@ func action(subject string) string {
 	return strings.TrimPrefix(subject, "tb.matching.v1.")
 }
 
-// AuditEvent writes the audit entry of a review, offer or round event under
+// AuditEvent writes the audit entry of a review or offer event under
 // the event's id. The request that caused the event normally wrote it
 // already; this makes good an entry lost to a crash between the two
 // writes, and a repeated event changes nothing.
@@ -138,17 +137,6 @@ func (s *Service) AuditEvent(ctx context.Context, ev events.Envelope) error {
 		}
 		return s.store.AddAudit(ctx, domain.AuditEntry{ID: ev.ID, At: p.At, ActorID: p.ActorID, ActorRole: p.ActorRole,
 			Action: action(ev.Type), EntityType: domain.EntityMatch, EntityID: p.MatchID, RoundID: p.RoundID, Note: p.Note})
-	case events.RoundCompleted:
-		var p matchingev.RoundCompleted
-		if err := ev.Decode(&p); err != nil {
-			return err
-		}
-		if p.RoundID == "" {
-			p.RoundID = ev.Subject
-		}
-		return s.store.AddAudit(ctx, domain.AuditEntry{ID: ev.ID, At: p.CompletedAt, ActorID: p.ActorID,
-			Action: action(ev.Type), EntityType: domain.EntityRound, EntityID: p.RoundID, RoundID: p.RoundID,
-			Note: fmt.Sprintf("run %d: %d proposed, %d kept, %d unmatched, %d blocking pairs", p.Run, p.Proposed, p.Fixed, p.Unmatched, p.BlockingPairs)})
 	}
 	return nil
 }

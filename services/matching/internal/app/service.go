@@ -113,8 +113,9 @@ func (s *Service) event(ctx context.Context, subject, aggregateID string, versio
 
 // audit records an entry; the trail is append-only and a failure to write
 // it is logged, not returned: the change it records has happened. Entries
-// for events are also written by the audit consumer, under the event's id,
-// so a lost write here is made good.
+// for review and offer events are also written by the audit consumer, under
+// the event's id, so a lost write here is made good; the entry of a round's
+// run is written here only, by the run (complete).
 func (s *Service) audit(ctx context.Context, e domain.AuditEntry) {
 	if e.ID == "" {
 		e.ID = newID()

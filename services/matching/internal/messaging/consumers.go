@@ -47,7 +47,7 @@ func (h Handlers) Consumers() []natsbus.Consumer {
 			Subjects: []string{events.ProgramPublished, events.ProgramUpdated, events.ProgramClosed}, Handle: h.Program},
 		{Service: Service, Name: AuditConsumer, Stream: "MATCHING",
 			Subjects: []string{events.MatchApproved, events.MatchRejected, events.MatchPublished,
-				events.OfferAccepted, events.OfferDeclined, events.RoundCompleted}, Handle: h.App.AuditEvent},
+				events.OfferAccepted, events.OfferDeclined}, Handle: h.App.AuditEvent},
 	}
 }
 
