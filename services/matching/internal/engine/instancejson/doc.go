@@ -1,0 +1,17 @@
+// Package instancejson reads and writes the matching instance format of DESIGN.md §5,
+// the input of matchsolve, and writes matchsolve's result:
+//
+//	{"applicants": [{"id": "a1", "prefs": ["p2", "p1"]}],
+//	 "programs":   [{"id": "p1", "capacity": 2, "prefs": ["a1", ["a2", "a3"], "a4"]}],
+//	 "notes":      [{"applicant": "a1", "program": "p2", "reason": "not eligible: …"}]}
+//
+// A nested array in a program's prefs is a tie group: its applicants share one rank and
+// the seeded lottery orders them (see engine.LotteryNumber). "notes" is optional; each note
+// explains why a pair is unacceptable and shows up with --explain. Unknown fields are
+// skipped, so the format can grow; a null list counts as empty.
+//
+// Decode is a hand-written decoder for this one schema rather than encoding/json, because an
+// NRMP-size instance holds two million ids: the decoder reads them in place, interns each
+// id once, and never builds an intermediate tree. Every error names its line, column and
+// byte offset.
+package instancejson
