@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/talentbridge/platform/services/matching/internal/engine"
 )
 
@@ -46,7 +47,8 @@ type rawNote struct {
 
 type decoder struct {
 	data []byte
-	pos  int
+	dec  *jsontext.Decoder
+	pos  int    // offset of the next token, set by skipSpace, nextField and nextElem
 	buf  []byte // unescaped string, valid until the next string is read
 
 	apps, progs *symbols
@@ -67,20 +69,7 @@ type decoder struct {
 
 // Decode parses an instance. Its seed is left zero for the caller to set.
 func Decode(data []byte) (*engine.Instance, error) {
-	// A large instance holds about one id per 9 bytes, half on each side; reserving room
-	// up front avoids regrowing the reference arrays. The symbol tables are sized for the
-	// NRMP shape (about 400 bytes per applicant, 3,000 per program) and grow if needed.
-	refs := len(data) / 20
-	d := &decoder{
-		data:     data,
-		apps:     newSymbols("applicant", len(data)/400),
-		progs:    newSymbols("program", len(data)/3000),
-		appList:  []int32{0},
-		progList: []int32{0},
-		appRefs:  make([]int32, 0, refs),
-		progRefs: make([]int32, 0, refs),
-	}
-	d.progRanks = make([]int32, 0, refs)
+	d := newDecoder(data)
 	if len(data) >= math.MaxInt32 {
 		return nil, d.errorAt(0, "input larger than 2 GiB")
 	}
@@ -90,14 +79,34 @@ func Decode(data []byte) (*engine.Instance, error) {
 	return d.resolve()
 }
 
+// newDecoder prepares to decode data. A large instance holds about one id per 9 bytes,
+// half on each side; reserving room up front avoids regrowing the reference arrays. The
+// symbol tables are sized for the NRMP shape (about 400 bytes per applicant, 3,000 per
+// program) and grow if needed.
+func newDecoder(data []byte) *decoder {
+	refs := len(data) / 20
+	d := &decoder{
+		data:     data,
+		dec:      newTokens(data),
+		apps:     newSymbols("applicant", len(data)/400),
+		progs:    newSymbols("program", len(data)/3000),
+		appList:  []int32{0},
+		progList: []int32{0},
+		appRefs:  make([]int32, 0, refs),
+		progRefs: make([]int32, 0, refs),
+	}
+	d.progRanks = make([]int32, 0, refs)
+	return d
+}
+
 func (d *decoder) instance() error {
 	d.skipSpace()
 	if err := d.expect('{', "an instance object"); err != nil {
 		return err
 	}
 	var seen [3]bool
-	for first := true; ; first = false {
-		key, keyAt, more, err := d.nextField(first)
+	for {
+		key, keyAt, more, err := d.nextField()
 		if err != nil {
 			return err
 		}
@@ -114,7 +123,7 @@ func (d *decoder) instance() error {
 		case "notes":
 			parse, slot = d.parseNotes, 2
 		default:
-			if err := d.skipValue(0); err != nil {
+			if err := d.skipValue(); err != nil {
 				return err
 			}
 			continue
@@ -127,24 +136,19 @@ func (d *decoder) instance() error {
 			return err
 		}
 	}
-	d.skipSpace()
-	if d.pos < len(d.data) {
-		return d.errorAt(d.pos, "unexpected %s after the instance object", d.describe())
-	}
-	return nil
+	return d.end()
 }
 
 // list walks an array (or null, treated as empty), calling elem for each element.
 func (d *decoder) list(what string, elem func(i int) error) error {
-	d.skipSpace()
-	if d.literal("null") {
-		return nil
+	if null, err := d.null(); null || err != nil {
+		return err
 	}
 	if err := d.expect('[', what); err != nil {
 		return err
 	}
 	for i := 0; ; i++ {
-		more, err := d.nextElem(i == 0)
+		more, err := d.nextElem()
 		if err != nil || !more {
 			return err
 		}
@@ -163,8 +167,8 @@ func (d *decoder) applicants() error {
 		}
 		hasID, hasPrefs := false, false
 		listAt := int32(-1)
-		for first := true; ; first = false {
-			key, keyAt, more, err := d.nextField(first)
+		for {
+			key, keyAt, more, err := d.nextField()
 			if err != nil {
 				return err
 			}
@@ -191,7 +195,7 @@ func (d *decoder) applicants() error {
 					return err
 				}
 			default:
-				if err := d.skipValue(0); err != nil {
+				if err := d.skipValue(); err != nil {
 					return err
 				}
 			}
@@ -231,14 +235,14 @@ func (d *decoder) define(s *symbols, syms *[]int32, idx int, f field) error {
 // applicantPrefs reads an applicant's list of program ids; it is the hot loop for large
 // instances, so it reads strings directly rather than through list's callback.
 func (d *decoder) applicantPrefs(i int) error {
-	if d.literal("null") {
-		return nil
+	if null, err := d.null(); null || err != nil {
+		return err
 	}
 	if err := d.expectIn('[', field{"applicants", i, "prefs", -1}, "an array"); err != nil {
 		return err
 	}
 	for k := 0; ; k++ {
-		more, err := d.nextElem(k == 0)
+		more, err := d.nextElem()
 		if err != nil || !more {
 			return err
 		}
@@ -261,8 +265,8 @@ func (d *decoder) programs() error {
 		hasID, hasCap, hasPrefs, tied := false, false, false, false
 		capacity := 0
 		listAt := int32(-1)
-		for first := true; ; first = false {
-			key, keyAt, more, err := d.nextField(first)
+		for {
+			key, keyAt, more, err := d.nextField()
 			if err != nil {
 				return err
 			}
@@ -301,7 +305,7 @@ func (d *decoder) programs() error {
 					return err
 				}
 			default:
-				if err := d.skipValue(0); err != nil {
+				if err := d.skipValue(); err != nil {
 					return err
 				}
 			}
@@ -323,35 +327,37 @@ func (d *decoder) programs() error {
 // programPrefs reads a program's order: applicant ids, or arrays of them for tie groups.
 // It reports whether any group had more than one member.
 func (d *decoder) programPrefs(i int) (tied bool, err error) {
-	if d.literal("null") {
-		return false, nil
+	if null, err := d.null(); null || err != nil {
+		return false, err
 	}
 	if err := d.expectIn('[', field{"programs", i, "prefs", -1}, "an array"); err != nil {
 		return false, err
 	}
 	for rank := int32(0); ; rank++ {
-		more, err := d.nextElem(rank == 0)
+		more, err := d.nextElem()
 		if err != nil || !more {
 			return tied, err
 		}
-		if d.data[d.pos] != '[' {
+		if d.dec.PeekKind() != '[' {
 			if err := d.programRef(i, rank); err != nil {
 				return false, err
 			}
 			continue
 		}
 		groupAt := d.pos
-		d.pos++
+		if _, err := d.dec.ReadToken(); err != nil {
+			return false, d.syntax(err)
+		}
 		members := 0
 		for {
-			more, err := d.nextElem(members == 0)
+			more, err := d.nextElem()
 			if err != nil {
 				return false, err
 			}
 			if !more {
 				break
 			}
-			if d.data[d.pos] == '[' {
+			if d.dec.PeekKind() == '[' {
 				return false, d.errorAt(d.pos, "programs[%d].prefs[%d]: tie groups cannot nest", i, rank)
 			}
 			if err := d.programRef(i, rank); err != nil {
@@ -381,14 +387,14 @@ func (d *decoder) programRef(i int, rank int32) error {
 func (d *decoder) capacity(i int) (int, error) {
 	d.skipSpace()
 	at := d.pos
-	if d.pos >= len(d.data) || (d.data[d.pos] != '-' && !isDigit(d.data[d.pos])) {
-		return 0, d.errorAt(at, "programs[%d].capacity: want a number, got %s", i, d.describe())
+	if d.dec.PeekKind() != '0' {
+		return 0, d.wrong("programs["+strconv.Itoa(i)+"].capacity: ", "a number")
 	}
-	num, whole, err := d.number()
+	num, err := d.dec.ReadValue()
 	if err != nil {
-		return 0, err
+		return 0, d.syntax(err)
 	}
-	if !whole {
+	if bytes.ContainsAny(num, ".eE") {
 		return 0, d.errorAt(at, "programs[%d].capacity: %s is not a whole number", i, num)
 	}
 	if num[0] == '-' {
@@ -413,8 +419,8 @@ func (d *decoder) parseNotes() error {
 		}
 		n := rawNote{app: -1, prog: -1, at: objAt}
 		hasReason := false
-		for first := true; ; first = false {
-			key, keyAt, more, err := d.nextField(first)
+		for {
+			key, keyAt, more, err := d.nextField()
 			if err != nil {
 				return err
 			}
@@ -441,7 +447,7 @@ func (d *decoder) parseNotes() error {
 					n.text, hasReason = string(s), true
 				}
 			default:
-				if err := d.skipValue(0); err != nil {
+				if err := d.skipValue(); err != nil {
 					return err
 				}
 			}
@@ -534,36 +540,4 @@ func (d *decoder) resolve() (*engine.Instance, error) {
 		}
 	}
 	return in, nil
-}
-
-// elementAt finds the offset of the k-th id in the (already validated) list at offset at,
-// counting ids inside tie groups one by one. Errors are rare, so positions of list entries
-// are found again here instead of being stored for every entry.
-func (d *decoder) elementAt(at, k int) int {
-	d.pos = at + 1
-	for first := true; ; first = false {
-		more, err := d.nextElem(first)
-		if err != nil || !more {
-			return at
-		}
-		if d.data[d.pos] == '[' {
-			d.pos++
-			for inner := true; ; inner = false {
-				if more, err := d.nextElem(inner); err != nil || !more {
-					break
-				}
-				if k == 0 {
-					return d.pos
-				}
-				k--
-				_ = d.skipValue(0)
-			}
-			continue
-		}
-		if k == 0 {
-			return d.pos
-		}
-		k--
-		_ = d.skipValue(0)
-	}
 }

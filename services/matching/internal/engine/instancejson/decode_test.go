@@ -105,7 +105,7 @@ func TestSymbolsGrow(t *testing.T) {
 }
 
 // referenceDecode decodes an instance through encoding/json, applying the format's rules
-// in the plainest way, as an oracle for the hand-written decoder.
+// in the plainest way, as an oracle for Decode.
 func referenceDecode(data []byte) (*engine.Instance, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()

@@ -10,8 +10,10 @@
 // explains why a pair is unacceptable and shows up with --explain. Unknown fields are
 // skipped, so the format can grow; a null list counts as empty.
 //
-// Decode is a hand-written decoder for this one schema rather than encoding/json, because an
-// NRMP-size instance holds two million ids: the decoder reads them in place, interns each
-// id once, and never builds an intermediate tree. Every error names its line, column and
-// byte offset.
+// Decode reads the input with the streaming tokenizer of
+// github.com/go-json-experiment/json/jsontext, which checks the syntax, and builds the
+// instance as it goes, without an intermediate tree: each id is read in place and interned
+// once in an open-addressing table (an NRMP-size instance holds two million ids). Every
+// error names its line, column and byte offset. docs/BENCHMARKS.md has the measurement
+// that retired the earlier hand-written tokenizer.
 package instancejson

@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 )
 
-// FuzzDecode compares the hand-written decoder with referenceDecode, built on
+// FuzzDecode compares Decode with referenceDecode, built on
 // encoding/json. Both must accept the same inputs and decode them alike; the decoder may
 // additionally reject repeated keys and invalid UTF-8, which encoding/json lets through,
 // and very deep nesting. Errors must carry a position inside the input and fit on one line.
