@@ -1,22 +1,20 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/json"
 	"io"
 	"testing"
 	"time"
 
-	"github.com/talentbridge/platform/services/matching/internal/engine"
 	"github.com/talentbridge/platform/services/matching/internal/engine/enginetest"
+	"github.com/talentbridge/platform/services/matching/internal/engine/instancejson"
 )
 
 // nrmpJSON is the NRMP-size instance (50,000 applicants, 6,500 programs) as matchsolve input.
 func nrmpJSON(b *testing.B) []byte {
 	b.Helper()
 	var buf bytes.Buffer
-	if err := enginetest.WriteJSON(&buf, enginetest.NRMP(enginetest.NRMPOptions{Applicants: 50000, Seed: 1})); err != nil {
+	if err := instancejson.Write(&buf, enginetest.NRMP(enginetest.NRMPOptions{Applicants: 50000, Seed: 1})); err != nil {
 		b.Fatal(err)
 	}
 	return buf.Bytes()
@@ -30,19 +28,6 @@ func cpuPerOp(b *testing.B, start time.Duration, ok bool) {
 	}
 }
 
-func BenchmarkDecodeNRMP(b *testing.B) {
-	data := nrmpJSON(b)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	start, ok := processCPU()
-	for b.Loop() {
-		if _, err := decodeInstance(data); err != nil {
-			b.Fatal(err)
-		}
-	}
-	cpuPerOp(b, start, ok)
-}
-
 // BenchmarkRunNRMP is the whole command in-process: decode, solve, check, encode.
 func BenchmarkRunNRMP(b *testing.B) {
 	data := nrmpJSON(b)
@@ -53,55 +38,6 @@ func BenchmarkRunNRMP(b *testing.B) {
 		var stderr bytes.Buffer
 		if code := run(nil, bytes.NewReader(data), io.Discard, &stderr); code != 0 {
 			b.Fatalf("run() = %d, stderr %q", code, stderr.String())
-		}
-	}
-	cpuPerOp(b, start, ok)
-}
-
-func BenchmarkEncodeNRMP(b *testing.B) {
-	data := nrmpJSON(b)
-	in, err := decodeInstance(data)
-	if err != nil {
-		b.Fatal(err)
-	}
-	m, err := engine.Solve(in, engine.ApplicantOptimal)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	start, ok := processCPU()
-	for b.Loop() {
-		w := bufioDiscard()
-		writeResult(w, in, m, engine.Certificate{}, nil)
-		w.Flush()
-	}
-	cpuPerOp(b, start, ok)
-}
-
-func bufioDiscard() *bufio.Writer { return bufio.NewWriterSize(io.Discard, 1<<16) }
-
-// BenchmarkDecodeNRMPEncodingJSON measures what encoding/json alone takes to unmarshal the
-// same input into plain structs, before any id is resolved: the baseline that the
-// hand-written decoder was written to beat.
-func BenchmarkDecodeNRMPEncodingJSON(b *testing.B) {
-	data := nrmpJSON(b)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	start, ok := processCPU()
-	for b.Loop() {
-		var v struct {
-			Applicants []struct {
-				ID    string   `json:"id"`
-				Prefs []string `json:"prefs"`
-			} `json:"applicants"`
-			Programs []struct {
-				ID       string `json:"id"`
-				Capacity int    `json:"capacity"`
-				Prefs    []any  `json:"prefs"` // strings, or arrays of them for ties
-			} `json:"programs"`
-		}
-		if err := json.Unmarshal(data, &v); err != nil {
-			b.Fatal(err)
 		}
 	}
 	cpuPerOp(b, start, ok)

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 
 	"github.com/talentbridge/platform/services/matching/internal/engine"
+	"github.com/talentbridge/platform/services/matching/internal/engine/instancejson"
 )
 
 // Exit statuses.
@@ -102,7 +103,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(exitInternal, "read instance: %v", err)
 	}
-	in, err := decodeInstance(data)
+	in, err := instancejson.Decode(data)
 	if err != nil {
 		return fail(exitBadInput, "decode instance: %v", err)
 	}
@@ -131,7 +132,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 
 	w := bufio.NewWriterSize(stdout, 1<<16)
-	writeResult(w, in, m, cert, reasons)
+	instancejson.WriteResult(w, in, m, cert, reasons)
 	if err := w.Flush(); err != nil {
 		return fail(exitInternal, "write result: %v", err)
 	}

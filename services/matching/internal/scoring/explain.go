@@ -11,6 +11,7 @@ import (
 	"github.com/talentbridge/platform/shared/eligibility"
 	"github.com/talentbridge/platform/shared/explain"
 	"github.com/talentbridge/platform/shared/taxonomy"
+	"github.com/talentbridge/platform/shared/textnorm"
 )
 
 // Components are the parts of a score, each in [0, 1], before weighting.
@@ -164,7 +165,7 @@ func (m *Model) skillReason(a *ApplicantFeatures, p *ProgramFeatures) explain.Re
 	var matched []string
 	seen := map[string]bool{}
 	for _, s := range p.src.Skills {
-		k := normalizeSkill(s)
+		k := textnorm.Fold(s)
 		id, ok := m.skillIDs[k]
 		if !ok || seen[k] {
 			continue

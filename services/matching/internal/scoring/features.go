@@ -8,6 +8,7 @@ import (
 
 	"github.com/talentbridge/platform/shared/eligibility"
 	"github.com/talentbridge/platform/shared/taxonomy"
+	"github.com/talentbridge/platform/shared/textnorm"
 )
 
 // Compact ids for reference data, taken from the taxonomy's fixed orders.
@@ -282,7 +283,7 @@ func (m *Model) skillSet(skills []string) []int32 {
 	}
 	keys := make([]string, 0, len(skills))
 	for _, s := range skills {
-		if k := normalizeSkill(s); k != "" {
+		if k := textnorm.Fold(s); k != "" {
 			keys = append(keys, k)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/talentbridge/platform/shared/eligibility"
 	"github.com/talentbridge/platform/shared/taxonomy"
+	"github.com/talentbridge/platform/shared/textnorm"
 )
 
 // Applicant is what scoring reads from a profile. The matching service fills
@@ -186,7 +187,7 @@ func (m *Model) intern(b []byte) int32 {
 
 func (m *Model) internSkills(skills []string) {
 	for _, s := range skills {
-		if k := normalizeSkill(s); k != "" {
+		if k := textnorm.Fold(s); k != "" {
 			m.internSkill(k)
 		}
 	}
@@ -226,16 +227,16 @@ func (m *Model) Skills() int {
 
 func applicantText(t *tokenizer, a Applicant, emit func([]byte)) {
 	for _, s := range a.Skills {
-		t.each(s, emit)
+		t.Each(s, emit)
 	}
-	t.each(a.Statement, emit)
+	t.Each(a.Statement, emit)
 }
 
 func programText(t *tokenizer, p Program, emit func([]byte)) {
-	t.each(p.Title, emit)
-	t.each(p.Description, emit)
+	t.Each(p.Title, emit)
+	t.Each(p.Description, emit)
 	for _, s := range p.Skills {
-		t.each(s, emit)
+		t.Each(s, emit)
 	}
 }
 

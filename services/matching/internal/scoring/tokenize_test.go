@@ -29,17 +29,3 @@ func TestTokens(t *testing.T) {
 		})
 	}
 }
-
-func TestNormalizeSkill(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"Machine  Learning", "machine learning"},
-		{" ROS ", "ros"},
-		{"Ｐｙｔｈｏｎ", "python"},
-		{"", ""},
-	}
-	for _, tc := range tests {
-		if got := normalizeSkill(tc.in); got != tc.want {
-			t.Errorf("normalizeSkill(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}

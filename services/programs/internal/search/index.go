@@ -333,10 +333,11 @@ func (ix *Index) Due(now time.Time, limit int) []string {
 func build(p *domain.Program) *entry {
 	cp := *p
 	e := &entry{p: &cp, tf: map[string]float64{}, fields: map[string]bool{}}
+	tok := newTokenizer()
 	add := func(w float64, texts ...string) {
 		for _, s := range texts {
-			eachToken(s, func(t string) {
-				e.tf[t] += w
+			tok.Each(s, func(t []byte) {
+				e.tf[string(t)] += w
 				e.length += w
 			})
 		}

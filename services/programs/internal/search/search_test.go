@@ -249,6 +249,31 @@ func TestRelevanceOrder(t *testing.T) {
 	}
 }
 
+// Half-width katakana, common in text typed on older Japanese systems,
+// finds the same word written in full-width katakana, and back.
+func TestHalfWidthKatakana(t *testing.T) {
+	ix, c := load(t)
+	ix.Put(program(t, spec{id: "jp", title: "プログラミング入門", desc: "ﾃﾞｰﾀ構造とアルゴリズム。", kind: "exchange",
+		country: "JP", region: "Tokyo", deadline: "2027-03-01", fields: []string{"1.2"}}, c.now()))
+	c.advance(time.Second)
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"q=ﾌﾟﾛｸﾞﾗﾐﾝｸﾞ", []string{"jp"}},
+		{"q=ﾌﾟﾛｸﾞﾗﾐﾝｸﾞ入門", []string{"jp"}},
+		{"q=プログラミング", []string{"jp"}},
+		{"q=データ構造", []string{"jp"}}, // the description is half-width
+		{"q=ﾌﾟﾛｸﾞﾗﾑ", []string{}},   // プログラム: ラム is in no program
+	}
+	for _, tc := range tests {
+		got := ids(ix.Search(parse(t, tc.query), domain.Actor{}))
+		if !slices.Equal(got, tc.want) && !(len(got) == 0 && len(tc.want) == 0) {
+			t.Errorf("Search(%s) = %v, want %v", tc.query, got, tc.want)
+		}
+	}
+}
+
 func TestVisibility(t *testing.T) {
 	c := newClock()
 	ix := New(c.now)

@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/talentbridge/platform/services/matching/internal/engine/enginetest"
+	"github.com/talentbridge/platform/services/matching/internal/engine/instancejson"
 )
 
 func main() {
@@ -20,7 +21,7 @@ func main() {
 	flag.Float64Var(&o.TieProb, "ties", 0, "chance that an entry of a program's order ties with the one before")
 	flag.Uint64Var(&o.Seed, "seed", 1, "generator seed")
 	flag.Parse()
-	if err := enginetest.WriteJSON(os.Stdout, enginetest.NRMP(o)); err != nil {
+	if err := instancejson.Write(os.Stdout, enginetest.NRMP(o)); err != nil {
 		fmt.Fprintln(os.Stderr, "geninstance:", err)
 		os.Exit(1)
 	}

@@ -1,4 +1,4 @@
-package main
+package instancejson
 
 import (
 	"bufio"
@@ -7,14 +7,14 @@ import (
 	"github.com/talentbridge/platform/services/matching/internal/engine"
 )
 
-// writeResult writes the result in the shape of DESIGN.md §5, on one line:
+// WriteResult writes the result in the shape of DESIGN.md §5, on one line:
 //
 //	{"matches": [{"applicant": "a1", "program": "p2"}], "unmatched": ["a3"], "blockingPairs": 0}
 //
 // Matches and unmatched applicants follow the applicants' input order, so the output is
 // deterministic. With reasons, "explanations" lists every applicant in input order with
 // the reasons for each program they ranked above their match.
-func writeResult(w *bufio.Writer, in *engine.Instance, m *engine.Matching, cert engine.Certificate, reasons [][]engine.Reason) {
+func WriteResult(w *bufio.Writer, in *engine.Instance, m *engine.Matching, cert engine.Certificate, reasons [][]engine.Reason) {
 	var b []byte // one entry at a time, reused
 	w.WriteString(`{"matches": [`)
 	first := true

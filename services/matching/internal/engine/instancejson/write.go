@@ -1,4 +1,4 @@
-package enginetest
+package instancejson
 
 import (
 	"bufio"
@@ -9,10 +9,10 @@ import (
 	"github.com/talentbridge/platform/services/matching/internal/engine"
 )
 
-// WriteJSON writes in in the matchsolve input format, one applicant or program per line.
+// Write writes in in the matchsolve input format, one applicant or program per line.
 // Tied applicants in a program's order are written as a nested array (a tie group). The
 // seed is not part of the format; matchsolve takes it as a flag.
-func WriteJSON(w io.Writer, in *engine.Instance) error {
+func Write(w io.Writer, in *engine.Instance) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	appIDs := quoteAll(len(in.Applicants), func(i int) string { return in.Applicants[i].ID })
 	progIDs := quoteAll(len(in.Programs), func(i int) string { return in.Programs[i].ID })

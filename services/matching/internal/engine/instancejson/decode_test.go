@@ -1,4 +1,4 @@
-package main
+package instancejson
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ import (
 	"github.com/talentbridge/platform/services/matching/internal/engine/enginetest"
 )
 
-// Instances written by enginetest.WriteJSON, ties and notes included, decode to themselves.
+// Instances written by Write, ties and notes included, decode to themselves.
 func TestDecodeRoundTrip(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
 	for i := range 300 {
@@ -40,15 +40,15 @@ func TestDecodeRoundTrip(t *testing.T) {
 			}
 		}
 		var buf bytes.Buffer
-		if err := enginetest.WriteJSON(&buf, in); err != nil {
+		if err := Write(&buf, in); err != nil {
 			t.Fatal(err)
 		}
-		got, err := decodeInstance(buf.Bytes())
+		got, err := Decode(buf.Bytes())
 		if err != nil {
-			t.Fatalf("case %d: decodeInstance(%s) error: %v", i, buf.Bytes(), err)
+			t.Fatalf("case %d: Decode(%s) error: %v", i, buf.Bytes(), err)
 		}
 		if !sameInstance(got, in) {
-			t.Fatalf("case %d: decodeInstance(%s) = %+v, want %+v", i, buf.Bytes(), got, in)
+			t.Fatalf("case %d: Decode(%s) = %+v, want %+v", i, buf.Bytes(), got, in)
 		}
 	}
 }
@@ -75,7 +75,7 @@ func sameInstance(x, y *engine.Instance) bool {
 }
 
 func TestDecodeTieGroups(t *testing.T) {
-	in, err := decodeInstance([]byte(`{"applicants": [{"id": "a1"}, {"id": "a2"}, {"id": "a3"}, {"id": "a4"}],
+	in, err := Decode([]byte(`{"applicants": [{"id": "a1"}, {"id": "a2"}, {"id": "a3"}, {"id": "a4"}],
 		"programs": [{"id": "p", "capacity": 1, "prefs": ["a1", ["a2", "a3"], ["a4"]]},
 		             {"id": "q", "capacity": 1, "prefs": [["a4"], "a3"]}]}`))
 	if err != nil {
@@ -86,7 +86,7 @@ func TestDecodeTieGroups(t *testing.T) {
 		{ID: "q", Capacity: 1, Prefs: []int{3, 2}}, // one-member groups are no tie
 	}
 	if !reflect.DeepEqual(in.Programs, want) {
-		t.Errorf("decodeInstance() programs = %+v, want %+v", in.Programs, want)
+		t.Errorf("Decode() programs = %+v, want %+v", in.Programs, want)
 	}
 }
 
@@ -105,7 +105,7 @@ func TestSymbolsGrow(t *testing.T) {
 }
 
 // referenceDecode decodes an instance through encoding/json, applying the format's rules
-// in the plainest way, as an oracle for the hand-written decoder.
+// in the plainest way, as an oracle for Decode.
 func referenceDecode(data []byte) (*engine.Instance, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()

@@ -1,0 +1,89 @@
+package instancejson
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/talentbridge/platform/services/matching/internal/engine"
+	"github.com/talentbridge/platform/services/matching/internal/engine/enginetest"
+)
+
+// nrmpJSON is the NRMP-size instance (50,000 applicants, 6,500 programs) as matchsolve input.
+func nrmpJSON(b *testing.B) []byte {
+	b.Helper()
+	var buf bytes.Buffer
+	if err := Write(&buf, enginetest.NRMP(enginetest.NRMPOptions{Applicants: 50000, Seed: 1})); err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// cpuPerOp reports CPU time per operation (see processCPU) after the loop started at
+// start; run with -cpu 1 so that it measures one core.
+func cpuPerOp(b *testing.B, start time.Duration, ok bool) {
+	if end, ok2 := processCPU(); ok && ok2 {
+		b.ReportMetric(float64((end-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
+	}
+}
+
+func BenchmarkDecodeNRMP(b *testing.B) {
+	data := nrmpJSON(b)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	start, ok := processCPU()
+	for b.Loop() {
+		if _, err := Decode(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpuPerOp(b, start, ok)
+}
+
+func BenchmarkEncodeNRMP(b *testing.B) {
+	data := nrmpJSON(b)
+	in, err := Decode(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := engine.Solve(in, engine.ApplicantOptimal)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	start, ok := processCPU()
+	for b.Loop() {
+		w := bufioDiscard()
+		WriteResult(w, in, m, engine.Certificate{}, nil)
+		w.Flush()
+	}
+	cpuPerOp(b, start, ok)
+}
+
+func bufioDiscard() *bufio.Writer { return bufio.NewWriterSize(io.Discard, 1<<16) }
+
+// BenchmarkDecodeNRMPEncodingJSON decodes the same input into the same ids with
+// encoding/json and Go maps: the baseline Decode is measured against.
+func BenchmarkDecodeNRMPEncodingJSON(b *testing.B) { benchDecode(b, decodeEncodingJSON) }
+
+func benchDecode(b *testing.B, decode func([]byte) (*engine.Instance, error)) {
+	data := nrmpJSON(b)
+	want, err := Decode(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if got, err := decode(data); err != nil || !sameInstance(got, want) {
+		b.Fatalf("decode(NRMP) differs from Decode (err %v)", err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	start, ok := processCPU()
+	for b.Loop() {
+		if _, err := decode(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpuPerOp(b, start, ok)
+}

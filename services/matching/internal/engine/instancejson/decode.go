@@ -1,0 +1,543 @@
+package instancejson
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/talentbridge/platform/services/matching/internal/engine"
+)
+
+// InputError is a problem with the input at a byte offset.
+type InputError struct {
+	Offset       int // 0-based byte offset
+	Line, Column int // 1-based; the column counts bytes
+	Msg          string
+}
+
+func (e *InputError) Error() string {
+	return fmt.Sprintf("line %d, column %d (byte %d): %s", e.Line, e.Column, e.Offset, e.Msg)
+}
+
+func (d *decoder) errorAt(offset int, format string, args ...any) error {
+	line, column := d.lineColumn(offset)
+	return &InputError{Offset: offset, Line: line, Column: column, Msg: fmt.Sprintf(format, args...)}
+}
+
+// lineColumn locates an offset; it is computed only for errors, so it may scan.
+func (d *decoder) lineColumn(offset int) (line, column int) {
+	line = 1 + bytes.Count(d.data[:offset], []byte{'\n'})
+	column = offset + 1
+	if nl := bytes.LastIndexByte(d.data[:offset], '\n'); nl >= 0 {
+		column = offset - nl
+	}
+	return line, column
+}
+
+// maxDepth bounds nesting in skipped values, so hostile input cannot exhaust the stack.
+const maxDepth = 1000
+
+type rawNote struct {
+	app, prog int32 // symbols
+	text      string
+	at        int
+}
+
+type decoder struct {
+	data []byte
+	dec  *jsontext.Decoder
+	pos  int    // offset of the next token, set by skipSpace, nextField and nextElem
+	buf  []byte // unescaped string, valid until the next string is read
+
+	apps, progs *symbols
+
+	// Applicant i's id is apps.name(appSym[i]) and its prefs are program symbols
+	// appRefs[appList[i]:appList[i+1]]; appListAt[i] is the offset of the prefs array.
+	appSym, appList, appListAt []int32
+	appRefs                    []int32
+
+	// Program i likewise; progRanks holds the tie-group rank of every entry.
+	progSym, progList, progListAt []int32
+	progCap                       []int
+	progTied                      []bool
+	progRefs, progRanks           []int32
+
+	notes []rawNote
+}
+
+// Decode parses an instance. Its seed is left zero for the caller to set.
+func Decode(data []byte) (*engine.Instance, error) {
+	d := newDecoder(data)
+	if len(data) >= math.MaxInt32 {
+		return nil, d.errorAt(0, "input larger than 2 GiB")
+	}
+	if err := d.instance(); err != nil {
+		return nil, err
+	}
+	return d.resolve()
+}
+
+// newDecoder prepares to decode data. A large instance holds about one id per 9 bytes,
+// half on each side; reserving room up front avoids regrowing the reference arrays. The
+// symbol tables are sized for the NRMP shape (about 400 bytes per applicant, 3,000 per
+// program) and grow if needed.
+func newDecoder(data []byte) *decoder {
+	refs := len(data) / 20
+	d := &decoder{
+		data:     data,
+		dec:      newTokens(data),
+		apps:     newSymbols("applicant", len(data)/400),
+		progs:    newSymbols("program", len(data)/3000),
+		appList:  []int32{0},
+		progList: []int32{0},
+		appRefs:  make([]int32, 0, refs),
+		progRefs: make([]int32, 0, refs),
+	}
+	d.progRanks = make([]int32, 0, refs)
+	return d
+}
+
+func (d *decoder) instance() error {
+	d.skipSpace()
+	if err := d.expect('{', "an instance object"); err != nil {
+		return err
+	}
+	var seen [3]bool
+	for {
+		key, keyAt, more, err := d.nextField()
+		if err != nil {
+			return err
+		}
+		if !more {
+			break
+		}
+		var parse func() error
+		var slot int
+		switch string(key) {
+		case "applicants":
+			parse, slot = d.applicants, 0
+		case "programs":
+			parse, slot = d.programs, 1
+		case "notes":
+			parse, slot = d.parseNotes, 2
+		default:
+			if err := d.skipValue(); err != nil {
+				return err
+			}
+			continue
+		}
+		if seen[slot] {
+			return d.errorAt(keyAt, "duplicate field %q", key)
+		}
+		seen[slot] = true
+		if err := parse(); err != nil {
+			return err
+		}
+	}
+	return d.end()
+}
+
+// list walks an array (or null, treated as empty), calling elem for each element.
+func (d *decoder) list(what string, elem func(i int) error) error {
+	if null, err := d.null(); null || err != nil {
+		return err
+	}
+	if err := d.expect('[', what); err != nil {
+		return err
+	}
+	for i := 0; ; i++ {
+		more, err := d.nextElem()
+		if err != nil || !more {
+			return err
+		}
+		if err := elem(i); err != nil {
+			return err
+		}
+	}
+}
+
+func (d *decoder) applicants() error {
+	return d.list("an array of applicants", func(i int) error {
+		d.skipSpace()
+		objAt := d.pos
+		if err := d.expectIn('{', field{"applicants", i, "", -1}, "an object"); err != nil {
+			return err
+		}
+		hasID, hasPrefs := false, false
+		listAt := int32(-1)
+		for {
+			key, keyAt, more, err := d.nextField()
+			if err != nil {
+				return err
+			}
+			if !more {
+				break
+			}
+			switch string(key) {
+			case "id":
+				if hasID {
+					return d.errorAt(keyAt, "applicants[%d]: duplicate field \"id\"", i)
+				}
+				hasID = true
+				if err := d.define(d.apps, &d.appSym, len(d.appSym), field{"applicants", i, "id", -1}); err != nil {
+					return err
+				}
+			case "prefs":
+				if hasPrefs {
+					return d.errorAt(keyAt, "applicants[%d]: duplicate field \"prefs\"", i)
+				}
+				hasPrefs = true
+				d.skipSpace()
+				listAt = int32(d.pos)
+				if err := d.applicantPrefs(i); err != nil {
+					return err
+				}
+			default:
+				if err := d.skipValue(); err != nil {
+					return err
+				}
+			}
+		}
+		if !hasID {
+			return d.errorAt(objAt, "applicants[%d]: missing \"id\"", i)
+		}
+		d.appList = append(d.appList, int32(len(d.appRefs)))
+		d.appListAt = append(d.appListAt, listAt)
+		return nil
+	})
+}
+
+// define reads an id string and records it as the definition of the next applicant or
+// program, whose index is idx.
+func (d *decoder) define(s *symbols, syms *[]int32, idx int, f field) error {
+	d.skipSpace()
+	at := d.pos
+	id, err := d.stringValue(f, "an id string")
+	if err != nil {
+		return err
+	}
+	if len(id) == 0 {
+		return d.errorAt(at, "%v: empty id", f)
+	}
+	sym := s.intern(id)
+	if s.def[sym] >= 0 {
+		line, column := d.lineColumn(int(s.defAt[sym]))
+		return d.errorAt(at, "duplicate %s id %s (first at line %d, column %d)", s.kind, strconv.Quote(string(id)), line, column)
+	}
+	s.def[sym] = int32(idx)
+	s.defAt[sym] = int32(at)
+	*syms = append(*syms, sym)
+	return nil
+}
+
+// applicantPrefs reads an applicant's list of program ids; it is the hot loop for large
+// instances, so it reads strings directly rather than through list's callback.
+func (d *decoder) applicantPrefs(i int) error {
+	if null, err := d.null(); null || err != nil {
+		return err
+	}
+	if err := d.expectIn('[', field{"applicants", i, "prefs", -1}, "an array"); err != nil {
+		return err
+	}
+	for k := 0; ; k++ {
+		more, err := d.nextElem()
+		if err != nil || !more {
+			return err
+		}
+		at := d.pos
+		id, err := d.stringValue(field{"applicants", i, "prefs", k}, "a program id string")
+		if err != nil {
+			return err
+		}
+		d.appRefs = append(d.appRefs, d.progs.ref(id, at))
+	}
+}
+
+func (d *decoder) programs() error {
+	return d.list("an array of programs", func(i int) error {
+		d.skipSpace()
+		objAt := d.pos
+		if err := d.expectIn('{', field{"programs", i, "", -1}, "an object"); err != nil {
+			return err
+		}
+		hasID, hasCap, hasPrefs, tied := false, false, false, false
+		capacity := 0
+		listAt := int32(-1)
+		for {
+			key, keyAt, more, err := d.nextField()
+			if err != nil {
+				return err
+			}
+			if !more {
+				break
+			}
+			dup := func(name string, seen *bool) error {
+				if *seen {
+					return d.errorAt(keyAt, "programs[%d]: duplicate field %q", i, name)
+				}
+				*seen = true
+				return nil
+			}
+			switch string(key) {
+			case "id":
+				if err := dup("id", &hasID); err != nil {
+					return err
+				}
+				if err := d.define(d.progs, &d.progSym, len(d.progSym), field{"programs", i, "id", -1}); err != nil {
+					return err
+				}
+			case "capacity":
+				if err := dup("capacity", &hasCap); err != nil {
+					return err
+				}
+				if capacity, err = d.capacity(i); err != nil {
+					return err
+				}
+			case "prefs":
+				if err := dup("prefs", &hasPrefs); err != nil {
+					return err
+				}
+				d.skipSpace()
+				listAt = int32(d.pos)
+				if tied, err = d.programPrefs(i); err != nil {
+					return err
+				}
+			default:
+				if err := d.skipValue(); err != nil {
+					return err
+				}
+			}
+		}
+		if !hasID {
+			return d.errorAt(objAt, "programs[%d]: missing \"id\"", i)
+		}
+		if !hasCap {
+			return d.errorAt(objAt, "programs[%d]: missing \"capacity\"", i)
+		}
+		d.progList = append(d.progList, int32(len(d.progRefs)))
+		d.progListAt = append(d.progListAt, listAt)
+		d.progCap = append(d.progCap, capacity)
+		d.progTied = append(d.progTied, tied)
+		return nil
+	})
+}
+
+// programPrefs reads a program's order: applicant ids, or arrays of them for tie groups.
+// It reports whether any group had more than one member.
+func (d *decoder) programPrefs(i int) (tied bool, err error) {
+	if null, err := d.null(); null || err != nil {
+		return false, err
+	}
+	if err := d.expectIn('[', field{"programs", i, "prefs", -1}, "an array"); err != nil {
+		return false, err
+	}
+	for rank := int32(0); ; rank++ {
+		more, err := d.nextElem()
+		if err != nil || !more {
+			return tied, err
+		}
+		if d.dec.PeekKind() != '[' {
+			if err := d.programRef(i, rank); err != nil {
+				return false, err
+			}
+			continue
+		}
+		groupAt := d.pos
+		if _, err := d.dec.ReadToken(); err != nil {
+			return false, d.syntax(err)
+		}
+		members := 0
+		for {
+			more, err := d.nextElem()
+			if err != nil {
+				return false, err
+			}
+			if !more {
+				break
+			}
+			if d.dec.PeekKind() == '[' {
+				return false, d.errorAt(d.pos, "programs[%d].prefs[%d]: tie groups cannot nest", i, rank)
+			}
+			if err := d.programRef(i, rank); err != nil {
+				return false, err
+			}
+			members++
+		}
+		if members == 0 {
+			return false, d.errorAt(groupAt, "programs[%d].prefs[%d]: empty tie group", i, rank)
+		}
+		tied = tied || members > 1
+	}
+}
+
+func (d *decoder) programRef(i int, rank int32) error {
+	at := d.pos
+	id, err := d.stringValue(field{"programs", i, "prefs", int(rank)}, "an applicant id string or a tie group")
+	if err != nil {
+		return err
+	}
+	d.progRefs = append(d.progRefs, d.apps.ref(id, at))
+	d.progRanks = append(d.progRanks, rank)
+	return nil
+}
+
+// capacity reads a whole, non-negative number of seats.
+func (d *decoder) capacity(i int) (int, error) {
+	d.skipSpace()
+	at := d.pos
+	if d.dec.PeekKind() != '0' {
+		return 0, d.wrong("programs["+strconv.Itoa(i)+"].capacity: ", "a number")
+	}
+	num, err := d.dec.ReadValue()
+	if err != nil {
+		return 0, d.syntax(err)
+	}
+	if bytes.ContainsAny(num, ".eE") {
+		return 0, d.errorAt(at, "programs[%d].capacity: %s is not a whole number", i, num)
+	}
+	if num[0] == '-' {
+		if string(num) == "-0" {
+			return 0, nil
+		}
+		return 0, d.errorAt(at, "programs[%d].capacity: negative capacity %s", i, num)
+	}
+	n, err := strconv.ParseInt(string(num), 10, 32)
+	if err != nil {
+		return 0, d.errorAt(at, "programs[%d].capacity: %s is too large", i, num)
+	}
+	return int(n), nil
+}
+
+func (d *decoder) parseNotes() error {
+	return d.list("an array of notes", func(i int) error {
+		d.skipSpace()
+		objAt := d.pos
+		if err := d.expectIn('{', field{"notes", i, "", -1}, "an object"); err != nil {
+			return err
+		}
+		n := rawNote{app: -1, prog: -1, at: objAt}
+		hasReason := false
+		for {
+			key, keyAt, more, err := d.nextField()
+			if err != nil {
+				return err
+			}
+			if !more {
+				break
+			}
+			d.skipSpace()
+			at := d.pos
+			switch name := string(key); name {
+			case "applicant", "program", "reason":
+				if (name == "applicant" && n.app >= 0) || (name == "program" && n.prog >= 0) || (name == "reason" && hasReason) {
+					return d.errorAt(keyAt, "notes[%d]: duplicate field %q", i, name)
+				}
+				s, err := d.stringValue(field{"notes", i, name, -1}, "a string")
+				if err != nil {
+					return err
+				}
+				switch name {
+				case "applicant":
+					n.app = d.apps.ref(s, at)
+				case "program":
+					n.prog = d.progs.ref(s, at)
+				default:
+					n.text, hasReason = string(s), true
+				}
+			default:
+				if err := d.skipValue(); err != nil {
+					return err
+				}
+			}
+		}
+		switch {
+		case n.app < 0:
+			return d.errorAt(objAt, "notes[%d]: missing \"applicant\"", i)
+		case n.prog < 0:
+			return d.errorAt(objAt, "notes[%d]: missing \"program\"", i)
+		case !hasReason:
+			return d.errorAt(objAt, "notes[%d]: missing \"reason\"", i)
+		}
+		d.notes = append(d.notes, n)
+		return nil
+	})
+}
+
+// resolve turns symbols into indices and checks what needs the whole input: every
+// referenced id defined, no list naming the same id twice, one note per pair.
+func (d *decoder) resolve() (*engine.Instance, error) {
+	for _, s := range []*symbols{d.progs, d.apps} {
+		unknown := -1
+		for sym, def := range s.def {
+			if def < 0 && (unknown < 0 || s.firstRef[sym] < s.firstRef[unknown]) {
+				unknown = sym
+			}
+		}
+		if unknown >= 0 {
+			return nil, d.errorAt(int(s.firstRef[unknown]), "unknown %s id %s", s.kind, strconv.Quote(s.name(int32(unknown))))
+		}
+	}
+
+	appNames, progNames := d.apps.names(), d.progs.names()
+	in := &engine.Instance{
+		Applicants: make([]engine.Applicant, len(d.appSym)),
+		Programs:   make([]engine.Program, len(d.progSym)),
+	}
+	// One backing array for all lists of each side instead of one allocation per list.
+	appPrefs := make([]int, len(d.appRefs))
+	stamp := make([]int32, len(d.progSym))
+	for i, sym := range d.appSym {
+		lo, hi := d.appList[i], d.appList[i+1]
+		prefs := appPrefs[lo:hi:hi]
+		for k, ref := range d.appRefs[lo:hi] {
+			p := d.progs.def[ref]
+			if stamp[p] == int32(i+1) {
+				return nil, d.errorAt(d.elementAt(int(d.appListAt[i]), k), "applicants[%d].prefs: program %s listed twice",
+					i, strconv.Quote(progNames[ref]))
+			}
+			stamp[p] = int32(i + 1)
+			prefs[k] = int(p)
+		}
+		in.Applicants[i] = engine.Applicant{ID: appNames[sym], Prefs: prefs}
+	}
+
+	progPrefs := make([]int, len(d.progRefs))
+	stamp = make([]int32, len(d.appSym))
+	for i, sym := range d.progSym {
+		lo, hi := d.progList[i], d.progList[i+1]
+		prefs := progPrefs[lo:hi:hi]
+		for k, ref := range d.progRefs[lo:hi] {
+			a := d.apps.def[ref]
+			if stamp[a] == int32(i+1) {
+				return nil, d.errorAt(d.elementAt(int(d.progListAt[i]), k), "programs[%d].prefs: applicant %s listed twice",
+					i, strconv.Quote(appNames[ref]))
+			}
+			stamp[a] = int32(i + 1)
+			prefs[k] = int(a)
+		}
+		var ranks []int
+		if d.progTied[i] {
+			ranks = make([]int, hi-lo)
+			for k, r := range d.progRanks[lo:hi] {
+				ranks[k] = int(r)
+			}
+		}
+		in.Programs[i] = engine.Program{ID: progNames[sym], Capacity: d.progCap[i], Prefs: prefs, Ranks: ranks}
+	}
+
+	if len(d.notes) > 0 {
+		seen := make(map[[2]int32]bool, len(d.notes))
+		for _, n := range d.notes {
+			a, p := d.apps.def[n.app], d.progs.def[n.prog]
+			if seen[[2]int32{a, p}] {
+				return nil, d.errorAt(n.at, "second note for applicant %s and program %s",
+					strconv.Quote(appNames[n.app]), strconv.Quote(progNames[n.prog]))
+			}
+			seen[[2]int32{a, p}] = true
+			in.Notes = append(in.Notes, engine.Note{Applicant: int(a), Program: int(p), Text: n.text})
+		}
+	}
+	return in, nil
+}

@@ -1,0 +1,115 @@
+package instancejson
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/talentbridge/platform/services/matching/internal/engine"
+	"github.com/talentbridge/platform/services/matching/internal/engine/enginetest"
+)
+
+// decodeEncodingJSON is the encoding/json baseline of the decoder benchmark: it decodes
+// the instance format into the same engine.Instance as Decode, handling well-formed input
+// fully and bad input only roughly.
+
+// The baseline agrees with Write, so the benchmark compares like with like.
+func TestEncodingJSONBaselineAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for i := range 200 {
+		in := enginetest.Random(r, enginetest.Options{
+			Applicants: r.IntN(20), Programs: r.IntN(6), MaxCapacity: 5, ListProb: 0.5, MutualProb: 0.8, TieProb: 0.4,
+		})
+		in.Seed = 0
+		if len(in.Applicants) > 0 {
+			in.Applicants[0].ID = "申請者 \"0\"\n"
+		}
+		var buf bytes.Buffer
+		if err := Write(&buf, in); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := decodeEncodingJSON(buf.Bytes()); err != nil || !sameInstance(got, in) {
+			t.Fatalf("case %d: decodeEncodingJSON(%s) = %+v, %v; want %+v", i, buf.Bytes(), got, err, in)
+		}
+	}
+}
+
+// decodeEncodingJSON unmarshals the input with encoding/json into plain structs, then
+// resolves ids with Go maps.
+func decodeEncodingJSON(data []byte) (*engine.Instance, error) {
+	var v struct {
+		Applicants []struct {
+			ID    string   `json:"id"`
+			Prefs []string `json:"prefs"`
+		} `json:"applicants"`
+		Programs []struct {
+			ID       string `json:"id"`
+			Capacity int    `json:"capacity"`
+			Prefs    []any  `json:"prefs"` // strings, or arrays of them for ties
+		} `json:"programs"`
+		Notes []struct {
+			Applicant string `json:"applicant"`
+			Program   string `json:"program"`
+			Reason    string `json:"reason"`
+		} `json:"notes"`
+	}
+	if err := json.Unmarshal(data, &v); err != nil {
+		return nil, err
+	}
+	appIdx := make(map[string]int, len(v.Applicants))
+	progIdx := make(map[string]int, len(v.Programs))
+	in := &engine.Instance{Applicants: make([]engine.Applicant, len(v.Applicants)), Programs: make([]engine.Program, len(v.Programs))}
+	for i, a := range v.Applicants {
+		if _, dup := appIdx[a.ID]; dup || a.ID == "" {
+			return nil, fmt.Errorf("applicants[%d]: empty or duplicate id", i)
+		}
+		appIdx[a.ID] = i
+	}
+	for i, p := range v.Programs {
+		if _, dup := progIdx[p.ID]; dup || p.ID == "" {
+			return nil, fmt.Errorf("programs[%d]: empty or duplicate id", i)
+		}
+		progIdx[p.ID] = i
+	}
+	for i, a := range v.Applicants {
+		prefs := make([]int, len(a.Prefs))
+		for k, id := range a.Prefs {
+			p, ok := progIdx[id]
+			if !ok {
+				return nil, fmt.Errorf("unknown program id %q", id)
+			}
+			prefs[k] = p
+		}
+		in.Applicants[i] = engine.Applicant{ID: a.ID, Prefs: prefs}
+	}
+	for i, p := range v.Programs {
+		groups := make([][]int, 0, len(p.Prefs))
+		for _, e := range p.Prefs {
+			var ids []any
+			switch e := e.(type) {
+			case string:
+				ids = []any{e}
+			case []any:
+				ids = e
+			}
+			g := make([]int, 0, len(ids))
+			for _, id := range ids {
+				s, _ := id.(string)
+				a, ok := appIdx[s]
+				if !ok {
+					return nil, fmt.Errorf("unknown applicant id %q", s)
+				}
+				g = append(g, a)
+			}
+			groups = append(groups, g)
+		}
+		prefs, ranks := engine.FlattenTies(groups)
+		in.Programs[i] = engine.Program{ID: p.ID, Capacity: p.Capacity, Prefs: prefs, Ranks: ranks}
+	}
+	for _, n := range v.Notes {
+		in.Notes = append(in.Notes, engine.Note{Applicant: appIdx[n.Applicant], Program: progIdx[n.Program], Text: n.Reason})
+	}
+	return in, nil
+}
