@@ -95,15 +95,60 @@ func IsDuplicate(err error) bool {
 	return errors.Is(err, ErrDuplicate) || mongo.IsDuplicateKeyError(err)
 }
 
+// transientCodes are the server error codes that say "not now" rather than
+// "no": the node lost or is losing its primary role in an election, is
+// shutting down, or could not reach another member in time. The same
+// operation sent again after the replica set settles succeeds. The list is
+// the one the driver itself retries writes on (the retryable writes
+// specification), under the server's names.
+var transientCodes = []int{
+	6,     // HostUnreachable
+	7,     // HostNotFound
+	89,    // NetworkTimeout
+	91,    // ShutdownInProgress
+	189,   // PrimarySteppedDown
+	262,   // ExceededTimeLimit
+	9001,  // SocketException
+	10107, // NotWritablePrimary
+	11600, // InterruptedAtShutdown
+	11602, // InterruptedDueToReplStateChange
+	13435, // NotPrimaryNoSecondaryOk
+	13436, // NotPrimaryOrSecondary
+}
+
+// transientLabels are the error labels the server (or the driver) puts on
+// an error to say the operation may be tried again as it is.
+var transientLabels = []string{"RetryableWriteError", "TransientTransactionError"}
+
 // IsTransient reports whether err is worth retrying: network trouble,
-// timeouts and server selection failures.
+// timeouts, server selection failures, and a replica set between primaries
+// (an election or a step-down), whether the server says so with an error
+// code, on the write concern, or with a retryable label. A write the server
+// refused for what it contains, such as a duplicate key, is not transient.
 func IsTransient(err error) bool {
 	if err == nil {
 		return false
 	}
-	return mongo.IsNetworkError(err) || mongo.IsTimeout(err) ||
+	if mongo.IsNetworkError(err) || mongo.IsTimeout(err) ||
 		errors.Is(err, context.DeadlineExceeded) ||
-		errors.As(err, new(topology.ServerSelectionError))
+		errors.As(err, new(topology.ServerSelectionError)) {
+		return true
+	}
+	var se mongo.ServerError
+	if !errors.As(err, &se) {
+		return false
+	}
+	for _, l := range transientLabels {
+		if se.HasErrorLabel(l) {
+			return true
+		}
+	}
+	for _, c := range transientCodes {
+		if se.HasErrorCode(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // UpsertVersioned writes doc as the document with the given id unless the

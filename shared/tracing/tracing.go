@@ -19,7 +19,10 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
+	// The semconv version must be the one the SDK's resource.Default() is
+	// built with (sdk/resource/builtin.go): resource.Merge refuses two
+	// different schema URLs.
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -43,10 +46,32 @@ func Setup(ctx context.Context, service string) (func(context.Context) error, er
 	if err != nil {
 		return nil, fmt.Errorf("otlp exporter: %w", err)
 	}
-	res := resource.NewWithAttributes(semconv.SchemaURL, semconv.ServiceName(service))
+	res, err := Resource(service)
+	if err != nil {
+		return nil, err
+	}
 	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(res))
 	otel.SetTracerProvider(tp)
 	return tp.Shutdown, nil
+}
+
+// Resource describes the process that emits the spans: the SDK's defaults
+// (telemetry.sdk.*), the service's name, and what the operator sets in
+// OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME, which win over the name
+// given here.
+func Resource(service string) (*resource.Resource, error) {
+	own := resource.NewWithAttributes(semconv.SchemaURL, semconv.ServiceName(service))
+	res, err := resource.Merge(resource.Default(), own)
+	if err != nil {
+		return nil, fmt.Errorf("tracing resource: %w", err)
+	}
+	// resource.Default() read the environment once, before any service
+	// name was known, and own has just overridden its service.name; the
+	// environment, read again, has the last word.
+	if res, err = resource.Merge(res, resource.Environment()); err != nil {
+		return nil, fmt.Errorf("tracing resource: %w", err)
+	}
+	return res, nil
 }
 
 // Tracer returns the platform's tracer from the global provider.
