@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/talentbridge/platform/services/matching/internal/allocation"
 	"github.com/talentbridge/platform/services/matching/internal/domain"
 	"github.com/talentbridge/platform/services/matching/internal/recommend"
 	"github.com/talentbridge/platform/services/matching/internal/scoring"
@@ -108,13 +107,13 @@ func (d *Directory) Load(ctx context.Context) error {
 	for _, p := range profiles {
 		d.profiles[p.ID] = p
 		if !p.Erased {
-			apps = append(apps, allocation.ScoringApplicant(p))
+			apps = append(apps, p.ScoringApplicant())
 		}
 	}
 	for _, p := range programs {
 		d.programs[p.ID] = p
 		if p.Status == programsev.StatusPublished {
-			progs = append(progs, allocation.ScoringProgram(p))
+			progs = append(progs, p.ScoringProgram())
 		}
 	}
 	d.mu.Unlock()
@@ -249,7 +248,7 @@ func (d *Directory) applyProfile(p domain.Profile) error {
 	}
 	if p.Erased {
 		d.rec.RemoveApplicant(p.ID)
-	} else if err := d.rec.UpsertApplicant(allocation.ScoringApplicant(p)); err != nil {
+	} else if err := d.rec.UpsertApplicant(p.ScoringApplicant()); err != nil {
 		return err
 	}
 	d.mu.Lock()
@@ -271,7 +270,7 @@ func (d *Directory) applyProgram(p domain.Program) error {
 		return nil
 	}
 	if p.Status == programsev.StatusPublished {
-		if err := d.rec.UpsertProgram(allocation.ScoringProgram(p)); err != nil {
+		if err := d.rec.UpsertProgram(p.ScoringProgram()); err != nil {
 			return err
 		}
 	} else {
