@@ -9,8 +9,10 @@
 // applications, rankings, program_rankings, rounds, matches,
 // round_applicants, leases, runs, audit), publishes tb.matching.v1.* through
 // the outbox of the applications, matches and rounds collections, runs the
-// durable consumers matching-profiles, matching-programs and matching-audit,
-// and answers tb.rpc.matching.export in queue group "matching".
+// durable consumers matching-profiles, matching-programs and matching-audit
+// and, in every replica, an ordered consumer of PROFILES and of PROGRAMS for
+// that replica's recommendations, and answers tb.rpc.matching.export in
+// queue group "matching".
 package matching
 
 import (

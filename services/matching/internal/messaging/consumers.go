@@ -1,6 +1,7 @@
 // Package messaging connects the matching service to NATS: the durable
 // consumers that build the read models of profiles and programs and make
-// good the audit trail, and the responder of the data-export
+// good the audit trail, the ordered consumers that keep each replica's
+// recommendations current (Follow), and the responder of the data-export
 // request–reply. The service's own events leave through the outbox relay.
 package messaging
 
