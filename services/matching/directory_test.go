@@ -14,11 +14,11 @@ import (
 
 // TestRecommendationsFollowOnEveryReplica checks that a read-model change
 // reaches the recommendations of both replicas at once, whichever of them
-// consumed the event: the periodic sync is set to an hour, so only the
-// direct application and the replicas' announcements can bring it.
+// consumed the event into the read model: there is no periodic sync, so
+// only each replica's own following of the events can bring it.
 func TestRecommendationsFollowOnEveryReplica(t *testing.T) {
 	t.Parallel()
-	o := matching.Options{SyncInterval: time.Hour}
+	o := matching.Options{}
 	one := &world{t: t, env: platformtest.Start(t, platformtest.Options{}, matching.NewWithOptions(o))}
 	two := &world{t: t, env: platformtest.Start(t, platformtest.Options{NATSURL: one.env.Deps.Bus.NC.ConnectedUrl(),
 		DBPrefix: one.env.Deps.DBPrefix}, matching.NewWithOptions(o))}

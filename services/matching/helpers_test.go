@@ -25,9 +25,9 @@ import (
 	"github.com/talentbridge/platform/shared/web"
 )
 
-// fast are options that keep tests quick: the recommendations catch up
-// often.
-var fast = matching.Options{SyncInterval: 200 * time.Millisecond}
+// fast are the options of most tests: the defaults, since the
+// recommendations follow every event as it comes and have nothing to tune.
+var fast = matching.Options{}
 
 func start(t *testing.T, o matching.Options) *platformtest.Env {
 	t.Helper()

@@ -20,7 +20,7 @@ import (
 // database, as two replicas would. Runs pause in every phase so that they
 // overlap.
 func replicas(t *testing.T) (*world, *world) {
-	o := matching.Options{SyncInterval: 200 * time.Millisecond, PhasePause: 150 * time.Millisecond}
+	o := matching.Options{PhasePause: 150 * time.Millisecond}
 	one := &world{t: t, env: platformtest.Start(t, platformtest.Options{}, matching.NewWithOptions(o))}
 	two := &world{t: t, env: platformtest.Start(t, platformtest.Options{NATSURL: one.env.Deps.Bus.NC.ConnectedUrl(),
 		DBPrefix: one.env.Deps.DBPrefix}, matching.NewWithOptions(o))}

@@ -9,8 +9,10 @@
 // applications, rankings, program_rankings, rounds, matches,
 // round_applicants, leases, runs, audit), publishes tb.matching.v1.* through
 // the outbox of the applications, matches and rounds collections, runs the
-// durable consumers matching-profiles, matching-programs and matching-audit,
-// and answers tb.rpc.matching.export in queue group "matching".
+// durable consumers matching-profiles, matching-programs and matching-audit
+// and, in every replica, an ordered consumer of PROFILES and of PROGRAMS for
+// that replica's recommendations, and answers tb.rpc.matching.export in
+// queue group "matching".
 package matching
 
 import (
@@ -46,10 +48,6 @@ type Options struct {
 	// LeaseTTL is how long a round run holds its programs without
 	// renewing (default 30s).
 	LeaseTTL time.Duration
-	// SyncInterval is how often the recommendations read what the read
-	// models gained, besides what this replica wrote and what the others
-	// announced (default app.DefaultSyncInterval).
-	SyncInterval time.Duration
 	// PhasePause slows every phase of a round run. Only tests set it, to
 	// make runs overlap.
 	PhasePause time.Duration
@@ -62,10 +60,11 @@ type Service struct {
 	deps   platform.Deps
 	app    *app.Service
 	dir    *app.Directory
+	store  *mongostore.Store
 	relay  *outbox.Relay
 	loops  *platform.Loops
 	export *nats.Subscription
-	peers  *messaging.Peers
+	follow *messaging.Follower
 }
 
 // New builds the service with default options.
@@ -90,9 +89,9 @@ func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
 	if err := store.EnsureIndexes(ctx); err != nil {
 		return nil, err
 	}
-	s := &Service{deps: d, loops: platform.NewLoops(ctx)}
+	s := &Service{deps: d, store: store, loops: platform.NewLoops(ctx)}
 	s.relay = outbox.NewRelay(d.Bus, log, outbox.DefaultSweepInterval, store.OutboxCollections()...).Watch("tb.matching.")
-	s.dir = app.NewDirectory(store, log.With("component", "recommendations"), o.SyncInterval, now)
+	s.dir = app.NewDirectory(now)
 	host, _ := os.Hostname()
 	s.app = app.New(app.Options{
 		Store: store, Directory: s.dir, Notify: s.relay.Kick, Go: s.loops.Go, Log: log, Now: now,
@@ -109,22 +108,17 @@ func (s *Service) Routes(_ *echo.Echo, api *echo.Group) {
 	(&httpapi.Handlers{App: s.app}).Register(api, s.deps.Auth)
 }
 
-// Start loads the recommendations, then runs the outbox relay, the
-// recommendations' catch-up loop, the consumers and the export responder.
+// Start loads the recommendations and has them follow the profile and
+// program events, then runs the outbox relay, the consumers and the export
+// responder.
 func (s *Service) Start(ctx context.Context) error {
-	if err := s.dir.Load(ctx); err != nil {
-		return err
-	}
-	peers, err := messaging.StartPeers(s.deps.Bus.NC, s.dir, s.deps.Log.With("service", "matching", "component", "peers"))
+	follow, err := messaging.Follow(ctx, s.deps.Bus.JS, s.dir, s.store,
+		s.deps.Log.With("service", "matching", "component", "recommendations"))
 	if err != nil {
 		return err
 	}
-	s.peers = peers
-	// What other replicas wrote while the load ran, before this one
-	// heard their announcements, comes in with a first sync.
-	s.dir.Kick()
+	s.follow = follow
 	s.loops.Go(s.relay.Run)
-	s.loops.Go(s.dir.Run)
 	if err := (messaging.Handlers{App: s.app}).Start(ctx, s.deps.Bus); err != nil {
 		return err
 	}
@@ -141,8 +135,8 @@ func (s *Service) Start(ctx context.Context) error {
 // repeats it). The consumers are drained by the bus when it closes.
 func (s *Service) Stop(ctx context.Context) error {
 	var errs []error
-	if s.peers != nil {
-		errs = append(errs, s.peers.Stop())
+	if s.follow != nil {
+		s.follow.Stop()
 	}
 	if s.export != nil {
 		if err := s.export.Unsubscribe(); err != nil && !errors.Is(err, nats.ErrConnectionClosed) && !errors.Is(err, nats.ErrBadSubscription) {

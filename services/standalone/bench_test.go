@@ -1222,7 +1222,8 @@ func describeSteps(name string, best float64, runs []loadResult) string {
 func BenchmarkAPI(b *testing.B) {
 	f := apiSetup(b)
 	// What the platform does on its own, holding this much data: outbox
-	// relay sweeps, the recommendations' catch-up, consumer heartbeats.
+	// relay sweeps, consumer heartbeats (the recommendations' ordered consumers'
+	// too).
 	b.Run("idle", func(b *testing.B) {
 		var shares []float64
 		for b.Loop() {

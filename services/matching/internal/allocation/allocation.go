@@ -128,25 +128,6 @@ type note struct {
 	reason  explain.Reason
 }
 
-// ScoringApplicant is the part of a profile scoring reads.
-func ScoringApplicant(p domain.Profile) scoring.Applicant {
-	return scoring.Applicant{
-		ID: p.ID, Kind: p.Kind, HomeCountry: p.HomeCountry, DegreeLevel: p.DegreeLevel, BirthYear: p.BirthYear,
-		Fields: p.Fields, Skills: p.Skills, Statement: p.Statement, Languages: p.Languages,
-		AvailableFrom: p.AvailableFrom, AvailableTo: p.AvailableTo,
-		Preferences: scoring.Preferences{ProgramKinds: p.ProgramKinds, HostRegions: p.HostRegions},
-	}
-}
-
-// ScoringProgram is the part of a program scoring reads.
-func ScoringProgram(p domain.Program) scoring.Program {
-	return scoring.Program{
-		ID: p.ID, Title: p.Title, Description: p.Description, Kind: p.Kind, HostCountry: p.HostCountry,
-		Region: p.Region, Fields: p.Fields, Skills: p.Skills, StartDate: p.StartDate, EndDate: p.EndDate,
-		ApplicationDeadline: p.ApplicationDeadline, Eligibility: p.Eligibility,
-	}
-}
-
 // scorer scores pairs with a model fitted on the run's data. Programs are
 // compiled without their deadline: a round runs after applications close.
 type scorer struct {
@@ -160,11 +141,11 @@ type scorer struct {
 func newScorer(in Input) *scorer {
 	var sa []scoring.Applicant
 	for _, a := range in.Applicants {
-		sa = append(sa, ScoringApplicant(a.Profile))
+		sa = append(sa, a.Profile.ScoringApplicant())
 	}
 	var sp []scoring.Program
 	add := func(p domain.Program) {
-		s := ScoringProgram(p)
+		s := p.ScoringProgram()
 		s.ApplicationDeadline = ""
 		sp = append(sp, s)
 	}

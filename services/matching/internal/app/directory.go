@@ -2,66 +2,29 @@ package app
 
 import (
 	"context"
-	"errors"
-	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/talentbridge/platform/services/matching/internal/allocation"
 	"github.com/talentbridge/platform/services/matching/internal/domain"
 	"github.com/talentbridge/platform/services/matching/internal/recommend"
 	"github.com/talentbridge/platform/services/matching/internal/scoring"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 )
 
-// syncMargin is how far back each sync of the directory looks beyond its
-// previous one, to catch writes that other replicas (with clocks a little
-// apart) made while it ran.
-const syncMargin = 5 * time.Second
-
-// DefaultSyncInterval is how often a directory reads what the read models
-// gained since its last look when nothing tells it sooner. Writes reach
-// it directly (this replica's) or by a peer's announcement (other
-// replicas'); the sync only catches what an announcement lost, so it can
-// be rare. On the embedded store each sync reads both read models whole.
-const DefaultSyncInterval = 30 * time.Second
-
-// loneSyncInterval is how often a directory that has heard no other
-// replica for that long syncs all the same: with no peer, there is
-// nothing to catch, unless a peer's every announcement was lost.
-const loneSyncInterval = 10 * time.Minute
-
-// Directory keeps the recommender (internal/recommend) and what the
-// recommendation and candidate lists show in step with the read models.
+// Directory is one replica's in-memory view of the read models that the
+// recommendation and candidate lists show, with the recommender
+// (internal/recommend) built over it.
 //
-// Every replica of the service holds its own directory, but each profile
-// or program event reaches only one replica (the consumers are shared).
-// The replica that stores a read-model entry applies it to its directory
-// at once and announces its id to the other replicas (Announce), which
-// read it back by id (Refresh). A periodic sync of everything written
-// since its last look catches what an announcement missed. An entry is
-// applied only when it supersedes what the directory holds
-// (domain.Profile.Supersedes, a higher program version), so late and
-// repeated reads change nothing.
+// Each replica builds its directory from the read models at start (Load)
+// and then keeps it current from the profile and program events
+// themselves, every replica reading every event (messaging.Follow). Events
+// come again after a restart or a reconnection and may be older than what
+// was loaded; an entry is applied only when it supersedes what the
+// directory holds (domain.Profile.Supersedes, a higher program version), so
+// repeated and late ones change nothing.
 type Directory struct {
-	store    ReadModel
-	rec      *recommend.Recommender
-	log      *slog.Logger
-	now      func() time.Time
-	interval time.Duration
-	kick     chan struct{}
-
-	// announce, when set, tells the other replicas about entries this one
-	// wrote.
-	announce func(profileIDs, programIDs []string)
-
-	syncMu sync.Mutex // one sync at a time
-	since  time.Time  // start of the last sync, less syncMargin
-
-	// peerAt is when another replica was last heard from (PeerSeen), in
-	// Unix nanoseconds.
-	peerAt atomic.Int64
+	rec *recommend.Recommender
+	now func() time.Time
 
 	// applyMu makes "compare with what is held, then change the
 	// recommender" one step per entry. The recommender is changed without
@@ -73,30 +36,31 @@ type Directory struct {
 	programs map[string]domain.Program
 }
 
-// NewDirectory returns an empty directory over the read model; interval
-// zero means DefaultSyncInterval.
-func NewDirectory(store ReadModel, log *slog.Logger, interval time.Duration, now func() time.Time) *Directory {
-	if interval <= 0 {
-		interval = DefaultSyncInterval
-	}
+// NewDirectory returns an empty directory; now nil means time.Now.
+func NewDirectory(now func() time.Time) *Directory {
 	if now == nil {
 		now = time.Now
 	}
-	return &Directory{store: store, log: log, now: now, interval: interval, kick: make(chan struct{}, 1),
-		rec:      recommend.New(recommend.Config{Now: now}),
+	return &Directory{now: now, rec: recommend.New(recommend.Config{Now: now}),
 		profiles: map[string]domain.Profile{}, programs: map[string]domain.Program{}}
 }
 
-// SetAnnounce sets how this replica tells the others about entries it
-// wrote; call it before Run.
-func (d *Directory) SetAnnounce(fn func(profileIDs, programIDs []string)) { d.announce = fn }
+// Snapshot reads the read models whole, for Load.
+type Snapshot interface {
+	// AllProfiles returns every stored profile, tombstones included.
+	AllProfiles(ctx context.Context) ([]domain.Profile, error)
+	// AllPrograms returns every stored program.
+	AllPrograms(ctx context.Context) ([]domain.Program, error)
+}
 
-// Load builds the recommender from everything in the read models.
-func (d *Directory) Load(ctx context.Context) error {
-	d.syncMu.Lock()
-	defer d.syncMu.Unlock()
-	start := d.now()
-	profiles, programs, err := d.store.Changed(ctx, time.Time{})
+// Load builds the recommender from everything in the read models. Call it
+// once, before anything is applied.
+func (d *Directory) Load(ctx context.Context, src Snapshot) error {
+	profiles, err := src.AllProfiles(ctx)
+	if err != nil {
+		return err
+	}
+	programs, err := src.AllPrograms(ctx)
 	if err != nil {
 		return err
 	}
@@ -108,137 +72,23 @@ func (d *Directory) Load(ctx context.Context) error {
 	for _, p := range profiles {
 		d.profiles[p.ID] = p
 		if !p.Erased {
-			apps = append(apps, allocation.ScoringApplicant(p))
+			apps = append(apps, p.ScoringApplicant())
 		}
 	}
 	for _, p := range programs {
 		d.programs[p.ID] = p
 		if p.Status == programsev.StatusPublished {
-			progs = append(progs, allocation.ScoringProgram(p))
+			progs = append(progs, p.ScoringProgram())
 		}
 	}
 	d.mu.Unlock()
-	if err := d.rec.Build(apps, progs); err != nil {
-		return err
-	}
-	d.since = start.Add(-syncMargin)
-	return nil
+	return d.rec.Build(apps, progs)
 }
 
-// Kick asks for a sync now.
-func (d *Directory) Kick() {
-	select {
-	case d.kick <- struct{}{}:
-	default:
-	}
-}
-
-// PeerSeen records that another replica announced something.
-func (d *Directory) PeerSeen() { d.peerAt.Store(time.Now().UnixNano()) }
-
-// Run syncs on every kick, and every interval while other replicas are
-// about (every loneSyncInterval otherwise), until ctx ends.
-func (d *Directory) Run(ctx context.Context) {
-	t := time.NewTicker(d.interval)
-	defer t.Stop()
-	last := time.Now()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			lone := time.Since(time.Unix(0, d.peerAt.Load())) > loneSyncInterval
-			if lone && time.Since(last) < loneSyncInterval {
-				continue
-			}
-		case <-d.kick:
-		}
-		last = time.Now()
-		if err := d.Sync(ctx); err != nil && ctx.Err() == nil {
-			d.log.Warn("sync recommendations", "err", err)
-		}
-	}
-}
-
-// Sync applies the read-model documents written since the last sync.
-func (d *Directory) Sync(ctx context.Context) error {
-	d.syncMu.Lock()
-	defer d.syncMu.Unlock()
-	start := d.now()
-	profiles, programs, err := d.store.Changed(ctx, d.since)
-	if err != nil {
-		return err
-	}
-	for _, p := range profiles {
-		if err := d.applyProfile(p); err != nil {
-			return err
-		}
-	}
-	for _, p := range programs {
-		if err := d.applyProgram(p); err != nil {
-			return err
-		}
-	}
-	d.since = start.Add(-syncMargin)
-	return nil
-}
-
-// Stored applies read-model entries this replica has just written and
-// announces them to the other replicas.
-func (d *Directory) Stored(profiles []domain.Profile, programs []domain.Program) error {
-	var pids, gids []string
-	for _, p := range profiles {
-		if err := d.applyProfile(p); err != nil {
-			return err
-		}
-		pids = append(pids, p.ID)
-	}
-	for _, p := range programs {
-		if err := d.applyProgram(p); err != nil {
-			return err
-		}
-		gids = append(gids, p.ID)
-	}
-	if d.announce != nil && len(pids)+len(gids) > 0 {
-		d.announce(pids, gids)
-	}
-	return nil
-}
-
-// Refresh reads the named entries back from the read models, by id, and
-// applies them: what another replica announced, or what this one changed
-// without holding the result (an erasure).
-func (d *Directory) Refresh(ctx context.Context, profileIDs, programIDs []string) error {
-	for _, id := range profileIDs {
-		p, ok, err := d.store.StoredProfile(ctx, id)
-		if err != nil {
-			return err
-		}
-		if ok {
-			if err := d.applyProfile(p); err != nil {
-				return err
-			}
-		}
-	}
-	for _, id := range programIDs {
-		p, err := d.store.Program(ctx, id)
-		var nf *domain.NotFoundError
-		if errors.As(err, &nf) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if err := d.applyProgram(*p); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// applyProfile puts p into the recommender unless what the directory holds
-// is as late or later.
-func (d *Directory) applyProfile(p domain.Profile) error {
+// ApplyProfile puts p, a profile or the tombstone of an erasure, into the
+// recommender (or takes it out) unless what the directory holds is as late
+// or later.
+func (d *Directory) ApplyProfile(p domain.Profile) error {
 	d.applyMu.Lock()
 	defer d.applyMu.Unlock()
 	d.mu.RLock()
@@ -249,7 +99,7 @@ func (d *Directory) applyProfile(p domain.Profile) error {
 	}
 	if p.Erased {
 		d.rec.RemoveApplicant(p.ID)
-	} else if err := d.rec.UpsertApplicant(allocation.ScoringApplicant(p)); err != nil {
+	} else if err := d.rec.UpsertApplicant(p.ScoringApplicant()); err != nil {
 		return err
 	}
 	d.mu.Lock()
@@ -258,10 +108,9 @@ func (d *Directory) applyProfile(p domain.Profile) error {
 	return nil
 }
 
-// applyProgram puts p into the recommender (or takes it out, when it is
-// no longer published) unless the directory holds its version or a later
-// one.
-func (d *Directory) applyProgram(p domain.Program) error {
+// ApplyProgram puts p into the recommender (or takes it out, when it is no
+// longer published) unless the directory holds its version or a later one.
+func (d *Directory) ApplyProgram(p domain.Program) error {
 	d.applyMu.Lock()
 	defer d.applyMu.Unlock()
 	d.mu.RLock()
@@ -271,7 +120,7 @@ func (d *Directory) applyProgram(p domain.Program) error {
 		return nil
 	}
 	if p.Status == programsev.StatusPublished {
-		if err := d.rec.UpsertProgram(allocation.ScoringProgram(p)); err != nil {
+		if err := d.rec.UpsertProgram(p.ScoringProgram()); err != nil {
 			return err
 		}
 	} else {

@@ -24,9 +24,6 @@ type ReadModel interface {
 	EraseProfile(ctx context.Context, id string, version int64, at time.Time) (bool, error)
 	// Profile returns a live profile or a *domain.NotFoundError.
 	Profile(ctx context.Context, id string) (*domain.Profile, error)
-	// StoredProfile returns what is stored for an applicant, a live
-	// profile or a tombstone; ok is false when nothing is.
-	StoredProfile(ctx context.Context, id string) (p domain.Profile, ok bool, err error)
 	// Profiles returns the live profiles among ids, by id.
 	Profiles(ctx context.Context, ids []string) (map[string]domain.Profile, error)
 	// PutProgram stores p unless a version at or above p.Version is
@@ -36,9 +33,6 @@ type ReadModel interface {
 	Program(ctx context.Context, id string) (*domain.Program, error)
 	// Programs returns the programs among ids, by id.
 	Programs(ctx context.Context, ids []string) (map[string]domain.Program, error)
-	// Changed returns the profiles (tombstones included) and programs
-	// written at or after since, by this service's clock.
-	Changed(ctx context.Context, since time.Time) ([]domain.Profile, []domain.Program, error)
 }
 
 // ApplicationStore keeps applications with their outbox events.

@@ -55,6 +55,12 @@ func ProfileFromEvent(p profilesev.Profile, version int64) Profile {
 	}
 }
 
+// ErasedProfile is the tombstone a profile.erased event of the given
+// aggregate version, erased at at, leaves.
+func ErasedProfile(id string, version int64, at time.Time) Profile {
+	return Profile{ID: id, Version: version, Erased: true, ErasedAt: at.UTC().Truncate(time.Millisecond)}
+}
+
 // Supersedes reports whether p is a later state of the applicant's profile
 // than cur, so that p replaces cur and cur never replaces p. Within one
 // incarnation (same CreatedAt) the higher version is later; a later

@@ -39,8 +39,8 @@ type profileDoc struct {
 	Statement      string              `bson:"statement,omitempty"`
 	Gender         string              `bson:"gender,omitempty"`
 	VisibleToHosts bool                `bson:"visibleToHosts,omitempty"`
-	// SyncedAt is when this service wrote the document, for the
-	// recommendation directory's catch-up (app.Directory).
+	// SyncedAt is when this service wrote the document (the standalone
+	// benchmarks time event delivery by it).
 	SyncedAt time.Time `bson:"syncedAt"`
 }
 

@@ -8,7 +8,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/talentbridge/platform/services/matching/internal/domain"
 	"github.com/talentbridge/platform/shared/mongodb"
@@ -128,19 +127,6 @@ func (s *Store) Profile(ctx context.Context, pid string) (*domain.Profile, error
 	return &p, nil
 }
 
-// StoredProfile returns the stored profile or tombstone.
-func (s *Store) StoredProfile(ctx context.Context, pid string) (domain.Profile, bool, error) {
-	var d profileDoc
-	err := s.profiles.FindOne(ctx, id(pid)).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return domain.Profile{}, false, nil
-	}
-	if err != nil {
-		return domain.Profile{}, false, fmt.Errorf("load profile %s: %w", pid, err)
-	}
-	return d.profile(), true, nil
-}
-
 // Profiles returns the live profiles among ids.
 func (s *Store) Profiles(ctx context.Context, ids []string) (map[string]domain.Profile, error) {
 	out := map[string]domain.Profile{}
@@ -190,28 +176,28 @@ func (s *Store) Programs(ctx context.Context, ids []string) (map[string]domain.P
 	return out, nil
 }
 
-// Changed returns what was written at or after since.
-func (s *Store) Changed(ctx context.Context, since time.Time) ([]domain.Profile, []domain.Program, error) {
-	filter := bson.D{{Key: "syncedAt", Value: bson.D{{Key: "$gte", Value: since}}}}
-	if since.IsZero() {
-		filter = bson.D{}
-	}
-	sort := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}})
-	pdocs, err := all[profileDoc](ctx, s.profiles, filter, sort)
+// AllProfiles returns every stored profile, tombstones included.
+func (s *Store) AllProfiles(ctx context.Context) ([]domain.Profile, error) {
+	docs, err := all[profileDoc](ctx, s.profiles, bson.D{})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	gdocs, err := all[programDoc](ctx, s.programs, filter, sort)
+	out := make([]domain.Profile, len(docs))
+	for i, d := range docs {
+		out[i] = d.profile()
+	}
+	return out, nil
+}
+
+// AllPrograms returns every stored program.
+func (s *Store) AllPrograms(ctx context.Context) ([]domain.Program, error) {
+	docs, err := all[programDoc](ctx, s.programs, bson.D{})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	profiles := make([]domain.Profile, len(pdocs))
-	for i, d := range pdocs {
-		profiles[i] = d.profile()
+	out := make([]domain.Program, len(docs))
+	for i, d := range docs {
+		out[i] = d.program()
 	}
-	programs := make([]domain.Program, len(gdocs))
-	for i, d := range gdocs {
-		programs[i] = d.program()
-	}
-	return profiles, programs, nil
+	return out, nil
 }

@@ -78,8 +78,6 @@ func (s *Store) OutboxCollections() []*mongo.Collection {
 
 // Indexes are the indexes the store needs.
 var Indexes = []mongodb.Index{
-	{Collection: ProfilesCollection, Keys: bson.D{{Key: "syncedAt", Value: 1}}},
-	{Collection: ProgramsCollection, Keys: bson.D{{Key: "syncedAt", Value: 1}}},
 	{Collection: ApplicationsCollection, Keys: bson.D{{Key: "liveKey", Value: 1}}, Unique: true},
 	{Collection: ApplicationsCollection, Keys: bson.D{{Key: "applicantId", Value: 1}}},
 	{Collection: ApplicationsCollection, Keys: bson.D{{Key: "programId", Value: 1}, {Key: "status", Value: 1}}},
