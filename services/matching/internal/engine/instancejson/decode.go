@@ -48,7 +48,7 @@ type rawNote struct {
 type decoder struct {
 	data []byte
 	dec  *jsontext.Decoder
-	pos  int    // offset of the next token, set by skipSpace, nextField and nextElem
+	pos  int    // offset of the next token (set by skipSpace and nextField) or of the string just read
 	buf  []byte // unescaped string, valid until the next string is read
 
 	apps, progs *symbols
@@ -246,11 +246,11 @@ func (d *decoder) applicantPrefs(i int) error {
 		if err != nil || !more {
 			return err
 		}
-		at := d.pos
 		id, err := d.stringValue(field{"applicants", i, "prefs", k}, "a program id string")
 		if err != nil {
 			return err
 		}
+		at := d.pos
 		d.appRefs = append(d.appRefs, d.progs.ref(id, at))
 	}
 }
@@ -344,6 +344,7 @@ func (d *decoder) programPrefs(i int) (tied bool, err error) {
 			}
 			continue
 		}
+		d.skipSpace()
 		groupAt := d.pos
 		if _, err := d.dec.ReadToken(); err != nil {
 			return false, d.syntax(err)
@@ -358,6 +359,7 @@ func (d *decoder) programPrefs(i int) (tied bool, err error) {
 				break
 			}
 			if d.dec.PeekKind() == '[' {
+				d.skipSpace()
 				return false, d.errorAt(d.pos, "programs[%d].prefs[%d]: tie groups cannot nest", i, rank)
 			}
 			if err := d.programRef(i, rank); err != nil {
@@ -373,11 +375,11 @@ func (d *decoder) programPrefs(i int) (tied bool, err error) {
 }
 
 func (d *decoder) programRef(i int, rank int32) error {
-	at := d.pos
 	id, err := d.stringValue(field{"programs", i, "prefs", int(rank)}, "an applicant id string or a tie group")
 	if err != nil {
 		return err
 	}
+	at := d.pos
 	d.progRefs = append(d.progRefs, d.apps.ref(id, at))
 	d.progRanks = append(d.progRanks, rank)
 	return nil

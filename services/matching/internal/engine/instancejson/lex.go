@@ -188,8 +188,8 @@ func (d *decoder) nextField() (key []byte, keyAt int, more bool, err error) {
 	return key, keyAt, true, nil
 }
 
-// nextElem moves to the next element of an array whose '[' was consumed, with d.pos on
-// it. It returns more=false after consuming the closing ']'.
+// nextElem moves to the next element of an array whose '[' was consumed (d.pos is not
+// updated; call skipSpace for it). It returns more=false after consuming the closing ']'.
 func (d *decoder) nextElem() (more bool, err error) {
 	switch d.dec.PeekKind() {
 	case ']':
@@ -201,12 +201,11 @@ func (d *decoder) nextElem() (more bool, err error) {
 		_, err := d.dec.ReadToken()
 		return false, d.syntax(err)
 	}
-	d.skipSpace()
 	return true, nil
 }
 
-// stringValue reads a string where one is required; f and want name it in errors. The
-// bytes are valid until the next read.
+// stringValue reads a string where one is required, leaving d.pos at its start; f and
+// want name it in errors. The bytes are valid until the next read.
 func (d *decoder) stringValue(f field, want string) ([]byte, error) {
 	if d.dec.PeekKind() != '"' {
 		return nil, d.wrong(f.String()+": ", want)
@@ -215,6 +214,7 @@ func (d *decoder) stringValue(f field, want string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.pos = int(d.dec.InputOffset()) - len(v)
 	return d.unquote(v), nil
 }
 
