@@ -588,7 +588,6 @@ func (s *Service) saveRun(ctx context.Context, r *domain.Round, runID string, c 
 	if !ok {
 		return errLeaseLost
 	}
-	s.notify()
 	s.audit(ctx, domain.AuditEntry{ID: ev.ID, At: now, ActorID: c.ID, ActorRole: c.Role, Action: "round.completed",
 		EntityType: domain.EntityRound, EntityID: r.ID, RoundID: r.ID,
 		Note: fmt.Sprintf("run %d: %d proposed, %d kept, %d unmatched, %d blocking pairs", r.Runs, stats.Proposed, stats.Fixed, unmatched, r.BlockingPairs)})
@@ -716,7 +715,6 @@ func (s *Service) Publish(ctx context.Context, c Caller, roundID string) (*Round
 			return nil, errConflictRetry
 		}
 		published++
-		s.notify()
 		s.audit(ctx, domain.AuditEntry{ID: ev.ID, At: now, ActorID: c.ID, ActorRole: c.Role, Action: "match.published",
 			EntityType: domain.EntityMatch, EntityID: m.ID, RoundID: r.ID})
 	}

@@ -38,7 +38,8 @@ const (
 	AuditCollection           = "audit"
 )
 
-// Store is the adapter.
+// Store is the adapter. It owns the outbox relay of the collections whose
+// documents carry events and wakes it after each write that stored some.
 type Store struct {
 	db              *mongo.Database
 	profiles        *mongo.Collection
@@ -53,16 +54,18 @@ type Store struct {
 	runs            *mongo.Collection
 	audit           *mongo.Collection
 	now             func() time.Time
+	relay           *outbox.Relay
 }
 
 var _ app.Store = (*Store)(nil)
 
-// New returns a store over db; now stamps read-model writes.
-func New(db *mongo.Database, now func() time.Time) *Store {
+// New returns a store over db; now stamps read-model writes, and the
+// store's relay publishes as ob says.
+func New(db *mongo.Database, now func() time.Time, ob outbox.Config) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{
+	s := &Store{
 		db: db, now: now,
 		profiles: db.Collection(ProfilesCollection), programs: db.Collection(ProgramsCollection),
 		apps: db.Collection(ApplicationsCollection), rankings: db.Collection(RankingsCollection),
@@ -71,13 +74,12 @@ func New(db *mongo.Database, now func() time.Time) *Store {
 		leases: db.Collection(LeasesCollection), runs: db.Collection(RunsCollection),
 		audit: db.Collection(AuditCollection),
 	}
+	s.relay = outbox.NewRelay(ob, s.apps, s.matches, s.rounds)
+	return s
 }
 
-// OutboxCollections are the collections whose documents carry outbox
-// events, for the relay.
-func (s *Store) OutboxCollections() []*mongo.Collection {
-	return []*mongo.Collection{s.apps, s.matches, s.rounds}
-}
+// Relay is the store's outbox relay, for the service to run.
+func (s *Store) Relay() *outbox.Relay { return s.relay }
 
 // Indexes are the indexes the store needs.
 var Indexes = []mongodb.Index{
@@ -333,7 +335,7 @@ func (s *Store) Changed(ctx context.Context, since time.Time) ([]domain.Profile,
 
 // InsertApplication stores a new application with its events.
 func (s *Store) InsertApplication(ctx context.Context, a *domain.Application, evs []events.Envelope) error {
-	ob, err := outbox.From(ctx, evs...)
+	ob, err := s.relay.Encode(ctx, evs...)
 	if err != nil {
 		return err
 	}
@@ -346,6 +348,7 @@ func (s *Store) InsertApplication(ctx context.Context, a *domain.Application, ev
 	if err != nil {
 		return fmt.Errorf("insert application: %w", err)
 	}
+	s.relay.Kick()
 	return nil
 }
 
@@ -396,7 +399,7 @@ func (s *Store) LiveApplicationsOf(ctx context.Context, applicantIDs []string) (
 
 // UpdateApplication writes a if the stored version is a.Version-1.
 func (s *Store) UpdateApplication(ctx context.Context, a *domain.Application, evs []events.Envelope) (bool, error) {
-	ob, err := outbox.From(ctx, evs...)
+	ob, err := s.relay.Encode(ctx, evs...)
 	if err != nil {
 		return false, err
 	}
@@ -408,7 +411,7 @@ func (s *Store) UpdateApplication(ctx context.Context, a *domain.Application, ev
 	if err != nil {
 		return false, fmt.Errorf("update application: %w", err)
 	}
-	return res.MatchedCount == 1, nil
+	return s.wrote(res), nil
 }
 
 // --- rankings ---
@@ -589,7 +592,7 @@ func (s *Store) Progress(ctx context.Context, rid, runID, phase string, progress
 
 // CompleteRun stores the finished round with its events.
 func (s *Store) CompleteRun(ctx context.Context, r *domain.Round, runID string, evs []events.Envelope) (bool, error) {
-	ob, err := outbox.From(ctx, evs...)
+	ob, err := s.relay.Encode(ctx, evs...)
 	if err != nil {
 		return false, err
 	}
@@ -606,7 +609,7 @@ func (s *Store) CompleteRun(ctx context.Context, r *domain.Round, runID string, 
 	if err != nil {
 		return false, fmt.Errorf("complete run: %w", err)
 	}
-	return res.MatchedCount == 1, nil
+	return s.wrote(res), nil
 }
 
 // FailRun puts the round back to its status before the run.
@@ -663,7 +666,7 @@ func (s *Store) MatchesOfRound(ctx context.Context, roundID string) ([]domain.Ma
 // SaveProposed inserts a proposed match, or refreshes one already
 // proposed.
 func (s *Store) SaveProposed(ctx context.Context, m *domain.Match, evs []events.Envelope) error {
-	ob, err := outbox.From(ctx, evs...)
+	ob, err := s.relay.Encode(ctx, evs...)
 	if err != nil {
 		return err
 	}
@@ -671,6 +674,7 @@ func (s *Store) SaveProposed(ctx context.Context, m *domain.Match, evs []events.
 	d.Outbox = ob
 	_, err = s.matches.InsertOne(ctx, d)
 	if err == nil {
+		s.relay.Kick()
 		return nil
 	}
 	if !mongo.IsDuplicateKeyError(err) {
@@ -709,7 +713,7 @@ func (s *Store) Match(ctx context.Context, mid string) (*domain.Match, error) {
 
 // UpdateMatch writes m if the stored version is m.Version-1.
 func (s *Store) UpdateMatch(ctx context.Context, m *domain.Match, evs []events.Envelope) (bool, error) {
-	ob, err := outbox.From(ctx, evs...)
+	ob, err := s.relay.Encode(ctx, evs...)
 	if err != nil {
 		return false, err
 	}
@@ -721,7 +725,17 @@ func (s *Store) UpdateMatch(ctx context.Context, m *domain.Match, evs []events.E
 	if err != nil {
 		return false, fmt.Errorf("update match: %w", err)
 	}
-	return res.MatchedCount == 1, nil
+	return s.wrote(res), nil
+}
+
+// wrote reports whether a conditional update that stored events matched,
+// and wakes the relay when it did.
+func (s *Store) wrote(res *mongo.UpdateResult) bool {
+	if res.MatchedCount != 1 {
+		return false
+	}
+	s.relay.Kick()
+	return true
 }
 
 // ListMatches returns a page of matches, oldest first.
