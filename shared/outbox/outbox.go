@@ -109,8 +109,9 @@ var (
 // DefaultSweepInterval is the period of a relay's full sweep. The writes of
 // its store reach it by kicks; the sweep is there for what a process that
 // crashed between its write and its kick left behind (another replica's,
-// say), which the restarted process's first sweep also finds. On the embedded store a
-// sweep reads every document of its collections, so it should be rare.
+// say), which the restarted process's first sweep also finds. On the
+// embedded store a sweep reads every document of its collections, so it
+// should be rare.
 const DefaultSweepInterval = time.Minute
 
 // relayWorkers is how many documents a relay publishes at once. Each
