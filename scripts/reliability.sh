@@ -2,7 +2,9 @@
 # Fault tests on the split platform (separate OS processes) at the sizes of
 # the reliability issue, bounded in time and sending traffic only to
 # loopback. Prints, for each case, what was injected and what was found.
-# The same tests run small inside scripts/test.sh.
+# The same tests run small inside scripts/test.sh. The service binaries
+# they start are built with -tags failpoints (split_test.go), which the
+# failpoint case needs.
 #
 # Usage: scripts/reliability.sh [-run REGEXP]   (default: every case)
 set -euo pipefail

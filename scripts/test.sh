@@ -21,6 +21,9 @@ fi
 
 echo "== go vet"
 go vet "${pkgs[@]}" "${whole[@]}"
+# The outbox failpoints (os.Exit in the relay) are compiled only with this
+# tag; see failpoints below.
+go vet -tags failpoints ./shared/outbox/
 # deployments/ is its own module outside the workspace (kustomize's
 # dependencies must not move the services' versions).
 (cd deployments && GOWORK=off go vet ./...)
@@ -28,5 +31,10 @@ go vet "${pkgs[@]}" "${whole[@]}"
 echo "== go test"
 # -count=1: the suite starts real servers and processes; never trust a cache.
 go test -count=1 -timeout 12m "$@" "${pkgs[@]}"
+# failpoints: TestFailpoints (shared/outbox/failpoint_test.go) re-runs its
+# own test binary as a child that must exit at a failpoint, so that binary
+# needs the tag. (The standalone fault tests build their service binaries
+# with the tag themselves.)
+go test -count=1 -timeout 5m -tags failpoints -run Failpoint "$@" ./shared/outbox/
 go test -count=1 -timeout 12m "$@" "${whole[@]}"
 (cd deployments && GOWORK=off go test -count=1 "$@" ./...)

@@ -117,8 +117,8 @@ func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{deps: d, cfg: cfg, now: now}
-	s.store = mongostore.New(db, func() { s.relay.Kick() })
-	s.relay = outbox.NewRelay(d.Bus, d.Log, outbox.DefaultSweepInterval, s.store.Users()).Watch("tb.identity.")
+	s.store = mongostore.New(db, outbox.Config{Publisher: d.Bus, Log: d.Log})
+	s.relay = s.store.Relay()
 
 	ring, err := keys.Open(keys.Options{
 		SigningKey: cfg.SigningKey, VerifyKeys: cfg.VerifyKeys, Dir: cfg.KeysDir,

@@ -85,16 +85,16 @@ func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
 		now = time.Now
 	}
 	log := d.Log.With("service", "matching")
-	store := mongostore.New(d.DB(Database), now)
+	store := mongostore.New(d.DB(Database), now, outbox.Config{Publisher: d.Bus, Log: log})
 	if err := store.EnsureIndexes(ctx); err != nil {
 		return nil, err
 	}
 	s := &Service{deps: d, store: store, loops: platform.NewLoops(ctx)}
-	s.relay = outbox.NewRelay(d.Bus, log, outbox.DefaultSweepInterval, store.OutboxCollections()...).Watch("tb.matching.")
+	s.relay = store.Relay()
 	s.dir = app.NewDirectory(now)
 	host, _ := os.Hostname()
 	s.app = app.New(app.Options{
-		Store: store, Directory: s.dir, Notify: s.relay.Kick, Go: s.loops.Go, Log: log, Now: now,
+		Store: store, Directory: s.dir, Go: s.loops.Go, Log: log, Now: now,
 		LeaseTTL: o.LeaseTTL, PhasePause: o.PhasePause, Instance: host,
 		OnRunFinished: func(d time.Duration, outcome string) {
 			metricRoundDuration.WithLabelValues(outcome).Observe(d.Seconds())

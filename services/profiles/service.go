@@ -40,20 +40,18 @@ type Service struct {
 
 // New builds the service: indexes, store, use cases, outbox relay.
 func New(ctx context.Context, d platform.Deps) (platform.Service, error) {
-	store := mongostore.New(d.DB(Database))
+	store := mongostore.New(d.DB(Database), outbox.Config{Publisher: d.Bus, Log: d.Log})
 	if err := store.EnsureIndexes(ctx); err != nil {
 		return nil, err
 	}
-	relay := outbox.NewRelay(d.Bus, d.Log, outbox.DefaultSweepInterval, store.Profiles()).Watch("tb.profiles.")
 	svc := app.New(app.Options{
 		Profiles:     store,
 		Applications: store,
 		Imports:      store,
 		Collector: &messaging.Collector{NC: d.Bus.NC, Log: d.Log.With("component", "export"),
 			Services: profilesev.ExportServices},
-		Notify: relay.Kick,
 	})
-	return &Service{deps: d, app: svc, relay: relay}, nil
+	return &Service{deps: d, app: svc, relay: store.Relay()}, nil
 }
 
 // Routes registers the service's part of the API.

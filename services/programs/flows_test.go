@@ -28,6 +28,7 @@ import (
 	"github.com/talentbridge/platform/shared/mongotest"
 	"github.com/talentbridge/platform/shared/natsbus"
 	"github.com/talentbridge/platform/shared/natstest"
+	"github.com/talentbridge/platform/shared/outbox"
 	"github.com/talentbridge/platform/shared/platformtest"
 )
 
@@ -515,7 +516,7 @@ func TestUnfinishedImportFinishedAtStart(t *testing.T) {
 	}
 	imp := app.Import{ID: uuid.NewString(), HostID: p.HostID, CreatedAt: then,
 		Programs: []app.Pending{{Program: p, Events: []events.Envelope{ev}}}}
-	if err := mongostore.New(db).SaveImport(ctx, imp); err != nil {
+	if err := mongostore.New(db, outbox.Config{}).SaveImport(ctx, imp); err != nil {
 		t.Fatal(err)
 	}
 

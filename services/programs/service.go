@@ -115,12 +115,11 @@ func NewWith(o Options) platform.Constructor {
 			return nil, err
 		}
 		log := d.Log.With("service", "programs")
-		store := mongostore.New(db)
-		relay := outbox.NewRelay(d.Bus, log, o.Config.RelayInterval, store.Programs()).Watch("tb.programs.")
+		store := mongostore.New(db, outbox.Config{Publisher: d.Bus, Log: log, Interval: o.Config.RelayInterval})
 		index := search.New(func() time.Time { return clock().UTC().Truncate(time.Millisecond) })
-		uc := app.New(app.Options{Programs: store, Hosts: store, Index: index, Clock: clock, Kick: relay.Kick, Log: log})
+		uc := app.New(app.Options{Programs: store, Hosts: store, Index: index, Clock: clock, Log: log})
 		return &Service{
-			deps: d, cfg: o.Config, log: log, relay: relay, app: uc,
+			deps: d, cfg: o.Config, log: log, relay: store.Relay(), app: uc,
 			http: httpapi.New(uc), events: messaging.NewHandlers(uc),
 		}, nil
 	}

@@ -37,12 +37,14 @@ var (
 )
 
 // splitBinaries builds the four service commands next to the standalone
-// one, once per test process.
+// one, once per test process, with the outbox failpoints compiled in (the
+// failpoints build tag): the fault tests inject them through
+// outbox.FailpointEnv, which production builds ignore.
 func splitBinaries(t *testing.T) string {
 	t.Helper()
 	splitBinOnce.Do(func() {
 		splitBinDir = filepath.Dir(binary)
-		out, err := exec.Command("go", "build", "-o", splitBinDir+"/",
+		out, err := exec.Command("go", "build", "-tags", "failpoints", "-o", splitBinDir+"/",
 			"../gateway/cmd/gateway", "../profiles/cmd/profiles", "../programs/cmd/programs", "../matching/cmd/matching").CombinedOutput()
 		if err != nil {
 			splitBinErr = fmt.Errorf("build services: %v\n%s", err, out)

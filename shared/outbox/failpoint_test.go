@@ -1,3 +1,8 @@
+//go:build failpoints
+
+// The failpoints exist only in binaries built with the failpoints tag:
+// scripts/test.sh runs this package once more with -tags failpoints.
+
 package outbox_test
 
 import (
@@ -34,10 +39,10 @@ func TestFailpointChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := outbox.NewRelay(b, quiet, 50*time.Millisecond, coll)
+	r := newRelay(b, 50*time.Millisecond, coll)
 	go r.Run(ctx)
 	time.Sleep(500 * time.Millisecond) // the recovery sweep is done
-	createProfile(t, coll, "p2")
+	createProfile(t, r, coll, "p2")
 	r.Kick()
 	time.Sleep(10 * time.Second)
 	t.Fatal("the failpoint did not fire")
@@ -52,7 +57,7 @@ func TestFailpoints(t *testing.T) {
 			coll := db.Collection("profiles")
 			// Left over from an earlier crash: the recovery sweep must
 			// publish it even with the failpoint set.
-			first := createProfile(t, coll, "p1")
+			first := createProfile(t, crashedWriter(coll), coll, "p1")
 
 			cmd := exec.Command(os.Args[0], "-test.run", "^TestFailpointChild$")
 			cmd.Env = append(os.Environ(), "TB_FAILPOINT_CHILD=1", outbox.FailpointEnv+"="+point,
@@ -74,7 +79,7 @@ func TestFailpoints(t *testing.T) {
 				t.Fatalf("p2 has %d pending events after the crash, want 1", p)
 			}
 			// The restarted service publishes what was left, once.
-			if _, err := outbox.NewRelay(b, quiet, time.Second, coll).Sweep(context.Background()); err != nil {
+			if _, err := newRelay(b, time.Second, coll).Sweep(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			if ids := streamIDs(t, b); len(ids) != 2 {

@@ -9,6 +9,10 @@
 // sweep publishes them. A crash after the publish but before the removal
 // publishes them again, and JetStream drops the copy because it remembers the
 // id. Either way each event reaches the stream exactly once.
+//
+// A store owns the relay of the collections it writes: it encodes its
+// events with the relay's Encode, which tells the relay which documents to
+// look up, and wakes it with Kick once the write has landed.
 package outbox
 
 import (
@@ -16,8 +20,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -52,19 +54,27 @@ type Event struct {
 	TraceParent string `bson:"traceparent,omitempty"`
 }
 
-// From encodes envelopes for storage. An envelope without a traceparent
-// gets the one of the span in ctx, so the trace of the request that caused
-// a change continues through the relay into every consumer. The aggregate
-// ids are handed to the relays that watch the events' subjects (Watch), so
-// their next kick looks up just those documents.
-func From(ctx context.Context, evs ...events.Envelope) ([]Event, error) {
+// Encode encodes envelopes for a document of the relay's collections, to
+// be stored with the change that caused them (Push, or the document's
+// Outbox field). An envelope without a traceparent gets the one of the span
+// in ctx, so the trace of the request that caused a change continues
+// through the relay into every consumer.
+//
+// The relay then awaits each encoded event: a kick looks up the documents
+// of their aggregates by _id until it has seen each one published (or
+// missTTL has passed), instead of scanning the collections (a scan reads
+// every document on the embedded store; a lookup by _id costs the same at
+// any size). An aggregate's id (the envelope's Subject) must therefore be
+// the _id of the document that carries its events. The store that writes
+// the events calls Kick once its write has landed.
+func (r *Relay) Encode(ctx context.Context, evs ...events.Envelope) ([]Event, error) {
 	out := make([]Event, 0, len(evs))
 	tp := tracing.TraceParent(ctx)
 	for _, ev := range evs {
 		if ev.TraceParent == "" {
 			ev.TraceParent = tp
 		}
-		watchers.touch(ev.Type, ev.Subject, ev.ID)
+		r.touch(ev.Subject, ev.ID)
 		data, err := ev.Marshal()
 		if err != nil {
 			return nil, fmt.Errorf("outbox: encode %s: %w", ev.Type, err)
@@ -85,22 +95,6 @@ type Publisher interface {
 	Publish(ctx context.Context, subject, msgID string, data []byte, header nats.Header) (bool, error)
 }
 
-// FailpointEnv names a fault for reliability tests to inject:
-//
-//   - FailpointBeforePublish: the process exits right before publishing an
-//     event, as if killed between the store write and the publish;
-//   - FailpointAfterPublish: it exits right after the stream acknowledged an
-//     event, before the event is marked sent.
-//
-// Either fires once, and never during the first sweep after start, which is
-// the recovery of what an earlier crash left: a test can crash a service
-// again and again and still see every event come out.
-const (
-	FailpointEnv           = "TB_FAILPOINT"
-	FailpointBeforePublish = "outbox-before-publish"
-	FailpointAfterPublish  = "outbox-after-publish"
-)
-
 var (
 	metricRelayed = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "tb_outbox_relayed_total",
@@ -112,50 +106,12 @@ var (
 	}, []string{"collection"})
 )
 
-// watchers routes the aggregate ids of encoded events to the relays that
-// publish them.
-var watchers = &registry{}
-
-type registry struct {
-	mu     sync.Mutex
-	relays []*Relay
-}
-
-func (g *registry) add(r *Relay) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.relays = append(g.relays, r)
-}
-
-func (g *registry) remove(r *Relay) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	for i, x := range g.relays {
-		if x == r {
-			g.relays = append(g.relays[:i], g.relays[i+1:]...)
-			return
-		}
-	}
-}
-
-func (g *registry) touch(subject, id, eventID string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	for _, r := range g.relays {
-		for _, p := range r.prefixes {
-			if strings.HasPrefix(subject, p) {
-				r.touch(id, eventID)
-				break
-			}
-		}
-	}
-}
-
-// DefaultSweepInterval is the period of a watching relay's full sweep.
-// Its own writes reach it by kicks; the sweep is there for what a process
-// that crashed between its write and its kick left behind, which the
-// restarted process's first sweep also finds. On the embedded store a
-// sweep reads every document of its collections, so it should be rare.
+// DefaultSweepInterval is the period of a relay's full sweep. The writes of
+// its store reach it by kicks; the sweep is there for what a process that
+// crashed between its write and its kick left behind (another replica's,
+// say), which the restarted process's first sweep also finds. On the
+// embedded store a sweep reads every document of its collections, so it
+// should be rare.
 const DefaultSweepInterval = time.Minute
 
 // relayWorkers is how many documents a relay publishes at once. Each
@@ -164,56 +120,52 @@ const DefaultSweepInterval = time.Minute
 // per round trip.
 const relayWorkers = 8
 
-// Relay publishes the outbox events of a set of collections.
+// Relay publishes the outbox events of a set of collections. The store
+// that writes those collections owns it (see the package comment).
 type Relay struct {
 	pub      Publisher
 	log      *slog.Logger
 	colls    []*mongo.Collection
 	interval time.Duration
 	kick     chan struct{}
-	failOnce sync.Once
-	// recovered is set once the first sweep has finished.
-	recovered atomic.Bool
-	failpoint string
+	// fail exits the process at a failpoint; a no-op unless built with the
+	// failpoints tag (failpoint_on.go).
+	fail failpoint
 
-	// prefixes are the event subjects this relay publishes (Watch);
-	// awaited holds, by aggregate id, the events From encoded that this
+	// awaited holds, by aggregate id, the events Encode encoded that this
 	// relay has not seen published yet.
-	prefixes []string
-	idsMu    sync.Mutex
-	awaited  map[string]*awaited
+	idsMu   sync.Mutex
+	awaited map[string]*awaited
 }
 
-// awaited are the events of one aggregate a watching relay waits for.
+// awaited are the events of one aggregate a relay waits for.
 type awaited struct {
-	since  time.Time // when From recorded the latest of them
+	since  time.Time // when Encode recorded the latest of them
 	events map[string]bool
 }
 
-// NewRelay watches colls. interval is the period of the full sweep that
-// catches anything a kick missed (after a crash, say); zero means
-// DefaultSweepInterval.
-func NewRelay(pub Publisher, log *slog.Logger, interval time.Duration, colls ...*mongo.Collection) *Relay {
-	if interval <= 0 {
-		interval = DefaultSweepInterval
-	}
-	return &Relay{pub: pub, log: log, colls: colls, interval: interval, kick: make(chan struct{}, 1),
-		failpoint: os.Getenv(FailpointEnv)}
+// Config is how a relay publishes.
+type Config struct {
+	// Publisher is the bus; a relay that is never run (a store under
+	// test) may go without.
+	Publisher Publisher
+	Log       *slog.Logger
+	// Interval is the period of the full sweep that catches anything a
+	// kick missed (after a crash, say); zero means DefaultSweepInterval.
+	Interval time.Duration
 }
 
-// Watch makes kicks targeted: the events on subjects with one of prefixes
-// that From encodes in this process are awaited, and a kick looks up just
-// the documents of their aggregates by _id, until each awaited event has
-// been published (or missTTL has passed), instead of scanning the
-// collections (a scan reads every document on the embedded store; a lookup
-// by _id costs the same at any size). The full sweep still runs every
-// interval, for what other processes left behind. An aggregate's id must be
-// the _id of the document that carries its events.
-func (r *Relay) Watch(prefixes ...string) *Relay {
-	r.prefixes = append(r.prefixes, prefixes...)
-	r.awaited = map[string]*awaited{}
-	watchers.add(r)
-	return r
+// NewRelay returns the relay of colls, the collections whose documents
+// carry the events its owner encodes.
+func NewRelay(c Config, colls ...*mongo.Collection) *Relay {
+	if c.Interval <= 0 {
+		c.Interval = DefaultSweepInterval
+	}
+	if c.Log == nil {
+		c.Log = slog.Default()
+	}
+	return &Relay{pub: c.Publisher, log: c.Log, colls: colls, interval: c.Interval,
+		kick: make(chan struct{}, 1), fail: newFailpoint(), awaited: map[string]*awaited{}}
 }
 
 func (r *Relay) touch(id, eventID string) {
@@ -247,7 +199,7 @@ func (r *Relay) awaitedIDs() []string {
 // published records events that reached the stream.
 func (r *Relay) published(docID any, eventIDs []string) {
 	id, ok := docID.(string)
-	if !ok || r.prefixes == nil {
+	if !ok {
 		return
 	}
 	r.idsMu.Lock()
@@ -264,15 +216,16 @@ func (r *Relay) published(docID any, eventIDs []string) {
 	}
 }
 
-// missTTL is how long the events From encoded are looked for: From runs
+// missTTL is how long the events Encode encoded are looked for: Encode runs
 // before the store's write lands, so a lookup can come too early, and a
 // slow write can take a while (up to a request's deadline). Events whose
 // write failed are given up after it; a write slower than that is left to
 // the full sweep.
 const missTTL = 30 * time.Second
 
-// Kick asks for a sweep now. Stores call it after every write that added
-// events, so events leave within milliseconds rather than at the next tick.
+// Kick asks the relay to look up the documents of the events it awaits
+// now. The owning store calls it after every write that added events, so
+// they leave within milliseconds rather than at the next full sweep.
 func (r *Relay) Kick() {
 	select {
 	case r.kick <- struct{}{}:
@@ -280,18 +233,17 @@ func (r *Relay) Kick() {
 	}
 }
 
-// Run sweeps on every kick and every interval until ctx ends. A watching
-// relay's kick looks up only the touched documents, by _id, however many
-// they are: a lookup by _id costs the same whatever the collection's size,
-// a sweep grows with it.
+// Run sweeps every interval, and first at once, until ctx ends. A kick
+// looks up only the documents of awaited events, by _id, however many they
+// are: a lookup by _id costs the same whatever the collection's size, a
+// sweep grows with it.
 func (r *Relay) Run(ctx context.Context) {
-	defer watchers.remove(r)
 	t := time.NewTicker(r.interval)
 	defer t.Stop()
 	full := true // the first sweep recovers what a crash left
 	for {
 		var err error
-		if full || r.prefixes == nil {
+		if full {
 			_, err = r.Sweep(ctx)
 		} else {
 			_, err = r.sweepIDs(ctx, r.awaitedIDs())
@@ -299,7 +251,7 @@ func (r *Relay) Run(ctx context.Context) {
 		if err != nil && ctx.Err() == nil {
 			r.log.Warn("outbox sweep", "err", err)
 		}
-		r.recovered.Store(true)
+		r.fail.arm()
 		select {
 		case <-ctx.Done():
 			return
@@ -487,27 +439,15 @@ func (r *Relay) publishDoc(ctx context.Context, d pendingDoc) (bson.A, []string,
 		if err := bson.Unmarshal(raw, &ev); err != nil {
 			return sent, ids, fmt.Errorf("decode outbox entry: %w", err)
 		}
-		r.fail(FailpointBeforePublish, ev.ID)
+		r.fail.at(r.log, FailpointBeforePublish, ev.ID)
 		if err := r.publish(ctx, ev); err != nil {
 			return sent, ids, err
 		}
-		r.fail(FailpointAfterPublish, ev.ID)
+		r.fail.at(r.log, FailpointAfterPublish, ev.ID)
 		sent = append(sent, raw)
 		ids = append(ids, ev.ID)
 	}
 	return sent, ids, nil
-}
-
-// fail exits the process when the failpoint named point is set, once, and
-// not before the first sweep has recovered what an earlier crash left.
-func (r *Relay) fail(point, eventID string) {
-	if r.failpoint != point || !r.recovered.Load() {
-		return
-	}
-	r.failOnce.Do(func() {
-		r.log.Warn("failpoint: exiting", "failpoint", point, "event_id", eventID)
-		os.Exit(3)
-	})
 }
 
 // publish sends one event inside a producer span that continues the trace of

@@ -31,15 +31,26 @@ type profileDoc struct {
 	Outbox  []outbox.Event `bson:"outbox,omitempty"`
 }
 
+// newRelay returns a relay of c that publishes to pub.
+func newRelay(pub outbox.Publisher, interval time.Duration, c *mongo.Collection) *outbox.Relay {
+	return outbox.NewRelay(outbox.Config{Publisher: pub, Log: quiet, Interval: interval}, c)
+}
+
+// crashedWriter is the relay of a process that stores changes and dies
+// before publishing any: its relay never runs, and its Encode only encodes.
+func crashedWriter(c *mongo.Collection) *outbox.Relay {
+	return outbox.NewRelay(outbox.Config{Log: quiet}, c)
+}
+
 // createProfile stores a profile and its created event in one write, as a
-// service's store does.
-func createProfile(t *testing.T, c *mongo.Collection, id string) events.Envelope {
+// service's store does with its relay w (without the kick after the write).
+func createProfile(t *testing.T, w *outbox.Relay, c *mongo.Collection, id string) events.Envelope {
 	t.Helper()
 	ev, err := events.New("profiles", events.ProfileCreated, id, 1, map[string]string{"id": id})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ob, err := outbox.From(context.Background(), ev)
+	ob, err := w.Encode(context.Background(), ev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,13 +60,13 @@ func createProfile(t *testing.T, c *mongo.Collection, id string) events.Envelope
 	return ev
 }
 
-func updateProfile(t *testing.T, c *mongo.Collection, id string, version int64) events.Envelope {
+func updateProfile(t *testing.T, w *outbox.Relay, c *mongo.Collection, id string, version int64) events.Envelope {
 	t.Helper()
 	ev, err := events.New("profiles", events.ProfileUpdated, id, version, map[string]string{"id": id})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ob, err := outbox.From(context.Background(), ev)
+	ob, err := w.Encode(context.Background(), ev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,10 +116,11 @@ func pending(t *testing.T, c *mongo.Collection, id string) int {
 func TestRelayPublishesThenClears(t *testing.T) {
 	b := natstest.Bus(t, natstest.Start(t), "profiles")
 	c := mongotest.DB(t).Collection("profiles")
-	created := createProfile(t, c, "p1")
-	updated := updateProfile(t, c, "p1", 2)
+	w := crashedWriter(c)
+	created := createProfile(t, w, c, "p1")
+	updated := updateProfile(t, w, c, "p1", 2)
 
-	n, err := outbox.NewRelay(b, quiet, time.Second, c).Sweep(context.Background())
+	n, err := newRelay(b, time.Second, c).Sweep(context.Background())
 	if err != nil || n != 2 {
 		t.Fatalf("Sweep() = %d, %v; want 2, nil", n, err)
 	}
@@ -118,7 +130,7 @@ func TestRelayPublishesThenClears(t *testing.T) {
 	if p := pending(t, c, "p1"); p != 0 {
 		t.Errorf("%d events still pending after the sweep", p)
 	}
-	if n, _ := outbox.NewRelay(b, quiet, time.Second, c).Sweep(context.Background()); n != 0 {
+	if n, _ := newRelay(b, time.Second, c).Sweep(context.Background()); n != 0 {
 		t.Errorf("second sweep published %d events, want 0", n)
 	}
 }
@@ -127,12 +139,12 @@ func TestCrashBeforePublishDeliversAfterRestart(t *testing.T) {
 	b := natstest.Bus(t, natstest.Start(t), "profiles")
 	c := mongotest.DB(t).Collection("profiles")
 	// The process stored the change and died before any relay ran.
-	ev := createProfile(t, c, "p1")
+	ev := createProfile(t, crashedWriter(c), c, "p1")
 	if got := streamIDs(t, b); len(got) != 0 {
 		t.Fatalf("stream holds %v before any relay ran", got)
 	}
 	// After the restart a new relay finds the event.
-	if _, err := outbox.NewRelay(b, quiet, time.Second, c).Sweep(context.Background()); err != nil {
+	if _, err := newRelay(b, time.Second, c).Sweep(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if got := streamIDs(t, b); len(got) != 1 || got[0] != ev.ID {
@@ -154,16 +166,16 @@ func (p crashAfterPublish) Publish(ctx context.Context, subject, id string, data
 func TestCrashBetweenPublishAndMarkDeliversOnce(t *testing.T) {
 	b := natstest.Bus(t, natstest.Start(t), "profiles")
 	c := mongotest.DB(t).Collection("profiles")
-	ev := createProfile(t, c, "p1")
+	ev := createProfile(t, crashedWriter(c), c, "p1")
 
-	if _, err := outbox.NewRelay(crashAfterPublish{b}, quiet, time.Second, c).Sweep(context.Background()); err != nil {
+	if _, err := newRelay(crashAfterPublish{b}, time.Second, c).Sweep(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if p := pending(t, c, "p1"); p != 1 {
 		t.Fatalf("pending = %d after the crash, want the event still there", p)
 	}
 	// Restarted relay publishes again; JetStream drops the copy.
-	if _, err := outbox.NewRelay(b, quiet, time.Second, c).Sweep(context.Background()); err != nil {
+	if _, err := newRelay(b, time.Second, c).Sweep(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if got := streamIDs(t, b); len(got) != 1 || got[0] != ev.ID {
@@ -177,9 +189,10 @@ func TestCrashBetweenPublishAndMarkDeliversOnce(t *testing.T) {
 func TestTombstoneIsDeletedAfterPublish(t *testing.T) {
 	b := natstest.Bus(t, natstest.Start(t), "profiles")
 	c := mongotest.DB(t).Collection("profiles")
-	createProfile(t, c, "p1")
+	w := crashedWriter(c)
+	createProfile(t, w, c, "p1")
 	erased, _ := events.New("profiles", events.ProfileErased, "p1", 2, map[string]string{"id": "p1"})
-	ob, _ := outbox.From(context.Background(), erased)
+	ob, _ := w.Encode(context.Background(), erased)
 	ctx := context.Background()
 	// Erasure replaces the document with one that holds only the id and
 	// the pending events (the created event is still unsent here).
@@ -189,7 +202,7 @@ func TestTombstoneIsDeletedAfterPublish(t *testing.T) {
 	if _, err := c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: "p1"}}, tomb); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := outbox.NewRelay(b, quiet, time.Second, c).Sweep(ctx); err != nil {
+	if _, err := newRelay(b, time.Second, c).Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := c.CountDocuments(ctx, bson.D{}); n != 0 {
@@ -205,19 +218,27 @@ func TestConcurrentRelaysAndWritersLoseAndRepeatNothing(t *testing.T) {
 	c := mongotest.DB(t).Collection("profiles")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	// Two relays, as with two replicas of a service.
+	// Two relays, as with two replicas of a service, each sweeping often;
+	// the writers write through either and kick it, so its lookups by _id
+	// race with both relays' sweeps.
 	var wg sync.WaitGroup
+	var relays []*outbox.Relay
 	for range 2 {
-		r := outbox.NewRelay(b, quiet, 20*time.Millisecond, c)
+		r := newRelay(b, 20*time.Millisecond, c)
+		relays = append(relays, r)
 		wg.Add(1)
 		go func() { defer wg.Done(); r.Run(ctx) }()
 	}
 	want := map[string]bool{}
 	for i := range 20 {
 		id := fmt.Sprintf("p%02d", i)
-		want[createProfile(t, c, id).ID] = true
-		want[updateProfile(t, c, id, 2).ID] = true
-		want[updateProfile(t, c, id, 3).ID] = true
+		w := relays[i%2]
+		want[createProfile(t, w, c, id).ID] = true
+		w.Kick()
+		want[updateProfile(t, w, c, id, 2).ID] = true
+		w.Kick()
+		want[updateProfile(t, w, c, id, 3).ID] = true
+		w.Kick()
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -246,13 +267,13 @@ func TestConcurrentRelaysAndWritersLoseAndRepeatNothing(t *testing.T) {
 	}
 }
 
-// watchingRelay runs a watching relay whose full sweep is an hour away,
-// once its first sweep is done.
+// watchingRelay runs a relay whose full sweep is an hour away, once its
+// first sweep is done.
 func watchingRelay(t *testing.T) (*natsbus.Bus, *mongo.Collection, *outbox.Relay) {
 	t.Helper()
 	b := natstest.Bus(t, natstest.Start(t), "profiles")
 	c := mongotest.DB(t).Collection("profiles")
-	r := outbox.NewRelay(b, quiet, time.Hour, c).Watch("tb.profiles.")
+	r := newRelay(b, time.Hour, c)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	go r.Run(ctx)
@@ -262,19 +283,20 @@ func watchingRelay(t *testing.T) (*natsbus.Bus, *mongo.Collection, *outbox.Relay
 
 // TestWatchingRelayLooksUpTouchedDocuments checks the targeted path: with a
 // full sweep far away, a kick after a write publishes its event, because
-// From told the watching relay which document to look at.
+// Encode told the relay which document to look at.
 func TestWatchingRelayLooksUpTouchedDocuments(t *testing.T) {
 	b, c, r := watchingRelay(t)
-	// A document written behind the relay's back (no From, no kick) is
-	// left for the full sweep an hour away...
+	// A document written behind the relay's back (encoded by another
+	// relay, no kick) is left for the full sweep an hour away...
 	var hidden profileDoc
 	hidden.ID, hidden.Version = "hidden", 1
 	hidden.Outbox = []outbox.Event{{ID: "hidden-ev", Subject: "tb.profiles.v1.profile.created", Data: []byte(`{}`)}}
 	if _, err := c.InsertOne(context.Background(), hidden); err != nil {
 		t.Fatal(err)
 	}
-	// ...while one stored through From is published at the kick.
-	ev := createProfile(t, c, "p1")
+	createProfile(t, crashedWriter(c), c, "other")
+	// ...while one encoded by the relay is published at the kick.
+	ev := createProfile(t, r, c, "p1")
 	r.Kick()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -287,27 +309,27 @@ func TestWatchingRelayLooksUpTouchedDocuments(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if pending(t, c, "hidden") != 1 {
-		t.Error("the untouched document was swept; the kick should have looked only at p1")
+	if pending(t, c, "hidden") != 1 || pending(t, c, "other") != 1 {
+		t.Error("an untouched document was swept; the kick should have looked only at p1")
 	}
 }
 
 // TestWatchingRelayWaitsForEachEncodedEvent covers a write that lands after
 // a kick found earlier events of the same document: the relay keeps
-// waiting for the event From encoded, not just for "something pending" on
+// waiting for the event Encode encoded, not just for "something pending" on
 // that document, so the later write's event leaves at its own kick rather
 // than at the full sweep an hour away.
 func TestWatchingRelayWaitsForEachEncodedEvent(t *testing.T) {
 	b, c, r := watchingRelay(t)
 
-	created := createProfile(t, c, "p1") // stored, no kick yet
-	// The next change is encoded (From) before its write lands, and a kick
+	created := createProfile(t, r, c, "p1") // stored, no kick yet
+	// The next change is encoded (Encode) before its write lands, and a kick
 	// comes in between: it finds only the first event pending.
 	late, err := events.New("profiles", events.ProfileUpdated, "p1", 2, map[string]string{"id": "p1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ob, err := outbox.From(context.Background(), late)
+	ob, err := r.Encode(context.Background(), late)
 	if err != nil {
 		t.Fatal(err)
 	}

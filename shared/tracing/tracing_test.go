@@ -36,7 +36,7 @@ func TestOneTraceFromRequestToConsumer(t *testing.T) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	bus := natstest.Bus(t, natstest.Start(t), "profiles")
 	coll := mongotest.DB(t).Collection("profiles")
-	relay := outbox.NewRelay(bus, quiet, time.Second, coll)
+	relay := outbox.NewRelay(outbox.Config{Publisher: bus, Log: quiet, Interval: time.Second}, coll)
 
 	handled := make(chan trace.SpanContext, 1)
 	_, err := bus.Consume(context.Background(), natsbus.Consumer{
@@ -57,7 +57,7 @@ func TestOneTraceFromRequestToConsumer(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		ob, _ := outbox.From(ctx, ev)
+		ob, _ := relay.Encode(ctx, ev)
 		if _, err := coll.InsertOne(ctx, map[string]any{"_id": "u1", "outbox": ob}); err != nil {
 			return err
 		}

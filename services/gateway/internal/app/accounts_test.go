@@ -23,6 +23,7 @@ import (
 	"github.com/talentbridge/platform/shared/events"
 	"github.com/talentbridge/platform/shared/mongodb"
 	"github.com/talentbridge/platform/shared/mongotest"
+	"github.com/talentbridge/platform/shared/outbox"
 )
 
 const pw = "violet kettle drums at noon"
@@ -34,7 +35,7 @@ func accounts(t *testing.T, hasher *password.Hasher) (*app.Accounts, *mongo.Data
 	if err := mongodb.EnsureIndexes(ctx, db, mongostore.Indexes); err != nil {
 		t.Fatal(err)
 	}
-	store := mongostore.New(db, nil)
+	store := mongostore.New(db, outbox.Config{})
 	_, priv, _ := ed25519.GenerateKey(nil)
 	ring, err := keys.Open(keys.Options{SigningKey: base64.StdEncoding.EncodeToString(priv.Seed()), Lifetime: time.Hour})
 	if err != nil {
@@ -69,7 +70,7 @@ func TestLoginUpgradesAWeakHashWithoutANewVersion(t *testing.T) {
 		t.Fatalf("weak hash = %q", h)
 	}
 	// The same database, now served with the default parameters.
-	store := mongostore.New(db, nil)
+	store := mongostore.New(db, outbox.Config{})
 	_, priv, _ := ed25519.GenerateKey(nil)
 	ring, _ := keys.Open(keys.Options{SigningKey: base64.StdEncoding.EncodeToString(priv.Seed()), Lifetime: time.Hour})
 	current, err := app.NewAccounts(ctx, store, store, store, password.NewHasher(password.Default, 0), token.NewIssuer(ring, 0, nil),

@@ -34,16 +34,15 @@ var Indexes = []mongodb.Index{
 	{Collection: AttemptsCollection, Keys: bson.D{{Key: "expiresAt", Value: 1}}},
 }
 
-// Store is the identity database.
+// Store is the identity database. It owns the outbox relay of the accounts
+// collection and wakes it after each write that stored events.
 type Store struct {
 	users    *mongo.Collection
 	sessions *mongo.Collection
 	tokens   *mongo.Collection
 	marks    *mongo.Collection
 	attempts *mongo.Collection
-	// kick is called after a write that stored events (the outbox relay's
-	// Kick).
-	kick func()
+	relay    *outbox.Relay
 }
 
 var (
@@ -52,24 +51,21 @@ var (
 	_ app.Limiter      = (*Store)(nil)
 )
 
-// New returns the store of db; kick (may be nil) is called after every
-// write that added events.
-func New(db *mongo.Database, kick func()) *Store {
-	if kick == nil {
-		kick = func() {}
-	}
-	return &Store{
+// New returns the store of db whose relay publishes as ob says.
+func New(db *mongo.Database, ob outbox.Config) *Store {
+	s := &Store{
 		users:    db.Collection(UsersCollection),
 		sessions: db.Collection(SessionsCollection),
 		tokens:   db.Collection(TokensCollection),
 		marks:    db.Collection(MarksCollection),
 		attempts: db.Collection(AttemptsCollection),
-		kick:     kick,
 	}
+	s.relay = outbox.NewRelay(ob, s.users)
+	return s
 }
 
-// Users is the accounts collection, for the outbox relay.
-func (s *Store) Users() *mongo.Collection { return s.users }
+// Relay is the store's outbox relay, for the service to run.
+func (s *Store) Relay() *outbox.Relay { return s.relay }
 
 // live matches accounts, not tombstones.
 var live = bson.E{Key: "tombstone", Value: bson.D{{Key: "$ne", Value: true}}}
@@ -77,7 +73,7 @@ var live = bson.E{Key: "tombstone", Value: bson.D{{Key: "$ne", Value: true}}}
 // Create implements app.UserStore.
 func (s *Store) Create(ctx context.Context, u *domain.User, evs []events.Envelope) error {
 	doc := toUserDoc(u)
-	ob, err := outbox.From(ctx, evs...)
+	ob, err := s.relay.Encode(ctx, evs...)
 	if err != nil {
 		return err
 	}
@@ -89,7 +85,7 @@ func (s *Store) Create(ctx context.Context, u *domain.User, evs []events.Envelop
 		return fmt.Errorf("insert user: %w", err)
 	}
 	if len(ob) > 0 {
-		s.kick()
+		s.relay.Kick()
 	}
 	return nil
 }
@@ -146,7 +142,7 @@ func (s *Store) Update(ctx context.Context, id string, change func(*domain.User)
 			set = append(set, bson.E{Key: "verifiedAt", Value: *d.VerifiedAt})
 		}
 		upd := bson.D{{Key: "$set", Value: set}}
-		ob, err := outbox.From(ctx, evs...)
+		ob, err := s.relay.Encode(ctx, evs...)
 		if err != nil {
 			return nil, err
 		}
@@ -162,7 +158,7 @@ func (s *Store) Update(ctx context.Context, id string, change func(*domain.User)
 		}
 		if res.MatchedCount == 1 {
 			if len(ob) > 0 {
-				s.kick()
+				s.relay.Kick()
 			}
 			return u, nil
 		}
@@ -173,7 +169,7 @@ func (s *Store) Update(ctx context.Context, id string, change func(*domain.User)
 // Erase implements app.UserStore: the account is replaced, in one write,
 // by a tombstone carrying the erasure event.
 func (s *Store) Erase(ctx context.Context, id string, version int64, ev events.Envelope) error {
-	ob, err := outbox.From(ctx, ev)
+	ob, err := s.relay.Encode(ctx, ev)
 	if err != nil {
 		return err
 	}
@@ -188,7 +184,7 @@ func (s *Store) Erase(ctx context.Context, id string, version int64, ev events.E
 		}
 		return domain.ErrConflict
 	}
-	s.kick()
+	s.relay.Kick()
 	return nil
 }
 

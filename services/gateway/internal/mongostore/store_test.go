@@ -16,6 +16,7 @@ import (
 	"github.com/talentbridge/platform/shared/events/identity"
 	"github.com/talentbridge/platform/shared/mongodb"
 	"github.com/talentbridge/platform/shared/mongotest"
+	"github.com/talentbridge/platform/shared/outbox"
 )
 
 func newStore(t *testing.T) (*mongostore.Store, *mongo.Database) {
@@ -24,7 +25,7 @@ func newStore(t *testing.T) (*mongostore.Store, *mongo.Database) {
 	if err := mongodb.EnsureIndexes(context.Background(), db, mongostore.Indexes); err != nil {
 		t.Fatal(err)
 	}
-	return mongostore.New(db, nil), db
+	return mongostore.New(db, outbox.Config{}), db
 }
 
 // However many attempts arrive at once, no more than the limit are told

@@ -30,6 +30,7 @@ import (
 	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/mongodb"
 	"github.com/talentbridge/platform/shared/mongotest"
+	"github.com/talentbridge/platform/shared/outbox"
 	"github.com/talentbridge/platform/shared/web"
 )
 
@@ -50,7 +51,7 @@ func start(t *testing.T, o session.Options) *site {
 	if err := mongodb.EnsureIndexes(ctx, db, mongostore.Indexes); err != nil {
 		t.Fatal(err)
 	}
-	store := mongostore.New(db, nil)
+	store := mongostore.New(db, outbox.Config{})
 	_, priv, _ := ed25519.GenerateKey(nil)
 	ring, err := keys.Open(keys.Options{SigningKey: base64.StdEncoding.EncodeToString(priv.Seed()), Lifetime: time.Hour})
 	if err != nil {

@@ -58,7 +58,6 @@ func (s *Service) Apply(ctx context.Context, c Caller, programID string) (*Appli
 	if err := s.store.InsertApplication(ctx, a, []events.Envelope{ev}); err != nil {
 		return nil, err
 	}
-	s.notify()
 	return &ApplicationView{Application: *a, ProgramTitle: prog.Title}, nil
 }
 
@@ -110,7 +109,6 @@ func (s *Service) Withdraw(ctx context.Context, c Caller, id string) error {
 	if !ok {
 		return errConflictRetry
 	}
-	s.notify()
 	// Rounds read rank lists through live applications, so these are
 	// tidying: a failure is logged, not returned.
 	if err := s.store.RemoveRanked(ctx, c.ID, a.ProgramID); err != nil {

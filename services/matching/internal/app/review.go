@@ -78,7 +78,6 @@ func (s *Service) changeMatch(ctx context.Context, c Caller, m *domain.Match, su
 	if !ok {
 		return nil, errConflictRetry
 	}
-	s.notify()
 	s.audit(ctx, domain.AuditEntry{ID: ev.ID, At: m.UpdatedAt, ActorID: c.ID, ActorRole: c.Role, Action: action(subject),
 		EntityType: domain.EntityMatch, EntityID: m.ID, RoundID: m.RoundID, Note: m.Note})
 	return m, nil

@@ -293,7 +293,6 @@ func (s *Service) Publish(ctx context.Context, c Caller, roundID string) (*Round
 			return nil, errConflictRetry
 		}
 		published++
-		s.notify()
 		s.audit(ctx, domain.AuditEntry{ID: ev.ID, At: now, ActorID: c.ID, ActorRole: c.Role, Action: "match.published",
 			EntityType: domain.EntityMatch, EntityID: m.ID, RoundID: r.ID})
 	}

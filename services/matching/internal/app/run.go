@@ -385,7 +385,6 @@ func (s *Service) complete(ctx context.Context, rn *run, ev events.Envelope) err
 	if !ok {
 		return errLeaseLost
 	}
-	s.notify()
 	s.audit(ctx, domain.AuditEntry{ID: ev.ID, At: r.CompletedAt, ActorID: rn.by.ID, ActorRole: rn.by.Role, Action: "round.completed",
 		EntityType: domain.EntityRound, EntityID: r.ID, RoundID: r.ID,
 		Note: fmt.Sprintf("run %d: %d proposed, %d kept, %d unmatched, %d blocking pairs",

@@ -28,7 +28,6 @@ const (
 type Service struct {
 	store      Store
 	dir        *Directory
-	notify     func()
 	goFn       func(func(context.Context))
 	now        func() time.Time
 	log        *slog.Logger
@@ -42,9 +41,6 @@ type Service struct {
 type Options struct {
 	Store     Store
 	Directory *Directory
-	// Notify is called after every write that stored events, so the
-	// outbox relay publishes them at once.
-	Notify func()
 	// Go runs a background task that must stop when its context ends
 	// (platform.Loops.Go); round runs use it.
 	Go  func(func(context.Context))
@@ -66,9 +62,6 @@ type Options struct {
 
 // New returns the use cases.
 func New(o Options) *Service {
-	if o.Notify == nil {
-		o.Notify = func() {}
-	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -84,7 +77,7 @@ func New(o Options) *Service {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: o.Store, dir: o.Directory, notify: o.Notify, goFn: o.Go, now: o.Now, log: o.Log,
+	return &Service{store: o.Store, dir: o.Directory, goFn: o.Go, now: o.Now, log: o.Log,
 		leaseTTL: o.LeaseTTL, phasePause: o.PhasePause, onRun: o.OnRunFinished, instance: o.Instance}
 }
 

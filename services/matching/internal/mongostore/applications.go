@@ -17,7 +17,7 @@ import (
 
 // InsertApplication stores a new application with its events.
 func (s *Store) InsertApplication(ctx context.Context, a *domain.Application, evs []events.Envelope) error {
-	ob, err := outbox.From(ctx, evs...)
+	ob, err := s.relay.Encode(ctx, evs...)
 	if err != nil {
 		return err
 	}
@@ -30,6 +30,7 @@ func (s *Store) InsertApplication(ctx context.Context, a *domain.Application, ev
 	if err != nil {
 		return fmt.Errorf("insert application: %w", err)
 	}
+	s.relay.Kick()
 	return nil
 }
 
@@ -80,7 +81,7 @@ func (s *Store) LiveApplicationsOf(ctx context.Context, applicantIDs []string) (
 
 // UpdateApplication writes a if the stored version is a.Version-1.
 func (s *Store) UpdateApplication(ctx context.Context, a *domain.Application, evs []events.Envelope) (bool, error) {
-	ob, err := outbox.From(ctx, evs...)
+	ob, err := s.relay.Encode(ctx, evs...)
 	if err != nil {
 		return false, err
 	}
@@ -92,7 +93,7 @@ func (s *Store) UpdateApplication(ctx context.Context, a *domain.Application, ev
 	if err != nil {
 		return false, fmt.Errorf("update application: %w", err)
 	}
-	return res.MatchedCount == 1, nil
+	return s.wrote(res), nil
 }
 
 // --- rankings ---

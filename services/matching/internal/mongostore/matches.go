@@ -35,7 +35,7 @@ func (s *Store) MatchesOfRound(ctx context.Context, roundID string) ([]domain.Ma
 // SaveProposed inserts a proposed match, or refreshes one already
 // proposed.
 func (s *Store) SaveProposed(ctx context.Context, m *domain.Match, evs []events.Envelope) error {
-	ob, err := outbox.From(ctx, evs...)
+	ob, err := s.relay.Encode(ctx, evs...)
 	if err != nil {
 		return err
 	}
@@ -43,6 +43,7 @@ func (s *Store) SaveProposed(ctx context.Context, m *domain.Match, evs []events.
 	d.Outbox = ob
 	_, err = s.matches.InsertOne(ctx, d)
 	if err == nil {
+		s.relay.Kick()
 		return nil
 	}
 	if !mongo.IsDuplicateKeyError(err) {
@@ -81,7 +82,7 @@ func (s *Store) Match(ctx context.Context, mid string) (*domain.Match, error) {
 
 // UpdateMatch writes m if the stored version is m.Version-1.
 func (s *Store) UpdateMatch(ctx context.Context, m *domain.Match, evs []events.Envelope) (bool, error) {
-	ob, err := outbox.From(ctx, evs...)
+	ob, err := s.relay.Encode(ctx, evs...)
 	if err != nil {
 		return false, err
 	}
@@ -93,7 +94,7 @@ func (s *Store) UpdateMatch(ctx context.Context, m *domain.Match, evs []events.E
 	if err != nil {
 		return false, fmt.Errorf("update match: %w", err)
 	}
-	return res.MatchedCount == 1, nil
+	return s.wrote(res), nil
 }
 
 // ListMatches returns a page of matches, oldest first.

@@ -92,7 +92,7 @@ func (s *Store) Progress(ctx context.Context, rid, runID, phase string, progress
 
 // CompleteRun stores the finished round with its events.
 func (s *Store) CompleteRun(ctx context.Context, r *domain.Round, runID string, evs []events.Envelope) (bool, error) {
-	ob, err := outbox.From(ctx, evs...)
+	ob, err := s.relay.Encode(ctx, evs...)
 	if err != nil {
 		return false, err
 	}
@@ -109,7 +109,7 @@ func (s *Store) CompleteRun(ctx context.Context, r *domain.Round, runID string, 
 	if err != nil {
 		return false, fmt.Errorf("complete run: %w", err)
 	}
-	return res.MatchedCount == 1, nil
+	return s.wrote(res), nil
 }
 
 // FailRun puts the round back to its status before the run.

@@ -18,6 +18,7 @@ import (
 	"github.com/talentbridge/platform/services/matching/internal/app"
 	"github.com/talentbridge/platform/services/matching/internal/domain"
 	"github.com/talentbridge/platform/shared/mongodb"
+	"github.com/talentbridge/platform/shared/outbox"
 )
 
 // Collection names.
@@ -35,7 +36,8 @@ const (
 	AuditCollection           = "audit"
 )
 
-// Store is the adapter.
+// Store is the adapter. It owns the outbox relay of the collections whose
+// documents carry events and wakes it after each write that stored some.
 type Store struct {
 	db              *mongo.Database
 	profiles        *mongo.Collection
@@ -50,16 +52,18 @@ type Store struct {
 	runs            *mongo.Collection
 	audit           *mongo.Collection
 	now             func() time.Time
+	relay           *outbox.Relay
 }
 
 var _ app.Store = (*Store)(nil)
 
-// New returns a store over db; now stamps read-model writes.
-func New(db *mongo.Database, now func() time.Time) *Store {
+// New returns a store over db; now stamps read-model writes, and the
+// store's relay publishes as ob says.
+func New(db *mongo.Database, now func() time.Time, ob outbox.Config) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{
+	s := &Store{
 		db: db, now: now,
 		profiles: db.Collection(ProfilesCollection), programs: db.Collection(ProgramsCollection),
 		apps: db.Collection(ApplicationsCollection), rankings: db.Collection(RankingsCollection),
@@ -68,13 +72,12 @@ func New(db *mongo.Database, now func() time.Time) *Store {
 		leases: db.Collection(LeasesCollection), runs: db.Collection(RunsCollection),
 		audit: db.Collection(AuditCollection),
 	}
+	s.relay = outbox.NewRelay(ob, s.apps, s.matches, s.rounds)
+	return s
 }
 
-// OutboxCollections are the collections whose documents carry outbox
-// events, for the relay.
-func (s *Store) OutboxCollections() []*mongo.Collection {
-	return []*mongo.Collection{s.apps, s.matches, s.rounds}
-}
+// Relay is the store's outbox relay, for the service to run.
+func (s *Store) Relay() *outbox.Relay { return s.relay }
 
 // Indexes are the indexes the store needs.
 var Indexes = []mongodb.Index{
@@ -142,4 +145,14 @@ func (s *Store) EraseApplicant(ctx context.Context, applicantID string) error {
 		return fmt.Errorf("erase round participation: %w", err)
 	}
 	return nil
+}
+
+// wrote reports whether a conditional update that stored events matched,
+// and wakes the relay when it did.
+func (s *Store) wrote(res *mongo.UpdateResult) bool {
+	if res.MatchedCount != 1 {
+		return false
+	}
+	s.relay.Kick()
+	return true
 }

@@ -120,9 +120,6 @@ func (s *Service) Import(ctx context.Context, by, batchID string, rows []domain.
 		evs[i] = []events.Envelope{ev}
 	}
 	n, err := s.profiles.InsertImported(ctx, profiles, evs)
-	if n > 0 {
-		s.notify()
-	}
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("insert imported profiles (send the same file again to finish): %w", err)
 	}

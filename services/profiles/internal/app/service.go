@@ -20,7 +20,6 @@ type Service struct {
 	apps     ApplicationStore
 	imports  ImportLog
 	collect  Collector
-	notify   func()
 	now      func() time.Time
 }
 
@@ -30,23 +29,17 @@ type Options struct {
 	Applications ApplicationStore
 	Imports      ImportLog
 	Collector    Collector
-	// Notify is called after every write that stored events, so the outbox
-	// relay publishes them at once (outbox.Relay.Kick).
-	Notify func()
 	// Now is the clock; time.Now by default.
 	Now func() time.Time
 }
 
 // New returns the use cases over the given ports.
 func New(o Options) *Service {
-	if o.Notify == nil {
-		o.Notify = func() {}
-	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
 	return &Service{profiles: o.Profiles, apps: o.Applications, imports: o.Imports,
-		collect: o.Collector, notify: o.Notify, now: o.Now}
+		collect: o.Collector, now: o.Now}
 }
 
 // Create stores the profile of the applicant ownerID; the profile's id is
@@ -63,7 +56,6 @@ func (s *Service) Create(ctx context.Context, ownerID string, d domain.Draft) (*
 	if err := s.profiles.Insert(ctx, p, []events.Envelope{ev}); err != nil {
 		return nil, err
 	}
-	s.notify()
 	return p, nil
 }
 
@@ -89,7 +81,6 @@ func (s *Service) Revise(ctx context.Context, ownerID string, d domain.Draft) (*
 	if err != nil {
 		return nil, err
 	}
-	s.notify()
 	return p, nil
 }
 
@@ -99,9 +90,6 @@ func (s *Service) Revise(ctx context.Context, ownerID string, d domain.Draft) (*
 // cleaned anyway).
 func (s *Service) Erase(ctx context.Context, ownerID string) error {
 	err := s.profiles.Erase(ctx, ownerID, erasedEvent)
-	if err == nil {
-		s.notify()
-	}
 	if rerr := s.apps.RemoveApplicant(ctx, ownerID); rerr != nil {
 		return errors.Join(err, fmt.Errorf("remove applications: %w", rerr))
 	}

@@ -32,11 +32,13 @@ const (
 const updateAttempts = 5
 
 // Store keeps profiles, the applications read model and the import log in
-// the service's database.
+// the service's database. It owns the outbox relay of the profiles
+// collection and wakes it after each write that stored events.
 type Store struct {
 	profiles *mongo.Collection
 	apps     *mongo.Collection
 	imports  *mongo.Collection
+	relay    *outbox.Relay
 }
 
 var (
@@ -45,18 +47,19 @@ var (
 	_ app.ImportLog        = (*Store)(nil)
 )
 
-// New returns a store over db.
-func New(db *mongo.Database) *Store {
-	return &Store{
+// New returns a store over db whose relay publishes as ob says.
+func New(db *mongo.Database, ob outbox.Config) *Store {
+	s := &Store{
 		profiles: db.Collection(ProfilesCollection),
 		apps:     db.Collection(ApplicationsCollection),
 		imports:  db.Collection(ImportsCollection),
 	}
+	s.relay = outbox.NewRelay(ob, s.profiles)
+	return s
 }
 
-// Profiles is the collection whose documents carry outbox events, for the
-// relay.
-func (s *Store) Profiles() *mongo.Collection { return s.profiles }
+// Relay is the store's outbox relay, for the service to run.
+func (s *Store) Relay() *outbox.Relay { return s.relay }
 
 // Indexes are the indexes the store needs.
 var Indexes = []mongodb.Index{
@@ -73,7 +76,7 @@ var live = bson.E{Key: outbox.TombstoneField, Value: bson.D{{Key: "$ne", Value: 
 
 // Insert stores a new profile with its events.
 func (s *Store) Insert(ctx context.Context, p *domain.Profile, evs []events.Envelope) error {
-	ob, err := outbox.From(ctx, evs...)
+	ob, err := s.relay.Encode(ctx, evs...)
 	if err != nil {
 		return err
 	}
@@ -92,6 +95,7 @@ func (s *Store) Insert(ctx context.Context, p *domain.Profile, evs []events.Enve
 	if err != nil {
 		return fmt.Errorf("insert profile: %w", err)
 	}
+	s.relay.Kick()
 	return nil
 }
 
@@ -126,7 +130,7 @@ func (s *Store) Update(ctx context.Context, id string, change func(p *domain.Pro
 		if len(evs) == 0 {
 			return p, nil
 		}
-		ob, err := outbox.From(ctx, evs...)
+		ob, err := s.relay.Encode(ctx, evs...)
 		if err != nil {
 			return nil, err
 		}
@@ -137,6 +141,7 @@ func (s *Store) Update(ctx context.Context, id string, change func(p *domain.Pro
 			return nil, fmt.Errorf("update profile: %w", err)
 		}
 		if res.MatchedCount == 1 {
+			s.relay.Kick()
 			return p, nil
 		}
 	}
@@ -156,7 +161,7 @@ func (s *Store) Erase(ctx context.Context, id string, erase func(p *domain.Profi
 		if err != nil {
 			return err
 		}
-		ob, err := outbox.From(ctx, ev)
+		ob, err := s.relay.Encode(ctx, ev)
 		if err != nil {
 			return err
 		}
@@ -167,6 +172,7 @@ func (s *Store) Erase(ctx context.Context, id string, erase func(p *domain.Profi
 			return fmt.Errorf("erase profile: %w", err)
 		}
 		if res.MatchedCount == 1 {
+			s.relay.Kick()
 			return nil
 		}
 	}
@@ -250,13 +256,15 @@ func (s *Store) InsertImported(ctx context.Context, ps []*domain.Profile, evs []
 	}
 	docs := make([]any, len(ps))
 	for i, p := range ps {
-		ob, err := outbox.From(ctx, evs[i]...)
+		ob, err := s.relay.Encode(ctx, evs[i]...)
 		if err != nil {
 			return 0, err
 		}
 		docs[i] = profileDoc{ID: p.ID, ProfileFields: fieldsOf(p), Outbox: ob}
 	}
 	_, err := s.profiles.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	// Some documents may have landed even when others failed.
+	s.relay.Kick()
 	if err == nil {
 		return len(docs), nil
 	}

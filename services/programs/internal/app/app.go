@@ -28,9 +28,7 @@ type Options struct {
 	Index    *search.Index
 	// Clock is the time source; tests move it forward.
 	Clock func() time.Time
-	// Kick asks the outbox relay to publish now.
-	Kick func()
-	Log  *slog.Logger
+	Log   *slog.Logger
 }
 
 // Service is the programs service's use cases.
@@ -39,17 +37,13 @@ type Service struct {
 	hosts    HostStore
 	index    *search.Index
 	clock    func() time.Time
-	kick     func()
 	log      *slog.Logger
 	imports  importWatch
 }
 
 // New returns the use cases.
 func New(o Options) *Service {
-	if o.Kick == nil {
-		o.Kick = func() {}
-	}
-	return &Service{programs: o.Programs, hosts: o.Hosts, index: o.Index, clock: o.Clock, kick: o.Kick, log: o.Log}
+	return &Service{programs: o.Programs, hosts: o.Hosts, index: o.Index, clock: o.Clock, log: o.Log}
 }
 
 // now is the clock at the millisecond, the precision MongoDB stores.
@@ -165,23 +159,15 @@ func (s *Service) close(p *domain.Program, reason string) ([]events.Envelope, er
 }
 
 // change runs one update through the store, keeping the search index in
-// step and the relay informed.
+// step.
 func (s *Service) change(ctx context.Context, id string, fn func(p *domain.Program) ([]events.Envelope, error)) (*domain.Program, error) {
 	done := s.index.Begin()
 	defer done()
-	wrote := false
-	p, err := s.programs.Update(ctx, id, func(p *domain.Program) ([]events.Envelope, error) {
-		evs, err := fn(p)
-		wrote = err == nil
-		return evs, err
-	})
+	p, err := s.programs.Update(ctx, id, fn)
 	if err != nil {
 		return nil, err
 	}
 	s.index.Put(p)
-	if wrote {
-		s.kick()
-	}
 	return p, nil
 }
 
@@ -271,9 +257,6 @@ func (s *Service) Import(ctx context.Context, a domain.Actor, rows []csvimport.R
 		}
 		out[i] = pd.Program
 	}
-	if publish {
-		s.kick()
-	}
 	return out, nil
 }
 
@@ -359,7 +342,6 @@ func (s *Service) FinishImports(ctx context.Context) error {
 		for _, p := range progs {
 			s.index.Put(p)
 		}
-		s.kick()
 	}
 	if len(errs) == 0 {
 		s.imports.finished(cutoff, now)

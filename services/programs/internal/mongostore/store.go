@@ -41,11 +41,13 @@ const (
 // maxAttempts bounds the retries of an update that keeps losing races.
 const maxAttempts = 40
 
-// Store is the MongoDB adapter.
+// Store is the MongoDB adapter. It owns the outbox relay of the programs
+// collection and wakes it after each write that stored events.
 type Store struct {
 	programs *mongo.Collection
 	hosts    *mongo.Collection
 	imports  *mongo.Collection
+	relay    *outbox.Relay
 }
 
 var (
@@ -53,18 +55,19 @@ var (
 	_ app.HostStore    = (*Store)(nil)
 )
 
-// New returns a store on db.
-func New(db *mongo.Database) *Store {
-	return &Store{
+// New returns a store on db whose relay publishes as ob says.
+func New(db *mongo.Database, ob outbox.Config) *Store {
+	s := &Store{
 		programs: db.Collection(ProgramsCollection),
 		hosts:    db.Collection(HostsCollection),
 		imports:  db.Collection(ImportsCollection),
 	}
+	s.relay = outbox.NewRelay(ob, s.programs)
+	return s
 }
 
-// Programs is the collection whose documents carry outbox events, for the
-// relay.
-func (s *Store) Programs() *mongo.Collection { return s.programs }
+// Relay is the store's outbox relay, for the service to run.
+func (s *Store) Relay() *outbox.Relay { return s.relay }
 
 // Indexes are the indexes the store relies on.
 func Indexes() []mongodb.Index {
@@ -85,14 +88,19 @@ func (s *Store) Insert(ctx context.Context, p *domain.Program, evs []events.Enve
 	d := toDoc(p)
 	d.Rev = 1
 	if len(evs) > 0 {
-		ob, err := outbox.From(ctx, evs...)
+		ob, err := s.relay.Encode(ctx, evs...)
 		if err != nil {
 			return err
 		}
 		d.Outbox = ob
 	}
-	_, err := s.programs.InsertOne(ctx, d)
-	return mongodb.Translate(err)
+	if _, err := s.programs.InsertOne(ctx, d); err != nil {
+		return mongodb.Translate(err)
+	}
+	if len(evs) > 0 {
+		s.relay.Kick()
+	}
+	return nil
 }
 
 func (s *Store) get(ctx context.Context, id string, withOutbox bool) (programDoc, error) {
@@ -142,7 +150,7 @@ func (s *Store) Update(ctx context.Context, id string, fn func(p *domain.Program
 		}
 		upd := bson.D{{Key: "$set", Value: set}}
 		if len(evs) > 0 {
-			ob, err := outbox.From(ctx, evs...)
+			ob, err := s.relay.Encode(ctx, evs...)
 			if err != nil {
 				return nil, err
 			}
@@ -153,6 +161,9 @@ func (s *Store) Update(ctx context.Context, id string, fn func(p *domain.Program
 			return nil, err
 		}
 		if ok {
+			if len(evs) > 0 {
+				s.relay.Kick()
+			}
 			return p, nil
 		}
 		if err := backoff(ctx, attempt); err != nil {
@@ -279,7 +290,9 @@ func (s *Store) SaveImport(ctx context.Context, imp app.Import) error {
 		doc := toDoc(pd.Program)
 		doc.Rev = 1
 		if len(pd.Events) > 0 {
-			ob, err := outbox.From(ctx, pd.Events...)
+			// Awaited from now on; FinishImport's kick finds them in
+			// the programs collection.
+			ob, err := s.relay.Encode(ctx, pd.Events...)
 			if err != nil {
 				return err
 			}
@@ -308,6 +321,8 @@ func (s *Store) FinishImport(ctx context.Context, id string) ([]*domain.Program,
 		return nil, nil
 	}
 	progs := make([]*domain.Program, 0, len(d.Programs))
+	// Some programs may land even when a later one fails.
+	defer s.relay.Kick()
 	for _, pd := range d.Programs {
 		if _, err := s.programs.InsertOne(ctx, pd); err != nil && !mongo.IsDuplicateKeyError(err) {
 			return nil, fmt.Errorf("store imported program: %w", err)

@@ -25,7 +25,7 @@ func newStore(t *testing.T) *Store {
 	if err := mongodb.EnsureIndexes(context.Background(), db, Indexes()); err != nil {
 		t.Fatal(err)
 	}
-	return New(db)
+	return New(db, outbox.Config{})
 }
 
 func published(t *testing.T, id string) *domain.Program {
@@ -111,7 +111,7 @@ func TestRelayNeverUndoesAWrite(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()
 	bus := natstest.Bus(t, natstest.Start(t), "test")
-	relay := outbox.NewRelay(bus, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour, s.Programs())
+	relay := outbox.NewRelay(outbox.Config{Publisher: bus, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Interval: time.Hour}, s.programs)
 	p := published(t, "p1")
 	if err := s.Insert(ctx, p, event(t, events.ProgramPublished, p)); err != nil {
 		t.Fatal(err)
