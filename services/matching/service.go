@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/micro"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 
@@ -28,6 +28,7 @@ import (
 	"github.com/talentbridge/platform/services/matching/internal/httpapi"
 	"github.com/talentbridge/platform/services/matching/internal/messaging"
 	"github.com/talentbridge/platform/services/matching/internal/mongostore"
+	"github.com/talentbridge/platform/shared/natsbus"
 	"github.com/talentbridge/platform/shared/outbox"
 	"github.com/talentbridge/platform/shared/platform"
 )
@@ -64,7 +65,7 @@ type Service struct {
 	dir    *app.Directory
 	relay  *outbox.Relay
 	loops  *platform.Loops
-	export *nats.Subscription
+	export micro.Service
 	peers  *messaging.Peers
 }
 
@@ -128,11 +129,12 @@ func (s *Service) Start(ctx context.Context) error {
 	if err := (messaging.Handlers{App: s.app}).Start(ctx, s.deps.Bus); err != nil {
 		return err
 	}
-	sub, err := messaging.ServeExport(s.deps.Bus.NC, s.app, s.deps.Log.With("service", "matching", "component", "export"))
+	log := s.deps.Log.With("service", "matching", "component", "export")
+	svc, err := natsbus.Serve(s.deps.Bus.NC, messaging.Service, log, messaging.ExportEndpoint(s.app, log))
 	if err != nil {
 		return err
 	}
-	s.export = sub
+	s.export = svc
 	return nil
 }
 
@@ -145,9 +147,7 @@ func (s *Service) Stop(ctx context.Context) error {
 		errs = append(errs, s.peers.Stop())
 	}
 	if s.export != nil {
-		if err := s.export.Unsubscribe(); err != nil && !errors.Is(err, nats.ErrConnectionClosed) && !errors.Is(err, nats.ErrBadSubscription) {
-			errs = append(errs, err)
-		}
+		errs = append(errs, s.export.Stop())
 	}
 	errs = append(errs, s.loops.Stop(ctx))
 	return errors.Join(errs...)
