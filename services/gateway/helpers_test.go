@@ -109,6 +109,7 @@ func start(t *testing.T, o envOptions) *env {
 		t.Fatalf("build gateway: %v", err)
 	}
 	s.Routes(e, api)
+	platform.MapErrors(e, log, nil, s)
 	if err := s.Start(ctx); err != nil {
 		t.Fatalf("start gateway: %v", err)
 	}

@@ -32,6 +32,7 @@ import (
 	"github.com/talentbridge/platform/shared/natsbus"
 	"github.com/talentbridge/platform/shared/outbox"
 	"github.com/talentbridge/platform/shared/platform"
+	"github.com/talentbridge/platform/shared/web"
 )
 
 // Database is the name of the service's own database.
@@ -160,6 +161,12 @@ func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
 	}
 	return s, nil
 }
+
+// Problems gives the service's domain errors their HTTP meaning
+// (platform.Mapped).
+func (s *Service) Problems() web.Mapper { return httpapi.Problems }
+
+var _ platform.Mapped = (*Service)(nil)
 
 // Routes registers the JWKS at the site root, the identity API under
 // /api/v1 and, in split mode, the forwarding table.

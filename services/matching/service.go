@@ -31,6 +31,7 @@ import (
 	"github.com/talentbridge/platform/shared/natsbus"
 	"github.com/talentbridge/platform/shared/outbox"
 	"github.com/talentbridge/platform/shared/platform"
+	"github.com/talentbridge/platform/shared/web"
 )
 
 // Database is the name of the service's own database.
@@ -104,6 +105,12 @@ func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
 	})
 	return s, nil
 }
+
+// Problems gives the service's domain errors their HTTP meaning
+// (platform.Mapped).
+func (s *Service) Problems() web.Mapper { return httpapi.Problems }
+
+var _ platform.Mapped = (*Service)(nil)
 
 // Routes registers the service's part of the API.
 func (s *Service) Routes(_ *echo.Echo, api *echo.Group) {

@@ -25,6 +25,7 @@ import (
 	"github.com/talentbridge/platform/shared/natsbus"
 	"github.com/talentbridge/platform/shared/outbox"
 	"github.com/talentbridge/platform/shared/platform"
+	"github.com/talentbridge/platform/shared/web"
 )
 
 // Database is the name of the service's own database.
@@ -56,6 +57,12 @@ func New(ctx context.Context, d platform.Deps) (platform.Service, error) {
 	})
 	return &Service{deps: d, app: svc, relay: relay}, nil
 }
+
+// Problems gives the service's domain errors their HTTP meaning
+// (platform.Mapped).
+func (s *Service) Problems() web.Mapper { return httpapi.Problems }
+
+var _ platform.Mapped = (*Service)(nil)
 
 // Routes registers the service's part of the API.
 func (s *Service) Routes(_ *echo.Echo, api *echo.Group) {

@@ -31,6 +31,7 @@ import (
 	"github.com/talentbridge/platform/shared/natsbus"
 	"github.com/talentbridge/platform/shared/outbox"
 	"github.com/talentbridge/platform/shared/platform"
+	"github.com/talentbridge/platform/shared/web"
 )
 
 // Database is the name of the service's own database.
@@ -140,6 +141,12 @@ type Service struct {
 	subs   []*natsbus.Subscription
 	export micro.Service
 }
+
+// Problems gives the service's domain errors their HTTP meaning
+// (platform.Mapped).
+func (s *Service) Problems() web.Mapper { return httpapi.Problems }
+
+var _ platform.Mapped = (*Service)(nil)
 
 // Routes registers the service's part of the API.
 func (s *Service) Routes(_ *echo.Echo, api *echo.Group) {

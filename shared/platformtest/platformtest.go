@@ -37,7 +37,8 @@ type Options struct {
 	// DBPrefix reuses another Env's databases (Env.Deps.DBPrefix), to run
 	// two instances of a service against one store.
 	DBPrefix string
-	Mappers  []web.Mapper
+	// Mappers come before the services' own (see platform.Mapped).
+	Mappers []web.Mapper
 }
 
 // Start builds and starts the services with fresh databases and a fresh
@@ -70,11 +71,13 @@ func Start(t testing.TB, o Options, ctors ...platform.Constructor) *Env {
 	web.Health(e)
 	api := e.Group(platform.APIPrefix)
 	ctx := context.Background()
+	var built []platform.Service
 	for _, build := range ctors {
 		s, err := build(ctx, d)
 		if err != nil {
 			t.Fatalf("build service: %v", err)
 		}
+		built = append(built, s)
 		s.Routes(e, api)
 		if err := s.Start(ctx); err != nil {
 			t.Fatalf("start service: %v", err)
@@ -85,6 +88,7 @@ func Start(t testing.TB, o Options, ctors ...platform.Constructor) *Env {
 			_ = s.Stop(sctx)
 		})
 	}
+	platform.MapErrors(e, log, o.Mappers, built...)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	return &Env{Deps: d, Server: srv, Issuer: iss}

@@ -67,6 +67,7 @@ func startGateway(t *testing.T) *gatewayEnv {
 		t.Fatalf("build gateway: %v", err)
 	}
 	s.Routes(e, api)
+	platform.MapErrors(e, log, nil, s)
 	if err := s.Start(ctx); err != nil {
 		t.Fatalf("start gateway: %v", err)
 	}
