@@ -6,11 +6,10 @@ import (
 	"errors"
 	"time"
 
-	"github.com/nats-io/nats.go"
-
 	"github.com/talentbridge/platform/services/gateway/internal/domain"
 	"github.com/talentbridge/platform/services/gateway/internal/notify"
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
+	"github.com/talentbridge/platform/shared/natsbus"
 )
 
 // exportData is the gateway's part of a person's data export: their
@@ -31,25 +30,26 @@ type exportAccount struct {
 	VerifiedAt   time.Time `json:"verifiedAt,omitzero"`
 }
 
-// serveExport answers tb.rpc.identity.export (see shared/events/profiles)
+// exportEndpoint answers tb.rpc.identity.export (see shared/events/profiles)
 // in a queue group, so one replica answers each request.
-func (s *Service) serveExport() (*nats.Subscription, error) {
-	return s.deps.Bus.NC.QueueSubscribe(profilesev.ExportSubject(profilesev.ServiceIdentity), "gateway-export", func(m *nats.Msg) {
-		part := profilesev.ExportPart{Service: profilesev.ServiceIdentity}
-		var req profilesev.ExportRequest
-		if err := json.Unmarshal(m.Data, &req); err != nil || req.UserID == "" {
-			part.Error = "the request needs a userId"
-		} else if data, err := s.exportFor(req.UserID); err != nil {
-			s.deps.Log.Warn("export identity part", "err", err)
-			part.Error = "the identity part could not be read"
-		} else {
-			part.Data = data
-		}
-		body, _ := json.Marshal(part)
-		if err := m.Respond(body); err != nil {
-			s.deps.Log.Warn("answer export request", "err", err)
-		}
-	})
+func (s *Service) exportEndpoint() natsbus.Endpoint {
+	return natsbus.Endpoint{Name: "export", Subject: profilesev.ExportSubject(profilesev.ServiceIdentity), Queue: "gateway-export",
+		Handle: func(data []byte) (any, *natsbus.RPCError) {
+			part := profilesev.ExportPart{Service: profilesev.ServiceIdentity}
+			var req profilesev.ExportRequest
+			if err := json.Unmarshal(data, &req); err != nil || req.UserID == "" {
+				part.Error = "the request needs a userId"
+				return part, &natsbus.RPCError{Code: "400", Description: part.Error}
+			}
+			raw, err := s.exportFor(req.UserID)
+			if err != nil {
+				s.deps.Log.Warn("export identity part", "err", err)
+				part.Error = "the identity part could not be read"
+				return part, &natsbus.RPCError{Code: "503", Description: part.Error}
+			}
+			part.Data = raw
+			return part, nil
+		}}
 }
 
 func (s *Service) exportFor(userID string) (json.RawMessage, error) {

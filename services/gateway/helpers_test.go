@@ -1,16 +1,10 @@
 package gateway_test
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -21,13 +15,8 @@ import (
 
 	"github.com/talentbridge/platform/services/gateway"
 	"github.com/talentbridge/platform/services/gateway/identitytest"
-	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/events"
-	"github.com/talentbridge/platform/shared/mongotest"
-	"github.com/talentbridge/platform/shared/natstest"
-	"github.com/talentbridge/platform/shared/platform"
 	"github.com/talentbridge/platform/shared/platformtest"
-	"github.com/talentbridge/platform/shared/web"
 )
 
 // clock is a settable clock for sign-in windows.
@@ -69,19 +58,6 @@ const (
 
 func start(t *testing.T, o envOptions) *env {
 	t.Helper()
-	url := o.natsURL
-	if url == "" {
-		url = natstest.Start(t)
-	}
-	prefix := o.dbPrefix
-	if prefix == "" {
-		prefix = mongotest.Prefix(t)
-	}
-	var logOut io.Writer = io.Discard
-	if os.Getenv("TB_TEST_LOG") != "" {
-		logOut = os.Stderr
-	}
-	log := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	seed := o.seed
 	if seed == nil {
 		seed = make([]byte, 32)
@@ -96,70 +72,25 @@ func start(t *testing.T, o envOptions) *env {
 		o.config(&cfg)
 	}
 	clk := &clock{t: time.Now()}
-	bus := natstest.Bus(t, url, "gateway")
-	mc := mongotest.Client(t)
-	d := platform.Deps{Log: log, Mongo: mc, DBPrefix: prefix, Bus: bus,
-		Auth: auth.NewVerifier(auth.NewRemoteKeys(bus.NC))}
-	e := web.New(web.Options{Log: log, CORSOrigins: o.corsOrigins, TrustedProxies: o.trustedProxies})
-	web.Health(e)
-	api := e.Group(platform.APIPrefix)
-	ctx := context.Background()
-	s, err := gateway.NewWithOptions(gateway.Options{Config: &cfg, Now: clk.Now})(ctx, d)
-	if err != nil {
-		t.Fatalf("build gateway: %v", err)
-	}
-	s.Routes(e, api)
-	if err := s.Start(ctx); err != nil {
-		t.Fatalf("start gateway: %v", err)
-	}
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = s.Stop(sctx)
-	})
-	srv := httptest.NewUnstartedServer(e)
-	// As web.Serve: big enough that an oversized token reaches the verifier.
-	srv.Config.MaxHeaderBytes = 2 << 20
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return &env{URL: srv.URL, Echo: e, Service: s.(*gateway.Service), Clock: clk, NC: bus.NC,
-		DB: d.DB(gateway.Database), Key: identitytest.KeyFromSeed(seed), Prefix: prefix, NATSURL: url}
+	pe := platformtest.Start(t, platformtest.Options{NATSURL: o.natsURL, DBPrefix: o.dbPrefix, BusName: "gateway",
+		RemoteKeys: true, CORSOrigins: o.corsOrigins, TrustedProxies: o.trustedProxies},
+		gateway.NewWithOptions(gateway.Options{Config: &cfg, Now: clk.Now}))
+	return &env{URL: pe.Server.URL, Echo: pe.Echo, Service: pe.Services[0].(*gateway.Service), Clock: clk, NC: pe.Deps.Bus.NC,
+		DB: pe.Deps.DB(gateway.Database), Key: identitytest.KeyFromSeed(seed), Prefix: pe.Deps.DBPrefix, NATSURL: pe.NATSURL}
 }
 
 func withAdmin(c *gateway.Config) {
 	c.AdminEmail, c.AdminPassword = adminEmail, adminPassword
 }
 
-type response struct {
-	Status int
-	Header http.Header
-	Body   []byte
-}
-
-func (r response) json(t *testing.T, v any) {
-	t.Helper()
-	if err := json.Unmarshal(r.Body, v); err != nil {
-		t.Fatalf("decode %s: %v", r.Body, err)
-	}
-}
-
-// problem decodes an RFC 9457 body, failing unless the response is one.
-func (r response) problem(t *testing.T) web.Problem {
-	t.Helper()
-	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
-		t.Fatalf("Content-Type = %q, want application/problem+json (body %s)", ct, r.Body)
-	}
-	var p web.Problem
-	r.json(t, &p)
-	return p
-}
+// response is a finished request; Problem and JSON decode its body.
+type response = platformtest.Response
 
 // do sends a request; body is JSON-encoded unless it is a string or
 // []byte; header holds extra header pairs.
 func (e *env) do(t *testing.T, method, path, token string, body any, header ...string) response {
 	t.Helper()
-	r := platformtest.Do(t, e.URL, method, path, token, body, header...)
-	return response{Status: r.Status, Header: r.Header, Body: r.Body}
+	return platformtest.Do(t, e.URL, method, path, token, body, header...)
 }
 
 type user struct {
@@ -190,7 +121,7 @@ func (e *env) signup(t *testing.T, email, role string) user {
 		t.Fatalf("signup %s as %s = %d %s, want 201", email, role, r.Status, r.Body)
 	}
 	var u user
-	r.json(t, &u)
+	r.JSON(t, &u)
 	return u
 }
 
@@ -201,7 +132,7 @@ func (e *env) login(t *testing.T, email, password string) tokens {
 		t.Fatalf("login %s = %d %s, want 200", email, r.Status, r.Body)
 	}
 	var tk tokens
-	r.json(t, &tk)
+	r.JSON(t, &tk)
 	return tk
 }
 
@@ -216,7 +147,7 @@ func (e *env) coordinator(t *testing.T, email string) (user, tokens) {
 		t.Fatalf("admin creates coordinator = %d %s, want 201", r.Status, r.Body)
 	}
 	var u user
-	r.json(t, &u)
+	r.JSON(t, &u)
 	return u, e.login(t, email, goodPassword)
 }
 

@@ -32,7 +32,7 @@ func TestRefreshTokenReuseRevokesTheSession(t *testing.T) {
 	}
 	r := e.do(t, "GET", "/api/v1/auth/me", first.AccessToken, nil)
 	var me user
-	r.json(t, &me)
+	r.JSON(t, &me)
 	if r.Status != http.StatusOK || me.ID != u.ID || me.Email != u.Email {
 		t.Fatalf("me = %d %s, want 200 with the account", r.Status, r.Body)
 	}
@@ -42,7 +42,7 @@ func TestRefreshTokenReuseRevokesTheSession(t *testing.T) {
 		t.Fatalf("refresh = %d %s, want 200", r.Status, r.Body)
 	}
 	var second tokens
-	r.json(t, &second)
+	r.JSON(t, &second)
 	if second.RefreshToken == first.RefreshToken || second.AccessToken == "" {
 		t.Fatalf("refresh returned the same refresh token")
 	}
@@ -52,7 +52,7 @@ func TestRefreshTokenReuseRevokesTheSession(t *testing.T) {
 
 	// Someone presents the first refresh token again.
 	r = e.do(t, "POST", "/api/v1/auth/refresh", "", map[string]string{"refreshToken": first.RefreshToken})
-	if p := r.problem(t); r.Status != http.StatusUnauthorized || p.Code != "invalid_refresh_token" {
+	if p := r.Problem(t); r.Status != http.StatusUnauthorized || p.Code != "invalid_refresh_token" {
 		t.Fatalf("refresh with the used token = %d %s, want 401 invalid_refresh_token", r.Status, r.Body)
 	}
 	// The newest token of that session is dead too.
@@ -150,7 +150,7 @@ func TestSignupValidation(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := e.do(t, "POST", "/api/v1/auth/signup", "", tc.body)
-			p := r.problem(t)
+			p := r.Problem(t)
 			if r.Status != tc.status {
 				t.Fatalf("signup = %d %s, want %d", r.Status, r.Body, tc.status)
 			}
@@ -214,13 +214,13 @@ func TestLoginIsRateLimited(t *testing.T) {
 		for i := 1; i <= 5; i++ {
 			r := e.do(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": "wrong password " + strconv.Itoa(i)},
 				"X-Forwarded-For", "203.0.113."+strconv.Itoa(i))
-			if r.Status != http.StatusUnauthorized || r.problem(t).Code != "invalid_credentials" {
+			if r.Status != http.StatusUnauthorized || r.Problem(t).Code != "invalid_credentials" {
 				t.Fatalf("wrong password #%d = %d %s, want 401 invalid_credentials", i, r.Status, r.Body)
 			}
 		}
 		r := e.do(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": "wrong password 6"},
 			"X-Forwarded-For", "198.51.100.77")
-		if r.Status != http.StatusTooManyRequests || r.problem(t).Code != "rate_limited" {
+		if r.Status != http.StatusTooManyRequests || r.Problem(t).Code != "rate_limited" {
 			t.Fatalf("wrong password #6 = %d %s, want 429", r.Status, r.Body)
 		}
 		secs, err := strconv.Atoi(r.Header.Get("Retry-After"))
@@ -290,7 +290,7 @@ func TestHostVerification(t *testing.T) {
 
 	hostTokens := e.login(t, host.Email, goodPassword)
 	var me user
-	e.do(t, "GET", "/api/v1/auth/me", hostTokens.AccessToken, nil).json(t, &me)
+	e.do(t, "GET", "/api/v1/auth/me", hostTokens.AccessToken, nil).JSON(t, &me)
 	if me.Status != "pending" {
 		t.Errorf("pending host's /auth/me status = %q, want pending", me.Status)
 	}
@@ -308,7 +308,7 @@ func TestHostVerification(t *testing.T) {
 		Items []user `json:"items"`
 		Total int    `json:"total"`
 	}
-	r.json(t, &list)
+	r.JSON(t, &list)
 	if r.Status != http.StatusOK || list.Total != 1 || len(list.Items) != 1 || list.Items[0].ID != host.ID {
 		t.Fatalf("pending list = %d %s, want exactly the host", r.Status, r.Body)
 	}
@@ -324,7 +324,7 @@ func TestHostVerification(t *testing.T) {
 	// Only coordinators verify.
 	for who, tok := range map[string]string{"applicant": appTokens.AccessToken, "the host itself": hostTokens.AccessToken} {
 		r := e.do(t, "POST", "/api/v1/auth/users/"+host.ID+"/verify", tok, nil)
-		if r.Status != http.StatusForbidden || r.problem(t).Code != "forbidden_role" {
+		if r.Status != http.StatusForbidden || r.Problem(t).Code != "forbidden_role" {
 			t.Errorf("verify as %s = %d %s, want 403", who, r.Status, r.Body)
 		}
 	}
@@ -341,7 +341,7 @@ func TestHostVerification(t *testing.T) {
 
 	r = e.do(t, "POST", "/api/v1/auth/users/"+host.ID+"/verify", coordTokens.AccessToken, nil)
 	var verified user
-	r.json(t, &verified)
+	r.JSON(t, &verified)
 	if r.Status != http.StatusOK || verified.Status != "active" {
 		t.Fatalf("verify = %d %s, want 200 active", r.Status, r.Body)
 	}
@@ -353,7 +353,7 @@ func TestHostVerification(t *testing.T) {
 	if ev.Type != events.UserVerified || ev.Subject != host.ID || ev.AggregateVersion != 2 || v.VerifiedBy != coord.ID || v.UserID != host.ID {
 		t.Errorf("event = %s %s v%d %+v, want user.verified v2 by the coordinator", ev.Type, ev.Subject, ev.AggregateVersion, v)
 	}
-	e.do(t, "GET", "/api/v1/auth/me", hostTokens.AccessToken, nil).json(t, &me)
+	e.do(t, "GET", "/api/v1/auth/me", hostTokens.AccessToken, nil).JSON(t, &me)
 	if me.Status != "active" {
 		t.Errorf("verified host's /auth/me status = %q, want active", me.Status)
 	}
@@ -363,7 +363,7 @@ func TestHostVerification(t *testing.T) {
 		t.Errorf("verify again = %d, want 200", r.Status)
 	}
 	noEvent(t, evs, events.UserVerified, host.ID, 500*time.Millisecond)
-	e.do(t, "GET", "/api/v1/auth/users?status=pending", coordTokens.AccessToken, nil).json(t, &list)
+	e.do(t, "GET", "/api/v1/auth/users?status=pending", coordTokens.AccessToken, nil).JSON(t, &list)
 	if list.Total != 0 {
 		t.Errorf("pending list after verification has %d accounts, want 0", list.Total)
 	}
@@ -403,7 +403,7 @@ func TestAdminBootstrapIsIdempotentAcrossReplicas(t *testing.T) {
 	for _, e := range []*env{first, second, third} {
 		tk := e.login(t, adminEmail, adminPassword)
 		var me user
-		e.do(t, "GET", "/api/v1/auth/me", tk.AccessToken, nil).json(t, &me)
+		e.do(t, "GET", "/api/v1/auth/me", tk.AccessToken, nil).JSON(t, &me)
 		if me.Role != "admin" || me.Status != "active" {
 			t.Errorf("admin /auth/me = %+v", me)
 		}
@@ -469,7 +469,7 @@ func TestLoginDoesNotTellWhichPartIsWrong(t *testing.T) {
 	e.signup(t, email, "applicant")
 	wrongPw := e.do(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": "not the password"})
 	noUser := e.do(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": "nobody@example.org", "password": "not the password"})
-	a, b := wrongPw.problem(t), noUser.problem(t)
+	a, b := wrongPw.Problem(t), noUser.Problem(t)
 	if wrongPw.Status != http.StatusUnauthorized || noUser.Status != http.StatusUnauthorized || a.Code != b.Code || a.Detail != b.Detail {
 		t.Errorf("wrong password = %d %s; unknown account = %d %s; want the same 401", wrongPw.Status, wrongPw.Body, noUser.Status, noUser.Body)
 	}

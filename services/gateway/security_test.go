@@ -38,7 +38,7 @@ func TestTokenAttacksAreRefused(t *testing.T) {
 			if r.Status != http.StatusUnauthorized {
 				t.Fatalf("GET /auth/me = %d %s, want 401", r.Status, r.Body)
 			}
-			if p := r.problem(t); p.Code != "unauthorized" {
+			if p := r.Problem(t); p.Code != "unauthorized" {
 				t.Errorf("problem code = %q, want unauthorized", p.Code)
 			}
 		})
@@ -50,7 +50,7 @@ func TestJWKS(t *testing.T) {
 	e := start(t, envOptions{})
 	r := e.do(t, "GET", "/.well-known/jwks.json", "", nil)
 	var set auth.JWKS
-	r.json(t, &set)
+	r.JSON(t, &set)
 	if r.Status != http.StatusOK || len(set.Keys) != 1 || set.Keys[0].Kid != e.Key.ID || set.Keys[0].Alg != "EdDSA" || set.Keys[0].Crv != "Ed25519" {
 		t.Fatalf("GET /.well-known/jwks.json = %d %s, want the signing key", r.Status, r.Body)
 	}
@@ -130,7 +130,7 @@ func TestKeyRotation(t *testing.T) {
 		t.Fatalf("the token after rotation has the old kid %v", oldKid["kid"])
 	}
 	var set auth.JWKS
-	e.do(t, "GET", "/.well-known/jwks.json", "", nil).json(t, &set)
+	e.do(t, "GET", "/.well-known/jwks.json", "", nil).JSON(t, &set)
 	if len(set.Keys) != 2 || set.Keys[0].Kid != newKid["kid"] || set.Keys[1].Kid != oldKid["kid"] {
 		t.Errorf("JWKS after rotation = %+v, want the new key then the old one", set.Keys)
 	}
@@ -213,7 +213,7 @@ func TestHTTPHardening(t *testing.T) {
 	t.Run("body limit", func(t *testing.T) {
 		big := `{"email":"a@example.org","password":"` + strings.Repeat("x", 1<<20) + `"}`
 		r := e.do(t, "POST", "/api/v1/auth/signup", "", big)
-		if r.Status != http.StatusRequestEntityTooLarge || r.problem(t).Code != "body_too_large" {
+		if r.Status != http.StatusRequestEntityTooLarge || r.Problem(t).Code != "body_too_large" {
 			t.Errorf("1 MiB body = %d %s, want 413", r.Status, r.Body)
 		}
 		// Without a Content-Length the limit still holds.

@@ -6,7 +6,6 @@ package gateway
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,7 +13,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/micro"
 
 	"github.com/talentbridge/platform/services/gateway/internal/app"
 	"github.com/talentbridge/platform/services/gateway/internal/httpapi"
@@ -30,8 +29,10 @@ import (
 	"github.com/talentbridge/platform/shared/config"
 	"github.com/talentbridge/platform/shared/events"
 	"github.com/talentbridge/platform/shared/mongodb"
+	"github.com/talentbridge/platform/shared/natsbus"
 	"github.com/talentbridge/platform/shared/outbox"
 	"github.com/talentbridge/platform/shared/platform"
+	"github.com/talentbridge/platform/shared/web"
 )
 
 // Database is the name of the service's own database.
@@ -69,10 +70,10 @@ type Service struct {
 	proxy    *router.Proxy // nil in standalone mode
 	relay    *outbox.Relay
 	loops    *platform.Loops
-	jwksSub  *nats.Subscription
+	// rpc answers JWKS and export requests over NATS.
+	rpc micro.Service
 	// inbox is the notifications of every user, built from events.
-	inbox     *notify.Inbox
-	exportSub *nats.Subscription
+	inbox *notify.Inbox
 	// web is the server-rendered UI (internal/ui).
 	web *ui.UI
 }
@@ -161,6 +162,12 @@ func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
 	return s, nil
 }
 
+// Problems gives the service's domain errors their HTTP meaning
+// (platform.Mapped).
+func (s *Service) Problems() web.Mapper { return httpapi.Problems }
+
+var _ platform.Mapped = (*Service)(nil)
+
 // Routes registers the JWKS at the site root, the identity API under
 // /api/v1 and, in split mode, the forwarding table.
 func (s *Service) Routes(e *echo.Echo, api *echo.Group) {
@@ -180,23 +187,11 @@ func (s *Service) Routes(e *echo.Echo, api *echo.Group) {
 // Start answers JWKS requests over NATS, makes the first admin if one is
 // configured, and runs the outbox relay and the periodic sweep.
 func (s *Service) Start(ctx context.Context) error {
-	sub, err := s.deps.Bus.NC.QueueSubscribe(auth.JWKSSubject, "gateway-jwks", func(m *nats.Msg) {
-		body, err := json.Marshal(s.ring.JWKS())
-		if err != nil {
-			s.deps.Log.Error("encode jwks", "err", err)
-			return
-		}
-		if err := m.Respond(body); err != nil {
-			s.deps.Log.Warn("answer jwks request", "err", err)
-		}
-	})
+	rpc, err := natsbus.Serve(s.deps.Bus.NC, "gateway", s.deps.Log, s.jwksEndpoint(), s.exportEndpoint())
 	if err != nil {
-		return fmt.Errorf("serve jwks over nats: %w", err)
+		return fmt.Errorf("serve jwks and export over nats: %w", err)
 	}
-	s.jwksSub = sub
-	if s.exportSub, err = s.serveExport(); err != nil {
-		return fmt.Errorf("serve export over nats: %w", err)
-	}
+	s.rpc = rpc
 	// The account's snapshots (name, organisation) leave the IDENTITY
 	// stream when the account is deleted.
 	scrub := s.deps.Bus.ScrubConsumer("gateway", "IDENTITY", events.UserDeleted,
@@ -245,16 +240,21 @@ func (s *Service) sweep(ctx context.Context) {
 // come from TB_SIGNING_KEY.
 func (s *Service) RotateKey() error { return s.ring.Rotate() }
 
+// jwksEndpoint answers auth.JWKSSubject with the published keys, in a queue
+// group so one replica answers each request.
+func (s *Service) jwksEndpoint() natsbus.Endpoint {
+	return natsbus.Endpoint{Name: "jwks", Subject: auth.JWKSSubject, Queue: "gateway-jwks",
+		Handle: func([]byte) (any, *natsbus.RPCError) { return s.ring.JWKS(), nil }}
+}
+
 // JWKS returns the currently published keys.
 func (s *Service) JWKS() auth.JWKS { return s.ring.JWKS() }
 
 // Stop ends the JWKS responder and the background loops.
 func (s *Service) Stop(ctx context.Context) error {
 	var errs []error
-	for _, sub := range []*nats.Subscription{s.jwksSub, s.exportSub} {
-		if sub != nil {
-			errs = append(errs, sub.Unsubscribe())
-		}
+	if s.rpc != nil {
+		errs = append(errs, s.rpc.Stop())
 	}
 	if s.loops != nil {
 		errs = append(errs, s.loops.Stop(ctx))

@@ -12,6 +12,7 @@ import (
 	"github.com/talentbridge/platform/shared/auth"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 	"github.com/talentbridge/platform/shared/platform"
+	"github.com/talentbridge/platform/shared/platformtest"
 	"github.com/talentbridge/platform/shared/web"
 )
 
@@ -79,7 +80,7 @@ func TestAccess(t *testing.T) {
 	h1, h2 := w.token("h1", auth.RoleHost), w.token("h2", auth.RoleHost)
 
 	t.Run("applying", func(t *testing.T) {
-		if p := problemOf(t, w.do(http.MethodPost, "/applications", a1, map[string]string{"programId": closed.ID})); p.Status != 409 || p.Code != "program_closed" {
+		if p := w.do(http.MethodPost, "/applications", a1, map[string]string{"programId": closed.ID}).Problem(t); p.Status != 409 || p.Code != "program_closed" {
 			t.Errorf("apply to a closed program = %d %s, want 409 program_closed", p.Status, p.Code)
 		}
 		r := w.do(http.MethodPost, "/applications", a1, map[string]string{"programId": jpOnly.ID})
@@ -89,7 +90,7 @@ func TestAccess(t *testing.T) {
 				Code string `json:"code"`
 			} `json:"reasons"`
 		}
-		decode(t, r.Body, &body)
+		platformtest.DecodeJSON(t, r.Body, &body)
 		if r.Status != 422 || body.Code != "not_eligible" || len(body.Reasons) == 0 || body.Reasons[0].Code != "eligibility.home_country.unmet" {
 			t.Errorf("apply while not eligible = %d %s, want 422 not_eligible with the home country rule", r.Status, r.Body)
 		}
@@ -103,7 +104,7 @@ func TestAccess(t *testing.T) {
 			t.Errorf("apply without a profile = %d, want 422", got.Status)
 		}
 		w.must(http.MethodPost, "/applications", a1, map[string]string{"programId": open1.ID}, http.StatusCreated, nil)
-		if p := problemOf(t, w.do(http.MethodPost, "/applications", a1, map[string]string{"programId": open1.ID})); p.Status != 409 || p.Code != "already_applied" {
+		if p := w.do(http.MethodPost, "/applications", a1, map[string]string{"programId": open1.ID}).Problem(t); p.Status != 409 || p.Code != "already_applied" {
 			t.Errorf("second application = %d %s, want 409 already_applied", p.Status, p.Code)
 		}
 	})
@@ -133,10 +134,10 @@ func TestAccess(t *testing.T) {
 		}
 		// a2 cannot rank a program through a1's application.
 		r := w.do(http.MethodPut, "/applications/me/ranking", a2, map[string]any{"programIds": []string{open1.ID, jpOnly.ID}})
-		if p := problemOf(t, r); p.Status != 422 || len(p.Errors) != 1 || p.Errors[0].Field != "programIds[1]" {
+		if p := r.Problem(t); p.Status != 422 || len(p.Errors) != 1 || p.Errors[0].Field != "programIds[1]" {
 			t.Errorf("rank a program without an application = %d %+v, want 422 naming programIds[1]", p.Status, p.Errors)
 		}
-		if p := problemOf(t, w.do(http.MethodPut, "/applications/me/ranking", a2, map[string]any{"programIds": []string{open1.ID, open1.ID}})); p.Status != 422 || p.Errors[0].Field != "programIds[1]" {
+		if p := w.do(http.MethodPut, "/applications/me/ranking", a2, map[string]any{"programIds": []string{open1.ID, open1.ID}}).Problem(t); p.Status != 422 || p.Errors[0].Field != "programIds[1]" {
 			t.Errorf("rank a program twice = %d %+v, want 422 naming programIds[1]", p.Status, p.Errors)
 		}
 		w.must(http.MethodPut, "/applications/me/ranking", a1, map[string]any{"programIds": []string{open1.ID}}, http.StatusOK, nil)
@@ -191,7 +192,7 @@ func TestAccess(t *testing.T) {
 			}
 		}
 		w.must(http.MethodGet, "/programs/"+open1.ID+"/candidates", w.coordinator(), nil, http.StatusOK, nil)
-		if p := problemOf(t, w.do(http.MethodPut, "/programs/"+open1.ID+"/ranking", h1, map[string]any{"applicantIds": []string{"a1", "a3"}})); p.Status != 422 || p.Errors[0].Field != "applicantIds[1]" {
+		if p := w.do(http.MethodPut, "/programs/"+open1.ID+"/ranking", h1, map[string]any{"applicantIds": []string{"a1", "a3"}}).Problem(t); p.Status != 422 || p.Errors[0].Field != "applicantIds[1]" {
 			t.Errorf("host ranks an applicant who did not apply = %d %+v, want 422 naming applicantIds[1]", p.Status, p.Errors)
 		}
 		w.must(http.MethodPut, "/programs/"+open1.ID+"/ranking", h1, map[string]any{"applicantIds": []string{"a2", "a1"}}, http.StatusOK, nil)

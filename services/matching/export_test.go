@@ -8,6 +8,7 @@ import (
 	"time"
 
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
+	"github.com/talentbridge/platform/shared/platformtest"
 )
 
 func TestExportPart(t *testing.T) {
@@ -26,7 +27,7 @@ func TestExportPart(t *testing.T) {
 			t.Fatalf("export request: %v", err)
 		}
 		var part profilesev.ExportPart
-		decode(t, msg.Data, &part)
+		platformtest.DecodeJSON(t, msg.Data, &part)
 		return part
 	}
 	part := ask(`{"userId":"a1"}`)
@@ -52,7 +53,7 @@ func TestExportPart(t *testing.T) {
 			RoundID string `json:"roundId"`
 		} `json:"roundExplanations"`
 	}
-	decode(t, part.Data, &data)
+	platformtest.DecodeJSON(t, part.Data, &data)
 	if data.ProfileCopy == nil || data.ProfileCopy.ID != "a1" || len(data.Applications) != 3 || len(data.RankList.ProgramIDs) != 3 {
 		t.Errorf("a1's export = %+v, want the profile copy, 3 applications and a rank list of 3", data)
 	}

@@ -2,16 +2,12 @@ package matching_test
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/nats-io/nats.go/jetstream"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/talentbridge/platform/services/matching"
@@ -22,7 +18,6 @@ import (
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 	"github.com/talentbridge/platform/shared/platformtest"
 	"github.com/talentbridge/platform/shared/taxonomy"
-	"github.com/talentbridge/platform/shared/web"
 )
 
 // fast are the options of most tests: the defaults, since the
@@ -67,41 +62,11 @@ func (w *world) must(method, path, token string, body any, want int, out any) pl
 	return r
 }
 
-func problemOf(t *testing.T, r platformtest.Response) web.Problem {
-	t.Helper()
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
-		t.Fatalf("Content-Type = %q, want application/problem+json (body %s)", ct, r.Body)
-	}
-	var p web.Problem
-	r.JSON(t, &p)
-	return p
-}
-
 // publish sends an event to its stream as a producer would; msgID lets a
 // test deliver the same event twice (JetStream drops a repeated id).
 func publish(t *testing.T, env *platformtest.Env, ev events.Envelope, msgID string) {
 	t.Helper()
-	data, err := ev.Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if msgID == "" {
-		msgID = ev.ID
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if _, err := env.Deps.Bus.Publish(ctx, ev.Type, msgID, data, nil); err != nil {
-		t.Fatalf("publish %s: %v", ev.Type, err)
-	}
-}
-
-func envelope(t *testing.T, source, subject, id string, version int64, payload any) events.Envelope {
-	t.Helper()
-	ev, err := events.New(source, subject, id, version, payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ev
+	platformtest.PublishWithID(t, env.Deps.Bus, ev, msgID)
 }
 
 func day(d time.Duration) string { return time.Now().Add(d).UTC().Format(eligibility.DateLayout) }
@@ -136,7 +101,7 @@ func (w *world) putProgram(p programsev.Program, version int64) {
 		subject = events.ProgramPublished
 	}
 	p.Version = version
-	publish(w.t, w.env, envelope(w.t, programsev.Source, subject, p.ID, version, programsev.ProgramUpdated{Program: p}), "")
+	publish(w.t, w.env, platformtest.Event(w.t, programsev.Source, subject, p.ID, version, programsev.ProgramUpdated{Program: p}), "")
 }
 
 func (w *world) putProfile(p profilesev.Profile, version int64) {
@@ -145,12 +110,12 @@ func (w *world) putProfile(p profilesev.Profile, version int64) {
 	if version == 1 {
 		subject = events.ProfileCreated
 	}
-	publish(w.t, w.env, envelope(w.t, profilesev.Source, subject, p.ID, version, profilesev.ProfileUpdated{Profile: p}), "")
+	publish(w.t, w.env, platformtest.Event(w.t, profilesev.Source, subject, p.ID, version, profilesev.ProfileUpdated{Profile: p}), "")
 }
 
 func (w *world) erase(id string, version int64) {
 	w.t.Helper()
-	publish(w.t, w.env, envelope(w.t, profilesev.Source, events.ProfileErased, id, version, profilesev.ProfileErased{ProfileID: id}), "")
+	publish(w.t, w.env, platformtest.Event(w.t, profilesev.Source, events.ProfileErased, id, version, profilesev.ProfileErased{ProfileID: id}), "")
 }
 
 // waitVersion waits until the read model holds document id at version.
@@ -169,61 +134,6 @@ func (w *world) waitVersion(collection, id string, version int64) {
 		}
 		return nil
 	})
-}
-
-// consumerDone waits until a durable consumer has acknowledged everything.
-func consumerDone(t *testing.T, env *platformtest.Env, stream, durable string) {
-	t.Helper()
-	platformtest.Eventually(t, 20*time.Second, func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		c, err := env.Deps.Bus.JS.Consumer(ctx, stream, durable)
-		if err != nil {
-			return err
-		}
-		info, err := c.Info(ctx)
-		if err != nil {
-			return err
-		}
-		if info.NumPending != 0 || info.NumAckPending != 0 {
-			return fmt.Errorf("%s: %d pending, %d unacknowledged", durable, info.NumPending, info.NumAckPending)
-		}
-		return nil
-	})
-}
-
-// streamEvents returns the events on a stream whose type is subject.
-func streamEvents(t *testing.T, env *platformtest.Env, stream, subject string) []events.Envelope {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	s, err := env.Deps.Bus.JS.Stream(ctx, stream)
-	if err != nil {
-		t.Fatalf("stream %s: %v", stream, err)
-	}
-	info, err := s.Info(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []events.Envelope
-	for seq := info.State.FirstSeq; info.State.Msgs > 0 && seq <= info.State.LastSeq; seq++ {
-		m, err := s.GetMsg(ctx, seq)
-		if errors.Is(err, jetstream.ErrMsgNotFound) {
-			continue
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if m.Subject != subject {
-			continue
-		}
-		ev, err := events.Parse(m.Data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, ev)
-	}
-	return out
 }
 
 // round is the part of a round response the tests read.
@@ -295,10 +205,3 @@ func (w *world) waitRound(id string, runs int) round {
 }
 
 func newID() string { return uuid.NewString() }
-
-func decode(t *testing.T, raw []byte, v any) {
-	t.Helper()
-	if err := json.Unmarshal(raw, v); err != nil {
-		t.Fatalf("decode %s: %v", raw, err)
-	}
-}

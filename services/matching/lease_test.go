@@ -87,7 +87,7 @@ func TestLeaseOneRunPerProgramAcrossReplicas(t *testing.T) {
 				r := job.w.do(http.MethodPost, "/rounds/"+job.id+"/run", job.w.coordinator(), nil)
 				codes[i] = r.Status
 				if r.Status == http.StatusConflict {
-					if p := problemOf(t, r); p.Code != "program_busy" && p.Code != "round_running" {
+					if p := r.Problem(t); p.Code != "program_busy" && p.Code != "round_running" {
 						t.Errorf("attempt %d: conflict code %s, want program_busy", attempt, p.Code)
 					}
 				}
@@ -187,7 +187,7 @@ func TestLeaseTakeover(t *testing.T) {
 		{Key: "roundId", Value: "other-round"}, {Key: "expiresAt", Value: time.Now().Add(time.Minute)}}); err != nil {
 		t.Fatal(err)
 	}
-	if pr := problemOf(t, w.do(http.MethodPost, "/rounds/"+r.ID+"/run", w.coordinator(), nil)); pr.Status != 409 || pr.Code != "program_busy" {
+	if pr := w.do(http.MethodPost, "/rounds/"+r.ID+"/run", w.coordinator(), nil).Problem(t); pr.Status != 409 || pr.Code != "program_busy" {
 		t.Fatalf("run while another run holds the program = %d %s, want 409 program_busy", pr.Status, pr.Code)
 	}
 	if _, err := leases.UpdateOne(ctx, bson.D{{Key: "_id", Value: p}},

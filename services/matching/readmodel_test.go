@@ -34,10 +34,10 @@ func history(t *testing.T) []events.Envelope {
 		if version == 1 {
 			subject = events.ProfileCreated
 		}
-		out = append(out, envelope(t, profilesev.Source, subject, id, version, profilesev.ProfileUpdated{Profile: p}))
+		out = append(out, platformtest.Event(t, profilesev.Source, subject, id, version, profilesev.ProfileUpdated{Profile: p}))
 	}
 	erase := func(id string, version int64) {
-		out = append(out, envelope(t, profilesev.Source, events.ProfileErased, id, version, profilesev.ProfileErased{ProfileID: id}))
+		out = append(out, platformtest.Event(t, profilesev.Source, events.ProfileErased, id, version, profilesev.ProfileErased{ProfileID: id}))
 	}
 	prog := func(id string, version int64, subject string, change func(*programsev.Program)) {
 		p := programSnap(id, "h1", 2)
@@ -45,7 +45,7 @@ func history(t *testing.T) []events.Envelope {
 		if change != nil {
 			change(&p)
 		}
-		out = append(out, envelope(t, programsev.Source, subject, id, version, programsev.ProgramUpdated{Program: p}))
+		out = append(out, platformtest.Event(t, programsev.Source, subject, id, version, programsev.ProgramUpdated{Program: p}))
 	}
 	prog("g1", 1, events.ProgramPublished, nil)
 	prof("r1", 1, nil)
@@ -117,8 +117,8 @@ func TestReadModelsIgnoreRepeatsAndOrder(t *testing.T) {
 		publish(t, shuffled.env, ev, fmt.Sprintf("%s-again-%d", ev.ID, i))
 	}
 	for _, w := range []*world{inOrder, shuffled} {
-		consumerDone(t, w.env, "PROFILES", "matching-profiles")
-		consumerDone(t, w.env, "PROGRAMS", "matching-programs")
+		platformtest.ConsumerSettled(t, w.env.Deps.Bus, "PROFILES", "matching-profiles", 0)
+		platformtest.ConsumerSettled(t, w.env.Deps.Bus, "PROGRAMS", "matching-programs", 0)
 	}
 
 	want, got := readModel(t, inOrder.env), readModel(t, shuffled.env)
@@ -191,7 +191,7 @@ func TestErasure(t *testing.T) {
 		}
 		return nil
 	})
-	consumerDone(t, m.env, "PROFILES", "matching-profiles")
+	platformtest.ConsumerSettled(t, m.env.Deps.Bus, "PROFILES", "matching-profiles", 0)
 	for coll, filter := range map[string]bson.D{
 		"applications":     {{Key: "applicantId", Value: "a4"}},
 		"rankings":         {{Key: "_id", Value: "a4"}},
@@ -220,7 +220,7 @@ func TestErasure(t *testing.T) {
 
 	// A late update of the erased profile changes nothing.
 	m.putProfile(profileSnap("a4", "JP", true), 5)
-	consumerDone(t, m.env, "PROFILES", "matching-profiles")
+	platformtest.ConsumerSettled(t, m.env.Deps.Bus, "PROFILES", "matching-profiles", 0)
 	if got := m.do(http.MethodPost, "/applications", m.token("a4", auth.RoleApplicant), map[string]string{"programId": m.p1}); got.Status != http.StatusUnprocessableEntity {
 		t.Errorf("a4 applies after erasure and a late update = %d %s, want 422 (no profile)", got.Status, got.Body)
 	}
@@ -254,12 +254,12 @@ func TestErasure(t *testing.T) {
 func TestPoisonEventsAreDeadLettered(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, fast)
-	bad := envelope(t, profilesev.Source, events.ProfileCreated, "victim", 1, profilesev.ProfileCreated{Profile: profileSnap("someone-else", "IN", true)})
+	bad := platformtest.Event(t, profilesev.Source, events.ProfileCreated, "victim", 1, profilesev.ProfileCreated{Profile: profileSnap("someone-else", "IN", true)})
 	publish(t, w.env, bad, "")
 	w.putProfile(profileSnap("fine", "IN", true), 1)
 	w.waitVersion("profiles", "fine", 1)
 	platformtest.Eventually(t, 15*time.Second, func() error {
-		if n := len(streamEvents(t, w.env, "DEADLETTER", events.DeadLetterPrefix+events.ProfileCreated)); n != 1 {
+		if n := len(platformtest.StreamEvents(t, w.env.Deps.Bus, "DEADLETTER", platformtest.EventFilter{Type: events.DeadLetterPrefix + events.ProfileCreated})); n != 1 {
 			return fmt.Errorf("%d dead letters, want 1", n)
 		}
 		return nil

@@ -11,6 +11,7 @@ import (
 	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/events"
 	matchingev "github.com/talentbridge/platform/shared/events/matching"
+	"github.com/talentbridge/platform/shared/platformtest"
 )
 
 // market sets up the round of the package's tests: host h1 offers p1 (1
@@ -101,7 +102,7 @@ func TestRoundLifecycle(t *testing.T) {
 	if r.Status != "created" || r.Seed != 42 {
 		t.Fatalf("created round = %+v, want status created, seed 42", r)
 	}
-	if p := problemOf(t, m.do(http.MethodPost, "/rounds/"+r.ID+"/publish", coord, nil)); p.Code != "round_not_run" {
+	if p := m.do(http.MethodPost, "/rounds/"+r.ID+"/publish", coord, nil).Problem(t); p.Code != "round_not_run" {
 		t.Errorf("publish before run = %s, want round_not_run", p.Code)
 	}
 
@@ -140,7 +141,7 @@ func TestRoundLifecycle(t *testing.T) {
 	}
 
 	// Undecided matches block publishing; a rejection needs a reason.
-	p := problemOf(t, m.do(http.MethodPost, "/rounds/"+r.ID+"/publish", coord, nil))
+	p := m.do(http.MethodPost, "/rounds/"+r.ID+"/publish", coord, nil).Problem(t)
 	if p.Code != "matches_undecided" || !strings.Contains(p.Detail, "4 matches are undecided") {
 		t.Errorf("publish with 4 undecided = %s %q, want matches_undecided naming 4", p.Code, p.Detail)
 	}
@@ -274,11 +275,11 @@ func TestRoundLifecycle(t *testing.T) {
 	if got := len(audit.Items); got != 3 {
 		t.Errorf("audit of a1's match has %d entries, want 3 (approved, published, declined)", got)
 	}
-	consumerDone(t, m.env, "MATCHING", "matching-audit")
+	platformtest.ConsumerSettled(t, m.env.Deps.Bus, "MATCHING", "matching-audit", 0)
 	for subject, n := range map[string]int{events.MatchProposed: 5, events.MatchApproved: 4, events.MatchRejected: 1,
 		events.MatchPublished: 4, events.OfferAccepted: 1, events.OfferDeclined: 1, events.RoundCompleted: 3,
 		events.ApplicationSubmitted: 13} {
-		evs := streamEvents(t, m.env, "MATCHING", subject)
+		evs := platformtest.StreamEvents(t, m.env.Deps.Bus, "MATCHING", platformtest.EventFilter{Type: subject})
 		if len(evs) != n {
 			t.Errorf("%d %s events on the stream, want %d", len(evs), subject, n)
 		}

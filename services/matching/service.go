@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/micro"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 
@@ -30,8 +30,10 @@ import (
 	"github.com/talentbridge/platform/services/matching/internal/httpapi"
 	"github.com/talentbridge/platform/services/matching/internal/messaging"
 	"github.com/talentbridge/platform/services/matching/internal/mongostore"
+	"github.com/talentbridge/platform/shared/natsbus"
 	"github.com/talentbridge/platform/shared/outbox"
 	"github.com/talentbridge/platform/shared/platform"
+	"github.com/talentbridge/platform/shared/web"
 )
 
 // Database is the name of the service's own database.
@@ -63,7 +65,7 @@ type Service struct {
 	store  *mongostore.Store
 	relay  *outbox.Relay
 	loops  *platform.Loops
-	export *nats.Subscription
+	export micro.Service
 	follow *messaging.Follower
 }
 
@@ -103,6 +105,12 @@ func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
 	return s, nil
 }
 
+// Problems gives the service's domain errors their HTTP meaning
+// (platform.Mapped).
+func (s *Service) Problems() web.Mapper { return httpapi.Problems }
+
+var _ platform.Mapped = (*Service)(nil)
+
 // Routes registers the service's part of the API.
 func (s *Service) Routes(_ *echo.Echo, api *echo.Group) {
 	(&httpapi.Handlers{App: s.app}).Register(api, s.deps.Auth)
@@ -122,11 +130,12 @@ func (s *Service) Start(ctx context.Context) error {
 	if err := (messaging.Handlers{App: s.app}).Start(ctx, s.deps.Bus); err != nil {
 		return err
 	}
-	sub, err := messaging.ServeExport(s.deps.Bus.NC, s.app, s.deps.Log.With("service", "matching", "component", "export"))
+	log := s.deps.Log.With("service", "matching", "component", "export")
+	svc, err := natsbus.Serve(s.deps.Bus.NC, messaging.Service, log, messaging.ExportEndpoint(s.app, log))
 	if err != nil {
 		return err
 	}
-	s.export = sub
+	s.export = svc
 	return nil
 }
 
@@ -139,9 +148,7 @@ func (s *Service) Stop(ctx context.Context) error {
 		s.follow.Stop()
 	}
 	if s.export != nil {
-		if err := s.export.Unsubscribe(); err != nil && !errors.Is(err, nats.ErrConnectionClosed) && !errors.Is(err, nats.ErrBadSubscription) {
-			errs = append(errs, err)
-		}
+		errs = append(errs, s.export.Stop())
 	}
 	errs = append(errs, s.loops.Stop(ctx))
 	return errors.Join(errs...)

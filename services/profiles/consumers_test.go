@@ -13,6 +13,7 @@ import (
 	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/events"
 	"github.com/talentbridge/platform/shared/events/matching"
+	"github.com/talentbridge/platform/shared/platformtest"
 )
 
 func TestApplicationConsumerIsIdempotent(t *testing.T) {
@@ -39,7 +40,7 @@ func TestApplicationConsumerIsIdempotent(t *testing.T) {
 	copyEv := ev
 	copyEv.ID = uuid.NewString()
 	publish(t, env, copyEv)
-	consumerSettled(t, env, "MATCHING", "profiles-applications", 2)
+	platformtest.ConsumerSettled(t, env.Deps.Bus, "MATCHING", "profiles-applications", 2)
 	if n := count(); n != 1 {
 		t.Errorf("after the same submission twice: %d entries, want 1", n)
 	}
@@ -52,7 +53,7 @@ func TestApplicationConsumerIsIdempotent(t *testing.T) {
 	publish(t, env, withdrawn(t, "app-1", applicant, host, 2))
 	late := submitted(t, "app-1", applicant, host, 1)
 	publish(t, env, late)
-	consumerSettled(t, env, "MATCHING", "profiles-applications", 4)
+	platformtest.ConsumerSettled(t, env.Deps.Bus, "MATCHING", "profiles-applications", 4)
 	if n := count(); n != 1 {
 		t.Errorf("after withdrawal and a late submission: %d entries, want 1", n)
 	}
@@ -62,9 +63,8 @@ func TestApplicationConsumerIsIdempotent(t *testing.T) {
 
 	// An event without the ids the read model needs is dead-lettered at
 	// once, not retried.
-	bad, err := events.New(matching.Source, events.ApplicationSubmitted, "app-bad", 1, matching.ApplicationSubmitted{ApplicationID: "app-bad"})
-	publish(t, env, must(t, bad, err))
-	consumerSettled(t, env, "MATCHING", "profiles-applications", 5)
+	publish(t, env, platformtest.Event(t, matching.Source, events.ApplicationSubmitted, "app-bad", 1, matching.ApplicationSubmitted{ApplicationID: "app-bad"}))
+	platformtest.ConsumerSettled(t, env.Deps.Bus, "MATCHING", "profiles-applications", 5)
 	deadline := time.Now().Add(10 * time.Second)
 	for deadLetters(t, env) != 1 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)

@@ -70,7 +70,7 @@ func TestEraseByDelete(t *testing.T) {
 	create(t, env, tok, with(with(profileBody(), "name", name), "statement", statement))
 	host := uuid.NewString()
 	publish(t, env, submitted(t, "app-z", user, host, 1))
-	consumerSettled(t, env, "MATCHING", "profiles-applications", 1)
+	platformtest.ConsumerSettled(t, env.Deps.Bus, "MATCHING", "profiles-applications", 1)
 	if err := traces(t, env, name, statement, user); err == nil {
 		t.Fatal("the scan finds nothing before erasure; it would prove nothing after")
 	}
@@ -128,16 +128,15 @@ func TestEraseByUserDeleted(t *testing.T) {
 	myTok := env.Issuer.Token(t, mine, auth.RoleApplicant)
 	create(t, env, myTok, with(profileBody(), "name", "Someone Else Entirely"))
 	publish(t, env, submitted(t, "app-y", id, uuid.NewString(), 1))
-	consumerSettled(t, env, "MATCHING", "profiles-applications", 1)
+	platformtest.ConsumerSettled(t, env.Deps.Bus, "MATCHING", "profiles-applications", 1)
 	if err := traces(t, env, email, name, statement); err == nil {
 		t.Fatal("the scan finds nothing before erasure; it would prove nothing after")
 	}
 
 	deleted := func() events.Envelope {
-		ev, err := events.New(identity.Source, events.UserDeleted, id, 3, identity.UserDeleted{
+		return platformtest.Event(t, identity.Source, events.UserDeleted, id, 3, identity.UserDeleted{
 			UserID: id, Role: auth.RoleApplicant, DeletedAt: time.Now().UTC(),
 		})
-		return must(t, ev, err)
 	}
 	publish(t, env, deleted())
 	// The stream ends up holding only the erasure (v2): the created
@@ -157,7 +156,7 @@ func TestEraseByUserDeleted(t *testing.T) {
 	// A second user.deleted (a redelivery, or a replay) is handled without
 	// error: acknowledged at once, never retried or dead-lettered.
 	publish(t, env, deleted())
-	info := consumerSettled(t, env, "IDENTITY", "profiles-user-deleted", 2)
+	info := platformtest.ConsumerSettled(t, env.Deps.Bus, "IDENTITY", "profiles-user-deleted", 2)
 	if info.NumRedelivered != 0 {
 		t.Errorf("user-deleted consumer redelivered %d messages, want 0", info.NumRedelivered)
 	}

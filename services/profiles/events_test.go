@@ -10,6 +10,7 @@ import (
 	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/events"
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
+	"github.com/talentbridge/platform/shared/platformtest"
 )
 
 func TestEventsCreatedUpdatedErased(t *testing.T) {
@@ -76,19 +77,19 @@ func TestEventsCreatedUpdatedErased(t *testing.T) {
 	}
 
 	var created profilesev.ProfileCreated
-	decodeJSON(t, evs[0].Data, &created)
+	platformtest.DecodeJSON(t, evs[0].Data, &created)
 	if created.ID != user || created.Name != "Asha Rao" || created.BirthYear != 2001 || created.Gender != "female" ||
 		!created.Consents.VisibleToHosts || len(created.Languages) != 2 || created.Languages[1].Level != "N4" ||
 		created.Preferences.HostRegions[0] != "Tokyo" || created.Statement == "" || created.AvailableFrom != "2027-04-01" {
 		t.Errorf("profile.created payload = %+v, want the full snapshot", created)
 	}
 	var updated profilesev.ProfileUpdated
-	decodeJSON(t, evs[1].Data, &updated)
+	platformtest.DecodeJSON(t, evs[1].Data, &updated)
 	if len(updated.Skills) != 1 || updated.Skills[0] != "speech recognition" {
 		t.Errorf("profile.updated skills = %v, want [speech recognition]", updated.Skills)
 	}
 	var erased map[string]any
-	decodeJSON(t, evs[2].Data, &erased)
+	platformtest.DecodeJSON(t, evs[2].Data, &erased)
 	if len(erased) != 1 || erased["profileId"] != user {
 		t.Errorf("profile.erased payload = %v, want only {profileId: %s}", erased, user)
 	}

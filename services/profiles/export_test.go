@@ -43,7 +43,7 @@ func TestExport(t *testing.T) {
 	create(t, env, tok, profileBody())
 	host := uuid.NewString()
 	publish(t, env, submitted(t, "app-1", user, host, 1))
-	consumerSettled(t, env, "MATCHING", "profiles-applications", 1)
+	platformtest.ConsumerSettled(t, env.Deps.Bus, "MATCHING", "profiles-applications", 1)
 
 	stubExport(t, env, "matching", user, map[string]any{
 		"applications": []any{map[string]any{"id": "app-1", "programId": "prog-1", "status": "submitted"}},
@@ -137,13 +137,13 @@ func TestExport(t *testing.T) {
 		t.Fatalf("request tb.rpc.profiles.export: %v", err)
 	}
 	var part profilesev.ExportPart
-	decodeJSON(t, msg.Data, &part)
+	platformtest.DecodeJSON(t, msg.Data, &part)
 	var own struct {
 		Profile struct {
 			ID string `json:"id"`
 		} `json:"profile"`
 	}
-	decodeJSON(t, part.Data, &own)
+	platformtest.DecodeJSON(t, part.Data, &own)
 	if part.Service != "profiles" || part.Error != "" || own.Profile.ID != user {
 		t.Errorf("tb.rpc.profiles.export = %s, want the profiles part for %s", msg.Data, user)
 	}
@@ -152,7 +152,7 @@ func TestExport(t *testing.T) {
 		t.Fatalf("request tb.rpc.profiles.export: %v", err)
 	}
 	var refused profilesev.ExportPart
-	decodeJSON(t, msg.Data, &refused)
+	platformtest.DecodeJSON(t, msg.Data, &refused)
 	if refused.Error == "" || len(refused.Data) != 0 {
 		t.Errorf("tb.rpc.profiles.export without userId = %s, want an error and no data", msg.Data)
 	}
@@ -169,7 +169,7 @@ func TestExport(t *testing.T) {
 	var hostOwn struct {
 		Profile *struct{} `json:"profile"`
 	}
-	decodeJSON(t, hx.Services["profiles"], &hostOwn)
+	platformtest.DecodeJSON(t, hx.Services["profiles"], &hostOwn)
 	if hostOwn.Profile != nil || len(hx.Services["identity"]) == 0 {
 		t.Errorf("host export = %s, want no profile and the other parts", r.Body)
 	}

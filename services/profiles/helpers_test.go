@@ -1,23 +1,16 @@
 package profiles_test
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"maps"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/talentbridge/platform/services/profiles"
 	"github.com/talentbridge/platform/shared/events"
 	"github.com/talentbridge/platform/shared/events/matching"
 	"github.com/talentbridge/platform/shared/platformtest"
-	"github.com/talentbridge/platform/shared/web"
 )
 
 func start(t *testing.T) *platformtest.Env {
@@ -108,128 +101,35 @@ func create(t *testing.T, env *platformtest.Env, token string, body map[string]a
 	return v
 }
 
-// problem decodes a problem+json body.
-func problem(t *testing.T, r platformtest.Response) web.Problem {
-	t.Helper()
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
-		t.Fatalf("Content-Type = %q, want application/problem+json (body %s)", ct, r.Body)
-	}
-	var p web.Problem
-	r.JSON(t, &p)
-	return p
-}
-
-// streamEvents returns the events of a stream whose subject (aggregate id)
-// is id, in stream order.
+// streamEvents returns the events of a stream about aggregate id, in
+// stream order.
 func streamEvents(t *testing.T, env *platformtest.Env, stream, id string) []events.Envelope {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	s, err := env.Deps.Bus.JS.Stream(ctx, stream)
-	if err != nil {
-		t.Fatalf("stream %s: %v", stream, err)
-	}
-	info, err := s.Info(ctx)
-	if err != nil {
-		t.Fatalf("stream info: %v", err)
-	}
-	var out []events.Envelope
-	for seq := info.State.FirstSeq; seq <= info.State.LastSeq && info.State.Msgs > 0; seq++ {
-		m, err := s.GetMsg(ctx, seq)
-		if errors.Is(err, jetstream.ErrMsgNotFound) {
-			continue
-		}
-		if err != nil {
-			t.Fatalf("get message %d: %v", seq, err)
-		}
-		ev, err := events.Parse(m.Data)
-		if err != nil {
-			t.Fatalf("parse event %d: %v", seq, err)
-		}
-		if ev.Subject == id {
-			out = append(out, ev)
-		}
-	}
-	return out
+	return platformtest.StreamEvents(t, env.Deps.Bus, stream, platformtest.EventFilter{Subject: id})
 }
 
 // waitEvents waits until the stream holds want events for id and returns
 // them.
 func waitEvents(t *testing.T, env *platformtest.Env, stream, id string, want int) []events.Envelope {
 	t.Helper()
-	var got []events.Envelope
-	platformtest.Eventually(t, 20*time.Second, func() error {
-		got = streamEvents(t, env, stream, id)
-		if len(got) < want {
-			return fmt.Errorf("%d events for %s in %s, want %d", len(got), id, stream, want)
-		}
-		return nil
-	})
-	return got
+	return platformtest.WaitEvents(t, env.Deps.Bus, stream, platformtest.EventFilter{Subject: id}, want)
 }
 
 func publish(t *testing.T, env *platformtest.Env, ev events.Envelope) events.Envelope {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := env.Deps.Bus.PublishEvent(ctx, ev); err != nil {
-		t.Fatalf("publish %s: %v", ev.Type, err)
-	}
-	return ev
-}
-
-func must(t *testing.T, ev events.Envelope, err error) events.Envelope {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ev
+	return platformtest.Publish(t, env.Deps.Bus, ev)
 }
 
 func submitted(t *testing.T, appID, applicant, host string, version int64) events.Envelope {
-	ev, err := events.New(matching.Source, events.ApplicationSubmitted, appID, version, matching.ApplicationSubmitted{
+	return platformtest.Event(t, matching.Source, events.ApplicationSubmitted, appID, version, matching.ApplicationSubmitted{
 		ApplicationID: appID, ApplicantID: applicant, ProgramID: "prog-" + host, HostID: host,
 		SubmittedAt: time.Now().UTC(),
 	})
-	return must(t, ev, err)
 }
 
 func withdrawn(t *testing.T, appID, applicant, host string, version int64) events.Envelope {
-	ev, err := events.New(matching.Source, events.ApplicationWithdrawn, appID, version, matching.ApplicationWithdrawn{
+	return platformtest.Event(t, matching.Source, events.ApplicationWithdrawn, appID, version, matching.ApplicationWithdrawn{
 		ApplicationID: appID, ApplicantID: applicant, ProgramID: "prog-" + host, HostID: host,
 		WithdrawnAt: time.Now().UTC(),
 	})
-	return must(t, ev, err)
-}
-
-// consumerSettled waits until a durable consumer has handled every message
-// of its stream without a pending acknowledgement, and returns its state.
-func consumerSettled(t *testing.T, env *platformtest.Env, stream, durable string, delivered uint64) *jetstream.ConsumerInfo {
-	t.Helper()
-	var info *jetstream.ConsumerInfo
-	platformtest.Eventually(t, 20*time.Second, func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		c, err := env.Deps.Bus.JS.Consumer(ctx, stream, durable)
-		if err != nil {
-			return err
-		}
-		info, err = c.Info(ctx)
-		if err != nil {
-			return err
-		}
-		if info.NumPending != 0 || info.NumAckPending != 0 || info.AckFloor.Consumer < delivered {
-			return fmt.Errorf("consumer %s: pending %d, ack pending %d, acked %d; want all %d acked",
-				durable, info.NumPending, info.NumAckPending, info.AckFloor.Consumer, delivered)
-		}
-		return nil
-	})
-	return info
-}
-
-func decodeJSON(t *testing.T, raw []byte, v any) {
-	t.Helper()
-	if err := json.Unmarshal(raw, v); err != nil {
-		t.Fatalf("decode %s: %v", raw, err)
-	}
 }

@@ -34,7 +34,7 @@ func TestCreateReadUpdate(t *testing.T) {
 	}
 
 	r := env.Do(t, http.MethodPost, "/api/v1/profiles", tok, profileBody())
-	if r.Status != http.StatusConflict || problem(t, r).Code != "profile_exists" {
+	if r.Status != http.StatusConflict || r.Problem(t).Code != "profile_exists" {
 		t.Errorf("second POST /profiles = %d %s, want 409 profile_exists", r.Status, r.Body)
 	}
 
@@ -130,7 +130,7 @@ func TestValidationOverHTTP(t *testing.T) {
 			if r.Status != http.StatusBadRequest {
 				t.Fatalf("POST /profiles = %d %s, want 400", r.Status, r.Body)
 			}
-			p := problem(t, r)
+			p := r.Problem(t)
 			if len(p.Errors) != 1 || p.Errors[0].Field != tc.field || p.Errors[0].Reason == "" {
 				t.Errorf("POST /profiles errors = %+v, want one naming %q with a reason", p.Errors, tc.field)
 			}
@@ -140,7 +140,7 @@ func TestValidationOverHTTP(t *testing.T) {
 	t.Run("every broken rule is listed", func(t *testing.T) {
 		body := with(with(with(profileBody(), "kind", "x"), "homeCountry", "US"), "consents.dataProcessing", false)
 		r := env.Do(t, http.MethodPost, "/api/v1/profiles", tok, body)
-		p := problem(t, r)
+		p := r.Problem(t)
 		var got []string
 		for _, e := range p.Errors {
 			got = append(got, e.Field)
@@ -236,7 +236,7 @@ func TestAccess(t *testing.T) {
 	if v.ID != asha || v.Name != "Asha Rao" || v.Gender != "" {
 		t.Errorf("host view = id %q name %q gender %q; want Asha's profile without gender", v.ID, v.Name, v.Gender)
 	}
-	consumerSettled(t, env, "MATCHING", "profiles-applications", 2)
+	platformtest.ConsumerSettled(t, env.Deps.Bus, "MATCHING", "profiles-applications", 2)
 	if s := get(hostTok, ravi); s != http.StatusNotFound {
 		t.Errorf("host GET applicant who applied without consenting = %d, want 404", s)
 	}
@@ -411,7 +411,7 @@ func TestList(t *testing.T) {
 	}
 
 	r := env.Do(t, http.MethodGet, "/api/v1/profiles?country=US&pageSize=1000&kind=alien", coord, nil)
-	p := problem(t, r)
+	p := r.Problem(t)
 	var fields []string
 	for _, e := range p.Errors {
 		fields = append(fields, e.Field)

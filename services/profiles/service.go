@@ -15,15 +15,17 @@ import (
 	"errors"
 
 	"github.com/labstack/echo/v4"
-	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/micro"
 
 	"github.com/talentbridge/platform/services/profiles/internal/app"
 	"github.com/talentbridge/platform/services/profiles/internal/httpapi"
 	"github.com/talentbridge/platform/services/profiles/internal/messaging"
 	"github.com/talentbridge/platform/services/profiles/internal/mongostore"
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
+	"github.com/talentbridge/platform/shared/natsbus"
 	"github.com/talentbridge/platform/shared/outbox"
 	"github.com/talentbridge/platform/shared/platform"
+	"github.com/talentbridge/platform/shared/web"
 )
 
 // Database is the name of the service's own database.
@@ -35,7 +37,7 @@ type Service struct {
 	app    *app.Service
 	relay  *outbox.Relay
 	loops  *platform.Loops
-	export *nats.Subscription
+	export micro.Service
 }
 
 // New builds the service: indexes, store, use cases, outbox relay.
@@ -54,6 +56,12 @@ func New(ctx context.Context, d platform.Deps) (platform.Service, error) {
 	return &Service{deps: d, app: svc, relay: store.Relay()}, nil
 }
 
+// Problems gives the service's domain errors their HTTP meaning
+// (platform.Mapped).
+func (s *Service) Problems() web.Mapper { return httpapi.Problems }
+
+var _ platform.Mapped = (*Service)(nil)
+
 // Routes registers the service's part of the API.
 func (s *Service) Routes(_ *echo.Echo, api *echo.Group) {
 	(&httpapi.Handlers{App: s.app}).Register(api, s.deps.Auth)
@@ -66,11 +74,12 @@ func (s *Service) Start(ctx context.Context) error {
 	if err := (messaging.Handlers{App: s.app}).Start(ctx, s.deps.Bus); err != nil {
 		return err
 	}
-	sub, err := messaging.ServeExport(s.deps.Bus.NC, s.app, s.deps.Log.With("component", "export"))
+	log := s.deps.Log.With("component", "export")
+	svc, err := natsbus.Serve(s.deps.Bus.NC, messaging.Service, log, messaging.ExportEndpoint(s.app, log))
 	if err != nil {
 		return err
 	}
-	s.export = sub
+	s.export = svc
 	return nil
 }
 
@@ -79,9 +88,7 @@ func (s *Service) Start(ctx context.Context) error {
 func (s *Service) Stop(ctx context.Context) error {
 	var errs []error
 	if s.export != nil {
-		if err := s.export.Unsubscribe(); err != nil && !errors.Is(err, nats.ErrConnectionClosed) && !errors.Is(err, nats.ErrBadSubscription) {
-			errs = append(errs, err)
-		}
+		errs = append(errs, s.export.Stop())
 	}
 	if s.loops != nil {
 		errs = append(errs, s.loops.Stop(ctx))

@@ -284,7 +284,7 @@ func TestSearch(t *testing.T) {
 		t.Fatalf("bad parameters = %d, want 400", r.Status)
 	}
 	var fields []string
-	for _, f := range problem(t, r).Errors {
+	for _, f := range r.Problem(t).Errors {
 		fields = append(fields, f.Field)
 	}
 	slices.Sort(fields)

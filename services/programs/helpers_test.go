@@ -1,17 +1,12 @@
 package programs_test
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/talentbridge/platform/services/programs"
 	"github.com/talentbridge/platform/shared/auth"
@@ -20,7 +15,6 @@ import (
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 	"github.com/talentbridge/platform/shared/natsbus"
 	"github.com/talentbridge/platform/shared/platformtest"
-	"github.com/talentbridge/platform/shared/web"
 )
 
 // testClock is the real clock plus an offset the test moves forward, so
@@ -55,13 +49,7 @@ func startWith(t *testing.T, o platformtest.Options, clock *testClock, cfg progr
 // publish puts an event on the bus as its producer would.
 func (e *env) publish(t *testing.T, subject, aggregate string, version int64, payload any) {
 	t.Helper()
-	ev, err := events.New("test", subject, aggregate, version, payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Deps.Bus.PublishEvent(context.Background(), ev); err != nil {
-		t.Fatalf("publish %s: %v", subject, err)
-	}
+	platformtest.Publish(t, e.Deps.Bus, platformtest.Event(t, "test", subject, aggregate, version, payload))
 }
 
 // host signs up a host account (pending) and returns its id and token.
@@ -137,65 +125,16 @@ func (e *env) published(t *testing.T, token string, body any) programsev.Program
 	return p
 }
 
-// problem decodes a problem+json response.
-func problem(t *testing.T, r platformtest.Response) web.Problem {
-	t.Helper()
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
-		t.Fatalf("Content-Type = %q, want application/problem+json (body %s)", ct, r.Body)
-	}
-	var p web.Problem
-	r.JSON(t, &p)
-	return p
-}
-
 // streamEvents returns every event stored on a subject of the PROGRAMS
 // stream about one program.
 func streamEvents(t *testing.T, bus *natsbus.Bus, subject, programID string) []events.Envelope {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	stream, err := bus.JS.Stream(ctx, "PROGRAMS")
-	if err != nil {
-		t.Fatalf("stream: %v", err)
-	}
-	info, err := stream.Info(ctx)
-	if err != nil {
-		t.Fatalf("stream info: %v", err)
-	}
-	var out []events.Envelope
-	for seq := info.State.FirstSeq; seq > 0 && seq <= info.State.LastSeq; seq++ {
-		m, err := stream.GetMsg(ctx, seq)
-		if errors.Is(err, jetstream.ErrMsgNotFound) {
-			continue
-		}
-		if err != nil {
-			t.Fatalf("get message %d: %v", seq, err)
-		}
-		if m.Subject != subject {
-			continue
-		}
-		var ev events.Envelope
-		if err := json.Unmarshal(m.Data, &ev); err != nil {
-			t.Fatalf("decode event: %v", err)
-		}
-		if ev.Subject == programID {
-			out = append(out, ev)
-		}
-	}
-	return out
+	return platformtest.StreamEvents(t, bus, "PROGRAMS", platformtest.EventFilter{Type: subject, Subject: programID})
 }
 
 // waitEvents waits until n events on subject about the program are in the
 // stream and returns them.
 func waitEvents(t *testing.T, bus *natsbus.Bus, subject, programID string, n int) []events.Envelope {
 	t.Helper()
-	var evs []events.Envelope
-	platformtest.Eventually(t, 10*time.Second, func() error {
-		evs = streamEvents(t, bus, subject, programID)
-		if len(evs) < n {
-			return fmt.Errorf("%d %s events for %s, want %d", len(evs), subject, programID, n)
-		}
-		return nil
-	})
-	return evs
+	return platformtest.WaitEvents(t, bus, "PROGRAMS", platformtest.EventFilter{Type: subject, Subject: programID}, n)
 }

@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/micro"
 
 	"github.com/talentbridge/platform/services/programs/internal/app"
 	"github.com/talentbridge/platform/services/programs/internal/httpapi"
@@ -31,6 +31,7 @@ import (
 	"github.com/talentbridge/platform/shared/natsbus"
 	"github.com/talentbridge/platform/shared/outbox"
 	"github.com/talentbridge/platform/shared/platform"
+	"github.com/talentbridge/platform/shared/web"
 )
 
 // Database is the name of the service's own database.
@@ -137,8 +138,14 @@ type Service struct {
 
 	loops  *platform.Loops
 	subs   []*natsbus.Subscription
-	export *nats.Subscription
+	export micro.Service
 }
+
+// Problems gives the service's domain errors their HTTP meaning
+// (platform.Mapped).
+func (s *Service) Problems() web.Mapper { return httpapi.Problems }
+
+var _ platform.Mapped = (*Service)(nil)
 
 // Routes registers the service's part of the API.
 func (s *Service) Routes(_ *echo.Echo, api *echo.Group) {
@@ -160,7 +167,7 @@ func (s *Service) Start(ctx context.Context) error {
 		}
 		s.subs = append(s.subs, sub)
 	}
-	s.export, err = messaging.ServeExport(s.deps.Bus.NC, s.app, s.deps.Log)
+	s.export, err = natsbus.Serve(s.deps.Bus.NC, messaging.Service, s.deps.Log, messaging.ExportEndpoint(s.app, s.deps.Log))
 	if err != nil {
 		s.stopSubs(ctx)
 		return fmt.Errorf("serve export: %w", err)
@@ -238,9 +245,7 @@ func (s *Service) stopSubs(ctx context.Context) error {
 func (s *Service) Stop(ctx context.Context) error {
 	var errs []error
 	if s.export != nil {
-		if err := s.export.Unsubscribe(); err != nil && !errors.Is(err, nats.ErrConnectionClosed) {
-			errs = append(errs, err)
-		}
+		errs = append(errs, s.export.Stop())
 	}
 	errs = append(errs, s.stopSubs(ctx))
 	if s.loops != nil {

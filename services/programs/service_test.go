@@ -83,11 +83,11 @@ func TestHostLifecycle(t *testing.T) {
 	_, pending := e.host(t)
 	time.Sleep(300 * time.Millisecond) // let user.created arrive
 	r := e.Do(t, "POST", "/api/v1/programs", pending, e.body("Pending"))
-	if r.Status != 403 || problem(t, r).Code != "host_not_verified" {
+	if r.Status != 403 || r.Problem(t).Code != "host_not_verified" {
 		t.Fatalf("POST by a pending host = %d %s, want 403 host_not_verified", r.Status, r.Body)
 	}
 	r = e.Do(t, "POST", "/api/v1/programs", applicant, e.body("Applicant"))
-	if r.Status != 403 || problem(t, r).Code != "forbidden_role" {
+	if r.Status != 403 || r.Problem(t).Code != "forbidden_role" {
 		t.Fatalf("POST by an applicant = %d %s, want 403 forbidden_role", r.Status, r.Body)
 	}
 	if r = e.Do(t, "POST", "/api/v1/programs", "", e.body("Anonymous")); r.Status != 401 {
@@ -177,7 +177,7 @@ func TestHostLifecycle(t *testing.T) {
 		t.Errorf("closed: status %s reason %q", p.Status, p.ClosedReason)
 	}
 	r = e.Do(t, "PUT", path, host, e.body("After the end"))
-	if r.Status != 409 || problem(t, r).Code != "program_closed" {
+	if r.Status != 409 || r.Problem(t).Code != "program_closed" {
 		t.Errorf("PUT closed = %d %s, want 409 program_closed", r.Status, r.Body)
 	}
 	if r := e.Do(t, "GET", path, "", nil); r.Status != 200 {
@@ -259,7 +259,7 @@ func TestValidationErrors(t *testing.T) {
 			t.Errorf("%s: status %d %s, want 400", tc.name, r.Status, r.Body)
 			continue
 		}
-		p := problem(t, r)
+		p := r.Problem(t)
 		var got []string
 		for _, f := range p.Errors {
 			got = append(got, f.Field)
@@ -335,7 +335,7 @@ func TestRoundCompletedLocksSeatsAndEligibility(t *testing.T) {
 	for _, tc := range tests {
 		body := e.body("Locked", func(m map[string]any) { m["seats"] = 3 }, tc.change)
 		r := e.Do(t, "PUT", path, host, body)
-		if r.Status != tc.status || (tc.code != "" && problem(t, r).Code != tc.code) {
+		if r.Status != tc.status || (tc.code != "" && r.Problem(t).Code != tc.code) {
 			t.Errorf("PUT %s after the round = %d %s, want %d %s", tc.name, r.Status, r.Body, tc.status, tc.code)
 		}
 	}

@@ -59,6 +59,25 @@ type Service interface {
 	Stop(ctx context.Context) error
 }
 
+// Mapped is a Service whose domain errors have HTTP meanings: its handlers
+// return domain errors and its one web.Mapper gives them status, code and
+// fields.
+type Mapped interface {
+	Problems() web.Mapper
+}
+
+// MapErrors sets e's error handler to use the given mappers, then the
+// mapper of each service that has one (see Mapped).
+func MapErrors(e *echo.Echo, log *slog.Logger, mappers []web.Mapper, services ...Service) {
+	all := append([]web.Mapper(nil), mappers...)
+	for _, s := range services {
+		if m, ok := s.(Mapped); ok {
+			all = append(all, m.Problems())
+		}
+	}
+	e.HTTPErrorHandler = web.ErrorHandler(log, all...)
+}
+
 // Documented is a Service that describes its routes in detail with a
 // hand-written OpenAPI 3.1 part; it overlays the part generated from the
 // access tables.
@@ -178,6 +197,7 @@ func Run(ctx context.Context, o Options) error {
 		started = append(started, s)
 	}
 	cancel()
+	MapErrors(e, log, o.Mappers, started...)
 	docSub, err := serveOpenAPI(e, bus, o.Name, started, log)
 	if err != nil {
 		return err

@@ -16,6 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
+	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/auth/authtest"
 	"github.com/talentbridge/platform/shared/mongotest"
 	"github.com/talentbridge/platform/shared/natstest"
@@ -28,6 +31,12 @@ type Env struct {
 	Deps   platform.Deps
 	Server *httptest.Server
 	Issuer *authtest.Issuer
+	// Echo serves Server; Services are the started services, in the order
+	// of their constructors.
+	Echo     *echo.Echo
+	Services []platform.Service
+	// NATSURL is the server's, for another Env to share (Options.NATSURL).
+	NATSURL string
 }
 
 // Options tunes Start.
@@ -37,7 +46,19 @@ type Options struct {
 	// DBPrefix reuses another Env's databases (Env.Deps.DBPrefix), to run
 	// two instances of a service against one store.
 	DBPrefix string
-	Mappers  []web.Mapper
+	// Mappers come before the services' own (see platform.Mapped).
+	Mappers []web.Mapper
+	// BusName is the service name of the bus the services share; consumers
+	// that name no service of their own are "<BusName>-<handler>".
+	// "test" when empty.
+	BusName string
+	// RemoteKeys verifies access tokens with the keys served over NATS
+	// (auth.JWKSSubject), as a deployed service does, instead of the test
+	// issuer's; for testing the service that serves them.
+	RemoteKeys bool
+	// CORSOrigins and TrustedProxies configure the platform's Echo (see
+	// web.Options).
+	CORSOrigins, TrustedProxies []string
 }
 
 // Start builds and starts the services with fresh databases and a fresh
@@ -59,22 +80,33 @@ func Start(t testing.TB, o Options, ctors ...platform.Constructor) *Env {
 	if prefix == "" {
 		prefix = mongotest.Prefix(t)
 	}
+	busName := o.BusName
+	if busName == "" {
+		busName = "test"
+	}
+	bus := natstest.Bus(t, url, busName)
+	verifier := iss.Verifier()
+	if o.RemoteKeys {
+		verifier = auth.NewVerifier(auth.NewRemoteKeys(bus.NC))
+	}
 	d := platform.Deps{
 		Log:      log,
 		Mongo:    mongotest.Client(t),
 		DBPrefix: prefix,
-		Bus:      natstest.Bus(t, url, "test"),
-		Auth:     iss.Verifier(),
+		Bus:      bus,
+		Auth:     verifier,
 	}
-	e := web.New(web.Options{Log: log, Mappers: o.Mappers})
+	e := web.New(web.Options{Log: log, Mappers: o.Mappers, CORSOrigins: o.CORSOrigins, TrustedProxies: o.TrustedProxies})
 	web.Health(e)
 	api := e.Group(platform.APIPrefix)
 	ctx := context.Background()
+	var built []platform.Service
 	for _, build := range ctors {
 		s, err := build(ctx, d)
 		if err != nil {
 			t.Fatalf("build service: %v", err)
 		}
+		built = append(built, s)
 		s.Routes(e, api)
 		if err := s.Start(ctx); err != nil {
 			t.Fatalf("start service: %v", err)
@@ -85,9 +117,13 @@ func Start(t testing.TB, o Options, ctors ...platform.Constructor) *Env {
 			_ = s.Stop(sctx)
 		})
 	}
-	srv := httptest.NewServer(e)
+	platform.MapErrors(e, log, o.Mappers, built...)
+	srv := httptest.NewUnstartedServer(e)
+	// As web.Serve: big enough that an oversized token reaches the verifier.
+	srv.Config.MaxHeaderBytes = 2 << 20
+	srv.Start()
 	t.Cleanup(srv.Close)
-	return &Env{Deps: d, Server: srv, Issuer: iss}
+	return &Env{Deps: d, Server: srv, Issuer: iss, Echo: e, Services: built, NATSURL: url}
 }
 
 // Response is a finished request.
@@ -100,8 +136,26 @@ type Response struct {
 // JSON decodes the body into v, failing the test on error.
 func (r Response) JSON(t testing.TB, v any) {
 	t.Helper()
-	if err := json.Unmarshal(r.Body, v); err != nil {
-		t.Fatalf("decode %s: %v", r.Body, err)
+	DecodeJSON(t, r.Body, v)
+}
+
+// Problem decodes an RFC 9457 body, failing the test unless the response
+// is application/problem+json.
+func (r Response) Problem(t testing.TB) web.Problem {
+	t.Helper()
+	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("Content-Type = %q, want application/problem+json (body %s)", ct, r.Body)
+	}
+	var p web.Problem
+	r.JSON(t, &p)
+	return p
+}
+
+// DecodeJSON decodes raw into v, failing the test on error.
+func DecodeJSON(t testing.TB, raw []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatalf("decode %s: %v", raw, err)
 	}
 }
 

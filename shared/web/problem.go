@@ -33,6 +33,9 @@ type Error struct {
 	Fields []FieldError
 	// Header is added to the response, e.g. Retry-After.
 	Header http.Header
+	// Members are extension members (RFC 9457 §3.2) written after the
+	// standard ones, e.g. "reasons" for an applicant who is not eligible.
+	Members map[string]any
 }
 
 func (e *Error) Error() string {
@@ -174,6 +177,28 @@ func ErrorHandler(log *slog.Logger, mappers ...Mapper) echo.HTTPErrorHandler {
 		if c.Request().Method == http.MethodHead {
 			return
 		}
-		_ = json.NewEncoder(c.Response()).Encode(p)
+		body, err := problemBody(p, we.Members)
+		if err != nil {
+			log.Error("encode problem", "err", err, "code", we.Code)
+			body, _ = problemBody(p, nil)
+		}
+		_, _ = c.Response().Write(body)
 	}
+}
+
+// problemBody encodes p followed by the extension members, in key order,
+// ending with a newline.
+func problemBody(p Problem, members map[string]any) ([]byte, error) {
+	body, err := json.Marshal(p)
+	if err != nil || len(members) == 0 {
+		return append(body, '\n'), err
+	}
+	extra, err := json.Marshal(members)
+	if err != nil {
+		return nil, err
+	}
+	// {"type":…} + {"reasons":…} → {"type":…,"reasons":…}
+	body = append(body[:len(body)-1], ',')
+	body = append(body, extra[1:]...)
+	return append(body, '\n'), nil
 }

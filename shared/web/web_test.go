@@ -183,3 +183,34 @@ func TestAccessLogRecordsErrorStatus(t *testing.T) {
 		t.Errorf("access log does not record the 403: %s", buf.String())
 	}
 }
+
+// TestProblemMembers pins the encoding of extension members: after the
+// standard members, in key order, and the whole body exactly.
+func TestProblemMembers(t *testing.T) {
+	e := web.New(web.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	e.GET("/x", func(echo.Context) error {
+		return &web.Error{Status: http.StatusUnprocessableEntity, Code: "not_eligible", Detail: "no",
+			Fields:  []web.FieldError{{Field: "programId", Reason: "too young"}},
+			Members: map[string]any{"reasons": []map[string]string{{"code": "age"}}, "a": 1}}
+	})
+	e.GET("/plain", func(echo.Context) error { return web.NotFound("thing") })
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+	for path, want := range map[string]string{
+		"/x":     `{"type":"https://talentbridge.example/problems/not_eligible","title":"Unprocessable Entity","status":422,"code":"not_eligible","detail":"no","instance":"/x","errors":[{"field":"programId","reason":"too young"}],"a":1,"reasons":[{"code":"age"}]}` + "\n",
+		"/plain": `{"type":"https://talentbridge.example/problems/not_found","title":"Not Found","status":404,"code":"not_found","detail":"thing not found","instance":"/plain"}` + "\n",
+	} {
+		res, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if string(body) != want {
+			t.Errorf("GET %s body\n got %s\nwant %s", path, body, want)
+		}
+		if ct := res.Header.Get("Content-Type"); ct != "application/problem+json" {
+			t.Errorf("GET %s content type %q", path, ct)
+		}
+	}
+}

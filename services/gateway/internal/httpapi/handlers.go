@@ -73,7 +73,7 @@ func (h *Handlers) Signup(c echo.Context) error {
 	}
 	u, err := h.accounts.Signup(c.Request().Context(), in)
 	if err != nil {
-		return problem(err)
+		return err
 	}
 	c.Response().Header().Set(echo.HeaderLocation, platform.APIPrefix+"/auth/me")
 	return c.JSON(http.StatusCreated, userResponse(u))
@@ -90,7 +90,7 @@ func (h *Handlers) Login(c echo.Context) error {
 	}
 	t, err := h.accounts.Login(c.Request().Context(), req.Email, req.Password, c.RealIP())
 	if err != nil {
-		return problem(err)
+		return err
 	}
 	return h.tokens(c, t)
 }
@@ -109,7 +109,7 @@ func (h *Handlers) Refresh(c echo.Context) error {
 	}
 	t, err := h.accounts.Refresh(c.Request().Context(), req.RefreshToken)
 	if err != nil {
-		return problem(err)
+		return err
 	}
 	return h.tokens(c, t)
 }
@@ -162,7 +162,7 @@ func (h *Handlers) Logout(c echo.Context) error {
 		userID, sid = cl.UserID(), cl.Session
 	}
 	if err := h.accounts.Logout(c.Request().Context(), refresh, userID, sid); err != nil {
-		return problem(err)
+		return err
 	}
 	if refresh != "" || sid != "" {
 		h.sessions.Clear(c)
@@ -175,7 +175,7 @@ func (h *Handlers) Me(c echo.Context) error {
 	cl, _ := auth.FromContext(c)
 	u, err := h.accounts.Me(c.Request().Context(), cl.UserID())
 	if err != nil {
-		return problem(err)
+		return err
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	return c.JSON(http.StatusOK, userResponse(u))
@@ -186,7 +186,7 @@ func (h *Handlers) Me(c echo.Context) error {
 func (h *Handlers) DeleteMe(c echo.Context) error {
 	cl, _ := auth.FromContext(c)
 	if err := h.accounts.DeleteMe(c.Request().Context(), cl.UserID()); err != nil {
-		return problem(err)
+		return err
 	}
 	h.sessions.Clear(c)
 	return c.NoContent(http.StatusNoContent)
@@ -206,7 +206,7 @@ func (h *Handlers) CreateUser(c echo.Context) error {
 		Email: req.Email, Password: req.Password, Name: req.Name, Organization: req.Organization,
 	})
 	if err != nil {
-		return problem(err)
+		return err
 	}
 	return c.JSON(http.StatusCreated, userResponse(u))
 }
@@ -236,7 +236,7 @@ func (h *Handlers) ListUsers(c echo.Context) error {
 	}
 	users, total, err := h.accounts.ListUsers(c.Request().Context(), f)
 	if err != nil {
-		return problem(err)
+		return err
 	}
 	out := UserList{Items: make([]UserResponse, len(users)), Page: f.Page, PageSize: f.PageSize, Total: total}
 	for i, u := range users {
@@ -266,7 +266,7 @@ func (h *Handlers) VerifyHost(c echo.Context) error {
 		return web.Conflict("account_disabled", "a disabled account cannot be verified")
 	}
 	if err != nil {
-		return problem(err)
+		return err
 	}
 	return c.JSON(http.StatusOK, userResponse(u))
 }
@@ -286,9 +286,10 @@ func checkJSON(c echo.Context) error {
 	return nil
 }
 
-// problem maps the domain's errors to HTTP problems; others pass through
-// to the platform's error handler.
-func problem(err error) error {
+// Problems is the service's one web.Mapper: the domain's errors with their
+// HTTP meaning, or nil for the platform's error handler to decide. Handlers
+// return domain errors as they are.
+func Problems(err error) *web.Error {
 	var rl *domain.RateLimitedError
 	if errors.As(err, &rl) {
 		secs := max(int(math.Ceil(rl.RetryAfter.Seconds())), 1)
@@ -322,5 +323,5 @@ func problem(err error) error {
 	case errors.Is(err, domain.ErrBusy):
 		return web.Unavailable("the server is busy; try again")
 	}
-	return err
+	return nil
 }

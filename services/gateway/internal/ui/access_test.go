@@ -1,16 +1,12 @@
 package ui_test
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,10 +15,7 @@ import (
 	"github.com/talentbridge/platform/services/gateway"
 	"github.com/talentbridge/platform/services/gateway/internal/ui"
 	"github.com/talentbridge/platform/shared/auth"
-	"github.com/talentbridge/platform/shared/mongotest"
-	"github.com/talentbridge/platform/shared/natstest"
-	"github.com/talentbridge/platform/shared/platform"
-	"github.com/talentbridge/platform/shared/web"
+	"github.com/talentbridge/platform/shared/platformtest"
 )
 
 // These tests run the gateway (identity and the UI) with real NATS and
@@ -42,12 +35,6 @@ type gatewayEnv struct {
 
 func startGateway(t *testing.T) *gatewayEnv {
 	t.Helper()
-	natsURL := natstest.Start(t)
-	var logOut io.Writer = io.Discard
-	if os.Getenv("TB_TEST_LOG") != "" {
-		logOut = os.Stderr
-	}
-	log := slog.New(slog.NewTextHandler(logOut, nil))
 	seed := make([]byte, 32)
 	_, _ = rand.Read(seed)
 	cfg := gateway.Config{
@@ -56,28 +43,9 @@ func startGateway(t *testing.T) *gatewayEnv {
 		RefreshIdle: 14 * 24 * time.Hour, SessionMax: 30 * 24 * time.Hour,
 		AdminEmail: adminEmail, AdminPassword: adminPassword,
 	}
-	bus := natstest.Bus(t, natsURL, "gateway")
-	d := platform.Deps{Log: log, Mongo: mongotest.Client(t), DBPrefix: mongotest.Prefix(t), Bus: bus,
-		Auth: auth.NewVerifier(auth.NewRemoteKeys(bus.NC))}
-	e := web.New(web.Options{Log: log})
-	api := e.Group(platform.APIPrefix)
-	ctx := context.Background()
-	s, err := gateway.NewWithOptions(gateway.Options{Config: &cfg})(ctx, d)
-	if err != nil {
-		t.Fatalf("build gateway: %v", err)
-	}
-	s.Routes(e, api)
-	if err := s.Start(ctx); err != nil {
-		t.Fatalf("start gateway: %v", err)
-	}
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = s.Stop(sctx)
-	})
-	srv := httptest.NewServer(e)
-	t.Cleanup(srv.Close)
-	return &gatewayEnv{URL: srv.URL}
+	env := platformtest.Start(t, platformtest.Options{BusName: "gateway", RemoteKeys: true},
+		gateway.NewWithOptions(gateway.Options{Config: &cfg}))
+	return &gatewayEnv{URL: env.Server.URL}
 }
 
 // browser is a cookie-keeping client that does not follow redirects.

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -14,7 +13,6 @@ import (
 	"github.com/talentbridge/platform/services/matching/internal/app"
 	"github.com/talentbridge/platform/services/matching/internal/domain"
 	"github.com/talentbridge/platform/shared/auth"
-	"github.com/talentbridge/platform/shared/explain"
 	"github.com/talentbridge/platform/shared/platform"
 	"github.com/talentbridge/platform/shared/web"
 )
@@ -62,8 +60,10 @@ func pathID(c echo.Context, what string) (string, error) {
 	return id, nil
 }
 
-// httpError maps the domain's errors to HTTP problems.
-func httpError(err error) error {
+// Problems is the service's one web.Mapper: the domain's errors with their
+// HTTP meaning. Handlers return domain errors; the platform's error handler
+// asks this mapper.
+func Problems(err error) *web.Error {
 	var (
 		nf  *domain.NotFoundError
 		cf  *domain.ConflictError
@@ -81,14 +81,17 @@ func httpError(err error) error {
 	case errors.As(err, &re):
 		return &web.Error{Status: http.StatusUnprocessableEntity, Code: re.Code, Detail: re.Detail, Fields: fieldErrors(re.Fields)}
 	case errors.As(err, &nel):
+		// A problem with one extension member, "reasons": the unmet rules
+		// with their codes and parameters, for the UI to word.
 		fields := make([]web.FieldError, len(nel.Reasons))
 		for i, r := range nel.Reasons {
 			fields[i] = web.FieldError{Field: "programId", Reason: r.Text}
 		}
-		return &notEligible{problem: &web.Error{Status: http.StatusUnprocessableEntity, Code: "not_eligible",
-			Detail: "you are not eligible for this program", Fields: fields}, reasons: nel.Reasons}
+		return &web.Error{Status: http.StatusUnprocessableEntity, Code: "not_eligible",
+			Detail: "you are not eligible for this program", Fields: fields,
+			Members: map[string]any{"reasons": nel.Reasons}}
 	}
-	return err
+	return nil
 }
 
 func fieldErrors(fs []domain.FieldError) []web.FieldError {
@@ -99,41 +102,6 @@ func fieldErrors(fs []domain.FieldError) []web.FieldError {
 	return out
 }
 
-// notEligible is the 422 answer to an application the applicant may not
-// make. It is a problem (RFC 9457) with one extension member, "reasons":
-// the unmet rules with their codes and parameters, for the UI to word.
-type notEligible struct {
-	problem *web.Error
-	reasons []explain.Reason
-}
-
-func (e *notEligible) Error() string { return e.problem.Error() }
-
-// respond writes an error the platform's handler cannot: a problem with
-// extension members. Every other error goes back to Echo's handler.
-func respond(c echo.Context, err error) error {
-	var x *notEligible
-	if !errors.As(err, &x) {
-		return err
-	}
-	ne := x.problem
-	body := struct {
-		web.Problem
-		Reasons []explain.Reason `json:"reasons"`
-	}{
-		Problem: web.Problem{Type: "https://talentbridge.example/problems/" + ne.Code, Title: http.StatusText(ne.Status),
-			Status: ne.Status, Code: ne.Code, Detail: ne.Detail, Instance: c.Request().URL.Path, Errors: ne.Fields},
-		Reasons: x.reasons,
-	}
-	raw, merr := json.Marshal(body)
-	if merr != nil {
-		return ne
-	}
-	return c.Blob(ne.Status, "application/problem+json", raw)
-}
-
-func fail(c echo.Context, err error) error { return respond(c, httpError(err)) }
-
 // private answers with JSON that no cache may keep.
 func private(c echo.Context, status int, v any) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
@@ -143,7 +111,7 @@ func private(c echo.Context, status int, v any) error {
 func (h *Handlers) recommendations(c echo.Context) error {
 	recs, err := h.App.Recommendations(c.Request().Context(), caller(c))
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	items := make([]Recommendation, len(recs))
 	for i, r := range recs {
@@ -163,7 +131,7 @@ func (h *Handlers) candidates(c echo.Context) error {
 	}
 	cands, total, err := h.App.Candidates(c.Request().Context(), caller(c), id, (page-1)*size, size)
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	items := make([]Candidate, len(cands))
 	for i, cd := range cands {
@@ -186,7 +154,7 @@ func (h *Handlers) setProgramRanking(c echo.Context) error {
 	}
 	r, err := h.App.SetProgramRanking(c.Request().Context(), caller(c), id, req.ApplicantIDs)
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	return private(c, http.StatusOK, rankingWithApplicants(r))
 }
@@ -213,7 +181,7 @@ func (h *Handlers) programRanking(c echo.Context) error {
 	}
 	r, err := h.App.ProgramRanking(c.Request().Context(), caller(c), id)
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	return private(c, http.StatusOK, rankingWithApplicants(r))
 }
@@ -228,7 +196,7 @@ func (h *Handlers) apply(c echo.Context) error {
 	}
 	a, err := h.App.Apply(c.Request().Context(), caller(c), req.ProgramID)
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	c.Response().Header().Set(echo.HeaderLocation, platform.APIPrefix+"/applications/me")
 	return private(c, http.StatusCreated, applicationOf(*a))
@@ -237,7 +205,7 @@ func (h *Handlers) apply(c echo.Context) error {
 func (h *Handlers) myApplications(c echo.Context) error {
 	apps, err := h.App.MyApplications(c.Request().Context(), caller(c))
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	items := make([]Application, len(apps))
 	for i, a := range apps {
@@ -252,7 +220,7 @@ func (h *Handlers) withdraw(c echo.Context) error {
 		return err
 	}
 	if err := h.App.Withdraw(c.Request().Context(), caller(c), id); err != nil {
-		return fail(c, err)
+		return err
 	}
 	return c.NoContent(http.StatusNoContent)
 }
@@ -267,7 +235,7 @@ func (h *Handlers) setRanking(c echo.Context) error {
 	}
 	r, err := h.App.SetRanking(c.Request().Context(), caller(c), req.ProgramIDs)
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	return private(c, http.StatusOK, rankingWithPrograms(r))
 }
@@ -275,7 +243,7 @@ func (h *Handlers) setRanking(c echo.Context) error {
 func (h *Handlers) myRanking(c echo.Context) error {
 	r, err := h.App.MyRanking(c.Request().Context(), caller(c))
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	return private(c, http.StatusOK, rankingWithPrograms(r))
 }
@@ -287,7 +255,7 @@ func (h *Handlers) createRound(c echo.Context) error {
 	}
 	r, err := h.App.CreateRound(c.Request().Context(), caller(c), req.Name, req.ProgramIDs, req.Seed)
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	c.Response().Header().Set(echo.HeaderLocation, platform.APIPrefix+"/rounds/"+url.PathEscape(r.ID))
 	return private(c, http.StatusCreated, roundOf(r))
@@ -300,7 +268,7 @@ func (h *Handlers) rounds(c echo.Context) error {
 	}
 	rs, total, err := h.App.Rounds(c.Request().Context(), page, size)
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	items := make([]Round, len(rs))
 	for i := range rs {
@@ -316,7 +284,7 @@ func (h *Handlers) round(c echo.Context) error {
 	}
 	r, err := h.App.Round(c.Request().Context(), id)
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	return private(c, http.StatusOK, roundOf(r))
 }
@@ -328,7 +296,7 @@ func (h *Handlers) run(c echo.Context) error {
 	}
 	r, err := h.App.StartRun(c.Request().Context(), caller(c), id)
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	c.Response().Header().Set(echo.HeaderLocation, platform.APIPrefix+"/rounds/"+url.PathEscape(r.ID))
 	return private(c, http.StatusAccepted, roundOf(r))
@@ -353,7 +321,7 @@ func (h *Handlers) roundMatches(c echo.Context) error {
 	}
 	ms, err := h.App.RoundMatches(c.Request().Context(), id, status)
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	items := make([]Match, len(ms))
 	for i := range ms {
@@ -373,7 +341,7 @@ func (h *Handlers) explanations(c echo.Context) error {
 	}
 	es, err := h.App.Explanations(c.Request().Context(), caller(c), id, c.QueryParam("applicantId"))
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	total := len(es)
 	from := min((page-1)*size, total)
@@ -392,7 +360,7 @@ func (h *Handlers) publish(c echo.Context) error {
 	}
 	r, err := h.App.Publish(c.Request().Context(), caller(c), id)
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	return private(c, http.StatusOK, roundOf(r))
 }
@@ -404,7 +372,7 @@ func (h *Handlers) report(c echo.Context) error {
 	}
 	rep, err := h.App.Report(c.Request().Context(), id)
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	return private(c, http.StatusOK, rep)
 }
@@ -424,7 +392,7 @@ func (h *Handlers) matches(c echo.Context) error {
 	}
 	ms, total, err := h.App.ListMatches(c.Request().Context(), app.MatchFilter{Status: status, RoundID: round}, page, size)
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	items := make([]Match, len(ms))
 	for i := range ms {
@@ -436,7 +404,7 @@ func (h *Handlers) matches(c echo.Context) error {
 func (h *Handlers) myMatches(c echo.Context) error {
 	ms, err := h.App.MyMatches(c.Request().Context(), caller(c))
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	items := make([]Match, len(ms))
 	for i := range ms {
@@ -458,7 +426,7 @@ func (h *Handlers) approve(c echo.Context) error {
 	}
 	m, err := h.App.Approve(c.Request().Context(), caller(c), id, req.Note)
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	return private(c, http.StatusOK, matchOf(m, true))
 }
@@ -474,7 +442,7 @@ func (h *Handlers) reject(c echo.Context) error {
 	}
 	m, err := h.App.Reject(c.Request().Context(), caller(c), id, req.Reason)
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	return private(c, http.StatusOK, matchOf(m, true))
 }
@@ -486,7 +454,7 @@ func (h *Handlers) accept(c echo.Context) error {
 	}
 	m, err := h.App.Accept(c.Request().Context(), caller(c), id)
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	return private(c, http.StatusOK, matchOf(m, false))
 }
@@ -498,7 +466,7 @@ func (h *Handlers) decline(c echo.Context) error {
 	}
 	m, err := h.App.Decline(c.Request().Context(), caller(c), id)
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	return private(c, http.StatusOK, matchOf(m, false))
 }
@@ -523,7 +491,7 @@ func (h *Handlers) audit(c echo.Context) error {
 	}
 	es, total, err := h.App.Audit(c.Request().Context(), typ, id, page, size)
 	if err != nil {
-		return fail(c, err)
+		return err
 	}
 	items := make([]AuditEntry, len(es))
 	for i, e := range es {

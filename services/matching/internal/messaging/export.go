@@ -3,14 +3,12 @@ package messaging
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"strings"
 
-	"github.com/nats-io/nats.go"
-
 	"github.com/talentbridge/platform/services/matching/internal/app"
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
+	"github.com/talentbridge/platform/shared/natsbus"
 )
 
 // maxUserIDLen bounds the ids an export request may carry.
@@ -20,27 +18,26 @@ const maxUserIDLen = 200
 // user?" (tb.rpc.matching.export, the convention of shared/events/profiles).
 var ExportSubject = profilesev.ExportSubject(profilesev.ServiceMatching)
 
-// ServeExport answers export requests until the subscription ends. The
-// queue group, named after the service, makes one replica answer each.
-func ServeExport(nc *nats.Conn, svc *app.Service, log *slog.Logger) (*nats.Subscription, error) {
-	return nc.QueueSubscribe(ExportSubject, Service, func(m *nats.Msg) {
-		part := exportPart(svc, log, m.Data)
-		body, err := json.Marshal(part)
-		if err == nil {
-			err = m.Respond(body)
-		}
-		if err != nil && !errors.Is(err, nats.ErrMsgNoReply) {
-			log.Warn("answer export", "err", err)
-		}
-	})
+// ExportEndpoint answers export requests. The queue group, named after the
+// service, makes one replica answer each.
+func ExportEndpoint(svc *app.Service, log *slog.Logger) natsbus.Endpoint {
+	return natsbus.Endpoint{Name: "export", Subject: ExportSubject, Queue: Service,
+		Handle: func(data []byte) (any, *natsbus.RPCError) {
+			part, code := exportPart(svc, log, data)
+			if part.Error != "" {
+				return part, &natsbus.RPCError{Code: code, Description: part.Error}
+			}
+			return part, nil
+		}}
 }
 
-func exportPart(svc *app.Service, log *slog.Logger, data []byte) profilesev.ExportPart {
+// exportPart builds the reply and, when it fails, the error code.
+func exportPart(svc *app.Service, log *slog.Logger, data []byte) (profilesev.ExportPart, string) {
 	part := profilesev.ExportPart{Service: profilesev.ServiceMatching}
 	var req profilesev.ExportRequest
 	if err := json.Unmarshal(data, &req); err != nil || strings.TrimSpace(req.UserID) == "" || len(req.UserID) > maxUserIDLen {
 		part.Error = `the request must be {"userId": "<id>"}`
-		return part
+		return part, "400"
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), profilesev.ExportTimeout)
 	defer cancel()
@@ -48,13 +45,13 @@ func exportPart(svc *app.Service, log *slog.Logger, data []byte) profilesev.Expo
 	if err != nil {
 		log.Error("export part", "err", err)
 		part.Error = "the matching store could not be read; try again"
-		return part
+		return part, "503"
 	}
 	raw, err := json.Marshal(x)
 	if err != nil {
 		part.Error = "the matching data could not be encoded"
-		return part
+		return part, "500"
 	}
 	part.Data = raw
-	return part
+	return part, ""
 }

@@ -52,7 +52,7 @@ func (h *Handlers) create(c echo.Context) error {
 	}
 	p, err := h.App.Create(c.Request().Context(), cl.UserID(), d)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	c.Response().Header().Set(echo.HeaderLocation, platform.APIPrefix+"/profiles/"+url.PathEscape(p.ID))
 	return private(c, http.StatusCreated, app.View(p, app.AudienceFull))
@@ -61,7 +61,7 @@ func (h *Handlers) create(c echo.Context) error {
 func (h *Handlers) mine(c echo.Context) error {
 	p, err := h.App.Mine(c.Request().Context(), claims(c).UserID())
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return private(c, http.StatusOK, app.View(p, app.AudienceFull))
 }
@@ -73,14 +73,14 @@ func (h *Handlers) revise(c echo.Context) error {
 	}
 	p, err := h.App.Revise(c.Request().Context(), claims(c).UserID(), d)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return private(c, http.StatusOK, app.View(p, app.AudienceFull))
 }
 
 func (h *Handlers) erase(c echo.Context) error {
 	if err := h.App.Erase(c.Request().Context(), claims(c).UserID()); err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.NoContent(http.StatusNoContent)
 }
@@ -88,7 +88,7 @@ func (h *Handlers) erase(c echo.Context) error {
 func (h *Handlers) export(c echo.Context) error {
 	x, err := h.App.Export(c.Request().Context(), claims(c).UserID())
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="talentbridge-export.json"`)
 	return private(c, http.StatusOK, x)
@@ -109,7 +109,7 @@ func (h *Handlers) read(c echo.Context) error {
 	}
 	p, audience, err := h.App.Read(c.Request().Context(), caller, c.Param("id"))
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return private(c, http.StatusOK, app.View(p, audience))
 }
@@ -121,7 +121,7 @@ func (h *Handlers) list(c echo.Context) error {
 	}
 	ps, total, err := h.App.List(c.Request().Context(), q)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	page := Page[app.ProfileView]{Items: make([]app.ProfileView, len(ps)), Page: q.Page, PageSize: q.PageSize, Total: total}
 	for i, p := range ps {
@@ -222,7 +222,7 @@ func (h *Handlers) importCSV(c echo.Context) error {
 		return importRefused(c, ie)
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	status := http.StatusCreated
 	if res.AlreadyImported {
@@ -271,8 +271,10 @@ func private(c echo.Context, status int, v any) error {
 	return c.JSON(status, v)
 }
 
-// httpError gives domain errors their HTTP meaning.
-func httpError(err error) error {
+// Problems is the service's one web.Mapper: the domain's errors with their
+// HTTP meaning, or nil for the platform's error handler to decide. Handlers
+// return domain errors as they are.
+func Problems(err error) *web.Error {
 	var ve *domain.ValidationError
 	switch {
 	case errors.As(err, &ve):
@@ -292,5 +294,5 @@ func httpError(err error) error {
 	case errors.Is(err, domain.ErrConflict):
 		return web.Conflict("concurrent_change", "the profile changed while it was being saved; try again")
 	}
-	return err
+	return nil
 }

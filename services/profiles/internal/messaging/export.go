@@ -12,48 +12,39 @@ import (
 
 	"github.com/talentbridge/platform/services/profiles/internal/app"
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
+	"github.com/talentbridge/platform/shared/natsbus"
 )
 
 // maxUserIDLen bounds the ids an export request may carry.
 const maxUserIDLen = 200
 
-// ServeExport answers export requests on tb.rpc.profiles.export with this
-// service's part (see shared/events/profiles for the convention). The queue
-// group makes one instance answer each request. Unsubscribe the returned
-// subscription to stop.
-func ServeExport(nc *nats.Conn, svc *app.Service, log *slog.Logger) (*nats.Subscription, error) {
-	return nc.QueueSubscribe(profilesev.ExportSubject(profilesev.ServiceProfiles), Service, func(m *nats.Msg) {
-		reply := func(part profilesev.ExportPart) {
-			part.Service = profilesev.ServiceProfiles
-			b, err := json.Marshal(part)
-			if err == nil {
-				err = m.Respond(b)
+// ExportEndpoint answers export requests on tb.rpc.profiles.export with
+// this service's part (see shared/events/profiles for the convention). Its
+// queue group makes one instance answer each request.
+func ExportEndpoint(svc *app.Service, log *slog.Logger) natsbus.Endpoint {
+	return natsbus.Endpoint{Name: "export", Subject: profilesev.ExportSubject(profilesev.ServiceProfiles), Queue: Service,
+		Handle: func(data []byte) (any, *natsbus.RPCError) {
+			fail := func(code, msg string) (any, *natsbus.RPCError) {
+				return profilesev.ExportPart{Service: profilesev.ServiceProfiles, Error: msg}, &natsbus.RPCError{Code: code, Description: msg}
 			}
+			var req profilesev.ExportRequest
+			if err := json.Unmarshal(data, &req); err != nil || strings.TrimSpace(req.UserID) == "" || len(req.UserID) > maxUserIDLen {
+				return fail("400", `the request must be {"userId": "<id>"}`)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), profilesev.ExportTimeout)
+			defer cancel()
+			own, err := svc.Own(ctx, req.UserID)
 			if err != nil {
-				log.Warn("export reply", "err", err)
+				log.Error("export part", "err", err, "user_id", req.UserID)
+				return fail("503", "the profiles store could not be read")
 			}
-		}
-		var req profilesev.ExportRequest
-		if err := json.Unmarshal(m.Data, &req); err != nil || strings.TrimSpace(req.UserID) == "" || len(req.UserID) > maxUserIDLen {
-			reply(profilesev.ExportPart{Error: `the request must be {"userId": "<id>"}`})
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), profilesev.ExportTimeout)
-		defer cancel()
-		own, err := svc.Own(ctx, req.UserID)
-		if err != nil {
-			log.Error("export part", "err", err, "user_id", req.UserID)
-			reply(profilesev.ExportPart{Error: "the profiles store could not be read"})
-			return
-		}
-		data, err := json.Marshal(own)
-		if err != nil {
-			log.Error("encode export part", "err", err)
-			reply(profilesev.ExportPart{Error: "the profile could not be encoded"})
-			return
-		}
-		reply(profilesev.ExportPart{Data: data})
-	})
+			raw, err := json.Marshal(own)
+			if err != nil {
+				log.Error("encode export part", "err", err)
+				return fail("500", "the profile could not be encoded")
+			}
+			return profilesev.ExportPart{Service: profilesev.ServiceProfiles, Data: raw}, nil
+		}}
 }
 
 // Collector asks other services for their part of an export by NATS

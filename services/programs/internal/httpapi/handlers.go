@@ -49,12 +49,12 @@ func (h *Handlers) create(c echo.Context) error {
 	}
 	content, err := ParseProgram(c.Request().Body)
 	if err != nil {
-		return problem(err)
+		return err
 	}
 	a := actor(c)
 	p, err := h.app.Create(c.Request().Context(), a, content)
 	if err != nil {
-		return problem(err)
+		return err
 	}
 	c.Response().Header().Set(echo.HeaderLocation, platform.APIPrefix+"/programs/"+p.ID)
 	return c.JSON(http.StatusCreated, view(p, a))
@@ -83,12 +83,12 @@ func (h *Handlers) update(c echo.Context) error {
 	}
 	content, err := ParseProgram(c.Request().Body)
 	if err != nil {
-		return problem(err)
+		return err
 	}
 	a := actor(c)
 	p, err := h.app.Update(c.Request().Context(), a, id, content)
 	if err != nil {
-		return problem(err)
+		return err
 	}
 	return c.JSON(http.StatusOK, view(p, a))
 }
@@ -109,7 +109,7 @@ func (h *Handlers) onProgram(c echo.Context, use func(context.Context, domain.Ac
 	a := actor(c)
 	p, err := use(c.Request().Context(), a, id)
 	if err != nil {
-		return problem(err)
+		return err
 	}
 	return c.JSON(http.StatusOK, view(p, a))
 }
@@ -117,7 +117,7 @@ func (h *Handlers) onProgram(c echo.Context, use func(context.Context, domain.Ac
 func (h *Handlers) search(c echo.Context) error {
 	q, errs := search.ParseQuery(c.QueryParams())
 	if len(errs) > 0 {
-		return problem(&domain.ValidationError{Fields: errs})
+		return &domain.ValidationError{Fields: errs}
 	}
 	a := actor(c)
 	if q.Mine && a.Role != domain.RoleHost {
@@ -152,7 +152,7 @@ func (h *Handlers) importCSV(c echo.Context) error {
 		return importProblem(c, ie)
 	}
 	if err != nil {
-		return problem(err)
+		return err
 	}
 	out := ImportResponse{Imported: len(progs), Items: make([]programsev.Program, 0, len(progs))}
 	for _, p := range progs {
@@ -238,9 +238,10 @@ func importProblem(c echo.Context, ie *app.ImportError) error {
 	return c.Blob(http.StatusBadRequest, "application/problem+json", body)
 }
 
-// problem turns domain errors into HTTP errors; anything else passes to the
-// platform's error handler.
-func problem(err error) error {
+// Problems is the service's one web.Mapper: the domain's errors with their
+// HTTP meaning, or nil for the platform's error handler to decide. Handlers
+// return domain errors as they are.
+func Problems(err error) *web.Error {
 	var ve *domain.ValidationError
 	switch {
 	case errors.As(err, &ve):
@@ -262,5 +263,5 @@ func problem(err error) error {
 	case errors.Is(err, app.ErrConflict):
 		return web.Conflict("concurrent_update", "the program was changed by someone else at the same time; try again")
 	}
-	return err
+	return nil
 }

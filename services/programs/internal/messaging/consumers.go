@@ -6,11 +6,8 @@ package messaging
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
-
-	"github.com/nats-io/nats.go"
 
 	"github.com/talentbridge/platform/services/programs/internal/app"
 	"github.com/talentbridge/platform/shared/events"
@@ -120,38 +117,34 @@ type ExportData struct {
 	Programs []programsev.Program `json:"programs"`
 }
 
-// ServeExport answers export requests until the subscription ends. The
-// queue group, named after the service, lets one replica answer each.
-func ServeExport(nc *nats.Conn, a *app.Service, log *slog.Logger) (*nats.Subscription, error) {
-	return nc.QueueSubscribe(ExportSubject, Service, func(m *nats.Msg) {
-		reply := export(a, m.Data)
-		if reply.Error != "" {
-			log.Warn("export request failed", "err", reply.Error)
-		}
-		body, err := json.Marshal(reply)
-		if err != nil {
-			log.Error("encode export", "err", err)
-			return
-		}
-		if err := m.Respond(body); err != nil && !errors.Is(err, nats.ErrMsgNoReply) {
-			log.Warn("answer export", "err", err)
-		}
-	})
+// ExportEndpoint answers export requests. The queue group, named after the
+// service, lets one replica answer each.
+func ExportEndpoint(a *app.Service, log *slog.Logger) natsbus.Endpoint {
+	return natsbus.Endpoint{Name: "export", Subject: ExportSubject, Queue: Service,
+		Handle: func(data []byte) (any, *natsbus.RPCError) {
+			reply, code := export(a, data)
+			if reply.Error != "" {
+				log.Warn("export request failed", "err", reply.Error)
+				return reply, &natsbus.RPCError{Code: code, Description: reply.Error}
+			}
+			return reply, nil
+		}}
 }
 
-func export(a *app.Service, data []byte) profilesev.ExportPart {
+// export builds the reply and, when it fails, the error code.
+func export(a *app.Service, data []byte) (profilesev.ExportPart, string) {
 	reply := profilesev.ExportPart{Service: profilesev.ServicePrograms}
 	var req profilesev.ExportRequest
 	if err := json.Unmarshal(data, &req); err != nil || req.UserID == "" {
 		reply.Error = "the request must be {\"userId\": \"...\"}"
-		return reply
+		return reply, "400"
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), profilesev.ExportTimeout)
 	defer cancel()
 	progs, err := a.Export(ctx, req.UserID)
 	if err != nil {
 		reply.Error = "programs could not be read; try again"
-		return reply
+		return reply, "503"
 	}
 	out := ExportData{Programs: make([]programsev.Program, len(progs))}
 	for i, p := range progs {
@@ -160,6 +153,7 @@ func export(a *app.Service, data []byte) profilesev.ExportPart {
 	if reply.Data, err = json.Marshal(out); err != nil {
 		reply.Error = "programs could not be encoded"
 		reply.Data = nil
+		return reply, "500"
 	}
-	return reply
+	return reply, ""
 }
