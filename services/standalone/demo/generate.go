@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
 	"github.com/talentbridge/platform/shared/eligibility"
 	"github.com/talentbridge/platform/shared/taxonomy"
 )
@@ -110,39 +111,7 @@ func programsOf(h host, hostIndex int, now time.Time) []programBody {
 // person is a sample applicant: the profile and its e-mail address.
 type person struct {
 	Email   string
-	Profile profileBody
-}
-
-// profileBody is the body of POST /profiles.
-type profileBody struct {
-	Kind          string              `json:"kind"`
-	Name          string              `json:"name"`
-	HomeCountry   string              `json:"homeCountry"`
-	Institution   string              `json:"institution"`
-	Region        string              `json:"region"`
-	Fields        []string            `json:"fields"`
-	Skills        []string            `json:"skills"`
-	Languages     []taxonomy.Language `json:"languages"`
-	DegreeLevel   string              `json:"degreeLevel"`
-	BirthYear     int                 `json:"birthYear"`
-	AvailableFrom string              `json:"availableFrom"`
-	AvailableTo   string              `json:"availableTo"`
-	Preferences   struct {
-		ProgramKinds []string `json:"programKinds"`
-		HostRegions  []string `json:"hostRegions"`
-	} `json:"preferences"`
-	Statement string `json:"statement"`
-	Gender    string `json:"gender"`
-	Consents  struct {
-		NoticeVersion       string `json:"noticeVersion"`
-		DataProcessing      bool   `json:"dataProcessing"`
-		CrossBorderTransfer bool   `json:"crossBorderTransfer"`
-		VisibleToHosts      bool   `json:"visibleToHosts"`
-	} `json:"consents"`
-	GuardianConsent *struct {
-		Name     string `json:"name"`
-		Relation string `json:"relation"`
-	} `json:"guardianConsent,omitempty"`
+	Profile apiprofiles.ProfileRequest
 }
 
 var fieldPool = []string{"1.2", "1.2", "1.2", "2.2", "2.2", "1.6", "2.5", "2.7", "1.5", "2.3", "1.3", "1.4", "3.1", "5.2", "6.4", "6.2", "4.4", "2.6", "1.1", "5.1", "5.8", "2.1", "3.2"}
@@ -156,7 +125,7 @@ func people(n int, seed uint64, now time.Time, notice string) []person {
 	r := rand.New(rand.NewPCG(seed, 0x7a1e47b41d9e))
 	out := make([]person, 0, n)
 	for i := range n {
-		var p profileBody
+		var p apiprofiles.ProfileRequest
 		country := taxonomy.India
 		if i%5 >= 3 {
 			country = taxonomy.Japan
@@ -192,10 +161,7 @@ func people(n int, seed uint64, now time.Time, notice string) []person {
 		if i%67 == 11 {
 			// A few school leavers who may be under 18: a parent consents.
 			p.Kind, p.DegreeLevel, age = taxonomy.ApplicantStudent, "bachelor", 17
-			p.GuardianConsent = &struct {
-				Name     string `json:"name"`
-				Relation string `json:"relation"`
-			}{Name: pick(r, indianGiven) + " " + family, Relation: "parent"}
+			p.GuardianConsent = &apiprofiles.GuardianRequest{Name: pick(r, indianGiven) + " " + family, Relation: "parent"}
 			if country == taxonomy.Japan {
 				p.GuardianConsent.Name = pick(r, japaneseGiven) + " " + family
 			}
@@ -268,7 +234,7 @@ var openings = []string{
 	"I am looking for a placement where I can deepen my work on %s and learn from colleagues in %s.",
 }
 
-func statement(r *rand.Rand, p profileBody) string {
+func statement(r *rand.Rand, p apiprofiles.ProfileRequest) string {
 	where := "Japan"
 	if p.HomeCountry == taxonomy.Japan {
 		where = "India"

@@ -27,6 +27,7 @@ import (
 	"strings"
 	"time"
 
+	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
 	"github.com/talentbridge/platform/shared/taxonomy"
 )
 
@@ -322,7 +323,7 @@ func (l *loader) applicants(ctx context.Context) error {
 			return fmt.Errorf("demo: sign in %s: %w", a.Email, err)
 		}
 		if err := l.api.do(ctx, http.MethodGet, "/profiles/me", tok, nil, nil); isStatus(err, http.StatusNotFound) {
-			var p profileBody
+			var p apiprofiles.ProfileRequest
 			p.Kind, p.Name, p.HomeCountry, p.Region, p.DegreeLevel, p.Institution = a.Kind, a.Name, a.Country, a.Region, a.Degree, a.Institution
 			p.BirthYear = l.now.Year() - a.Age
 			p.Fields, p.Skills, p.Languages, p.Statement = a.Fields, a.Skills, a.Languages, a.Statement

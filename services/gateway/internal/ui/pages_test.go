@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
 	"github.com/talentbridge/platform/shared/eligibility"
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
@@ -174,7 +175,7 @@ func fixtures() []fixture {
 	host := Account{ID: "h-2", Email: "ops@setouchi-robotics.example", Name: "Kenji Mori", Organization: "Setouchi Robotics", Role: "host", Status: "pending", CreatedAt: created}
 	wizard := func(step int) WizardData {
 		return WizardData{Step: step, Steps: WizardSteps, Draft: `{"name":"Asha Rao"}`, LanguageRows: seqN(LanguageRows),
-			Notice: Notice{Version: "2026-11", PublishedAt: "2026-11-01", Language: "en", Text: "TalentBridge privacy and consent notice"}}
+			Notice: apiprofiles.ConsentNotice{Version: "2026-11", PublishedAt: "2026-11-01", Language: "en", Text: "TalentBridge privacy and consent notice"}}
 	}
 	full := valuesOf(bodyOf(prof))
 	fs := []fixture{

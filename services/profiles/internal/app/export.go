@@ -9,20 +9,13 @@ import (
 	"time"
 
 	"github.com/talentbridge/platform/services/profiles/internal/domain"
+	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
 )
 
-// ProfileView is a profile as the API returns it: the event snapshot plus
-// the version and, for imported profiles, the e-mail address.
-type ProfileView struct {
-	profilesev.Profile
-	Email   string `json:"email,omitempty"`
-	Version int64  `json:"version"`
-}
-
-// View returns what an audience sees of p.
-func View(p *domain.Profile, a Audience) ProfileView {
-	v := ProfileView{Profile: Snapshot(p), Email: p.Email, Version: p.Version}
+// View returns what an audience sees of p, as the API returns it.
+func View(p *domain.Profile, a Audience) apiprofiles.Profile {
+	v := apiprofiles.Profile{Profile: Snapshot(p), Email: p.Email, Version: p.Version}
 	if a == AudienceHost {
 		// Hosts decide on merit: no gender, no guardian, no e-mail.
 		v.Gender = ""
@@ -35,7 +28,7 @@ func View(p *domain.Profile, a Audience) ProfileView {
 // OwnPart is what the profiles service holds about a person.
 type OwnPart struct {
 	// Profile is nil when the person has no profile.
-	Profile *ProfileView `json:"profile"`
+	Profile *apiprofiles.Profile `json:"profile"`
 	// Applications are the entries of the applications read model: which
 	// host's program the person applied to (ids only).
 	Applications []Application `json:"applications"`

@@ -1,0 +1,91 @@
+// Package profiles holds the request and response bodies of the profiles
+// service's routes (DESIGN.md §3 "Profiles", §4).
+package profiles
+
+import (
+	profilesev "github.com/talentbridge/platform/shared/events/profiles"
+	"github.com/talentbridge/platform/shared/taxonomy"
+)
+
+// ProfileRequest is the body of POST /profiles and PUT /profiles/me: the
+// whole profile as the applicant writes it. The server adds the id, times,
+// version and consent records; a body naming any other field is refused.
+type ProfileRequest struct {
+	Kind            string              `json:"kind"`
+	Name            string              `json:"name"`
+	HomeCountry     string              `json:"homeCountry"`
+	Institution     string              `json:"institution"`
+	Region          string              `json:"region"`
+	Fields          []string            `json:"fields"`
+	Skills          []string            `json:"skills"`
+	Languages       []taxonomy.Language `json:"languages"`
+	DegreeLevel     string              `json:"degreeLevel"`
+	BirthYear       int                 `json:"birthYear"`
+	AvailableFrom   string              `json:"availableFrom"`
+	AvailableTo     string              `json:"availableTo"`
+	Preferences     PreferencesRequest  `json:"preferences"`
+	Statement       string              `json:"statement"`
+	Gender          string              `json:"gender"`
+	Consents        ConsentsRequest     `json:"consents"`
+	GuardianConsent *GuardianRequest    `json:"guardianConsent,omitempty"`
+}
+
+// PreferencesRequest are the program kinds and host regions the applicant
+// would like.
+type PreferencesRequest struct {
+	ProgramKinds []string `json:"programKinds"`
+	HostRegions  []string `json:"hostRegions"`
+}
+
+// ConsentsRequest are the applicant's consents under the notice version
+// they read (GET /profiles/consent-notice). Times are set by the server.
+type ConsentsRequest struct {
+	NoticeVersion       string `json:"noticeVersion"`
+	DataProcessing      bool   `json:"dataProcessing"`
+	CrossBorderTransfer bool   `json:"crossBorderTransfer"`
+	VisibleToHosts      bool   `json:"visibleToHosts"`
+}
+
+// GuardianRequest is the consenting parent or guardian of an applicant who
+// may be under 18.
+type GuardianRequest struct {
+	Name     string `json:"name"`
+	Relation string `json:"relation"`
+}
+
+// Profile is a profile as GET /profiles/me, GET /profiles/{id}, GET
+// /profiles and the export return it: the snapshot the profile events carry
+// plus the version and, for imported profiles, the e-mail address.
+type Profile struct {
+	profilesev.Profile
+	Email   string `json:"email,omitempty"`
+	Version int64  `json:"version"`
+}
+
+// ConsentNotice is the body of GET /profiles/consent-notice.
+type ConsentNotice struct {
+	Version     string `json:"version"`
+	PublishedAt string `json:"publishedAt"`
+	Language    string `json:"language"`
+	Text        string `json:"text"`
+}
+
+// RowError is one problem of one row of an import file.
+type RowError struct {
+	Line   int    `json:"line"`
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+}
+
+// ImportProblem is the problem+json body of a refused POST
+// /profiles/import: every bad row, with its line (the header is line 1),
+// column and reason.
+type ImportProblem struct {
+	Type     string     `json:"type"`
+	Title    string     `json:"title"`
+	Status   int        `json:"status"`
+	Code     string     `json:"code"`
+	Detail   string     `json:"detail"`
+	Instance string     `json:"instance,omitempty"`
+	Errors   []RowError `json:"errors"`
+}
