@@ -11,6 +11,7 @@ import (
 	"time"
 
 	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
+	apiprograms "github.com/talentbridge/platform/shared/api/programs"
 	"github.com/talentbridge/platform/shared/eligibility"
 	"github.com/talentbridge/platform/shared/taxonomy"
 )
@@ -23,31 +24,6 @@ import (
 const dateLayout = "2006-01-02"
 
 func day(now time.Time, days int) string { return now.AddDate(0, 0, days).Format(dateLayout) }
-
-// programBody is the body of POST /programs.
-type programBody struct {
-	Title               string            `json:"title"`
-	TitleJa             string            `json:"titleJa,omitempty"`
-	Description         string            `json:"description"`
-	Kind                string            `json:"kind"`
-	HostOrg             string            `json:"hostOrg"`
-	HostCountry         string            `json:"hostCountry"`
-	Region              string            `json:"region"`
-	Fields              []string          `json:"fields"`
-	Skills              []string          `json:"skills,omitempty"`
-	Seats               int               `json:"seats"`
-	StartDate           string            `json:"startDate"`
-	EndDate             string            `json:"endDate"`
-	ApplicationDeadline string            `json:"applicationDeadline"`
-	Stipend             *stipend          `json:"stipend,omitempty"`
-	Eligibility         eligibility.Rules `json:"eligibility"`
-}
-
-type stipend struct {
-	Amount   int64  `json:"amount"`
-	Currency string `json:"currency"`
-	Period   string `json:"period"`
-}
 
 // durations of programs by kind, in days.
 var durations = map[string]int{
@@ -83,22 +59,25 @@ func rulesFor(kind, country string, i int) eligibility.Rules {
 }
 
 // programsOf returns the programs a host posts, as of now.
-func programsOf(h host, hostIndex int, now time.Time) []programBody {
-	out := make([]programBody, len(h.Programs))
+func programsOf(h host, hostIndex int, now time.Time) []apiprograms.ProgramRequest {
+	out := make([]apiprograms.ProgramRequest, len(h.Programs))
 	for i, s := range h.Programs {
 		n := hostIndex*len(h.Programs) + i
 		deadline := 21 + 9*n%70
 		start := deadline + 30 + 7*(n%5)
-		b := programBody{
+		seats := s.Seats
+		b := apiprograms.ProgramRequest{
 			Title: s.Title, TitleJa: s.TitleJa, Description: s.Description, Kind: s.Kind,
-			HostOrg: h.Org, HostCountry: h.Country, Region: h.Region, Fields: s.Fields, Skills: s.Skills, Seats: s.Seats,
+			HostOrg: h.Org, HostCountry: h.Country, Region: h.Region, Fields: s.Fields, Skills: s.Skills, Seats: &seats,
 			ApplicationDeadline: day(now, deadline), StartDate: day(now, start), EndDate: day(now, start+durations[s.Kind]),
 			Eligibility: rulesFor(s.Kind, h.Country, i),
 		}
 		if h.Country == taxonomy.Japan {
-			b.Stipend = &stipend{Amount: int64(80000 + 20000*(n%7)), Currency: "JPY", Period: "month"}
+			amount := int64(80000 + 20000*(n%7))
+			b.Stipend = &apiprograms.StipendRequest{Amount: &amount, Currency: "JPY", Period: "month"}
 		} else {
-			b.Stipend = &stipend{Amount: int64(25000 + 5000*(n%7)), Currency: "INR", Period: "month"}
+			amount := int64(25000 + 5000*(n%7))
+			b.Stipend = &apiprograms.StipendRequest{Amount: &amount, Currency: "INR", Period: "month"}
 		}
 		if s.Kind == taxonomy.ProgramIndustryPartnership {
 			b.Stipend = nil

@@ -12,8 +12,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	apiprograms "github.com/talentbridge/platform/shared/api/programs"
 	"github.com/talentbridge/platform/shared/auth"
-	"github.com/talentbridge/platform/shared/eligibility"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 	"github.com/talentbridge/platform/shared/taxonomy"
 	"github.com/talentbridge/platform/shared/web"
@@ -163,36 +163,10 @@ func (u *UI) closeProgram(c echo.Context) error {
 	return seeOther(c, "/host/programs?done=program_closed")
 }
 
-// programBody is the body of POST /programs and PUT /programs/{id}.
-type programBody struct {
-	Title               string            `json:"title"`
-	TitleJa             string            `json:"titleJa,omitempty"`
-	Description         string            `json:"description"`
-	DescriptionJa       string            `json:"descriptionJa,omitempty"`
-	Kind                string            `json:"kind"`
-	HostOrg             string            `json:"hostOrg"`
-	HostCountry         string            `json:"hostCountry"`
-	Region              string            `json:"region"`
-	Fields              []string          `json:"fields"`
-	Skills              []string          `json:"skills,omitempty"`
-	Seats               *int              `json:"seats"`
-	StartDate           string            `json:"startDate"`
-	EndDate             string            `json:"endDate"`
-	ApplicationDeadline string            `json:"applicationDeadline"`
-	Stipend             *stipendBody      `json:"stipend,omitempty"`
-	Eligibility         eligibility.Rules `json:"eligibility"`
-}
-
-type stipendBody struct {
-	Amount   *int64 `json:"amount"`
-	Currency string `json:"currency"`
-	Period   string `json:"period"`
-}
-
 // programFromForm reads the program form; numbers that are not numbers are
 // reported on f (the API never sees them).
-func programFromForm(v url.Values, f *Form) programBody {
-	b := programBody{
+func programFromForm(v url.Values, f *Form) apiprograms.ProgramRequest {
+	b := apiprograms.ProgramRequest{
 		Title: strings.TrimSpace(v.Get("title")), TitleJa: strings.TrimSpace(v.Get("titleJa")),
 		Description: strings.TrimSpace(v.Get("description")), DescriptionJa: strings.TrimSpace(v.Get("descriptionJa")),
 		Kind: v.Get("kind"), HostOrg: strings.TrimSpace(v.Get("hostOrg")), HostCountry: v.Get("hostCountry"),
@@ -219,7 +193,7 @@ func programFromForm(v url.Values, f *Form) programBody {
 		b.Seats = &seats
 	}
 	if n, ok := number("stipendAmount", "pform.stipendAmount"); ok {
-		b.Stipend = &stipendBody{Amount: &n, Currency: v.Get("stipendCurrency"), Period: v.Get("stipendPeriod")}
+		b.Stipend = &apiprograms.StipendRequest{Amount: &n, Currency: v.Get("stipendCurrency"), Period: v.Get("stipendPeriod")}
 	}
 	r := &b.Eligibility
 	r.ApplicantKinds = nonEmpty(v["eKinds"])

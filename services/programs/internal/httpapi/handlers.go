@@ -18,6 +18,7 @@ import (
 	"github.com/talentbridge/platform/services/programs/internal/csvimport"
 	"github.com/talentbridge/platform/services/programs/internal/domain"
 	"github.com/talentbridge/platform/services/programs/internal/search"
+	apiprograms "github.com/talentbridge/platform/shared/api/programs"
 	"github.com/talentbridge/platform/shared/auth"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 	"github.com/talentbridge/platform/shared/platform"
@@ -154,7 +155,7 @@ func (h *Handlers) importCSV(c echo.Context) error {
 	if err != nil {
 		return problem(err)
 	}
-	out := ImportResponse{Imported: len(progs), Items: make([]programsev.Program, 0, len(progs))}
+	out := apiprograms.ImportResponse{Imported: len(progs), Items: make([]programsev.Program, 0, len(progs))}
 	for _, p := range progs {
 		out.Items = append(out.Items, view(p, a))
 	}
