@@ -7,6 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/talentbridge/platform/shared/api"
+
 	"github.com/labstack/echo/v4"
 )
 
@@ -20,7 +22,7 @@ type RecommendationsData struct {
 }
 
 func (u *UI) recommendations(c echo.Context) error {
-	var res list[Scored]
+	var res api.Page[Scored]
 	d := RecommendationsData{Applied: map[string]bool{}}
 	err := u.call(c, http.MethodGet, "/recommendations/me", nil, &res)
 	switch {
@@ -172,7 +174,7 @@ type OffersData struct {
 }
 
 func (u *UI) offers(c echo.Context) error {
-	var res list[Match]
+	var res api.Page[Match]
 	if err := u.call(c, http.MethodGet, "/matches/me", nil, &res); err != nil {
 		return err
 	}

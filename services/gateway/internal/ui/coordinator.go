@@ -8,6 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/talentbridge/platform/shared/api"
+	apimatching "github.com/talentbridge/platform/shared/api/matching"
+
 	"github.com/labstack/echo/v4"
 
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
@@ -31,7 +34,7 @@ type HostsData struct {
 }
 
 func (u *UI) pendingHosts(c echo.Context) error {
-	var res list[Account]
+	var res api.Page[Account]
 	if err := u.call(c, http.MethodGet, "/auth/users?role=host&status=pending&pageSize=100", nil, &res); err != nil {
 		return err
 	}
@@ -55,7 +58,7 @@ type RoundsData struct {
 }
 
 func (u *UI) rounds(c echo.Context) error {
-	var res list[Round]
+	var res api.Page[Round]
 	err := u.call(c, http.MethodGet, "/rounds", nil, &res)
 	if err != nil && statusOf(err) != http.StatusNotFound && statusOf(err) != http.StatusMethodNotAllowed {
 		return err
@@ -141,7 +144,7 @@ type RoundData struct {
 
 // ExplanationView is an explanation with the applicant's name.
 type ExplanationView struct {
-	Explanation
+	apimatching.Explanation
 	Applicant *profilesev.Profile
 }
 
@@ -168,12 +171,12 @@ func (u *UI) round(c echo.Context) error {
 		p.nameProgram(pr)
 	}
 	if r.Status == "completed" || r.Status == "published" {
-		var res list[Match]
+		var res api.Page[Match]
 		if err := u.call(c, http.MethodGet, "/rounds/"+url.PathEscape(id)+"/matches", nil, &res); err != nil {
 			return err
 		}
 		d.Matches = u.matchViews(c, res.Items)
-		var ex list[Explanation]
+		var ex api.Page[apimatching.Explanation]
 		if err := u.call(c, http.MethodGet, "/rounds/"+url.PathEscape(id)+"/explanations?pageSize=100", nil, &ex); err != nil {
 			return err
 		}
@@ -246,7 +249,7 @@ func (u *UI) publishRound(c echo.Context) error {
 // ReportData is a round's outcome report with its charts.
 type ReportData struct {
 	Round  Round
-	Report Report
+	Report apimatching.Report
 	Charts []Chart
 }
 
@@ -256,7 +259,7 @@ func (u *UI) report(c echo.Context) error {
 	if err := u.call(c, http.MethodGet, "/rounds/"+url.PathEscape(id), nil, &r); err != nil {
 		return err
 	}
-	var rep Report
+	var rep apimatching.Report
 	if err := u.call(c, http.MethodGet, "/rounds/"+url.PathEscape(id)+"/report", nil, &rep); err != nil {
 		return err
 	}
@@ -278,7 +281,7 @@ func (u *UI) review(c echo.Context) error {
 }
 
 func (u *UI) renderReview(c echo.Context, status int, f *Form) error {
-	var res list[Match]
+	var res api.Page[Match]
 	if err := u.call(c, http.MethodGet, "/matches?status=proposed&pageSize=100", nil, &res); err != nil {
 		return err
 	}
@@ -331,7 +334,7 @@ func (u *UI) decide(c echo.Context, id, action string, body map[string]string, i
 // AuditData is the audit log.
 type AuditData struct {
 	Entity  string
-	Entries []AuditEntry
+	Entries []apimatching.AuditEntry
 }
 
 func (u *UI) audit(c echo.Context) error {
@@ -341,7 +344,7 @@ func (u *UI) audit(c echo.Context) error {
 	if entity != "" {
 		q.Set("entity", entity)
 	}
-	var res list[AuditEntry]
+	var res api.Page[apimatching.AuditEntry]
 	p := u.page(c, "audit.title")
 	p.Form = newForm(url.Values{"entity": {entity}})
 	err := u.call(c, http.MethodGet, "/audit?"+q.Encode(), nil, &res)
@@ -365,7 +368,7 @@ func (u *UI) adminUsers(c echo.Context) error {
 }
 
 func (u *UI) renderUsers(c echo.Context, status int, f *Form) error {
-	var res list[Account]
+	var res api.Page[Account]
 	if err := u.call(c, http.MethodGet, "/auth/users?role=coordinator&pageSize=100", nil, &res); err != nil {
 		return err
 	}

@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/talentbridge/platform/shared/api"
+	apimatching "github.com/talentbridge/platform/shared/api/matching"
+
 	"github.com/labstack/echo/v4"
 
 	apiprograms "github.com/talentbridge/platform/shared/api/programs"
@@ -379,11 +382,11 @@ type CandidateView struct {
 // candidatesOf lists a program's candidates, the host's ranking first (in
 // its order), then the others as the API orders them (by score).
 func (u *UI) candidatesOf(c echo.Context, id string) ([]Scored, error) {
-	var res list[Scored]
+	var res api.Page[Scored]
 	if err := u.call(c, http.MethodGet, "/programs/"+url.PathEscape(id)+"/candidates?pageSize=100", nil, &res); err != nil {
 		return nil, err
 	}
-	var r ranking
+	var r apimatching.ProgramRanking
 	if err := u.call(c, http.MethodGet, "/programs/"+url.PathEscape(id)+"/ranking", nil, &r); err != nil && statusOf(err) != http.StatusNotFound {
 		return nil, err
 	}

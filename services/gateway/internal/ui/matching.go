@@ -8,6 +8,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/talentbridge/platform/shared/api"
+	apimatching "github.com/talentbridge/platform/shared/api/matching"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 	"github.com/talentbridge/platform/shared/explain"
 )
@@ -58,19 +60,10 @@ func (s Scored) ApplicantRef() string {
 	return s.ID
 }
 
-// Application is an application to a program.
+// Application is an application to a program, with its place in the
+// applicant's rank list and the program, which the UI fills in.
 type Application struct {
-	ID           string    `json:"id"`
-	ProgramID    string    `json:"programId"`
-	ProgramTitle string    `json:"programTitle"`
-	Status       string    `json:"status"`
-	SubmittedAt  time.Time `json:"submittedAt"`
-	// Match is the offer made on the application, once published.
-	Match *struct {
-		ID      string `json:"id"`
-		RoundID string `json:"roundId"`
-		Status  string `json:"status"`
-	} `json:"match"`
+	apimatching.Application
 	// Rank is the program's place in the applicant's rank list, from 1;
 	// 0 when it is not on the list.
 	Rank int `json:"-"`
@@ -81,17 +74,10 @@ type Application struct {
 // Active reports whether the application stands.
 func (a Application) Active() bool { return a.Status == "" || a.Status == "submitted" }
 
-// Match is a proposed pairing and what became of it.
+// Match is a proposed pairing and what became of it, with its program,
+// which the UI fills in.
 type Match struct {
-	ID          string           `json:"id"`
-	RoundID     string           `json:"roundId"`
-	ApplicantID string           `json:"applicantId"`
-	ProgramID   string           `json:"programId"`
-	Status      string           `json:"status"`
-	Choice      int              `json:"choice"`
-	Score       float64          `json:"score"`
-	Reasons     []explain.Reason `json:"reasons"`
-	Note        string           `json:"note"`
+	apimatching.Match
 	// Program is filled in by the UI.
 	Program *programsev.Program `json:"-"`
 }
@@ -113,73 +99,6 @@ type Round struct {
 	PublishedAt   *time.Time     `json:"publishedAt"`
 }
 
-// Report is a round's outcome report.
-type Report struct {
-	RoundID string `json:"roundId"`
-	Status  string `json:"status"`
-	Runs    int    `json:"runs"`
-	Totals  struct {
-		Applicants int     `json:"applicants"`
-		Matched    int     `json:"matched"`
-		Unmatched  int     `json:"unmatched"`
-		MatchRate  float64 `json:"matchRate"`
-		Seats      int     `json:"seats"`
-		Offered    int     `json:"offered"`
-		Filled     int     `json:"filled"`
-	} `json:"totals"`
-	Programs []struct {
-		ProgramID string `json:"programId"`
-		Title     string `json:"title"`
-		Seats     int    `json:"seats"`
-		Matched   int    `json:"matched"`
-		Offered   int    `json:"offered"`
-		Filled    int    `json:"filled"`
-		Declined  int    `json:"declined"`
-		Rejected  int    `json:"rejected"`
-	} `json:"programs"`
-	ByHomeCountry []GroupRate `json:"byHomeCountry"`
-	ByKind        []GroupRate `json:"byKind"`
-	ByDegreeLevel []GroupRate `json:"byDegreeLevel"`
-	ByGender      []GroupRate `json:"byGender"`
-	Choices       []struct {
-		Choice int `json:"choice"`
-		Count  int `json:"count"`
-	} `json:"choices"`
-	Unmatched []struct {
-		Code  string `json:"code"`
-		Count int    `json:"count"`
-	} `json:"unmatched"`
-}
-
-// GroupRate is the match rate of one group of applicants.
-type GroupRate struct {
-	Value      string  `json:"value"`
-	Applicants int     `json:"applicants"`
-	Matched    int     `json:"matched"`
-	Rate       float64 `json:"rate"`
-}
-
-// AuditEntry is one record of the audit log.
-type AuditEntry struct {
-	ID         string    `json:"id"`
-	At         time.Time `json:"at"`
-	ActorID    string    `json:"actorId"`
-	ActorRole  string    `json:"actorRole"`
-	Action     string    `json:"action"`
-	EntityType string    `json:"entityType"`
-	EntityID   string    `json:"entityId"`
-	RoundID    string    `json:"roundId"`
-	Note       string    `json:"note"`
-}
-
-// list is the API's list envelope.
-type list[T any] struct {
-	Items    []T `json:"items"`
-	Page     int `json:"page"`
-	PageSize int `json:"pageSize"`
-	Total    int `json:"total"`
-}
-
 // programs fetches programs by id (each once), for naming them; programs
 // the caller may not see are left out.
 func (u *UI) programs(c echo.Context, ids []string) map[string]*programsev.Program {
@@ -198,30 +117,14 @@ func (u *UI) programs(c echo.Context, ids []string) map[string]*programsev.Progr
 	return out
 }
 
-// Explanation is what one applicant got in a round and why not more.
-type Explanation struct {
-	ApplicantID string           `json:"applicantId"`
-	Choices     []string         `json:"choices"`
-	ProgramID   string           `json:"programId"`
-	Choice      int              `json:"choice"`
-	Outcome     string           `json:"outcome"`
-	Reasons     []explain.Reason `json:"reasons"`
-}
-
-// ranking is a rank list as the API returns it.
-type ranking struct {
-	ProgramIDs   []string `json:"programIds"`
-	ApplicantIDs []string `json:"applicantIds"`
-}
-
 // myApplications lists the applicant's applications with their place in
 // the rank list.
 func (u *UI) myApplications(c echo.Context) ([]Application, error) {
-	var res list[Application]
+	var res api.Page[Application]
 	if err := u.call(c, http.MethodGet, "/applications/me", nil, &res); err != nil {
 		return nil, err
 	}
-	var r ranking
+	var r apimatching.Ranking
 	if err := u.call(c, http.MethodGet, "/applications/me/ranking", nil, &r); err != nil && statusOf(err) != http.StatusNotFound {
 		return nil, err
 	}

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	apimatching "github.com/talentbridge/platform/shared/api/matching"
+
 	"golang.org/x/net/html"
 
 	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
@@ -133,8 +135,8 @@ func fixtures() []fixture {
 	check := eligibility.Check(applicantOf(prof), programOf(prog), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
 	created := time.Date(2027, 1, 5, 10, 0, 0, 0, time.UTC)
 	scored := Scored{ID: "p-1", Score: 0.82, Reasons: reasons, Program: &prog}
-	match := Match{ID: "m-1", RoundID: "r-1", ApplicantID: "a-1", ProgramID: "p-1", Status: "proposed", Choice: 1, Score: 0.8,
-		Reasons: reasons, Program: &prog}
+	match := Match{Match: apimatching.Match{ID: "m-1", RoundID: "r-1", ApplicantID: "a-1", ProgramID: "p-1", Status: "proposed", Choice: 1, Score: 0.8,
+		Reasons: reasons}, Program: &prog}
 	offer := match
 	offer.Status = "published"
 	round := Round{ID: "r-1", Name: "Spring 2027", ProgramIDs: []string{"p-1"}, Seed: 42, Status: "completed", Progress: 100,
@@ -142,34 +144,16 @@ func fixtures() []fixture {
 			"rejected": 0, "published": 0, "accepted": 0, "declined": 0, "undecided": 4, "unmatched": 8, "mystery": 1}, CreatedAt: created}
 	running := round
 	running.Status, running.Progress, running.Phase = "running", 40, "solving"
-	var rep Report
+	var rep apimatching.Report
 	rep.Totals.Applicants, rep.Totals.Matched, rep.Totals.Unmatched, rep.Totals.MatchRate, rep.Totals.Seats = 12, 4, 8, 0.33, 5
-	rep.Programs = append(rep.Programs, struct {
-		ProgramID string `json:"programId"`
-		Title     string `json:"title"`
-		Seats     int    `json:"seats"`
-		Matched   int    `json:"matched"`
-		Offered   int    `json:"offered"`
-		Filled    int    `json:"filled"`
-		Declined  int    `json:"declined"`
-		Rejected  int    `json:"rejected"`
-	}{ProgramID: "p-1", Title: prog.Title, Seats: 5, Matched: 4, Filled: 2})
-	rep.ByHomeCountry = []GroupRate{{Value: "IN", Applicants: 8, Matched: 3, Rate: 0.375}, {Value: "JP", Applicants: 4, Matched: 1, Rate: 0.25}}
-	rep.ByKind = []GroupRate{{Value: "student", Applicants: 12, Matched: 4, Rate: 0.33}}
-	rep.ByDegreeLevel = []GroupRate{{Value: "master", Applicants: 12, Matched: 4, Rate: 0.33}}
-	rep.ByGender = []GroupRate{{Value: "female", Applicants: 6, Matched: 2, Rate: 0.33}, {Value: "not_stated", Applicants: 6, Matched: 2, Rate: 0.33}}
-	rep.Choices = append(rep.Choices, struct {
-		Choice int `json:"choice"`
-		Count  int `json:"count"`
-	}{1, 3}, struct {
-		Choice int `json:"choice"`
-		Count  int `json:"count"`
-	}{2, 1})
+	rep.Programs = append(rep.Programs, apimatching.ProgramResult{ProgramID: "p-1", Title: prog.Title, Seats: 5, Matched: 4, Filled: 2})
+	rep.ByHomeCountry = []apimatching.GroupRate{{Value: "IN", Applicants: 8, Matched: 3, Rate: 0.375}, {Value: "JP", Applicants: 4, Matched: 1, Rate: 0.25}}
+	rep.ByKind = []apimatching.GroupRate{{Value: "student", Applicants: 12, Matched: 4, Rate: 0.33}}
+	rep.ByDegreeLevel = []apimatching.GroupRate{{Value: "master", Applicants: 12, Matched: 4, Rate: 0.33}}
+	rep.ByGender = []apimatching.GroupRate{{Value: "female", Applicants: 6, Matched: 2, Rate: 0.33}, {Value: "not_stated", Applicants: 6, Matched: 2, Rate: 0.33}}
+	rep.Choices = append(rep.Choices, apimatching.ChoiceCount{Choice: 1, Count: 3}, apimatching.ChoiceCount{Choice: 2, Count: 1})
 	for _, code := range []string{"filled", "no_seats", "not_eligible", "not_ranked", "rejected", "declined", "other"} {
-		rep.Unmatched = append(rep.Unmatched, struct {
-			Code  string `json:"code"`
-			Count int    `json:"count"`
-		}{code, 1})
+		rep.Unmatched = append(rep.Unmatched, apimatching.ReasonCount{Code: code, Count: 1})
 	}
 	note := NoteView{Notification: Notification{ID: "n-1", Code: "offer.received", Params: map[string]string{"program": prog.Title}, CreatedAt: created}, Href: "/offers"}
 	host := Account{ID: "h-2", Email: "ops@setouchi-robotics.example", Name: "Kenji Mori", Organization: "Setouchi Robotics", Role: "host", Status: "pending", CreatedAt: created}
@@ -200,8 +184,10 @@ func fixtures() []fixture {
 			data: RecommendationsData{Items: []Scored{scored}, Applied: map[string]bool{}}},
 		{name: "recommendations-none", tmpl: "recommendations", role: "applicant", title: "recs.title", data: RecommendationsData{NoProfile: true}},
 		{name: "applications", tmpl: "applications", role: "applicant", title: "apps.title",
-			data: ApplicationsData{Ranked: []Application{{ID: "x-1", ProgramID: "p-1", Status: "submitted", SubmittedAt: created, Program: &prog},
-				{ID: "x-2", ProgramID: "p-2", Status: "submitted"}}, Withdrawn: []Application{{ID: "x-3", ProgramID: "p-3", Status: "withdrawn", Program: &prog}}}},
+			data: ApplicationsData{Ranked: []Application{
+				{Application: apimatching.Application{ID: "x-1", ProgramID: "p-1", Status: "submitted", SubmittedAt: created}, Program: &prog},
+				{Application: apimatching.Application{ID: "x-2", ProgramID: "p-2", Status: "submitted"}}},
+				Withdrawn: []Application{{Application: apimatching.Application{ID: "x-3", ProgramID: "p-3", Status: "withdrawn"}, Program: &prog}}}},
 		{name: "offers", tmpl: "offers", role: "applicant", title: "offers.title", data: OffersData{Offers: []Match{offer}}},
 		{name: "offers-none", tmpl: "offers", role: "applicant", title: "offers.title", data: OffersData{}},
 		{name: "notifications", tmpl: "notifications", role: "applicant", title: "notes.title", data: NotificationsData{Items: []NoteView{note}, Unread: 1}},
@@ -224,11 +210,11 @@ func fixtures() []fixture {
 		{name: "round-new", tmpl: "round_new", role: "coordinator", title: "rnew.title", data: RoundFormData{Programs: []programsev.Program{prog}}, errs: true},
 		{name: "round", tmpl: "round", role: "coordinator", title: "round.title",
 			data: RoundData{Round: round, Programs: map[string]*programsev.Program{"p-1": &prog}, Matches: []MatchView{{Match: match, Applicant: &prof}},
-				Unmatched: []ExplanationView{{Explanation: Explanation{ApplicantID: "a-2", Outcome: "filled", Reasons: reasons[len(reasons)-7:]}}}}},
+				Unmatched: []ExplanationView{{Explanation: apimatching.Explanation{ApplicantID: "a-2", Outcome: "filled", Reasons: reasons[len(reasons)-7:]}}}}},
 		{name: "round-running", tmpl: "round", role: "coordinator", title: "round.title", data: RoundData{Round: running, Running: true}},
 		{name: "review", tmpl: "review", role: "coordinator", title: "review.title", data: ReviewData{Matches: []MatchView{{Match: match, Applicant: &prof}}}},
 		{name: "audit", tmpl: "audit", role: "coordinator", title: "audit.title",
-			data: AuditData{Entries: []AuditEntry{
+			data: AuditData{Entries: []apimatching.AuditEntry{
 				{At: created, ActorID: "c-1", ActorRole: "coordinator", Action: "match.rejected", EntityType: "match", EntityID: "m-1", Note: "seat already promised"},
 				{At: created, ActorID: "c-1", ActorRole: "admin", Action: "round.run.started", EntityType: "round", EntityID: "r-1"},
 				{At: created, ActorID: "h-1", ActorRole: "host", Action: "program.ranking.set", EntityType: "program", EntityID: "p-1"},
@@ -256,7 +242,7 @@ func renderFixture(t *testing.T, u *UI, f fixture, lang string) string {
 		p.Form.add("level0", "wizard.level", "problem.invalid", `"B2" is not a level for ja`)
 		p.Form.add("", "field.other", "problem.rate_limited", "")
 	}
-	if rep, ok := f.data.(Report); ok {
+	if rep, ok := f.data.(apimatching.Report); ok {
 		p.Data = ReportData{Round: Round{ID: "r-1", Name: "Spring 2027"}, Report: rep, Charts: reportCharts(p, rep)}
 	}
 	tmpl, ok := u.tmpl[f.tmpl]
