@@ -6,18 +6,19 @@ import (
 	"errors"
 	"time"
 
+	apiidentity "github.com/talentbridge/platform/shared/api/identity"
+
 	"github.com/nats-io/nats.go"
 
 	"github.com/talentbridge/platform/services/gateway/internal/domain"
-	"github.com/talentbridge/platform/services/gateway/internal/notify"
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
 )
 
 // exportData is the gateway's part of a person's data export: their
 // account (without the password hash) and their notifications.
 type exportData struct {
-	Account       *exportAccount        `json:"account,omitempty"`
-	Notifications []notify.Notification `json:"notifications"`
+	Account       *exportAccount             `json:"account,omitempty"`
+	Notifications []apiidentity.Notification `json:"notifications"`
 }
 
 type exportAccount struct {

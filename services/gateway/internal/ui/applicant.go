@@ -5,7 +5,10 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"time"
+
+	apimatching "github.com/talentbridge/platform/shared/api/matching"
+
+	apiidentity "github.com/talentbridge/platform/shared/api/identity"
 
 	"github.com/talentbridge/platform/shared/api"
 
@@ -61,7 +64,7 @@ func (u *UI) recommendations(c echo.Context) error {
 
 func (u *UI) apply(c echo.Context) error {
 	id := c.Param("id")
-	err := u.call(c, http.MethodPost, "/applications", map[string]string{"programId": id}, nil)
+	err := u.call(c, http.MethodPost, "/applications", apimatching.ApplyRequest{ProgramID: id}, nil)
 	switch {
 	case err == nil:
 		return seeOther(c, "/applications?done=applied")
@@ -141,7 +144,7 @@ func (u *UI) moveApplication(c echo.Context) error {
 		ids[i] = a.ProgramID
 	}
 	ids = move(ids, c.FormValue("programId"), c.FormValue("dir"))
-	if err := u.call(c, http.MethodPut, "/applications/me/ranking", map[string][]string{"programIds": ids}, nil); err != nil {
+	if err := u.call(c, http.MethodPut, "/applications/me/ranking", apimatching.RankingRequest{ProgramIDs: ids}, nil); err != nil {
 		return err
 	}
 	return seeOther(c, "/applications?done=ranking_saved")
@@ -210,17 +213,6 @@ func (u *UI) declineOffer(c echo.Context) error {
 
 // --- Notifications and account --------------------------------------------
 
-// Notification is an entry of the inbox.
-type Notification struct {
-	ID        string            `json:"id"`
-	Code      string            `json:"code"`
-	Params    map[string]string `json:"params"`
-	Text      string            `json:"text"`
-	Link      string            `json:"link"`
-	CreatedAt time.Time         `json:"createdAt"`
-	Read      bool              `json:"read"`
-}
-
 // NotificationsData is the inbox page.
 type NotificationsData struct {
 	Items  []NoteView
@@ -229,17 +221,14 @@ type NotificationsData struct {
 
 // NoteView is a notification as shown.
 type NoteView struct {
-	Notification
+	apiidentity.Notification
 	Message template.HTML
 	// Href is the notification's link when it is a page of this site.
 	Href string
 }
 
 func (u *UI) notifications(c echo.Context) error {
-	var res struct {
-		Items  []Notification `json:"items"`
-		Unread int64          `json:"unread"`
-	}
+	var res apiidentity.NotificationPage
 	if err := u.call(c, http.MethodGet, "/notifications/me?pageSize=50", nil, &res); err != nil {
 		return err
 	}

@@ -6,7 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
+
+	apiidentity "github.com/talentbridge/platform/shared/api/identity"
 
 	"github.com/talentbridge/platform/shared/api"
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
@@ -17,24 +18,13 @@ import (
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 )
 
-// Account is an account as the identity API lists it.
-type Account struct {
-	ID           string    `json:"id"`
-	Email        string    `json:"email"`
-	Name         string    `json:"name"`
-	Organization string    `json:"organization"`
-	Role         string    `json:"role"`
-	Status       string    `json:"status"`
-	CreatedAt    time.Time `json:"createdAt"`
-}
-
 // HostsData is the list of hosts waiting for verification.
 type HostsData struct {
-	Hosts []Account
+	Hosts []apiidentity.UserResponse
 }
 
 func (u *UI) pendingHosts(c echo.Context) error {
-	var res api.Page[Account]
+	var res api.Page[apiidentity.UserResponse]
 	if err := u.call(c, http.MethodGet, "/auth/users?role=host&status=pending&pageSize=100", nil, &res); err != nil {
 		return err
 	}
@@ -98,16 +88,16 @@ func (u *UI) createRound(c echo.Context) error {
 		return err
 	}
 	f := newForm(v)
-	body := map[string]any{"name": strings.TrimSpace(v.Get("name")), "programIds": nonEmpty(v["programIds"])}
-	if body["programIds"] == nil {
-		body["programIds"] = []string{}
+	body := apimatching.RoundRequest{Name: strings.TrimSpace(v.Get("name")), ProgramIDs: nonEmpty(v["programIds"])}
+	if body.ProgramIDs == nil {
+		body.ProgramIDs = []string{}
 	}
 	if s := strings.TrimSpace(v.Get("seed")); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
 			f.add("seed", "rnew.seed", "problem.number", "")
 		}
-		body["seed"] = n
+		body.Seed = &n
 	}
 	if !f.HasErrors() {
 		var r Round
@@ -297,21 +287,18 @@ func (u *UI) renderReview(c echo.Context, status int, f *Form) error {
 
 func (u *UI) approveMatch(c echo.Context) error {
 	id := c.Param("id")
-	body := map[string]string{}
-	if n := strings.TrimSpace(c.FormValue("note")); n != "" {
-		body["note"] = n
-	}
+	body := apimatching.ApproveRequest{Note: strings.TrimSpace(c.FormValue("note"))}
 	return u.decide(c, id, "approve", body, "note-"+id)
 }
 
 func (u *UI) rejectMatch(c echo.Context) error {
 	id := c.Param("id")
-	return u.decide(c, id, "reject", map[string]string{"reason": c.FormValue("reason")}, "reason-"+id)
+	return u.decide(c, id, "reject", apimatching.RejectRequest{Reason: c.FormValue("reason")}, "reason-"+id)
 }
 
 // decide approves or rejects a match; problems with the note or reason are
 // shown next to that match's field in the queue.
-func (u *UI) decide(c echo.Context, id, action string, body map[string]string, input string) error {
+func (u *UI) decide(c echo.Context, id, action string, body any, input string) error {
 	err := u.call(c, http.MethodPost, "/matches/"+url.PathEscape(id)+"/"+action, body, nil)
 	if err == nil {
 		return seeOther(c, "/coord/review?done=match_"+action+"d")
@@ -360,7 +347,7 @@ func (u *UI) audit(c echo.Context) error {
 
 // UsersData is the administrator's page.
 type UsersData struct {
-	Coordinators []Account
+	Coordinators []apiidentity.UserResponse
 }
 
 func (u *UI) adminUsers(c echo.Context) error {
@@ -368,7 +355,7 @@ func (u *UI) adminUsers(c echo.Context) error {
 }
 
 func (u *UI) renderUsers(c echo.Context, status int, f *Form) error {
-	var res api.Page[Account]
+	var res api.Page[apiidentity.UserResponse]
 	if err := u.call(c, http.MethodGet, "/auth/users?role=coordinator&pageSize=100", nil, &res); err != nil {
 		return err
 	}
@@ -384,10 +371,8 @@ func (u *UI) createCoordinator(c echo.Context) error {
 		return err
 	}
 	f := newForm(v)
-	body := map[string]string{"email": strings.TrimSpace(v.Get("email")), "password": v.Get("password"), "name": v.Get("name")}
-	if o := strings.TrimSpace(v.Get("organization")); o != "" {
-		body["organization"] = o
-	}
+	body := apiidentity.CreateUserRequest{Email: strings.TrimSpace(v.Get("email")), Password: v.Get("password"), Name: v.Get("name"),
+		Organization: strings.TrimSpace(v.Get("organization"))}
 	err = u.call(c, http.MethodPost, "/auth/users", body, nil)
 	switch {
 	case err == nil:

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	apiidentity "github.com/talentbridge/platform/shared/api/identity"
+
 	"github.com/talentbridge/platform/shared/api"
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
 
@@ -54,9 +56,7 @@ func (u *UI) newProgramForm(c echo.Context) error {
 	p := u.page(c, "pform.new")
 	v := url.Values{}
 	if p.User != nil {
-		var me struct {
-			Organization string `json:"organization"`
-		}
+		var me apiidentity.UserResponse
 		if err := u.call(c, http.MethodGet, "/auth/me", nil, &me); err == nil {
 			v.Set("hostOrg", me.Organization)
 		}
@@ -343,9 +343,7 @@ func (u *UI) importPrograms(c echo.Context) error {
 		publish = "true"
 		p.Form.Values.Set("publish", "on")
 	}
-	var res struct {
-		Imported int `json:"imported"`
-	}
+	var res apiprograms.ImportResponse
 	err = u.call(c, http.MethodPost, "/programs/import?publish="+publish, csvBody(raw), &res)
 	var ae *APIError
 	switch {
@@ -442,7 +440,7 @@ func (u *UI) moveCandidate(c echo.Context) error {
 		}
 	}
 	ids = move(ids, c.FormValue("applicantId"), c.FormValue("dir"))
-	if err := u.call(c, http.MethodPut, "/programs/"+url.PathEscape(id)+"/ranking", map[string][]string{"applicantIds": ids}, nil); err != nil {
+	if err := u.call(c, http.MethodPut, "/programs/"+url.PathEscape(id)+"/ranking", apimatching.ProgramRankingRequest{ApplicantIDs: ids}, nil); err != nil {
 		return err
 	}
 	return seeOther(c, "/host/programs/"+url.PathEscape(id)+"/candidates?done=ranking_saved")

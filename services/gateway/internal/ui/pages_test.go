@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	apiidentity "github.com/talentbridge/platform/shared/api/identity"
+
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
 
 	"golang.org/x/net/html"
@@ -155,8 +157,8 @@ func fixtures() []fixture {
 	for _, code := range []string{"filled", "no_seats", "not_eligible", "not_ranked", "rejected", "declined", "other"} {
 		rep.Unmatched = append(rep.Unmatched, apimatching.ReasonCount{Code: code, Count: 1})
 	}
-	note := NoteView{Notification: Notification{ID: "n-1", Code: "offer.received", Params: map[string]string{"program": prog.Title}, CreatedAt: created}, Href: "/offers"}
-	host := Account{ID: "h-2", Email: "ops@setouchi-robotics.example", Name: "Kenji Mori", Organization: "Setouchi Robotics", Role: "host", Status: "pending", CreatedAt: created}
+	note := NoteView{Notification: apiidentity.Notification{ID: "n-1", Code: "offer.received", Params: map[string]string{"program": prog.Title}, CreatedAt: created}, Href: "/offers"}
+	host := apiidentity.UserResponse{ID: "h-2", Email: "ops@setouchi-robotics.example", Name: "Kenji Mori", Organization: "Setouchi Robotics", Role: "host", Status: "pending", CreatedAt: created}
 	wizard := func(step int) WizardData {
 		return WizardData{Step: step, Steps: WizardSteps, Draft: `{"name":"Asha Rao"}`, LanguageRows: seqN(LanguageRows),
 			Notice: apiprofiles.ConsentNotice{Version: "2026-11", PublishedAt: "2026-11-01", Language: "en", Text: "TalentBridge privacy and consent notice"}}
@@ -205,7 +207,7 @@ func fixtures() []fixture {
 				{Scored: Scored{ApplicantID: "a-1", Name: "Asha Rao", Institution: "Kaveri Institute of Technology", HomeCountry: "IN",
 					Kind: "student", DegreeLevel: "master", Fields: []string{"1.2"}, Score: 0.7, Reasons: reasons, Applied: true, Ranked: 1}},
 				{Scored: Scored{ApplicantID: "a-2", Kind: "researcher", DegreeLevel: "phd", HomeCountry: "IN", Score: 0.5, Reasons: reasons[:2]}}}}},
-		{name: "hosts", tmpl: "coord_hosts", role: "coordinator", title: "hosts.title", data: HostsData{Hosts: []Account{host}}},
+		{name: "hosts", tmpl: "coord_hosts", role: "coordinator", title: "hosts.title", data: HostsData{Hosts: []apiidentity.UserResponse{host}}},
 		{name: "rounds", tmpl: "rounds", role: "coordinator", title: "rounds.title", data: RoundsData{Rounds: []Round{round}}},
 		{name: "round-new", tmpl: "round_new", role: "coordinator", title: "rnew.title", data: RoundFormData{Programs: []programsev.Program{prog}}, errs: true},
 		{name: "round", tmpl: "round", role: "coordinator", title: "round.title",
@@ -220,7 +222,7 @@ func fixtures() []fixture {
 				{At: created, ActorID: "h-1", ActorRole: "host", Action: "program.ranking.set", EntityType: "program", EntityID: "p-1"},
 				{At: created, ActorID: "a-1", ActorRole: "applicant", Action: "offer.accepted", EntityType: "match", EntityID: "m-1"}}}},
 		{name: "admin-users", tmpl: "admin_users", role: "admin", title: "users.title",
-			data: UsersData{Coordinators: []Account{{Name: "Mei Tanaka", Email: "mei@talentbridge.example"}}}},
+			data: UsersData{Coordinators: []apiidentity.UserResponse{{Name: "Mei Tanaka", Email: "mei@talentbridge.example"}}}},
 	}
 	for step := 1; step <= len(WizardSteps); step++ {
 		fs = append(fs, fixture{name: "wizard-" + WizardSteps[step-1], tmpl: "wizard", role: "applicant", title: "wizard.title",

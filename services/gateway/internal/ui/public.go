@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	apiidentity "github.com/talentbridge/platform/shared/api/identity"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/talentbridge/platform/services/gateway/internal/domain"
@@ -72,17 +74,12 @@ func (u *UI) signup(c echo.Context) error {
 	}
 	f := newForm(v)
 	role := v.Get("role")
-	body := map[string]string{
-		"email": strings.TrimSpace(v.Get("email")), "password": v.Get("password"),
-		"role": role, "name": v.Get("name"),
-	}
-	if org := strings.TrimSpace(v.Get("organization")); org != "" {
-		body["organization"] = org
-	}
+	body := apiidentity.SignupRequest{Email: strings.TrimSpace(v.Get("email")), Password: v.Get("password"),
+		Role: role, Name: v.Get("name"), Organization: strings.TrimSpace(v.Get("organization"))}
 	err = u.call(c, http.MethodPost, "/auth/signup", body, nil)
 	switch {
 	case err == nil:
-		if _, err := u.sessions.Login(c, body["email"], body["password"]); err != nil {
+		if _, err := u.sessions.Login(c, body.Email, body.Password); err != nil {
 			// The account exists; signing in is left to the user.
 			return seeOther(c, "/login?done=signed_up")
 		}
