@@ -17,7 +17,7 @@ import (
 
 // RecommendationsData is the applicant's recommendations page.
 type RecommendationsData struct {
-	Items []Scored
+	Items []Recommendation
 	// NoProfile is set when the applicant has no profile yet.
 	NoProfile bool
 	// Applied holds the programs applied to.
@@ -25,7 +25,7 @@ type RecommendationsData struct {
 }
 
 func (u *UI) recommendations(c echo.Context) error {
-	var res api.Page[Scored]
+	var res api.Page[Recommendation]
 	d := RecommendationsData{Applied: map[string]bool{}}
 	err := u.call(c, http.MethodGet, "/recommendations/me", nil, &res)
 	switch {
@@ -35,19 +35,14 @@ func (u *UI) recommendations(c echo.Context) error {
 	default:
 		return err
 	}
-	var ids []string
-	for _, s := range res.Items {
-		if s.Program == nil {
-			ids = append(ids, s.ProgramRef())
-		}
+	ids := make([]string, len(res.Items))
+	for i, r := range res.Items {
+		ids[i] = r.ProgramID
 	}
 	progs := u.programs(c, ids)
-	for _, s := range res.Items {
-		if s.Program == nil {
-			s.Program = progs[s.ProgramRef()]
-		}
-		if s.Program != nil {
-			d.Items = append(d.Items, s)
+	for _, r := range res.Items {
+		if r.Program = progs[r.ProgramID]; r.Program != nil {
+			d.Items = append(d.Items, r)
 		}
 	}
 	if apps, err := u.myApplications(c); err == nil {

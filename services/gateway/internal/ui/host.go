@@ -372,15 +372,19 @@ type CandidatesData struct {
 	CanRank bool
 }
 
-// CandidateView is a candidate as shown.
+// CandidateView is a candidate as shown, with their place in the host's
+// ranking.
 type CandidateView struct {
-	Scored
+	apimatching.Candidate
+	// Ranked is the candidate's place in the host's ranking, from 1; 0
+	// when the host has not ranked them.
+	Ranked int `json:"-"`
 }
 
 // candidatesOf lists a program's candidates, the host's ranking first (in
 // its order), then the others as the API orders them (by score).
-func (u *UI) candidatesOf(c echo.Context, id string) ([]Scored, error) {
-	var res api.Page[Scored]
+func (u *UI) candidatesOf(c echo.Context, id string) ([]CandidateView, error) {
+	var res api.Page[CandidateView]
 	if err := u.call(c, http.MethodGet, "/programs/"+url.PathEscape(id)+"/candidates?pageSize=100", nil, &res); err != nil {
 		return nil, err
 	}
@@ -389,9 +393,9 @@ func (u *UI) candidatesOf(c echo.Context, id string) ([]Scored, error) {
 		return nil, err
 	}
 	for i := range res.Items {
-		res.Items[i].Ranked = slices.Index(r.ApplicantIDs, res.Items[i].ApplicantRef()) + 1
+		res.Items[i].Ranked = slices.Index(r.ApplicantIDs, res.Items[i].ApplicantID) + 1
 	}
-	slices.SortStableFunc(res.Items, func(a, b Scored) int {
+	slices.SortStableFunc(res.Items, func(a, b CandidateView) int {
 		switch {
 		case a.Ranked > 0 && b.Ranked > 0:
 			return a.Ranked - b.Ranked
@@ -418,9 +422,7 @@ func (u *UI) candidates(c echo.Context) error {
 	p := u.page(c, "cands.title")
 	p.TitleRaw = p.ProgramTitle(prog)
 	d := CandidatesData{Program: prog, CanRank: p.User.Is(auth.RoleHost) && prog.HostID == p.User.ID}
-	for _, s := range cands {
-		d.Candidates = append(d.Candidates, CandidateView{Scored: s})
-	}
+	d.Candidates = cands
 	p.Data = d
 	return u.render(c, http.StatusOK, "candidates", p)
 }
@@ -436,7 +438,7 @@ func (u *UI) moveCandidate(c echo.Context) error {
 	var ids []string
 	for _, s := range cands {
 		if s.Applied {
-			ids = append(ids, s.ApplicantRef())
+			ids = append(ids, s.ApplicantID)
 		}
 	}
 	ids = move(ids, c.FormValue("applicantId"), c.FormValue("dir"))

@@ -4,60 +4,23 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/talentbridge/platform/shared/api"
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
-	"github.com/talentbridge/platform/shared/explain"
 )
 
 // The matching service's resources as the UI reads them (DESIGN.md §3 and
 // §4). Only the fields the pages show are decoded.
 
-// Scored is a recommendation (a program for an applicant) or a candidate
-// (an applicant for a program): an id, a score in [0, 1] and its reasons.
-type Scored struct {
-	ID          string           `json:"id"`
-	ProgramID   string           `json:"programId"`
-	ApplicantID string           `json:"applicantId"`
-	Score       float64          `json:"score"`
-	Reasons     []explain.Reason `json:"reasons"`
-	// Program is filled in by the UI when the API gives only the id.
-	Program *programsev.Program `json:"program,omitempty"`
-	Applied bool                `json:"applied"`
-	// What a candidate agreed to show hosts.
-	Name        string   `json:"name"`
-	Institution string   `json:"institution"`
-	HomeCountry string   `json:"homeCountry"`
-	Kind        string   `json:"kind"`
-	DegreeLevel string   `json:"degreeLevel"`
-	Fields      []string `json:"fields"`
-	Skills      []string `json:"skills"`
-	// Ranked is the candidate's place in the host's ranking, from 1; 0
-	// when the host has not ranked them.
-	Ranked int `json:"-"`
-}
-
-// ProgramRef returns the program's id.
-func (s Scored) ProgramRef() string {
-	if s.ProgramID != "" {
-		return s.ProgramID
-	}
-	if s.Program != nil && s.Program.ID != "" {
-		return s.Program.ID
-	}
-	return s.ID
-}
-
-// ApplicantRef returns the applicant's id.
-func (s Scored) ApplicantRef() string {
-	if s.ApplicantID != "" {
-		return s.ApplicantID
-	}
-	return s.ID
+// Recommendation is a program recommended to the applicant, with the
+// program itself, which the UI fills in.
+type Recommendation struct {
+	apimatching.Recommendation
+	// Program is filled in by the UI.
+	Program *programsev.Program `json:"-"`
 }
 
 // Application is an application to a program, with its place in the
@@ -82,21 +45,11 @@ type Match struct {
 	Program *programsev.Program `json:"-"`
 }
 
-// Round is a match round.
+// Round is a match round. Its counts are read as a map, so that a page
+// can list the counts it knows a wording for, whatever the API adds.
 type Round struct {
-	ID            string         `json:"id"`
-	Name          string         `json:"name"`
-	ProgramIDs    []string       `json:"programIds"`
-	Seed          int64          `json:"seed"`
-	Status        string         `json:"status"`
-	Phase         string         `json:"phase"`
-	Progress      int            `json:"progress"`
-	BlockingPairs int            `json:"blockingPairs"`
-	Counts        map[string]int `json:"counts"`
-	LastError     string         `json:"lastError"`
-	CreatedAt     time.Time      `json:"createdAt"`
-	CompletedAt   *time.Time     `json:"completedAt"`
-	PublishedAt   *time.Time     `json:"publishedAt"`
+	apimatching.Round
+	Counts map[string]int `json:"counts"`
 }
 
 // programs fetches programs by id (each once), for naming them; programs

@@ -136,14 +136,14 @@ func fixtures() []fixture {
 	reasons := allReasons()
 	check := eligibility.Check(applicantOf(prof), programOf(prog), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
 	created := time.Date(2027, 1, 5, 10, 0, 0, 0, time.UTC)
-	scored := Scored{ID: "p-1", Score: 0.82, Reasons: reasons, Program: &prog}
+	scored := Recommendation{Recommendation: apimatching.Recommendation{ProgramID: "p-1", Score: 0.82, Reasons: reasons}, Program: &prog}
 	match := Match{Match: apimatching.Match{ID: "m-1", RoundID: "r-1", ApplicantID: "a-1", ProgramID: "p-1", Status: "proposed", Choice: 1, Score: 0.8,
 		Reasons: reasons}, Program: &prog}
 	offer := match
 	offer.Status = "published"
-	round := Round{ID: "r-1", Name: "Spring 2027", ProgramIDs: []string{"p-1"}, Seed: 42, Status: "completed", Progress: 100,
-		Phase: "done", Counts: map[string]int{"applicants": 12, "programs": 1, "seats": 5, "matches": 4, "proposed": 4, "approved": 0,
-			"rejected": 0, "published": 0, "accepted": 0, "declined": 0, "undecided": 4, "unmatched": 8, "mystery": 1}, CreatedAt: created}
+	round := Round{Round: apimatching.Round{ID: "r-1", Name: "Spring 2027", ProgramIDs: []string{"p-1"}, Seed: 42, Status: "completed", Progress: 100,
+		Phase: "done", CreatedAt: created}, Counts: map[string]int{"applicants": 12, "programs": 1, "seats": 5, "matches": 4, "proposed": 4, "approved": 0,
+		"rejected": 0, "published": 0, "accepted": 0, "declined": 0, "undecided": 4, "unmatched": 8, "mystery": 1}}
 	running := round
 	running.Status, running.Progress, running.Phase = "running", 40, "solving"
 	var rep apimatching.Report
@@ -183,7 +183,7 @@ func fixtures() []fixture {
 		{name: "program-owner", tmpl: "program", role: "host", title: "program.title", data: ProgramData{Program: prog, Owner: true}},
 		{name: "profile", tmpl: "profile", role: "applicant", title: "profile.title", data: ProfileData{Profile: prof}},
 		{name: "recommendations", tmpl: "recommendations", role: "applicant", title: "recs.title",
-			data: RecommendationsData{Items: []Scored{scored}, Applied: map[string]bool{}}},
+			data: RecommendationsData{Items: []Recommendation{scored}, Applied: map[string]bool{}}},
 		{name: "recommendations-none", tmpl: "recommendations", role: "applicant", title: "recs.title", data: RecommendationsData{NoProfile: true}},
 		{name: "applications", tmpl: "applications", role: "applicant", title: "apps.title",
 			data: ApplicationsData{Ranked: []Application{
@@ -204,9 +204,9 @@ func fixtures() []fixture {
 			data: ImportData{Rows: []web.FieldError{{Line: 3, Field: "seats", Reason: "must be at least 1"}}}},
 		{name: "candidates", tmpl: "candidates", role: "host", title: "cands.title",
 			data: CandidatesData{Program: prog, CanRank: true, Candidates: []CandidateView{
-				{Scored: Scored{ApplicantID: "a-1", Name: "Asha Rao", Institution: "Kaveri Institute of Technology", HomeCountry: "IN",
-					Kind: "student", DegreeLevel: "master", Fields: []string{"1.2"}, Score: 0.7, Reasons: reasons, Applied: true, Ranked: 1}},
-				{Scored: Scored{ApplicantID: "a-2", Kind: "researcher", DegreeLevel: "phd", HomeCountry: "IN", Score: 0.5, Reasons: reasons[:2]}}}}},
+				{Candidate: apimatching.Candidate{ApplicantID: "a-1", Name: "Asha Rao", Institution: "Kaveri Institute of Technology", HomeCountry: "IN",
+					Kind: "student", DegreeLevel: "master", Fields: []string{"1.2"}, Score: 0.7, Reasons: reasons, Applied: true}, Ranked: 1},
+				{Candidate: apimatching.Candidate{ApplicantID: "a-2", Kind: "researcher", DegreeLevel: "phd", HomeCountry: "IN", Score: 0.5, Reasons: reasons[:2]}}}}},
 		{name: "hosts", tmpl: "coord_hosts", role: "coordinator", title: "hosts.title", data: HostsData{Hosts: []apiidentity.UserResponse{host}}},
 		{name: "rounds", tmpl: "rounds", role: "coordinator", title: "rounds.title", data: RoundsData{Rounds: []Round{round}}},
 		{name: "round-new", tmpl: "round_new", role: "coordinator", title: "rnew.title", data: RoundFormData{Programs: []programsev.Program{prog}}, errs: true},
@@ -245,7 +245,7 @@ func renderFixture(t *testing.T, u *UI, f fixture, lang string) string {
 		p.Form.add("", "field.other", "problem.rate_limited", "")
 	}
 	if rep, ok := f.data.(apimatching.Report); ok {
-		p.Data = ReportData{Round: Round{ID: "r-1", Name: "Spring 2027"}, Report: rep, Charts: reportCharts(p, rep)}
+		p.Data = ReportData{Round: Round{Round: apimatching.Round{ID: "r-1", Name: "Spring 2027"}}, Report: rep, Charts: reportCharts(p, rep)}
 	}
 	tmpl, ok := u.tmpl[f.tmpl]
 	if !ok {
