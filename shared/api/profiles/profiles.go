@@ -3,6 +3,9 @@
 package profiles
 
 import (
+	"encoding/json"
+	"time"
+
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
 	"github.com/talentbridge/platform/shared/taxonomy"
 )
@@ -88,4 +91,39 @@ type ImportProblem struct {
 	Detail   string     `json:"detail"`
 	Instance string     `json:"instance,omitempty"`
 	Errors   []RowError `json:"errors"`
+}
+
+// ImportResult is the answer of an accepted POST /profiles/import.
+type ImportResult struct {
+	// BatchID names the file (a hash of its bytes).
+	BatchID string `json:"batchId"`
+	// Rows is the number of profiles in the file.
+	Rows int `json:"rows"`
+	// Inserted is how many were stored by this request: fewer than Rows
+	// when it finished an interrupted import of the same file, 0 when the
+	// file had been imported completely before.
+	Inserted int `json:"inserted"`
+	// AlreadyImported is true when the same file had been imported before
+	// and nothing was done.
+	AlreadyImported bool          `json:"alreadyImported"`
+	Items           []ImportedRow `json:"items"`
+}
+
+// ImportedRow links a line of the file to the profile made from it.
+type ImportedRow struct {
+	Line int    `json:"line"`
+	ID   string `json:"id"`
+}
+
+// Export is the answer of GET /profiles/me/export: everything the platform
+// holds about one person, one part per service.
+type Export struct {
+	UserID      string    `json:"userId"`
+	GeneratedAt time.Time `json:"generatedAt"`
+	// Services maps a service name ("profiles", "identity", "programs",
+	// "matching") to that service's part.
+	Services map[string]json.RawMessage `json:"services"`
+	// Unavailable lists services that did not answer in time; their part
+	// is missing and the export can be asked for again later.
+	Unavailable []string `json:"unavailable"`
 }

@@ -74,3 +74,11 @@ func wire(t *testing.T, v any, want string) {
 		t.Errorf("json.Marshal(%T) =\n%s\nwant\n%s", v, raw, want)
 	}
 }
+
+func TestImportResultAndExportWire(t *testing.T) {
+	wire(t, ImportResult{BatchID: "b", Rows: 1, Inserted: 1, Items: []ImportedRow{{Line: 2, ID: "u"}}},
+		`{"batchId":"b","rows":1,"inserted":1,"alreadyImported":false,"items":[{"line":2,"id":"u"}]}`)
+	wire(t, Export{UserID: "u", GeneratedAt: time.Date(2027, 1, 2, 0, 0, 0, 0, time.UTC),
+		Services: map[string]json.RawMessage{"profiles": json.RawMessage(`{}`)}, Unavailable: []string{}},
+		`{"userId":"u","generatedAt":"2027-01-02T00:00:00Z","services":{"profiles":{}},"unavailable":[]}`)
+}

@@ -55,21 +55,8 @@ func (s *Service) Own(ctx context.Context, userID string) (OwnPart, error) {
 	return part, nil
 }
 
-// Export is everything the platform holds about one person, one part per
-// service.
-type Export struct {
-	UserID      string    `json:"userId"`
-	GeneratedAt time.Time `json:"generatedAt"`
-	// Services maps a service name ("profiles", "identity", "programs",
-	// "matching") to that service's part.
-	Services map[string]json.RawMessage `json:"services"`
-	// Unavailable lists services that did not answer in time; their part
-	// is missing and the export can be asked for again later.
-	Unavailable []string `json:"unavailable"`
-}
-
 // Export collects the person's data from this service and every other.
-func (s *Service) Export(ctx context.Context, userID string) (Export, error) {
+func (s *Service) Export(ctx context.Context, userID string) (apiprofiles.Export, error) {
 	type result struct {
 		parts       map[string]json.RawMessage
 		unavailable []string
@@ -82,13 +69,13 @@ func (s *Service) Export(ctx context.Context, userID string) (Export, error) {
 	own, err := s.Own(ctx, userID)
 	r := <-others
 	if err != nil {
-		return Export{}, err
+		return apiprofiles.Export{}, err
 	}
 	raw, err := json.Marshal(own)
 	if err != nil {
-		return Export{}, fmt.Errorf("encode own part: %w", err)
+		return apiprofiles.Export{}, fmt.Errorf("encode own part: %w", err)
 	}
-	x := Export{
+	x := apiprofiles.Export{
 		UserID:      userID,
 		GeneratedAt: s.now().UTC().Truncate(time.Second),
 		Services:    map[string]json.RawMessage{profilesev.ServiceProfiles: raw},
