@@ -73,26 +73,6 @@ type ConsentNotice struct {
 	Text        string `json:"text"`
 }
 
-// RowError is one problem of one row of an import file.
-type RowError struct {
-	Line   int    `json:"line"`
-	Field  string `json:"field"`
-	Reason string `json:"reason"`
-}
-
-// ImportProblem is the problem+json body of a refused POST
-// /profiles/import: every bad row, with its line (the header is line 1),
-// column and reason.
-type ImportProblem struct {
-	Type     string     `json:"type"`
-	Title    string     `json:"title"`
-	Status   int        `json:"status"`
-	Code     string     `json:"code"`
-	Detail   string     `json:"detail"`
-	Instance string     `json:"instance,omitempty"`
-	Errors   []RowError `json:"errors"`
-}
-
 // ImportResult is the answer of an accepted POST /profiles/import.
 type ImportResult struct {
 	// BatchID names the file (a hash of its bytes).

@@ -56,12 +56,9 @@ func TestProfileWire(t *testing.T) {
 	wire(t, p, want)
 }
 
-func TestNoticeAndImportProblemWire(t *testing.T) {
+func TestNoticeWire(t *testing.T) {
 	wire(t, ConsentNotice{Version: "v", PublishedAt: "d", Language: "en", Text: "t"},
 		`{"version":"v","publishedAt":"d","language":"en","text":"t"}`)
-	wire(t, ImportProblem{Type: "x", Title: "T", Status: 422, Code: "import_rejected", Detail: "d",
-		Errors: []RowError{{Line: 2, Field: "email", Reason: "r"}}},
-		`{"type":"x","title":"T","status":422,"code":"import_rejected","detail":"d","errors":[{"line":2,"field":"email","reason":"r"}]}`)
 }
 
 func wire(t *testing.T, v any, want string) {

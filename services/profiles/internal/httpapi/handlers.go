@@ -234,17 +234,17 @@ func (h *Handlers) importCSV(c echo.Context) error {
 }
 
 func importRefused(c echo.Context, ie *domain.ImportError) error {
-	p := apiprofiles.ImportProblem{
+	p := api.ImportProblem{
 		Type:     "https://talentbridge.example/problems/import_rejected",
 		Title:    http.StatusText(http.StatusUnprocessableEntity),
 		Status:   http.StatusUnprocessableEntity,
 		Code:     "import_rejected",
 		Detail:   fmt.Sprintf("%d rows have problems; nothing was imported. Fix them and send the whole file again.", len(ie.Lines())),
 		Instance: c.Request().URL.Path,
-		Errors:   make([]apiprofiles.RowError, len(ie.Problems)),
+		Errors:   make([]api.RowError, len(ie.Problems)),
 	}
 	for i, pr := range ie.Problems {
-		p.Errors[i] = apiprofiles.RowError{Line: pr.Line, Field: pr.Field, Reason: pr.Reason}
+		p.Errors[i] = api.RowError{Line: pr.Line, Field: pr.Field, Reason: pr.Reason}
 	}
 	b, err := json.Marshal(p)
 	if err != nil {
