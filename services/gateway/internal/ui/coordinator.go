@@ -64,8 +64,8 @@ type RoundFormData struct {
 }
 
 func (u *UI) openPrograms(c echo.Context) ([]programsev.Program, error) {
-	var res ProgramPage
-	if err := u.call(c, http.MethodGet, "/programs?pageSize=100", nil, &res); err != nil {
+	res, err := u.searchPrograms(c, "pageSize=100")
+	if err != nil {
 		return nil, err
 	}
 	return res.Items, nil

@@ -34,8 +34,8 @@ type HostProgramsData struct {
 }
 
 func (u *UI) hostPrograms(c echo.Context) error {
-	var res ProgramPage
-	if err := u.call(c, http.MethodGet, "/programs?mine=true&pageSize=100", nil, &res); err != nil {
+	res, err := u.searchPrograms(c, "mine=true&pageSize=100")
+	if err != nil {
 		return err
 	}
 	p := u.page(c, "host.title")
