@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/talentbridge/platform/services/gateway/internal/domain"
-	"github.com/talentbridge/platform/services/gateway/internal/notify"
+	apiidentity "github.com/talentbridge/platform/shared/api/identity"
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
 	"github.com/talentbridge/platform/shared/natsbus"
 )
@@ -15,8 +15,8 @@ import (
 // exportData is the gateway's part of a person's data export: their
 // account (without the password hash) and their notifications.
 type exportData struct {
-	Account       *exportAccount        `json:"account,omitempty"`
-	Notifications []notify.Notification `json:"notifications"`
+	Account       *exportAccount             `json:"account,omitempty"`
+	Notifications []apiidentity.Notification `json:"notifications"`
 }
 
 type exportAccount struct {

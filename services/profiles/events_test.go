@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
 	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/events"
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
@@ -117,7 +118,7 @@ func TestConcurrentUpdates(t *testing.T) {
 			t.Errorf("concurrent PUT /profiles/me = %d, want 200", s)
 		}
 	}
-	var v profileView
+	var v apiprofiles.Profile
 	env.Do(t, http.MethodGet, "/api/v1/profiles/me", tok, nil).JSON(t, &v)
 	if v.Version != n+1 {
 		t.Errorf("version after %d concurrent saves = %d, want %d", n, v.Version, n+1)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/talentbridge/platform/services/profiles"
+	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
 	"github.com/talentbridge/platform/shared/events"
 	"github.com/talentbridge/platform/shared/events/matching"
 	"github.com/talentbridge/platform/shared/platformtest"
@@ -58,33 +59,6 @@ func deepCopy(m map[string]any) map[string]any {
 	return out
 }
 
-// profileView is the part of a profile response the tests read.
-type profileView struct {
-	ID          string `json:"id"`
-	Name        string `json:"name"`
-	Region      string `json:"region"`
-	Statement   string `json:"statement"`
-	Gender      string `json:"gender"`
-	Institution string `json:"institution"`
-	Email       string `json:"email"`
-	Version     int64  `json:"version"`
-	Consents    struct {
-		NoticeVersion  string `json:"noticeVersion"`
-		DataProcessing bool   `json:"dataProcessing"`
-		VisibleToHosts bool   `json:"visibleToHosts"`
-		Recorded       struct {
-			DataProcessing struct {
-				At            time.Time `json:"at"`
-				NoticeVersion string    `json:"noticeVersion"`
-			} `json:"dataProcessing"`
-			VisibleToHosts struct {
-				At            time.Time `json:"at"`
-				NoticeVersion string    `json:"noticeVersion"`
-			} `json:"visibleToHosts"`
-		} `json:"recorded"`
-	} `json:"consents"`
-}
-
 func mustStatus(t *testing.T, r platformtest.Response, want int, what string) {
 	t.Helper()
 	if r.Status != want {
@@ -92,11 +66,11 @@ func mustStatus(t *testing.T, r platformtest.Response, want int, what string) {
 	}
 }
 
-func create(t *testing.T, env *platformtest.Env, token string, body map[string]any) profileView {
+func create(t *testing.T, env *platformtest.Env, token string, body map[string]any) apiprofiles.Profile {
 	t.Helper()
 	r := env.Do(t, http.MethodPost, "/api/v1/profiles", token, body)
 	mustStatus(t, r, http.StatusCreated, "POST /profiles")
-	var v profileView
+	var v apiprofiles.Profile
 	r.JSON(t, &v)
 	return v
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/talentbridge/platform/services/profiles"
+	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
 	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/platform"
 	"github.com/talentbridge/platform/shared/platformtest"
@@ -41,7 +42,7 @@ func TestCreateReadUpdate(t *testing.T) {
 	for _, path := range []string{"/api/v1/profiles/me", "/api/v1/profiles/" + user} {
 		r := env.Do(t, http.MethodGet, path, tok, nil)
 		mustStatus(t, r, http.StatusOK, "GET "+path)
-		var v profileView
+		var v apiprofiles.Profile
 		r.JSON(t, &v)
 		if v.ID != user || v.Statement != got.Statement {
 			t.Errorf("GET %s = id %q statement %q; want the created profile", path, v.ID, v.Statement)
@@ -55,7 +56,7 @@ func TestCreateReadUpdate(t *testing.T) {
 	upd := with(with(profileBody(), "statement", "Now into robotics."), "consents.visibleToHosts", false)
 	r = env.Do(t, http.MethodPut, "/api/v1/profiles/me", tok, upd)
 	mustStatus(t, r, http.StatusOK, "PUT /profiles/me")
-	var u profileView
+	var u apiprofiles.Profile
 	r.JSON(t, &u)
 	if u.Version != 2 || u.Statement != "Now into robotics." || u.Consents.VisibleToHosts {
 		t.Errorf("PUT /profiles/me = version %d statement %q visible %v; want 2, the new statement, false",
@@ -69,7 +70,7 @@ func TestCreateReadUpdate(t *testing.T) {
 	}
 
 	r = env.Do(t, http.MethodGet, "/api/v1/profiles/me", tok, nil)
-	var again profileView
+	var again apiprofiles.Profile
 	r.JSON(t, &again)
 	if again.Version != 2 || again.Statement != "Now into robotics." {
 		t.Errorf("GET after PUT = version %d statement %q, want version 2 with the new statement", again.Version, again.Statement)
@@ -231,7 +232,7 @@ func TestAccess(t *testing.T) {
 		return nil
 	})
 	r := env.Do(t, http.MethodGet, "/api/v1/profiles/"+asha, hostTok, nil)
-	var v profileView
+	var v apiprofiles.Profile
 	r.JSON(t, &v)
 	if v.ID != asha || v.Name != "Asha Rao" || v.Gender != "" {
 		t.Errorf("host view = id %q name %q gender %q; want Asha's profile without gender", v.ID, v.Name, v.Gender)

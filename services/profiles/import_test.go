@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/talentbridge/platform/services/profiles"
+	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
 	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/platformtest"
 )
@@ -148,7 +149,7 @@ func TestImportAllOrNothing(t *testing.T) {
 	}
 	r = env.Do(t, http.MethodGet, "/api/v1/profiles/"+res.Items[5].ID, coord, nil)
 	mustStatus(t, r, http.StatusOK, "GET imported profile")
-	var v profileView
+	var v apiprofiles.Profile
 	r.JSON(t, &v)
 	if v.Email != "person0005@example.org" || v.Name != "Person 0005" || v.Region != "Osaka" {
 		t.Errorf("imported profile = %+v, want person 5 with e-mail and region", v)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	apimatching "github.com/talentbridge/platform/shared/api/matching"
 )
 
 // The matching flow end to end, over HTTP, on the standalone composition
@@ -234,24 +236,6 @@ func matchDeferredAcceptance(in matchInstance) map[string]string {
 	return out
 }
 
-type matchMatchView struct {
-	ID          string `json:"id"`
-	ApplicantID string `json:"applicantId"`
-	ProgramID   string `json:"programId"`
-	Status      string `json:"status"`
-	Reasons     []struct {
-		Code string `json:"code"`
-	} `json:"reasons"`
-}
-
-type matchRoundView struct {
-	ID            string `json:"id"`
-	Status        string `json:"status"`
-	Runs          int    `json:"runs"`
-	BlockingPairs int    `json:"blockingPairs"`
-	LastError     string `json:"lastError"`
-}
-
 func TestMatchingEndToEnd(t *testing.T) {
 	p := startInProcess(t, "TB_ADMIN_EMAIL", matchAdminEmail, "TB_ADMIN_PASSWORD", matchAdminPassword,
 		"TB_LOGIN_LIMIT", "1000") // a dozen sign-ins from one address
@@ -356,12 +340,12 @@ func TestMatchingEndToEnd(t *testing.T) {
 		}
 	}
 
-	var rnd matchRoundView
+	var rnd apimatching.Round
 	f.must(http.MethodPost, "/rounds", coord, map[string]any{"name": "Spring exchange 2027",
 		"programIds": []string{prog["P1"], prog["P2"], prog["P3"]}, "seed": 2027}, http.StatusCreated, &rnd)
-	run := func() matchRoundView {
+	run := func() apimatching.Round {
 		t.Helper()
-		var r matchRoundView
+		var r apimatching.Round
 		f.must(http.MethodPost, "/rounds/"+rnd.ID+"/run", coord, nil, http.StatusAccepted, &r)
 		runs := r.Runs + 1
 		f.waitFor("round run", func() error {
@@ -373,19 +357,19 @@ func TestMatchingEndToEnd(t *testing.T) {
 		})
 		return r
 	}
-	matches := func() map[string]matchMatchView {
+	matches := func() map[string]apimatching.Match {
 		t.Helper()
 		var l struct {
-			Items []matchMatchView `json:"items"`
+			Items []apimatching.Match `json:"items"`
 		}
 		f.must(http.MethodGet, "/rounds/"+rnd.ID+"/matches", coord, nil, http.StatusOK, &l)
-		out := map[string]matchMatchView{}
+		out := map[string]apimatching.Match{}
 		for _, m := range l.Items {
 			out[name[m.ApplicantID]] = m
 		}
 		return out
 	}
-	proposed := func(ms map[string]matchMatchView) map[string]string {
+	proposed := func(ms map[string]apimatching.Match) map[string]string {
 		out := map[string]string{}
 		for a, m := range ms {
 			if m.Status == "proposed" {
@@ -518,35 +502,7 @@ func TestMatchingEndToEnd(t *testing.T) {
 	}
 
 	// The outcome report adds up.
-	var rep struct {
-		Totals struct {
-			Applicants int `json:"applicants"`
-			Matched    int `json:"matched"`
-			Unmatched  int `json:"unmatched"`
-			Seats      int `json:"seats"`
-			Offered    int `json:"offered"`
-			Filled     int `json:"filled"`
-		} `json:"totals"`
-		Programs []struct {
-			Seats   int `json:"seats"`
-			Matched int `json:"matched"`
-			Offered int `json:"offered"`
-			Filled  int `json:"filled"`
-		} `json:"programs"`
-		ByHomeCountry, ByKind, ByDegreeLevel, ByGender []struct {
-			Value      string `json:"value"`
-			Applicants int    `json:"applicants"`
-			Matched    int    `json:"matched"`
-		}
-		Choices []struct {
-			Choice int `json:"choice"`
-			Count  int `json:"count"`
-		} `json:"choices"`
-		Unmatched []struct {
-			Code  string `json:"code"`
-			Count int    `json:"count"`
-		} `json:"unmatched"`
-	}
+	var rep apimatching.Report
 	f.must(http.MethodGet, "/rounds/"+rnd.ID+"/report", coord, nil, http.StatusOK, &rep)
 	tot := rep.Totals
 	if tot.Applicants != 6 || tot.Matched+tot.Unmatched != tot.Applicants || tot.Matched != 3 || tot.Seats != 4 || tot.Offered != 4 || tot.Filled != 1 {
@@ -559,11 +515,7 @@ func TestMatchingEndToEnd(t *testing.T) {
 	if seats != tot.Seats || matched != tot.Matched || offered != tot.Offered || filled != tot.Filled {
 		t.Errorf("per-program sums %d/%d/%d/%d, want the totals %+v", seats, matched, offered, filled, tot)
 	}
-	for name, groups := range map[string][]struct {
-		Value      string `json:"value"`
-		Applicants int    `json:"applicants"`
-		Matched    int    `json:"matched"`
-	}{"byHomeCountry": rep.ByHomeCountry, "byKind": rep.ByKind, "byDegreeLevel": rep.ByDegreeLevel, "byGender": rep.ByGender} {
+	for name, groups := range map[string][]apimatching.GroupRate{"byHomeCountry": rep.ByHomeCountry, "byKind": rep.ByKind, "byDegreeLevel": rep.ByDegreeLevel, "byGender": rep.ByGender} {
 		apps, got := 0, 0
 		for _, g := range groups {
 			apps, got = apps+g.Applicants, got+g.Matched

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
+	apiprograms "github.com/talentbridge/platform/shared/api/programs"
 	"github.com/talentbridge/platform/shared/eligibility"
 	"github.com/talentbridge/platform/shared/taxonomy"
 )
@@ -22,31 +24,6 @@ import (
 const dateLayout = "2006-01-02"
 
 func day(now time.Time, days int) string { return now.AddDate(0, 0, days).Format(dateLayout) }
-
-// programBody is the body of POST /programs.
-type programBody struct {
-	Title               string            `json:"title"`
-	TitleJa             string            `json:"titleJa,omitempty"`
-	Description         string            `json:"description"`
-	Kind                string            `json:"kind"`
-	HostOrg             string            `json:"hostOrg"`
-	HostCountry         string            `json:"hostCountry"`
-	Region              string            `json:"region"`
-	Fields              []string          `json:"fields"`
-	Skills              []string          `json:"skills,omitempty"`
-	Seats               int               `json:"seats"`
-	StartDate           string            `json:"startDate"`
-	EndDate             string            `json:"endDate"`
-	ApplicationDeadline string            `json:"applicationDeadline"`
-	Stipend             *stipend          `json:"stipend,omitempty"`
-	Eligibility         eligibility.Rules `json:"eligibility"`
-}
-
-type stipend struct {
-	Amount   int64  `json:"amount"`
-	Currency string `json:"currency"`
-	Period   string `json:"period"`
-}
 
 // durations of programs by kind, in days.
 var durations = map[string]int{
@@ -82,22 +59,25 @@ func rulesFor(kind, country string, i int) eligibility.Rules {
 }
 
 // programsOf returns the programs a host posts, as of now.
-func programsOf(h host, hostIndex int, now time.Time) []programBody {
-	out := make([]programBody, len(h.Programs))
+func programsOf(h host, hostIndex int, now time.Time) []apiprograms.ProgramRequest {
+	out := make([]apiprograms.ProgramRequest, len(h.Programs))
 	for i, s := range h.Programs {
 		n := hostIndex*len(h.Programs) + i
 		deadline := 21 + 9*n%70
 		start := deadline + 30 + 7*(n%5)
-		b := programBody{
+		seats := s.Seats
+		b := apiprograms.ProgramRequest{
 			Title: s.Title, TitleJa: s.TitleJa, Description: s.Description, Kind: s.Kind,
-			HostOrg: h.Org, HostCountry: h.Country, Region: h.Region, Fields: s.Fields, Skills: s.Skills, Seats: s.Seats,
+			HostOrg: h.Org, HostCountry: h.Country, Region: h.Region, Fields: s.Fields, Skills: s.Skills, Seats: &seats,
 			ApplicationDeadline: day(now, deadline), StartDate: day(now, start), EndDate: day(now, start+durations[s.Kind]),
 			Eligibility: rulesFor(s.Kind, h.Country, i),
 		}
 		if h.Country == taxonomy.Japan {
-			b.Stipend = &stipend{Amount: int64(80000 + 20000*(n%7)), Currency: "JPY", Period: "month"}
+			amount := int64(80000 + 20000*(n%7))
+			b.Stipend = &apiprograms.StipendRequest{Amount: &amount, Currency: "JPY", Period: "month"}
 		} else {
-			b.Stipend = &stipend{Amount: int64(25000 + 5000*(n%7)), Currency: "INR", Period: "month"}
+			amount := int64(25000 + 5000*(n%7))
+			b.Stipend = &apiprograms.StipendRequest{Amount: &amount, Currency: "INR", Period: "month"}
 		}
 		if s.Kind == taxonomy.ProgramIndustryPartnership {
 			b.Stipend = nil
@@ -110,39 +90,7 @@ func programsOf(h host, hostIndex int, now time.Time) []programBody {
 // person is a sample applicant: the profile and its e-mail address.
 type person struct {
 	Email   string
-	Profile profileBody
-}
-
-// profileBody is the body of POST /profiles.
-type profileBody struct {
-	Kind          string              `json:"kind"`
-	Name          string              `json:"name"`
-	HomeCountry   string              `json:"homeCountry"`
-	Institution   string              `json:"institution"`
-	Region        string              `json:"region"`
-	Fields        []string            `json:"fields"`
-	Skills        []string            `json:"skills"`
-	Languages     []taxonomy.Language `json:"languages"`
-	DegreeLevel   string              `json:"degreeLevel"`
-	BirthYear     int                 `json:"birthYear"`
-	AvailableFrom string              `json:"availableFrom"`
-	AvailableTo   string              `json:"availableTo"`
-	Preferences   struct {
-		ProgramKinds []string `json:"programKinds"`
-		HostRegions  []string `json:"hostRegions"`
-	} `json:"preferences"`
-	Statement string `json:"statement"`
-	Gender    string `json:"gender"`
-	Consents  struct {
-		NoticeVersion       string `json:"noticeVersion"`
-		DataProcessing      bool   `json:"dataProcessing"`
-		CrossBorderTransfer bool   `json:"crossBorderTransfer"`
-		VisibleToHosts      bool   `json:"visibleToHosts"`
-	} `json:"consents"`
-	GuardianConsent *struct {
-		Name     string `json:"name"`
-		Relation string `json:"relation"`
-	} `json:"guardianConsent,omitempty"`
+	Profile apiprofiles.ProfileRequest
 }
 
 var fieldPool = []string{"1.2", "1.2", "1.2", "2.2", "2.2", "1.6", "2.5", "2.7", "1.5", "2.3", "1.3", "1.4", "3.1", "5.2", "6.4", "6.2", "4.4", "2.6", "1.1", "5.1", "5.8", "2.1", "3.2"}
@@ -156,7 +104,7 @@ func people(n int, seed uint64, now time.Time, notice string) []person {
 	r := rand.New(rand.NewPCG(seed, 0x7a1e47b41d9e))
 	out := make([]person, 0, n)
 	for i := range n {
-		var p profileBody
+		var p apiprofiles.ProfileRequest
 		country := taxonomy.India
 		if i%5 >= 3 {
 			country = taxonomy.Japan
@@ -192,10 +140,7 @@ func people(n int, seed uint64, now time.Time, notice string) []person {
 		if i%67 == 11 {
 			// A few school leavers who may be under 18: a parent consents.
 			p.Kind, p.DegreeLevel, age = taxonomy.ApplicantStudent, "bachelor", 17
-			p.GuardianConsent = &struct {
-				Name     string `json:"name"`
-				Relation string `json:"relation"`
-			}{Name: pick(r, indianGiven) + " " + family, Relation: "parent"}
+			p.GuardianConsent = &apiprofiles.GuardianRequest{Name: pick(r, indianGiven) + " " + family, Relation: "parent"}
 			if country == taxonomy.Japan {
 				p.GuardianConsent.Name = pick(r, japaneseGiven) + " " + family
 			}
@@ -268,7 +213,7 @@ var openings = []string{
 	"I am looking for a placement where I can deepen my work on %s and learn from colleagues in %s.",
 }
 
-func statement(r *rand.Rand, p profileBody) string {
+func statement(r *rand.Rand, p apiprofiles.ProfileRequest) string {
 	where := "Japan"
 	if p.HomeCountry == taxonomy.Japan {
 		where = "India"

@@ -27,6 +27,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/talentbridge/platform/shared/api"
+	apiidentity "github.com/talentbridge/platform/shared/api/identity"
+	apimatching "github.com/talentbridge/platform/shared/api/matching"
+	apiprograms "github.com/talentbridge/platform/shared/api/programs"
+	programsev "github.com/talentbridge/platform/shared/events/programs"
+
+	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
 	"github.com/talentbridge/platform/shared/taxonomy"
 )
 
@@ -178,8 +185,8 @@ func (l *loader) coordinator(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("demo: sign in the administrator: %w", err)
 	}
-	err = l.api.do(ctx, http.MethodPost, "/auth/users", admin, map[string]string{
-		"email": CoordinatorEmail, "password": Password, "name": "Demo Coordinator", "organization": "TalentBridge",
+	err = l.api.do(ctx, http.MethodPost, "/auth/users", admin, apiidentity.CreateUserRequest{
+		Email: CoordinatorEmail, Password: Password, Name: "Demo Coordinator", Organization: "TalentBridge",
 	}, nil)
 	if err != nil && !isStatus(err, http.StatusConflict) {
 		return "", fmt.Errorf("demo: create the coordinator: %w", err)
@@ -191,19 +198,14 @@ func (l *loader) coordinator(ctx context.Context) (string, error) {
 // publishes their programs.
 func (l *loader) hosts(ctx context.Context, coord string) error {
 	for _, h := range hosts {
-		err := l.api.do(ctx, http.MethodPost, "/auth/signup", "", map[string]string{
-			"email": h.Email, "password": Password, "role": "host", "name": h.Person, "organization": h.Org,
+		err := l.api.do(ctx, http.MethodPost, "/auth/signup", "", apiidentity.SignupRequest{
+			Email: h.Email, Password: Password, Role: "host", Name: h.Person, Organization: h.Org,
 		}, nil)
 		if err != nil && !isStatus(err, http.StatusConflict) {
 			return fmt.Errorf("demo: sign up host %s: %w", h.Org, err)
 		}
 	}
-	var pending struct {
-		Items []struct {
-			ID    string `json:"id"`
-			Email string `json:"email"`
-		} `json:"items"`
-	}
+	var pending api.Page[apiidentity.UserResponse]
 	if err := l.api.do(ctx, http.MethodGet, "/auth/users?role=host&status=pending&pageSize=100", coord, nil, &pending); err != nil {
 		return fmt.Errorf("demo: list hosts to verify: %w", err)
 	}
@@ -220,13 +222,7 @@ func (l *loader) hosts(ctx context.Context, coord string) error {
 		if err != nil {
 			return fmt.Errorf("demo: sign in host %s: %w", h.Org, err)
 		}
-		var mine struct {
-			Items []struct {
-				ID     string `json:"id"`
-				Title  string `json:"title"`
-				Status string `json:"status"`
-			} `json:"items"`
-		}
+		var mine apiprograms.SearchResponse
 		if err := l.api.do(ctx, http.MethodGet, "/programs?mine=true&pageSize=100", tok, nil, &mine); err != nil {
 			return fmt.Errorf("demo: list programs of %s: %w", h.Org, err)
 		}
@@ -238,10 +234,7 @@ func (l *loader) hosts(ctx context.Context, coord string) error {
 				}
 			}
 			if id == "" {
-				var created struct {
-					ID     string `json:"id"`
-					Status string `json:"status"`
-				}
+				var created programsev.Program
 				if err := l.api.do(ctx, http.MethodPost, "/programs", tok, p, &created); err != nil {
 					return fmt.Errorf("demo: post %q: %w", p.Title, err)
 				}
@@ -264,13 +257,11 @@ func (l *loader) importProfiles(ctx context.Context, coord string) error {
 	if n <= 0 {
 		return nil
 	}
-	var existing struct {
-		Total int `json:"total"`
-	}
+	var existing api.Page[apiprofiles.Profile]
 	if err := l.api.do(ctx, http.MethodGet, "/profiles?pageSize=1", coord, nil, &existing); err != nil {
 		return fmt.Errorf("demo: count profiles: %w", err)
 	}
-	if existing.Total >= n {
+	if existing.Total >= int64(n) {
 		return nil
 	}
 	notice, err := l.notice(ctx)
@@ -294,9 +285,7 @@ func (l *loader) importProfiles(ctx context.Context, coord string) error {
 }
 
 func (l *loader) notice(ctx context.Context) (string, error) {
-	var n struct {
-		Version string `json:"version"`
-	}
+	var n apiprofiles.ConsentNotice
 	if err := l.api.do(ctx, http.MethodGet, "/profiles/consent-notice", "", nil, &n); err != nil {
 		return "", fmt.Errorf("demo: read the consent notice: %w", err)
 	}
@@ -311,8 +300,8 @@ func (l *loader) applicants(ctx context.Context) error {
 		return err
 	}
 	for i, a := range accountApplicants {
-		err := l.api.do(ctx, http.MethodPost, "/auth/signup", "", map[string]string{
-			"email": a.Email, "password": Password, "role": "applicant", "name": a.Name,
+		err := l.api.do(ctx, http.MethodPost, "/auth/signup", "", apiidentity.SignupRequest{
+			Email: a.Email, Password: Password, Role: "applicant", Name: a.Name,
 		}, nil)
 		if err != nil && !isStatus(err, http.StatusConflict) {
 			return fmt.Errorf("demo: sign up %s: %w", a.Email, err)
@@ -322,7 +311,7 @@ func (l *loader) applicants(ctx context.Context) error {
 			return fmt.Errorf("demo: sign in %s: %w", a.Email, err)
 		}
 		if err := l.api.do(ctx, http.MethodGet, "/profiles/me", tok, nil, nil); isStatus(err, http.StatusNotFound) {
-			var p profileBody
+			var p apiprofiles.ProfileRequest
 			p.Kind, p.Name, p.HomeCountry, p.Region, p.DegreeLevel, p.Institution = a.Kind, a.Name, a.Country, a.Region, a.Degree, a.Institution
 			p.BirthYear = l.now.Year() - a.Age
 			p.Fields, p.Skills, p.Languages, p.Statement = a.Fields, a.Skills, a.Languages, a.Statement
@@ -348,12 +337,7 @@ func (l *loader) applicants(ctx context.Context) error {
 // the applicant has no live application yet, then ranks them, the first
 // applicant of every second pair in reverse, so ranks differ from scores.
 func (l *loader) applyAndRank(ctx context.Context, tok string, i int) error {
-	var apps struct {
-		Items []struct {
-			ProgramID string `json:"programId"`
-			Status    string `json:"status"`
-		} `json:"items"`
-	}
+	var apps api.Page[apimatching.Application]
 	if err := l.api.do(ctx, http.MethodGet, "/applications/me", tok, nil, &apps); err != nil {
 		return err
 	}
@@ -369,7 +353,7 @@ func (l *loader) applyAndRank(ctx context.Context, tok string, i int) error {
 			return err
 		}
 		for _, id := range recs[:min(len(recs), 2+i%2)] {
-			err := l.api.do(ctx, http.MethodPost, "/applications", tok, map[string]string{"programId": id}, nil)
+			err := l.api.do(ctx, http.MethodPost, "/applications", tok, apimatching.ApplyRequest{ProgramID: id}, nil)
 			switch {
 			case err == nil:
 				live = append(live, id)
@@ -386,7 +370,7 @@ func (l *loader) applyAndRank(ctx context.Context, tok string, i int) error {
 	if i%2 == 1 {
 		slices.Reverse(live)
 	}
-	return l.api.do(ctx, http.MethodPut, "/applications/me/ranking", tok, map[string][]string{"programIds": live}, nil)
+	return l.api.do(ctx, http.MethodPut, "/applications/me/ranking", tok, apimatching.RankingRequest{ProgramIDs: live}, nil)
 }
 
 // recommendations waits until the matching service has the applicant's
@@ -394,11 +378,7 @@ func (l *loader) applyAndRank(ctx context.Context, tok string, i int) error {
 func (l *loader) recommendations(ctx context.Context, tok string) ([]string, error) {
 	deadline := time.Now().Add(l.o.Wait)
 	for {
-		var recs struct {
-			Items []struct {
-				ProgramID string `json:"programId"`
-			} `json:"items"`
-		}
+		var recs api.Page[apimatching.Recommendation]
 		err := l.api.do(ctx, http.MethodGet, "/recommendations/me", tok, nil, &recs)
 		if err != nil && !isStatus(err, http.StatusNotFound) {
 			return nil, err
@@ -453,10 +433,8 @@ type client struct {
 // address are rate-limited, it waits as long as the server says.
 func (c *client) login(ctx context.Context, email, password string) (string, error) {
 	for {
-		var t struct {
-			AccessToken string `json:"accessToken"`
-		}
-		err := c.do(ctx, http.MethodPost, "/auth/login", "", map[string]string{"email": email, "password": password}, &t)
+		var t apiidentity.TokenResponse
+		err := c.do(ctx, http.MethodPost, "/auth/login", "", apiidentity.LoginRequest{Email: email, Password: password}, &t)
 		var ae *apiError
 		if errors.As(err, &ae) && ae.Status == http.StatusTooManyRequests {
 			wait := 5 * time.Second

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	apiidentity "github.com/talentbridge/platform/shared/api/identity"
+
 	"github.com/talentbridge/platform/services/gateway/internal/domain"
 	"github.com/talentbridge/platform/shared/web"
 )
@@ -42,7 +44,7 @@ func FuzzDecodeSignup(f *testing.F) {
 			t.Fatalf("DecodeSignup(%q) = %+v with a required field empty", body, in)
 		}
 		// What was accepted encodes back to a body that decodes the same.
-		raw, _ := json.Marshal(SignupRequest{Email: in.Email, Password: in.Password, Role: string(in.Role), Name: in.Name, Organization: in.Organization})
+		raw, _ := json.Marshal(apiidentity.SignupRequest{Email: in.Email, Password: in.Password, Role: string(in.Role), Name: in.Name, Organization: in.Organization})
 		again, err := DecodeSignup(bytes.NewReader(raw))
 		if err != nil || again != in {
 			t.Fatalf("re-decoding %s = %+v, %v; want %+v", raw, again, err, in)

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/talentbridge/platform/shared/api"
+	apiidentity "github.com/talentbridge/platform/shared/api/identity"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/talentbridge/platform/services/gateway/internal/app"
@@ -100,7 +103,7 @@ func (h *Handlers) Refresh(c echo.Context) error {
 	if err := checkJSON(c); err != nil {
 		return err
 	}
-	var req RefreshRequest
+	var req apiidentity.RefreshRequest
 	if err := web.Decode(c.Request().Body, &req); err != nil {
 		return err
 	}
@@ -117,7 +120,7 @@ func (h *Handlers) Refresh(c echo.Context) error {
 func (h *Handlers) tokens(c echo.Context, t *app.Tokens) error {
 	now := h.now()
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.JSON(http.StatusOK, TokenResponse{
+	return c.JSON(http.StatusOK, apiidentity.TokenResponse{
 		AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, TokenType: "Bearer",
 		ExpiresIn:        seconds(t.AccessExpiresAt.Sub(now)),
 		RefreshExpiresIn: seconds(t.RefreshExpiresAt.Sub(now)),
@@ -140,7 +143,7 @@ func (h *Handlers) Logout(c echo.Context) error {
 		}
 		return web.BadRequest("unreadable_body", "the request body could not be read")
 	}
-	var req RefreshRequest
+	var req apiidentity.RefreshRequest
 	if len(bytes.TrimSpace(body)) > 0 {
 		if err := checkJSON(c); err != nil {
 			return err
@@ -197,7 +200,7 @@ func (h *Handlers) CreateUser(c echo.Context) error {
 	if err := checkJSON(c); err != nil {
 		return err
 	}
-	var req CreateUserRequest
+	var req apiidentity.CreateUserRequest
 	if err := web.Decode(c.Request().Body, &req); err != nil {
 		return err
 	}
@@ -238,7 +241,7 @@ func (h *Handlers) ListUsers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := UserList{Items: make([]UserResponse, len(users)), Page: f.Page, PageSize: f.PageSize, Total: total}
+	out := api.Page[apiidentity.UserResponse]{Items: make([]apiidentity.UserResponse, len(users)), Page: f.Page, PageSize: f.PageSize, Total: total}
 	for i, u := range users {
 		out.Items[i] = userResponse(u)
 	}

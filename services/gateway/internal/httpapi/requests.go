@@ -1,54 +1,24 @@
-// Package httpapi is the identity part of the gateway's HTTP API: request
-// and response types, the access table, and the mapping of domain errors to
-// problem responses.
+// Package httpapi is the identity part of the gateway's HTTP API: decoding
+// the request bodies of shared/api/identity, the access table, and the
+// mapping of domain errors to problem responses.
 package httpapi
 
 import (
 	"io"
 	"strings"
-	"time"
 
 	"github.com/talentbridge/platform/services/gateway/internal/app"
 	"github.com/talentbridge/platform/services/gateway/internal/domain"
+	apiidentity "github.com/talentbridge/platform/shared/api/identity"
 	"github.com/talentbridge/platform/shared/web"
 )
-
-// SignupRequest is the body of POST /auth/signup.
-type SignupRequest struct {
-	Email        string `json:"email"`
-	Password     string `json:"password"`
-	Role         string `json:"role"`
-	Name         string `json:"name"`
-	Organization string `json:"organization,omitempty"`
-}
-
-// LoginRequest is the body of POST /auth/login.
-type LoginRequest struct {
-	Email    string `json:"email"`
-	Password string `json:"password"`
-}
-
-// RefreshRequest is the body of POST /auth/refresh and, optionally, of POST
-// /auth/logout.
-type RefreshRequest struct {
-	RefreshToken string `json:"refreshToken"`
-}
-
-// CreateUserRequest is the body of POST /auth/users: an admin creating a
-// coordinator.
-type CreateUserRequest struct {
-	Email        string `json:"email"`
-	Password     string `json:"password"`
-	Name         string `json:"name"`
-	Organization string `json:"organization,omitempty"`
-}
 
 // DecodeSignup reads a sign-up body strictly (unknown fields are refused)
 // and checks that the required fields are there and the role is one people
 // may choose. The finer rules (address form, password policy, lengths) are
 // the domain's.
 func DecodeSignup(r io.Reader) (app.SignupInput, error) {
-	var req SignupRequest
+	var req apiidentity.SignupRequest
 	if err := web.Decode(r, &req); err != nil {
 		return app.SignupInput{}, err
 	}
@@ -67,10 +37,10 @@ func DecodeSignup(r io.Reader) (app.SignupInput, error) {
 }
 
 // DecodeLogin reads a sign-in body strictly.
-func DecodeLogin(r io.Reader) (LoginRequest, error) {
-	var req LoginRequest
+func DecodeLogin(r io.Reader) (apiidentity.LoginRequest, error) {
+	var req apiidentity.LoginRequest
 	if err := web.Decode(r, &req); err != nil {
-		return LoginRequest{}, err
+		return apiidentity.LoginRequest{}, err
 	}
 	var fields []web.FieldError
 	fields = required(fields, "email", req.Email)
@@ -79,7 +49,7 @@ func DecodeLogin(r io.Reader) (LoginRequest, error) {
 		fields = append(fields, web.FieldError{Field: "password", Reason: "is required"})
 	}
 	if len(fields) > 0 {
-		return LoginRequest{}, web.Invalid(fields...)
+		return apiidentity.LoginRequest{}, web.Invalid(fields...)
 	}
 	return req, nil
 }
@@ -91,20 +61,9 @@ func required(fields []web.FieldError, name, v string) []web.FieldError {
 	return fields
 }
 
-// UserResponse is an account as the API shows it.
-type UserResponse struct {
-	ID           string     `json:"id"`
-	Email        string     `json:"email"`
-	Name         string     `json:"name"`
-	Organization string     `json:"organization,omitempty"`
-	Role         string     `json:"role"`
-	Status       string     `json:"status"`
-	CreatedAt    time.Time  `json:"createdAt"`
-	VerifiedAt   *time.Time `json:"verifiedAt,omitempty"`
-}
-
-func userResponse(u *domain.User) UserResponse {
-	r := UserResponse{
+// userResponse maps an account to its public form.
+func userResponse(u *domain.User) apiidentity.UserResponse {
+	r := apiidentity.UserResponse{
 		ID: u.ID, Email: u.Email, Name: u.Name, Organization: u.Organization,
 		Role: string(u.Role), Status: string(u.Status), CreatedAt: u.CreatedAt,
 	}
@@ -113,23 +72,4 @@ func userResponse(u *domain.User) UserResponse {
 		r.VerifiedAt = &t
 	}
 	return r
-}
-
-// TokenResponse is what sign-in and refresh return.
-type TokenResponse struct {
-	AccessToken  string `json:"accessToken"`
-	RefreshToken string `json:"refreshToken"`
-	TokenType    string `json:"tokenType"`
-	// ExpiresIn is the access token's lifetime in seconds.
-	ExpiresIn int `json:"expiresIn"`
-	// RefreshExpiresIn is how long the refresh token lasts if unused.
-	RefreshExpiresIn int `json:"refreshExpiresIn"`
-}
-
-// UserList is a page of accounts.
-type UserList struct {
-	Items    []UserResponse `json:"items"`
-	Page     int            `json:"page"`
-	PageSize int            `json:"pageSize"`
-	Total    int64          `json:"total"`
 }

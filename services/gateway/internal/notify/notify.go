@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"time"
 
+	apiidentity "github.com/talentbridge/platform/shared/api/identity"
+
 	"github.com/labstack/echo/v4"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -29,18 +31,34 @@ import (
 	"github.com/talentbridge/platform/shared/web"
 )
 
-// Notification is one entry of a user's inbox. Code and Params let the UI
-// word it in the reader's language; Text is the English wording.
+// Notification is one entry of a user's inbox as stored. Code and Params
+// let the UI word it in the reader's language; Text is the English wording.
+// The API shows it as an apiidentity.Notification (see public).
 type Notification struct {
-	ID        string            `bson:"_id" json:"id"`
-	UserID    string            `bson:"userId" json:"-"`
-	Code      string            `bson:"code" json:"code"`
-	Params    map[string]string `bson:"params,omitempty" json:"params,omitempty"`
-	Text      string            `bson:"text" json:"text"`
-	Link      string            `bson:"link,omitempty" json:"link,omitempty"`
-	EventID   string            `bson:"eventId" json:"-"`
-	CreatedAt time.Time         `bson:"createdAt" json:"createdAt"`
-	Read      bool              `bson:"read" json:"read"`
+	ID        string            `bson:"_id"`
+	UserID    string            `bson:"userId"`
+	Code      string            `bson:"code"`
+	Params    map[string]string `bson:"params,omitempty"`
+	Text      string            `bson:"text"`
+	Link      string            `bson:"link,omitempty"`
+	EventID   string            `bson:"eventId"`
+	CreatedAt time.Time         `bson:"createdAt"`
+	Read      bool              `bson:"read"`
+}
+
+// public is the notification as the API shows it to its owner.
+func (n Notification) public() apiidentity.Notification {
+	return apiidentity.Notification{ID: n.ID, Code: n.Code, Params: n.Params, Text: n.Text, Link: n.Link,
+		CreatedAt: n.CreatedAt, Read: n.Read}
+}
+
+// publicAll maps stored notifications to their public form; never nil.
+func publicAll(ns []Notification) []apiidentity.Notification {
+	out := make([]apiidentity.Notification, len(ns))
+	for i, n := range ns {
+		out[i] = n.public()
+	}
+	return out
 }
 
 // program is what the inbox needs to know of a program: its title, to name
@@ -77,15 +95,6 @@ func (in *Inbox) Routes() []auth.Route {
 	}
 }
 
-// Page is the response of GET /notifications/me.
-type Page struct {
-	Items    []Notification `json:"items"`
-	Page     int            `json:"page"`
-	PageSize int            `json:"pageSize"`
-	Total    int64          `json:"total"`
-	Unread   int64          `json:"unread"`
-}
-
 func (in *Inbox) list(c echo.Context) error {
 	cl, _ := auth.FromContext(c)
 	page, size, err := paging(c)
@@ -100,27 +109,27 @@ func (in *Inbox) list(c echo.Context) error {
 }
 
 // List returns one page of a user's inbox, newest first.
-func (in *Inbox) List(ctx context.Context, userID string, page, size int) (Page, error) {
+func (in *Inbox) List(ctx context.Context, userID string, page, size int) (apiidentity.NotificationPage, error) {
 	filter := bson.D{{Key: "userId", Value: userID}}
 	total, err := in.notes.CountDocuments(ctx, filter)
 	if err != nil {
-		return Page{}, err
+		return apiidentity.NotificationPage{}, err
 	}
 	unread, err := in.notes.CountDocuments(ctx, bson.D{{Key: "userId", Value: userID}, {Key: "read", Value: false}})
 	if err != nil {
-		return Page{}, err
+		return apiidentity.NotificationPage{}, err
 	}
 	cur, err := in.notes.Find(ctx, filter, options.Find().
 		SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: 1}}).
 		SetSkip(int64((page-1)*size)).SetLimit(int64(size)))
 	if err != nil {
-		return Page{}, err
+		return apiidentity.NotificationPage{}, err
 	}
 	items := []Notification{}
 	if err := cur.All(ctx, &items); err != nil {
-		return Page{}, err
+		return apiidentity.NotificationPage{}, err
 	}
-	return Page{Items: items, Page: page, PageSize: size, Total: total, Unread: unread}, nil
+	return apiidentity.NotificationPage{Items: publicAll(items), Page: page, PageSize: size, Total: total, Unread: unread}, nil
 }
 
 func (in *Inbox) markRead(c echo.Context) error {
@@ -159,13 +168,16 @@ func paging(c echo.Context) (int, int, error) {
 }
 
 // ForUser returns every notification of a user, for their data export.
-func (in *Inbox) ForUser(ctx context.Context, userID string) ([]Notification, error) {
+func (in *Inbox) ForUser(ctx context.Context, userID string) ([]apiidentity.Notification, error) {
 	cur, err := in.notes.Find(ctx, bson.D{{Key: "userId", Value: userID}}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}))
 	if err != nil {
 		return nil, err
 	}
-	out := []Notification{}
-	return out, cur.All(ctx, &out)
+	var stored []Notification
+	if err := cur.All(ctx, &stored); err != nil {
+		return nil, err
+	}
+	return publicAll(stored), nil
 }
 
 // Consumers returns the durable consumers that fill the inbox.

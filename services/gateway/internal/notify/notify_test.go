@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	apiidentity "github.com/talentbridge/platform/shared/api/identity"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/talentbridge/platform/services/gateway/internal/notify"
@@ -57,18 +59,18 @@ func publish(t *testing.T, env *platformtest.Env, subject, aggregate string, ver
 	return ev
 }
 
-func inbox(t *testing.T, env *platformtest.Env, token string) notify.Page {
+func inbox(t *testing.T, env *platformtest.Env, token string) apiidentity.NotificationPage {
 	t.Helper()
 	r := env.Do(t, "GET", "/api/v1/notifications/me", token, nil)
 	if r.Status != http.StatusOK {
 		t.Fatalf("GET /notifications/me = %d %s", r.Status, r.Body)
 	}
-	var p notify.Page
+	var p apiidentity.NotificationPage
 	r.JSON(t, &p)
 	return p
 }
 
-func codes(p notify.Page) []string {
+func codes(p apiidentity.NotificationPage) []string {
 	var out []string
 	for _, n := range p.Items {
 		out = append(out, n.Code)
@@ -76,9 +78,9 @@ func codes(p notify.Page) []string {
 	return out
 }
 
-func waitCodes(t *testing.T, env *platformtest.Env, token string, want int) notify.Page {
+func waitCodes(t *testing.T, env *platformtest.Env, token string, want int) apiidentity.NotificationPage {
 	t.Helper()
-	var p notify.Page
+	var p apiidentity.NotificationPage
 	platformtest.Eventually(t, 15*time.Second, func() error {
 		p = inbox(t, env, token)
 		if len(p.Items) != want {

@@ -5,14 +5,19 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"time"
+
+	apimatching "github.com/talentbridge/platform/shared/api/matching"
+
+	apiidentity "github.com/talentbridge/platform/shared/api/identity"
+
+	"github.com/talentbridge/platform/shared/api"
 
 	"github.com/labstack/echo/v4"
 )
 
 // RecommendationsData is the applicant's recommendations page.
 type RecommendationsData struct {
-	Items []Scored
+	Items []Recommendation
 	// NoProfile is set when the applicant has no profile yet.
 	NoProfile bool
 	// Applied holds the programs applied to.
@@ -20,7 +25,7 @@ type RecommendationsData struct {
 }
 
 func (u *UI) recommendations(c echo.Context) error {
-	var res list[Scored]
+	var res api.Page[Recommendation]
 	d := RecommendationsData{Applied: map[string]bool{}}
 	err := u.call(c, http.MethodGet, "/recommendations/me", nil, &res)
 	switch {
@@ -30,19 +35,14 @@ func (u *UI) recommendations(c echo.Context) error {
 	default:
 		return err
 	}
-	var ids []string
-	for _, s := range res.Items {
-		if s.Program == nil {
-			ids = append(ids, s.ProgramRef())
-		}
+	ids := make([]string, len(res.Items))
+	for i, r := range res.Items {
+		ids[i] = r.ProgramID
 	}
 	progs := u.programs(c, ids)
-	for _, s := range res.Items {
-		if s.Program == nil {
-			s.Program = progs[s.ProgramRef()]
-		}
-		if s.Program != nil {
-			d.Items = append(d.Items, s)
+	for _, r := range res.Items {
+		if r.Program = progs[r.ProgramID]; r.Program != nil {
+			d.Items = append(d.Items, r)
 		}
 	}
 	if apps, err := u.myApplications(c); err == nil {
@@ -59,7 +59,7 @@ func (u *UI) recommendations(c echo.Context) error {
 
 func (u *UI) apply(c echo.Context) error {
 	id := c.Param("id")
-	err := u.call(c, http.MethodPost, "/applications", map[string]string{"programId": id}, nil)
+	err := u.call(c, http.MethodPost, "/applications", apimatching.ApplyRequest{ProgramID: id}, nil)
 	switch {
 	case err == nil:
 		return seeOther(c, "/applications?done=applied")
@@ -139,7 +139,7 @@ func (u *UI) moveApplication(c echo.Context) error {
 		ids[i] = a.ProgramID
 	}
 	ids = move(ids, c.FormValue("programId"), c.FormValue("dir"))
-	if err := u.call(c, http.MethodPut, "/applications/me/ranking", map[string][]string{"programIds": ids}, nil); err != nil {
+	if err := u.call(c, http.MethodPut, "/applications/me/ranking", apimatching.RankingRequest{ProgramIDs: ids}, nil); err != nil {
 		return err
 	}
 	return seeOther(c, "/applications?done=ranking_saved")
@@ -172,7 +172,7 @@ type OffersData struct {
 }
 
 func (u *UI) offers(c echo.Context) error {
-	var res list[Match]
+	var res api.Page[Match]
 	if err := u.call(c, http.MethodGet, "/matches/me", nil, &res); err != nil {
 		return err
 	}
@@ -208,17 +208,6 @@ func (u *UI) declineOffer(c echo.Context) error {
 
 // --- Notifications and account --------------------------------------------
 
-// Notification is an entry of the inbox.
-type Notification struct {
-	ID        string            `json:"id"`
-	Code      string            `json:"code"`
-	Params    map[string]string `json:"params"`
-	Text      string            `json:"text"`
-	Link      string            `json:"link"`
-	CreatedAt time.Time         `json:"createdAt"`
-	Read      bool              `json:"read"`
-}
-
 // NotificationsData is the inbox page.
 type NotificationsData struct {
 	Items  []NoteView
@@ -227,17 +216,14 @@ type NotificationsData struct {
 
 // NoteView is a notification as shown.
 type NoteView struct {
-	Notification
+	apiidentity.Notification
 	Message template.HTML
 	// Href is the notification's link when it is a page of this site.
 	Href string
 }
 
 func (u *UI) notifications(c echo.Context) error {
-	var res struct {
-		Items  []Notification `json:"items"`
-		Unread int64          `json:"unread"`
-	}
+	var res apiidentity.NotificationPage
 	if err := u.call(c, http.MethodGet, "/notifications/me?pageSize=50", nil, &res); err != nil {
 		return err
 	}

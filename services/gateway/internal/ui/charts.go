@@ -1,6 +1,10 @@
 package ui
 
-import "strconv"
+import (
+	"strconv"
+
+	apimatching "github.com/talentbridge/platform/shared/api/matching"
+)
 
 // Charts of the outcome report are horizontal bar charts drawn as SVG by
 // the templates; the geometry is worked out here so the templates only
@@ -115,7 +119,7 @@ func (b *chartBuilder) build(scale float64) Chart {
 
 // reportCharts draws the report: seats and outcomes by program, match rates
 // by group, choices obtained and why applicants went without a seat.
-func reportCharts(p *Page, rep Report) []Chart {
+func reportCharts(p *Page, rep apimatching.Report) []Chart {
 	var charts []Chart
 	num := func(n int) string { return FormatInt(p.Lang, int64(n)) }
 
@@ -132,7 +136,7 @@ func reportCharts(p *Page, rep Report) []Chart {
 	}
 	charts = append(charts, prog.build(0))
 
-	rates := func(id, title string, groups []GroupRate, label func(string) string) {
+	rates := func(id, title string, groups []apimatching.GroupRate, label func(string) string) {
 		b := newChart(id, title)
 		for _, g := range groups {
 			b.group(label(g.Value), false, []float64{g.Rate},

@@ -6,7 +6,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
+
+	apiidentity "github.com/talentbridge/platform/shared/api/identity"
+
+	"github.com/talentbridge/platform/shared/api"
+	apimatching "github.com/talentbridge/platform/shared/api/matching"
 
 	"github.com/labstack/echo/v4"
 
@@ -14,24 +18,13 @@ import (
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 )
 
-// Account is an account as the identity API lists it.
-type Account struct {
-	ID           string    `json:"id"`
-	Email        string    `json:"email"`
-	Name         string    `json:"name"`
-	Organization string    `json:"organization"`
-	Role         string    `json:"role"`
-	Status       string    `json:"status"`
-	CreatedAt    time.Time `json:"createdAt"`
-}
-
 // HostsData is the list of hosts waiting for verification.
 type HostsData struct {
-	Hosts []Account
+	Hosts []apiidentity.UserResponse
 }
 
 func (u *UI) pendingHosts(c echo.Context) error {
-	var res list[Account]
+	var res api.Page[apiidentity.UserResponse]
 	if err := u.call(c, http.MethodGet, "/auth/users?role=host&status=pending&pageSize=100", nil, &res); err != nil {
 		return err
 	}
@@ -55,7 +48,7 @@ type RoundsData struct {
 }
 
 func (u *UI) rounds(c echo.Context) error {
-	var res list[Round]
+	var res api.Page[Round]
 	err := u.call(c, http.MethodGet, "/rounds", nil, &res)
 	if err != nil && statusOf(err) != http.StatusNotFound && statusOf(err) != http.StatusMethodNotAllowed {
 		return err
@@ -71,8 +64,8 @@ type RoundFormData struct {
 }
 
 func (u *UI) openPrograms(c echo.Context) ([]programsev.Program, error) {
-	var res ProgramPage
-	if err := u.call(c, http.MethodGet, "/programs?pageSize=100", nil, &res); err != nil {
+	res, err := u.searchPrograms(c, "pageSize=100")
+	if err != nil {
 		return nil, err
 	}
 	return res.Items, nil
@@ -95,16 +88,16 @@ func (u *UI) createRound(c echo.Context) error {
 		return err
 	}
 	f := newForm(v)
-	body := map[string]any{"name": strings.TrimSpace(v.Get("name")), "programIds": nonEmpty(v["programIds"])}
-	if body["programIds"] == nil {
-		body["programIds"] = []string{}
+	body := apimatching.RoundRequest{Name: strings.TrimSpace(v.Get("name")), ProgramIDs: nonEmpty(v["programIds"])}
+	if body.ProgramIDs == nil {
+		body.ProgramIDs = []string{}
 	}
 	if s := strings.TrimSpace(v.Get("seed")); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
 			f.add("seed", "rnew.seed", "problem.number", "")
 		}
-		body["seed"] = n
+		body.Seed = &n
 	}
 	if !f.HasErrors() {
 		var r Round
@@ -141,7 +134,7 @@ type RoundData struct {
 
 // ExplanationView is an explanation with the applicant's name.
 type ExplanationView struct {
-	Explanation
+	apimatching.Explanation
 	Applicant *profilesev.Profile
 }
 
@@ -168,12 +161,12 @@ func (u *UI) round(c echo.Context) error {
 		p.nameProgram(pr)
 	}
 	if r.Status == "completed" || r.Status == "published" {
-		var res list[Match]
+		var res api.Page[Match]
 		if err := u.call(c, http.MethodGet, "/rounds/"+url.PathEscape(id)+"/matches", nil, &res); err != nil {
 			return err
 		}
 		d.Matches = u.matchViews(c, res.Items)
-		var ex list[Explanation]
+		var ex api.Page[apimatching.Explanation]
 		if err := u.call(c, http.MethodGet, "/rounds/"+url.PathEscape(id)+"/explanations?pageSize=100", nil, &ex); err != nil {
 			return err
 		}
@@ -246,7 +239,7 @@ func (u *UI) publishRound(c echo.Context) error {
 // ReportData is a round's outcome report with its charts.
 type ReportData struct {
 	Round  Round
-	Report Report
+	Report apimatching.Report
 	Charts []Chart
 }
 
@@ -256,7 +249,7 @@ func (u *UI) report(c echo.Context) error {
 	if err := u.call(c, http.MethodGet, "/rounds/"+url.PathEscape(id), nil, &r); err != nil {
 		return err
 	}
-	var rep Report
+	var rep apimatching.Report
 	if err := u.call(c, http.MethodGet, "/rounds/"+url.PathEscape(id)+"/report", nil, &rep); err != nil {
 		return err
 	}
@@ -278,7 +271,7 @@ func (u *UI) review(c echo.Context) error {
 }
 
 func (u *UI) renderReview(c echo.Context, status int, f *Form) error {
-	var res list[Match]
+	var res api.Page[Match]
 	if err := u.call(c, http.MethodGet, "/matches?status=proposed&pageSize=100", nil, &res); err != nil {
 		return err
 	}
@@ -294,21 +287,18 @@ func (u *UI) renderReview(c echo.Context, status int, f *Form) error {
 
 func (u *UI) approveMatch(c echo.Context) error {
 	id := c.Param("id")
-	body := map[string]string{}
-	if n := strings.TrimSpace(c.FormValue("note")); n != "" {
-		body["note"] = n
-	}
+	body := apimatching.ApproveRequest{Note: strings.TrimSpace(c.FormValue("note"))}
 	return u.decide(c, id, "approve", body, "note-"+id)
 }
 
 func (u *UI) rejectMatch(c echo.Context) error {
 	id := c.Param("id")
-	return u.decide(c, id, "reject", map[string]string{"reason": c.FormValue("reason")}, "reason-"+id)
+	return u.decide(c, id, "reject", apimatching.RejectRequest{Reason: c.FormValue("reason")}, "reason-"+id)
 }
 
 // decide approves or rejects a match; problems with the note or reason are
 // shown next to that match's field in the queue.
-func (u *UI) decide(c echo.Context, id, action string, body map[string]string, input string) error {
+func (u *UI) decide(c echo.Context, id, action string, body any, input string) error {
 	err := u.call(c, http.MethodPost, "/matches/"+url.PathEscape(id)+"/"+action, body, nil)
 	if err == nil {
 		return seeOther(c, "/coord/review?done=match_"+action+"d")
@@ -331,7 +321,7 @@ func (u *UI) decide(c echo.Context, id, action string, body map[string]string, i
 // AuditData is the audit log.
 type AuditData struct {
 	Entity  string
-	Entries []AuditEntry
+	Entries []apimatching.AuditEntry
 }
 
 func (u *UI) audit(c echo.Context) error {
@@ -341,7 +331,7 @@ func (u *UI) audit(c echo.Context) error {
 	if entity != "" {
 		q.Set("entity", entity)
 	}
-	var res list[AuditEntry]
+	var res api.Page[apimatching.AuditEntry]
 	p := u.page(c, "audit.title")
 	p.Form = newForm(url.Values{"entity": {entity}})
 	err := u.call(c, http.MethodGet, "/audit?"+q.Encode(), nil, &res)
@@ -357,7 +347,7 @@ func (u *UI) audit(c echo.Context) error {
 
 // UsersData is the administrator's page.
 type UsersData struct {
-	Coordinators []Account
+	Coordinators []apiidentity.UserResponse
 }
 
 func (u *UI) adminUsers(c echo.Context) error {
@@ -365,7 +355,7 @@ func (u *UI) adminUsers(c echo.Context) error {
 }
 
 func (u *UI) renderUsers(c echo.Context, status int, f *Form) error {
-	var res list[Account]
+	var res api.Page[apiidentity.UserResponse]
 	if err := u.call(c, http.MethodGet, "/auth/users?role=coordinator&pageSize=100", nil, &res); err != nil {
 		return err
 	}
@@ -381,10 +371,8 @@ func (u *UI) createCoordinator(c echo.Context) error {
 		return err
 	}
 	f := newForm(v)
-	body := map[string]string{"email": strings.TrimSpace(v.Get("email")), "password": v.Get("password"), "name": v.Get("name")}
-	if o := strings.TrimSpace(v.Get("organization")); o != "" {
-		body["organization"] = o
-	}
+	body := apiidentity.CreateUserRequest{Email: strings.TrimSpace(v.Get("email")), Password: v.Get("password"), Name: v.Get("name"),
+		Organization: strings.TrimSpace(v.Get("organization"))}
 	err = u.call(c, http.MethodPost, "/auth/users", body, nil)
 	switch {
 	case err == nil:

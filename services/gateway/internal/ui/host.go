@@ -10,10 +10,15 @@ import (
 	"strconv"
 	"strings"
 
+	apiidentity "github.com/talentbridge/platform/shared/api/identity"
+
+	"github.com/talentbridge/platform/shared/api"
+	apimatching "github.com/talentbridge/platform/shared/api/matching"
+
 	"github.com/labstack/echo/v4"
 
+	apiprograms "github.com/talentbridge/platform/shared/api/programs"
 	"github.com/talentbridge/platform/shared/auth"
-	"github.com/talentbridge/platform/shared/eligibility"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 	"github.com/talentbridge/platform/shared/taxonomy"
 	"github.com/talentbridge/platform/shared/web"
@@ -29,8 +34,8 @@ type HostProgramsData struct {
 }
 
 func (u *UI) hostPrograms(c echo.Context) error {
-	var res ProgramPage
-	if err := u.call(c, http.MethodGet, "/programs?mine=true&pageSize=100", nil, &res); err != nil {
+	res, err := u.searchPrograms(c, "mine=true&pageSize=100")
+	if err != nil {
 		return err
 	}
 	p := u.page(c, "host.title")
@@ -51,9 +56,7 @@ func (u *UI) newProgramForm(c echo.Context) error {
 	p := u.page(c, "pform.new")
 	v := url.Values{}
 	if p.User != nil {
-		var me struct {
-			Organization string `json:"organization"`
-		}
+		var me apiidentity.UserResponse
 		if err := u.call(c, http.MethodGet, "/auth/me", nil, &me); err == nil {
 			v.Set("hostOrg", me.Organization)
 		}
@@ -163,36 +166,10 @@ func (u *UI) closeProgram(c echo.Context) error {
 	return seeOther(c, "/host/programs?done=program_closed")
 }
 
-// programBody is the body of POST /programs and PUT /programs/{id}.
-type programBody struct {
-	Title               string            `json:"title"`
-	TitleJa             string            `json:"titleJa,omitempty"`
-	Description         string            `json:"description"`
-	DescriptionJa       string            `json:"descriptionJa,omitempty"`
-	Kind                string            `json:"kind"`
-	HostOrg             string            `json:"hostOrg"`
-	HostCountry         string            `json:"hostCountry"`
-	Region              string            `json:"region"`
-	Fields              []string          `json:"fields"`
-	Skills              []string          `json:"skills,omitempty"`
-	Seats               *int              `json:"seats"`
-	StartDate           string            `json:"startDate"`
-	EndDate             string            `json:"endDate"`
-	ApplicationDeadline string            `json:"applicationDeadline"`
-	Stipend             *stipendBody      `json:"stipend,omitempty"`
-	Eligibility         eligibility.Rules `json:"eligibility"`
-}
-
-type stipendBody struct {
-	Amount   *int64 `json:"amount"`
-	Currency string `json:"currency"`
-	Period   string `json:"period"`
-}
-
 // programFromForm reads the program form; numbers that are not numbers are
 // reported on f (the API never sees them).
-func programFromForm(v url.Values, f *Form) programBody {
-	b := programBody{
+func programFromForm(v url.Values, f *Form) apiprograms.ProgramRequest {
+	b := apiprograms.ProgramRequest{
 		Title: strings.TrimSpace(v.Get("title")), TitleJa: strings.TrimSpace(v.Get("titleJa")),
 		Description: strings.TrimSpace(v.Get("description")), DescriptionJa: strings.TrimSpace(v.Get("descriptionJa")),
 		Kind: v.Get("kind"), HostOrg: strings.TrimSpace(v.Get("hostOrg")), HostCountry: v.Get("hostCountry"),
@@ -219,7 +196,7 @@ func programFromForm(v url.Values, f *Form) programBody {
 		b.Seats = &seats
 	}
 	if n, ok := number("stipendAmount", "pform.stipendAmount"); ok {
-		b.Stipend = &stipendBody{Amount: &n, Currency: v.Get("stipendCurrency"), Period: v.Get("stipendPeriod")}
+		b.Stipend = &apiprograms.StipendRequest{Amount: &n, Currency: v.Get("stipendCurrency"), Period: v.Get("stipendPeriod")}
 	}
 	r := &b.Eligibility
 	r.ApplicantKinds = nonEmpty(v["eKinds"])
@@ -366,9 +343,7 @@ func (u *UI) importPrograms(c echo.Context) error {
 		publish = "true"
 		p.Form.Values.Set("publish", "on")
 	}
-	var res struct {
-		Imported int `json:"imported"`
-	}
+	var res apiprograms.ImportResponse
 	err = u.call(c, http.MethodPost, "/programs/import?publish="+publish, csvBody(raw), &res)
 	var ae *APIError
 	switch {
@@ -397,26 +372,30 @@ type CandidatesData struct {
 	CanRank bool
 }
 
-// CandidateView is a candidate as shown.
+// CandidateView is a candidate as shown, with their place in the host's
+// ranking.
 type CandidateView struct {
-	Scored
+	apimatching.Candidate
+	// Ranked is the candidate's place in the host's ranking, from 1; 0
+	// when the host has not ranked them.
+	Ranked int `json:"-"`
 }
 
 // candidatesOf lists a program's candidates, the host's ranking first (in
 // its order), then the others as the API orders them (by score).
-func (u *UI) candidatesOf(c echo.Context, id string) ([]Scored, error) {
-	var res list[Scored]
+func (u *UI) candidatesOf(c echo.Context, id string) ([]CandidateView, error) {
+	var res api.Page[CandidateView]
 	if err := u.call(c, http.MethodGet, "/programs/"+url.PathEscape(id)+"/candidates?pageSize=100", nil, &res); err != nil {
 		return nil, err
 	}
-	var r ranking
+	var r apimatching.ProgramRanking
 	if err := u.call(c, http.MethodGet, "/programs/"+url.PathEscape(id)+"/ranking", nil, &r); err != nil && statusOf(err) != http.StatusNotFound {
 		return nil, err
 	}
 	for i := range res.Items {
-		res.Items[i].Ranked = slices.Index(r.ApplicantIDs, res.Items[i].ApplicantRef()) + 1
+		res.Items[i].Ranked = slices.Index(r.ApplicantIDs, res.Items[i].ApplicantID) + 1
 	}
-	slices.SortStableFunc(res.Items, func(a, b Scored) int {
+	slices.SortStableFunc(res.Items, func(a, b CandidateView) int {
 		switch {
 		case a.Ranked > 0 && b.Ranked > 0:
 			return a.Ranked - b.Ranked
@@ -443,9 +422,7 @@ func (u *UI) candidates(c echo.Context) error {
 	p := u.page(c, "cands.title")
 	p.TitleRaw = p.ProgramTitle(prog)
 	d := CandidatesData{Program: prog, CanRank: p.User.Is(auth.RoleHost) && prog.HostID == p.User.ID}
-	for _, s := range cands {
-		d.Candidates = append(d.Candidates, CandidateView{Scored: s})
-	}
+	d.Candidates = cands
 	p.Data = d
 	return u.render(c, http.StatusOK, "candidates", p)
 }
@@ -461,11 +438,11 @@ func (u *UI) moveCandidate(c echo.Context) error {
 	var ids []string
 	for _, s := range cands {
 		if s.Applied {
-			ids = append(ids, s.ApplicantRef())
+			ids = append(ids, s.ApplicantID)
 		}
 	}
 	ids = move(ids, c.FormValue("applicantId"), c.FormValue("dir"))
-	if err := u.call(c, http.MethodPut, "/programs/"+url.PathEscape(id)+"/ranking", map[string][]string{"applicantIds": ids}, nil); err != nil {
+	if err := u.call(c, http.MethodPut, "/programs/"+url.PathEscape(id)+"/ranking", apimatching.ProgramRankingRequest{ApplicantIDs: ids}, nil); err != nil {
 		return err
 	}
 	return seeOther(c, "/host/programs/"+url.PathEscape(id)+"/candidates?done=ranking_saved")

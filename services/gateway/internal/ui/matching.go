@@ -4,73 +4,29 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/talentbridge/platform/shared/api"
+	apimatching "github.com/talentbridge/platform/shared/api/matching"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
-	"github.com/talentbridge/platform/shared/explain"
 )
 
 // The matching service's resources as the UI reads them (DESIGN.md §3 and
 // §4). Only the fields the pages show are decoded.
 
-// Scored is a recommendation (a program for an applicant) or a candidate
-// (an applicant for a program): an id, a score in [0, 1] and its reasons.
-type Scored struct {
-	ID          string           `json:"id"`
-	ProgramID   string           `json:"programId"`
-	ApplicantID string           `json:"applicantId"`
-	Score       float64          `json:"score"`
-	Reasons     []explain.Reason `json:"reasons"`
-	// Program is filled in by the UI when the API gives only the id.
-	Program *programsev.Program `json:"program,omitempty"`
-	Applied bool                `json:"applied"`
-	// What a candidate agreed to show hosts.
-	Name        string   `json:"name"`
-	Institution string   `json:"institution"`
-	HomeCountry string   `json:"homeCountry"`
-	Kind        string   `json:"kind"`
-	DegreeLevel string   `json:"degreeLevel"`
-	Fields      []string `json:"fields"`
-	Skills      []string `json:"skills"`
-	// Ranked is the candidate's place in the host's ranking, from 1; 0
-	// when the host has not ranked them.
-	Ranked int `json:"-"`
+// Recommendation is a program recommended to the applicant, with the
+// program itself, which the UI fills in.
+type Recommendation struct {
+	apimatching.Recommendation
+	// Program is filled in by the UI.
+	Program *programsev.Program `json:"-"`
 }
 
-// ProgramRef returns the program's id.
-func (s Scored) ProgramRef() string {
-	if s.ProgramID != "" {
-		return s.ProgramID
-	}
-	if s.Program != nil && s.Program.ID != "" {
-		return s.Program.ID
-	}
-	return s.ID
-}
-
-// ApplicantRef returns the applicant's id.
-func (s Scored) ApplicantRef() string {
-	if s.ApplicantID != "" {
-		return s.ApplicantID
-	}
-	return s.ID
-}
-
-// Application is an application to a program.
+// Application is an application to a program, with its place in the
+// applicant's rank list and the program, which the UI fills in.
 type Application struct {
-	ID           string    `json:"id"`
-	ProgramID    string    `json:"programId"`
-	ProgramTitle string    `json:"programTitle"`
-	Status       string    `json:"status"`
-	SubmittedAt  time.Time `json:"submittedAt"`
-	// Match is the offer made on the application, once published.
-	Match *struct {
-		ID      string `json:"id"`
-		RoundID string `json:"roundId"`
-		Status  string `json:"status"`
-	} `json:"match"`
+	apimatching.Application
 	// Rank is the program's place in the applicant's rank list, from 1;
 	// 0 when it is not on the list.
 	Rank int `json:"-"`
@@ -81,103 +37,19 @@ type Application struct {
 // Active reports whether the application stands.
 func (a Application) Active() bool { return a.Status == "" || a.Status == "submitted" }
 
-// Match is a proposed pairing and what became of it.
+// Match is a proposed pairing and what became of it, with its program,
+// which the UI fills in.
 type Match struct {
-	ID          string           `json:"id"`
-	RoundID     string           `json:"roundId"`
-	ApplicantID string           `json:"applicantId"`
-	ProgramID   string           `json:"programId"`
-	Status      string           `json:"status"`
-	Choice      int              `json:"choice"`
-	Score       float64          `json:"score"`
-	Reasons     []explain.Reason `json:"reasons"`
-	Note        string           `json:"note"`
+	apimatching.Match
 	// Program is filled in by the UI.
 	Program *programsev.Program `json:"-"`
 }
 
-// Round is a match round.
+// Round is a match round. Its counts are read as a map, so that a page
+// can list the counts it knows a wording for, whatever the API adds.
 type Round struct {
-	ID            string         `json:"id"`
-	Name          string         `json:"name"`
-	ProgramIDs    []string       `json:"programIds"`
-	Seed          int64          `json:"seed"`
-	Status        string         `json:"status"`
-	Phase         string         `json:"phase"`
-	Progress      int            `json:"progress"`
-	BlockingPairs int            `json:"blockingPairs"`
-	Counts        map[string]int `json:"counts"`
-	LastError     string         `json:"lastError"`
-	CreatedAt     time.Time      `json:"createdAt"`
-	CompletedAt   *time.Time     `json:"completedAt"`
-	PublishedAt   *time.Time     `json:"publishedAt"`
-}
-
-// Report is a round's outcome report.
-type Report struct {
-	RoundID string `json:"roundId"`
-	Status  string `json:"status"`
-	Runs    int    `json:"runs"`
-	Totals  struct {
-		Applicants int     `json:"applicants"`
-		Matched    int     `json:"matched"`
-		Unmatched  int     `json:"unmatched"`
-		MatchRate  float64 `json:"matchRate"`
-		Seats      int     `json:"seats"`
-		Offered    int     `json:"offered"`
-		Filled     int     `json:"filled"`
-	} `json:"totals"`
-	Programs []struct {
-		ProgramID string `json:"programId"`
-		Title     string `json:"title"`
-		Seats     int    `json:"seats"`
-		Matched   int    `json:"matched"`
-		Offered   int    `json:"offered"`
-		Filled    int    `json:"filled"`
-		Declined  int    `json:"declined"`
-		Rejected  int    `json:"rejected"`
-	} `json:"programs"`
-	ByHomeCountry []GroupRate `json:"byHomeCountry"`
-	ByKind        []GroupRate `json:"byKind"`
-	ByDegreeLevel []GroupRate `json:"byDegreeLevel"`
-	ByGender      []GroupRate `json:"byGender"`
-	Choices       []struct {
-		Choice int `json:"choice"`
-		Count  int `json:"count"`
-	} `json:"choices"`
-	Unmatched []struct {
-		Code  string `json:"code"`
-		Count int    `json:"count"`
-	} `json:"unmatched"`
-}
-
-// GroupRate is the match rate of one group of applicants.
-type GroupRate struct {
-	Value      string  `json:"value"`
-	Applicants int     `json:"applicants"`
-	Matched    int     `json:"matched"`
-	Rate       float64 `json:"rate"`
-}
-
-// AuditEntry is one record of the audit log.
-type AuditEntry struct {
-	ID         string    `json:"id"`
-	At         time.Time `json:"at"`
-	ActorID    string    `json:"actorId"`
-	ActorRole  string    `json:"actorRole"`
-	Action     string    `json:"action"`
-	EntityType string    `json:"entityType"`
-	EntityID   string    `json:"entityId"`
-	RoundID    string    `json:"roundId"`
-	Note       string    `json:"note"`
-}
-
-// list is the API's list envelope.
-type list[T any] struct {
-	Items    []T `json:"items"`
-	Page     int `json:"page"`
-	PageSize int `json:"pageSize"`
-	Total    int `json:"total"`
+	apimatching.Round
+	Counts map[string]int `json:"counts"`
 }
 
 // programs fetches programs by id (each once), for naming them; programs
@@ -198,30 +70,14 @@ func (u *UI) programs(c echo.Context, ids []string) map[string]*programsev.Progr
 	return out
 }
 
-// Explanation is what one applicant got in a round and why not more.
-type Explanation struct {
-	ApplicantID string           `json:"applicantId"`
-	Choices     []string         `json:"choices"`
-	ProgramID   string           `json:"programId"`
-	Choice      int              `json:"choice"`
-	Outcome     string           `json:"outcome"`
-	Reasons     []explain.Reason `json:"reasons"`
-}
-
-// ranking is a rank list as the API returns it.
-type ranking struct {
-	ProgramIDs   []string `json:"programIds"`
-	ApplicantIDs []string `json:"applicantIds"`
-}
-
 // myApplications lists the applicant's applications with their place in
 // the rank list.
 func (u *UI) myApplications(c echo.Context) ([]Application, error) {
-	var res list[Application]
+	var res api.Page[Application]
 	if err := u.call(c, http.MethodGet, "/applications/me", nil, &res); err != nil {
 		return nil, err
 	}
-	var r ranking
+	var r apimatching.Ranking
 	if err := u.call(c, http.MethodGet, "/applications/me/ranking", nil, &r); err != nil && statusOf(err) != http.StatusNotFound {
 		return nil, err
 	}

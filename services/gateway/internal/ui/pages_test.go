@@ -9,8 +9,13 @@ import (
 	"testing"
 	"time"
 
+	apiidentity "github.com/talentbridge/platform/shared/api/identity"
+
+	apimatching "github.com/talentbridge/platform/shared/api/matching"
+
 	"golang.org/x/net/html"
 
+	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
 	"github.com/talentbridge/platform/shared/eligibility"
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
@@ -131,50 +136,32 @@ func fixtures() []fixture {
 	reasons := allReasons()
 	check := eligibility.Check(applicantOf(prof), programOf(prog), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
 	created := time.Date(2027, 1, 5, 10, 0, 0, 0, time.UTC)
-	scored := Scored{ID: "p-1", Score: 0.82, Reasons: reasons, Program: &prog}
-	match := Match{ID: "m-1", RoundID: "r-1", ApplicantID: "a-1", ProgramID: "p-1", Status: "proposed", Choice: 1, Score: 0.8,
-		Reasons: reasons, Program: &prog}
+	scored := Recommendation{Recommendation: apimatching.Recommendation{ProgramID: "p-1", Score: 0.82, Reasons: reasons}, Program: &prog}
+	match := Match{Match: apimatching.Match{ID: "m-1", RoundID: "r-1", ApplicantID: "a-1", ProgramID: "p-1", Status: "proposed", Choice: 1, Score: 0.8,
+		Reasons: reasons}, Program: &prog}
 	offer := match
 	offer.Status = "published"
-	round := Round{ID: "r-1", Name: "Spring 2027", ProgramIDs: []string{"p-1"}, Seed: 42, Status: "completed", Progress: 100,
-		Phase: "done", Counts: map[string]int{"applicants": 12, "programs": 1, "seats": 5, "matches": 4, "proposed": 4, "approved": 0,
-			"rejected": 0, "published": 0, "accepted": 0, "declined": 0, "undecided": 4, "unmatched": 8, "mystery": 1}, CreatedAt: created}
+	round := Round{Round: apimatching.Round{ID: "r-1", Name: "Spring 2027", ProgramIDs: []string{"p-1"}, Seed: 42, Status: "completed", Progress: 100,
+		Phase: "done", CreatedAt: created}, Counts: map[string]int{"applicants": 12, "programs": 1, "seats": 5, "matches": 4, "proposed": 4, "approved": 0,
+		"rejected": 0, "published": 0, "accepted": 0, "declined": 0, "undecided": 4, "unmatched": 8, "mystery": 1}}
 	running := round
 	running.Status, running.Progress, running.Phase = "running", 40, "solving"
-	var rep Report
+	var rep apimatching.Report
 	rep.Totals.Applicants, rep.Totals.Matched, rep.Totals.Unmatched, rep.Totals.MatchRate, rep.Totals.Seats = 12, 4, 8, 0.33, 5
-	rep.Programs = append(rep.Programs, struct {
-		ProgramID string `json:"programId"`
-		Title     string `json:"title"`
-		Seats     int    `json:"seats"`
-		Matched   int    `json:"matched"`
-		Offered   int    `json:"offered"`
-		Filled    int    `json:"filled"`
-		Declined  int    `json:"declined"`
-		Rejected  int    `json:"rejected"`
-	}{ProgramID: "p-1", Title: prog.Title, Seats: 5, Matched: 4, Filled: 2})
-	rep.ByHomeCountry = []GroupRate{{Value: "IN", Applicants: 8, Matched: 3, Rate: 0.375}, {Value: "JP", Applicants: 4, Matched: 1, Rate: 0.25}}
-	rep.ByKind = []GroupRate{{Value: "student", Applicants: 12, Matched: 4, Rate: 0.33}}
-	rep.ByDegreeLevel = []GroupRate{{Value: "master", Applicants: 12, Matched: 4, Rate: 0.33}}
-	rep.ByGender = []GroupRate{{Value: "female", Applicants: 6, Matched: 2, Rate: 0.33}, {Value: "not_stated", Applicants: 6, Matched: 2, Rate: 0.33}}
-	rep.Choices = append(rep.Choices, struct {
-		Choice int `json:"choice"`
-		Count  int `json:"count"`
-	}{1, 3}, struct {
-		Choice int `json:"choice"`
-		Count  int `json:"count"`
-	}{2, 1})
+	rep.Programs = append(rep.Programs, apimatching.ProgramResult{ProgramID: "p-1", Title: prog.Title, Seats: 5, Matched: 4, Filled: 2})
+	rep.ByHomeCountry = []apimatching.GroupRate{{Value: "IN", Applicants: 8, Matched: 3, Rate: 0.375}, {Value: "JP", Applicants: 4, Matched: 1, Rate: 0.25}}
+	rep.ByKind = []apimatching.GroupRate{{Value: "student", Applicants: 12, Matched: 4, Rate: 0.33}}
+	rep.ByDegreeLevel = []apimatching.GroupRate{{Value: "master", Applicants: 12, Matched: 4, Rate: 0.33}}
+	rep.ByGender = []apimatching.GroupRate{{Value: "female", Applicants: 6, Matched: 2, Rate: 0.33}, {Value: "not_stated", Applicants: 6, Matched: 2, Rate: 0.33}}
+	rep.Choices = append(rep.Choices, apimatching.ChoiceCount{Choice: 1, Count: 3}, apimatching.ChoiceCount{Choice: 2, Count: 1})
 	for _, code := range []string{"filled", "no_seats", "not_eligible", "not_ranked", "rejected", "declined", "other"} {
-		rep.Unmatched = append(rep.Unmatched, struct {
-			Code  string `json:"code"`
-			Count int    `json:"count"`
-		}{code, 1})
+		rep.Unmatched = append(rep.Unmatched, apimatching.ReasonCount{Code: code, Count: 1})
 	}
-	note := NoteView{Notification: Notification{ID: "n-1", Code: "offer.received", Params: map[string]string{"program": prog.Title}, CreatedAt: created}, Href: "/offers"}
-	host := Account{ID: "h-2", Email: "ops@setouchi-robotics.example", Name: "Kenji Mori", Organization: "Setouchi Robotics", Role: "host", Status: "pending", CreatedAt: created}
+	note := NoteView{Notification: apiidentity.Notification{ID: "n-1", Code: "offer.received", Params: map[string]string{"program": prog.Title}, CreatedAt: created}, Href: "/offers"}
+	host := apiidentity.UserResponse{ID: "h-2", Email: "ops@setouchi-robotics.example", Name: "Kenji Mori", Organization: "Setouchi Robotics", Role: "host", Status: "pending", CreatedAt: created}
 	wizard := func(step int) WizardData {
 		return WizardData{Step: step, Steps: WizardSteps, Draft: `{"name":"Asha Rao"}`, LanguageRows: seqN(LanguageRows),
-			Notice: Notice{Version: "2026-11", PublishedAt: "2026-11-01", Language: "en", Text: "TalentBridge privacy and consent notice"}}
+			Notice: apiprofiles.ConsentNotice{Version: "2026-11", PublishedAt: "2026-11-01", Language: "en", Text: "TalentBridge privacy and consent notice"}}
 	}
 	full := valuesOf(bodyOf(prof))
 	fs := []fixture{
@@ -196,11 +183,13 @@ func fixtures() []fixture {
 		{name: "program-owner", tmpl: "program", role: "host", title: "program.title", data: ProgramData{Program: prog, Owner: true}},
 		{name: "profile", tmpl: "profile", role: "applicant", title: "profile.title", data: ProfileData{Profile: prof}},
 		{name: "recommendations", tmpl: "recommendations", role: "applicant", title: "recs.title",
-			data: RecommendationsData{Items: []Scored{scored}, Applied: map[string]bool{}}},
+			data: RecommendationsData{Items: []Recommendation{scored}, Applied: map[string]bool{}}},
 		{name: "recommendations-none", tmpl: "recommendations", role: "applicant", title: "recs.title", data: RecommendationsData{NoProfile: true}},
 		{name: "applications", tmpl: "applications", role: "applicant", title: "apps.title",
-			data: ApplicationsData{Ranked: []Application{{ID: "x-1", ProgramID: "p-1", Status: "submitted", SubmittedAt: created, Program: &prog},
-				{ID: "x-2", ProgramID: "p-2", Status: "submitted"}}, Withdrawn: []Application{{ID: "x-3", ProgramID: "p-3", Status: "withdrawn", Program: &prog}}}},
+			data: ApplicationsData{Ranked: []Application{
+				{Application: apimatching.Application{ID: "x-1", ProgramID: "p-1", Status: "submitted", SubmittedAt: created}, Program: &prog},
+				{Application: apimatching.Application{ID: "x-2", ProgramID: "p-2", Status: "submitted"}}},
+				Withdrawn: []Application{{Application: apimatching.Application{ID: "x-3", ProgramID: "p-3", Status: "withdrawn"}, Program: &prog}}}},
 		{name: "offers", tmpl: "offers", role: "applicant", title: "offers.title", data: OffersData{Offers: []Match{offer}}},
 		{name: "offers-none", tmpl: "offers", role: "applicant", title: "offers.title", data: OffersData{}},
 		{name: "notifications", tmpl: "notifications", role: "applicant", title: "notes.title", data: NotificationsData{Items: []NoteView{note}, Unread: 1}},
@@ -215,25 +204,25 @@ func fixtures() []fixture {
 			data: ImportData{Rows: []web.FieldError{{Line: 3, Field: "seats", Reason: "must be at least 1"}}}},
 		{name: "candidates", tmpl: "candidates", role: "host", title: "cands.title",
 			data: CandidatesData{Program: prog, CanRank: true, Candidates: []CandidateView{
-				{Scored: Scored{ApplicantID: "a-1", Name: "Asha Rao", Institution: "Kaveri Institute of Technology", HomeCountry: "IN",
-					Kind: "student", DegreeLevel: "master", Fields: []string{"1.2"}, Score: 0.7, Reasons: reasons, Applied: true, Ranked: 1}},
-				{Scored: Scored{ApplicantID: "a-2", Kind: "researcher", DegreeLevel: "phd", HomeCountry: "IN", Score: 0.5, Reasons: reasons[:2]}}}}},
-		{name: "hosts", tmpl: "coord_hosts", role: "coordinator", title: "hosts.title", data: HostsData{Hosts: []Account{host}}},
+				{Candidate: apimatching.Candidate{ApplicantID: "a-1", Name: "Asha Rao", Institution: "Kaveri Institute of Technology", HomeCountry: "IN",
+					Kind: "student", DegreeLevel: "master", Fields: []string{"1.2"}, Score: 0.7, Reasons: reasons, Applied: true}, Ranked: 1},
+				{Candidate: apimatching.Candidate{ApplicantID: "a-2", Kind: "researcher", DegreeLevel: "phd", HomeCountry: "IN", Score: 0.5, Reasons: reasons[:2]}}}}},
+		{name: "hosts", tmpl: "coord_hosts", role: "coordinator", title: "hosts.title", data: HostsData{Hosts: []apiidentity.UserResponse{host}}},
 		{name: "rounds", tmpl: "rounds", role: "coordinator", title: "rounds.title", data: RoundsData{Rounds: []Round{round}}},
 		{name: "round-new", tmpl: "round_new", role: "coordinator", title: "rnew.title", data: RoundFormData{Programs: []programsev.Program{prog}}, errs: true},
 		{name: "round", tmpl: "round", role: "coordinator", title: "round.title",
 			data: RoundData{Round: round, Programs: map[string]*programsev.Program{"p-1": &prog}, Matches: []MatchView{{Match: match, Applicant: &prof}},
-				Unmatched: []ExplanationView{{Explanation: Explanation{ApplicantID: "a-2", Outcome: "filled", Reasons: reasons[len(reasons)-7:]}}}}},
+				Unmatched: []ExplanationView{{Explanation: apimatching.Explanation{ApplicantID: "a-2", Outcome: "filled", Reasons: reasons[len(reasons)-7:]}}}}},
 		{name: "round-running", tmpl: "round", role: "coordinator", title: "round.title", data: RoundData{Round: running, Running: true}},
 		{name: "review", tmpl: "review", role: "coordinator", title: "review.title", data: ReviewData{Matches: []MatchView{{Match: match, Applicant: &prof}}}},
 		{name: "audit", tmpl: "audit", role: "coordinator", title: "audit.title",
-			data: AuditData{Entries: []AuditEntry{
+			data: AuditData{Entries: []apimatching.AuditEntry{
 				{At: created, ActorID: "c-1", ActorRole: "coordinator", Action: "match.rejected", EntityType: "match", EntityID: "m-1", Note: "seat already promised"},
 				{At: created, ActorID: "c-1", ActorRole: "admin", Action: "round.run.started", EntityType: "round", EntityID: "r-1"},
 				{At: created, ActorID: "h-1", ActorRole: "host", Action: "program.ranking.set", EntityType: "program", EntityID: "p-1"},
 				{At: created, ActorID: "a-1", ActorRole: "applicant", Action: "offer.accepted", EntityType: "match", EntityID: "m-1"}}}},
 		{name: "admin-users", tmpl: "admin_users", role: "admin", title: "users.title",
-			data: UsersData{Coordinators: []Account{{Name: "Mei Tanaka", Email: "mei@talentbridge.example"}}}},
+			data: UsersData{Coordinators: []apiidentity.UserResponse{{Name: "Mei Tanaka", Email: "mei@talentbridge.example"}}}},
 	}
 	for step := 1; step <= len(WizardSteps); step++ {
 		fs = append(fs, fixture{name: "wizard-" + WizardSteps[step-1], tmpl: "wizard", role: "applicant", title: "wizard.title",
@@ -255,8 +244,8 @@ func renderFixture(t *testing.T, u *UI, f fixture, lang string) string {
 		p.Form.add("level0", "wizard.level", "problem.invalid", `"B2" is not a level for ja`)
 		p.Form.add("", "field.other", "problem.rate_limited", "")
 	}
-	if rep, ok := f.data.(Report); ok {
-		p.Data = ReportData{Round: Round{ID: "r-1", Name: "Spring 2027"}, Report: rep, Charts: reportCharts(p, rep)}
+	if rep, ok := f.data.(apimatching.Report); ok {
+		p.Data = ReportData{Round: Round{Round: apimatching.Round{ID: "r-1", Name: "Spring 2027"}}, Report: rep, Charts: reportCharts(p, rep)}
 	}
 	tmpl, ok := u.tmpl[f.tmpl]
 	if !ok {

@@ -9,6 +9,10 @@ import (
 	"strings"
 	"time"
 
+	apiprograms "github.com/talentbridge/platform/shared/api/programs"
+
+	apiidentity "github.com/talentbridge/platform/shared/api/identity"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/talentbridge/platform/services/gateway/internal/domain"
@@ -18,13 +22,32 @@ import (
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 )
 
-// ProgramPage is a page of programs as the API lists them.
+// ProgramPage is a page of a program search as the pages show it.
 type ProgramPage struct {
-	Items    []programsev.Program `json:"items"`
-	Page     int                  `json:"page"`
-	PageSize int                  `json:"pageSize"`
-	Total    int                  `json:"total"`
-	AsOf     *time.Time           `json:"asOf,omitempty"`
+	Items    []programsev.Program
+	Page     int
+	PageSize int
+	Total    int
+	// AsOf is the catalogue snapshot the search read, to pass back with
+	// the next page; nil when the API named none.
+	AsOf *time.Time
+}
+
+// searchPrograms asks the API for a page of programs (query is the query
+// string of GET /programs).
+func (u *UI) searchPrograms(c echo.Context, query string) (ProgramPage, error) {
+	var res apiprograms.SearchResponse
+	if err := u.call(c, http.MethodGet, "/programs?"+query, nil, &res); err != nil {
+		return ProgramPage{}, err
+	}
+	pg := ProgramPage{Items: make([]programsev.Program, len(res.Items)), Page: res.Page, PageSize: res.PageSize, Total: res.Total}
+	for i, it := range res.Items {
+		pg.Items[i] = it.Program
+	}
+	if !res.AsOf.IsZero() {
+		pg.AsOf = &res.AsOf
+	}
+	return pg, nil
 }
 
 // HomeData is the home page.
@@ -35,8 +58,7 @@ type HomeData struct {
 
 func (u *UI) home(c echo.Context) error {
 	var d HomeData
-	var res ProgramPage
-	if err := u.call(c, http.MethodGet, "/programs?open=true&pageSize=6", nil, &res); err == nil {
+	if res, err := u.searchPrograms(c, "open=true&pageSize=6"); err == nil {
 		d.Open, d.Total = res.Items, res.Total
 	} else {
 		u.log.Warn("home: list open programs", "err", err)
@@ -72,17 +94,12 @@ func (u *UI) signup(c echo.Context) error {
 	}
 	f := newForm(v)
 	role := v.Get("role")
-	body := map[string]string{
-		"email": strings.TrimSpace(v.Get("email")), "password": v.Get("password"),
-		"role": role, "name": v.Get("name"),
-	}
-	if org := strings.TrimSpace(v.Get("organization")); org != "" {
-		body["organization"] = org
-	}
+	body := apiidentity.SignupRequest{Email: strings.TrimSpace(v.Get("email")), Password: v.Get("password"),
+		Role: role, Name: v.Get("name"), Organization: strings.TrimSpace(v.Get("organization"))}
 	err = u.call(c, http.MethodPost, "/auth/signup", body, nil)
 	switch {
 	case err == nil:
-		if _, err := u.sessions.Login(c, body["email"], body["password"]); err != nil {
+		if _, err := u.sessions.Login(c, body.Email, body.Password); err != nil {
 			// The account exists; signing in is left to the user.
 			return seeOther(c, "/login?done=signed_up")
 		}
@@ -225,7 +242,8 @@ func (u *UI) search(c echo.Context) error {
 	p := u.page(c, "search.title")
 	p.Form = newForm(q)
 	d := SearchData{Query: q}
-	err := u.call(c, http.MethodGet, "/programs?"+api.Encode(), nil, &d.Results)
+	var err error
+	d.Results, err = u.searchPrograms(c, api.Encode())
 	switch {
 	case err == nil:
 	case p.Form.fromProblem(err, simpleFields(map[string]string{

@@ -21,6 +21,8 @@ import (
 	"path"
 	"time"
 
+	apiidentity "github.com/talentbridge/platform/shared/api/identity"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/talentbridge/platform/services/gateway/internal/domain"
@@ -189,17 +191,11 @@ func (u *UI) viewer(c echo.Context) *Viewer {
 		return nil
 	}
 	v := &Viewer{ID: cl.UserID(), Role: cl.Role}
-	var me struct {
-		Name   string `json:"name"`
-		Email  string `json:"email"`
-		Status string `json:"status"`
-	}
+	var me apiidentity.UserResponse
 	if err := u.call(c, http.MethodGet, "/auth/me", nil, &me); err == nil {
 		v.Name, v.Email, v.Status = me.Name, me.Email, me.Status
 	}
-	var inbox struct {
-		Unread int64 `json:"unread"`
-	}
+	var inbox apiidentity.NotificationPage
 	if err := u.call(c, http.MethodGet, "/notifications/me?pageSize=1", nil, &inbox); err == nil {
 		v.Unread = inbox.Unread
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
 	"github.com/talentbridge/platform/shared/taxonomy"
 )
@@ -33,66 +34,21 @@ const LanguageRows = 5
 // makes a step's check a pure validation.
 const dryRunNotice = "wizard-check"
 
-// profileBody is the body of POST /profiles and PUT /profiles/me.
-type profileBody struct {
-	Kind            string              `json:"kind"`
-	Name            string              `json:"name"`
-	HomeCountry     string              `json:"homeCountry"`
-	Institution     string              `json:"institution"`
-	Region          string              `json:"region"`
-	Fields          []string            `json:"fields"`
-	Skills          []string            `json:"skills"`
-	Languages       []taxonomy.Language `json:"languages"`
-	DegreeLevel     string              `json:"degreeLevel"`
-	BirthYear       int                 `json:"birthYear"`
-	AvailableFrom   string              `json:"availableFrom"`
-	AvailableTo     string              `json:"availableTo"`
-	Preferences     preferencesBody     `json:"preferences"`
-	Statement       string              `json:"statement"`
-	Gender          string              `json:"gender"`
-	Consents        consentsBody        `json:"consents"`
-	GuardianConsent *guardianBody       `json:"guardianConsent,omitempty"`
-}
-
-type preferencesBody struct {
-	ProgramKinds []string `json:"programKinds"`
-	HostRegions  []string `json:"hostRegions"`
-}
-
-type consentsBody struct {
-	NoticeVersion       string `json:"noticeVersion"`
-	DataProcessing      bool   `json:"dataProcessing"`
-	CrossBorderTransfer bool   `json:"crossBorderTransfer"`
-	VisibleToHosts      bool   `json:"visibleToHosts"`
-}
-
-type guardianBody struct {
-	Name     string `json:"name"`
-	Relation string `json:"relation"`
-}
-
-func bodyOf(p profilesev.Profile) profileBody {
-	b := profileBody{
+// bodyOf is the request that writes p again.
+func bodyOf(p profilesev.Profile) apiprofiles.ProfileRequest {
+	b := apiprofiles.ProfileRequest{
 		Kind: p.Kind, Name: p.Name, HomeCountry: p.HomeCountry, Institution: p.Institution, Region: p.Region,
 		Fields: p.Fields, Skills: p.Skills, Languages: p.Languages, DegreeLevel: p.DegreeLevel,
 		BirthYear: p.BirthYear, AvailableFrom: p.AvailableFrom, AvailableTo: p.AvailableTo,
-		Preferences: preferencesBody{ProgramKinds: p.Preferences.ProgramKinds, HostRegions: p.Preferences.HostRegions},
+		Preferences: apiprofiles.PreferencesRequest{ProgramKinds: p.Preferences.ProgramKinds, HostRegions: p.Preferences.HostRegions},
 		Statement:   p.Statement, Gender: p.Gender,
-		Consents: consentsBody{NoticeVersion: p.Consents.NoticeVersion, DataProcessing: p.Consents.DataProcessing,
+		Consents: apiprofiles.ConsentsRequest{NoticeVersion: p.Consents.NoticeVersion, DataProcessing: p.Consents.DataProcessing,
 			CrossBorderTransfer: p.Consents.CrossBorderTransfer, VisibleToHosts: p.Consents.VisibleToHosts},
 	}
 	if g := p.GuardianConsent; g != nil {
-		b.GuardianConsent = &guardianBody{Name: g.Name, Relation: g.Relation}
+		b.GuardianConsent = &apiprofiles.GuardianRequest{Name: g.Name, Relation: g.Relation}
 	}
 	return b
-}
-
-// Notice is the consent notice in force.
-type Notice struct {
-	Version     string `json:"version"`
-	PublishedAt string `json:"publishedAt"`
-	Language    string `json:"language"`
-	Text        string `json:"text"`
 }
 
 // WizardData is a step of the wizard.
@@ -105,7 +61,7 @@ type WizardData struct {
 	// Exists is set when the applicant has a stored profile (the last
 	// step then changes it rather than creating it).
 	Exists bool
-	Notice Notice
+	Notice apiprofiles.ConsentNotice
 	// LanguageRows are the indexes of the language rows.
 	LanguageRows []int
 }
@@ -125,14 +81,14 @@ func (u *UI) wizardStart(c echo.Context) error {
 	if step < 1 || step > len(WizardSteps) {
 		step = 1
 	}
-	d := profileBody{}
+	d := apiprofiles.ProfileRequest{}
 	if exists {
 		d = bodyOf(prof)
 	}
 	return u.renderWizard(c, http.StatusOK, step, d, exists, valuesOf(d), nil)
 }
 
-func (u *UI) renderWizard(c echo.Context, status, step int, d profileBody, exists bool, v url.Values, f *Form) error {
+func (u *UI) renderWizard(c echo.Context, status, step int, d apiprofiles.ProfileRequest, exists bool, v url.Values, f *Form) error {
 	p := u.page(c, "wizard.title")
 	if f == nil {
 		f = newForm(v)
@@ -169,7 +125,7 @@ func (u *UI) wizardStep(c echo.Context) error {
 	if step < 1 || step > len(WizardSteps) {
 		step = 1
 	}
-	var d profileBody
+	var d apiprofiles.ProfileRequest
 	if raw := v.Get("draft"); raw != "" {
 		// A draft that does not decode starts over; the API checks
 		// everything in the end anyway.
@@ -186,7 +142,7 @@ func (u *UI) wizardStep(c echo.Context) error {
 	if step < len(WizardSteps) {
 		// Check this step's answers with the API, storing nothing.
 		check := d
-		check.Consents = consentsBody{NoticeVersion: dryRunNotice}
+		check.Consents = apiprofiles.ConsentsRequest{NoticeVersion: dryRunNotice}
 		err := u.call(c, http.MethodPost, "/profiles", check, nil)
 		if err == nil {
 			// Cannot happen with a notice version that does not exist; if
@@ -240,7 +196,7 @@ func (u *UI) wizardStep(c echo.Context) error {
 }
 
 // applyStep puts a step's answers into the draft.
-func applyStep(d *profileBody, step int, v url.Values) {
+func applyStep(d *apiprofiles.ProfileRequest, step int, v url.Values) {
 	switch step {
 	case 1:
 		d.Kind = v.Get("kind")
@@ -276,13 +232,13 @@ func applyStep(d *profileBody, step int, v url.Values) {
 		d.Consents.VisibleToHosts = v.Get("visibleToHosts") == "on"
 		d.GuardianConsent = nil
 		if n, r := strings.TrimSpace(v.Get("guardianName")), v.Get("guardianRelation"); n != "" || r != "" {
-			d.GuardianConsent = &guardianBody{Name: n, Relation: r}
+			d.GuardianConsent = &apiprofiles.GuardianRequest{Name: n, Relation: r}
 		}
 	}
 }
 
 // valuesOf is the draft as form values, for rendering any step.
-func valuesOf(d profileBody) url.Values {
+func valuesOf(d apiprofiles.ProfileRequest) url.Values {
 	v := url.Values{}
 	set := func(k, s string) {
 		if s != "" {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	apimatching "github.com/talentbridge/platform/shared/api/matching"
 	"github.com/talentbridge/platform/shared/web"
 )
 
@@ -20,7 +21,7 @@ func FuzzRequestBodies(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		targets := []any{&ApplyRequest{}, &RankingRequest{}, &ProgramRankingRequest{}, &RoundRequest{}, &ApproveRequest{}, &RejectRequest{}}
+		targets := []any{&apimatching.ApplyRequest{}, &apimatching.RankingRequest{}, &apimatching.ProgramRankingRequest{}, &apimatching.RoundRequest{}, &apimatching.ApproveRequest{}, &apimatching.RejectRequest{}}
 		for _, v := range targets {
 			err := web.Decode(bytes.NewReader(body), v)
 			if err == nil {

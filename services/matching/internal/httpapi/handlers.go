@@ -12,6 +12,8 @@ import (
 
 	"github.com/talentbridge/platform/services/matching/internal/app"
 	"github.com/talentbridge/platform/services/matching/internal/domain"
+	"github.com/talentbridge/platform/shared/api"
+	apimatching "github.com/talentbridge/platform/shared/api/matching"
 	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/platform"
 	"github.com/talentbridge/platform/shared/web"
@@ -113,11 +115,11 @@ func (h *Handlers) recommendations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]Recommendation, len(recs))
+	items := make([]apimatching.Recommendation, len(recs))
 	for i, r := range recs {
 		items[i] = recommendationOf(r)
 	}
-	return private(c, http.StatusOK, List[Recommendation]{Items: items, Page: 1, PageSize: len(items), Total: int64(len(items))})
+	return private(c, http.StatusOK, api.Page[apimatching.Recommendation]{Items: items, Page: 1, PageSize: len(items), Total: int64(len(items))})
 }
 
 func (h *Handlers) candidates(c echo.Context) error {
@@ -133,11 +135,11 @@ func (h *Handlers) candidates(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]Candidate, len(cands))
+	items := make([]apimatching.Candidate, len(cands))
 	for i, cd := range cands {
 		items[i] = candidateOf(cd)
 	}
-	return private(c, http.StatusOK, List[Candidate]{Items: items, Page: page, PageSize: size, Total: int64(total)})
+	return private(c, http.StatusOK, api.Page[apimatching.Candidate]{Items: items, Page: page, PageSize: size, Total: int64(total)})
 }
 
 func (h *Handlers) setProgramRanking(c echo.Context) error {
@@ -145,7 +147,7 @@ func (h *Handlers) setProgramRanking(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var req ProgramRankingRequest
+	var req apimatching.ProgramRankingRequest
 	if err := web.Bind(c, &req); err != nil {
 		return err
 	}
@@ -156,22 +158,7 @@ func (h *Handlers) setProgramRanking(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return private(c, http.StatusOK, rankingWithApplicants(r))
-}
-
-// rankingWithApplicants always carries applicantIds, even when empty.
-func rankingWithApplicants(r *app.Ranking) any {
-	return struct {
-		ApplicantIDs []string `json:"applicantIds"`
-		UpdatedAt    any      `json:"updatedAt,omitempty"`
-	}{nonNil(r.IDs), timePtr(r.UpdatedAt)}
-}
-
-func rankingWithPrograms(r *app.Ranking) any {
-	return struct {
-		ProgramIDs []string `json:"programIds"`
-		UpdatedAt  any      `json:"updatedAt,omitempty"`
-	}{nonNil(r.IDs), timePtr(r.UpdatedAt)}
+	return private(c, http.StatusOK, programRankingOf(r))
 }
 
 func (h *Handlers) programRanking(c echo.Context) error {
@@ -183,11 +170,11 @@ func (h *Handlers) programRanking(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return private(c, http.StatusOK, rankingWithApplicants(r))
+	return private(c, http.StatusOK, programRankingOf(r))
 }
 
 func (h *Handlers) apply(c echo.Context) error {
-	var req ApplyRequest
+	var req apimatching.ApplyRequest
 	if err := web.Bind(c, &req); err != nil {
 		return err
 	}
@@ -207,11 +194,11 @@ func (h *Handlers) myApplications(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]Application, len(apps))
+	items := make([]apimatching.Application, len(apps))
 	for i, a := range apps {
 		items[i] = applicationOf(a)
 	}
-	return private(c, http.StatusOK, List[Application]{Items: items, Page: 1, PageSize: len(items), Total: int64(len(items))})
+	return private(c, http.StatusOK, api.Page[apimatching.Application]{Items: items, Page: 1, PageSize: len(items), Total: int64(len(items))})
 }
 
 func (h *Handlers) withdraw(c echo.Context) error {
@@ -226,7 +213,7 @@ func (h *Handlers) withdraw(c echo.Context) error {
 }
 
 func (h *Handlers) setRanking(c echo.Context) error {
-	var req RankingRequest
+	var req apimatching.RankingRequest
 	if err := web.Bind(c, &req); err != nil {
 		return err
 	}
@@ -237,7 +224,7 @@ func (h *Handlers) setRanking(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return private(c, http.StatusOK, rankingWithPrograms(r))
+	return private(c, http.StatusOK, rankingOf(r))
 }
 
 func (h *Handlers) myRanking(c echo.Context) error {
@@ -245,11 +232,11 @@ func (h *Handlers) myRanking(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return private(c, http.StatusOK, rankingWithPrograms(r))
+	return private(c, http.StatusOK, rankingOf(r))
 }
 
 func (h *Handlers) createRound(c echo.Context) error {
-	var req RoundRequest
+	var req apimatching.RoundRequest
 	if err := web.Bind(c, &req); err != nil {
 		return err
 	}
@@ -270,11 +257,11 @@ func (h *Handlers) rounds(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]Round, len(rs))
+	items := make([]apimatching.Round, len(rs))
 	for i := range rs {
 		items[i] = roundOf(&rs[i])
 	}
-	return private(c, http.StatusOK, List[Round]{Items: items, Page: page, PageSize: size, Total: total})
+	return private(c, http.StatusOK, api.Page[apimatching.Round]{Items: items, Page: page, PageSize: size, Total: total})
 }
 
 func (h *Handlers) round(c echo.Context) error {
@@ -323,11 +310,11 @@ func (h *Handlers) roundMatches(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]Match, len(ms))
+	items := make([]apimatching.Match, len(ms))
 	for i := range ms {
 		items[i] = matchOf(&ms[i], true)
 	}
-	return private(c, http.StatusOK, List[Match]{Items: items, Page: 1, PageSize: len(items), Total: int64(len(items))})
+	return private(c, http.StatusOK, api.Page[apimatching.Match]{Items: items, Page: 1, PageSize: len(items), Total: int64(len(items))})
 }
 
 func (h *Handlers) explanations(c echo.Context) error {
@@ -346,11 +333,11 @@ func (h *Handlers) explanations(c echo.Context) error {
 	total := len(es)
 	from := min((page-1)*size, total)
 	to := min(from+size, total)
-	items := make([]Explanation, 0, to-from)
+	items := make([]apimatching.Explanation, 0, to-from)
 	for _, e := range es[from:to] {
 		items = append(items, explanationOf(e))
 	}
-	return private(c, http.StatusOK, List[Explanation]{Items: items, Page: page, PageSize: size, Total: int64(total)})
+	return private(c, http.StatusOK, api.Page[apimatching.Explanation]{Items: items, Page: page, PageSize: size, Total: int64(total)})
 }
 
 func (h *Handlers) publish(c echo.Context) error {
@@ -374,7 +361,7 @@ func (h *Handlers) report(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return private(c, http.StatusOK, rep)
+	return private(c, http.StatusOK, reportOf(rep))
 }
 
 func (h *Handlers) matches(c echo.Context) error {
@@ -394,11 +381,11 @@ func (h *Handlers) matches(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]Match, len(ms))
+	items := make([]apimatching.Match, len(ms))
 	for i := range ms {
 		items[i] = matchOf(&ms[i], true)
 	}
-	return private(c, http.StatusOK, List[Match]{Items: items, Page: page, PageSize: size, Total: total})
+	return private(c, http.StatusOK, api.Page[apimatching.Match]{Items: items, Page: page, PageSize: size, Total: total})
 }
 
 func (h *Handlers) myMatches(c echo.Context) error {
@@ -406,11 +393,11 @@ func (h *Handlers) myMatches(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]Match, len(ms))
+	items := make([]apimatching.Match, len(ms))
 	for i := range ms {
 		items[i] = matchOf(&ms[i], false)
 	}
-	return private(c, http.StatusOK, List[Match]{Items: items, Page: 1, PageSize: len(items), Total: int64(len(items))})
+	return private(c, http.StatusOK, api.Page[apimatching.Match]{Items: items, Page: 1, PageSize: len(items), Total: int64(len(items))})
 }
 
 func (h *Handlers) approve(c echo.Context) error {
@@ -418,7 +405,7 @@ func (h *Handlers) approve(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var req ApproveRequest
+	var req apimatching.ApproveRequest
 	if c.Request().ContentLength != 0 {
 		if err := web.Bind(c, &req); err != nil {
 			return err
@@ -436,7 +423,7 @@ func (h *Handlers) reject(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var req RejectRequest
+	var req apimatching.RejectRequest
 	if err := web.Bind(c, &req); err != nil {
 		return err
 	}
@@ -493,9 +480,9 @@ func (h *Handlers) audit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]AuditEntry, len(es))
+	items := make([]apimatching.AuditEntry, len(es))
 	for i, e := range es {
 		items[i] = auditOf(e)
 	}
-	return private(c, http.StatusOK, List[AuditEntry]{Items: items, Page: page, PageSize: size, Total: total})
+	return private(c, http.StatusOK, api.Page[apimatching.AuditEntry]{Items: items, Page: page, PageSize: size, Total: total})
 }

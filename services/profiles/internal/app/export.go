@@ -9,20 +9,13 @@ import (
 	"time"
 
 	"github.com/talentbridge/platform/services/profiles/internal/domain"
+	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
 )
 
-// ProfileView is a profile as the API returns it: the event snapshot plus
-// the version and, for imported profiles, the e-mail address.
-type ProfileView struct {
-	profilesev.Profile
-	Email   string `json:"email,omitempty"`
-	Version int64  `json:"version"`
-}
-
-// View returns what an audience sees of p.
-func View(p *domain.Profile, a Audience) ProfileView {
-	v := ProfileView{Profile: Snapshot(p), Email: p.Email, Version: p.Version}
+// View returns what an audience sees of p, as the API returns it.
+func View(p *domain.Profile, a Audience) apiprofiles.Profile {
+	v := apiprofiles.Profile{Profile: Snapshot(p), Email: p.Email, Version: p.Version}
 	if a == AudienceHost {
 		// Hosts decide on merit: no gender, no guardian, no e-mail.
 		v.Gender = ""
@@ -35,7 +28,7 @@ func View(p *domain.Profile, a Audience) ProfileView {
 // OwnPart is what the profiles service holds about a person.
 type OwnPart struct {
 	// Profile is nil when the person has no profile.
-	Profile *ProfileView `json:"profile"`
+	Profile *apiprofiles.Profile `json:"profile"`
 	// Applications are the entries of the applications read model: which
 	// host's program the person applied to (ids only).
 	Applications []Application `json:"applications"`
@@ -62,21 +55,8 @@ func (s *Service) Own(ctx context.Context, userID string) (OwnPart, error) {
 	return part, nil
 }
 
-// Export is everything the platform holds about one person, one part per
-// service.
-type Export struct {
-	UserID      string    `json:"userId"`
-	GeneratedAt time.Time `json:"generatedAt"`
-	// Services maps a service name ("profiles", "identity", "programs",
-	// "matching") to that service's part.
-	Services map[string]json.RawMessage `json:"services"`
-	// Unavailable lists services that did not answer in time; their part
-	// is missing and the export can be asked for again later.
-	Unavailable []string `json:"unavailable"`
-}
-
 // Export collects the person's data from this service and every other.
-func (s *Service) Export(ctx context.Context, userID string) (Export, error) {
+func (s *Service) Export(ctx context.Context, userID string) (apiprofiles.Export, error) {
 	type result struct {
 		parts       map[string]json.RawMessage
 		unavailable []string
@@ -89,13 +69,13 @@ func (s *Service) Export(ctx context.Context, userID string) (Export, error) {
 	own, err := s.Own(ctx, userID)
 	r := <-others
 	if err != nil {
-		return Export{}, err
+		return apiprofiles.Export{}, err
 	}
 	raw, err := json.Marshal(own)
 	if err != nil {
-		return Export{}, fmt.Errorf("encode own part: %w", err)
+		return apiprofiles.Export{}, fmt.Errorf("encode own part: %w", err)
 	}
-	x := Export{
+	x := apiprofiles.Export{
 		UserID:      userID,
 		GeneratedAt: s.now().UTC().Truncate(time.Second),
 		Services:    map[string]json.RawMessage{profilesev.ServiceProfiles: raw},

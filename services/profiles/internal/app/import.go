@@ -4,30 +4,11 @@ import (
 	"context"
 	"fmt"
 
+	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
+
 	"github.com/talentbridge/platform/services/profiles/internal/domain"
 	"github.com/talentbridge/platform/shared/events"
 )
-
-// ImportResult says what an import did.
-type ImportResult struct {
-	BatchID string `json:"batchId"`
-	// Rows is the number of profiles in the file.
-	Rows int `json:"rows"`
-	// Inserted is how many were stored by this request: fewer than Rows
-	// when it finished an interrupted import of the same file, 0 when the
-	// file had been imported completely before.
-	Inserted int `json:"inserted"`
-	// AlreadyImported is true when the same file had been imported before
-	// and nothing was done.
-	AlreadyImported bool          `json:"alreadyImported"`
-	Items           []ImportedRow `json:"items"`
-}
-
-// ImportedRow links a line of the file to the profile made from it.
-type ImportedRow struct {
-	Line int    `json:"line"`
-	ID   string `json:"id"`
-}
 
 // Import stores one profile per row, all or nothing.
 //
@@ -50,18 +31,18 @@ type ImportedRow struct {
 // missing profiles: the existing ones are kept with the events they already
 // carry, so no event is published twice. Once the batch is complete,
 // sending the file again changes nothing.
-func (s *Service) Import(ctx context.Context, by, batchID string, rows []domain.ImportRow, problems []domain.RowProblem) (ImportResult, error) {
+func (s *Service) Import(ctx context.Context, by, batchID string, rows []domain.ImportRow, problems []domain.RowProblem) (apiprofiles.ImportResult, error) {
 	now := s.now().UTC()
 	if len(problems) == 0 {
 		// A file imported completely before is not looked at again.
 		done, err := s.imports.Lookup(ctx, batchID)
 		if err != nil {
-			return ImportResult{}, fmt.Errorf("look up import batch: %w", err)
+			return apiprofiles.ImportResult{}, fmt.Errorf("look up import batch: %w", err)
 		}
 		if done != nil && done.Status == ImportComplete {
-			res := ImportResult{BatchID: batchID, Rows: len(rows), AlreadyImported: true, Items: make([]ImportedRow, len(rows))}
+			res := apiprofiles.ImportResult{BatchID: batchID, Rows: len(rows), AlreadyImported: true, Items: make([]apiprofiles.ImportedRow, len(rows))}
 			for i, r := range rows {
-				res.Items[i] = ImportedRow{Line: r.Line, ID: domain.ImportedID(r.Email)}
+				res.Items[i] = apiprofiles.ImportedRow{Line: r.Line, ID: domain.ImportedID(r.Email)}
 			}
 			return res, nil
 		}
@@ -80,7 +61,7 @@ func (s *Service) Import(ctx context.Context, by, batchID string, rows []domain.
 	}
 	stored, err := s.profiles.ImportBatches(ctx, ids)
 	if err != nil {
-		return ImportResult{}, fmt.Errorf("check stored profiles: %w", err)
+		return apiprofiles.ImportResult{}, fmt.Errorf("check stored profiles: %w", err)
 	}
 	for i, r := range rows {
 		switch b, ok := stored[ids[i]]; {
@@ -95,17 +76,17 @@ func (s *Service) Import(ctx context.Context, by, batchID string, rows []domain.
 	}
 	if len(problems) > 0 {
 		domain.SortProblems(problems)
-		return ImportResult{}, &domain.ImportError{Problems: problems}
+		return apiprofiles.ImportResult{}, &domain.ImportError{Problems: problems}
 	}
 
-	res := ImportResult{BatchID: batchID, Rows: len(rows), Items: make([]ImportedRow, len(rows))}
+	res := apiprofiles.ImportResult{BatchID: batchID, Rows: len(rows), Items: make([]apiprofiles.ImportedRow, len(rows))}
 	for i, r := range rows {
-		res.Items[i] = ImportedRow{Line: r.Line, ID: ids[i]}
+		res.Items[i] = apiprofiles.ImportedRow{Line: r.Line, ID: ids[i]}
 	}
 	prev, err := s.imports.Begin(ctx, ImportBatch{ID: batchID, By: by, Rows: len(rows),
 		Status: ImportInserting, StartedAt: now})
 	if err != nil {
-		return ImportResult{}, fmt.Errorf("record import batch: %w", err)
+		return apiprofiles.ImportResult{}, fmt.Errorf("record import batch: %w", err)
 	}
 	if prev != nil && prev.Status == ImportComplete {
 		res.AlreadyImported = true
@@ -115,17 +96,17 @@ func (s *Service) Import(ctx context.Context, by, batchID string, rows []domain.
 	for i, p := range profiles {
 		ev, err := createdEvent(p)
 		if err != nil {
-			return ImportResult{}, err
+			return apiprofiles.ImportResult{}, err
 		}
 		evs[i] = []events.Envelope{ev}
 	}
 	n, err := s.profiles.InsertImported(ctx, profiles, evs)
 	if err != nil {
-		return ImportResult{}, fmt.Errorf("insert imported profiles (send the same file again to finish): %w", err)
+		return apiprofiles.ImportResult{}, fmt.Errorf("insert imported profiles (send the same file again to finish): %w", err)
 	}
 	res.Inserted = n
 	if err := s.imports.Complete(ctx, batchID, s.now().UTC()); err != nil {
-		return ImportResult{}, fmt.Errorf("complete import batch: %w", err)
+		return apiprofiles.ImportResult{}, fmt.Errorf("complete import batch: %w", err)
 	}
 	return res, nil
 }

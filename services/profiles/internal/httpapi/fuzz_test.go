@@ -11,6 +11,7 @@ import (
 
 	"github.com/talentbridge/platform/services/profiles/internal/app"
 	"github.com/talentbridge/platform/services/profiles/internal/domain"
+	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
 	"github.com/talentbridge/platform/shared/web"
 )
 
@@ -27,11 +28,11 @@ const sampleProfile = `{"kind": "student", "name": "Asha Rao", "homeCountry": "I
 // decodeProfile is what POST /profiles does with a body before storing it:
 // strict JSON, then every rule of a profile.
 func decodeProfile(body []byte) (*domain.Profile, error) {
-	var r ProfileRequest
+	var r apiprofiles.ProfileRequest
 	if err := web.Decode(bytes.NewReader(body), &r); err != nil {
 		return nil, err
 	}
-	return domain.New("fuzz-user", r.Draft(), fuzzNow, "")
+	return domain.New("fuzz-user", draftOf(r), fuzzNow, "")
 }
 
 func TestDecodeProfile(t *testing.T) {

@@ -20,6 +20,8 @@ import (
 	"github.com/talentbridge/platform/services/profiles/internal/app"
 	"github.com/talentbridge/platform/services/profiles/internal/csvimport"
 	"github.com/talentbridge/platform/services/profiles/internal/domain"
+	"github.com/talentbridge/platform/shared/api"
+	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
 	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/platform"
 	"github.com/talentbridge/platform/shared/taxonomy"
@@ -36,7 +38,7 @@ const (
 
 func (h *Handlers) consentNotice(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")
-	return c.JSON(http.StatusOK, ConsentNotice{
+	return c.JSON(http.StatusOK, apiprofiles.ConsentNotice{
 		Version:     domain.NoticeVersion,
 		PublishedAt: domain.NoticePublished,
 		Language:    domain.NoticeLanguage,
@@ -123,7 +125,7 @@ func (h *Handlers) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := Page[app.ProfileView]{Items: make([]app.ProfileView, len(ps)), Page: q.Page, PageSize: q.PageSize, Total: total}
+	page := api.Page[apiprofiles.Profile]{Items: make([]apiprofiles.Profile, len(ps)), Page: q.Page, PageSize: q.PageSize, Total: total}
 	for i, p := range ps {
 		page.Items[i] = app.View(p, app.AudienceFull)
 	}
@@ -232,17 +234,17 @@ func (h *Handlers) importCSV(c echo.Context) error {
 }
 
 func importRefused(c echo.Context, ie *domain.ImportError) error {
-	p := ImportProblem{
+	p := api.ImportProblem{
 		Type:     "https://talentbridge.example/problems/import_rejected",
 		Title:    http.StatusText(http.StatusUnprocessableEntity),
 		Status:   http.StatusUnprocessableEntity,
 		Code:     "import_rejected",
 		Detail:   fmt.Sprintf("%d rows have problems; nothing was imported. Fix them and send the whole file again.", len(ie.Lines())),
 		Instance: c.Request().URL.Path,
-		Errors:   make([]RowError, len(ie.Problems)),
+		Errors:   make([]api.RowError, len(ie.Problems)),
 	}
 	for i, pr := range ie.Problems {
-		p.Errors[i] = RowError{Line: pr.Line, Field: pr.Field, Reason: pr.Reason}
+		p.Errors[i] = api.RowError{Line: pr.Line, Field: pr.Field, Reason: pr.Reason}
 	}
 	b, err := json.Marshal(p)
 	if err != nil {
@@ -253,11 +255,11 @@ func importRefused(c echo.Context, ie *domain.ImportError) error {
 
 // bindProfile decodes a profile body strictly.
 func bindProfile(c echo.Context) (domain.Draft, error) {
-	var r ProfileRequest
+	var r apiprofiles.ProfileRequest
 	if err := web.Bind(c, &r); err != nil {
 		return domain.Draft{}, err
 	}
-	return r.Draft(), nil
+	return draftOf(r), nil
 }
 
 func claims(c echo.Context) *auth.Claims {

@@ -18,6 +18,8 @@ import (
 	"github.com/talentbridge/platform/services/programs/internal/csvimport"
 	"github.com/talentbridge/platform/services/programs/internal/domain"
 	"github.com/talentbridge/platform/services/programs/internal/search"
+	"github.com/talentbridge/platform/shared/api"
+	apiprograms "github.com/talentbridge/platform/shared/api/programs"
 	"github.com/talentbridge/platform/shared/auth"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 	"github.com/talentbridge/platform/shared/platform"
@@ -154,7 +156,7 @@ func (h *Handlers) importCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := ImportResponse{Imported: len(progs), Items: make([]programsev.Program, 0, len(progs))}
+	out := apiprograms.ImportResponse{Imported: len(progs), Items: make([]programsev.Program, 0, len(progs))}
 	for _, p := range progs {
 		out.Items = append(out.Items, view(p, a))
 	}
@@ -211,25 +213,21 @@ func bodyTooLarge() error {
 	return &web.Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large", Detail: "the file is larger than allowed"}
 }
 
-// importRowProblem is a problem+json body whose errors carry the CSV line
-// as well as the field.
-type importRowProblem struct {
-	web.Problem
-	Errors []csvimport.RowError `json:"errors"`
-}
-
 // importProblem answers a refused import: 400 with every problem, by line.
 func importProblem(c echo.Context, ie *app.ImportError) error {
-	p := importRowProblem{
-		Problem: web.Problem{
-			Type:     "https://talentbridge.example/problems/invalid_import",
-			Title:    http.StatusText(http.StatusBadRequest),
-			Status:   http.StatusBadRequest,
-			Code:     "invalid_import",
-			Detail:   fmt.Sprintf("nothing was imported: the file has %d problems", len(ie.Rows)),
-			Instance: c.Request().URL.Path,
-		},
-		Errors: ie.Rows,
+	p := api.ImportProblem{
+		Type:     "https://talentbridge.example/problems/invalid_import",
+		Title:    http.StatusText(http.StatusBadRequest),
+		Status:   http.StatusBadRequest,
+		Code:     "invalid_import",
+		Detail:   fmt.Sprintf("nothing was imported: the file has %d problems", len(ie.Rows)),
+		Instance: c.Request().URL.Path,
+	}
+	if ie.Rows != nil {
+		p.Errors = make([]api.RowError, len(ie.Rows))
+	}
+	for i, r := range ie.Rows {
+		p.Errors[i] = api.RowError{Line: r.Line, Field: r.Field, Reason: r.Reason}
 	}
 	body, err := json.Marshal(p)
 	if err != nil {

@@ -1,0 +1,85 @@
+// Package identity holds the request and response bodies of the gateway's
+// own routes (DESIGN.md §3 "Identity"): accounts, sign-in, tokens and the
+// notification inbox.
+package identity
+
+import "time"
+
+// SignupRequest is the body of POST /auth/signup. Role is applicant or
+// host.
+type SignupRequest struct {
+	Email        string `json:"email"`
+	Password     string `json:"password"`
+	Role         string `json:"role"`
+	Name         string `json:"name"`
+	Organization string `json:"organization,omitempty"`
+}
+
+// LoginRequest is the body of POST /auth/login.
+type LoginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// RefreshRequest is the body of POST /auth/refresh and, optionally, of POST
+// /auth/logout.
+type RefreshRequest struct {
+	RefreshToken string `json:"refreshToken"`
+}
+
+// CreateUserRequest is the body of POST /auth/users: an admin creating a
+// coordinator.
+type CreateUserRequest struct {
+	Email        string `json:"email"`
+	Password     string `json:"password"`
+	Name         string `json:"name"`
+	Organization string `json:"organization,omitempty"`
+}
+
+// UserResponse is an account as the API shows it (GET /auth/me, GET
+// /auth/users, and the answers of sign-up, account creation and
+// verification).
+type UserResponse struct {
+	ID           string     `json:"id"`
+	Email        string     `json:"email"`
+	Name         string     `json:"name"`
+	Organization string     `json:"organization,omitempty"`
+	Role         string     `json:"role"`
+	Status       string     `json:"status"`
+	CreatedAt    time.Time  `json:"createdAt"`
+	VerifiedAt   *time.Time `json:"verifiedAt,omitempty"`
+}
+
+// TokenResponse is what sign-in and refresh return.
+type TokenResponse struct {
+	AccessToken  string `json:"accessToken"`
+	RefreshToken string `json:"refreshToken"`
+	TokenType    string `json:"tokenType"`
+	// ExpiresIn is the access token's lifetime in seconds.
+	ExpiresIn int `json:"expiresIn"`
+	// RefreshExpiresIn is how long the refresh token lasts if unused, in
+	// seconds.
+	RefreshExpiresIn int `json:"refreshExpiresIn"`
+}
+
+// Notification is one entry of a user's inbox. Code and Params let a page
+// word it in the reader's language; Text is the English wording.
+type Notification struct {
+	ID        string            `json:"id"`
+	Code      string            `json:"code"`
+	Params    map[string]string `json:"params,omitempty"`
+	Text      string            `json:"text"`
+	Link      string            `json:"link,omitempty"`
+	CreatedAt time.Time         `json:"createdAt"`
+	Read      bool              `json:"read"`
+}
+
+// NotificationPage is the answer of GET /notifications/me: a page of the
+// inbox, newest first, and how many of all its entries are unread.
+type NotificationPage struct {
+	Items    []Notification `json:"items"`
+	Page     int            `json:"page"`
+	PageSize int            `json:"pageSize"`
+	Total    int64          `json:"total"`
+	Unread   int64          `json:"unread"`
+}

@@ -1,0 +1,253 @@
+// Package matching holds the request and response bodies of the matching
+// service's routes (DESIGN.md §3 "Matching", §4): applications, rank
+// lists, recommendations and candidates, rounds, matches, explanations,
+// reports and the audit trail.
+package matching
+
+import (
+	"time"
+
+	"github.com/talentbridge/platform/shared/explain"
+)
+
+// ApplyRequest is the body of POST /applications.
+type ApplyRequest struct {
+	ProgramID string `json:"programId"`
+}
+
+// RankingRequest is the body of PUT /applications/me/ranking.
+type RankingRequest struct {
+	ProgramIDs []string `json:"programIds"`
+}
+
+// ProgramRankingRequest is the body of PUT /programs/{id}/ranking.
+type ProgramRankingRequest struct {
+	ApplicantIDs []string `json:"applicantIds"`
+}
+
+// RoundRequest is the body of POST /rounds.
+type RoundRequest struct {
+	Name       string   `json:"name"`
+	ProgramIDs []string `json:"programIds"`
+	Seed       *int64   `json:"seed,omitempty"`
+}
+
+// ApproveRequest is the optional body of POST /matches/{id}/approve.
+type ApproveRequest struct {
+	Note string `json:"note,omitempty"`
+}
+
+// RejectRequest is the body of POST /matches/{id}/reject.
+type RejectRequest struct {
+	Reason string `json:"reason"`
+}
+
+// MatchRef names a match from an application.
+type MatchRef struct {
+	ID      string `json:"id"`
+	RoundID string `json:"roundId"`
+	Status  string `json:"status"`
+}
+
+// Application is an application as its applicant sees it.
+type Application struct {
+	ID           string     `json:"id"`
+	ProgramID    string     `json:"programId"`
+	ProgramTitle string     `json:"programTitle,omitempty"`
+	Status       string     `json:"status"`
+	SubmittedAt  time.Time  `json:"submittedAt"`
+	WithdrawnAt  *time.Time `json:"withdrawnAt,omitempty"`
+	Match        *MatchRef  `json:"match,omitempty"`
+}
+
+// Recommendation is a program recommended to an applicant.
+type Recommendation struct {
+	ProgramID           string           `json:"programId"`
+	Title               string           `json:"title"`
+	HostOrg             string           `json:"hostOrg"`
+	Kind                string           `json:"kind"`
+	HostCountry         string           `json:"hostCountry"`
+	Region              string           `json:"region,omitempty"`
+	ApplicationDeadline string           `json:"applicationDeadline,omitempty"`
+	Score               float64          `json:"score"`
+	Reasons             []explain.Reason `json:"reasons"`
+	Applied             bool             `json:"applied"`
+}
+
+// Candidate is an applicant shown to a host: what the applicant agreed to
+// show, never their statement or gender.
+type Candidate struct {
+	ApplicantID string           `json:"applicantId"`
+	Name        string           `json:"name"`
+	Institution string           `json:"institution,omitempty"`
+	HomeCountry string           `json:"homeCountry"`
+	Kind        string           `json:"kind"`
+	DegreeLevel string           `json:"degreeLevel"`
+	Fields      []string         `json:"fields"`
+	Skills      []string         `json:"skills"`
+	Score       float64          `json:"score"`
+	Reasons     []explain.Reason `json:"reasons"`
+	Applied     bool             `json:"applied"`
+}
+
+// Counts are a round's counts.
+type Counts struct {
+	Applicants int `json:"applicants"`
+	Programs   int `json:"programs"`
+	Seats      int `json:"seats"`
+	Matches    int `json:"matches"`
+	Proposed   int `json:"proposed"`
+	Approved   int `json:"approved"`
+	Rejected   int `json:"rejected"`
+	Published  int `json:"published"`
+	Accepted   int `json:"accepted"`
+	Declined   int `json:"declined"`
+	Undecided  int `json:"undecided"`
+	Unmatched  int `json:"unmatched"`
+}
+
+// Round is a round (DESIGN.md §4).
+type Round struct {
+	ID            string     `json:"id"`
+	Name          string     `json:"name"`
+	ProgramIDs    []string   `json:"programIds"`
+	Seed          int64      `json:"seed"`
+	Status        string     `json:"status"`
+	Phase         string     `json:"phase,omitempty"`
+	Progress      int        `json:"progress"`
+	Stalled       bool       `json:"stalled,omitempty"`
+	BlockingPairs int        `json:"blockingPairs"`
+	OverCapacity  int        `json:"overCapacity"`
+	Unacceptable  int        `json:"unacceptablePairs"`
+	Counts        Counts     `json:"counts"`
+	Runs          int        `json:"runs"`
+	LastError     string     `json:"lastError,omitempty"`
+	CreatedBy     string     `json:"createdBy"`
+	CreatedAt     time.Time  `json:"createdAt"`
+	StartedAt     *time.Time `json:"startedAt,omitempty"`
+	CompletedAt   *time.Time `json:"completedAt,omitempty"`
+	PublishedAt   *time.Time `json:"publishedAt,omitempty"`
+	DurationMS    int64      `json:"durationMs"`
+}
+
+// Match is a match (DESIGN.md §4). Coordinators see who decided and their
+// note; applicants do not.
+type Match struct {
+	ID          string           `json:"id"`
+	RoundID     string           `json:"roundId"`
+	ApplicantID string           `json:"applicantId"`
+	ProgramID   string           `json:"programId"`
+	Status      string           `json:"status"`
+	Choice      int              `json:"choice"`
+	Score       float64          `json:"score"`
+	Reasons     []explain.Reason `json:"reasons"`
+	Note        string           `json:"note,omitempty"`
+	DecidedBy   string           `json:"decidedBy,omitempty"`
+	DecidedAt   *time.Time       `json:"decidedAt,omitempty"`
+	CreatedAt   time.Time        `json:"createdAt"`
+	UpdatedAt   time.Time        `json:"updatedAt"`
+}
+
+// Explanation is one participant of a round: what they got and why they
+// did not get the programs they placed higher.
+type Explanation struct {
+	ApplicantID string           `json:"applicantId"`
+	Choices     []string         `json:"choices"`
+	ProgramID   string           `json:"programId,omitempty"`
+	Choice      int              `json:"choice,omitempty"`
+	Outcome     string           `json:"outcome"`
+	Reasons     []explain.Reason `json:"reasons"`
+	Run         int              `json:"run"`
+}
+
+// AuditEntry is one entry of the audit trail.
+type AuditEntry struct {
+	ID         string    `json:"id"`
+	At         time.Time `json:"at"`
+	ActorID    string    `json:"actorId"`
+	ActorRole  string    `json:"actorRole,omitempty"`
+	Action     string    `json:"action"`
+	EntityType string    `json:"entityType"`
+	EntityID   string    `json:"entityId"`
+	RoundID    string    `json:"roundId,omitempty"`
+	Note       string    `json:"note,omitempty"`
+}
+
+// Ranking is an applicant's rank list as GET and PUT
+// /applications/me/ranking return it. ProgramIDs is never null; UpdatedAt
+// is null until the list is first saved.
+type Ranking struct {
+	ProgramIDs []string   `json:"programIds"`
+	UpdatedAt  *time.Time `json:"updatedAt"`
+}
+
+// ProgramRanking is a host's ranking of a program's applicants as GET and
+// PUT /programs/{id}/ranking return it. ApplicantIDs is never null;
+// UpdatedAt is null until the ranking is first saved.
+type ProgramRanking struct {
+	ApplicantIDs []string   `json:"applicantIds"`
+	UpdatedAt    *time.Time `json:"updatedAt"`
+}
+
+// Report is a round's outcome report (GET /rounds/{id}/report). Every
+// breakdown adds up to the totals.
+type Report struct {
+	RoundID       string          `json:"roundId"`
+	Status        string          `json:"status"`
+	Runs          int             `json:"runs"`
+	GeneratedAt   time.Time       `json:"generatedAt"`
+	Totals        ReportTotals    `json:"totals"`
+	Programs      []ProgramResult `json:"programs"`
+	ByHomeCountry []GroupRate     `json:"byHomeCountry"`
+	ByKind        []GroupRate     `json:"byKind"`
+	ByDegreeLevel []GroupRate     `json:"byDegreeLevel"`
+	ByGender      []GroupRate     `json:"byGender"`
+	Choices       []ChoiceCount   `json:"choices"`
+	Unmatched     []ReasonCount   `json:"unmatched"`
+}
+
+// ReportTotals are a round's headline counts: applicants, those holding a
+// live match, seats, offers made and seats filled by an accepted offer.
+type ReportTotals struct {
+	Applicants int     `json:"applicants"`
+	Matched    int     `json:"matched"`
+	Unmatched  int     `json:"unmatched"`
+	MatchRate  float64 `json:"matchRate"`
+	Seats      int     `json:"seats"`
+	Offered    int     `json:"offered"`
+	Filled     int     `json:"filled"`
+}
+
+// ProgramResult is one program's seats and what became of them.
+type ProgramResult struct {
+	ProgramID string `json:"programId"`
+	Title     string `json:"title"`
+	Seats     int    `json:"seats"`
+	Matched   int    `json:"matched"`
+	Proposed  int    `json:"proposed"`
+	Approved  int    `json:"approved"`
+	Rejected  int    `json:"rejected"`
+	Offered   int    `json:"offered"`
+	Filled    int    `json:"filled"`
+	Declined  int    `json:"declined"`
+}
+
+// GroupRate is the match rate of one group of applicants.
+type GroupRate struct {
+	Value      string  `json:"value"`
+	Applicants int     `json:"applicants"`
+	Matched    int     `json:"matched"`
+	Rate       float64 `json:"rate"`
+}
+
+// ChoiceCount says how many matched applicants got their n-th choice.
+type ChoiceCount struct {
+	Choice int `json:"choice"`
+	Count  int `json:"count"`
+}
+
+// ReasonCount says how many unmatched applicants had no seat for a reason.
+type ReasonCount struct {
+	Code  string `json:"code"`
+	Count int    `json:"count"`
+}
