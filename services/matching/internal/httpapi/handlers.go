@@ -192,18 +192,12 @@ func (h *Handlers) setProgramRanking(c echo.Context) error {
 }
 
 // rankingWithApplicants always carries applicantIds, even when empty.
-func rankingWithApplicants(r *app.Ranking) any {
-	return struct {
-		ApplicantIDs []string `json:"applicantIds"`
-		UpdatedAt    any      `json:"updatedAt,omitempty"`
-	}{nonNil(r.IDs), timePtr(r.UpdatedAt)}
+func rankingWithApplicants(r *app.Ranking) ProgramRanking {
+	return ProgramRanking{nonNil(r.IDs), timePtr(r.UpdatedAt)}
 }
 
-func rankingWithPrograms(r *app.Ranking) any {
-	return struct {
-		ProgramIDs []string `json:"programIds"`
-		UpdatedAt  any      `json:"updatedAt,omitempty"`
-	}{nonNil(r.IDs), timePtr(r.UpdatedAt)}
+func rankingWithPrograms(r *app.Ranking) Ranking {
+	return Ranking{nonNil(r.IDs), timePtr(r.UpdatedAt)}
 }
 
 func (h *Handlers) programRanking(c echo.Context) error {

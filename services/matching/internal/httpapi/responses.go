@@ -40,6 +40,20 @@ type RejectRequest struct {
 	Reason string `json:"reason"`
 }
 
+// ProgramRanking is a program's ranking of its applicants, best first.
+type ProgramRanking struct {
+	ApplicantIDs []string `json:"applicantIds"`
+	// UpdatedAt holds a *time.Time: a ranking never saved says null.
+	UpdatedAt any `json:"updatedAt,omitempty"`
+}
+
+// Ranking is an applicant's rank list of programs, best first.
+type Ranking struct {
+	ProgramIDs []string `json:"programIds"`
+	// UpdatedAt holds a *time.Time: a rank list never saved says null.
+	UpdatedAt any `json:"updatedAt,omitempty"`
+}
+
 // List is a page of items (DESIGN.md §4).
 type List[T any] struct {
 	Items    []T   `json:"items"`
