@@ -10,7 +10,11 @@ require (
 	go.mongodb.org/mongo-driver/v2 v2.10.1
 )
 
-require go.opentelemetry.io/otel/log v1.47.0 // indirect
+require (
+	github.com/swaggest/jsonschema-go v0.3.74 // indirect
+	github.com/swaggest/refl v1.3.0 // indirect
+	go.opentelemetry.io/otel/log v1.47.0 // indirect
+)
 
 require (
 	filippo.io/edwards25519 v1.2.0 // indirect

@@ -174,7 +174,8 @@ func (s *Service) Routes(e *echo.Echo, api *echo.Group) {
 	s.api.Routes(e.Group(""), api, s.verifier)
 	auth.Register(api, s.verifier, s.inbox.Routes())
 	auth.Register(api, s.verifier, []auth.Route{
-		{Method: http.MethodGet, Path: "/openapi.json", Policy: auth.Anyone, Handler: s.apiDocument},
+		{Method: http.MethodGet, Path: "/openapi.json", Policy: auth.Anyone, Handler: s.apiDocument,
+			Doc: &auth.Doc{Summary: "This document", Response: map[string]any{}}},
 	})
 	if s.proxy != nil {
 		s.proxy.Register(api, s.verifier)

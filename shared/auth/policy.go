@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/labstack/echo/v4"
@@ -49,6 +48,33 @@ type Route struct {
 	Path    string
 	Policy  Policy
 	Handler echo.HandlerFunc
+	// Doc describes the route in the OpenAPI document (package openapi).
+	// It is nil only on routes that another process serves and describes,
+	// such as the gateway's forwarding in split mode.
+	Doc *Doc
+}
+
+// Doc says what a route takes and answers, for the API document: the Go
+// types named here become its request and response schemas.
+type Doc struct {
+	// Summary is a one-line description.
+	Summary string
+	// Request is a value of the JSON request body's type; nil when the
+	// route takes no JSON body.
+	Request any
+	// RequestOptional says the body may be left out.
+	RequestOptional bool
+	// RequestMedia is the media type of a body that is not JSON, such as
+	// "text/csv" for imports; Request is then nil.
+	RequestMedia string
+	// Status is the success status; 200 when zero.
+	Status int
+	// Response is a value of the success body's type; nil when the
+	// success answer has no body (204).
+	Response any
+	// Errors are the 4XX statuses the route may answer besides those its
+	// policy and path imply (401, 403, 404 on an {id}) and 400 for a body.
+	Errors []int
 }
 
 // Register adds every route of the table to g with its policy enforced: no
@@ -69,25 +95,26 @@ func Register(g *echo.Group, v *Verifier, routes []Route) {
 			mw = append(mw, v.Middleware(), Require(p.Roles...))
 		}
 		rt := g.Add(r.Method, r.Path, r.Handler, mw...)
-		record(rt.Method, rt.Path, p)
+		record(RouteInfo{Method: rt.Method, Path: rt.Path, Policy: p, Doc: r.Doc})
 	}
 }
 
 var (
 	policiesMu sync.Mutex
-	policies   = map[string]Policy{}
+	policies   = map[string]RouteInfo{}
 )
 
-func record(method, path string, p Policy) {
+func record(r RouteInfo) {
 	policiesMu.Lock()
 	defer policiesMu.Unlock()
-	policies[method+" "+path] = p
+	policies[r.Method+" "+r.Path] = r
 }
 
-// RouteInfo is a registered route and its policy.
+// RouteInfo is a registered route, its policy and its description.
 type RouteInfo struct {
 	Method, Path string
 	Policy       Policy
+	Doc          *Doc
 }
 
 // Registered lists every route registered through Register in this
@@ -96,9 +123,8 @@ func Registered() []RouteInfo {
 	policiesMu.Lock()
 	defer policiesMu.Unlock()
 	out := make([]RouteInfo, 0, len(policies))
-	for k, p := range policies {
-		m, path, _ := strings.Cut(k, " ")
-		out = append(out, RouteInfo{Method: m, Path: path, Policy: p})
+	for _, r := range policies {
+		out = append(out, r)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Path != out[j].Path {
@@ -126,8 +152,8 @@ func Routes() []string {
 func PolicyOf(method, path string) (Policy, bool) {
 	policiesMu.Lock()
 	defer policiesMu.Unlock()
-	p, ok := policies[method+" "+path]
-	return p, ok
+	r, ok := policies[method+" "+path]
+	return r.Policy, ok
 }
 
 // Require refuses requests without verified claims (401) or whose role is

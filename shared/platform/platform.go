@@ -259,7 +259,11 @@ func serveOpenAPI(e *echo.Echo, bus *natsbus.Bus, name string, services []Servic
 				routes = append(routes, r)
 			}
 		}
-		parts := []openapi.Doc{openapi.Generate(name, routes)}
+		gen, err := openapi.Generate(name, routes)
+		if err != nil {
+			log.Warn("openapi part", "err", err)
+		}
+		parts := []openapi.Doc{gen}
 		for _, s := range services {
 			if d, ok := s.(Documented); ok {
 				doc, err := openapi.Parse(d.OpenAPI())

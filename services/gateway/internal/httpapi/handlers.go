@@ -42,20 +42,35 @@ func NewHandlers(accounts *app.Accounts, sessions *session.Manager, jwks func() 
 
 // Routes registers the identity API on api (the /api/v1 group) and the
 // JWKS on root (the site root), every route through its access table.
-func (h *Handlers) Routes(root, api *echo.Group, v *auth.Verifier) {
+func (h *Handlers) Routes(root, v1 *echo.Group, v *auth.Verifier) {
 	auth.Register(root, v, []auth.Route{
-		{Method: http.MethodGet, Path: "/.well-known/jwks.json", Policy: auth.Anyone, Handler: h.JWKS},
+		{Method: http.MethodGet, Path: "/.well-known/jwks.json", Policy: auth.Anyone, Handler: h.JWKS,
+			Doc: &auth.Doc{Summary: "The public keys that verify access tokens", Response: auth.JWKS{}}},
 	})
-	auth.Register(api, v, []auth.Route{
-		{Method: http.MethodPost, Path: "/auth/signup", Policy: auth.Anyone, Handler: h.Signup},
-		{Method: http.MethodPost, Path: "/auth/login", Policy: auth.Anyone, Handler: h.Login},
-		{Method: http.MethodPost, Path: "/auth/refresh", Policy: auth.Anyone, Handler: h.Refresh},
-		{Method: http.MethodPost, Path: "/auth/logout", Policy: auth.Anyone, Handler: h.Logout},
-		{Method: http.MethodGet, Path: "/auth/me", Policy: auth.SignedIn, Handler: h.Me},
-		{Method: http.MethodDelete, Path: "/auth/me", Policy: auth.SignedIn, Handler: h.DeleteMe},
-		{Method: http.MethodPost, Path: "/auth/users", Policy: auth.Admins, Handler: h.CreateUser},
-		{Method: http.MethodGet, Path: "/auth/users", Policy: auth.Coordinators, Handler: h.ListUsers},
-		{Method: http.MethodPost, Path: "/auth/users/:id/verify", Policy: auth.Coordinators, Handler: h.VerifyHost},
+	created := http.StatusCreated
+	auth.Register(v1, v, []auth.Route{
+		{Method: http.MethodPost, Path: "/auth/signup", Policy: auth.Anyone, Handler: h.Signup,
+			Doc: &auth.Doc{Summary: "Sign up as an applicant or a host", Request: apiidentity.SignupRequest{},
+				Status: created, Response: apiidentity.UserResponse{}, Errors: []int{409, 415, 429}}},
+		{Method: http.MethodPost, Path: "/auth/login", Policy: auth.Anyone, Handler: h.Login,
+			Doc: &auth.Doc{Summary: "Sign in", Request: apiidentity.LoginRequest{}, Response: apiidentity.TokenResponse{}, Errors: []int{401, 403, 415, 429}}},
+		{Method: http.MethodPost, Path: "/auth/refresh", Policy: auth.Anyone, Handler: h.Refresh,
+			Doc: &auth.Doc{Summary: "Trade a refresh token for a new pair", Request: apiidentity.RefreshRequest{},
+				Response: apiidentity.TokenResponse{}, Errors: []int{401, 403, 415}}},
+		{Method: http.MethodPost, Path: "/auth/logout", Policy: auth.Anyone, Handler: h.Logout,
+			Doc: &auth.Doc{Summary: "End the session", Request: apiidentity.RefreshRequest{}, RequestOptional: true,
+				Status: http.StatusNoContent, Errors: []int{413, 415}}},
+		{Method: http.MethodGet, Path: "/auth/me", Policy: auth.SignedIn, Handler: h.Me,
+			Doc: &auth.Doc{Summary: "The caller's account", Response: apiidentity.UserResponse{}, Errors: []int{404}}},
+		{Method: http.MethodDelete, Path: "/auth/me", Policy: auth.SignedIn, Handler: h.DeleteMe,
+			Doc: &auth.Doc{Summary: "Erase the caller's account and profile", Status: http.StatusNoContent, Errors: []int{404}}},
+		{Method: http.MethodPost, Path: "/auth/users", Policy: auth.Admins, Handler: h.CreateUser,
+			Doc: &auth.Doc{Summary: "Create a coordinator", Request: apiidentity.CreateUserRequest{},
+				Status: created, Response: apiidentity.UserResponse{}, Errors: []int{409, 415}}},
+		{Method: http.MethodGet, Path: "/auth/users", Policy: auth.Coordinators, Handler: h.ListUsers,
+			Doc: &auth.Doc{Summary: "List accounts", Response: api.Page[apiidentity.UserResponse]{}, Errors: []int{400}}},
+		{Method: http.MethodPost, Path: "/auth/users/:id/verify", Policy: auth.Coordinators, Handler: h.VerifyHost,
+			Doc: &auth.Doc{Summary: "Verify a host", Response: apiidentity.UserResponse{}, Errors: []int{409, 422}}},
 	})
 }
 

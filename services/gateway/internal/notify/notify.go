@@ -90,8 +90,11 @@ func New(ctx context.Context, db *mongo.Database) (*Inbox, error) {
 // Routes returns the inbox's access table.
 func (in *Inbox) Routes() []auth.Route {
 	return []auth.Route{
-		{Method: http.MethodGet, Path: "/notifications/me", Policy: auth.SignedIn, Handler: in.list},
-		{Method: http.MethodPost, Path: "/notifications/:id/read", Policy: auth.SignedIn, Handler: in.markRead},
+		{Method: http.MethodGet, Path: "/notifications/me", Policy: auth.SignedIn, Handler: in.list,
+			Doc: &auth.Doc{Summary: "What happened to the caller's account, applications and matches",
+				Response: apiidentity.NotificationPage{}, Errors: []int{400}}},
+		{Method: http.MethodPost, Path: "/notifications/:id/read", Policy: auth.SignedIn, Handler: in.markRead,
+			Doc: &auth.Doc{Summary: "Mark a notification read", Status: http.StatusNoContent}},
 	}
 }
 

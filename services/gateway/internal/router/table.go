@@ -4,7 +4,14 @@
 // belongs to matching while /programs/{id} belongs to programs.
 package router
 
-import "net/http"
+import (
+	"slices"
+
+	"github.com/talentbridge/platform/shared/api/matching"
+	"github.com/talentbridge/platform/shared/api/profiles"
+	"github.com/talentbridge/platform/shared/api/programs"
+	"github.com/talentbridge/platform/shared/auth"
+)
 
 // Service names used in the table.
 const (
@@ -21,53 +28,21 @@ type Route struct {
 	Service string
 }
 
-// Table is every public route of the services other than the gateway, as in
-// DESIGN.md §3. A service that adds a route adds it here too, or split mode
-// answers 404 for it.
-var Table = []Route{
-	// Profiles.
-	{http.MethodGet, "/profiles/consent-notice", Profiles},
-	{http.MethodPost, "/profiles", Profiles},
-	{http.MethodGet, "/profiles", Profiles},
-	{http.MethodGet, "/profiles/me", Profiles},
-	{http.MethodPut, "/profiles/me", Profiles},
-	{http.MethodDelete, "/profiles/me", Profiles},
-	{http.MethodGet, "/profiles/me/export", Profiles},
-	{http.MethodPost, "/profiles/import", Profiles},
-	{http.MethodGet, "/profiles/:id", Profiles},
+// Table is every public route of the services other than the gateway. It
+// is built from the routes each service declares in shared/api/<service>,
+// the same declarations the service's own access table serves, so a route
+// a service adds is forwarded without a second entry here.
+var Table = slices.Concat(
+	forward(Profiles, profiles.Routes),
+	forward(Programs, programs.Routes),
+	forward(Matching, matching.Routes),
+)
 
-	// Programs.
-	{http.MethodPost, "/programs", Programs},
-	{http.MethodGet, "/programs", Programs},
-	{http.MethodPost, "/programs/import", Programs},
-	{http.MethodGet, "/programs/:id", Programs},
-	{http.MethodPut, "/programs/:id", Programs},
-	{http.MethodPost, "/programs/:id/publish", Programs},
-	{http.MethodPost, "/programs/:id/close", Programs},
-
-	// Matching.
-	{http.MethodGet, "/recommendations/me", Matching},
-	{http.MethodGet, "/programs/:id/candidates", Matching},
-	{http.MethodPut, "/programs/:id/ranking", Matching},
-	{http.MethodGet, "/programs/:id/ranking", Matching},
-	{http.MethodPost, "/applications", Matching},
-	{http.MethodGet, "/applications/me", Matching},
-	{http.MethodPut, "/applications/me/ranking", Matching},
-	{http.MethodGet, "/applications/me/ranking", Matching},
-	{http.MethodDelete, "/applications/:id", Matching},
-	{http.MethodPost, "/rounds", Matching},
-	{http.MethodGet, "/rounds", Matching},
-	{http.MethodGet, "/rounds/:id/explanations", Matching},
-	{http.MethodGet, "/rounds/:id", Matching},
-	{http.MethodPost, "/rounds/:id/run", Matching},
-	{http.MethodGet, "/rounds/:id/matches", Matching},
-	{http.MethodPost, "/rounds/:id/publish", Matching},
-	{http.MethodGet, "/rounds/:id/report", Matching},
-	{http.MethodGet, "/matches", Matching},
-	{http.MethodGet, "/matches/me", Matching},
-	{http.MethodPost, "/matches/:id/approve", Matching},
-	{http.MethodPost, "/matches/:id/reject", Matching},
-	{http.MethodPost, "/matches/:id/accept", Matching},
-	{http.MethodPost, "/matches/:id/decline", Matching},
-	{http.MethodGet, "/audit", Matching},
+// forward sends every route of a shared/api route set to service.
+func forward(service string, routes any) []Route {
+	var out []Route
+	for _, e := range auth.Endpoints(routes) {
+		out = append(out, Route{Method: e.Method, Path: e.Path, Service: service})
+	}
+	return out
 }

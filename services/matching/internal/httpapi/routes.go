@@ -36,6 +36,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/talentbridge/platform/services/matching/internal/app"
+	"github.com/talentbridge/platform/shared/api"
+	apimatching "github.com/talentbridge/platform/shared/api/matching"
 	"github.com/talentbridge/platform/shared/auth"
 )
 
@@ -44,37 +46,45 @@ type Handlers struct {
 	App *app.Service
 }
 
-// applicantsAndCoords may read round explanations: coordinators all of
-// them, applicants their own.
-var applicantsAndCoords = auth.Policy{Roles: []string{auth.RoleApplicant, auth.RoleCoordinator, auth.RoleAdmin}}
-
-// Table is the access table: every route with who may call it.
+// Table is the access table: every route of shared/api/matching with its
+// handler and what it takes and answers.
 func (h *Handlers) Table() []auth.Route {
+	r := apimatching.Routes
 	return []auth.Route{
-		{Method: http.MethodGet, Path: "/recommendations/me", Policy: auth.Applicants, Handler: h.recommendations},
-		{Method: http.MethodGet, Path: "/programs/:id/candidates", Policy: auth.HostsAndCoords, Handler: h.candidates},
-		{Method: http.MethodPut, Path: "/programs/:id/ranking", Policy: auth.HostsAndCoords, Handler: h.setProgramRanking},
-		{Method: http.MethodGet, Path: "/programs/:id/ranking", Policy: auth.HostsAndCoords, Handler: h.programRanking},
-		{Method: http.MethodPost, Path: "/applications", Policy: auth.Applicants, Handler: h.apply},
-		{Method: http.MethodGet, Path: "/applications/me", Policy: auth.Applicants, Handler: h.myApplications},
-		{Method: http.MethodDelete, Path: "/applications/:id", Policy: auth.Applicants, Handler: h.withdraw},
-		{Method: http.MethodPut, Path: "/applications/me/ranking", Policy: auth.Applicants, Handler: h.setRanking},
-		{Method: http.MethodGet, Path: "/applications/me/ranking", Policy: auth.Applicants, Handler: h.myRanking},
-		{Method: http.MethodPost, Path: "/rounds", Policy: auth.Coordinators, Handler: h.createRound},
-		{Method: http.MethodGet, Path: "/rounds", Policy: auth.Coordinators, Handler: h.rounds},
-		{Method: http.MethodGet, Path: "/rounds/:id", Policy: auth.Coordinators, Handler: h.round},
-		{Method: http.MethodPost, Path: "/rounds/:id/run", Policy: auth.Coordinators, Handler: h.run},
-		{Method: http.MethodGet, Path: "/rounds/:id/matches", Policy: auth.Coordinators, Handler: h.roundMatches},
-		{Method: http.MethodGet, Path: "/rounds/:id/explanations", Policy: applicantsAndCoords, Handler: h.explanations},
-		{Method: http.MethodPost, Path: "/rounds/:id/publish", Policy: auth.Coordinators, Handler: h.publish},
-		{Method: http.MethodGet, Path: "/rounds/:id/report", Policy: auth.Coordinators, Handler: h.report},
-		{Method: http.MethodGet, Path: "/matches", Policy: auth.Coordinators, Handler: h.matches},
-		{Method: http.MethodGet, Path: "/matches/me", Policy: auth.Applicants, Handler: h.myMatches},
-		{Method: http.MethodPost, Path: "/matches/:id/approve", Policy: auth.Coordinators, Handler: h.approve},
-		{Method: http.MethodPost, Path: "/matches/:id/reject", Policy: auth.Coordinators, Handler: h.reject},
-		{Method: http.MethodPost, Path: "/matches/:id/accept", Policy: auth.Applicants, Handler: h.accept},
-		{Method: http.MethodPost, Path: "/matches/:id/decline", Policy: auth.Applicants, Handler: h.decline},
-		{Method: http.MethodGet, Path: "/audit", Policy: auth.Coordinators, Handler: h.audit},
+		r.Recommendations.Serve(h.recommendations, &auth.Doc{Summary: "Best open programs for the caller",
+			Response: api.Page[apimatching.Recommendation]{}}),
+		r.Candidates.Serve(h.candidates, &auth.Doc{Summary: "Eligible applicants who consented to be shown",
+			Response: api.Page[apimatching.Candidate]{}, Errors: []int{400}}),
+		r.SetProgramRanking.Serve(h.setProgramRanking, &auth.Doc{Summary: "Set the program's ranking of applicants",
+			Request: apimatching.ProgramRankingRequest{}, Response: apimatching.ProgramRanking{}, Errors: []int{422}}),
+		r.ProgramRanking.Serve(h.programRanking, &auth.Doc{Summary: "The program's ranking of applicants", Response: apimatching.ProgramRanking{}}),
+		r.Apply.Serve(h.apply, &auth.Doc{Summary: "Apply to a program", Request: apimatching.ApplyRequest{},
+			Status: http.StatusCreated, Response: apimatching.Application{}, Errors: []int{404, 409, 422}}),
+		r.MyApplications.Serve(h.myApplications, &auth.Doc{Summary: "The caller's applications", Response: api.Page[apimatching.Application]{}}),
+		r.Withdraw.Serve(h.withdraw, &auth.Doc{Summary: "Withdraw an application", Status: http.StatusNoContent, Errors: []int{409}}),
+		r.SetRanking.Serve(h.setRanking, &auth.Doc{Summary: "Set the caller's rank list", Request: apimatching.RankingRequest{},
+			Response: apimatching.Ranking{}, Errors: []int{422}}),
+		r.MyRanking.Serve(h.myRanking, &auth.Doc{Summary: "The caller's rank list", Response: apimatching.Ranking{}}),
+		r.CreateRound.Serve(h.createRound, &auth.Doc{Summary: "Create a match round", Request: apimatching.RoundRequest{},
+			Status: http.StatusCreated, Response: apimatching.Round{}, Errors: []int{422}}),
+		r.Rounds.Serve(h.rounds, &auth.Doc{Summary: "Rounds, newest first", Response: api.Page[apimatching.Round]{}, Errors: []int{400}}),
+		r.Round.Serve(h.round, &auth.Doc{Summary: "A round's status and certificate", Response: apimatching.Round{}}),
+		r.Run.Serve(h.run, &auth.Doc{Summary: "Run the round in the background", Status: http.StatusAccepted,
+			Response: apimatching.Round{}, Errors: []int{409}}),
+		r.RoundMatches.Serve(h.roundMatches, &auth.Doc{Summary: "The round's matches with reasons", Response: api.Page[apimatching.Match]{}, Errors: []int{400}}),
+		r.Explanations.Serve(h.explanations, &auth.Doc{Summary: "Why each applicant was or was not matched",
+			Response: api.Page[apimatching.Explanation]{}, Errors: []int{400}}),
+		r.Publish.Serve(h.publish, &auth.Doc{Summary: "Offer every approved match", Response: apimatching.Round{}, Errors: []int{409}}),
+		r.Report.Serve(h.report, &auth.Doc{Summary: "The round's outcome report", Response: apimatching.Report{}}),
+		r.Matches.Serve(h.matches, &auth.Doc{Summary: "Matches by status and round", Response: api.Page[apimatching.Match]{}, Errors: []int{400}}),
+		r.MyMatches.Serve(h.myMatches, &auth.Doc{Summary: "The caller's offers and answers", Response: api.Page[apimatching.Match]{}}),
+		r.Approve.Serve(h.approve, &auth.Doc{Summary: "Approve a proposed match", Request: apimatching.ApproveRequest{}, RequestOptional: true,
+			Response: apimatching.Match{}, Errors: []int{409}}),
+		r.Reject.Serve(h.reject, &auth.Doc{Summary: "Reject a proposed match", Request: apimatching.RejectRequest{},
+			Response: apimatching.Match{}, Errors: []int{409}}),
+		r.Accept.Serve(h.accept, &auth.Doc{Summary: "Accept the caller's offer", Response: apimatching.Match{}, Errors: []int{409}}),
+		r.Decline.Serve(h.decline, &auth.Doc{Summary: "Decline the caller's offer", Response: apimatching.Match{}, Errors: []int{409}}),
+		r.Audit.Serve(h.audit, &auth.Doc{Summary: "The audit trail of an entity", Response: api.Page[apimatching.AuditEntry]{}, Errors: []int{400}}),
 	}
 }
 

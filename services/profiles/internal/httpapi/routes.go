@@ -17,6 +17,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/talentbridge/platform/services/profiles/internal/app"
+	"github.com/talentbridge/platform/shared/api"
+	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
 	"github.com/talentbridge/platform/shared/auth"
 )
 
@@ -25,18 +27,23 @@ type Handlers struct {
 	App *app.Service
 }
 
-// Table is the access table: every route with who may call it.
+// Table is the access table: every route of shared/api/profiles with its
+// handler and what it takes and answers.
 func (h *Handlers) Table() []auth.Route {
+	r := apiprofiles.Routes
 	return []auth.Route{
-		{Method: http.MethodGet, Path: "/profiles/consent-notice", Policy: auth.Anyone, Handler: h.consentNotice},
-		{Method: http.MethodPost, Path: "/profiles", Policy: auth.Applicants, Handler: h.create},
-		{Method: http.MethodGet, Path: "/profiles/me", Policy: auth.Applicants, Handler: h.mine},
-		{Method: http.MethodPut, Path: "/profiles/me", Policy: auth.Applicants, Handler: h.revise},
-		{Method: http.MethodDelete, Path: "/profiles/me", Policy: auth.Applicants, Handler: h.erase},
-		{Method: http.MethodGet, Path: "/profiles/me/export", Policy: auth.SignedIn, Handler: h.export},
-		{Method: http.MethodGet, Path: "/profiles/:id", Policy: auth.SignedIn, Handler: h.read},
-		{Method: http.MethodGet, Path: "/profiles", Policy: auth.Coordinators, Handler: h.list},
-		{Method: http.MethodPost, Path: "/profiles/import", Policy: auth.Coordinators, Handler: h.importCSV},
+		r.ConsentNotice.Serve(h.consentNotice, &auth.Doc{Summary: "The consent notice in force", Response: apiprofiles.ConsentNotice{}}),
+		r.Create.Serve(h.create, &auth.Doc{Summary: "Create one's own profile", Request: apiprofiles.ProfileRequest{},
+			Status: http.StatusCreated, Response: apiprofiles.Profile{}, Errors: []int{409, 415}}),
+		r.Mine.Serve(h.mine, &auth.Doc{Summary: "One's own profile", Response: apiprofiles.Profile{}, Errors: []int{404}}),
+		r.Revise.Serve(h.revise, &auth.Doc{Summary: "Replace one's own profile", Request: apiprofiles.ProfileRequest{},
+			Response: apiprofiles.Profile{}, Errors: []int{404, 409, 415}}),
+		r.Erase.Serve(h.erase, &auth.Doc{Summary: "Erase one's own profile", Status: http.StatusNoContent, Errors: []int{404}}),
+		r.Export.Serve(h.export, &auth.Doc{Summary: "Everything every service holds about the caller", Response: apiprofiles.Export{}}),
+		r.Read.Serve(h.read, &auth.Doc{Summary: "Read a profile as the caller may see it", Response: apiprofiles.Profile{}}),
+		r.List.Serve(h.list, &auth.Doc{Summary: "Filter and page profiles", Response: api.Page[apiprofiles.Profile]{}, Errors: []int{400}}),
+		r.Import.Serve(h.importCSV, &auth.Doc{Summary: "Import profiles from CSV, all or nothing", RequestMedia: "text/csv",
+			Status: http.StatusCreated, Response: apiprofiles.ImportResult{}, Errors: []int{413, 415, 422}}),
 	}
 }
 

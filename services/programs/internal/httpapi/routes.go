@@ -9,7 +9,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/talentbridge/platform/services/programs/internal/app"
+	apiprograms "github.com/talentbridge/platform/shared/api/programs"
 	"github.com/talentbridge/platform/shared/auth"
+	programsev "github.com/talentbridge/platform/shared/events/programs"
 )
 
 // Handlers serves the routes.
@@ -20,18 +22,21 @@ type Handlers struct {
 // New returns the handlers over the use cases.
 func New(a *app.Service) *Handlers { return &Handlers{app: a} }
 
-// Table is the access table: every route with who may call it. Object-level
-// rules (a host's own programs, drafts seen only by their host) are the
-// use cases' business and answer 404.
+// Table is the access table: every route of shared/api/programs with its
+// handler and what it takes and answers.
 func (h *Handlers) Table() []auth.Route {
+	r := apiprograms.Routes
 	return []auth.Route{
-		{Method: http.MethodGet, Path: "/programs", Policy: auth.Anyone, Handler: h.search},
-		{Method: http.MethodPost, Path: "/programs", Policy: auth.Hosts, Handler: h.create},
-		{Method: http.MethodPost, Path: "/programs/import", Policy: auth.Hosts, Handler: h.importCSV},
-		{Method: http.MethodGet, Path: "/programs/:id", Policy: auth.Anyone, Handler: h.get},
-		{Method: http.MethodPut, Path: "/programs/:id", Policy: auth.Hosts, Handler: h.update},
-		{Method: http.MethodPost, Path: "/programs/:id/publish", Policy: auth.Hosts, Handler: h.publish},
-		{Method: http.MethodPost, Path: "/programs/:id/close", Policy: auth.HostsAndCoords, Handler: h.close},
+		r.Search.Serve(h.search, &auth.Doc{Summary: "Search published programs", Response: apiprograms.SearchResponse{}, Errors: []int{400}}),
+		r.Create.Serve(h.create, &auth.Doc{Summary: "Create a draft program", Request: apiprograms.ProgramRequest{},
+			Status: http.StatusCreated, Response: programsev.Program{}, Errors: []int{415}}),
+		r.Import.Serve(h.importCSV, &auth.Doc{Summary: "Import programs from CSV, all or nothing", RequestMedia: "text/csv",
+			Status: http.StatusCreated, Response: apiprograms.ImportResponse{}, Errors: []int{413, 415}}),
+		r.Get.Serve(h.get, &auth.Doc{Summary: "Read one program", Response: programsev.Program{}}),
+		r.Update.Serve(h.update, &auth.Doc{Summary: "Replace a program's content", Request: apiprograms.ProgramRequest{},
+			Response: programsev.Program{}, Errors: []int{409, 415}}),
+		r.Publish.Serve(h.publish, &auth.Doc{Summary: "Publish a draft", Response: programsev.Program{}, Errors: []int{409}}),
+		r.Close.Serve(h.close, &auth.Doc{Summary: "Close a program to applications", Response: programsev.Program{}, Errors: []int{409}}),
 	}
 }
 

@@ -1,0 +1,37 @@
+package auth
+
+import (
+	"reflect"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Endpoint is a route without its handler: the method, the path pattern
+// (echo syntax, relative to /api/v1) and who may call it. A service's
+// endpoints are declared once, in shared/api/<service>, where both the
+// service's access table and the gateway's forwarding table read them.
+type Endpoint struct {
+	Method string
+	Path   string
+	Policy Policy
+}
+
+// Serve is the access-table row that serves e with h, described by d.
+func (e Endpoint) Serve(h echo.HandlerFunc, d *Doc) Route {
+	return Route{Method: e.Method, Path: e.Path, Policy: e.Policy, Handler: h, Doc: d}
+}
+
+// Endpoints lists the Endpoint fields of the struct set, in the order they
+// are declared. shared/api/<service> declares its routes as one struct
+// value, so that each has a name for the service and the list comes with
+// them.
+func Endpoints(set any) []Endpoint {
+	v := reflect.ValueOf(set)
+	var out []Endpoint
+	for i := range v.NumField() {
+		if e, ok := v.Field(i).Interface().(Endpoint); ok {
+			out = append(out, e)
+		}
+	}
+	return out
+}
