@@ -361,7 +361,7 @@ func (h *Handlers) report(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return private(c, http.StatusOK, reportOf(rep))
+	return private(c, http.StatusOK, *rep)
 }
 
 func (h *Handlers) matches(c echo.Context) error {
