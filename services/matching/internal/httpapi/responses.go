@@ -5,6 +5,7 @@ import (
 
 	"github.com/talentbridge/platform/services/matching/internal/app"
 	"github.com/talentbridge/platform/services/matching/internal/domain"
+	"github.com/talentbridge/platform/shared/api"
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
 	"github.com/talentbridge/platform/shared/explain"
 )
@@ -99,6 +100,16 @@ func rankingOf(r *app.Ranking) apimatching.Ranking {
 
 func programRankingOf(r *app.Ranking) apimatching.ProgramRanking {
 	return apimatching.ProgramRanking{ApplicantIDs: nonNil(r.IDs), UpdatedAt: timePtr(r.UpdatedAt)}
+}
+
+// onePage is every element of in, mapped by f, as a single page whose
+// items are never null.
+func onePage[A, B any](in []A, f func(A) B) api.Page[B] {
+	items := make([]B, len(in))
+	for i, v := range in {
+		items[i] = f(v)
+	}
+	return api.Page[B]{Items: items, Page: 1, PageSize: len(items), Total: int64(len(items))}
 }
 
 // convert maps every element of in with f; nil stays nil, so that an
