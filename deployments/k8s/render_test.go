@@ -85,35 +85,25 @@ func render(t *testing.T, dir string) rendered {
 		var target any
 		switch kind {
 		case "Deployment":
-			out.Deployments = append(out.Deployments, appsv1.Deployment{})
-			target = &out.Deployments[len(out.Deployments)-1]
+			target = appendZero(&out.Deployments)
 		case "Service":
-			out.Services = append(out.Services, corev1.Service{})
-			target = &out.Services[len(out.Services)-1]
+			target = appendZero(&out.Services)
 		case "PodDisruptionBudget":
-			out.PDBs = append(out.PDBs, policyv1.PodDisruptionBudget{})
-			target = &out.PDBs[len(out.PDBs)-1]
+			target = appendZero(&out.PDBs)
 		case "HorizontalPodAutoscaler":
-			out.HPAs = append(out.HPAs, autoscalingv2.HorizontalPodAutoscaler{})
-			target = &out.HPAs[len(out.HPAs)-1]
+			target = appendZero(&out.HPAs)
 		case "NetworkPolicy":
-			out.NetworkPolicies = append(out.NetworkPolicies, networkingv1.NetworkPolicy{})
-			target = &out.NetworkPolicies[len(out.NetworkPolicies)-1]
+			target = appendZero(&out.NetworkPolicies)
 		case "Ingress":
-			out.Ingresses = append(out.Ingresses, networkingv1.Ingress{})
-			target = &out.Ingresses[len(out.Ingresses)-1]
+			target = appendZero(&out.Ingresses)
 		case "ConfigMap":
-			out.ConfigMaps = append(out.ConfigMaps, corev1.ConfigMap{})
-			target = &out.ConfigMaps[len(out.ConfigMaps)-1]
+			target = appendZero(&out.ConfigMaps)
 		case "Secret":
-			out.Secrets = append(out.Secrets, corev1.Secret{})
-			target = &out.Secrets[len(out.Secrets)-1]
+			target = appendZero(&out.Secrets)
 		case "ServiceAccount":
-			out.ServiceAccounts = append(out.ServiceAccounts, corev1.ServiceAccount{})
-			target = &out.ServiceAccounts[len(out.ServiceAccounts)-1]
+			target = appendZero(&out.ServiceAccounts)
 		case "Namespace":
-			out.Namespaces = append(out.Namespaces, corev1.Namespace{})
-			target = &out.Namespaces[len(out.Namespaces)-1]
+			target = appendZero(&out.Namespaces)
 		default:
 			t.Fatalf("%s renders a %s, which this test does not check yet", dir, kind)
 		}
@@ -841,4 +831,12 @@ func TestStreamDefinitions(t *testing.T) {
 	if want := []string{"DEADLETTER", "IDENTITY", "MATCHING", "PROFILES", "PROGRAMS"}; !slices.Equal(names, want) {
 		t.Errorf("streams %v, want %v", names, want)
 	}
+}
+
+// appendZero appends a zero T to *list and returns a pointer to it, for
+// decoding the next object into.
+func appendZero[T any](list *[]T) *T {
+	var zero T
+	*list = append(*list, zero)
+	return &(*list)[len(*list)-1]
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,15 +17,6 @@ import (
 	"github.com/talentbridge/platform/shared/events"
 	"github.com/talentbridge/platform/shared/platformtest"
 )
-
-// clock is a settable clock for sign-in windows.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 type envOptions struct {
 	config         func(*gateway.Config)
@@ -42,7 +32,7 @@ type env struct {
 	URL     string
 	Echo    *echo.Echo
 	Service *gateway.Service
-	Clock   *clock
+	Clock   *platformtest.Clock
 	NC      *nats.Conn
 	DB      *mongo.Database
 	Key     identitytest.Key
@@ -71,7 +61,7 @@ func start(t *testing.T, o envOptions) *env {
 	if o.config != nil {
 		o.config(&cfg)
 	}
-	clk := &clock{t: time.Now()}
+	clk := platformtest.NewClock(time.Now())
 	pe := platformtest.Start(t, platformtest.Options{NATSURL: o.natsURL, DBPrefix: o.dbPrefix, BusName: "gateway",
 		RemoteKeys: true, CORSOrigins: o.corsOrigins, TrustedProxies: o.trustedProxies},
 		gateway.NewWithOptions(gateway.Options{Config: &cfg, Now: clk.Now}))

@@ -189,22 +189,8 @@ func deadLetters(t *testing.T, env *platformtest.Env) uint64 {
 
 func doCSV(t *testing.T, env *platformtest.Env, token, csv string) platformtest.Response {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, env.Server.URL+"/api/v1/profiles/import", strings.NewReader(csv))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "text/csv; charset=utf-8")
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(resp.Body); err != nil {
-		t.Fatal(err)
-	}
-	return platformtest.Response{Status: resp.StatusCode, Header: resp.Header, Body: buf.Bytes()}
+	return platformtest.Do(t, env.Server.URL, http.MethodPost, "/api/v1/profiles/import", token, csv,
+		"Content-Type", "text/csv; charset=utf-8")
 }
 
 // TestEraseWhileEventsPending erases profiles whose last change is still

@@ -549,27 +549,7 @@ func (e *env) csvRow(title string, change func(cols []string)) string {
 
 func (e *env) importCSV(t *testing.T, token, query, file string) platformtest.Response {
 	t.Helper()
-	req, err := http.NewRequest("POST", e.Server.URL+"/api/v1/programs/import"+query, strings.NewReader(file))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "text/csv")
-	req.Header.Set("Authorization", "Bearer "+token)
-	return send(t, req)
-}
-
-func send(t *testing.T, req *http.Request) platformtest.Response {
-	t.Helper()
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var b bytes.Buffer
-	if _, err := b.ReadFrom(resp.Body); err != nil {
-		t.Fatal(err)
-	}
-	return platformtest.Response{Status: resp.StatusCode, Header: resp.Header, Body: b.Bytes()}
+	return platformtest.Do(t, e.Server.URL, http.MethodPost, "/api/v1/programs/import"+query, token, file, "Content-Type", "text/csv")
 }
 
 func TestImportCSV(t *testing.T) {
@@ -641,10 +621,8 @@ func TestImportCSV(t *testing.T) {
 	fw, _ := mw.CreateFormFile("file", "programs.csv")
 	fw.Write([]byte(csvHeader + e.csvRow("Third", nil)))
 	mw.Close()
-	req, _ := http.NewRequest("POST", e.Server.URL+"/api/v1/programs/import?publish=true", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+host)
-	r = send(t, req)
+	r = platformtest.Do(t, e.Server.URL, http.MethodPost, "/api/v1/programs/import?publish=true", host, body.Bytes(),
+		"Content-Type", mw.FormDataContentType())
 	if r.Status != 201 {
 		t.Fatalf("multipart import = %d %s", r.Status, r.Body)
 	}

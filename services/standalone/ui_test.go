@@ -9,7 +9,6 @@ import (
 	"mime/multipart"
 	"net"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"os/exec"
@@ -24,8 +23,10 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/talentbridge/platform/services/standalone/demo"
+	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/config"
 	"github.com/talentbridge/platform/shared/logging"
+	"github.com/talentbridge/platform/shared/platformtest"
 )
 
 // The web UI against the whole platform, started in this process as
@@ -136,76 +137,6 @@ func TestUI(t *testing.T) {
 }
 
 // --- Plain HTTP, as a browser without JavaScript ----------------------------
-
-type uiClient struct {
-	t    *testing.T
-	base string
-	c    *http.Client
-}
-
-func newUIClient(t *testing.T, base string) *uiClient {
-	jar, _ := cookiejar.New(nil)
-	return &uiClient{t: t, base: base, c: &http.Client{Jar: jar, Timeout: 30 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-}
-
-type uiPage struct {
-	Status   int
-	Location string
-	Body     string
-}
-
-func (u *uiClient) do(method, path string, form url.Values) uiPage {
-	u.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequest(method, u.base+path, body)
-	if err != nil {
-		u.t.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	resp, err := u.c.Do(req)
-	if err != nil {
-		u.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return uiPage{Status: resp.StatusCode, Location: resp.Header.Get("Location"), Body: string(raw)}
-}
-
-func (u *uiClient) get(path string) uiPage { return u.do(http.MethodGet, path, nil) }
-
-func (u *uiClient) post(path string, form url.Values) uiPage {
-	u.t.Helper()
-	if form == nil {
-		form = url.Values{}
-	}
-	base, _ := url.Parse(u.base)
-	token := ""
-	for _, ck := range u.c.Jar.Cookies(base) {
-		if ck.Name == "tb_csrf" {
-			token = ck.Value
-		}
-	}
-	if token == "" {
-		u.get("/login")
-		return u.post(path, form)
-	}
-	form.Set("csrf", token)
-	return u.do(http.MethodPost, path, form)
-}
-
-func (u *uiClient) login(email, password string) {
-	u.t.Helper()
-	u.get("/login")
-	if got := u.post("/login", url.Values{"email": {email}, "password": {password}}); got.Status != http.StatusSeeOther {
-		u.t.Fatalf("log in %s = %d, want 303\n%.500s", email, got.Status, got.Body)
-	}
-}
 
 // api calls the JSON API with a bearer token.
 func apiCall(t *testing.T, base, method, path, token string, in, out any) int {
@@ -385,12 +316,6 @@ func seedPlatform(t *testing.T, p *uiPlatform) *seeded {
 
 // --- Every page in every language -------------------------------------------
 
-// allowedLatin are words in Latin letters the Japanese and Hindi pages may
-// show: the brand, file formats and scale names.
-var allowedLatin = map[string]bool{"TalentBridge": true, "CSV": true, "JSON": true, "CEFR": true, "JLPT": true, "Ctrl": true}
-
-var latinWord = regexp.MustCompile(`[A-Za-z]{3,}`)
-
 func everyPage(t *testing.T, p *uiPlatform, s *seeded) {
 	pages := map[string][]string{
 		"": {"/", "/programs", "/programs?q=robotics&open=true", "/programs/" + s.programA, "/signup", "/login"},
@@ -412,16 +337,16 @@ func everyPage(t *testing.T, p *uiPlatform, s *seeded) {
 	htmlLang := regexp.MustCompile(`<html lang="([a-z]+)">`)
 	n := 0
 	for role, paths := range pages {
-		c := newUIClient(t, p.URL)
+		c := platformtest.NewBrowser(t, p.URL)
 		if role != "" {
-			c.login(creds[role][0], creds[role][1])
+			c.Login(creds[role][0], creds[role][1])
 		}
 		for _, lang := range []string{"en", "ja", "hi"} {
-			if got := c.post("/lang", url.Values{"lang": {lang}, "next": {"/"}}); got.Status != http.StatusSeeOther {
+			if got := c.Post("/lang", url.Values{"lang": {lang}, "next": {"/"}}); got.Status != http.StatusSeeOther {
 				t.Fatalf("choose %s = %d", lang, got.Status)
 			}
 			for _, path := range paths {
-				got := c.get(path)
+				got := c.Get(path)
 				n++
 				where := fmt.Sprintf("%s %s (%s)", role, path, lang)
 				if got.Status != http.StatusOK {
@@ -441,7 +366,7 @@ func everyPage(t *testing.T, p *uiPlatform, s *seeded) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				for _, w := range englishText(doc) {
+				for _, w := range platformtest.EnglishWords(doc, "title") {
 					t.Errorf("%s: untranslated English %q", where, w)
 				}
 			}
@@ -450,86 +375,44 @@ func everyPage(t *testing.T, p *uiPlatform, s *seeded) {
 	t.Logf("%d pages checked", n)
 }
 
-// englishText lists visible text and labelling attributes with Latin words
-// outside content marked translate="no". The <title> is left out: it names
-// what the page shows (a program's title), which the page marks in its body.
-func englishText(n *html.Node) []string {
-	var out []string
-	check := func(s string) {
-		for _, w := range latinWord.FindAllString(s, -1) {
-			if !allowedLatin[w] {
-				out = append(out, strings.TrimSpace(s))
-				return
-			}
-		}
-	}
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode {
-			if n.Data == "script" || n.Data == "style" || n.Data == "title" {
-				return
-			}
-			for _, a := range n.Attr {
-				if a.Key == "translate" && a.Val == "no" {
-					return
-				}
-			}
-			for _, a := range n.Attr {
-				switch a.Key {
-				case "aria-label", "title", "alt", "placeholder", "label":
-					check(a.Val)
-				}
-			}
-		}
-		if n.Type == html.TextNode {
-			check(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return out
-}
-
 // --- Other people's objects and other roles ---------------------------------
 
 func otherPeoplesObjects(t *testing.T, p *uiPlatform, s *seeded) {
-	hostB := newUIClient(t, p.URL)
-	hostB.login("talent@setouchi-robotics.example", demo.Password)
-	applicantB := newUIClient(t, p.URL)
-	applicantB.login("vikram@demo.talentbridge.example", demo.Password)
+	hostB := platformtest.NewBrowser(t, p.URL)
+	hostB.Login("talent@setouchi-robotics.example", demo.Password)
+	applicantB := platformtest.NewBrowser(t, p.URL)
+	applicantB.Login("vikram@demo.talentbridge.example", demo.Password)
 
-	notFound := func(who string, got uiPage, what string) {
+	notFound := func(who string, got platformtest.Page, what string) {
 		t.Helper()
 		if got.Status != http.StatusNotFound {
 			t.Errorf("%s %s = %d, want 404 (another user's object)", who, what, got.Status)
 		}
 	}
-	notFound("host B", hostB.get("/host/programs/"+s.programA+"/edit"), "edits host A's program")
-	notFound("host B", hostB.get("/host/programs/"+s.programA+"/candidates"), "reads host A's candidates")
-	notFound("host B", hostB.post("/host/programs/"+s.programA+"/close", nil), "closes host A's program")
-	notFound("host B", hostB.post("/host/programs/"+s.programA+"/edit", url.Values{"title": {"Taken over"}}), "changes host A's program")
-	notFound("applicant B", applicantB.post("/applications/"+s.applicationA+"/withdraw", nil), "withdraws applicant A's application")
+	notFound("host B", hostB.Get("/host/programs/"+s.programA+"/edit"), "edits host A's program")
+	notFound("host B", hostB.Get("/host/programs/"+s.programA+"/candidates"), "reads host A's candidates")
+	notFound("host B", hostB.Post("/host/programs/"+s.programA+"/close", nil), "closes host A's program")
+	notFound("host B", hostB.Post("/host/programs/"+s.programA+"/edit", url.Values{"title": {"Taken over"}}), "changes host A's program")
+	notFound("applicant B", applicantB.Post("/applications/"+s.applicationA+"/withdraw", nil), "withdraws applicant A's application")
 	if s.matchA != "" {
-		notFound("applicant B", applicantB.post("/offers/"+s.matchA+"/accept", nil), "accepts applicant A's offer")
-		notFound("applicant B", applicantB.post("/offers/"+s.matchA+"/decline", nil), "declines applicant A's offer")
+		notFound("applicant B", applicantB.Post("/offers/"+s.matchA+"/accept", nil), "accepts applicant A's offer")
+		notFound("applicant B", applicantB.Post("/offers/"+s.matchA+"/decline", nil), "declines applicant A's offer")
 	}
 	for _, path := range []string{"/coord/rounds/" + s.round, "/coord/review", "/host/programs/" + s.programB + "/candidates"} {
-		if got := applicantB.get(path); got.Status != http.StatusForbidden {
+		if got := applicantB.Get(path); got.Status != http.StatusForbidden {
 			t.Errorf("applicant GET %s = %d, want 403", path, got.Status)
 		}
 	}
-	if got := hostB.post("/coord/rounds/"+s.round+"/publish", nil); got.Status != http.StatusForbidden {
+	if got := hostB.Post("/coord/rounds/"+s.round+"/publish", nil); got.Status != http.StatusForbidden {
 		t.Errorf("host POST publish round = %d, want 403", got.Status)
 	}
 	// Host A's own program is there, so the 404s above are about ownership.
-	hostA := newUIClient(t, p.URL)
-	hostA.login("exchange@hokuriku-asu.example", demo.Password)
-	if got := hostA.get("/host/programs/" + s.programA + "/edit"); got.Status != http.StatusOK {
+	hostA := platformtest.NewBrowser(t, p.URL)
+	hostA.Login("exchange@hokuriku-asu.example", demo.Password)
+	if got := hostA.Get("/host/programs/" + s.programA + "/edit"); got.Status != http.StatusOK {
 		t.Errorf("host A GET its own program's form = %d, want 200", got.Status)
 	}
-	if got := hostA.get("/host/programs/" + s.programA + "/candidates"); got.Status != http.StatusOK {
+	if got := hostA.Get("/host/programs/" + s.programA + "/candidates"); got.Status != http.StatusOK {
 		t.Errorf("host A GET its own candidates = %d, want 200", got.Status)
 	}
 }
@@ -537,36 +420,33 @@ func otherPeoplesObjects(t *testing.T, p *uiPlatform, s *seeded) {
 // hostImports sends a CSV file through the import form: a file with a bad
 // line is refused with the line's problem shown; a good one is imported.
 func hostImports(t *testing.T, p *uiPlatform) {
-	host := newUIClient(t, p.URL)
-	host.login("office@kansai-green.example", demo.Password)
-	host.get("/host/programs/import")
+	host := platformtest.NewBrowser(t, p.URL)
+	host.Login("office@kansai-green.example", demo.Password)
+	host.Get("/host/programs/import")
 	header := "title,description,kind,hostOrg,hostCountry,region,fields,seats,startDate,endDate,applicationDeadline,languages\n"
 	start := time.Now().AddDate(0, 3, 0).Format("2006-01-02")
 	end := time.Now().AddDate(0, 6, 0).Format("2006-01-02")
 	deadline := time.Now().AddDate(0, 1, 0).Format("2006-01-02")
 	good := fmt.Sprintf("Imported circular economy internship,Work with member companies on recycling.,internship,Kansai Green Materials Consortium,JP,Osaka,2.7,2,%s,%s,%s,en:B2\n", start, end, deadline)
 	bad := "Broken line,No seats here.,internship,Kansai Green Materials Consortium,JP,Osaka,2.7,-3," + start + "," + end + "," + deadline + ",en:B2\n"
-	send := func(file string) uiPage {
+	send := func(file string) platformtest.Page {
 		var body bytes.Buffer
 		w := multipart.NewWriter(&body)
-		base, _ := url.Parse(p.URL)
-		for _, ck := range host.c.Jar.Cookies(base) {
-			if ck.Name == "tb_csrf" {
-				_ = w.WriteField("csrf", ck.Value)
-			}
+		if token := host.CSRF(); token != "" {
+			_ = w.WriteField(auth.CSRFFormField, token)
 		}
 		fw, _ := w.CreateFormFile("file", "programs.csv")
 		io.WriteString(fw, file)
 		w.Close()
 		req, _ := http.NewRequest(http.MethodPost, p.URL+"/host/programs/import", &body)
 		req.Header.Set("Content-Type", w.FormDataContentType())
-		resp, err := host.c.Do(req)
+		resp, err := host.Client.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
 		raw, _ := io.ReadAll(resp.Body)
-		return uiPage{Status: resp.StatusCode, Body: string(raw)}
+		return platformtest.Page{Status: resp.StatusCode, Body: string(raw)}
 	}
 	refused := send(header + good + bad)
 	if refused.Status != http.StatusUnprocessableEntity || !strings.Contains(refused.Body, "Nothing was imported") ||
@@ -577,7 +457,7 @@ func hostImports(t *testing.T, p *uiPlatform) {
 	if done.Status != http.StatusOK || !strings.Contains(done.Body, "Programs imported: 1") {
 		t.Errorf("import of a good file = %d, want the count of programs imported\n%.1000s", done.Status, done.Body)
 	}
-	if list := host.get("/host/programs"); !strings.Contains(list.Body, "Imported circular economy internship") {
+	if list := host.Get("/host/programs"); !strings.Contains(list.Body, "Imported circular economy internship") {
 		t.Error("the imported program is not among the host's programs")
 	}
 }
@@ -585,14 +465,14 @@ func hostImports(t *testing.T, p *uiPlatform) {
 // searchPages follows the search's pages: the same snapshot, no program
 // twice.
 func searchPages(t *testing.T, p *uiPlatform) {
-	c := newUIClient(t, p.URL)
+	c := platformtest.NewBrowser(t, p.URL)
 	next := regexp.MustCompile(`<a href="([^"]+)" rel="next">`)
 	titles := regexp.MustCompile(`<h3><a href="/programs/([^"]+)"`)
 	seen := map[string]bool{}
 	path := "/programs?open=true"
 	pages := 0
 	for path != "" && pages < 10 {
-		got := c.get(path)
+		got := c.Get(path)
 		if got.Status != http.StatusOK {
 			t.Fatalf("GET %s = %d", path, got.Status)
 		}
@@ -619,13 +499,13 @@ func searchPages(t *testing.T, p *uiPlatform) {
 // exportAndDelete: an applicant downloads their data, then deletes the
 // account after confirming.
 func exportAndDelete(t *testing.T, p *uiPlatform) {
-	c := newUIClient(t, p.URL)
-	c.get("/signup")
-	if got := c.post("/signup", url.Values{"role": {"applicant"}, "name": {"Farhan Khan"}, "email": {"farhan@example.org"}, "password": {uiPassword}}); got.Status != http.StatusSeeOther {
+	c := platformtest.NewBrowser(t, p.URL)
+	c.Get("/signup")
+	if got := c.Post("/signup", url.Values{"role": {"applicant"}, "name": {"Farhan Khan"}, "email": {"farhan@example.org"}, "password": {uiPassword}}); got.Status != http.StatusSeeOther {
 		t.Fatalf("sign up = %d", got.Status)
 	}
 	req, _ := http.NewRequest(http.MethodGet, p.URL+"/account/export", nil)
-	resp, err := c.c.Do(req)
+	resp, err := c.Client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -639,18 +519,18 @@ func exportAndDelete(t *testing.T, p *uiPlatform) {
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		t.Errorf("export is not JSON: %v", err)
 	}
-	if got := c.post("/account/delete", url.Values{}); got.Status != http.StatusUnprocessableEntity || !strings.Contains(got.Body, `role="alert"`) {
+	if got := c.Post("/account/delete", url.Values{}); got.Status != http.StatusUnprocessableEntity || !strings.Contains(got.Body, `role="alert"`) {
 		t.Errorf("delete without confirming = %d, want 422 asking to confirm", got.Status)
 	}
-	if got := c.post("/account/delete", url.Values{"confirm": {"yes"}}); got.Status != http.StatusSeeOther || got.Location != "/?done=account_deleted" {
+	if got := c.Post("/account/delete", url.Values{"confirm": {"yes"}}); got.Status != http.StatusSeeOther || got.Location != "/?done=account_deleted" {
 		t.Fatalf("delete confirmed = %d to %q, want 303 home", got.Status, got.Location)
 	}
-	if got := c.get("/account"); got.Status != http.StatusSeeOther {
+	if got := c.Get("/account"); got.Status != http.StatusSeeOther {
 		t.Errorf("after deleting, /account = %d, want a redirect to sign in", got.Status)
 	}
-	again := newUIClient(t, p.URL)
-	again.get("/login")
-	if got := again.post("/login", url.Values{"email": {"farhan@example.org"}, "password": {uiPassword}}); got.Status != http.StatusUnprocessableEntity {
+	again := platformtest.NewBrowser(t, p.URL)
+	again.Get("/login")
+	if got := again.Post("/login", url.Values{"email": {"farhan@example.org"}, "password": {uiPassword}}); got.Status != http.StatusUnprocessableEntity {
 		t.Errorf("signing in to a deleted account = %d, want 422", got.Status)
 	}
 }

@@ -14,8 +14,10 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -286,6 +288,19 @@ func serveOpenAPI(e *echo.Echo, bus *natsbus.Bus, name string, services []Servic
 			log.Warn("answer openapi request", "err", err)
 		}
 	})
+}
+
+// Main is the whole main function of a single-service command: it stops on
+// SIGINT or SIGTERM, runs the service with RunService and exits with status
+// 1 when that fails.
+func Main(name string, build Constructor) {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	err := RunService(ctx, name, build)
+	stop()
+	if err != nil {
+		slog.Error(name+" stopped", "err", err)
+		os.Exit(1)
+	}
 }
 
 // RunService is the whole of a single-service process after main has set

@@ -3,21 +3,8 @@
 package main
 
 import (
-	"context"
-	"log/slog"
-	"os"
-	"os/signal"
-	"syscall"
-
 	"github.com/talentbridge/platform/services/gateway"
 	"github.com/talentbridge/platform/shared/platform"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	if err := platform.RunService(ctx, "gateway", gateway.New); err != nil {
-		slog.Error("gateway stopped", "err", err)
-		os.Exit(1)
-	}
-}
+func main() { platform.Main("gateway", gateway.New) }

@@ -8,20 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/talentbridge/platform/shared/auth"
+	"github.com/talentbridge/platform/shared/platformtest"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 const lifetime = 15*time.Minute + 30*time.Second
 
@@ -98,7 +90,7 @@ func TestDirRefusesAKeyFileOthersCanRead(t *testing.T) {
 
 func TestRotateKeepsThePreviousKeyUntilItsTokensExpire(t *testing.T) {
 	t.Parallel()
-	clk := &clock{t: time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)}
+	clk := platformtest.NewClock(time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC))
 	dir := t.TempDir()
 	r, err := Open(Options{Dir: dir, Lifetime: lifetime, Now: clk.Now})
 	if err != nil {
@@ -150,7 +142,7 @@ func TestRotateKeepsThePreviousKeyUntilItsTokensExpire(t *testing.T) {
 
 func TestRotateIfOlder(t *testing.T) {
 	t.Parallel()
-	clk := &clock{t: time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)}
+	clk := platformtest.NewClock(time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC))
 	r, err := Open(Options{Dir: t.TempDir(), Lifetime: lifetime, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)

@@ -3,9 +3,7 @@ package ui_test
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"regexp"
 	"strings"
@@ -48,107 +46,36 @@ func startGateway(t *testing.T) *gatewayEnv {
 	return &gatewayEnv{URL: env.Server.URL}
 }
 
-// browser is a cookie-keeping client that does not follow redirects.
-type browser struct {
-	t    *testing.T
-	base string
-	c    *http.Client
-	lang string
-}
+// browser is the shared test browser (platformtest.Browser) with the
+// sign-up step these tests repeat. It asks for English unless told.
+type browser struct{ *platformtest.Browser }
 
 func (g *gatewayEnv) browser(t *testing.T) *browser {
-	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, base: g.URL, lang: "en", c: &http.Client{Jar: jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-}
-
-type page struct {
-	Status   int
-	Location string
-	Header   http.Header
-	Body     string
-}
-
-func (b *browser) do(method, path string, form url.Values) page {
-	b.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequest(method, b.base+path, body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	if b.lang != "" {
-		req.Header.Set("Accept-Language", b.lang)
-	}
-	resp, err := b.c.Do(req)
-	if err != nil {
-		b.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return page{Status: resp.StatusCode, Location: resp.Header.Get("Location"), Header: resp.Header, Body: string(raw)}
-}
-
-func (b *browser) get(path string) page { return b.do(http.MethodGet, path, nil) }
-
-// csrf is the browser's CSRF cookie, set by the first page it opened.
-func (b *browser) csrf() string {
-	u, _ := url.Parse(b.base)
-	for _, ck := range b.c.Jar.Cookies(u) {
-		if ck.Name == auth.CSRFCookie {
-			return ck.Value
-		}
-	}
-	return ""
-}
-
-// post sends a form with the CSRF token, as the pages' forms do.
-func (b *browser) post(path string, form url.Values) page {
-	b.t.Helper()
-	if b.csrf() == "" {
-		b.get("/login")
-	}
-	if form == nil {
-		form = url.Values{}
-	}
-	form.Set(auth.CSRFFormField, b.csrf())
-	return b.do(http.MethodPost, path, form)
-}
-
-func (b *browser) login(email, password string) {
-	b.t.Helper()
-	b.get("/login")
-	p := b.post("/login", url.Values{"email": {email}, "password": {password}})
-	if p.Status != http.StatusSeeOther {
-		b.t.Fatalf("log in %s: status %d, want 303\n%s", email, p.Status, p.Body)
-	}
+	b := platformtest.NewBrowser(t, g.URL)
+	b.Lang = "en"
+	return &browser{b}
 }
 
 func (b *browser) signup(role, email string) {
-	b.t.Helper()
-	b.get("/signup")
-	p := b.post("/signup", url.Values{"role": {role}, "name": {"Test " + role}, "email": {email},
+	b.T.Helper()
+	b.Get("/signup")
+	p := b.Post("/signup", url.Values{"role": {role}, "name": {"Test " + role}, "email": {email},
 		"password": {goodPassword}, "organization": {"Kaveri Institute of Technology"}})
 	if p.Status != http.StatusSeeOther {
-		b.t.Fatalf("sign up %s: status %d, want 303\n%s", email, p.Status, p.Body)
+		b.T.Fatalf("sign up %s: status %d, want 303\n%s", email, p.Status, p.Body)
 	}
 }
 
 // signedIn returns a browser signed in with each role.
 func signedIn(t *testing.T, g *gatewayEnv) map[string]*browser {
 	admin := g.browser(t)
-	admin.login(adminEmail, adminPassword)
-	created := admin.post("/admin/users", url.Values{"name": {"Mei Tanaka"}, "email": {"mei@talentbridge.example"}, "password": {goodPassword}})
+	admin.Login(adminEmail, adminPassword)
+	created := admin.Post("/admin/users", url.Values{"name": {"Mei Tanaka"}, "email": {"mei@talentbridge.example"}, "password": {goodPassword}})
 	if created.Status != http.StatusSeeOther {
 		t.Fatalf("create coordinator: status %d\n%s", created.Status, created.Body)
 	}
 	coord := g.browser(t)
-	coord.login("mei@talentbridge.example", goodPassword)
+	coord.Login("mei@talentbridge.example", goodPassword)
 	applicant := g.browser(t)
 	applicant.signup(auth.RoleApplicant, "asha@example.org")
 	host := g.browser(t)
@@ -174,7 +101,7 @@ func TestFormsRefuseMissingCSRF(t *testing.T) {
 	g := startGateway(t)
 	users := signedIn(t, g)
 	anon := g.browser(t)
-	anon.get("/")
+	anon.Get("/")
 	posts := 0
 	var logout auth.Route
 	for _, r := range routes(t) {
@@ -216,12 +143,12 @@ func checkCSRF(t *testing.T, r auth.Route, b *browser) {
 		if token != "" {
 			f.Set(auth.CSRFFormField, token)
 		}
-		got := b.do(http.MethodPost, path, f)
+		got := b.Do(http.MethodPost, path, f)
 		if got.Status != http.StatusForbidden || !strings.Contains(got.Body, "The form had expired") {
 			t.Errorf("POST %s with %s = %d, want 403 and the expired-form page\n%.300s", r.Path, name, got.Status, got.Body)
 		}
 	}
-	with := b.post(path, form)
+	with := b.Post(path, form)
 	if with.Status == http.StatusForbidden && strings.Contains(with.Body, "The form had expired") {
 		t.Errorf("POST %s with its CSRF token = 403 for the token, want it accepted", r.Path)
 	}
@@ -257,21 +184,21 @@ func TestPagesRefuseWrongRoles(t *testing.T) {
 		{auth.RoleCoordinator, "/offers"},
 	}
 	for _, tc := range tests {
-		got := users[tc.who].get(tc.path)
+		got := users[tc.who].Get(tc.path)
 		if got.Status != http.StatusForbidden || !strings.Contains(got.Body, "may not open this page") {
 			t.Errorf("%s GET %s = %d, want 403 and the not-allowed page", tc.who, tc.path, got.Status)
 		}
 	}
 	for _, path := range []string{"/profile", "/coord/review", "/host/programs", "/account"} {
-		got := anon.get(path)
+		got := anon.Get(path)
 		if got.Status != http.StatusSeeOther || got.Location != "/login?next="+url.QueryEscape(path) {
 			t.Errorf("anonymous GET %s = %d to %q, want 303 to the sign-in page", path, got.Status, got.Location)
 		}
 	}
-	if got := anon.get("/no/such/page"); got.Status != http.StatusNotFound || !strings.Contains(got.Body, "<html") {
+	if got := anon.Get("/no/such/page"); got.Status != http.StatusNotFound || !strings.Contains(got.Body, "<html") {
 		t.Errorf("GET /no/such/page = %d, want a 404 page", got.Status)
 	}
-	if got := anon.get("/api/v1/no/such/thing"); got.Status != http.StatusNotFound || got.Header.Get("Content-Type") != "application/problem+json" {
+	if got := anon.Get("/api/v1/no/such/thing"); got.Status != http.StatusNotFound || got.Header.Get("Content-Type") != "application/problem+json" {
 		t.Errorf("GET /api/v1/no/such/thing = %d %s, want the API's 404 problem", got.Status, got.Header.Get("Content-Type"))
 	}
 }
@@ -288,15 +215,15 @@ func TestSignInRedirectsOnlyToLocalPages(t *testing.T) {
 	}
 	for _, tc := range tests {
 		b := g.browser(t)
-		b.get("/login")
-		got := b.post("/login", url.Values{"email": {adminEmail}, "password": {adminPassword}, "next": {tc.next}})
+		b.Get("/login")
+		got := b.Post("/login", url.Values{"email": {adminEmail}, "password": {adminPassword}, "next": {tc.next}})
 		if got.Status != http.StatusSeeOther || got.Location != tc.want {
 			t.Errorf("log in with next=%q: %d to %q, want 303 to %q", tc.next, got.Status, got.Location, tc.want)
 		}
 	}
 	b := g.browser(t)
-	b.get("/login")
-	bad := b.post("/login", url.Values{"email": {adminEmail}, "password": {"not the password at all"}})
+	b.Get("/login")
+	bad := b.Post("/login", url.Values{"email": {adminEmail}, "password": {"not the password at all"}})
 	if bad.Status != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, "The e-mail address or the password is wrong") ||
 		!strings.Contains(bad.Body, `role="alert"`) {
 		t.Errorf("log in with a wrong password = %d, want 422 with the problem announced", bad.Status)
@@ -319,24 +246,24 @@ func TestLanguageIsChosenAndRemembered(t *testing.T) {
 		{"", "en"},
 	}
 	for _, tc := range tests {
-		b.lang = tc.accept
-		got := b.get("/login")
+		b.Lang = tc.accept
+		got := b.Get("/login")
 		if m := lang.FindStringSubmatch(got.Body); m == nil || m[1] != tc.want {
 			t.Errorf("Accept-Language %q: <html lang> = %v, want %q", tc.accept, m, tc.want)
 		}
 	}
-	b.lang = "ja"
-	if got := b.post("/lang", url.Values{"lang": {"hi"}, "next": {"/signup"}}); got.Status != http.StatusSeeOther || got.Location != "/signup" {
+	b.Lang = "ja"
+	if got := b.Post("/lang", url.Values{"lang": {"hi"}, "next": {"/signup"}}); got.Status != http.StatusSeeOther || got.Location != "/signup" {
 		t.Fatalf("POST /lang = %d to %q, want 303 back to /signup", got.Status, got.Location)
 	}
-	got := b.get("/signup")
+	got := b.Get("/signup")
 	if m := lang.FindStringSubmatch(got.Body); m == nil || m[1] != "hi" {
 		t.Errorf("after choosing Hindi with Accept-Language ja: <html lang> = %v, want hi", m)
 	}
 	if !strings.Contains(got.Body, "खाता बनाएँ") {
 		t.Error("the Hindi sign-up page lacks its Hindi heading")
 	}
-	if got := b.post("/lang", url.Values{"lang": {"en"}, "next": {"https://evil.example/"}}); got.Location != "/" {
+	if got := b.Post("/lang", url.Values{"lang": {"en"}, "next": {"https://evil.example/"}}); got.Location != "/" {
 		t.Errorf("POST /lang with a foreign next goes to %q, want /", got.Location)
 	}
 }
@@ -347,7 +274,7 @@ func TestPagesHaveNoInlineCode(t *testing.T) {
 	g := startGateway(t)
 	b := g.browser(t)
 	for _, path := range []string{"/", "/login", "/signup"} {
-		got := b.get(path)
+		got := b.Get(path)
 		if got.Status != http.StatusOK {
 			t.Fatalf("GET %s = %d", path, got.Status)
 		}
@@ -365,15 +292,15 @@ func TestPagesHaveNoInlineCode(t *testing.T) {
 			}
 		}
 	}
-	css := b.get("/static/app.css")
+	css := b.Get("/static/app.css")
 	if css.Status != http.StatusOK || !strings.HasPrefix(css.Header.Get("Content-Type"), "text/css") || !strings.Contains(css.Body, ":focus-visible") {
 		t.Errorf("GET /static/app.css = %d %s, want the stylesheet with focus styles", css.Status, css.Header.Get("Content-Type"))
 	}
-	if js := b.get("/static/app.js"); js.Status != http.StatusOK || !strings.HasPrefix(js.Header.Get("Content-Type"), "text/javascript") {
+	if js := b.Get("/static/app.js"); js.Status != http.StatusOK || !strings.HasPrefix(js.Header.Get("Content-Type"), "text/javascript") {
 		t.Errorf("GET /static/app.js = %d %s, want the script", js.Status, js.Header.Get("Content-Type"))
 	}
 	for _, path := range []string{"/static/%2e%2e/ui.go", "/static/..%2fui.go", "/static/nothing.css"} {
-		if got := b.get(path); got.Status != http.StatusNotFound {
+		if got := b.Get(path); got.Status != http.StatusNotFound {
 			t.Errorf("GET %s = %d, want 404", path, got.Status)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"log/slog"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +19,7 @@ import (
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 	"github.com/talentbridge/platform/shared/explain"
+	"github.com/talentbridge/platform/shared/platformtest"
 	"github.com/talentbridge/platform/shared/taxonomy"
 	"github.com/talentbridge/platform/shared/web"
 )
@@ -29,14 +29,6 @@ import (
 // and the Japanese and Hindi pages may hold no English outside what is
 // marked as content (translate="no": names, titles, e-mail addresses) and
 // a few names that stay as they are.
-
-// allowedLatin are words in Latin letters that Japanese and Hindi pages
-// may show: the brand, file formats, test and key names.
-var allowedLatin = map[string]bool{
-	"TalentBridge": true, "CSV": true, "JSON": true, "CEFR": true, "JLPT": true, "Ctrl": true,
-}
-
-var latinWord = regexp.MustCompile(`[A-Za-z]{3,}`)
 
 func testUI(t *testing.T) *UI {
 	t.Helper()
@@ -293,7 +285,7 @@ func TestEveryPageTranslated(t *testing.T) {
 				if lang == "en" {
 					return
 				}
-				for _, w := range englishWords(doc) {
+				for _, w := range platformtest.EnglishWords(doc) {
 					t.Errorf("untranslated English on the %s page: %q", lang, w)
 				}
 			})
@@ -315,59 +307,6 @@ func htmlLang(n *html.Node) string {
 		}
 	}
 	return ""
-}
-
-// englishWords lists the text a reader sees (text and the labelling
-// attributes) that has Latin words, outside content marked translate="no".
-func englishWords(n *html.Node) []string {
-	var out []string
-	var walk func(*html.Node)
-	check := func(s string) {
-		for _, w := range latinWord.FindAllString(s, -1) {
-			if !allowedLatin[w] {
-				out = append(out, strings.TrimSpace(s))
-				return
-			}
-		}
-	}
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode {
-			if n.Data == "script" || n.Data == "style" {
-				return
-			}
-			for _, a := range n.Attr {
-				if a.Key == "translate" && a.Val == "no" {
-					return
-				}
-			}
-			for _, a := range n.Attr {
-				switch a.Key {
-				case "aria-label", "title", "alt", "placeholder", "label":
-					check(a.Val)
-				}
-			}
-		}
-		if n.Type == html.TextNode {
-			check(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return out
-}
-
-// TestEnglishCheckCatchesEnglish proves the check above is not blind.
-func TestEnglishCheckCatchesEnglish(t *testing.T) {
-	doc, err := html.Parse(strings.NewReader(`<html lang="ja"><body><p>応募する</p><p translate="no">Asha Rao</p><p>Apply now</p><button aria-label="Close">×</button></body></html>`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := englishWords(doc)
-	if len(got) != 2 || got[0] != "Apply now" || got[1] != "Close" {
-		t.Errorf("englishWords = %q, want [Apply now Close]", got)
-	}
 }
 
 // TestReasonsTranslated fails when a reason code has no message, which

@@ -23,8 +23,8 @@ func prog(id string, seats int, hostCountry string, homeCountries ...string) dom
 }
 
 func person(id, country string, skills ...string) domain.Profile {
-	return domain.Profile{ID: id, Kind: taxonomy.ApplicantStudent, HomeCountry: country, DegreeLevel: taxonomy.DegreeMaster,
-		BirthYear: 2000, Fields: []string{"1.2"}, Skills: skills}
+	return domain.Profile{ID: id, ProfileData: domain.ProfileData{Kind: taxonomy.ApplicantStudent, HomeCountry: country,
+		DegreeLevel: taxonomy.DegreeMaster, BirthYear: 2000, Fields: []string{"1.2"}, Skills: skills}}
 }
 
 // matchesOf returns applicant → program of a result.

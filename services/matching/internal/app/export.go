@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"time"
+
+	"github.com/talentbridge/platform/services/matching/internal/domain"
 )
 
 // ExportData is everything the matching service holds about one person, as
@@ -21,25 +23,9 @@ type ExportData struct {
 
 // ExportProfile is the copy of the profile.
 type ExportProfile struct {
-	ID             string   `json:"id"`
-	Version        int64    `json:"version"`
-	Kind           string   `json:"kind"`
-	Name           string   `json:"name"`
-	HomeCountry    string   `json:"homeCountry"`
-	Institution    string   `json:"institution"`
-	Region         string   `json:"region"`
-	Fields         []string `json:"fields"`
-	Skills         []string `json:"skills"`
-	Languages      any      `json:"languages"`
-	DegreeLevel    string   `json:"degreeLevel"`
-	BirthYear      int      `json:"birthYear"`
-	AvailableFrom  string   `json:"availableFrom"`
-	AvailableTo    string   `json:"availableTo"`
-	ProgramKinds   []string `json:"preferredProgramKinds"`
-	HostRegions    []string `json:"preferredHostRegions"`
-	Statement      string   `json:"statement"`
-	Gender         string   `json:"gender"`
-	VisibleToHosts bool     `json:"visibleToHosts"`
+	ID      string `json:"id"`
+	Version int64  `json:"version"`
+	domain.ProfileData
 }
 
 // ExportApplication is one application.
@@ -85,11 +71,7 @@ func (s *Service) Export(ctx context.Context, userID string) (*ExportData, error
 	p, err := s.store.Profile(ctx, userID)
 	switch {
 	case err == nil:
-		out.Profile = &ExportProfile{ID: p.ID, Version: p.Version, Kind: p.Kind, Name: p.Name,
-			HomeCountry: p.HomeCountry, Institution: p.Institution, Region: p.Region, Fields: p.Fields,
-			Skills: p.Skills, Languages: p.Languages, DegreeLevel: p.DegreeLevel, BirthYear: p.BirthYear,
-			AvailableFrom: p.AvailableFrom, AvailableTo: p.AvailableTo, ProgramKinds: p.ProgramKinds,
-			HostRegions: p.HostRegions, Statement: p.Statement, Gender: p.Gender, VisibleToHosts: p.VisibleToHosts}
+		out.Profile = &ExportProfile{ID: p.ID, Version: p.Version, ProfileData: p.ProfileData}
 	case !isNotFound(err):
 		return nil, err
 	}

@@ -173,10 +173,11 @@ func TestBuildReportAddsUp(t *testing.T) {
 	for _, c := range rep.Choices {
 		choices += c.Count
 	}
-	if want := []ChoiceCount{{1, 2}, {2, 1}}; !slices.Equal(rep.Choices, want) || choices != tot.Matched {
+	if want := []ChoiceCount{{Choice: 1, Count: 2}, {Choice: 2, Count: 1}}; !slices.Equal(rep.Choices, want) || choices != tot.Matched {
 		t.Errorf("choices = %v, want %v", rep.Choices, want)
 	}
-	want := []ReasonCount{{OutcomeDeclined, 1}, {OutcomeFilled, 1}, {OutcomeNotEligible, 1}, {OutcomeRejected, 1}}
+	want := []ReasonCount{{Code: OutcomeDeclined, Count: 1}, {Code: OutcomeFilled, Count: 1},
+		{Code: OutcomeNotEligible, Count: 1}, {Code: OutcomeRejected, Count: 1}}
 	if !slices.Equal(rep.Unmatched, want) {
 		t.Errorf("unmatched = %v, want %v", rep.Unmatched, want)
 	}

@@ -21,37 +21,44 @@ type Profile struct {
 	// CreatedAt is when this incarnation of the profile was created: an
 	// applicant who erased their profile and made a new one has a new
 	// incarnation whose versions start again at 1.
-	CreatedAt      time.Time
-	Erased         bool
-	ErasedAt       time.Time
-	Kind           string
-	Name           string
-	HomeCountry    string
-	Institution    string
-	Region         string
-	Fields         []string
-	Skills         []string
-	Languages      []taxonomy.Language
-	DegreeLevel    string
-	BirthYear      int
-	AvailableFrom  string
-	AvailableTo    string
-	ProgramKinds   []string
-	HostRegions    []string
-	Statement      string
-	Gender         string
-	VisibleToHosts bool
+	CreatedAt time.Time
+	Erased    bool
+	ErasedAt  time.Time
+	ProfileData
+}
+
+// ProfileData is what the applicant wrote, as this service keeps it: empty
+// in a tombstone. The BSON names are those of the read model's documents,
+// the JSON names those of the data export's copy of the profile.
+type ProfileData struct {
+	Kind           string              `json:"kind" bson:"kind,omitempty"`
+	Name           string              `json:"name" bson:"name,omitempty"`
+	HomeCountry    string              `json:"homeCountry" bson:"homeCountry,omitempty"`
+	Institution    string              `json:"institution" bson:"institution,omitempty"`
+	Region         string              `json:"region" bson:"region,omitempty"`
+	Fields         []string            `json:"fields" bson:"fields,omitempty"`
+	Skills         []string            `json:"skills" bson:"skills,omitempty"`
+	Languages      []taxonomy.Language `json:"languages" bson:"languages,omitempty"`
+	DegreeLevel    string              `json:"degreeLevel" bson:"degreeLevel,omitempty"`
+	BirthYear      int                 `json:"birthYear" bson:"birthYear,omitempty"`
+	AvailableFrom  string              `json:"availableFrom" bson:"availableFrom,omitempty"`
+	AvailableTo    string              `json:"availableTo" bson:"availableTo,omitempty"`
+	ProgramKinds   []string            `json:"preferredProgramKinds" bson:"programKinds,omitempty"`
+	HostRegions    []string            `json:"preferredHostRegions" bson:"hostRegions,omitempty"`
+	Statement      string              `json:"statement" bson:"statement,omitempty"`
+	Gender         string              `json:"gender" bson:"gender,omitempty"`
+	VisibleToHosts bool                `json:"visibleToHosts" bson:"visibleToHosts,omitempty"`
 }
 
 // ProfileFromEvent builds the read model entry of a profile snapshot.
 func ProfileFromEvent(p profilesev.Profile, version int64) Profile {
 	return Profile{
 		ID: p.ID, Version: version, CreatedAt: p.CreatedAt.UTC().Truncate(time.Millisecond),
-		Kind: p.Kind, Name: p.Name, HomeCountry: p.HomeCountry, Institution: p.Institution, Region: p.Region,
-		Fields: slices.Clone(p.Fields), Skills: slices.Clone(p.Skills), Languages: slices.Clone(p.Languages),
-		DegreeLevel: p.DegreeLevel, BirthYear: p.BirthYear, AvailableFrom: p.AvailableFrom, AvailableTo: p.AvailableTo,
-		ProgramKinds: slices.Clone(p.Preferences.ProgramKinds), HostRegions: slices.Clone(p.Preferences.HostRegions),
-		Statement: p.Statement, Gender: p.Gender, VisibleToHosts: p.Consents.VisibleToHosts,
+		ProfileData: ProfileData{Kind: p.Kind, Name: p.Name, HomeCountry: p.HomeCountry, Institution: p.Institution, Region: p.Region,
+			Fields: slices.Clone(p.Fields), Skills: slices.Clone(p.Skills), Languages: slices.Clone(p.Languages),
+			DegreeLevel: p.DegreeLevel, BirthYear: p.BirthYear, AvailableFrom: p.AvailableFrom, AvailableTo: p.AvailableTo,
+			ProgramKinds: slices.Clone(p.Preferences.ProgramKinds), HostRegions: slices.Clone(p.Preferences.HostRegions),
+			Statement: p.Statement, Gender: p.Gender, VisibleToHosts: p.Consents.VisibleToHosts},
 	}
 }
 
@@ -91,27 +98,27 @@ func (p Profile) EligibilityApplicant() eligibility.Applicant {
 }
 
 // Program is this service's copy of a program, built from tb.programs.v1.*
-// events.
+// events. The BSON names are those of the read model's documents.
 type Program struct {
-	ID                  string
-	Version             int64
-	HostID              string
-	Title               string
-	Description         string
-	Kind                string
-	HostOrg             string
-	HostCountry         string
-	Region              string
-	Fields              []string
-	Skills              []string
-	Seats               int
-	StartDate           string
-	EndDate             string
-	ApplicationDeadline string
-	ClosesAt            time.Time
-	Eligibility         eligibility.Rules
-	Status              string
-	ClosedReason        string
+	ID                  string            `bson:"_id"`
+	Version             int64             `bson:"version"`
+	HostID              string            `bson:"hostId"`
+	Title               string            `bson:"title"`
+	Description         string            `bson:"description,omitempty"`
+	Kind                string            `bson:"kind"`
+	HostOrg             string            `bson:"hostOrg"`
+	HostCountry         string            `bson:"hostCountry"`
+	Region              string            `bson:"region,omitempty"`
+	Fields              []string          `bson:"fields,omitempty"`
+	Skills              []string          `bson:"skills,omitempty"`
+	Seats               int               `bson:"seats"`
+	StartDate           string            `bson:"startDate,omitempty"`
+	EndDate             string            `bson:"endDate,omitempty"`
+	ApplicationDeadline string            `bson:"applicationDeadline,omitempty"`
+	ClosesAt            time.Time         `bson:"closesAt"`
+	Eligibility         eligibility.Rules `bson:"eligibility"`
+	Status              string            `bson:"status"`
+	ClosedReason        string            `bson:"closedReason,omitempty"`
 }
 
 // ProgramFromEvent builds the read model entry of a program snapshot.

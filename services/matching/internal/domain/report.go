@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	apimatching "github.com/talentbridge/platform/shared/api/matching"
 	"github.com/talentbridge/platform/shared/explain"
 )
 
@@ -63,72 +64,22 @@ func (ra *RoundApplicant) Choice(programID string) int {
 	return slices.Index(ra.Choices, programID) + 1
 }
 
-// Report is a round's outcome report. Every breakdown adds up to the
-// totals: the groups of each attribute to Applicants and Matched, the
-// choices to Matched, the unmatched reasons to Unmatched, the programs'
-// Matched to Matched.
-type Report struct {
-	RoundID       string          `json:"roundId"`
-	Status        string          `json:"status"`
-	Runs          int             `json:"runs"`
-	GeneratedAt   time.Time       `json:"generatedAt"`
-	Totals        ReportTotals    `json:"totals"`
-	Programs      []ProgramResult `json:"programs"`
-	ByHomeCountry []GroupRate     `json:"byHomeCountry"`
-	ByKind        []GroupRate     `json:"byKind"`
-	ByDegreeLevel []GroupRate     `json:"byDegreeLevel"`
-	ByGender      []GroupRate     `json:"byGender"`
-	Choices       []ChoiceCount   `json:"choices"`
-	Unmatched     []ReasonCount   `json:"unmatched"`
-}
-
-// ReportTotals are the round's headline counts. Matched applicants hold a
+// Report is a round's outcome report, in the very shape GET
+// /rounds/{id}/report returns (shared/api/matching). Every breakdown adds
+// up to the totals: the groups of each attribute to Applicants and
+// Matched, the choices to Matched, the unmatched reasons to Unmatched, the
+// programs' Matched to Matched. In ReportTotals, matched applicants hold a
 // live match (proposed, approved, published or accepted); Offered counts
 // offers made (published, then accepted or declined); Filled the seats
 // taken by an accepted offer.
-type ReportTotals struct {
-	Applicants int     `json:"applicants"`
-	Matched    int     `json:"matched"`
-	Unmatched  int     `json:"unmatched"`
-	MatchRate  float64 `json:"matchRate"`
-	Seats      int     `json:"seats"`
-	Offered    int     `json:"offered"`
-	Filled     int     `json:"filled"`
-}
-
-// ProgramResult is one program's seats and what became of them.
-type ProgramResult struct {
-	ProgramID string `json:"programId"`
-	Title     string `json:"title"`
-	Seats     int    `json:"seats"`
-	Matched   int    `json:"matched"`
-	Proposed  int    `json:"proposed"`
-	Approved  int    `json:"approved"`
-	Rejected  int    `json:"rejected"`
-	Offered   int    `json:"offered"`
-	Filled    int    `json:"filled"`
-	Declined  int    `json:"declined"`
-}
-
-// GroupRate is the match rate of one group of applicants.
-type GroupRate struct {
-	Value      string  `json:"value"`
-	Applicants int     `json:"applicants"`
-	Matched    int     `json:"matched"`
-	Rate       float64 `json:"rate"`
-}
-
-// ChoiceCount says how many matched applicants got their n-th choice.
-type ChoiceCount struct {
-	Choice int `json:"choice"`
-	Count  int `json:"count"`
-}
-
-// ReasonCount says how many unmatched applicants had no seat for a reason.
-type ReasonCount struct {
-	Code  string `json:"code"`
-	Count int    `json:"count"`
-}
+type (
+	Report        = apimatching.Report
+	ReportTotals  = apimatching.ReportTotals
+	ProgramResult = apimatching.ProgramResult
+	GroupRate     = apimatching.GroupRate
+	ChoiceCount   = apimatching.ChoiceCount
+	ReasonCount   = apimatching.ReasonCount
+)
 
 // BuildReport computes the report of round r from its participants (as of
 // their last run), its matches as they stand now and the programs' titles.

@@ -115,11 +115,7 @@ func (h *Handlers) recommendations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]apimatching.Recommendation, len(recs))
-	for i, r := range recs {
-		items[i] = recommendationOf(r)
-	}
-	return private(c, http.StatusOK, api.Page[apimatching.Recommendation]{Items: items, Page: 1, PageSize: len(items), Total: int64(len(items))})
+	return private(c, http.StatusOK, onePage(recs, recommendationOf))
 }
 
 func (h *Handlers) candidates(c echo.Context) error {
@@ -194,11 +190,7 @@ func (h *Handlers) myApplications(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]apimatching.Application, len(apps))
-	for i, a := range apps {
-		items[i] = applicationOf(a)
-	}
-	return private(c, http.StatusOK, api.Page[apimatching.Application]{Items: items, Page: 1, PageSize: len(items), Total: int64(len(items))})
+	return private(c, http.StatusOK, onePage(apps, applicationOf))
 }
 
 func (h *Handlers) withdraw(c echo.Context) error {
@@ -310,11 +302,7 @@ func (h *Handlers) roundMatches(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]apimatching.Match, len(ms))
-	for i := range ms {
-		items[i] = matchOf(&ms[i], true)
-	}
-	return private(c, http.StatusOK, api.Page[apimatching.Match]{Items: items, Page: 1, PageSize: len(items), Total: int64(len(items))})
+	return private(c, http.StatusOK, onePage(ms, func(m domain.Match) apimatching.Match { return matchOf(&m, true) }))
 }
 
 func (h *Handlers) explanations(c echo.Context) error {
@@ -361,7 +349,7 @@ func (h *Handlers) report(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return private(c, http.StatusOK, reportOf(rep))
+	return private(c, http.StatusOK, *rep)
 }
 
 func (h *Handlers) matches(c echo.Context) error {
@@ -393,11 +381,7 @@ func (h *Handlers) myMatches(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]apimatching.Match, len(ms))
-	for i := range ms {
-		items[i] = matchOf(&ms[i], false)
-	}
-	return private(c, http.StatusOK, api.Page[apimatching.Match]{Items: items, Page: 1, PageSize: len(items), Total: int64(len(items))})
+	return private(c, http.StatusOK, onePage(ms, func(m domain.Match) apimatching.Match { return matchOf(&m, false) }))
 }
 
 func (h *Handlers) approve(c echo.Context) error {

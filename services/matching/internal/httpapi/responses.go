@@ -5,6 +5,7 @@ import (
 
 	"github.com/talentbridge/platform/services/matching/internal/app"
 	"github.com/talentbridge/platform/services/matching/internal/domain"
+	"github.com/talentbridge/platform/shared/api"
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
 	"github.com/talentbridge/platform/shared/explain"
 )
@@ -101,29 +102,14 @@ func programRankingOf(r *app.Ranking) apimatching.ProgramRanking {
 	return apimatching.ProgramRanking{ApplicantIDs: nonNil(r.IDs), UpdatedAt: timePtr(r.UpdatedAt)}
 }
 
-func reportOf(r *domain.Report) apimatching.Report {
-	t := r.Totals
-	return apimatching.Report{RoundID: r.RoundID, Status: r.Status, Runs: r.Runs, GeneratedAt: r.GeneratedAt,
-		Totals: apimatching.ReportTotals{Applicants: t.Applicants, Matched: t.Matched, Unmatched: t.Unmatched,
-			MatchRate: t.MatchRate, Seats: t.Seats, Offered: t.Offered, Filled: t.Filled},
-		Programs: convert(r.Programs, func(p domain.ProgramResult) apimatching.ProgramResult {
-			return apimatching.ProgramResult{ProgramID: p.ProgramID, Title: p.Title, Seats: p.Seats, Matched: p.Matched,
-				Proposed: p.Proposed, Approved: p.Approved, Rejected: p.Rejected, Offered: p.Offered, Filled: p.Filled,
-				Declined: p.Declined}
-		}),
-		ByHomeCountry: convert(r.ByHomeCountry, groupRateOf), ByKind: convert(r.ByKind, groupRateOf),
-		ByDegreeLevel: convert(r.ByDegreeLevel, groupRateOf), ByGender: convert(r.ByGender, groupRateOf),
-		Choices: convert(r.Choices, func(c domain.ChoiceCount) apimatching.ChoiceCount {
-			return apimatching.ChoiceCount{Choice: c.Choice, Count: c.Count}
-		}),
-		Unmatched: convert(r.Unmatched, func(c domain.ReasonCount) apimatching.ReasonCount {
-			return apimatching.ReasonCount{Code: c.Code, Count: c.Count}
-		}),
+// onePage is every element of in, mapped by f, as a single page whose
+// items are never null.
+func onePage[A, B any](in []A, f func(A) B) api.Page[B] {
+	items := make([]B, len(in))
+	for i, v := range in {
+		items[i] = f(v)
 	}
-}
-
-func groupRateOf(g domain.GroupRate) apimatching.GroupRate {
-	return apimatching.GroupRate{Value: g.Value, Applicants: g.Applicants, Matched: g.Matched, Rate: g.Rate}
+	return api.Page[B]{Items: items, Page: 1, PageSize: len(items), Total: int64(len(items))}
 }
 
 // convert maps every element of in with f; nil stays nil, so that an

@@ -109,34 +109,12 @@ func (s *Store) SetRanking(ctx context.Context, applicantID string, programIDs [
 
 // Ranking returns an applicant's rank list.
 func (s *Store) Ranking(ctx context.Context, applicantID string) ([]string, time.Time, error) {
-	var d rankingDoc
-	err := s.rankings.FindOne(ctx, id(applicantID)).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return []string{}, time.Time{}, nil
-	}
-	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("load ranking: %w", err)
-	}
-	if d.ProgramIDs == nil {
-		d.ProgramIDs = []string{}
-	}
-	return d.ProgramIDs, d.UpdatedAt.UTC(), nil
+	return loadRanking(ctx, s.rankings, applicantID, "ranking", func(d rankingDoc) []string { return d.ProgramIDs })
 }
 
 // Rankings returns the rank lists of the applicants that have one.
 func (s *Store) Rankings(ctx context.Context, applicantIDs []string) (map[string][]string, error) {
-	out := map[string][]string{}
-	if len(applicantIDs) == 0 {
-		return out, nil
-	}
-	docs, err := all[rankingDoc](ctx, s.rankings, bson.D{{Key: "_id", Value: in(applicantIDs)}})
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range docs {
-		out[d.ID] = d.ProgramIDs
-	}
-	return out, nil
+	return byID(ctx, s.rankings, applicantIDs, func(d rankingDoc) (string, []string, bool) { return d.ID, d.ProgramIDs, true })
 }
 
 // RemoveRanked takes a program off an applicant's rank list.
@@ -157,34 +135,31 @@ func (s *Store) SetProgramRanking(ctx context.Context, programID string, applica
 
 // ProgramRanking returns a host's ranking of a program.
 func (s *Store) ProgramRanking(ctx context.Context, programID string) ([]string, time.Time, error) {
-	var d rankingDoc
-	err := s.programRankings.FindOne(ctx, id(programID)).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return []string{}, time.Time{}, nil
-	}
-	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("load program ranking: %w", err)
-	}
-	if d.ApplicantIDs == nil {
-		d.ApplicantIDs = []string{}
-	}
-	return d.ApplicantIDs, d.UpdatedAt.UTC(), nil
+	return loadRanking(ctx, s.programRankings, programID, "program ranking", func(d rankingDoc) []string { return d.ApplicantIDs })
 }
 
 // ProgramRankings returns the rankings of the programs that have one.
 func (s *Store) ProgramRankings(ctx context.Context, programIDs []string) (map[string][]string, error) {
-	out := map[string][]string{}
-	if len(programIDs) == 0 {
-		return out, nil
+	return byID(ctx, s.programRankings, programIDs, func(d rankingDoc) (string, []string, bool) { return d.ID, d.ApplicantIDs, true })
+}
+
+// loadRanking reads the ranking key of c, of which ids picks the list:
+// never nil, and empty with a zero time when there is none. what names it
+// in errors.
+func loadRanking(ctx context.Context, c *mongo.Collection, key, what string, ids func(rankingDoc) []string) ([]string, time.Time, error) {
+	var d rankingDoc
+	err := c.FindOne(ctx, id(key)).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return []string{}, time.Time{}, nil
 	}
-	docs, err := all[rankingDoc](ctx, s.programRankings, bson.D{{Key: "_id", Value: in(programIDs)}})
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, fmt.Errorf("load %s: %w", what, err)
 	}
-	for _, d := range docs {
-		out[d.ID] = d.ApplicantIDs
+	list := ids(d)
+	if list == nil {
+		list = []string{}
 	}
-	return out, nil
+	return list, d.UpdatedAt.UTC(), nil
 }
 
 // RemoveProgramRanked takes an applicant off a program's ranking.

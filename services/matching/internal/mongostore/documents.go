@@ -4,10 +4,8 @@ import (
 	"time"
 
 	"github.com/talentbridge/platform/services/matching/internal/domain"
-	"github.com/talentbridge/platform/shared/eligibility"
 	"github.com/talentbridge/platform/shared/explain"
 	"github.com/talentbridge/platform/shared/outbox"
-	"github.com/talentbridge/platform/shared/taxonomy"
 )
 
 // notRunning is the runExpiresAt of a round no run holds: far in the past,
@@ -17,28 +15,12 @@ var notRunning = time.Unix(0, 0).UTC()
 // profileDoc is a profile of the read model, or, with Erased set, the
 // tombstone of an erased one (id, version and syncedAt only).
 type profileDoc struct {
-	ID             string              `bson:"_id"`
-	Version        int64               `bson:"version"`
-	CreatedAt      time.Time           `bson:"createdAt,omitempty"`
-	Erased         bool                `bson:"erased,omitempty"`
-	ErasedAt       time.Time           `bson:"erasedAt,omitempty"`
-	Kind           string              `bson:"kind,omitempty"`
-	Name           string              `bson:"name,omitempty"`
-	HomeCountry    string              `bson:"homeCountry,omitempty"`
-	Institution    string              `bson:"institution,omitempty"`
-	Region         string              `bson:"region,omitempty"`
-	Fields         []string            `bson:"fields,omitempty"`
-	Skills         []string            `bson:"skills,omitempty"`
-	Languages      []taxonomy.Language `bson:"languages,omitempty"`
-	DegreeLevel    string              `bson:"degreeLevel,omitempty"`
-	BirthYear      int                 `bson:"birthYear,omitempty"`
-	AvailableFrom  string              `bson:"availableFrom,omitempty"`
-	AvailableTo    string              `bson:"availableTo,omitempty"`
-	ProgramKinds   []string            `bson:"programKinds,omitempty"`
-	HostRegions    []string            `bson:"hostRegions,omitempty"`
-	Statement      string              `bson:"statement,omitempty"`
-	Gender         string              `bson:"gender,omitempty"`
-	VisibleToHosts bool                `bson:"visibleToHosts,omitempty"`
+	ID                 string    `bson:"_id"`
+	Version            int64     `bson:"version"`
+	CreatedAt          time.Time `bson:"createdAt,omitempty"`
+	Erased             bool      `bson:"erased,omitempty"`
+	ErasedAt           time.Time `bson:"erasedAt,omitempty"`
+	domain.ProfileData `bson:",inline"`
 	// SyncedAt is when this service wrote the document (the standalone
 	// benchmarks time event delivery by it).
 	SyncedAt time.Time `bson:"syncedAt"`
@@ -46,65 +28,32 @@ type profileDoc struct {
 
 func profileDocOf(p domain.Profile, at time.Time) profileDoc {
 	return profileDoc{ID: p.ID, Version: p.Version, CreatedAt: p.CreatedAt, Erased: p.Erased, ErasedAt: p.ErasedAt,
-		Kind: p.Kind, Name: p.Name,
-		HomeCountry: p.HomeCountry, Institution: p.Institution, Region: p.Region, Fields: p.Fields,
-		Skills: p.Skills, Languages: p.Languages, DegreeLevel: p.DegreeLevel, BirthYear: p.BirthYear,
-		AvailableFrom: p.AvailableFrom, AvailableTo: p.AvailableTo, ProgramKinds: p.ProgramKinds,
-		HostRegions: p.HostRegions, Statement: p.Statement, Gender: p.Gender, VisibleToHosts: p.VisibleToHosts,
-		SyncedAt: at}
+		ProfileData: p.ProfileData, SyncedAt: at}
 }
 
 func (d profileDoc) profile() domain.Profile {
 	return domain.Profile{ID: d.ID, Version: d.Version, CreatedAt: d.CreatedAt.UTC(), Erased: d.Erased,
-		ErasedAt: d.ErasedAt.UTC(), Kind: d.Kind, Name: d.Name,
-		HomeCountry: d.HomeCountry, Institution: d.Institution, Region: d.Region, Fields: d.Fields,
-		Skills: d.Skills, Languages: d.Languages, DegreeLevel: d.DegreeLevel, BirthYear: d.BirthYear,
-		AvailableFrom: d.AvailableFrom, AvailableTo: d.AvailableTo, ProgramKinds: d.ProgramKinds,
-		HostRegions: d.HostRegions, Statement: d.Statement, Gender: d.Gender, VisibleToHosts: d.VisibleToHosts}
+		ErasedAt: d.ErasedAt.UTC(), ProfileData: d.ProfileData}
 }
 
-// programDoc is a program of the read model.
+// programDoc is a program of the read model: the program with the time
+// this service wrote it.
 type programDoc struct {
-	ID                  string            `bson:"_id"`
-	Version             int64             `bson:"version"`
-	HostID              string            `bson:"hostId"`
-	Title               string            `bson:"title"`
-	Description         string            `bson:"description,omitempty"`
-	Kind                string            `bson:"kind"`
-	HostOrg             string            `bson:"hostOrg"`
-	HostCountry         string            `bson:"hostCountry"`
-	Region              string            `bson:"region,omitempty"`
-	Fields              []string          `bson:"fields,omitempty"`
-	Skills              []string          `bson:"skills,omitempty"`
-	Seats               int               `bson:"seats"`
-	StartDate           string            `bson:"startDate,omitempty"`
-	EndDate             string            `bson:"endDate,omitempty"`
-	ApplicationDeadline string            `bson:"applicationDeadline,omitempty"`
-	ClosesAt            time.Time         `bson:"closesAt"`
-	Eligibility         eligibility.Rules `bson:"eligibility"`
-	Status              string            `bson:"status"`
-	ClosedReason        string            `bson:"closedReason,omitempty"`
-	SyncedAt            time.Time         `bson:"syncedAt"`
+	domain.Program `bson:",inline"`
+	SyncedAt       time.Time `bson:"syncedAt"`
 }
 
 func programDocOf(p domain.Program, at time.Time) programDoc {
-	return programDoc{ID: p.ID, Version: p.Version, HostID: p.HostID, Title: p.Title, Description: p.Description,
-		Kind: p.Kind, HostOrg: p.HostOrg, HostCountry: p.HostCountry, Region: p.Region, Fields: p.Fields,
-		Skills: p.Skills, Seats: p.Seats, StartDate: p.StartDate, EndDate: p.EndDate,
-		ApplicationDeadline: p.ApplicationDeadline, ClosesAt: p.ClosesAt, Eligibility: p.Eligibility,
-		Status: p.Status, ClosedReason: p.ClosedReason, SyncedAt: at}
+	return programDoc{Program: p, SyncedAt: at}
 }
 
 func (d programDoc) program() domain.Program {
-	closes := d.ClosesAt.UTC()
-	if closes.Before(time.Unix(1, 0)) {
-		closes = time.Time{}
+	p := d.Program
+	p.ClosesAt = p.ClosesAt.UTC()
+	if p.ClosesAt.Before(time.Unix(1, 0)) {
+		p.ClosesAt = time.Time{}
 	}
-	return domain.Program{ID: d.ID, Version: d.Version, HostID: d.HostID, Title: d.Title, Description: d.Description,
-		Kind: d.Kind, HostOrg: d.HostOrg, HostCountry: d.HostCountry, Region: d.Region, Fields: d.Fields,
-		Skills: d.Skills, Seats: d.Seats, StartDate: d.StartDate, EndDate: d.EndDate,
-		ApplicationDeadline: d.ApplicationDeadline, ClosesAt: closes, Eligibility: d.Eligibility,
-		Status: d.Status, ClosedReason: d.ClosedReason}
+	return p
 }
 
 // applicationDoc is an application. LiveKey is "<applicant> <program>"

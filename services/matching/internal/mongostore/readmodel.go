@@ -129,20 +129,9 @@ func (s *Store) Profile(ctx context.Context, pid string) (*domain.Profile, error
 
 // Profiles returns the live profiles among ids.
 func (s *Store) Profiles(ctx context.Context, ids []string) (map[string]domain.Profile, error) {
-	out := map[string]domain.Profile{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	docs, err := all[profileDoc](ctx, s.profiles, bson.D{{Key: "_id", Value: in(ids)}})
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range docs {
-		if !d.Erased {
-			out[d.ID] = d.profile()
-		}
-	}
-	return out, nil
+	return byID(ctx, s.profiles, ids, func(d profileDoc) (string, domain.Profile, bool) {
+		return d.ID, d.profile(), !d.Erased
+	})
 }
 
 // PutProgram writes p unless a version at or above it is stored.
@@ -162,18 +151,9 @@ func (s *Store) Program(ctx context.Context, pid string) (*domain.Program, error
 
 // Programs returns the programs among ids.
 func (s *Store) Programs(ctx context.Context, ids []string) (map[string]domain.Program, error) {
-	out := map[string]domain.Program{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	docs, err := all[programDoc](ctx, s.programs, bson.D{{Key: "_id", Value: in(ids)}})
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range docs {
-		out[d.ID] = d.program()
-	}
-	return out, nil
+	return byID(ctx, s.programs, ids, func(d programDoc) (string, domain.Program, bool) {
+		return d.ID, d.program(), true
+	})
 }
 
 // AllProfiles returns every stored profile, tombstones included.

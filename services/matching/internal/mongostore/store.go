@@ -123,6 +123,26 @@ func all[T any](ctx context.Context, c *mongo.Collection, filter any, opts ...op
 	return out, nil
 }
 
+// byID reads the documents of c whose ids are among ids into a map, each
+// as value turns it; a document value rejects (ok false) is left out. No
+// ids is an empty map without a query.
+func byID[D, T any](ctx context.Context, c *mongo.Collection, ids []string, value func(D) (string, T, bool)) (map[string]T, error) {
+	out := map[string]T{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	docs, err := all[D](ctx, c, bson.D{{Key: "_id", Value: in(ids)}})
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		if k, v, ok := value(d); ok {
+			out[k] = v
+		}
+	}
+	return out, nil
+}
+
 // --- erasure ---
 
 // EraseApplicant deletes everything about an applicant but audit entries.

@@ -3,21 +3,8 @@
 package main
 
 import (
-	"context"
-	"log/slog"
-	"os"
-	"os/signal"
-	"syscall"
-
 	"github.com/talentbridge/platform/services/profiles"
 	"github.com/talentbridge/platform/shared/platform"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	if err := platform.RunService(ctx, "profiles", profiles.New); err != nil {
-		slog.Error("profiles stopped", "err", err)
-		os.Exit(1)
-	}
-}
+func main() { platform.Main("profiles", profiles.New) }
