@@ -320,6 +320,10 @@ func TestHostVerification(t *testing.T) {
 	if r := e.do(t, "GET", "/api/v1/auth/users?status=sleeping", coordTokens.AccessToken, nil); r.Status != http.StatusBadRequest {
 		t.Errorf("pending list with a bad status = %d, want 400", r.Status)
 	}
+	// Issue 16, finding 5: one paging bound for every list.
+	if r := e.do(t, "GET", "/api/v1/auth/users?page=10001", coordTokens.AccessToken, nil); r.Status != http.StatusBadRequest || !strings.Contains(string(r.Body), `"field":"page"`) {
+		t.Errorf("user list page 10001 = %d %s, want 400 naming page", r.Status, r.Body)
+	}
 
 	// Only coordinators verify.
 	for who, tok := range map[string]string{"applicant": appTokens.AccessToken, "the host itself": hostTokens.AccessToken} {

@@ -264,6 +264,8 @@ func TestRoundLifecycle(t *testing.T) {
 		t.Errorf("audit of the rejected match = %+v, want one match.rejected by a coordinator with the reason", audit.Items)
 	}
 	m.must(http.MethodGet, "/audit?entity=round:"+r.ID+"&pageSize=100", coord, nil, http.StatusOK, &audit)
+	// Issue 16, finding 5: one paging bound for every list.
+	m.must(http.MethodGet, "/audit?entity=round:"+r.ID+"&page=10001", coord, nil, http.StatusBadRequest, nil)
 	actions := map[string]int{}
 	for _, e := range audit.Items {
 		actions[e.Action]++

@@ -420,4 +420,11 @@ func TestList(t *testing.T) {
 	if r.Status != http.StatusBadRequest || strings.Join(fields, ",") != "country,kind,pageSize" {
 		t.Errorf("GET /profiles with bad filters = %d %v, want 400 naming country, kind, pageSize", r.Status, fields)
 	}
+	// Issue 16, finding 5: one paging bound for every list.
+	for _, page := range []string{"10001", "99999999999999999"} {
+		r := env.Do(t, http.MethodGet, "/api/v1/profiles?page="+page, coord, nil)
+		if p := r.Problem(t); r.Status != http.StatusBadRequest || len(p.Errors) != 1 || p.Errors[0].Field != "page" {
+			t.Errorf("GET /profiles?page=%s = %d %+v, want 400 naming page", page, r.Status, p)
+		}
+	}
 }

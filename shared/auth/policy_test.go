@@ -42,6 +42,9 @@ func serve(t *testing.T, iss *authtest.Issuer) *httptest.Server {
 
 type req struct {
 	method, path, bearer, cookie, csrfCookie, csrfHeader string
+	// authorization, when set, is the whole Authorization header (for
+	// headers that are not "Bearer <token>").
+	authorization string
 }
 
 func (r req) send(t *testing.T, base string) (int, string, http.Header) {
@@ -49,6 +52,9 @@ func (r req) send(t *testing.T, base string) (int, string, http.Header) {
 	hr, _ := http.NewRequest(r.method, base+r.path, nil)
 	if r.bearer != "" {
 		hr.Header.Set("Authorization", "Bearer "+r.bearer)
+	}
+	if r.authorization != "" {
+		hr.Header.Set("Authorization", r.authorization)
 	}
 	if r.cookie != "" {
 		hr.AddCookie(&http.Cookie{Name: auth.AccessCookie, Value: r.cookie})
@@ -100,6 +106,14 @@ func TestRegisterEnforcesPolicies(t *testing.T) {
 		{"hosts, CSRF header without cookie", req{method: "POST", path: "/t/hosts", cookie: host, csrfHeader: csrf}, 403, ""},
 		{"coordinators, as admin", req{method: "POST", path: "/t/coordinators", bearer: admin}, 200, "admin-1"},
 		{"coordinators, as host", req{method: "POST", path: "/t/coordinators", bearer: host}, 403, ""},
+		// Issue 16, finding 7: a valid token outside the Bearer scheme is refused.
+		{"signed in, raw token without Bearer", req{method: "GET", path: "/t/signed-in", authorization: applicant}, 401, ""},
+		{"signed in, Bearer without a token", req{method: "GET", path: "/t/signed-in", authorization: "Bearer  "}, 401, ""},
+		{"signed in, other scheme", req{method: "GET", path: "/t/signed-in", authorization: "Token " + applicant}, 401, ""},
+		{"signed in, raw token beside a cookie", req{method: "GET", path: "/t/signed-in", authorization: applicant, cookie: applicant}, 401, ""},
+		{"signed in, lower-case bearer", req{method: "GET", path: "/t/signed-in", authorization: "bearer " + applicant}, 200, "app-1"},
+		{"hosts, raw token without Bearer", req{method: "POST", path: "/t/hosts", authorization: host}, 401, ""},
+		{"public, raw token is anonymous", req{method: "GET", path: "/t/public", authorization: host}, 200, "anonymous"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, body, h := tc.req.send(t, srv.URL)

@@ -101,6 +101,10 @@ func (v *Verifier) Middleware() echo.MiddlewareFunc {
 			if token == "" {
 				return next(c)
 			}
+			if token == notBearer {
+				c.Response().Header().Set("WWW-Authenticate", `Bearer error="invalid_request"`)
+				return web.Unauthorized("the Authorization header must be \"Bearer <access token>\"")
+			}
 			claims, err := v.Parse(c.Request().Context(), token)
 			if errors.Is(err, ErrKeysUnavailable) {
 				return web.Unavailable("tokens cannot be checked right now; try again")
@@ -124,7 +128,7 @@ func (v *Verifier) optional() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			token, fromCookie := credentials(c.Request())
-			if token == "" {
+			if token == "" || token == notBearer {
 				return next(c)
 			}
 			claims, err := v.Parse(c.Request().Context(), token)
@@ -143,12 +147,22 @@ func setClaims(c echo.Context, claims *Claims) {
 	c.SetRequest(req.WithContext(context.WithValue(req.Context(), ctxKey{}, claims)))
 }
 
+// notBearer marks an Authorization header that is not "Bearer <token>".
+// Such a header is refused even when it holds a valid token: a token is
+// only ever accepted under the scheme it was issued for (RFC 6750).
+const notBearer = "\x00not-bearer"
+
+// credentials finds the access token of a request: the Authorization
+// header when there is one (it must use the Bearer scheme; any other form
+// yields notBearer, which no token equals), else the session cookie.
 func credentials(r *http.Request) (token string, fromCookie bool) {
 	if h := r.Header.Get(echo.HeaderAuthorization); h != "" {
 		if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
-			return strings.TrimSpace(h[7:]), false
+			if t := strings.TrimSpace(h[7:]); t != "" {
+				return t, false
+			}
 		}
-		return h, false // malformed scheme: let Parse refuse it
+		return notBearer, false
 	}
 	if ck, err := r.Cookie(AccessCookie); err == nil && ck.Value != "" {
 		return ck.Value, true

@@ -127,6 +127,7 @@ func Attacks(k Key, subject, role string) []Case {
 		{"signature stripped", bearer(parts[0] + "." + parts[1] + ".")},
 		{"no subject", bearer(Sign(k, k.ID, with(good, nil, "sub")))},
 		{"not a bearer token", "Basic " + base64.StdEncoding.EncodeToString([]byte("admin:admin"))},
+		{"valid token without the Bearer scheme", valid},
 		{"1 MB of dots", bearer(strings.Repeat(".", 1<<20))},
 	}
 }

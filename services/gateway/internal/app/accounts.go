@@ -169,6 +169,11 @@ func (a *Accounts) Login(ctx context.Context, email, pw, clientIP string) (*Toke
 	var err error
 	if emailErr == nil {
 		u, err = a.users.GetByEmail(ctx, norm)
+		// Accounts made before addresses were NFKC- and IDNA-normalised
+		// are stored in the older form.
+		if legacy := domain.LegacyEmail(email); errors.Is(err, domain.ErrUserNotFound) && legacy != norm {
+			u, err = a.users.GetByEmail(ctx, legacy)
+		}
 	}
 	switch {
 	case emailErr != nil || errors.Is(err, domain.ErrUserNotFound):

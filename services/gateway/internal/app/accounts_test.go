@@ -203,3 +203,48 @@ func TestBootstrapAdmin(t *testing.T) {
 		t.Errorf("admin login with the first password = %v (the stored password is kept)", err)
 	}
 }
+
+// TestEmailsAreNormalisedAndLookAlikesRefused is issue 16, finding 6:
+// addresses are stored NFKC, lower-cased, with a punycode domain; format
+// characters in an address or a name are refused; accounts stored in the
+// older form (lower case only) still sign in.
+func TestEmailsAreNormalisedAndLookAlikesRefused(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a, db := accounts(t, password.NewHasher(password.Params{Memory: 8 * 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 0))
+
+	u, err := a.Signup(ctx, app.SignupInput{Email: "Asha@Bücher.Example", Password: pw, Role: domain.RoleApplicant, Name: "Asha"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Email != "asha@xn--bcher-kva.example" || storedUser(t, db, u.ID)["email"] != u.Email {
+		t.Errorf("stored e-mail = %q / %v, want asha@xn--bcher-kva.example", u.Email, storedUser(t, db, u.ID)["email"])
+	}
+	for _, spelling := range []string{"asha@BÜCHER.example", "ASHA@xn--bcher-kva.example", "ａｓｈａ@bücher.example"} {
+		if _, err := a.Login(ctx, spelling, pw, "192.0.2.7"); err != nil {
+			t.Errorf("Login(%q) = %v, want the account", spelling, err)
+		}
+	}
+
+	for _, in := range []app.SignupInput{
+		{Email: "asha\u200b@bücher.example", Password: pw, Role: domain.RoleApplicant, Name: "Asha"},
+		{Email: "admin@example.org", Password: pw, Role: domain.RoleApplicant, Name: "\u202eevil\u202c Admin"},
+	} {
+		if _, err := a.Signup(ctx, in); len(domain.ValidationErrors(err)) != 1 {
+			t.Errorf("Signup(%q, %q) = %v, want one validation problem", in.Email, in.Name, err)
+		}
+	}
+
+	// An account made before this normalisation keeps its stored form.
+	old, err := a.Signup(ctx, app.SignupInput{Email: "ravi@example.org", Password: pw, Role: domain.RoleApplicant, Name: "Ravi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Collection(mongostore.UsersCollection).UpdateOne(ctx, bson.D{{Key: "_id", Value: old.ID}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "email", Value: "ravi@bücher.example"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Login(ctx, "Ravi@Bücher.example", pw, "192.0.2.8"); err != nil {
+		t.Errorf("Login of an account stored in the older form = %v", err)
+	}
+}

@@ -31,6 +31,18 @@ func TestNormalizeEmail(t *testing.T) {
 		{"a@example.org,b@example.org", "", false},
 		{"asha\x00@example.org", "", false},
 		{strings.Repeat("a", 250) + "@example.org", "", false},
+		// Issue 16, finding 6: look-alike addresses. Format characters are
+		// refused; compatibility forms and internationalised domains are
+		// brought to one visible form (NFKC, lower case, punycode).
+		{"asha\u200b@example.org", "", false},
+		{"asha@exa\u200dmple.org", "", false},
+		{"\u202easha@example.org", "", false},
+		{"asha@example.org\ufeff", "", false},
+		{"asha@ex\u00adample.org", "", false},
+		{"ａｓｈａ@ＥＸＡＭＰＬＥ.ｏｒｇ", "asha@example.org", true},
+		{"Asha@Bücher.Example", "asha@xn--bcher-kva.example", true},
+		{"asha@xn--bcher-kva.example", "asha@xn--bcher-kva.example", true},
+		{"asha@ex_ample.org", "", false},
 	} {
 		got, err := NormalizeEmail(tc.in)
 		if (err == nil) != tc.ok || got != tc.want {
@@ -78,6 +90,20 @@ func TestNewUser(t *testing.T) {
 	}
 	if !fields["organization"] || !fields["email"] || !fields["name"] {
 		t.Errorf("NewUser(host without organization, bad email, no name) problems = %v, want all three", fields)
+	}
+	// Issue 16, finding 6: a right-to-left override or zero-width space in
+	// a name or organization makes one account look like another.
+	for _, bad := range []string{"\u202eevil\u202c Admin", "Asha\u200bRao", "Asha\u2066Rao"} {
+		in = newInput(RoleHost)
+		in.Name, in.Organization = bad, bad
+		_, err := NewUser(in)
+		fields := map[string]bool{}
+		for _, v := range ValidationErrors(err) {
+			fields[v.Field] = true
+		}
+		if !fields["name"] || !fields["organization"] {
+			t.Errorf("NewUser(name and organization %q) problems = %v, want both", bad, fields)
+		}
 	}
 	in = newInput("superuser")
 	if _, err := NewUser(in); len(ValidationErrors(err)) != 1 {

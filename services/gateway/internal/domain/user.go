@@ -10,6 +10,9 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/net/idna"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Role is what an account may do on the platform.
@@ -166,24 +169,36 @@ func (u *User) touch(now time.Time) {
 	u.UpdatedAt = now.UTC()
 }
 
-// NormalizeEmail trims and lower-cases an address and checks that it looks
-// like one: a local part and a domain with a dot, no spaces or control
-// characters, at most 254 bytes. It does not try to implement RFC 5322.
+// NormalizeEmail brings an address to the one form it is stored and looked
+// up in, and checks that it looks like one: a local part and a domain with
+// a dot, no spaces, control or format characters, at most 254 bytes. It
+// does not try to implement RFC 5322.
+//
+// The form is NFKC (full-width and other compatibility spellings become
+// plain ones), lower case, with an internationalised domain in its ASCII
+// (punycode) form, so that a look-alike domain shows as what it is on the
+// coordinator pages. Format characters (Unicode Cf: zero-width spaces and
+// joiners, bidi controls, soft hyphens) are refused rather than dropped:
+// they only serve to make one address look like another.
 func NormalizeEmail(s string) (string, error) {
-	e := strings.ToLower(strings.TrimSpace(s))
 	bad := func(problem string) (string, error) {
 		return "", &ValidationError{Field: "email", Problem: problem}
 	}
+	if !utf8.ValidString(s) {
+		return bad("must be valid UTF-8")
+	}
+	if hasFormatChar(s) {
+		return bad(formatCharProblem)
+	}
+	e := strings.ToLower(norm.NFKC.String(strings.TrimSpace(s)))
 	switch {
 	case e == "":
 		return bad("is required")
 	case len(e) > MaxEmailLength:
 		return bad(fmt.Sprintf("must be at most %d characters", MaxEmailLength))
-	case !utf8.ValidString(e):
-		return bad("must be valid UTF-8")
 	}
 	for _, r := range e {
-		if unicode.IsSpace(r) || unicode.IsControl(r) || r == '<' || r == '>' || r == ',' || r == ';' || r == '"' {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '<' || r == '>' || r == ',' || r == ';' || r == '"' {
 			return bad("must be a single plain address such as name@example.org")
 		}
 	}
@@ -195,7 +210,30 @@ func NormalizeEmail(s string) (string, error) {
 	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
 		return bad("must have a domain such as example.org")
 	}
+	ascii, err := idna.Lookup.ToASCII(domain)
+	if err != nil {
+		return bad("must have a valid domain name such as example.org")
+	}
+	e = e[:at+1] + ascii
+	if len(e) > MaxEmailLength {
+		return bad(fmt.Sprintf("must be at most %d characters", MaxEmailLength))
+	}
 	return e, nil
+}
+
+// LegacyEmail is the form addresses were stored in before NormalizeEmail
+// applied NFKC and IDNA: trimmed and lower-cased. Sign-in falls back to it
+// so that accounts made then keep working.
+func LegacyEmail(s string) string {
+	return strings.ToLower(strings.TrimSpace(s))
+}
+
+// formatCharProblem is the reason given for text holding a Cf rune.
+const formatCharProblem = "must not contain invisible formatting characters (zero-width or bidi controls)"
+
+// hasFormatChar reports whether s holds a Unicode format character (Cf).
+func hasFormatChar(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Cf, r) }) >= 0
 }
 
 func cleanText(field, s string, required bool) (string, error) {
@@ -212,6 +250,9 @@ func cleanText(field, s string, required bool) (string, error) {
 		if unicode.IsControl(r) {
 			return "", &ValidationError{Field: field, Problem: "must not contain control characters"}
 		}
+	}
+	if hasFormatChar(s) {
+		return "", &ValidationError{Field: field, Problem: formatCharProblem}
 	}
 	return s, nil
 }

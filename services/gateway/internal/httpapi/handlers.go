@@ -247,8 +247,9 @@ func (h *Handlers) ListUsers(c echo.Context) error {
 		}
 		f.Role = domain.Role(r)
 	}
-	fields = intParam(fields, q.Get("page"), "page", 1, 100000, &f.Page)
-	fields = intParam(fields, q.Get("pageSize"), "pageSize", 1, 100, &f.PageSize)
+	pg, pfields := web.ParsePaging(q.Get("page"), q.Get("pageSize"))
+	f.Page, f.PageSize = pg.Page, pg.Size
+	fields = append(fields, pfields...)
 	if len(fields) > 0 {
 		return web.Invalid(fields...)
 	}
@@ -262,18 +263,6 @@ func (h *Handlers) ListUsers(c echo.Context) error {
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	return c.JSON(http.StatusOK, out)
-}
-
-func intParam(fields []web.FieldError, raw, name string, lo, hi int, dst *int) []web.FieldError {
-	if raw == "" {
-		return fields
-	}
-	n, err := strconv.Atoi(raw)
-	if err != nil || n < lo || n > hi {
-		return append(fields, web.FieldError{Field: name, Reason: "must be a whole number from " + strconv.Itoa(lo) + " to " + strconv.Itoa(hi)})
-	}
-	*dst = n
-	return fields
 }
 
 // VerifyHost is a coordinator verifying a host account.

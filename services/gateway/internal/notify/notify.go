@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	apiidentity "github.com/talentbridge/platform/shared/api/identity"
@@ -124,7 +123,7 @@ func (in *Inbox) List(ctx context.Context, userID string, page, size int) (apiid
 	}
 	cur, err := in.notes.Find(ctx, filter, options.Find().
 		SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: 1}}).
-		SetSkip(int64((page-1)*size)).SetLimit(int64(size)))
+		SetSkip(web.Paging{Page: page, Size: size}.Skip()).SetLimit(int64(size)))
 	if err != nil {
 		return apiidentity.NotificationPage{}, err
 	}
@@ -152,22 +151,8 @@ func (in *Inbox) markRead(c echo.Context) error {
 }
 
 func paging(c echo.Context) (int, int, error) {
-	page, size := 1, 20
-	if v := c.QueryParam("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return 0, 0, web.Invalid(web.FieldError{Field: "page", Reason: "must be a whole number from 1"})
-		}
-		page = n
-	}
-	if v := c.QueryParam("pageSize"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100 {
-			return 0, 0, web.Invalid(web.FieldError{Field: "pageSize", Reason: "must be a whole number from 1 to 100"})
-		}
-		size = n
-	}
-	return page, size, nil
+	p, err := web.QueryPaging(c)
+	return p.Page, p.Size, err
 }
 
 // ForUser returns every notification of a user, for their data export.

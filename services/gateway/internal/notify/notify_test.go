@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -149,6 +150,13 @@ func TestInboxFollowsApplicationAndOffer(t *testing.T) {
 	}
 	if r := env.Do(t, "GET", "/api/v1/notifications/me?pageSize=500", tokA, nil); r.Status != http.StatusBadRequest {
 		t.Errorf("pageSize=500 = %d, want 400", r.Status)
+	}
+	// Issue 16, finding 5: a page whose skip overflowed was a 500.
+	for _, page := range []string{"99999999999999999", "10001"} {
+		r := env.Do(t, "GET", "/api/v1/notifications/me?page="+page, tokA, nil)
+		if r.Status != http.StatusBadRequest || !strings.Contains(string(r.Body), `"field":"page"`) {
+			t.Errorf("page=%s = %d %s, want 400 naming page", page, r.Status, r.Body)
+		}
 	}
 
 	// Erasure empties the applicant's inbox; the host's stays.

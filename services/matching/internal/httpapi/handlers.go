@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -21,8 +20,8 @@ import (
 
 // Paging.
 const (
-	DefaultPageSize = 20
-	MaxPageSize     = 100
+	DefaultPageSize = web.DefaultPageSize
+	MaxPageSize     = web.MaxPageSize
 	maxIDLen        = 200
 )
 
@@ -32,26 +31,8 @@ func caller(c echo.Context) app.Caller {
 }
 
 func paging(c echo.Context) (page, size int, err error) {
-	page, size = 1, DefaultPageSize
-	var fields []web.FieldError
-	if v := c.QueryParam("page"); v != "" {
-		n, perr := strconv.Atoi(v)
-		if perr != nil || n < 1 || n > 1_000_000 {
-			fields = append(fields, web.FieldError{Field: "page", Reason: "must be a whole number from 1"})
-		}
-		page = n
-	}
-	if v := c.QueryParam("pageSize"); v != "" {
-		n, perr := strconv.Atoi(v)
-		if perr != nil || n < 1 || n > MaxPageSize {
-			fields = append(fields, web.FieldError{Field: "pageSize", Reason: "must be a whole number from 1 to 100"})
-		}
-		size = n
-	}
-	if len(fields) > 0 {
-		return 0, 0, web.Invalid(fields...)
-	}
-	return page, size, nil
+	p, err := web.QueryPaging(c)
+	return p.Page, p.Size, err
 }
 
 func pathID(c echo.Context, what string) (string, error) {

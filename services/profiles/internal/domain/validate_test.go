@@ -75,6 +75,10 @@ func TestValidateRules(t *testing.T) {
 		{"name missing", func(d *Draft) { d.Name = "  " }, "name"},
 		{"name too long", func(d *Draft) { d.Name = strings.Repeat("a", MaxNameLen+1) }, "name"},
 		{"name control", func(d *Draft) { d.Name = "Asha\x00Rao" }, "name"},
+		// Issue 16, finding 6: invisible format characters (Cf) make look-alike names.
+		{"name with bidi override", func(d *Draft) { d.Name = "\u202eevil\u202c Admin" }, "name"},
+		{"name with zero-width space", func(d *Draft) { d.Name = "Asha\u200bRao" }, "name"},
+		{"institution with bidi isolate", func(d *Draft) { d.Institution = "IIT\u2067 Madras" }, "institution"},
 		{"country unknown", func(d *Draft) { d.HomeCountry = "US" }, "homeCountry"},
 		{"country missing", func(d *Draft) { d.HomeCountry = "" }, "homeCountry"},
 		{"region of other country", func(d *Draft) { d.Region = "Tokyo" }, "region"},
@@ -213,6 +217,8 @@ func TestNormalizeEmail(t *testing.T) {
 		{"Asha <asha@example.org>", "", false},
 		{"asha@localhost", "", false},
 		{"", "", false},
+		{"asha\u200b@example.org", "", false},
+		{"\u202easha@example.org", "", false},
 	} {
 		got, err := NormalizeEmail(tc.in)
 		if got != tc.want || (err == nil) != tc.ok {

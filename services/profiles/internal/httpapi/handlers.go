@@ -11,7 +11,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -30,8 +29,8 @@ import (
 
 // List paging.
 const (
-	DefaultPageSize = 20
-	MaxPageSize     = 100
+	DefaultPageSize = web.DefaultPageSize
+	MaxPageSize     = web.MaxPageSize
 	maxTerms        = 10
 	maxTermLen      = 100
 )
@@ -170,22 +169,9 @@ func parseQuery(v map[string][]string) (app.Query, error) {
 		}
 		q.Terms = terms
 	}
-	if s := get("page"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 1_000_000 {
-			bad("page", "must be a whole number from 1, not %q", s)
-		} else {
-			q.Page = n
-		}
-	}
-	if s := get("pageSize"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > MaxPageSize {
-			bad("pageSize", "must be a whole number from 1 to %d, not %q", MaxPageSize, s)
-		} else {
-			q.PageSize = n
-		}
-	}
+	pg, pfe := web.ParsePaging(get("page"), get("pageSize"))
+	q.Page, q.PageSize = pg.Page, pg.Size
+	fe = append(fe, pfe...)
 	if len(fe) > 0 {
 		return app.Query{}, web.Invalid(fe...)
 	}

@@ -262,6 +262,13 @@ func text(errs *fieldErrors, field, s string, required bool, max int, multiline 
 			errs.add(field, "must not contain control characters")
 			return
 		}
+		// Format characters (Cf: zero-width, bidi controls) are invisible
+		// and let one title or host look like another. Single-line fields
+		// refuse them; descriptions may need joiners for emoji and scripts.
+		if !multiline && unicode.Is(unicode.Cf, r) {
+			errs.add(field, "must not contain invisible formatting characters (zero-width or bidi controls)")
+			return
+		}
 	}
 }
 

@@ -59,6 +59,11 @@ func TestValidate(t *testing.T) {
 		{"missing title", func(c *Content) { c.Title = "  " }, []string{"title"}},
 		{"long title", func(c *Content) { c.Title = strings.Repeat("a", MaxTitle+1) }, []string{"title"}},
 		{"control character", func(c *Content) { c.Title = "a\x00b" }, []string{"title"}},
+		// Issue 16, finding 6: invisible format characters (Cf) make look-alike titles and hosts.
+		{"bidi override in title", func(c *Content) { c.Title = "\u202eevil\u202c Internship" }, []string{"title"}},
+		{"zero-width space in Japanese title", func(c *Content) { c.TitleJa = "研究\u200bインターン" }, []string{"titleJa"}},
+		{"zero-width joiner in host", func(c *Content) { c.HostOrg = "Tohoku\u200d University" }, []string{"hostOrg"}},
+		{"emoji joiner in description is fine", func(c *Content) { c.Description = "Team \U0001F469\u200d\U0001F52C lab" }, nil},
 		{"newline in description is fine", func(c *Content) { c.Description = "one\ntwo" }, nil},
 		{"long Japanese description", func(c *Content) { c.DescriptionJa = strings.Repeat("研", MaxDescription+1) }, []string{"descriptionJa"}},
 		{"unknown kind", func(c *Content) { c.Kind = "vacation" }, []string{"kind"}},

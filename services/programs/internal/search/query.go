@@ -12,6 +12,7 @@ import (
 	"github.com/talentbridge/platform/services/programs/internal/domain"
 	"github.com/talentbridge/platform/shared/eligibility"
 	"github.com/talentbridge/platform/shared/taxonomy"
+	"github.com/talentbridge/platform/shared/web"
 )
 
 // Sort orders.
@@ -22,9 +23,9 @@ const (
 
 // Paging limits.
 const (
-	DefaultPageSize = 20
-	MaxPageSize     = 100
-	MaxPage         = 10000
+	DefaultPageSize = web.DefaultPageSize
+	MaxPageSize     = web.MaxPageSize
+	MaxPage         = web.MaxPage
 	MaxQueryLength  = 200
 	MaxQueryTerms   = 32
 )
@@ -155,21 +156,10 @@ func ParseQuery(v url.Values) (Query, []domain.FieldError) {
 	default:
 		bad("sort", "must be relevance or deadline")
 	}
-	if s := get("page"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > MaxPage {
-			bad("page", "must be a whole number from 1 to %d", MaxPage)
-		} else {
-			q.Page = n
-		}
-	}
-	if s := get("pageSize"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > MaxPageSize {
-			bad("pageSize", "must be a whole number from 1 to %d", MaxPageSize)
-		} else {
-			q.PageSize = n
-		}
+	pg, pfe := web.ParsePaging(get("page"), get("pageSize"))
+	q.Page, q.PageSize = pg.Page, pg.Size
+	for _, f := range pfe {
+		bad(f.Field, "%s", f.Reason)
 	}
 	if s := get("asOf"); s != "" {
 		t, err := time.Parse(time.RFC3339Nano, s)
