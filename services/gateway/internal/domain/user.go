@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/talentbridge/platform/shared/textnorm"
 	"golang.org/x/net/idna"
 	"golang.org/x/text/unicode/norm"
 )
@@ -187,8 +188,8 @@ func NormalizeEmail(s string) (string, error) {
 	if !utf8.ValidString(s) {
 		return bad("must be valid UTF-8")
 	}
-	if hasFormatChar(s) {
-		return bad(formatCharProblem)
+	if textnorm.Invisible(s) {
+		return bad(textnorm.InvisibleReason)
 	}
 	e := strings.ToLower(norm.NFKC.String(strings.TrimSpace(s)))
 	switch {
@@ -228,14 +229,6 @@ func LegacyEmail(s string) string {
 	return strings.ToLower(strings.TrimSpace(s))
 }
 
-// formatCharProblem is the reason given for text holding a Cf rune.
-const formatCharProblem = "must not contain invisible formatting characters (zero-width or bidi controls)"
-
-// hasFormatChar reports whether s holds a Unicode format character (Cf).
-func hasFormatChar(s string) bool {
-	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Cf, r) }) >= 0
-}
-
 func cleanText(field, s string, required bool) (string, error) {
 	s = strings.TrimSpace(s)
 	switch {
@@ -251,8 +244,8 @@ func cleanText(field, s string, required bool) (string, error) {
 			return "", &ValidationError{Field: field, Problem: "must not contain control characters"}
 		}
 	}
-	if hasFormatChar(s) {
-		return "", &ValidationError{Field: field, Problem: formatCharProblem}
+	if textnorm.Invisible(s) {
+		return "", &ValidationError{Field: field, Problem: textnorm.InvisibleReason}
 	}
 	return s, nil
 }

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/talentbridge/platform/shared/taxonomy"
+	"github.com/talentbridge/platform/shared/textnorm"
 )
 
 // Limits on what a profile may hold.
@@ -286,8 +287,8 @@ func NormalizeEmail(s string) (string, error) {
 	if len(s) > MaxEmailLen {
 		return "", fmt.Errorf("may be at most %d characters", MaxEmailLen)
 	}
-	if hasFormatChar(s) {
-		return "", fmt.Errorf("%s", formatCharReason)
+	if textnorm.Invisible(s) {
+		return "", fmt.Errorf("%s", textnorm.InvisibleReason)
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || a.Name != "" || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
@@ -317,19 +318,10 @@ func text(ps *problems, field, s string, max int, required bool) string {
 		ps.add(field, "may be at most %d characters, not %d", max, utf8.RuneCountInString(s))
 	case hasControl(s, false):
 		ps.add(field, "must not contain control characters")
-	case hasFormatChar(s):
-		ps.add(field, "%s", formatCharReason)
+	case textnorm.Invisible(s):
+		ps.add(field, "%s", textnorm.InvisibleReason)
 	}
 	return s
-}
-
-// formatCharReason is the reason given for text holding a Unicode format
-// character (Cf): zero-width spaces and joiners, bidi controls and the like
-// are invisible and only serve to make one name look like another.
-const formatCharReason = "must not contain invisible formatting characters (zero-width or bidi controls)"
-
-func hasFormatChar(s string) bool {
-	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Cf, r) }) >= 0
 }
 
 func hasControl(s string, allowBreaks bool) bool {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/talentbridge/platform/shared/eligibility"
 	"github.com/talentbridge/platform/shared/taxonomy"
+	"github.com/talentbridge/platform/shared/textnorm"
 )
 
 // Limits on what a program may hold.
@@ -262,13 +263,12 @@ func text(errs *fieldErrors, field, s string, required bool, max int, multiline 
 			errs.add(field, "must not contain control characters")
 			return
 		}
-		// Format characters (Cf: zero-width, bidi controls) are invisible
-		// and let one title or host look like another. Single-line fields
-		// refuse them; descriptions may need joiners for emoji and scripts.
-		if !multiline && unicode.Is(unicode.Cf, r) {
-			errs.add(field, "must not contain invisible formatting characters (zero-width or bidi controls)")
-			return
-		}
+	}
+	// Invisible format characters let one title or host look like another.
+	// Single-line fields refuse them; descriptions may need joiners for
+	// emoji.
+	if !multiline && textnorm.Invisible(s) {
+		errs.add(field, textnorm.InvisibleReason)
 	}
 }
 
