@@ -11,7 +11,9 @@
 //   - auth.CSRFCookie (readable by the page): the double-submit token. Pages
 //     put CSRFToken(c) in every form (field auth.CSRFFormField) or send it
 //     in the auth.CSRFHeader header; the auth middleware refuses a
-//     cookie-authenticated change without it.
+//     cookie-authenticated change without it. A new one is made at sign-in
+//     and it lives as long as the refresh cookie, because it also names the
+//     browser a refresh belongs to (see Refresh).
 //
 // Typical use by the UI:
 //
@@ -78,7 +80,7 @@ func (m *Manager) Login(c echo.Context, email, password string) (*domain.User, e
 		return nil, err
 	}
 	m.SetTokens(c, t)
-	m.newCSRF(c)
+	m.newCSRF(c, t.RefreshExpiresAt.Sub(m.o.Now()))
 	return t.User, nil
 }
 
@@ -127,18 +129,28 @@ func (m *Manager) CSRFToken(c echo.Context) string {
 		c.Set(csrfKey, ck.Value)
 		return ck.Value
 	}
-	return m.newCSRF(c)
+	return m.newCSRF(c, 0)
 }
 
 // newCSRF sets a fresh CSRF token (at sign-in, so a token planted before
-// it is worthless after).
-func (m *Manager) newCSRF(c echo.Context) string {
+// it is worthless after) in a cookie living maxAge (zero: the browser
+// session).
+func (m *Manager) newCSRF(c echo.Context, maxAge time.Duration) string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
 	v := base64.RawURLEncoding.EncodeToString(b)
-	m.set(c, auth.CSRFCookie, v, 0, false)
+	m.set(c, auth.CSRFCookie, v, maxAge, false)
 	c.Set(csrfKey, v)
 	return v
+}
+
+// browserOf returns the CSRF cookie of a request, which names the browser
+// that holds a session, or "" when it has none fit for that.
+func browserOf(req *http.Request) string {
+	if ck, err := req.Cookie(auth.CSRFCookie); err == nil && len(ck.Value) >= 32 {
+		return ck.Value
+	}
+	return ""
 }
 
 // set writes a cookie; maxAge zero makes a browser-session cookie, negative
@@ -164,10 +176,18 @@ func (m *Manager) set(c echo.Context, name, value string, maxAge time.Duration, 
 // routes' auth middleware (on the group or with e.Pre). Requests with an
 // Authorization header are left alone.
 //
-// Browsers send several requests at once; they all carry the same refresh
-// cookie, and a refresh token works only once. So concurrent refreshes of
-// one token in this process share one exchange, and its result is reused
-// for a few seconds.
+// Browsers send several requests at once (tabs, frames, a page and its
+// scripts); they all carry the same refresh cookie, and a refresh token
+// works only once. So concurrent refreshes of one token in this process
+// share one exchange, and its result answers the same token for a few
+// seconds (reuseFor) — but only to requests from the browser that started
+// the exchange, known by its CSRF cookie (made at sign-in, as long-lived
+// as the refresh cookie, and sent with every request of that browser). A
+// used refresh cookie arriving with another CSRF cookie or none is
+// exchanged on its own, which fails and, since a token used twice means
+// a copy is in other hands, ends the session; a browser without a CSRF
+// cookie (one signed in before the cookie outlived the browser session)
+// shares nothing, so at worst it signs in again.
 func (m *Manager) Refresh() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -179,7 +199,8 @@ func (m *Manager) Refresh() echo.MiddlewareFunc {
 			if err != nil || rc.Value == "" {
 				return next(c)
 			}
-			t, err := m.exchange(req.Context(), rc.Value)
+			browser := browserOf(req)
+			t, err := m.exchange(req.Context(), rc.Value, browser)
 			switch {
 			case errors.Is(err, domain.ErrSessionInvalid):
 				m.Clear(c)
@@ -191,6 +212,10 @@ func (m *Manager) Refresh() echo.MiddlewareFunc {
 				return next(c)
 			}
 			m.SetTokens(c, t)
+			if browser != "" {
+				// Keep the browser's name as long as its refresh cookie.
+				m.set(c, auth.CSRFCookie, browser, t.RefreshExpiresAt.Sub(m.o.Now()), false)
+			}
 			dropCookies(req, auth.AccessCookie, auth.RefreshCookie)
 			req.AddCookie(&http.Cookie{Name: auth.AccessCookie, Value: t.AccessToken})
 			req.AddCookie(&http.Cookie{Name: auth.RefreshCookie, Value: t.RefreshToken})
@@ -227,17 +252,20 @@ func dropCookies(req *http.Request, names ...string) {
 }
 
 // reuseFor is how long the result of an exchange answers later requests
-// that present the same (now used) refresh token.
+// from the same browser that present the same (now used) refresh token.
 const reuseFor = 5 * time.Second
 
 type flight struct {
-	done   chan struct{}
-	tokens *app.Tokens
-	err    error
-	ended  time.Time
+	browser string // the CSRF cookie of the request that started it
+	done    chan struct{}
+	tokens  *app.Tokens
+	err     error
+	ended   time.Time
 }
 
-func (m *Manager) exchange(ctx context.Context, refresh string) (*app.Tokens, error) {
+// exchange trades a refresh token for a new pair, sharing one exchange
+// among the requests of one browser (see Refresh).
+func (m *Manager) exchange(ctx context.Context, refresh, browser string) (*app.Tokens, error) {
 	key := domain.HashRefreshToken(refresh)
 	now := m.o.Now()
 	m.mu.Lock()
@@ -247,8 +275,13 @@ func (m *Manager) exchange(ctx context.Context, refresh string) (*app.Tokens, er
 		}
 	}
 	f, ok := m.flights[key]
+	if ok && (browser == "" || f.browser != browser) {
+		// Not the browser that exchanged this token: no shared result.
+		m.mu.Unlock()
+		return m.accounts.Refresh(context.WithoutCancel(ctx), refresh)
+	}
 	if !ok {
-		f = &flight{done: make(chan struct{})}
+		f = &flight{browser: browser, done: make(chan struct{})}
 		m.flights[key] = f
 	}
 	m.mu.Unlock()

@@ -277,3 +277,54 @@ func TestRefreshRenewsAnExpiredAccessCookie(t *testing.T) {
 		t.Errorf("forged refresh cookie not cleared: %v", ck)
 	}
 }
+
+// The window in which a just-used refresh cookie is answered with the
+// exchange's result belongs to the browser that made the exchange (the one
+// with the same CSRF cookie): the same cookie replayed from anywhere else,
+// even a moment later, is refused and ends the session (issue 16,
+// finding 9).
+func TestRefreshReplayFromAnotherBrowserIsRefused(t *testing.T) {
+	t.Parallel()
+	s := start(t, session.Options{})
+	b := browser(t)
+	login := s.login(t, b)
+	// The CSRF cookie names the browser for as long as it holds the session.
+	if got, want := cookie(login, auth.CSRFCookie).MaxAge, cookie(login, auth.RefreshCookie).MaxAge; got < want-1 {
+		t.Errorf("CSRF cookie Max-Age = %d, want the refresh cookie's %d", got, want)
+	}
+	oldRefresh := jarCookie(b, s.URL, auth.RefreshCookie)
+	csrf := jarCookie(b, s.URL, auth.CSRFCookie)
+
+	// The owner's browser renews its session.
+	resp, body := get(t, &http.Client{}, s.URL+"/page", oldRefresh, csrf)
+	newRefresh := cookie(resp, auth.RefreshCookie)
+	if resp.StatusCode != http.StatusOK || newRefresh == nil || newRefresh.Value == "" {
+		t.Fatalf("owner's refresh = %d %s (refresh cookie %v), want 200 and a new refresh cookie", resp.StatusCode, body, newRefresh)
+	}
+	// Another request of the same browser a moment later shares that result.
+	resp, _ = get(t, &http.Client{}, s.URL+"/page", oldRefresh, csrf)
+	if ck := cookie(resp, auth.RefreshCookie); resp.StatusCode != http.StatusOK || ck == nil || ck.Value != newRefresh.Value {
+		t.Fatalf("same browser again within the window = %d (refresh cookie %v), want 200 and the same new pair", resp.StatusCode, ck)
+	}
+
+	otherCSRF := &http.Cookie{Name: auth.CSRFCookie, Value: strings.Repeat("A", len(csrf.Value))}
+	for _, tc := range []struct {
+		name    string
+		cookies []*http.Cookie
+	}{
+		{"without a CSRF cookie", []*http.Cookie{oldRefresh}},
+		{"with another CSRF cookie", []*http.Cookie{oldRefresh, otherCSRF}},
+	} {
+		resp, _ := get(t, &http.Client{}, s.URL+"/page", tc.cookies...)
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("old refresh cookie replayed %s within the window = %d, want 401", tc.name, resp.StatusCode)
+		}
+		if ck := cookie(resp, auth.AccessCookie); ck != nil && ck.Value != "" {
+			t.Errorf("old refresh cookie replayed %s got an access cookie", tc.name)
+		}
+	}
+	// The replay showed that someone else holds the token: the session ends.
+	if _, err := s.accounts.Refresh(context.Background(), newRefresh.Value); !errors.Is(err, domain.ErrSessionInvalid) {
+		t.Errorf("Refresh(owner's new token) after a replay elsewhere = %v, want ErrSessionInvalid", err)
+	}
+}
