@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/talentbridge/platform/services/gateway/internal/domain"
@@ -76,7 +77,7 @@ func (c Config) Validate() error {
 		if err != nil {
 			errs = append(errs, fmt.Errorf("TB_ADMIN_EMAIL: %w", err))
 		} else if err := password.Check(c.AdminPassword, email); err != nil {
-			errs = append(errs, fmt.Errorf("TB_ADMIN_PASSWORD: %w", err))
+			errs = append(errs, adminPasswordError(email, err))
 		}
 	}
 	if _, err := router.ParseUpstreams(c.ProfilesURL, c.ProgramsURL, c.MatchingURL); err != nil {
@@ -92,6 +93,28 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("TB_KEY_ROTATE_AFTER must not be negative"))
 	}
 	return errors.Join(errs...)
+}
+
+// adminPasswordError turns a password rule the first admin's password
+// breaks into what the operator has to change. The rule about the e-mail
+// address names the part of TB_ADMIN_EMAIL that the password contains,
+// which is otherwise hard to guess ("Admin…" for admin@…, compared without
+// regard to case). The password itself is never in the message. The rule
+// stays: an admin password built from the admin's address is the first
+// thing a guesser tries.
+func adminPasswordError(email string, err error) error {
+	var ve *domain.ValidationError
+	if !errors.As(err, &ve) {
+		return fmt.Errorf("TB_ADMIN_PASSWORD: %w", err)
+	}
+	if strings.Contains(ve.Problem, "e-mail address") {
+		local, _, _ := strings.Cut(email, "@")
+		return fmt.Errorf("TB_ADMIN_PASSWORD must not contain %q, the part of TB_ADMIN_EMAIL (%s) before the @, in any mix "+
+			"of upper and lower case: remove it from TB_ADMIN_PASSWORD, or set TB_ADMIN_EMAIL to another address; "+
+			"the gateway did not start and no admin was created", local, email)
+	}
+	return fmt.Errorf("TB_ADMIN_PASSWORD %s: choose another (12 to 128 characters, for example four unrelated words); "+
+		"the gateway did not start and no admin was created", ve.Problem)
 }
 
 // LogValue shows the configuration without its secrets.

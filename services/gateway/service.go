@@ -204,7 +204,10 @@ func (s *Service) Start(ctx context.Context) error {
 	}
 	if s.cfg.AdminEmail != "" {
 		if err := s.accounts.BootstrapAdmin(ctx, s.cfg.AdminEmail, s.cfg.AdminPassword); err != nil {
-			// Not fatal: the platform runs without a new admin, and says why.
+			// Not fatal: the platform runs without a new admin, and says why
+			// (the address belongs to another account, say). A password that
+			// breaks the rules never gets here: Config.Validate stops the
+			// start-up and says what to change.
 			s.deps.Log.Error("first admin not created", "err", err)
 		}
 	}
