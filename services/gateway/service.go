@@ -136,7 +136,8 @@ func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
 	hasher := password.NewHasher(password.Default, cfg.HashConcurrency)
 	s.accounts, err = app.NewAccounts(ctx, s.store, s.store, s.store, hasher, issuer, d.Log, app.Config{
 		Now: now, RefreshIdle: cfg.RefreshIdle, SessionMax: cfg.SessionMax,
-		LoginLimit: cfg.LoginLimit, LoginWindow: cfg.LoginWindow,
+		LoginLimit: cfg.LoginLimit, AccountLimit: cfg.LoginAccountLimit, AddressLimit: cfg.LoginAddressLimit,
+		LoginWindow: cfg.LoginWindow, SignupLimit: cfg.SignupLimit, SignupWindow: cfg.SignupWindow,
 	})
 	if err != nil {
 		return nil, err
