@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/talentbridge/platform/services/gateway/internal/domain"
@@ -39,10 +40,18 @@ type Config struct {
 	ProgramsURL string `env:"TB_PROGRAMS_URL"`
 	MatchingURL string `env:"TB_MATCHING_URL"`
 
-	// LoginLimit sign-in attempts per account and per client address in
-	// each LoginWindow.
-	LoginLimit  int           `env:"TB_LOGIN_LIMIT" envDefault:"5"`
-	LoginWindow time.Duration `env:"TB_LOGIN_WINDOW" envDefault:"1m"`
+	// Failed sign-ins allowed in each LoginWindow: LoginLimit per account
+	// from one client address, LoginAccountLimit per account from
+	// addresses it has not signed in from before, LoginAddressLimit per
+	// client address over accounts it has not signed in to before.
+	// Successful sign-ins are not counted (docs/SECURITY.md).
+	LoginLimit        int           `env:"TB_LOGIN_LIMIT" envDefault:"5"`
+	LoginAccountLimit int           `env:"TB_LOGIN_ACCOUNT_LIMIT" envDefault:"10"`
+	LoginAddressLimit int           `env:"TB_LOGIN_ADDRESS_LIMIT" envDefault:"100"`
+	LoginWindow       time.Duration `env:"TB_LOGIN_WINDOW" envDefault:"15m"`
+	// SignupLimit sign-ups per client address in each SignupWindow.
+	SignupLimit  int           `env:"TB_SIGNUP_LIMIT" envDefault:"100"`
+	SignupWindow time.Duration `env:"TB_SIGNUP_WINDOW" envDefault:"10m"`
 	// RefreshIdle is how long an unused refresh token lasts; SessionMax how
 	// long a sign-in lasts at most.
 	RefreshIdle time.Duration `env:"TB_REFRESH_TOKEN_TTL" envDefault:"336h"`
@@ -76,7 +85,7 @@ func (c Config) Validate() error {
 		if err != nil {
 			errs = append(errs, fmt.Errorf("TB_ADMIN_EMAIL: %w", err))
 		} else if err := password.Check(c.AdminPassword, email); err != nil {
-			errs = append(errs, fmt.Errorf("TB_ADMIN_PASSWORD: %w", err))
+			errs = append(errs, adminPasswordError(email, err))
 		}
 	}
 	if _, err := router.ParseUpstreams(c.ProfilesURL, c.ProgramsURL, c.MatchingURL); err != nil {
@@ -85,6 +94,12 @@ func (c Config) Validate() error {
 	if c.LoginLimit < 1 || c.LoginWindow < time.Second {
 		errs = append(errs, errors.New("TB_LOGIN_LIMIT must be at least 1 and TB_LOGIN_WINDOW at least 1s"))
 	}
+	if c.LoginAccountLimit < 0 || c.LoginAddressLimit < 0 {
+		errs = append(errs, errors.New("TB_LOGIN_ACCOUNT_LIMIT and TB_LOGIN_ADDRESS_LIMIT must not be negative (0: the default)"))
+	}
+	if c.SignupLimit < 0 || c.SignupWindow < 0 {
+		errs = append(errs, errors.New("TB_SIGNUP_LIMIT and TB_SIGNUP_WINDOW must not be negative (0: the default)"))
+	}
 	if c.RefreshIdle <= 0 || c.SessionMax <= 0 {
 		errs = append(errs, errors.New("TB_REFRESH_TOKEN_TTL and TB_SESSION_MAX_AGE must be positive"))
 	}
@@ -92,6 +107,28 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("TB_KEY_ROTATE_AFTER must not be negative"))
 	}
 	return errors.Join(errs...)
+}
+
+// adminPasswordError turns a password rule the first admin's password
+// breaks into what the operator has to change. The rule about the e-mail
+// address names the part of TB_ADMIN_EMAIL that the password contains,
+// which is otherwise hard to guess ("Admin…" for admin@…, compared without
+// regard to case). The password itself is never in the message. The rule
+// stays: an admin password built from the admin's address is the first
+// thing a guesser tries.
+func adminPasswordError(email string, err error) error {
+	var ve *domain.ValidationError
+	if !errors.As(err, &ve) {
+		return fmt.Errorf("TB_ADMIN_PASSWORD: %w", err)
+	}
+	if strings.Contains(ve.Problem, "e-mail address") {
+		local, _, _ := strings.Cut(email, "@")
+		return fmt.Errorf("TB_ADMIN_PASSWORD must not contain %q, the part of TB_ADMIN_EMAIL (%s) before the @, in any mix "+
+			"of upper and lower case: remove it from TB_ADMIN_PASSWORD, or set TB_ADMIN_EMAIL to another address; "+
+			"the gateway did not start and no admin was created", local, email)
+	}
+	return fmt.Errorf("TB_ADMIN_PASSWORD %s: choose another (12 to 128 characters, for example four unrelated words); "+
+		"the gateway did not start and no admin was created", ve.Problem)
 }
 
 // LogValue shows the configuration without its secrets.
@@ -115,6 +152,10 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("cookie_secure", c.CookieSecure),
 		slog.Bool("split_mode", c.ProfilesURL != ""),
 		slog.Int("login_limit", c.LoginLimit),
+		slog.Int("login_account_limit", c.LoginAccountLimit),
+		slog.Int("login_address_limit", c.LoginAddressLimit),
 		slog.Duration("login_window", c.LoginWindow),
+		slog.Int("signup_limit", c.SignupLimit),
+		slog.Duration("signup_window", c.SignupWindow),
 	)
 }

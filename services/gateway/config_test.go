@@ -27,6 +27,13 @@ func TestConfigValidate(t *testing.T) {
 		{"bad verify key", func(c *Config) { c.VerifyKeys = []string{"??"} }, "TB_VERIFY_KEYS"},
 		{"admin email without password", func(c *Config) { c.AdminEmail = "root@example.org" }, "TB_ADMIN_PASSWORD"},
 		{"weak admin password", func(c *Config) { c.AdminEmail, c.AdminPassword = "root@example.org", "password1234" }, "TB_ADMIN_PASSWORD"},
+		// The message names what to change: the address's local part, in
+		// whatever case the password has it.
+		{"admin password with the local part", func(c *Config) {
+			c.AdminEmail, c.AdminPassword = "admin@campus.example", "Admin violet kettle drums"
+		}, `TB_ADMIN_PASSWORD must not contain "admin", the part of TB_ADMIN_EMAIL (admin@campus.example) before the @`},
+		{"short admin password", func(c *Config) { c.AdminEmail, c.AdminPassword = "root@example.org", "short" },
+			"TB_ADMIN_PASSWORD must be at least 12 characters: choose another"},
 		{"bad admin email", func(c *Config) { c.AdminEmail, c.AdminPassword = "root", "violet kettle drums at noon" }, "TB_ADMIN_EMAIL"},
 		{"half split mode", func(c *Config) { c.ProfilesURL = "http://profiles:8080" }, "TB_MATCHING_URL"},
 		{"no keys at all", func(c *Config) { c.KeysDir = "" }, "TB_KEYS_DIR"},

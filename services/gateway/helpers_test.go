@@ -55,7 +55,7 @@ func start(t *testing.T, o envOptions) *env {
 	}
 	cfg := gateway.Config{
 		SigningKey: base64.StdEncoding.EncodeToString(seed),
-		LoginLimit: 5, LoginWindow: time.Minute,
+		LoginLimit: 5, LoginAccountLimit: 5, LoginWindow: time.Minute,
 		RefreshIdle: 14 * 24 * time.Hour, SessionMax: 30 * 24 * time.Hour,
 	}
 	if o.config != nil {

@@ -10,6 +10,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/talentbridge/platform/services/gateway"
 	"github.com/talentbridge/platform/services/gateway/internal/password"
 	"github.com/talentbridge/platform/shared/events"
 	"github.com/talentbridge/platform/shared/events/identity"
@@ -227,17 +228,22 @@ func TestLoginIsRateLimited(t *testing.T) {
 		if err != nil || secs < 1 || secs > 60 {
 			t.Errorf("Retry-After = %q, want 1..60 seconds", r.Header.Get("Retry-After"))
 		}
-		// The right password does not get through the limit either, nor does
-		// another account from the same address.
+		// The right password does not get through the limit either (the
+		// account never signed in from this address). Guessing one account
+		// does not lock the address out of the others: only failures count
+		// against an address, and far more of them (a campus NAT).
 		r = e.do(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": goodPassword},
 			"X-Forwarded-For", "192.0.2.1")
 		if r.Status != http.StatusTooManyRequests {
 			t.Errorf("right password within the window = %d, want 429", r.Status)
 		}
 		r = e.do(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": "other@example.org", "password": goodPassword})
-		if r.Status != http.StatusTooManyRequests {
-			t.Errorf("another account from the same address = %d, want 429", r.Status)
+		if r.Status != http.StatusUnauthorized {
+			t.Errorf("another (unknown) account from the same address = %d, want 401", r.Status)
 		}
+		bystander := uniqueEmail(t, "bystander")
+		e.signup(t, bystander, "applicant")
+		e.login(t, bystander, goodPassword)
 
 		e.Clock.Advance(time.Minute + time.Second)
 		e.login(t, email, goodPassword)
@@ -267,7 +273,117 @@ func TestLoginIsRateLimited(t *testing.T) {
 		if r.Status != http.StatusOK {
 			t.Errorf("another account from a fresh address = %d %s, want 200", r.Status, r.Body)
 		}
+		// The right password from yet another address is refused too: the
+		// account is being guessed.
+		r = e.do(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": goodPassword},
+			"X-Forwarded-For", "203.0.113.201")
+		if r.Status != http.StatusTooManyRequests {
+			t.Errorf("right password from a new address while guessed = %d, want 429", r.Status)
+		}
 	})
+
+	t.Run("the owner's own address is not locked out by guesses from elsewhere", func(t *testing.T) {
+		t.Parallel()
+		e := start(t, envOptions{trustedProxies: []string{"127.0.0.0/8", "::1/128"}})
+		email := uniqueEmail(t, "owner")
+		e.signup(t, email, "applicant")
+		home := []string{"X-Forwarded-For", "198.51.100.10"}
+		if r := e.do(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": goodPassword}, home...); r.Status != http.StatusOK {
+			t.Fatalf("first sign-in = %d %s", r.Status, r.Body)
+		}
+		for i := 1; i <= 8; i++ {
+			e.do(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": "guess number " + strconv.Itoa(i)},
+				"X-Forwarded-For", "203.0.113."+strconv.Itoa(i))
+		}
+		if r := e.do(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": goodPassword},
+			"X-Forwarded-For", "203.0.113.99"); r.Status != http.StatusTooManyRequests {
+			t.Errorf("right password from a new address after 8 guesses = %d, want 429", r.Status)
+		}
+		if r := e.do(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": goodPassword}, home...); r.Status != http.StatusOK {
+			t.Errorf("owner from the address they signed in from before = %d %s, want 200", r.Status, r.Body)
+		}
+		// Guessing from the owner's address itself is still limited.
+		for i := 1; i <= 6; i++ {
+			r := e.do(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": "home guess " + strconv.Itoa(i)}, home...)
+			want := http.StatusUnauthorized
+			if i == 6 {
+				want = http.StatusTooManyRequests
+			}
+			if r.Status != want {
+				t.Fatalf("guess #%d from the owner's address = %d, want %d", i, r.Status, want)
+			}
+		}
+	})
+
+	t.Run("successful sign-ins are not counted", func(t *testing.T) {
+		t.Parallel()
+		// A campus: many students, one address, each signing in at once.
+		e := start(t, envOptions{})
+		for i := range 12 {
+			email := uniqueEmail(t, "student"+strconv.Itoa(i))
+			e.signup(t, email, "applicant")
+			e.login(t, email, goodPassword)
+			e.login(t, email, goodPassword)
+		}
+	})
+
+	t.Run("per client address, failures only, not for accounts known there", func(t *testing.T) {
+		t.Parallel()
+		e := start(t, envOptions{config: func(c *gateway.Config) { c.LoginAddressLimit = 8 }})
+		regular := uniqueEmail(t, "regular")
+		e.signup(t, regular, "applicant")
+		e.login(t, regular, goodPassword)
+		for i := 1; i <= 8; i++ {
+			r := e.do(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": uniqueEmail(t, "nobody"), "password": goodPassword})
+			if r.Status != http.StatusUnauthorized {
+				t.Fatalf("failure #%d from the address = %d, want 401", i, r.Status)
+			}
+		}
+		newcomer := uniqueEmail(t, "newcomer")
+		e.signup(t, newcomer, "applicant")
+		r := e.do(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": newcomer, "password": goodPassword})
+		if r.Status != http.StatusTooManyRequests {
+			t.Errorf("an account new to the address after its failure limit = %d, want 429", r.Status)
+		}
+		e.login(t, regular, goodPassword)
+	})
+}
+
+func TestSignupIsRateLimitedPerAddress(t *testing.T) {
+	t.Parallel()
+	e := start(t, envOptions{trustedProxies: []string{"127.0.0.0/8", "::1/128"},
+		config: func(c *gateway.Config) { c.SignupLimit = 3 }})
+	body := func(email string) map[string]string {
+		return map[string]string{"email": email, "password": goodPassword, "role": "applicant", "name": "Fair visitor"}
+	}
+	taken := uniqueEmail(t, "fair")
+	for i := 1; i <= 3; i++ {
+		email := taken
+		if i > 1 {
+			email = uniqueEmail(t, "fair")
+		}
+		if r := e.do(t, "POST", "/api/v1/auth/signup", "", body(email), "X-Forwarded-For", "203.0.113.7"); r.Status != http.StatusCreated {
+			t.Fatalf("signup #%d = %d %s, want 201", i, r.Status, r.Body)
+		}
+	}
+	// A taken address is still a 409 (docs/SECURITY.md), and counts.
+	r := e.do(t, "POST", "/api/v1/auth/signup", "", body(taken), "X-Forwarded-For", "203.0.113.7")
+	if r.Status != http.StatusTooManyRequests || r.Problem(t).Code != "rate_limited" {
+		t.Fatalf("signup #4 from one address = %d %s, want 429 rate_limited", r.Status, r.Body)
+	}
+	if secs, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || secs < 1 {
+		t.Errorf("Retry-After = %q, want whole seconds", r.Header.Get("Retry-After"))
+	}
+	if r := e.do(t, "POST", "/api/v1/auth/signup", "", body(taken), "X-Forwarded-For", "203.0.113.8"); r.Status != http.StatusConflict {
+		t.Errorf("taken address from another client = %d %s, want 409", r.Status, r.Body)
+	}
+	if r := e.do(t, "POST", "/api/v1/auth/signup", "", body(uniqueEmail(t, "fair")), "X-Forwarded-For", "203.0.113.8"); r.Status != http.StatusCreated {
+		t.Errorf("signup from another client = %d %s, want 201", r.Status, r.Body)
+	}
+	e.Clock.Advance(10*time.Minute + time.Second)
+	if r := e.do(t, "POST", "/api/v1/auth/signup", "", body(uniqueEmail(t, "fair")), "X-Forwarded-For", "203.0.113.7"); r.Status != http.StatusCreated {
+		t.Errorf("signup in the next window = %d %s, want 201", r.Status, r.Body)
+	}
 }
 
 func TestHostVerification(t *testing.T) {

@@ -136,7 +136,8 @@ func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
 	hasher := password.NewHasher(password.Default, cfg.HashConcurrency)
 	s.accounts, err = app.NewAccounts(ctx, s.store, s.store, s.store, hasher, issuer, d.Log, app.Config{
 		Now: now, RefreshIdle: cfg.RefreshIdle, SessionMax: cfg.SessionMax,
-		LoginLimit: cfg.LoginLimit, LoginWindow: cfg.LoginWindow,
+		LoginLimit: cfg.LoginLimit, AccountLimit: cfg.LoginAccountLimit, AddressLimit: cfg.LoginAddressLimit,
+		LoginWindow: cfg.LoginWindow, SignupLimit: cfg.SignupLimit, SignupWindow: cfg.SignupWindow,
 	})
 	if err != nil {
 		return nil, err
@@ -204,7 +205,10 @@ func (s *Service) Start(ctx context.Context) error {
 	}
 	if s.cfg.AdminEmail != "" {
 		if err := s.accounts.BootstrapAdmin(ctx, s.cfg.AdminEmail, s.cfg.AdminPassword); err != nil {
-			// Not fatal: the platform runs without a new admin, and says why.
+			// Not fatal: the platform runs without a new admin, and says why
+			// (the address belongs to another account, say). A password that
+			// breaks the rules never gets here: Config.Validate stops the
+			// start-up and says what to change.
 			s.deps.Log.Error("first admin not created", "err", err)
 		}
 	}

@@ -27,10 +27,28 @@ type Config struct {
 	// SessionMax is how long a sign-in lasts however often it is refreshed.
 	// Default 30 days.
 	SessionMax time.Duration
-	// LoginLimit is how many sign-in attempts one account, and one client
-	// address, may make per LoginWindow. Defaults 5 per minute.
-	LoginLimit  int
-	LoginWindow time.Duration
+	// Sign-in throttling counts failed sign-ins (wrong password or no such
+	// account), never successful ones, in fixed windows of LoginWindow
+	// (default 15 minutes):
+	//   - LoginLimit failures per account from one client address (5);
+	//   - AccountLimit failures per account from all addresses together
+	//     (10), not applied to an address that signed in to the account
+	//     before, so guesses from elsewhere do not lock its owner out;
+	//   - AddressLimit failures per client address over all accounts (100,
+	//     so a campus or carrier NAT is not locked out by a few typos),
+	//     not applied to an account at an address it signed in from before.
+	// An address counts as one the account signed in from for RememberFor
+	// (default 30 days) after its last successful sign-in from there.
+	LoginLimit   int
+	AccountLimit int
+	AddressLimit int
+	LoginWindow  time.Duration
+	RememberFor  time.Duration
+	// SignupLimit is how many sign-ups one client address may try per
+	// SignupWindow. Defaults 100 per 10 minutes: a fair stand signing up a
+	// queue of students from one address gets through.
+	SignupLimit  int
+	SignupWindow time.Duration
 }
 
 func (c *Config) defaults() {
@@ -46,8 +64,23 @@ func (c *Config) defaults() {
 	if c.LoginLimit <= 0 {
 		c.LoginLimit = 5
 	}
+	if c.AccountLimit <= 0 {
+		c.AccountLimit = 10
+	}
+	if c.AddressLimit <= 0 {
+		c.AddressLimit = 100
+	}
 	if c.LoginWindow <= 0 {
-		c.LoginWindow = time.Minute
+		c.LoginWindow = 15 * time.Minute
+	}
+	if c.RememberFor <= 0 {
+		c.RememberFor = 30 * 24 * time.Hour
+	}
+	if c.SignupLimit <= 0 {
+		c.SignupLimit = 100
+	}
+	if c.SignupWindow <= 0 {
+		c.SignupWindow = 10 * time.Minute
 	}
 }
 
@@ -94,12 +127,31 @@ type SignupInput struct {
 	Role         domain.Role
 	Name         string
 	Organization string
+	// ClientIP is where a self-service sign-up comes from; sign-ups are
+	// limited per address (Config.SignupLimit).
+	ClientIP string
 }
 
 // Signup creates an applicant or host account. Hosts start pending.
+// Sign-ups that pass validation are limited per client address, whatever
+// their outcome: a taken address still answers ErrEmailTaken (the form
+// must be able to say so), and the limit is what keeps that from being a
+// cheap way to test which addresses have accounts.
 func (a *Accounts) Signup(ctx context.Context, in SignupInput) (*domain.User, error) {
 	if !in.Role.SelfService() {
 		return nil, &domain.ValidationError{Field: "role", Problem: "must be applicant or host"}
+	}
+	if _, err := validate(in); err != nil {
+		return nil, err
+	}
+	now := a.cfg.Now()
+	start := now.Truncate(a.cfg.SignupWindow)
+	n, err := a.limiter.Hit(ctx, "signup:ip:"+clientKey(in.ClientIP), start, a.cfg.SignupWindow)
+	if err != nil {
+		return nil, fmt.Errorf("count sign-ups: %w", err)
+	}
+	if n > a.cfg.SignupLimit {
+		return nil, &domain.RateLimitedError{Action: "signup", RetryAfter: max(start.Add(a.cfg.SignupWindow).Sub(now), time.Second)}
 	}
 	return a.create(ctx, in)
 }
@@ -156,18 +208,47 @@ func (a *Accounts) create(ctx context.Context, in SignupInput) (*domain.User, er
 	return u, nil
 }
 
-// Login checks an address and password and starts a session. Attempts are
-// limited per account and per client address; over the limit it returns a
+// Login checks an address and password and starts a session. Failed
+// attempts are limited per account, per (account, client address) and per
+// client address (see Config); over a limit it returns a
 // *domain.RateLimitedError without checking the password.
 func (a *Accounts) Login(ctx context.Context, email, pw, clientIP string) (*Tokens, error) {
 	now := a.cfg.Now()
 	norm, emailErr := domain.NormalizeEmail(email)
-	if err := a.limit(ctx, now, norm, clientIP); err != nil {
+	if emailErr != nil {
+		norm = ""
+	}
+	counted, err := a.limit(ctx, now, norm, clientIP)
+	if err != nil {
 		return nil, err
 	}
+	u, err := a.check(ctx, email, norm, pw)
+	if errors.Is(err, domain.ErrInvalidCredentials) {
+		return nil, err // a failure: it stays counted
+	}
+	// The right password (or an error of ours) is no guess: take the
+	// attempt back.
+	a.forget(ctx, counted)
+	if err != nil {
+		return nil, err
+	}
+	if !u.CanSignIn() {
+		return nil, domain.ErrAccountDisabled
+	}
+	if a.hasher.NeedsRehash(u.PasswordHash) {
+		a.rehash(ctx, u.ID, pw)
+	}
+	a.remember(ctx, now, norm, clientIP)
+	return a.startSession(ctx, u, now)
+}
+
+// check finds the account of an address and checks its password. A missing
+// account and a wrong password are both ErrInvalidCredentials, after the
+// same work.
+func (a *Accounts) check(ctx context.Context, email, norm, pw string) (*domain.User, error) {
 	var u *domain.User
 	var err error
-	if emailErr == nil {
+	if norm != "" {
 		u, err = a.users.GetByEmail(ctx, norm)
 		// Accounts made before addresses were NFKC- and IDNA-normalised
 		// are stored in the older form.
@@ -176,7 +257,7 @@ func (a *Accounts) Login(ctx context.Context, email, pw, clientIP string) (*Toke
 		}
 	}
 	switch {
-	case emailErr != nil || errors.Is(err, domain.ErrUserNotFound):
+	case norm == "" || errors.Is(err, domain.ErrUserNotFound):
 		// Spend the same work as for a real account.
 		_, _ = a.hasher.Verify(ctx, pw, a.dummy)
 		return nil, domain.ErrInvalidCredentials
@@ -190,37 +271,110 @@ func (a *Accounts) Login(ctx context.Context, email, pw, clientIP string) (*Toke
 	if !ok {
 		return nil, domain.ErrInvalidCredentials
 	}
-	if !u.CanSignIn() {
-		return nil, domain.ErrAccountDisabled
-	}
-	if a.hasher.NeedsRehash(u.PasswordHash) {
-		a.rehash(ctx, u.ID, pw)
-	}
-	return a.startSession(ctx, u, now)
+	return u, nil
 }
 
-// limit counts the attempt against the account and the client address.
-func (a *Accounts) limit(ctx context.Context, now time.Time, email, clientIP string) error {
-	start := now.Truncate(a.cfg.LoginWindow)
-	keys := []string{"ip:" + clientKey(clientIP)}
+// counted is an attempt counted as a failure in advance, by key.
+type counted struct {
+	start time.Time
+	keys  []string
+}
+
+// limit counts the attempt as a failure in advance, before the password is
+// checked, so that however many guesses arrive at once no more than the
+// limit are checked; a successful sign-in takes it back (forget). The
+// counters are the account from this address, the account from anywhere
+// and the address for any account; the last two are skipped for an
+// account at an address it signed in from before.
+func (a *Accounts) limit(ctx context.Context, now time.Time, email, clientIP string) (*counted, error) {
+	c := &counted{start: now.Truncate(a.cfg.LoginWindow)}
+	addr := clientKey(clientIP)
+	type counter struct {
+		key   string
+		limit int
+	}
+	var counters []counter
+	known := false
 	if email != "" {
-		// The address is hashed so the counters hold no personal data.
-		sum := sha256.Sum256([]byte(email))
-		keys = append(keys, "account:"+hex.EncodeToString(sum[:16]))
+		acct := accountKey(email)
+		var err error
+		if known, err = a.known(ctx, now, acct, addr); err != nil {
+			return nil, err
+		}
+		counters = append(counters, counter{"login:account-ip:" + acct + ":" + addr, a.cfg.LoginLimit})
+		if !known {
+			counters = append(counters, counter{"login:account:" + acct, a.cfg.AccountLimit})
+		}
+	}
+	if !known {
+		counters = append(counters, counter{"login:ip:" + addr, a.cfg.AddressLimit})
 	}
 	over := false
-	for _, k := range keys {
-		n, err := a.limiter.Hit(ctx, "login:"+k, start, a.cfg.LoginWindow)
+	for _, k := range counters {
+		n, err := a.limiter.Hit(ctx, k.key, c.start, a.cfg.LoginWindow)
 		if err != nil {
-			return fmt.Errorf("count sign-in attempts: %w", err)
+			a.forget(ctx, c)
+			return nil, fmt.Errorf("count sign-in attempts: %w", err)
 		}
-		over = over || n > a.cfg.LoginLimit
+		c.keys = append(c.keys, k.key)
+		over = over || n > k.limit
 	}
 	if over {
-		wait := start.Add(a.cfg.LoginWindow).Sub(now)
-		return &domain.RateLimitedError{RetryAfter: max(wait, time.Second)}
+		// A refused attempt checks no password, so it is no failure: left
+		// counted, a flood of refused guesses for one account would fill
+		// the address's counter and lock out everyone behind it.
+		a.forget(ctx, c)
+		wait := c.start.Add(a.cfg.LoginWindow).Sub(now)
+		return nil, &domain.RateLimitedError{RetryAfter: max(wait, time.Second)}
 	}
-	return nil
+	return c, nil
+}
+
+// forget takes back an attempt counted in advance.
+func (a *Accounts) forget(ctx context.Context, c *counted) {
+	for _, k := range c.keys {
+		if err := a.limiter.Forget(ctx, k, c.start); err != nil {
+			a.log.Warn("take back a sign-in attempt", "err", err)
+		}
+	}
+}
+
+// known tells whether the account signed in from this client address
+// within the current or the previous RememberFor window.
+func (a *Accounts) known(ctx context.Context, now time.Time, acct, addr string) (bool, error) {
+	start := now.Truncate(a.cfg.RememberFor)
+	for _, w := range []time.Time{start, start.Add(-a.cfg.RememberFor)} {
+		n, err := a.limiter.Count(ctx, "known:"+acct+":"+addr, w)
+		if err != nil {
+			return false, fmt.Errorf("look up known addresses: %w", err)
+		}
+		if n > 0 {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// remember notes that the account signed in from this client address, once
+// per RememberFor window. Not remembering only makes a later sign-in from
+// here subject to all the limits, so a failure is logged, not returned.
+func (a *Accounts) remember(ctx context.Context, now time.Time, email, clientIP string) {
+	key := "known:" + accountKey(email) + ":" + clientKey(clientIP)
+	start := now.Truncate(a.cfg.RememberFor)
+	n, err := a.limiter.Count(ctx, key, start)
+	if err == nil && n == 0 {
+		_, err = a.limiter.Hit(ctx, key, start, a.cfg.RememberFor)
+	}
+	if err != nil {
+		a.log.Warn("remember sign-in address", "err", err)
+	}
+}
+
+// accountKey names an account in the counters: a hash of its address, so
+// the counters hold no personal data.
+func accountKey(email string) string {
+	sum := sha256.Sum256([]byte(email))
+	return hex.EncodeToString(sum[:16])
 }
 
 // clientKey is what the per-address limit counts by: the IPv4 address, or

@@ -248,3 +248,48 @@ func TestEmailsAreNormalisedAndLookAlikesRefused(t *testing.T) {
 		t.Errorf("Login of an account stored in the older form = %v", err)
 	}
 }
+
+// However many guesses for one account arrive at once from one address,
+// no more than the limit have their password checked; and the owner's
+// right password, checked afterwards from an address they used before,
+// still gets in.
+func TestConcurrentGuessesAreLimited(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a, _ := accounts(t, password.NewHasher(password.Params{Memory: 8 * 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 0))
+	if _, err := a.Signup(ctx, app.SignupInput{Email: "owner@example.org", Password: pw, Role: domain.RoleApplicant, Name: "Owner", ClientIP: "192.0.2.1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Login(ctx, "owner@example.org", pw, "192.0.2.1"); err != nil {
+		t.Fatalf("first sign-in = %v", err)
+	}
+	const guesses = 16
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	checked, limited := 0, 0
+	for i := range guesses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := a.Login(ctx, "owner@example.org", "wrong guess "+strings.Repeat("x", i), "203.0.113.5")
+			var rl *domain.RateLimitedError
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case errors.Is(err, domain.ErrInvalidCredentials):
+				checked++
+			case errors.As(err, &rl):
+				limited++
+			default:
+				t.Errorf("guess = %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if checked > 5 || checked+limited != guesses {
+		t.Errorf("%d guesses checked, %d limited; want at most 5 checked", checked, limited)
+	}
+	if _, err := a.Login(ctx, "owner@example.org", pw, "192.0.2.1"); err != nil {
+		t.Errorf("owner from their address after the guesses = %v, want a session", err)
+	}
+}

@@ -71,6 +71,12 @@ type Limiter interface {
 	// included. Under concurrency a count may include attempts made at the
 	// same moment, but the k-th attempt never sees fewer than k.
 	Hit(ctx context.Context, key string, start time.Time, window time.Duration) (int, error)
+	// Count returns the attempts counted for key in the window starting at
+	// start, without counting one.
+	Count(ctx context.Context, key string, start time.Time) (int, error)
+	// Forget takes back one attempt counted for key in the window starting
+	// at start: one that turned out not to be what the limit is about.
+	Forget(ctx context.Context, key string, start time.Time) error
 }
 
 // Hasher hashes and checks passwords.

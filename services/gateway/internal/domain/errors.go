@@ -33,6 +33,8 @@ func (e *ValidationError) Error() string { return e.Field + ": " + e.Problem }
 // RateLimitedError says that too many attempts were made and when to try
 // again.
 type RateLimitedError struct {
+	// Action is what was limited: "signup", or "" for sign-in.
+	Action     string
 	RetryAfter time.Duration
 }
 

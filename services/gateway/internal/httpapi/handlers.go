@@ -89,6 +89,7 @@ func (h *Handlers) Signup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	in.ClientIP = c.RealIP()
 	u, err := h.accounts.Signup(c.Request().Context(), in)
 	if err != nil {
 		return err
@@ -300,8 +301,12 @@ func Problems(err error) *web.Error {
 	var rl *domain.RateLimitedError
 	if errors.As(err, &rl) {
 		secs := max(int(math.Ceil(rl.RetryAfter.Seconds())), 1)
+		detail := "too many failed sign-in attempts; try again later"
+		if rl.Action == "signup" {
+			detail = "too many sign-ups from this address; try again later"
+		}
 		return &web.Error{Status: http.StatusTooManyRequests, Code: "rate_limited",
-			Detail: "too many sign-in attempts; try again later",
+			Detail: detail,
 			Header: http.Header{"Retry-After": []string{strconv.Itoa(secs)}}}
 	}
 	if vs := domain.ValidationErrors(err); len(vs) > 0 {

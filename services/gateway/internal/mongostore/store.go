@@ -322,6 +322,24 @@ func (s *Store) Hit(ctx context.Context, key string, start time.Time, window tim
 	return int(n), nil
 }
 
+// Count implements app.Limiter.
+func (s *Store) Count(ctx context.Context, key string, start time.Time) (int, error) {
+	n, err := s.attempts.CountDocuments(ctx, bson.D{{Key: "key", Value: key}, {Key: "window", Value: start.Unix()}})
+	if err != nil {
+		return 0, fmt.Errorf("count attempts: %w", err)
+	}
+	return int(n), nil
+}
+
+// Forget implements app.Limiter. Any one attempt of the window will do:
+// only their number matters.
+func (s *Store) Forget(ctx context.Context, key string, start time.Time) error {
+	if _, err := s.attempts.DeleteOne(ctx, bson.D{{Key: "key", Value: key}, {Key: "window", Value: start.Unix()}}); err != nil {
+		return fmt.Errorf("forget attempt: %w", err)
+	}
+	return nil
+}
+
 // Sweep deletes sessions, tokens and marks whose session has ended, and
 // attempts of past windows. There are no TTL indexes on FerretDB v1, so the
 // service runs this periodically.

@@ -210,3 +210,41 @@ func TestEraseLeavesATombstoneWithoutPersonalData(t *testing.T) {
 		t.Errorf("Create with the erased address = %v, want it free again", err)
 	}
 }
+
+// Count reads a window without counting, and Forget takes back one
+// attempt of that window only.
+func TestCountAndForget(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	ctx := context.Background()
+	start := time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)
+	for range 3 {
+		if _, err := s.Hit(ctx, "k", start, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Hit(ctx, "k", start.Add(time.Minute), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.Count(ctx, "k", start); err != nil || n != 3 {
+		t.Fatalf("Count = %d, %v; want 3", n, err)
+	}
+	if n, _ := s.Count(ctx, "k", start); n != 3 {
+		t.Errorf("Count again = %d, want 3 (counting is not an attempt)", n)
+	}
+	if err := s.Forget(ctx, "k", start); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.Count(ctx, "k", start); n != 2 {
+		t.Errorf("Count after Forget = %d, want 2", n)
+	}
+	if n, _ := s.Count(ctx, "k", start.Add(time.Minute)); n != 1 {
+		t.Errorf("Count of the next window = %d, want 1 (untouched)", n)
+	}
+	if n, _ := s.Count(ctx, "other", start); n != 0 {
+		t.Errorf("Count of an unused key = %d, want 0", n)
+	}
+	if err := s.Forget(ctx, "other", start); err != nil {
+		t.Errorf("Forget with nothing counted = %v, want nil", err)
+	}
+}
