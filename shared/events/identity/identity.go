@@ -34,3 +34,14 @@ type UserDeleted struct {
 	Role      string    `json:"role"`
 	DeletedAt time.Time `json:"deletedAt"`
 }
+
+// SessionRevoked is published when a sign-in ends before its access tokens
+// expire: sign-out, a refresh token used twice. Every service refuses the
+// access tokens of SessionID from then on; with SessionID empty, every
+// token of UserID issued at or before RevokedAt.
+type SessionRevoked struct {
+	UserID    string    `json:"userId"`
+	SessionID string    `json:"sessionId,omitempty"`
+	Reason    string    `json:"reason"` // logout | reuse
+	RevokedAt time.Time `json:"revokedAt"`
+}
