@@ -89,6 +89,14 @@ func Start(t testing.TB, o Options, ctors ...platform.Constructor) *Env {
 	if o.RemoteKeys {
 		verifier = auth.NewVerifier(auth.NewRemoteKeys(bus.NC))
 	}
+	// As platform.Run: revocations from the IDENTITY stream.
+	revoked := auth.NewRevocations()
+	stopRevocations, err := auth.Follow(context.Background(), bus.JS, revoked, log, platform.RevocationCatchUp)
+	if err != nil {
+		t.Fatalf("follow revocations: %v", err)
+	}
+	t.Cleanup(stopRevocations)
+	verifier = verifier.WithRevocations(revoked)
 	d := platform.Deps{
 		Log:      log,
 		Mongo:    mongotest.Client(t),
