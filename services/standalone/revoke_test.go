@@ -114,3 +114,57 @@ func TestEndedSessionsAndAccountsLoseTheirAccessTokens(t *testing.T) {
 		}
 	})
 }
+
+// TestSplitServicesRefuseEndedTokens: with every service in its own
+// process, each keeping its own revocation set, the profiles service
+// (called directly, not through the gateway) refuses a token within 5 s of
+// its sign-out and of its account's erasure.
+func TestSplitServicesRefuseEndedTokens(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the split platform")
+	}
+	s := startSplit(t)
+	client := &http.Client{Timeout: 15 * time.Second}
+	gw, profiles := s.url("gateway")+"/api/v1", s.url("profiles")+"/api/v1"
+	status, body, err := call(client, "POST", gw+"/auth/signup", "", map[string]string{
+		"email": "split.revoke@example.org", "password": identityPassword, "role": "applicant", "name": "Split Revoke"})
+	if err != nil || status != http.StatusCreated {
+		t.Fatalf("signup = %d %s %v", status, body, err)
+	}
+	login := func() string {
+		status, body, err := call(client, "POST", gw+"/auth/login", "", map[string]string{
+			"email": "split.revoke@example.org", "password": identityPassword})
+		if err != nil || status != http.StatusOK {
+			t.Fatalf("login = %d %s %v", status, body, err)
+		}
+		var tk identityTokens
+		decode(t, body, &tk)
+		return tk.AccessToken
+	}
+	refused := func(tok, method, url string, body any) func() string {
+		return func() string {
+			status, raw, err := call(client, method, url, tok, body)
+			if err == nil && status == http.StatusUnauthorized {
+				return ""
+			}
+			return method + " " + url + " = " + http.StatusText(status) + " " + string(raw)
+		}
+	}
+	out, kept := login(), login()
+	for _, tok := range []string{out, kept} {
+		if status, body, err := call(client, "GET", profiles+"/profiles/me", tok, nil); err != nil || status == http.StatusUnauthorized {
+			t.Fatalf("profiles with a live token = %d %s %v", status, body, err)
+		}
+	}
+	if status, body, err := call(client, "POST", gw+"/auth/logout", out, nil); err != nil || status != http.StatusNoContent {
+		t.Fatalf("logout = %d %s %v", status, body, err)
+	}
+	refusedWithin(t, "profiles process after logout", refused(out, "GET", profiles+"/profiles/me", nil))
+	if status, body, err := call(client, "GET", profiles+"/profiles/me", kept, nil); err != nil || status == http.StatusUnauthorized {
+		t.Fatalf("profiles with the other sign-in = %d %s %v", status, body, err)
+	}
+	if status, body, err := call(client, "DELETE", gw+"/auth/me", kept, nil); err != nil || status != http.StatusNoContent {
+		t.Fatalf("DELETE /auth/me = %d %s %v", status, body, err)
+	}
+	refusedWithin(t, "profiles process after erasure", refused(kept, "POST", profiles+"/profiles", profileBody(2)))
+}
