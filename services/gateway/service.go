@@ -131,7 +131,7 @@ func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
 	s.ring = ring
 	// The gateway checks its own tokens with its own keys; the other
 	// services fetch them over NATS (auth.RemoteKeys).
-	s.verifier = auth.NewVerifier(ring)
+	s.verifier = auth.NewVerifier(ring).WithRevocations(d.Auth.Revocations())
 	issuer := token.NewIssuer(ring, token.AccessTTL, now)
 	hasher := password.NewHasher(password.Default, cfg.HashConcurrency)
 	s.accounts, err = app.NewAccounts(ctx, s.store, s.store, s.store, hasher, issuer, d.Log, app.Config{
@@ -197,7 +197,7 @@ func (s *Service) Start(ctx context.Context) error {
 	// The account's snapshots (name, organisation) leave the IDENTITY
 	// stream when the account is deleted.
 	scrub := s.deps.Bus.ScrubConsumer("gateway", "IDENTITY", events.UserDeleted,
-		[]string{events.UserCreated, events.UserVerified})
+		[]string{events.UserCreated, events.UserVerified, events.SessionRevoked})
 	for _, c := range append(s.inbox.Consumers(), scrub) {
 		if _, err := s.deps.Bus.Consume(ctx, c); err != nil {
 			return err

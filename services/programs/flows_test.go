@@ -68,7 +68,9 @@ func waitConsumed(t *testing.T, bus *natsbus.Bus, stream, durable string) {
 // host read model ends the same whatever the order.
 func TestIdentityEvents(t *testing.T) {
 	t.Parallel()
-	e := start(t, platformtest.Options{}, nil)
+	// The read model's answers, not the revocation of deleted hosts'
+	// tokens (tested in shared/auth and services/standalone).
+	e := start(t, platformtest.Options{KeepRevokedTokens: true}, nil)
 	created := func(id, status string) identity.UserCreated {
 		return identity.UserCreated{UserID: id, Role: auth.RoleHost, Status: status, Name: "Host", CreatedAt: time.Now()}
 	}
@@ -126,7 +128,9 @@ func TestIdentityEvents(t *testing.T) {
 // TestHostDeletion closes a deleted host's programs and announces it.
 func TestHostDeletion(t *testing.T) {
 	t.Parallel()
-	e := start(t, platformtest.Options{}, nil)
+	// The deleted host stays refused by the read model itself (403), not
+	// only by the revocation of its tokens.
+	e := start(t, platformtest.Options{KeepRevokedTokens: true}, nil)
 	id, host := e.verifiedHost(t)
 	pub := e.published(t, host, e.body("Published"))
 	draft := e.create(t, host, e.body("Draft"))

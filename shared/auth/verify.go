@@ -22,10 +22,29 @@ const Leeway = 30 * time.Second
 // Verifier checks access tokens.
 type Verifier struct {
 	keys KeySet
+	// revoked, when set, holds the sign-ins and accounts that ended before
+	// their tokens expired.
+	revoked *Revocations
 }
 
 // NewVerifier returns a verifier that trusts keys.
 func NewVerifier(keys KeySet) *Verifier { return &Verifier{keys: keys} }
+
+// WithRevocations returns a copy of v that also refuses the tokens r
+// revokes.
+func (v *Verifier) WithRevocations(r *Revocations) *Verifier {
+	c := *v
+	c.revoked = r
+	return &c
+}
+
+// Revocations is the set v checks, or nil.
+func (v *Verifier) Revocations() *Revocations {
+	if v == nil {
+		return nil
+	}
+	return v.revoked
+}
 
 // ErrInvalidToken is returned for any token that is not accepted; the
 // reason is wrapped for logs but never shown to the caller. A token that
@@ -35,7 +54,8 @@ var ErrInvalidToken = errors.New("invalid token")
 
 // Parse verifies a compact JWS and returns its claims. Only EdDSA with a
 // known kid, our issuer and audience, and an expiry in the future (with
-// Leeway) pass.
+// Leeway) pass, and only if the verifier's revocation set does not hold the
+// token's session or account.
 func (v *Verifier) Parse(ctx context.Context, token string) (*Claims, error) {
 	if len(token) > MaxTokenLength || strings.Count(token, ".") != 2 {
 		return nil, fmt.Errorf("%w: not a compact JWS of sane size", ErrInvalidToken)
@@ -67,6 +87,9 @@ func (v *Verifier) Parse(ctx context.Context, token string) (*Claims, error) {
 	}
 	if claims.Subject == "" || claims.Role == "" {
 		return nil, fmt.Errorf("%w: no subject or role", ErrInvalidToken)
+	}
+	if v.revoked.Revoked(claims) {
+		return nil, fmt.Errorf("%w: session or account ended", ErrInvalidToken)
 	}
 	return claims, nil
 }

@@ -28,7 +28,7 @@ func FuzzPayloads(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ev := events.Envelope{Type: "fuzz", Data: json.RawMessage(data)}
 		for _, v := range []any{
-			&identity.UserCreated{}, &identity.UserVerified{}, &identity.UserDeleted{},
+			&identity.UserCreated{}, &identity.UserVerified{}, &identity.UserDeleted{}, &identity.SessionRevoked{},
 			&profiles.Profile{}, &profiles.ProfileErased{},
 			&programs.Program{}, &programs.ProgramClosed{},
 			&matching.ApplicationSubmitted{}, &matching.ApplicationWithdrawn{},

@@ -5,6 +5,9 @@ const (
 	UserCreated  = "tb.identity.v1.user.created"
 	UserVerified = "tb.identity.v1.user.verified"
 	UserDeleted  = "tb.identity.v1.user.deleted"
+	// SessionRevoked ends the access tokens of one sign-in (or of every
+	// sign-in of an account) before they expire.
+	SessionRevoked = "tb.identity.v1.session.revoked"
 
 	ProfileCreated = "tb.profiles.v1.profile.created"
 	ProfileUpdated = "tb.profiles.v1.profile.updated"
@@ -38,7 +41,7 @@ type Stream struct {
 // one rather than with wildcards so that request–reply subjects can never be
 // captured by a stream by accident.
 var Streams = []Stream{
-	{Name: "IDENTITY", Subjects: []string{UserCreated, UserVerified, UserDeleted}},
+	{Name: "IDENTITY", Subjects: []string{UserCreated, UserVerified, UserDeleted, SessionRevoked}},
 	{Name: "PROFILES", Subjects: []string{ProfileCreated, ProfileUpdated, ProfileErased}},
 	{Name: "PROGRAMS", Subjects: []string{ProgramPublished, ProgramUpdated, ProgramClosed}},
 	{Name: "MATCHING", Subjects: []string{

@@ -37,13 +37,18 @@ import (
 // APIPrefix is where the public API lives.
 const APIPrefix = "/api/v1"
 
+// RevocationCatchUp bounds how long a process waits at start for its
+// revocation set to load what the IDENTITY stream holds.
+const RevocationCatchUp = 10 * time.Second
+
 // Deps is what a service gets from the process that hosts it.
 type Deps struct {
 	Log      *slog.Logger
 	Mongo    *mongo.Client
 	DBPrefix string
 	Bus      *natsbus.Bus
-	// Auth verifies access tokens with the identity service's keys.
+	// Auth verifies access tokens with the identity service's keys and
+	// refuses those of ended sign-ins and accounts (Auth.Revocations()).
 	Auth *auth.Verifier
 }
 
@@ -160,8 +165,17 @@ func Run(ctx context.Context, o Options) error {
 		return err
 	}
 
+	// Every process keeps the set of ended sign-ins and accounts, rebuilt
+	// from the IDENTITY stream now and followed from then on; its verifier
+	// refuses their tokens.
+	revoked := auth.NewRevocations()
+	stopRevocations, err := auth.Follow(ctx, bus.JS, revoked, log, RevocationCatchUp)
+	if err != nil {
+		return err
+	}
+	defer stopRevocations()
 	deps := Deps{Log: log, Mongo: mc, DBPrefix: cfg.Mongo.DBPrefix, Bus: bus,
-		Auth: auth.NewVerifier(auth.NewRemoteKeys(bus.NC))}
+		Auth: auth.NewVerifier(auth.NewRemoteKeys(bus.NC)).WithRevocations(revoked)}
 	e := web.New(web.Options{
 		Log:            log,
 		RequestTimeout: cfg.HTTP.RequestTimeout,

@@ -56,6 +56,11 @@ type Options struct {
 	// (auth.JWKSSubject), as a deployed service does, instead of the test
 	// issuer's; for testing the service that serves them.
 	RemoteKeys bool
+	// KeepRevokedTokens leaves out the revocation set (platform.Run always
+	// has one), for tests of what a service refuses by itself, such as a
+	// read model's erased accounts, that revocation would otherwise answer
+	// first with 401.
+	KeepRevokedTokens bool
 	// CORSOrigins and TrustedProxies configure the platform's Echo (see
 	// web.Options).
 	CORSOrigins, TrustedProxies []string
@@ -88,6 +93,16 @@ func Start(t testing.TB, o Options, ctors ...platform.Constructor) *Env {
 	verifier := iss.Verifier()
 	if o.RemoteKeys {
 		verifier = auth.NewVerifier(auth.NewRemoteKeys(bus.NC))
+	}
+	if !o.KeepRevokedTokens {
+		// As platform.Run: revocations from the IDENTITY stream.
+		revoked := auth.NewRevocations()
+		stop, err := auth.Follow(context.Background(), bus.JS, revoked, log, platform.RevocationCatchUp)
+		if err != nil {
+			t.Fatalf("follow revocations: %v", err)
+		}
+		t.Cleanup(stop)
+		verifier = verifier.WithRevocations(revoked)
 	}
 	d := platform.Deps{
 		Log:      log,

@@ -34,3 +34,16 @@ type UserDeleted struct {
 	Role      string    `json:"role"`
 	DeletedAt time.Time `json:"deletedAt"`
 }
+
+// SessionRevoked is published when a sign-in ends before its access tokens
+// expire: sign-out, a refresh token used twice, a refresh for an account
+// that can no longer sign in. Every service refuses the access tokens of
+// SessionID from then on; with SessionID empty, every token of UserID
+// issued at or before RevokedAt. The account itself does not change, so
+// the envelope's aggregate version is 0.
+type SessionRevoked struct {
+	UserID    string    `json:"userId"`
+	SessionID string    `json:"sessionId,omitempty"`
+	Reason    string    `json:"reason"` // logout | reuse | disabled
+	RevokedAt time.Time `json:"revokedAt"`
+}

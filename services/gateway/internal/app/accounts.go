@@ -458,7 +458,7 @@ func (a *Accounts) Refresh(ctx context.Context, refresh string) (*Tokens, error)
 	if !first {
 		// The token was exchanged before (or a moment ago, concurrently):
 		// one of its holders is not its owner.
-		if err := a.sessions.Revoke(ctx, s, now); err != nil {
+		if err := a.endSession(ctx, s, now, "reuse"); err != nil {
 			return nil, err
 		}
 		a.log.Warn("refresh token used twice; session revoked", "user_id", s.UserID, "session_id", s.ID)
@@ -466,7 +466,7 @@ func (a *Accounts) Refresh(ctx context.Context, refresh string) (*Tokens, error)
 	}
 	u, err := a.users.Get(ctx, s.UserID)
 	if errors.Is(err, domain.ErrUserNotFound) || (err == nil && !u.CanSignIn()) {
-		if rerr := a.sessions.Revoke(ctx, s, now); rerr != nil {
+		if rerr := a.endSession(ctx, s, now, "disabled"); rerr != nil {
 			return nil, rerr
 		}
 		return nil, domain.ErrSessionInvalid
@@ -516,11 +516,26 @@ func (a *Accounts) Logout(ctx context.Context, refresh, userID, sessionID string
 		if t.owner != "" && s.UserID != t.owner {
 			continue
 		}
-		if err := a.sessions.Revoke(ctx, s, now); err != nil {
+		if err := a.endSession(ctx, s, now, "logout"); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// endSession revokes a session and announces it (session.revoked), so
+// every service refuses its access tokens too, not only the refresh.
+func (a *Accounts) endSession(ctx context.Context, s *domain.Session, now time.Time, reason string) error {
+	if err := a.sessions.Revoke(ctx, s, now); err != nil {
+		return err
+	}
+	ev, err := events.NewWithContext(ctx, identity.Source, events.SessionRevoked, s.UserID, 0, identity.SessionRevoked{
+		UserID: s.UserID, SessionID: s.ID, Reason: reason, RevokedAt: now.UTC(),
+	})
+	if err != nil {
+		return err
+	}
+	return a.users.Announce(ctx, s.UserID, []events.Envelope{ev})
 }
 
 // Me returns the caller's account.

@@ -29,6 +29,10 @@ type UserStore interface {
 	// Erase replaces the account by a tombstone that holds only ev, which
 	// the relay publishes before deleting the tombstone.
 	Erase(ctx context.Context, id string, version int64, ev events.Envelope) error
+	// Announce stores evs in the account's outbox without changing the
+	// account (a session of it ended, say). An account that no longer
+	// exists is not an error: its erasure event says more.
+	Announce(ctx context.Context, id string, evs []events.Envelope) error
 	// List returns a page of accounts matching f and the total count.
 	List(ctx context.Context, f UserFilter) ([]*domain.User, int64, error)
 }

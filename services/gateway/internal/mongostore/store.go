@@ -188,6 +188,23 @@ func (s *Store) Erase(ctx context.Context, id string, version int64, ev events.E
 	return nil
 }
 
+// Announce implements app.UserStore: evs are pushed onto the account's
+// outbox, nothing else changes.
+func (s *Store) Announce(ctx context.Context, id string, evs []events.Envelope) error {
+	ob, err := s.relay.Encode(ctx, evs...)
+	if err != nil || len(ob) == 0 {
+		return err
+	}
+	res, err := s.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, live}, bson.D{outbox.Push(ob)})
+	if err != nil {
+		return fmt.Errorf("announce: %w", err)
+	}
+	if res.MatchedCount == 1 {
+		s.relay.Kick()
+	}
+	return nil
+}
+
 // List implements app.UserStore, oldest accounts first.
 func (s *Store) List(ctx context.Context, f app.UserFilter) ([]*domain.User, int64, error) {
 	filter := bson.D{live}

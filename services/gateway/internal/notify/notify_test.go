@@ -11,6 +11,7 @@ import (
 	apiidentity "github.com/talentbridge/platform/shared/api/identity"
 
 	"github.com/labstack/echo/v4"
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/talentbridge/platform/services/gateway/internal/notify"
 	"github.com/talentbridge/platform/shared/auth"
@@ -176,5 +177,17 @@ func TestVerifiedHostIsTold(t *testing.T) {
 		t.Errorf("host's inbox = %v, want account.verified", codes(p))
 	}
 	publish(t, env, events.UserDeleted, "host-9", 3, identityev.UserDeleted{UserID: "host-9", Role: auth.RoleHost})
-	waitCodes(t, env, tok, 0)
+	// The erased account's token is refused now (issue 16, finding 1), so
+	// the inbox is checked where it is stored.
+	platformtest.Eventually(t, 15*time.Second, func() error {
+		n, err := env.Deps.DB("identity").Collection("notifications").CountDocuments(context.Background(),
+			bson.D{{Key: "userId", Value: "host-9"}})
+		if err != nil || n != 0 {
+			return fmt.Errorf("%d notifications of the erased host remain (%v)", n, err)
+		}
+		return nil
+	})
+	if r := env.Do(t, "GET", "/api/v1/notifications/me", tok, nil); r.Status != http.StatusUnauthorized {
+		t.Errorf("GET /notifications/me with the erased host's token = %d, want 401", r.Status)
+	}
 }
