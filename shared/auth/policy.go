@@ -168,7 +168,7 @@ func Require(roles ...string) echo.MiddlewareFunc {
 			}
 			if len(roles) > 0 && !cl.HasRole(roles...) {
 				return &web.Error{Status: http.StatusForbidden, Code: "forbidden_role",
-					Detail: fmt.Sprintf("a %s may not do this", cl.Role)}
+					Detail: fmt.Sprintf("your role (%s) may not do this", cl.Role)}
 			}
 			return next(c)
 		}
