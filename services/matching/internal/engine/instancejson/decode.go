@@ -487,38 +487,21 @@ func (d *decoder) resolve() (*engine.Instance, error) {
 		Applicants: make([]engine.Applicant, len(d.appSym)),
 		Programs:   make([]engine.Program, len(d.progSym)),
 	}
-	// One backing array for all lists of each side instead of one allocation per list.
-	appPrefs := make([]int, len(d.appRefs))
-	stamp := make([]int32, len(d.progSym))
+	appPrefs, err := d.lists(d.appList, d.appListAt, d.appRefs, d.progs.def, len(d.progSym), progNames, "applicants", "program")
+	if err != nil {
+		return nil, err
+	}
 	for i, sym := range d.appSym {
-		lo, hi := d.appList[i], d.appList[i+1]
-		prefs := appPrefs[lo:hi:hi]
-		for k, ref := range d.appRefs[lo:hi] {
-			p := d.progs.def[ref]
-			if stamp[p] == int32(i+1) {
-				return nil, d.errorAt(d.elementAt(int(d.appListAt[i]), k), "applicants[%d].prefs: program %s listed twice",
-					i, strconv.Quote(progNames[ref]))
-			}
-			stamp[p] = int32(i + 1)
-			prefs[k] = int(p)
-		}
-		in.Applicants[i] = engine.Applicant{ID: appNames[sym], Prefs: prefs}
+		in.Applicants[i] = engine.Applicant{ID: appNames[sym], Prefs: appPrefs[i]}
 	}
 
-	progPrefs := make([]int, len(d.progRefs))
-	stamp = make([]int32, len(d.appSym))
+	progPrefs, err := d.lists(d.progList, d.progListAt, d.progRefs, d.apps.def, len(d.appSym), appNames, "programs", "applicant")
+	if err != nil {
+		return nil, err
+	}
 	for i, sym := range d.progSym {
 		lo, hi := d.progList[i], d.progList[i+1]
-		prefs := progPrefs[lo:hi:hi]
-		for k, ref := range d.progRefs[lo:hi] {
-			a := d.apps.def[ref]
-			if stamp[a] == int32(i+1) {
-				return nil, d.errorAt(d.elementAt(int(d.progListAt[i]), k), "programs[%d].prefs: applicant %s listed twice",
-					i, strconv.Quote(appNames[ref]))
-			}
-			stamp[a] = int32(i + 1)
-			prefs[k] = int(a)
-		}
+		prefs := progPrefs[i]
 		var ranks []int
 		if d.progTied[i] {
 			ranks = make([]int, hi-lo)
@@ -542,4 +525,29 @@ func (d *decoder) resolve() (*engine.Instance, error) {
 		}
 	}
 	return in, nil
+}
+
+// lists resolves one side's rank lists (refs[list[i]:list[i+1]] for list
+// i, whose array starts at offset listAt[i]) to indices of the other
+// side's definitions, all in one backing array; a name listed twice in one
+// list is an error naming side, the list and the other side's item.
+func (d *decoder) lists(list, listAt, refs, def []int32, others int, otherNames []string, side, item string) ([][]int, error) {
+	backing := make([]int, len(refs))
+	stamp := make([]int32, others) // stamp[x] == i+1: x is already in list i
+	out := make([][]int, len(list)-1)
+	for i := range out {
+		lo, hi := list[i], list[i+1]
+		prefs := backing[lo:hi:hi]
+		for k, ref := range refs[lo:hi] {
+			x := def[ref]
+			if stamp[x] == int32(i+1) {
+				return nil, d.errorAt(d.elementAt(int(listAt[i]), k), "%s[%d].prefs: %s %s listed twice",
+					side, i, item, strconv.Quote(otherNames[ref]))
+			}
+			stamp[x] = int32(i + 1)
+			prefs[k] = int(x)
+		}
+		out[i] = prefs
+	}
+	return out, nil
 }
