@@ -141,7 +141,7 @@ func StartFerret(opts FerretOptions) (*Ferret, error) {
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + abs + "/?_pragma=" + syncPragma(opts.SyncAlways),
+		SQLiteURL: "file:" + abs + "/?_pragma=" + syncPragma(opts.SyncAlways) + erasePragmas(),
 		Logger:    logger,
 	})
 	if err != nil {

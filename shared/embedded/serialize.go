@@ -42,6 +42,9 @@ type serializer struct {
 	ids      *idIndexer
 	narrow   bool
 	narrowed atomic.Int64
+	// wal trims each database's write-ahead log after removing writes
+	// (erase.go).
+	wal *walTrimmer
 
 	dbMu  sync.Mutex
 	locks map[string]*sync.Mutex
@@ -58,6 +61,9 @@ func newSerializer(addr, backend string, log *slog.Logger, ids *idIndexer, narro
 	}
 	s := &serializer{ln: ln, backend: backend, log: log, ids: ids, narrow: narrow,
 		conns: map[net.Conn]struct{}{}, locks: map[string]*sync.Mutex{}}
+	if ids != nil {
+		s.wal = newWALTrimmer(ids.dir, log, s.lockFor)
+	}
 	s.wg.Add(1)
 	go s.accept()
 	return s, nil
@@ -89,6 +95,9 @@ func (s *serializer) close() {
 	}
 	s.mu.Unlock()
 	s.wg.Wait()
+	if s.wal != nil {
+		s.wal.close()
+	}
 }
 
 func (s *serializer) track(c net.Conn, add bool) bool {
@@ -158,6 +167,9 @@ func (s *serializer) serve(client net.Conn) {
 		err = s.roundTrip(client, server, req, func() {
 			if s.ids != nil {
 				s.afterWrite(db, req)
+			}
+			if s.wal != nil {
+				s.wal.note(db, req)
 			}
 		})
 		lock.Unlock()
