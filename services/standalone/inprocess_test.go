@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +21,11 @@ type inProcess struct {
 	// MongoURI and NATSURL reach the embedded servers, for tests that look
 	// at what is stored.
 	MongoURI, NATSURL string
+	// DataDir holds the embedded servers' files.
+	DataDir string
+	// Stop stops the platform cleanly and waits for it; the test's end
+	// calls it too.
+	Stop func()
 }
 
 // startInProcess runs the platform until the test ends. env is applied to
@@ -49,15 +55,20 @@ func startInProcess(t *testing.T, env ...string) *inProcess {
 	case <-time.After(60 * time.Second):
 		t.Fatal("standalone not ready within 60s")
 	}
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			t.Error("standalone did not stop within 20s")
-		}
-	})
-	p := &inProcess{URL: "http://" + addr, MongoURI: "mongodb://" + st.MongoAddr + "/", NATSURL: "nats://" + st.NATSAddr}
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case <-done:
+			case <-time.After(20 * time.Second):
+				t.Error("standalone did not stop within 20s")
+			}
+		})
+	}
+	t.Cleanup(stop)
+	p := &inProcess{URL: "http://" + addr, MongoURI: "mongodb://" + st.MongoAddr + "/", NATSURL: "nats://" + st.NATSAddr,
+		DataDir: st.DataDir, Stop: stop}
 	waitOK(t, p.URL+"/readyz")
 	return p
 }
