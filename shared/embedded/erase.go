@@ -41,8 +41,9 @@ import (
 // Both work per database file, whichever service owns it, so a database a
 // new service adds is covered without naming it here.
 
-// secureDelete is on except in the benchmark that measures its cost.
-var secureDelete = true
+// secureDelete and trimWAL are on except in the tests and the benchmark
+// that show what each is for and what it costs.
+var secureDelete, trimWAL = true, true
 
 // erasePragmas is the part of FerretDB's SQLite URL (a query string
 // continuation) that makes deletes overwrite their content.
@@ -102,6 +103,9 @@ type dirtySince struct{ first, last time.Time }
 // already there are trimmed soon: a process that stopped without a trim may
 // have left erased content in a log.
 func newWALTrimmer(dir string, log *slog.Logger, lock func(string) *sync.Mutex) *walTrimmer {
+	if !trimWAL {
+		return nil
+	}
 	w := &walTrimmer{dir: dir, log: log, lock: lock, dirty: map[string]dirtySince{},
 		stop: make(chan struct{}), done: make(chan struct{})}
 	for _, db := range w.databases() {
