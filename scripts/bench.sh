@@ -11,6 +11,9 @@
 #   api              GET /programs?q= and GET /recommendations/me at 500/s, the
 #                    highest rate each holds with p99 under 100 ms, and a bare
 #                    Echo handler under the same load generator
+#   erase            the embedded store's insert, update and delete with
+#                    secure_delete and the write-ahead log trim off and on, and
+#                    one trim (shared/embedded/erase_bench_test.go)
 #
 # Every Go benchmark runs COUNT times (-count) and the table gives medians;
 # ratios are taken within one run. The whole script is bounded to finish in
@@ -78,6 +81,7 @@ rec_dir=services/matching/internal/recommend
 go test -c -o "$work/engine.test" "./$engine_dir"
 go test -c -o "$work/recommend.test" "./$rec_dir"
 go test -c -o "$work/standalone.test" ./services/standalone
+go test -c -o "$work/embedded.test" ./shared/embedded
 go build -o "$work/matchsolve" ./services/matching/cmd/matchsolve
 go build -o "$work/geninstance" ./services/matching/internal/engine/enginetest/geninstance
 if [ -n "$profdir" ]; then cp "$work"/*.test "$profdir/"; fi
@@ -123,6 +127,12 @@ bench services/standalone "$work/standalone.test" lag -test.bench 'PipelineLag' 
 step "api"
 bench services/standalone "$work/standalone.test" api -test.bench '^(BenchmarkEcho|BenchmarkAPI)$' \
   -test.benchtime 1x -test.count "$count" -test.timeout 20m $(prof api)
+
+step "erase: embedded store write path, secure_delete and log trim off and on"
+bench shared/embedded "$work/embedded.test" erase -test.bench 'WritePath' \
+  -test.benchtime 300x -test.count "$count" $(prof erase)
+bench shared/embedded "$work/embedded.test" trim -test.bench 'Trim$' \
+  -test.benchtime 20x -test.count "$count"
 
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 elapsed=$(($(date +%s) - began))
@@ -256,6 +266,19 @@ for t in search search-all recommendations echo; do
     row "API: $t ÷ bare Echo beside the platform (same moment)" "$(fmt "$(metric api BenchmarkAPI/ceiling "$t/echo")" 1 2)" "×"
   fi
 done
+for op in insert update delete; do
+  w=() c=() o=()
+  for m in off secure_delete secure_delete+trim; do
+    w+=("$(fmt "$(metric erase "BenchmarkWritePath/$op/$m" ns/op)" 1e6 2)")
+    c+=("$(fmt "$(metric erase "BenchmarkWritePath/$op/$m" cpu-us/op)" 1e3 2)")
+    o+=("$(fmt "$(metric erase "BenchmarkWritePath/$op/$m" written-B/op)" 1024 1)")
+  done
+  row "Embedded store: one $op of a 1 KiB document (fsync per commit), wall — as before / secure_delete / secure_delete + log trim" "${w[0]} / ${w[1]} / ${w[2]}" ms
+  row "Embedded store: the same, process CPU" "${c[0]} / ${c[1]} / ${c[2]}" ms
+  row "Embedded store: the same, bytes written" "${o[0]} / ${o[1]} / ${o[2]}" KiB
+done
+row "Embedded store: one log trim (checkpoint with truncation) after 200 updates" "$(fmt "$(metric trim BenchmarkTrim trim-ms)" 1 1)" ms
+
 row "bench.sh: whole run" "$elapsed" s "< 600 s" "<" 600
 
 table=$(

@@ -66,7 +66,7 @@ func BenchmarkWritePath(b *testing.B) {
 		b.Run("insert/"+m.name, func(b *testing.B) {
 			coll, _ := startBenchFerret(b, m.secure, m.trim)
 			b.ResetTimer()
-			defer reportCPU(b, processCPU(b))
+			defer reportCosts(b, processCPU(b), bytesWritten(b))
 			for i := range b.N {
 				if _, err := coll.InsertOne(ctx, benchDoc(i, 1)); err != nil {
 					b.Fatal(err)
@@ -79,7 +79,7 @@ func BenchmarkWritePath(b *testing.B) {
 			coll, _ := startBenchFerret(b, m.secure, m.trim)
 			fill(b, coll, stored)
 			b.ResetTimer()
-			defer reportCPU(b, processCPU(b))
+			defer reportCosts(b, processCPU(b), bytesWritten(b))
 			for i := range b.N {
 				d := benchDoc(i%stored, i+2)
 				if _, err := coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: d[0].Value}}, d); err != nil {
@@ -93,7 +93,7 @@ func BenchmarkWritePath(b *testing.B) {
 			coll, _ := startBenchFerret(b, m.secure, m.trim)
 			fill(b, coll, max(stored, b.N))
 			b.ResetTimer()
-			defer reportCPU(b, processCPU(b))
+			defer reportCosts(b, processCPU(b), bytesWritten(b))
 			for i := range b.N {
 				if _, err := coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: fmt.Sprintf("u%06d", i)}}); err != nil {
 					b.Fatal(err)
@@ -129,9 +129,14 @@ func BenchmarkTrim(b *testing.B) {
 	b.ReportMetric(0, "ns/op")
 }
 
-// reportCPU adds the process's CPU time per operation since start.
-func reportCPU(b *testing.B, start time.Duration) {
-	b.ReportMetric(float64((processCPU(b)-start).Microseconds())/float64(b.N), "cpu-us/op")
+// reportCosts adds the process's CPU time and bytes written per operation
+// since the given starting points. Another test writing in the same process
+// meanwhile would count too; benchmarks run one at a time.
+func reportCosts(b *testing.B, cpu time.Duration, written int64) {
+	b.ReportMetric(float64((processCPU(b)-cpu).Microseconds())/float64(b.N), "cpu-us/op")
+	if written >= 0 {
+		b.ReportMetric(float64(bytesWritten(b)-written)/float64(b.N), "written-B/op")
+	}
 }
 
 func fill(b *testing.B, coll *mongo.Collection, n int) {
