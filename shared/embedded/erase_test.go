@@ -195,3 +195,47 @@ func mustOpen(t *testing.T, dir, db string) *sql.DB {
 	t.Cleanup(func() { conn.Close() })
 	return conn
 }
+
+// TestOnlyRemovingWritesScheduleATrim: an insert only adds, so it leaves
+// nothing behind to trim; every command that can remove or overwrite a
+// document marks its database.
+func TestOnlyRemovingWritesScheduleATrim(t *testing.T) {
+	msg := func(cmd string) []byte {
+		body, _ := bson.Marshal(bson.D{{Key: cmd, Value: "docs"}, {Key: "$db", Value: "profiles"}})
+		m := make([]byte, 21, 21+len(body))
+		m[12], m[13] = 0xDD, 0x07 // OP_MSG
+		return append(m, body...)
+	}
+	for _, tc := range []struct {
+		cmd  string
+		want bool
+	}{
+		{"insert", false}, {"create", false}, {"createIndexes", false}, {"find", false},
+		{"update", true}, {"delete", true}, {"findAndModify", true}, {"drop", true},
+		{"dropDatabase", true}, {"dropIndexes", true}, {"renameCollection", true},
+	} {
+		w := &walTrimmer{dirty: map[string]dirtySince{}}
+		w.note("profiles", msg(tc.cmd))
+		if _, got := w.dirty["profiles"]; got != tc.want {
+			t.Errorf("after %s, database marked for a trim = %v, want %v", tc.cmd, got, tc.want)
+		}
+	}
+}
+
+// TestTrimIsDueAfterQuietOrMaxDelay: a database is trimmed after a quiet
+// second, or after trimMaxDelay of steady removing writes, not before.
+func TestTrimIsDueAfterQuietOrMaxDelay(t *testing.T) {
+	now := time.Now()
+	w := &walTrimmer{dirty: map[string]dirtySince{
+		"busy-recent": {first: now.Add(-trimQuiet / 2), last: now.Add(-trimQuiet / 4)},
+		"quiet":       {first: now.Add(-3 * trimQuiet), last: now.Add(-2 * trimQuiet)},
+		"busy-long":   {first: now.Add(-trimMaxDelay - time.Second), last: now},
+	}}
+	got := w.due(now)
+	if strings.Join(got, ",") != "busy-long,quiet" {
+		t.Errorf("due() = %v, want [busy-long quiet]", got)
+	}
+	if _, ok := w.dirty["busy-recent"]; !ok || len(w.dirty) != 1 {
+		t.Errorf("left marked: %v, want only busy-recent", w.dirty)
+	}
+}
