@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -53,6 +55,13 @@ type QueueOptions struct {
 	MaxAttempts int
 	Logger      *slog.Logger
 }
+
+// metricMails counts the relay's outcomes: sent, retry (a temporary
+// failure, tried again later) and failed (given up).
+var metricMails = promauto.NewCounterVec(prometheus.CounterOpts{
+	Name: "tb_mail_deliveries_total",
+	Help: "E-mails handed to the SMTP server (sent), deferred after a temporary failure (retry) or given up (failed).",
+}, []string{"outcome"})
 
 // Mail statuses.
 const (
@@ -216,13 +225,16 @@ func (q *Queue) mark(ctx context.Context, m *Stored, sendErr error) error {
 	var unset bson.D
 	switch {
 	case sendErr == nil:
+		metricMails.WithLabelValues("sent").Inc()
 		set = bson.D{{Key: "status", Value: StatusSent}, {Key: "sentAt", Value: now}}
 		unset = bson.D{{Key: "text", Value: ""}, {Key: "html", Value: ""}, {Key: "lastError", Value: ""}}
 	case errors.Is(sendErr, ErrPermanent) || m.Attempts >= q.opt.MaxAttempts:
+		metricMails.WithLabelValues("failed").Inc()
 		q.opt.Logger.Error("mail given up", "id", m.ID, "event_id", m.EventID, "attempts", m.Attempts, "err", sendErr)
 		set = bson.D{{Key: "status", Value: StatusFailed}, {Key: "lastError", Value: sendErr.Error()}}
 		unset = bson.D{{Key: "text", Value: ""}, {Key: "html", Value: ""}}
 	default:
+		metricMails.WithLabelValues("retry").Inc()
 		q.opt.Logger.Warn("mail not sent, will retry", "id", m.ID, "event_id", m.EventID, "attempts", m.Attempts, "err", sendErr)
 		set = bson.D{{Key: "nextAt", Value: now.Add(backoff(m.Attempts))}, {Key: "lastError", Value: sendErr.Error()}}
 	}

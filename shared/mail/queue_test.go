@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+	dto "github.com/prometheus/client_model/go"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/talentbridge/platform/shared/mail/mailtest"
@@ -121,6 +122,10 @@ func TestQueueRetriesAndGivesUp(t *testing.T) {
 	q := newQueue(t, srv, QueueOptions{})
 	ctx := context.Background()
 	srv.RejectNext(&smtp.SMTPError{Code: 451, Message: "try later"}, &smtp.SMTPError{Code: 550, Message: "no such user"})
+	before := map[string]float64{}
+	for _, o := range []string{"sent", "retry", "failed"} {
+		before[o] = counted(t, o)
+	}
 	if err := q.Enqueue(ctx, "ev-t", "", Message{To: "t@example.org", Subject: "s", Text: "t"}); err != nil {
 		t.Fatal(err)
 	}
@@ -152,6 +157,11 @@ func TestQueueRetriesAndGivesUp(t *testing.T) {
 	}
 	if n := len(srv.Messages()); n != 1 {
 		t.Fatalf("delivered = %d, want 1", n)
+	}
+	for o, want := range map[string]float64{"sent": 1, "retry": 1, "failed": 1} {
+		if got := counted(t, o) - before[o]; got != want {
+			t.Errorf("tb_mail_deliveries_total{outcome=%q} grew by %v, want %v", o, got, want)
+		}
 	}
 }
 
@@ -185,4 +195,14 @@ func TestQueueDisabledAndForget(t *testing.T) {
 	if got, _ := q.ForUser(ctx, "u2"); len(got) != 1 {
 		t.Fatalf("Forget(u1) touched u2: %+v", got)
 	}
+}
+
+// counted reads tb_mail_deliveries_total for one outcome.
+func counted(t *testing.T, outcome string) float64 {
+	t.Helper()
+	var m dto.Metric
+	if err := metricMails.WithLabelValues(outcome).Write(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m.GetCounter().GetValue()
 }
