@@ -74,12 +74,6 @@ type Params struct {
 	Link, Settings string
 }
 
-// Has reports whether code has mail texts.
-func (c *Catalog) Has(code string) bool {
-	_, ok := c.tmpl["en"][code+".subject"]
-	return ok
-}
-
 // Render returns the subject and plain-text body of the mail for a
 // notification code in lang (English when lang is not one of Languages).
 func (c *Catalog) Render(lang, code string, p Params) (subject, text string, err error) {
