@@ -840,3 +840,32 @@ func appendZero[T any](list *[]T) *T {
 	*list = append(*list, zero)
 	return &(*list)[len(*list)-1]
 }
+
+// E-mail settings reach the gateway from an optional Secret (the platform
+// runs without e-mail), and the links in mails point at the Ingress host.
+func TestProdGatewayMailSettings(t *testing.T) {
+	r := prod(t)
+	for _, d := range r.Deployments {
+		if d.Name != "gateway" {
+			continue
+		}
+		c := d.Spec.Template.Spec.Containers[0]
+		found := false
+		for _, ef := range c.EnvFrom {
+			if ef.SecretRef != nil && ef.SecretRef.Name == "gateway-smtp" {
+				found = true
+				if ef.SecretRef.Optional == nil || !*ef.SecretRef.Optional {
+					t.Error("gateway: the gateway-smtp Secret must be optional")
+				}
+			}
+		}
+		if !found {
+			t.Error("gateway: no envFrom of the gateway-smtp Secret (TB_SMTP_*)")
+		}
+		if u := envOf(r, c)["TB_PUBLIC_URL"]; !strings.HasPrefix(u, "https://") {
+			t.Errorf("gateway: TB_PUBLIC_URL = %q, want the https address of the Ingress", u)
+		}
+		return
+	}
+	t.Fatal("no gateway Deployment rendered")
+}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/events"
@@ -176,10 +177,40 @@ func TestRoundLifecycle(t *testing.T) {
 	}
 	m.must(http.MethodPost, "/matches/"+ms["a2 "+m.p3].ID+"/approve", coord, nil, http.StatusOK, nil)
 
+	// The publication is announced as a round.completed that names the
+	// applicants without an offer, so that they can be told too.
+	announced, err := m.env.Deps.Bus.NC.SubscribeSync(events.RoundCompleted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer announced.Unsubscribe()
 	var pub round
 	m.must(http.MethodPost, "/rounds/"+r.ID+"/publish", coord, nil, http.StatusOK, &pub)
 	if pub.Status != "published" || pub.Counts.Published != 4 {
 		t.Fatalf("published round = %+v, want status published with 4 offers", pub)
+	}
+	for {
+		msg, err := announced.NextMsg(10 * time.Second)
+		if err != nil {
+			t.Fatalf("no round.completed announcing the publication: %v", err)
+		}
+		ev, err := events.Parse(msg.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rc matchingev.RoundCompleted
+		if err := ev.Decode(&rc); err != nil {
+			t.Fatal(err)
+		}
+		if !rc.Published() {
+			continue // a run's completion
+		}
+		got := slices.Clone(rc.UnmatchedApplicantIDs)
+		slices.Sort(got)
+		if ev.Subject != r.ID || !slices.Equal(got, []string{"a5", "a6"}) || rc.Unmatched != 2 || rc.Name != "Spring 2027" {
+			t.Errorf("publication event = %s %+v, want round %s naming a5 and a6 unmatched", ev.Subject, rc, r.ID)
+		}
+		break
 	}
 	// Applicants act on their own offers only.
 	a4, a1 := m.token("a4", auth.RoleApplicant), m.token("a1", auth.RoleApplicant)
@@ -279,7 +310,8 @@ func TestRoundLifecycle(t *testing.T) {
 	}
 	platformtest.ConsumerSettled(t, m.env.Deps.Bus, "MATCHING", "matching-audit", 0)
 	for subject, n := range map[string]int{events.MatchProposed: 5, events.MatchApproved: 4, events.MatchRejected: 1,
-		events.MatchPublished: 4, events.OfferAccepted: 1, events.OfferDeclined: 1, events.RoundCompleted: 3,
+		// round.completed: three runs and the publication.
+		events.MatchPublished: 4, events.OfferAccepted: 1, events.OfferDeclined: 1, events.RoundCompleted: 4,
 		events.ApplicationSubmitted: 13} {
 		evs := platformtest.StreamEvents(t, m.env.Deps.Bus, "MATCHING", platformtest.EventFilter{Type: subject})
 		if len(evs) != n {

@@ -417,9 +417,14 @@ func TestComposeApplicationServices(t *testing.T) {
 		t.Errorf("gateway ports = %v, want [8080:8080]", gw.Ports)
 	}
 	for name, s := range f.Services {
-		if !slices.Contains(composeAppServices, name) && len(s.Ports) > 0 {
-			t.Errorf("%s publishes ports %v; only the gateway should", name, s.Ports)
+		if slices.Contains(composeAppServices, name) || len(s.Ports) == 0 {
+			continue
 		}
+		// Mailpit's web page is for the developer at this machine.
+		if name == "mailpit" && len(s.Ports) == 1 && strings.HasPrefix(fmt.Sprint(s.Ports[0]), "127.0.0.1:") {
+			continue
+		}
+		t.Errorf("%s publishes ports %v; only the gateway should (and Mailpit's page on loopback)", name, s.Ports)
 	}
 }
 
@@ -803,5 +808,37 @@ func TestStreamDefinitionsMatchEvents(t *testing.T) {
 		if !slices.Contains(names, name) {
 			t.Errorf("stream %s is defined but the platform has no such stream", name)
 		}
+	}
+}
+
+// The gateway sends its e-mail to the Mailpit service, over the compose
+// network, and does not wait for it to start (readiness never depends on
+// the mail server).
+func TestComposeMailGoesToMailpit(t *testing.T) {
+	f := loadCompose(t)
+	mp, ok := f.Services["mailpit"]
+	if !ok {
+		t.Fatal("no mailpit service")
+	}
+	if !strings.HasPrefix(mp.Image, "axllent/mailpit:") {
+		t.Errorf("mailpit image = %q, want axllent/mailpit", mp.Image)
+	}
+	gw := f.Services["gateway"]
+	env := composeResolvedEnv(t, "gateway", gw)
+	if env["TB_SMTP_ADDR"] != "mailpit:1025" || env["TB_SMTP_TLS"] != "none" {
+		t.Errorf("gateway TB_SMTP_ADDR=%q TB_SMTP_TLS=%q, want mailpit:1025 without TLS", env["TB_SMTP_ADDR"], env["TB_SMTP_TLS"])
+	}
+	if _, waits := gw.DependsOn["mailpit"]; waits {
+		t.Error("the gateway depends_on mailpit: its start and readiness must not wait for the mail server")
+	}
+	var c gateway.Config
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	if err := composeLoadConfig(&c); err != nil {
+		t.Fatalf("gateway config from compose: %v", err)
+	}
+	if !c.SMTP.Enabled() || c.SMTP.From == "" {
+		t.Errorf("gateway SMTP settings from compose = %s, want e-mail on", c.SMTP)
 	}
 }

@@ -717,7 +717,11 @@ func (b *tab) expect(what, sel, want string) {
 	}
 }
 
-func browserJourney(t *testing.T, p *uiPlatform) {
+// openBrowser starts headless Chromium for the test (skipping it when
+// there is none, outside CI) and returns a maker of people: each a tab in
+// its own browser context, so with its own cookies.
+func openBrowser(t *testing.T, p *uiPlatform) func() *tab {
+	t.Helper()
 	exe := browserPath()
 	if exe == "" {
 		if os.Getenv("CI") == "true" {
@@ -725,7 +729,6 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 		}
 		t.Skip("no Chromium found: install chromium (apt-get install chromium) or set TB_CHROMIUM to run the browser tests")
 	}
-	began := time.Now()
 	dir := os.Getenv("TB_SCREENSHOTS")
 	keep := dir != ""
 	if dir == "" {
@@ -748,14 +751,14 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 		chromedp.NoDefaultBrowserCheck, chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
-	defer cancelAlloc()
+	t.Cleanup(cancelAlloc)
 	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
+	t.Cleanup(cancelBrowser)
 	if err := chromedp.Do(browserCtx); err != nil {
 		t.Fatalf("start %s: %v", exe, err)
 	}
 	sh := &shots{dir: dir}
-	person := func() *tab {
+	return func() *tab {
 		ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
 		t.Cleanup(cancel)
 		if err := chromedp.Do(ctx); err != nil {
@@ -763,6 +766,11 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 		}
 		return &tab{t: t, ctx: ctx, base: p.URL, shots: sh}
 	}
+}
+
+func browserJourney(t *testing.T, p *uiPlatform) {
+	person := openBrowser(t, p)
+	began := time.Now()
 	now := time.Now()
 	day := func(d int) string { return now.AddDate(0, 0, d).Format("2006-01-02") }
 	suffix := strconv.FormatInt(now.UnixNano()%1e6, 10)

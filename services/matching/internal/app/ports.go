@@ -88,8 +88,9 @@ type RoundStore interface {
 	CompleteRun(ctx context.Context, r *domain.Round, runID string, evs []events.Envelope) (bool, error)
 	// FailRun puts the round back to the status it had before run runID.
 	FailRun(ctx context.Context, id, runID, message string) error
-	// MarkPublished moves a completed round to published.
-	MarkPublished(ctx context.Context, id string, at time.Time) (bool, error)
+	// MarkPublished moves a completed round to published, with the events
+	// that announce it in the same write.
+	MarkPublished(ctx context.Context, id string, at time.Time, evs []events.Envelope) (bool, error)
 }
 
 // MatchStore keeps the matches rounds proposed, with their outbox events.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"time"
 
@@ -296,7 +297,11 @@ func (s *Service) Publish(ctx context.Context, c Caller, roundID string) (*Round
 		s.audit(ctx, domain.AuditEntry{ID: ev.ID, At: now, ActorID: c.ID, ActorRole: c.Role, Action: "match.published",
 			EntityType: domain.EntityMatch, EntityID: m.ID, RoundID: r.ID})
 	}
-	ok, err := s.store.MarkPublished(ctx, r.ID, now)
+	announce, err := s.publication(ctx, r, ms, c, now)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := s.store.MarkPublished(ctx, r.ID, now, []events.Envelope{announce})
 	if err != nil {
 		return nil, err
 	}
@@ -306,6 +311,35 @@ func (s *Service) Publish(ctx context.Context, c Caller, roundID string) (*Round
 	s.audit(ctx, domain.AuditEntry{At: now, ActorID: c.ID, ActorRole: c.Role, Action: "round.published",
 		EntityType: domain.EntityRound, EntityID: r.ID, RoundID: r.ID, Note: fmt.Sprintf("%d offers published", published)})
 	return s.Round(ctx, r.ID)
+}
+
+// publication is the event that announces a round's publication: a
+// round.completed with PublishedAt and the applicants of the round who
+// hold no offer from it, so that each of them can be told (the gateway's
+// notifications). ms are the round's matches after publishing.
+func (s *Service) publication(ctx context.Context, r *domain.Round, ms []domain.Match, c Caller, now time.Time) (events.Envelope, error) {
+	entries, err := s.store.RoundApplicants(ctx, r.ID)
+	if err != nil {
+		return events.Envelope{}, err
+	}
+	offered := map[string]bool{}
+	for _, m := range ms {
+		switch m.Status {
+		case domain.MatchPublished, domain.MatchAccepted, domain.MatchDeclined:
+			offered[m.ApplicantID] = true
+		}
+	}
+	unmatched := []string{}
+	for _, e := range entries {
+		if !offered[e.ApplicantID] && !slices.Contains(unmatched, e.ApplicantID) {
+			unmatched = append(unmatched, e.ApplicantID)
+		}
+	}
+	return s.event(ctx, events.RoundCompleted, r.ID, r.Version+1, matchingev.RoundCompleted{
+		RoundID: r.ID, Name: r.Name, ProgramIDs: r.ProgramIDs, Seed: r.Seed, Proposed: r.Stats.Proposed,
+		Fixed: r.Stats.Fixed, Unmatched: len(unmatched), BlockingPairs: r.BlockingPairs, Run: r.Runs,
+		ActorID: c.ID, CompletedAt: r.CompletedAt, PublishedAt: now, UnmatchedApplicantIDs: unmatched,
+	})
 }
 
 func pluralize(n int, one, many string) string {

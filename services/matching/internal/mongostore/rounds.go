@@ -132,15 +132,20 @@ func (s *Store) FailRun(ctx context.Context, rid, runID, message string) error {
 	return nil
 }
 
-// MarkPublished moves a completed round to published.
-func (s *Store) MarkPublished(ctx context.Context, rid string, at time.Time) (bool, error) {
+// MarkPublished moves a completed round to published, storing evs in the
+// round's outbox in the same write.
+func (s *Store) MarkPublished(ctx context.Context, rid string, at time.Time, evs []events.Envelope) (bool, error) {
+	ob, err := s.relay.Encode(ctx, evs...)
+	if err != nil {
+		return false, err
+	}
 	res, err := s.rounds.UpdateOne(ctx, bson.D{{Key: "_id", Value: rid}, {Key: "status", Value: domain.RoundCompleted}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: domain.RoundPublished}, {Key: "publishedAt", Value: at}}},
-			{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
+			{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}, outbox.Push(ob)})
 	if err != nil {
 		return false, fmt.Errorf("publish round: %w", err)
 	}
-	return res.MatchedCount == 1, nil
+	return s.wrote(res), nil
 }
 
 // --- run log ---
