@@ -35,6 +35,7 @@ func TestPoliciesAgreeWithReference(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(17, 5))
 	matched, reverted, capped := 0, 0, 0
+	codes := map[engine.ReasonCode]int{}
 	for i := range n {
 		in := policyInstance(r, i)
 		m, err := engine.Solve(in, engine.ApplicantOptimal)
@@ -52,6 +53,21 @@ func TestPoliciesAgreeWithReference(t *testing.T) {
 		if b := refBlocking(in, m.ProgramOf); b != 0 {
 			t.Fatalf("case %d: %d blocking pairs by the definition, Check found none", i, b)
 		}
+		reasons, err := engine.Explain(in, m)
+		if err != nil {
+			t.Fatalf("case %d: Explain: %v", i, err)
+		}
+		for a, rs := range reasons {
+			if len(rs) != listPos(in.Applicants[a].Prefs, m.ProgramOf[a]) {
+				t.Fatalf("case %d: %d reasons for %s, want one per program ranked above", i, len(rs), in.Applicants[a].ID)
+			}
+			for _, r := range rs {
+				if r.Code == engine.ReasonBlocking || r.Text == "" {
+					t.Fatalf("case %d: reason %+v for %s\ninstance %s", i, r, in.Applicants[a].ID, describe(in))
+				}
+				codes[r.Code]++
+			}
+		}
 		for _, p := range m.ProgramOf {
 			if p != engine.Unmatched {
 				matched++
@@ -61,6 +77,11 @@ func TestPoliciesAgreeWithReference(t *testing.T) {
 		capped += cappedRegions(in, m.ProgramOf)
 	}
 	// The comparison only means something if the rules bit.
+	for _, code := range []engine.ReasonCode{engine.ReasonFilled, engine.ReasonRegionCap, engine.ReasonReserved} {
+		if codes[code] < n/50 {
+			t.Errorf("only %d reasons %q over %d instances", codes[code], code, n)
+		}
+	}
 	if matched < n || reverted < n/20 || capped < n/10 {
 		t.Errorf("over %d instances: %d matches, %d reverted reserve seats, %d regions at their cap; the generator is too tame", n, matched, reverted, capped)
 	}
