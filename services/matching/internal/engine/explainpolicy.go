@@ -75,9 +75,9 @@ func slotFill(prog *Program, apps []Applicant, pool []int, seats int) (took []in
 
 // policyView is what explanations under policies need about a matching.
 type policyView struct {
-	members   [][]int // each program's applicants, best first in the broken order
-	seatsWith []int   // seats a program may fill with one more proposer (see checkPolicies)
-	regionOf  []int   // region index, or -1
+	members   [][]int          // each program's applicants, best first in the broken order
+	seatsWith []int            // seats a program may fill with one more proposer (see checkPolicies)
+	regionOf  []int            // region index, or -1
 	pos       map[[2]int]int32 // (program, member) → the member's position in the broken order
 }
 
