@@ -244,3 +244,33 @@ func TestChoiceRulesSubstitutable(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSolvePolicies gives a fuzz-built instance (see enginetest.FromBytes) policies drawn
+// from the fuzz seed and compares the engine with the reference and the checker.
+func FuzzSolvePolicies(f *testing.F) {
+	f.Add([]byte{3, 3, 0, 0xff, 1, 0xff, 2, 0xff, 1, 1, 0xff, 0, 0, 1, 0xff, 0, 0, 1, 0xff, 1, 1}, uint64(1), 0.5)
+	f.Add([]byte{5, 2, 0, 1, 0xff, 1, 0, 0xff, 0, 0xff, 1, 0xff, 2, 2, 0xff, 0, 1, 2, 3, 4, 0xff}, uint64(7), 0.1)
+	f.Fuzz(func(t *testing.T, data []byte, seed uint64, capFraction float64) {
+		in := enginetest.FromBytes(data)
+		if capFraction < 0 || capFraction > 2 || capFraction != capFraction {
+			capFraction = 0.5
+		}
+		enginetest.AddPolicies(rand.New(rand.NewPCG(seed, 1)), in, enginetest.PolicyOptions{
+			Categories: []string{"g", "h"}, CategoryProb: 0.4, ReserveProb: 0.6, FirstProb: 0.5,
+			Regions: 2, RegionProb: 0.7, CapFraction: capFraction, TargetProb: 0.5,
+		})
+		if err := in.Validate(); err != nil {
+			t.Fatalf("generated instance is invalid: %v", err)
+		}
+		m, err := engine.Solve(in, engine.ApplicantOptimal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := refPolicyMatch(in); !slices.Equal(m.ProgramOf, want) {
+			t.Fatalf("Solve = %v, reference %v\ninstance %s", m.ProgramOf, want, describe(in))
+		}
+		if c, err := engine.Check(in, m); err != nil || !c.Stable() {
+			t.Fatalf("Check = %v, %v", c, err)
+		}
+	})
+}
