@@ -39,6 +39,7 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 	for p := range in.Programs {
 		seatsWith[p] = min(len(members[p])+1, in.Programs[p].Capacity)
 	}
+	var scratch regionScratch
 	for _, reg := range in.Regions {
 		held := 0
 		for _, p := range reg.Programs {
@@ -48,8 +49,10 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 			c.RegionsOverCap++
 		}
 		for _, p := range reg.Programs {
-			if len(wanted[p]) > 0 {
-				seatsWith[p] = regionShare(in, reg, members, p)
+			// A full program stays full with one more proposer, and with room under the cap
+			// every program takes all it can; only otherwise must the region's rule decide.
+			if len(wanted[p]) > 0 && len(members[p]) < in.Programs[p].Capacity && held >= reg.Cap {
+				seatsWith[p] = scratch.share(in, reg, members, p)
 			}
 		}
 	}
@@ -57,6 +60,28 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 	var draws map[int]uint64 // lottery numbers, drawn only for programs with ties
 	pos := make([]int, nA)
 	listedBy := make([]int, nA) // p+1 when program p lists the applicant, this pass
+	var resCats []string
+	memo := map[[2]uint64]bool{}
+	// bits[a] marks a's reserved categories, numbered in catBit, when there are at most 64.
+	catBit := map[string]int{}
+	for p := range in.Programs {
+		for _, r := range in.Programs[p].Reserves {
+			if _, ok := catBit[r.Category]; !ok && r.Seats > 0 {
+				catBit[r.Category] = len(catBit)
+			}
+		}
+	}
+	var bits []uint64
+	if len(catBit) <= 64 {
+		bits = make([]uint64, nA)
+		for a := range in.Applicants {
+			for _, cat := range in.Applicants[a].Categories {
+				if b, ok := catBit[cat]; ok {
+					bits[a] |= 1 << b
+				}
+			}
+		}
+	}
 	for p := range in.Programs {
 		prog := &in.Programs[p]
 		order := prog.Prefs
@@ -99,8 +124,39 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 			return len(order) + a
 		}
 		slices.SortFunc(held, func(x, y int) int { return cmp.Compare(rankOf(x), rankOf(y)) })
+		resCats = resCats[:0] // categories with reserved seats here
+		var progBits uint64
+		for _, r := range prog.Reserves {
+			if r.Seats > 0 {
+				resCats = append(resCats, r.Category)
+				progBits |= 1 << (catBit[r.Category] % 64)
+			}
+		}
+		// Whether p takes a depends only on how many it holds rank above a and on which
+		// of its reserved categories a is in, so each such case is worked out once.
+		clear(memo)
 		for _, a := range wanted[p] {
-			if listed(a) && wouldChoose(prog, in.Applicants, held, a, seatsWith[p], rankOf) {
+			if !listed(a) {
+				continue
+			}
+			k, _ := slices.BinarySearchFunc(held, rankOf(a), func(x, r int) int { return cmp.Compare(rankOf(x), r) })
+			var mask uint64
+			if bits != nil {
+				mask = bits[a] & progBits
+			} else {
+				for i, cat := range resCats {
+					if slices.Contains(in.Applicants[a].Categories, cat) {
+						mask |= 1 << (i % 64)
+					}
+				}
+			}
+			key := [2]uint64{uint64(k), mask}
+			chosen, known := memo[key]
+			if !known || (bits == nil && len(resCats) > 64) {
+				chosen = wouldChoose(prog, in.Applicants, held, a, k, seatsWith[p], mask != 0)
+				memo[key] = chosen
+			}
+			if chosen {
 				c.BlockingPairs++
 			}
 		}
@@ -112,18 +168,29 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 // proposer more than it holds, the others holding what they hold: every program first
 // takes up to its target, then one seat at a time in the listed order, until the cap.
 func regionShare(in *Instance, reg Region, members [][]int, p int) int {
-	can := make([]int, len(reg.Programs))  // seats the program could fill
-	take := make([]int, len(reg.Programs)) // seats it gets
+	var s regionScratch
+	return s.share(in, reg, members, p)
+}
+
+// regionScratch holds regionShare's working lists between calls.
+type regionScratch struct {
+	can, take, active []int
+}
+
+func (s *regionScratch) share(in *Instance, reg Region, members [][]int, p int) int {
+	n := len(reg.Programs)
+	s.can, s.take = slices.Grow(s.can[:0], n)[:n], slices.Grow(s.take[:0], n)[:n]
+	can, take := s.can, s.take // seats each program could fill, and those it gets
 	total := 0
 	share := 0
 	for i, q := range reg.Programs {
-		n := len(members[q])
+		held := len(members[q])
 		if q == p {
 			share = i
-			n++
+			held++
 		}
 		prog := &in.Programs[q]
-		can[i] = min(n, prog.Capacity)
+		can[i] = min(held, prog.Capacity)
 		goal := prog.Capacity
 		if prog.Target != nil {
 			goal = *prog.Target
@@ -131,31 +198,43 @@ func regionShare(in *Instance, reg Region, members [][]int, p int) int {
 		take[i] = min(goal, can[i])
 		total += take[i]
 	}
-	for total < reg.Cap {
-		gave := false
-		for i := range take {
+	// Round-robin: each pass visits, in the listed order, the programs that can still
+	// take someone; a program that cannot drops out of later passes.
+	active := s.active[:0]
+	for i := range take {
+		if take[i] < can[i] {
+			active = append(active, i)
+		}
+	}
+	for total < reg.Cap && len(active) > 0 {
+		still := active[:0]
+		for _, i := range active {
 			if total == reg.Cap {
 				break
 			}
+			take[i]++
+			total++
 			if take[i] < can[i] {
-				take[i]++
-				total++
-				gave = true
+				still = append(still, i)
 			}
 		}
-		if !gave {
-			break
-		}
+		active = still
 	}
+	s.active = active
 	return take[share]
 }
 
 // wouldChoose reports whether program prog, filling seats of its slots from the applicants
-// in held (sorted best first by rankOf) plus applicant a, takes a.
-func wouldChoose(prog *Program, apps []Applicant, held []int, a, seats int, rankOf func(int) int) bool {
-	k, _ := slices.BinarySearchFunc(held, rankOf(a), func(x, r int) int { return cmp.Compare(rankOf(x), r) })
+// in held (sorted best first) plus applicant a, who ranks below k of them, takes a.
+// inReserved says whether a is in a category prog reserves seats for.
+func wouldChoose(prog *Program, apps []Applicant, held []int, a, k, seats int, inReserved bool) bool {
 	if !slices.ContainsFunc(prog.Reserves, func(r Reserve) bool { return r.Seats > 0 }) {
 		return k < seats // open seats only: a is chosen when fewer than seats rank above them
+	}
+	if k >= seats && !inReserved {
+		// Outside every reserved category, a can only have a slot that takes the best
+		// remaining applicant, and seats applicants above a come first.
+		return false
 	}
 	pool := slices.Insert(slices.Clone(held), k, a)
 	taken := make([]bool, len(pool))

@@ -180,7 +180,7 @@ func TestPolicyOrderIndependence(t *testing.T) {
 	}
 	// A larger market, where displacement chains are long.
 	in := enginetest.NRMP(enginetest.NRMPOptions{Applicants: 3000, Seed: 4, TieProb: 0.2})
-	enginetest.AddPolicies(rand.New(rand.NewPCG(1, 1)), in, nrmpPolicies)
+	enginetest.AddPolicies(rand.New(rand.NewPCG(1, 1)), in, enginetest.NRMPPolicies)
 	m, err := engine.Solve(in, engine.ApplicantOptimal)
 	if err != nil {
 		t.Fatal(err)
@@ -191,13 +191,6 @@ func TestPolicyOrderIndependence(t *testing.T) {
 	}
 }
 
-// nrmpPolicies are the policies of the NRMP-size benchmarks: 12 regions holding every
-// program, capped at 85 % of their seats, and reserves on 60 % of programs.
-var nrmpPolicies = enginetest.PolicyOptions{
-	Categories: []string{"women", "first_generation", "rural"}, CategoryProb: 0.25,
-	ReserveProb: 0.6, FirstProb: 0.3,
-	Regions: 12, RegionProb: 1, CapFraction: 0.85, TargetProb: 0.5,
-}
 
 // TestChoiceRulesSubstitutable checks the two properties the results above rest on, for
 // the choice rules as restated in the reference, on random sets of offers: an applicant

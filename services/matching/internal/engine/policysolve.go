@@ -29,8 +29,13 @@ type policyPrep struct {
 	runOff, runCat, runLen []int32
 	reserved               []bool // program has a reserved slot, so it needs the slot walk
 
-	// Applicant a's reserve categories are cats[catOff[a]:catOff[a+1]].
+	// Applicant a's reserve categories: bit c of catMask[a] when there are at most 64
+	// reserve categories (the usual case), else cats[catOff[a]:catOff[a+1]].
+	catMask      []uint64
 	catOff, cats []int32
+	// progMask[p] has the bits of the categories program p reserves seats for (all bits
+	// when there are more than 64 categories).
+	progMask []uint64
 
 	region []int32 // region index of each program, -1 for none
 	place  []int32 // program's position in its region
@@ -41,12 +46,26 @@ type policyPrep struct {
 
 // hasCat reports whether applicant a belongs to reserve category c.
 func (pp *policyPrep) hasCat(a, c int32) bool {
+	if pp.catMask != nil {
+		return pp.catMask[a]>>c&1 != 0
+	}
 	for _, x := range pp.cats[pp.catOff[a]:pp.catOff[a+1]] {
 		if x == c {
 			return true
 		}
 	}
 	return false
+}
+
+// mayReserve reports whether applicant a might be in a category program p reserves for.
+func (pp *policyPrep) mayReserve(a, p int32) bool {
+	if !pp.reserved[p] {
+		return false
+	}
+	if pp.catMask != nil {
+		return pp.catMask[a]&pp.progMask[p] != 0
+	}
+	return true
 }
 
 // preparePolicies builds the policy tables of a valid instance.
@@ -90,14 +109,33 @@ func preparePolicies(in *Instance, pr *prepared) *policyPrep {
 		pp.target[p] = int32(min(prog.target(), int(pr.seats[p])))
 	}
 
-	pp.catOff = make([]int32, pr.nA+1)
-	for a := range in.Applicants {
-		for _, name := range in.Applicants[a].Categories {
-			if c, ok := catID[name]; ok {
-				pp.cats = append(pp.cats, c)
+	if len(catID) <= 64 {
+		pp.catMask = make([]uint64, pr.nA)
+		for a := range in.Applicants {
+			for _, name := range in.Applicants[a].Categories {
+				if c, ok := catID[name]; ok {
+					pp.catMask[a] |= 1 << c
+				}
 			}
 		}
-		pp.catOff[a+1] = int32(len(pp.cats))
+		pp.progMask = make([]uint64, pr.nP)
+		for p := range pr.nP {
+			for k := pp.runOff[p]; k < pp.runOff[p+1]; k++ {
+				if c := pp.runCat[k]; c >= 0 {
+					pp.progMask[p] |= 1 << c
+				}
+			}
+		}
+	} else {
+		pp.catOff = make([]int32, pr.nA+1)
+		for a := range in.Applicants {
+			for _, name := range in.Applicants[a].Categories {
+				if c, ok := catID[name]; ok {
+					pp.cats = append(pp.cats, c)
+				}
+			}
+			pp.catOff[a+1] = int32(len(pp.cats))
+		}
 	}
 
 	pp.caps = make([]int32, len(in.Regions))
@@ -255,7 +293,9 @@ func (s *policySolver) admit(a, p, pos int32) (kept bool, displaced int32) {
 	entry := int64(pos)<<32 | int64(a)
 	base, n := s.heldOff[p], s.count[p]
 	h := s.held[base : base+n+1 : base+n+1]
-	if !grow && n == 0 {
+	if !grow && (n == 0 || (entry > h[n-1] && !s.pp.mayReserve(a, p))) {
+		// Ranked below everyone p holds and in none of its reserved categories, a cannot
+		// take any slot from them: every slot prefers any of them to a.
 		return false, -1
 	}
 	// Insert a in order; heldOff leaves room for seats+1 entries, so there is always a

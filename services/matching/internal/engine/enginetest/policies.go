@@ -25,6 +25,21 @@ type PolicyOptions struct {
 	RegionProb, CapFraction, TargetProb float64
 }
 
+// NRMPPolicies are the policies of the NRMP-size benchmarks: 12 regions holding every
+// program, each capped at 85 % of its programs' seats, half the programs with a target
+// of their own, and reserves for three categories on 60 % of programs.
+var NRMPPolicies = PolicyOptions{
+	Categories: []string{"women", "first_generation", "rural"}, CategoryProb: 0.25,
+	ReserveProb: 0.6, FirstProb: 0.3,
+	Regions: 12, RegionProb: 1, CapFraction: 0.85, TargetProb: 0.5,
+}
+
+// WithNRMPPolicies returns in with NRMPPolicies added, drawn from seed.
+func WithNRMPPolicies(in *engine.Instance, seed uint64) *engine.Instance {
+	AddPolicies(rand.New(rand.NewPCG(seed, 0x706f6c)), in, NRMPPolicies)
+	return in
+}
+
 // AddPolicies gives in categories, reserves and regions drawn from r, in place. The
 // result is valid whenever in was.
 func AddPolicies(r *rand.Rand, in *engine.Instance, o PolicyOptions) {
