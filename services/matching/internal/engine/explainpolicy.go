@@ -75,36 +75,60 @@ func slotFill(prog *Program, apps []Applicant, pool []int, seats int) (took []in
 
 // policyView is what explanations under policies need about a matching.
 type policyView struct {
-	members   [][]int          // each program's applicants, best first in the broken order
-	seatsWith []int            // seats a program may fill with one more proposer (see checkPolicies)
-	regionOf  []int            // region index, or -1
-	pos       map[[2]int]int32 // (program, member) → the member's position in the broken order
+	members   [][]int   // each program's applicants, best first in the broken order
+	memberPos [][]int32 // their positions in that order
+	seatsWith []int     // seats a program may fill with one more proposer (see checkPolicies)
+	regionOf  []int     // region index, or -1
+	// outcome caches a program's decision about an applicant it does not take, which
+	// depends only on how many it holds above them and their reserved categories.
+	outcome map[[3]int]policyOutcome
+}
+
+type policyOutcome struct {
+	code     ReasonCode
+	category string // for ReasonReserved
 }
 
 func newPolicyView(in *Instance, m *Matching, pr *prepared) *policyView {
-	v := &policyView{members: make([][]int, pr.nP), seatsWith: make([]int, pr.nP), regionOf: make([]int, pr.nP)}
-	pos := make(map[[2]int]int32)
-	v.pos = pos
+	v := &policyView{
+		members: make([][]int, pr.nP), memberPos: make([][]int32, pr.nP),
+		seatsWith: make([]int, pr.nP), regionOf: make([]int, pr.nP),
+		outcome: map[[3]int]policyOutcome{},
+	}
+	type member struct {
+		a   int
+		pos int32
+	}
+	byProg := make([][]member, pr.nP)
 	for a, p := range m.ProgramOf {
 		if p == Unmatched {
 			continue
 		}
-		v.members[p] = append(v.members[p], a)
 		k := slices.Index(pr.pApp[pr.pOff[p]:pr.pOff[p+1]], int32(a))
 		if k < 0 {
 			k = int(pr.pOff[p+1]-pr.pOff[p]) + a // unlisted: below everyone listed
 		}
-		pos[[2]int{p, a}] = int32(k)
+		byProg[p] = append(byProg[p], member{a, int32(k)})
 	}
-	for p := range v.members {
-		slices.SortFunc(v.members[p], func(x, y int) int { return cmp.Compare(pos[[2]int{p, x}], pos[[2]int{p, y}]) })
-		v.seatsWith[p] = min(len(v.members[p])+1, in.Programs[p].Capacity)
+	for p, ms := range byProg {
+		slices.SortFunc(ms, func(x, y member) int { return cmp.Compare(x.pos, y.pos) })
+		for _, x := range ms {
+			v.members[p] = append(v.members[p], x.a)
+			v.memberPos[p] = append(v.memberPos[p], x.pos)
+		}
+		v.seatsWith[p] = min(len(ms)+1, in.Programs[p].Capacity)
 		v.regionOf[p] = -1
 	}
 	for r, reg := range in.Regions {
+		held := 0
+		for _, p := range reg.Programs {
+			held += len(v.members[p])
+		}
 		for _, p := range reg.Programs {
 			v.regionOf[p] = r
-			v.seatsWith[p] = regionShare(in, reg, v.members, p)
+			if held >= reg.Cap && len(v.members[p]) < in.Programs[p].Capacity {
+				v.seatsWith[p] = regionShare(in, reg, v.members, p)
+			}
 		}
 	}
 	return v
@@ -121,23 +145,29 @@ func (v *policyView) policyReason(in *Instance, pr *prepared, a, p int, pos int3
 		r.Text = "region " + reg.ID + " reached its cap of " + strconv.Itoa(reg.Cap) + "; " + prog.ID + " could not take another applicant"
 		return
 	}
-	k, _ := slices.BinarySearchFunc(held, pos, func(x int, q int32) int {
-		return cmp.Compare(v.pos[[2]int{p, x}], q)
-	})
-	pool := slices.Insert(slices.Clone(held), k, a)
-	took, cats := slotFill(prog, in.Applicants, pool, v.seatsWith[p])
-	if slices.Contains(took, a) {
+	k, _ := slices.BinarySearch(v.memberPos[p], pos)
+	mask := 0
+	for i, res := range prog.Reserves {
+		if res.Seats > 0 && slices.Contains(in.Applicants[a].Categories, res.Category) {
+			mask |= 1 << (i % 62)
+		}
+	}
+	key := [3]int{p, k, mask}
+	out, known := v.outcome[key]
+	if !known || len(prog.Reserves) > 62 {
+		out = decide(prog, in.Applicants, held, a, k, v.seatsWith[p])
+		v.outcome[key] = out
+	}
+	switch out.code {
+	case ReasonBlocking:
 		r.Code = ReasonBlocking
 		r.Text = prog.ID + " would choose you over what it holds; this pair blocks the matching"
 		return
-	}
-	for i, x := range took {
-		if cats[i] != "" && slices.Index(pool, x) > k {
-			r.Code, r.Category, r.ReservedSeats = ReasonReserved, cats[i], reservedFor(prog, cats[i])
-			r.Text = "the " + seatCount(r.ReservedSeats) + " of " + prog.ID + " reserved for " + cats[i] +
-				" went to applicants in that category; you are not in it"
-			return
-		}
+	case ReasonReserved:
+		r.Code, r.Category, r.ReservedSeats = ReasonReserved, out.category, reservedFor(prog, out.category)
+		r.Text = "the " + seatCount(r.ReservedSeats) + " of " + prog.ID + " reserved for " + out.category +
+			" went to applicants in that category; you are not in it"
+		return
 	}
 	r.Code = ReasonFilled
 	if len(prog.Reserves) == 0 {
@@ -150,6 +180,29 @@ func (v *policyView) policyReason(in *Instance, pr *prepared, a, p int, pos int3
 		}
 	}
 	r.Text = text + "; you were ranked " + strconv.Itoa(r.YourRank)
+}
+
+// decide runs program prog's slots over held plus a, who ranks below k of them: a taken
+// means a blocking pair; else a reserved slot that took someone ranked below a decided,
+// or, failing that, the seats were filled by applicants ranked higher.
+func decide(prog *Program, apps []Applicant, held []int, a, k, seats int) policyOutcome {
+	if len(prog.Reserves) == 0 {
+		if k < seats {
+			return policyOutcome{code: ReasonBlocking}
+		}
+		return policyOutcome{code: ReasonFilled}
+	}
+	pool := slices.Insert(slices.Clone(held), k, a)
+	took, cats := slotFill(prog, apps, pool, seats)
+	if slices.Contains(took, a) {
+		return policyOutcome{code: ReasonBlocking}
+	}
+	for i, x := range took {
+		if cats[i] != "" && slices.Index(pool, x) > k {
+			return policyOutcome{code: ReasonReserved, category: cats[i]}
+		}
+	}
+	return policyOutcome{code: ReasonFilled}
 }
 
 func reservedFor(prog *Program, cat string) int {

@@ -191,7 +191,6 @@ func TestPolicyOrderIndependence(t *testing.T) {
 	}
 }
 
-
 // TestChoiceRulesSubstitutable checks the two properties the results above rest on, for
 // the choice rules as restated in the reference, on random sets of offers: an applicant
 // chosen from a larger set is chosen from any smaller one containing them
