@@ -235,7 +235,7 @@ func (d *decoder) define(s *symbols, syms *[]int32, idx int, f field) error {
 	if len(id) == 0 {
 		return d.errorAt(at, "%v: empty id", f)
 	}
-	sym := s.intern(id)
+	sym, _ := s.intern(id)
 	if s.def[sym] >= 0 {
 		line, column := d.lineColumn(int(s.defAt[sym]))
 		return d.errorAt(at, "duplicate %s id %s (first at line %d, column %d)", s.kind, strconv.Quote(string(id)), line, column)

@@ -98,15 +98,30 @@ func TestDecodeTieGroups(t *testing.T) {
 	}
 }
 
+// Ids that agree in their first 8 bytes, or differ only by trailing zero bytes or beyond
+// 255 bytes, are still told apart.
+func TestSymbolsLookalikes(t *testing.T) {
+	long := strings.Repeat("x", 300)
+	ids := []string{"a", "a\x00", "a\x00\x00", "abcdefgh", "abcdefgh1", "abcdefgh2", "abcdefgh12", long + "1", long + "2", long + "12", ""}
+	s := newSymbols("applicant", 0)
+	for round := range 2 {
+		for i, id := range ids {
+			if got, created := s.intern([]byte(id)); got != int32(i) || created != (round == 0) {
+				t.Fatalf("round %d: intern(%q) = %d, %v; want %d", round, id, got, created, i)
+			}
+		}
+	}
+}
+
 func TestSymbolsGrow(t *testing.T) {
 	s := newSymbols("applicant", 0)
 	for i := range 5000 {
-		if got := s.intern([]byte("id" + strconv.Itoa(i))); got != int32(i) {
-			t.Fatalf("intern(id%d) = %d, want %d", i, got, i)
+		if got, created := s.intern([]byte("id" + strconv.Itoa(i))); got != int32(i) || !created {
+			t.Fatalf("intern(id%d) = %d, %v; want %d, true", i, got, created, i)
 		}
 	}
 	for i := range 5000 {
-		if got := s.intern([]byte("id" + strconv.Itoa(i))); got != int32(i) {
+		if got, created := s.intern([]byte("id" + strconv.Itoa(i))); got != int32(i) || created {
 			t.Fatalf("intern(id%d) again = %d, want %d", i, got, i)
 		}
 	}

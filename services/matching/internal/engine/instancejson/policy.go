@@ -84,12 +84,18 @@ func (d *decoder) applicantCategories(i int) error {
 
 // programPolicyField reads one of program i's policy fields, named key.
 func (d *decoder) programPolicyField(i int, key string, keyAt int, pol *programPolicy) error {
-	seen := map[string]*bool{"reserves": &pol.hasReserves, "reserveOrder": &pol.hasOrder, "target": &pol.hasTargetField}
-	if key == "region" {
-		if pol.regionAt > 0 {
-			return d.errorAt(keyAt, "programs[%d]: duplicate field \"region\"", i)
-		}
-	} else if *seen[key] {
+	var seen bool
+	switch key {
+	case "reserves":
+		seen = pol.hasReserves
+	case "reserveOrder":
+		seen = pol.hasOrder
+	case "target":
+		seen = pol.hasTargetField
+	case "region":
+		seen = pol.regionAt > 0
+	}
+	if seen {
 		return d.errorAt(keyAt, "programs[%d]: duplicate field %q", i, key)
 	}
 	f := field{"programs", i, key, -1}
