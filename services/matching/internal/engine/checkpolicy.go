@@ -39,7 +39,6 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 	for p := range in.Programs {
 		seatsWith[p] = min(len(members[p])+1, in.Programs[p].Capacity)
 	}
-	var scratch regionScratch
 	for _, reg := range in.Regions {
 		held := 0
 		for _, p := range reg.Programs {
@@ -48,12 +47,8 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 		if held > reg.Cap {
 			c.RegionsOverCap++
 		}
-		for _, p := range reg.Programs {
-			// A full program stays full with one more proposer, and with room under the cap
-			// every program takes all it can; only otherwise must the region's rule decide.
-			if len(wanted[p]) > 0 && len(members[p]) < in.Programs[p].Capacity && held >= reg.Cap {
-				seatsWith[p] = scratch.share(in, reg, members, p)
-			}
+		for k, share := range regionShares(in, reg, members) {
+			seatsWith[reg.Programs[k]] = share
 		}
 	}
 
@@ -162,66 +157,6 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 		}
 	}
 	return c
-}
-
-// regionShare is how many applicants region reg lets program p take when p has one
-// proposer more than it holds, the others holding what they hold: every program first
-// takes up to its target, then one seat at a time in the listed order, until the cap.
-func regionShare(in *Instance, reg Region, members [][]int, p int) int {
-	var s regionScratch
-	return s.share(in, reg, members, p)
-}
-
-// regionScratch holds regionShare's working lists between calls.
-type regionScratch struct {
-	can, take, active []int
-}
-
-func (s *regionScratch) share(in *Instance, reg Region, members [][]int, p int) int {
-	n := len(reg.Programs)
-	s.can, s.take = slices.Grow(s.can[:0], n)[:n], slices.Grow(s.take[:0], n)[:n]
-	can, take := s.can, s.take // seats each program could fill, and those it gets
-	total := 0
-	share := 0
-	for i, q := range reg.Programs {
-		held := len(members[q])
-		if q == p {
-			share = i
-			held++
-		}
-		prog := &in.Programs[q]
-		can[i] = min(held, prog.Capacity)
-		goal := prog.Capacity
-		if prog.Target != nil {
-			goal = *prog.Target
-		}
-		take[i] = min(goal, can[i])
-		total += take[i]
-	}
-	// Round-robin: each pass visits, in the listed order, the programs that can still
-	// take someone; a program that cannot drops out of later passes.
-	active := s.active[:0]
-	for i := range take {
-		if take[i] < can[i] {
-			active = append(active, i)
-		}
-	}
-	for total < reg.Cap && len(active) > 0 {
-		still := active[:0]
-		for _, i := range active {
-			if total == reg.Cap {
-				break
-			}
-			take[i]++
-			total++
-			if take[i] < can[i] {
-				still = append(still, i)
-			}
-		}
-		active = still
-	}
-	s.active = active
-	return take[share]
 }
 
 // wouldChoose reports whether program prog, filling seats of its slots from the applicants

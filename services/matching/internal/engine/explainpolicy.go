@@ -120,15 +120,9 @@ func newPolicyView(in *Instance, m *Matching, pr *prepared) *policyView {
 		v.regionOf[p] = -1
 	}
 	for r, reg := range in.Regions {
-		held := 0
-		for _, p := range reg.Programs {
-			held += len(v.members[p])
-		}
-		for _, p := range reg.Programs {
-			v.regionOf[p] = r
-			if held >= reg.Cap && len(v.members[p]) < in.Programs[p].Capacity {
-				v.seatsWith[p] = regionShare(in, reg, v.members, p)
-			}
+		for k, share := range regionShares(in, reg, v.members) {
+			v.regionOf[reg.Programs[k]] = r
+			v.seatsWith[reg.Programs[k]] = share
 		}
 	}
 	return v
