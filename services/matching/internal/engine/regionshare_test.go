@@ -66,7 +66,6 @@ func (s *regionScratch) share(in *Instance, reg Region, members [][]int, p int) 
 	return take[share]
 }
 
-
 // regionShares, the checker's closed form, agrees with replaying the rule seat by seat, on
 // random regions from empty to over-full.
 func TestRegionSharesLiteral(t *testing.T) {
