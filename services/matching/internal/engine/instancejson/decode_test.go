@@ -291,7 +291,7 @@ func referenceDecode(data []byte) (*engine.Instance, error) {
 			}
 			prog.Reserves = append(prog.Reserves, engine.Reserve{Category: cat, Seats: seats})
 		}
-		if v, ok := o["reserveOrder"]; ok {
+		if v, ok := o["reserveOrder"]; ok && v != nil {
 			switch v {
 			case "last":
 			case "first":
@@ -300,14 +300,14 @@ func referenceDecode(data []byte) (*engine.Instance, error) {
 				return nil, errors.New("bad reserve order")
 			}
 		}
-		if v, ok := o["target"]; ok {
+		if v, ok := o["target"]; ok && v != nil {
 			t, err := count(v)
 			if err != nil {
 				return nil, err
 			}
 			prog.Target = &t
 		}
-		if v, ok := o["region"]; ok {
+		if v, ok := o["region"]; ok && v != nil {
 			name, err := str(v)
 			if err != nil {
 				return nil, err

@@ -99,6 +99,21 @@ func (d *decoder) programPolicyField(i int, key string, keyAt int, pol *programP
 		return d.errorAt(keyAt, "programs[%d]: duplicate field %q", i, key)
 	}
 	f := field{"programs", i, key, -1}
+	if key != "reserves" { // a null list is empty; a null region, target or order is absent
+		d.skipSpace()
+		at := d.pos
+		if null, err := d.null(); null || err != nil {
+			switch key {
+			case "reserveOrder":
+				pol.hasOrder = true
+			case "region":
+				pol.regionAt = int32(at)
+			case "target":
+				pol.hasTargetField = true
+			}
+			return err
+		}
+	}
 	switch key {
 	case "reserves":
 		pol.hasReserves = true

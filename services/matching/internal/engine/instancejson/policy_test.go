@@ -64,6 +64,19 @@ func TestDecodePolicyErrors(t *testing.T) {
 	}
 }
 
+// Null stands for an absent region, target or reserve order, and for an empty list.
+func TestDecodePolicyNulls(t *testing.T) {
+	in, err := Decode([]byte(`{"applicants": [{"id": "a", "categories": null}],
+		"programs": [{"id": "p", "capacity": 1, "region": null, "target": null, "reserveOrder": null, "reserves": null}],
+		"regions": null}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := in.Programs[0]; p.Target != nil || p.Reserves != nil || p.ReserveOrder != engine.ReservesLast || in.Regions != nil || in.HasPolicies() {
+		t.Fatalf("Decode() = %+v, want no policies", in)
+	}
+}
+
 // A region's programs are those naming it, in input order, wherever the region is defined.
 func TestDecodeRegionMembers(t *testing.T) {
 	in, err := Decode([]byte(`{"programs": [{"id": "p0", "capacity": 1, "region": "b"}, {"id": "p1", "capacity": 2},
