@@ -68,13 +68,15 @@ func TestRunBadPolicies(t *testing.T) {
 		{"program-optimal with policies", "--optimal=programs", `{"programs": [{"id": "p", "capacity": 1, "reserves": [{"category": "women", "seats": 1}]}]}`,
 			`reserves and regions need applicant-optimal matching`},
 	} {
-		var args []string
-		if tc.args != "" {
-			args = []string{tc.args}
-		}
-		code, out, errOut := runString(args, tc.input)
-		if code != exitBadInput || out != "" || strings.Count(errOut, "\n") != 1 || !strings.HasPrefix(errOut, "matchsolve: ") || !strings.Contains(errOut, tc.want) {
-			t.Errorf("%s: run() = %d, stdout %q, stderr %q; want 2, nothing, one line with %q", tc.name, code, out, errOut, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			var args []string
+			if tc.args != "" {
+				args = []string{tc.args}
+			}
+			code, out, errOut := runString(args, tc.input)
+			if code != exitBadInput || out != "" || strings.Count(errOut, "\n") != 1 || !strings.HasPrefix(errOut, "matchsolve: ") || !strings.Contains(errOut, tc.want) {
+				t.Errorf("run(%v) = %d, stdout %q, stderr %q; want 2, nothing, one line with %q", args, code, out, errOut, tc.want)
+			}
+		})
 	}
 }

@@ -177,15 +177,17 @@ func TestPolicyValidation(t *testing.T) {
 		{"duplicate region", func(in *engine.Instance) { in.Regions = append(in.Regions, engine.Region{ID: "Tohoku", Cap: 1}) }, `regions[1].id: duplicate region id "Tohoku"`},
 		{"unknown order", func(in *engine.Instance) { in.Programs[0].ReserveOrder = 5 }, `programs[0].reserveOrder: unknown order 5`},
 	} {
-		in := good()
-		tc.spoil(in)
-		err := in.Validate()
-		if !errors.Is(err, engine.ErrInvalidInstance) || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: Validate() = %v, want %q", tc.name, err, tc.want)
-		}
-		if _, err := engine.Solve(in, engine.ApplicantOptimal); !errors.Is(err, engine.ErrInvalidInstance) {
-			t.Errorf("%s: Solve error = %v, want invalid instance", tc.name, err)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			in := good()
+			tc.spoil(in)
+			err := in.Validate()
+			if !errors.Is(err, engine.ErrInvalidInstance) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Validate() = %v, want %q", err, tc.want)
+			}
+			if _, err := engine.Solve(in, engine.ApplicantOptimal); !errors.Is(err, engine.ErrInvalidInstance) {
+				t.Errorf("Solve error = %v, want invalid instance", err)
+			}
+		})
 	}
 	if _, err := engine.Solve(good(), engine.ProgramOptimal); !errors.Is(err, engine.ErrInvalidInstance) {
 		t.Errorf("program-optimal with policies: error = %v, want invalid instance", err)
