@@ -267,14 +267,20 @@ func (s *policySolver) admit(a, p, pos int32) (kept bool, displaced int32) {
 	if r := s.pp.region[p]; r < 0 {
 		grow = s.got[p] <= s.pr.seats[p]
 	} else if s.got[p] <= s.pr.seats[p] {
+		// p's proposers grew within its seats, so the region recounts.
 		st := &s.regions[r]
 		if s.got[p] <= s.pp.target[p] {
+			// One more target seat, always granted; R shrinks by one, so when the
+			// round-robin is saturated its last seat (the cut) is taken back.
 			grow = true
 			if st.saturated {
 				loser = s.stepBack(r)
 			}
 			st.rest--
 		} else {
+			// One more round-robin candidate, (round extraOf(p), place of p): granted
+			// unless the round-robin is saturated and the candidate comes after the cut;
+			// if it comes before, it pushes the cut's seat out.
 			grow = true
 			st.extra++
 			if st.saturated {
