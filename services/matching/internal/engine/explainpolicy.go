@@ -2,6 +2,7 @@ package engine
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strconv"
 )
@@ -219,8 +220,14 @@ func seatCount(n int) string {
 // ExplainPolicies reports, for a matching of in, how each program's reserves were used
 // (programs without reserves are left out) and how full each region is.
 func ExplainPolicies(in *Instance, m *Matching) ([]ProgramReserves, []RegionUse, error) {
-	if _, err := Explain(in, m); err != nil {
-		return nil, nil, err
+	if err := in.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("explain policies: %w", err)
+	}
+	if err := checkMatching(in, m); err != nil {
+		return nil, nil, fmt.Errorf("explain policies: %w", err)
+	}
+	if m.Seed != in.Seed {
+		return nil, nil, fmt.Errorf("explain policies: %w: matching has seed %d, instance %d", ErrMismatch, m.Seed, in.Seed)
 	}
 	pr := prepare(in, false)
 	v := newPolicyView(in, m, pr)
