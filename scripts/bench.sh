@@ -2,9 +2,12 @@
 # Runs the platform's benchmarks and writes their figures, as a table,
 # between the bench:begin and bench:end markers of docs/BENCHMARKS.md:
 #
-#   engine           NRMP-size solve on one core; matchsolve as a whole process
-#                    (wall, CPU, peak memory); solve time per list entry from
-#                    5,000 to 200,000 applicants
+#   engine           NRMP-size solve on one core, plain and with allocation
+#                    policies (12 regions, reserves on 60% of programs);
+#                    matchsolve as a whole process (wall, CPU, peak memory),
+#                    plain and with policies, at NRMP size and at 10x (500,000
+#                    applicants, one run each: BENCH_BIG_COUNT); solve time per
+#                    list entry from 5,000 to 200,000 applicants
 #   recommendations  full build 50,000 x 6,500; one profile update; one publish
 #   pipeline         profiles created per second until the matching read model
 #                    holds them; lag from HTTP 201 to the read model at 200/s
@@ -40,6 +43,8 @@ while [ $# -gt 0 ]; do
 done
 count=${BENCH_COUNT:-3}
 case "$count" in ''|*[!0-9]*|0) echo "BENCH_COUNT must be a positive number" >&2; exit 2 ;; esac
+big_count=${BENCH_BIG_COUNT:-1}
+case "$big_count" in ''|*[!0-9]*|0) echo "BENCH_BIG_COUNT must be a positive number" >&2; exit 2 ;; esac
 
 # Scratch space for test binaries, the generated instance and the API
 # benchmark's platform data (TMPDIR), removed at the end.
@@ -90,19 +95,41 @@ step "engine: NRMP solve on one core"
 bench "$engine_dir" "$work/engine.test" engine -test.bench 'SolveNRMP/applicants$' \
   -test.benchtime 20x -test.count "$count" -test.cpu 1 $(prof engine)
 
+step "engine: NRMP solve with policies on one core (same run as plain)"
+bench "$engine_dir" "$work/engine.test" policies -test.bench 'SolveNRMPPolicies/(plain|policies)$' \
+  -test.benchtime 20x -test.count "$count" -test.cpu 1 $(prof policies)
+
 step "engine: scaling"
 bench "$engine_dir" "$work/engine.test" scaling -test.bench 'SolveScaling' \
   -test.benchtime 10x -test.count "$count" -test.cpu 1 $(prof scaling)
 
-step "engine: matchsolve process"
-"$work/geninstance" -applicants 50000 -seed 1 >"$work/nrmp.json"
-: >"$work/out/matchsolve.txt"
-for _ in $(seq "$count"); do
-  # wall seconds, user seconds, system seconds, max RSS in KiB
-  /usr/bin/time -f '%e %U %S %M' -a -o "$work/out/matchsolve.txt" "$work/matchsolve" <"$work/nrmp.json" >"$work/result.json"
-done
-cat "$work/out/matchsolve.txt"
-grep -Eq '"blockingPairs": ?0}' "$work/result.json" || { echo "!! matchsolve result is not stable"; exit 1; }
+# matchsolve_runs N NAME...: run matchsolve N times on each $work/NAME.json in
+# turn (alternating, so that the load falls alike on each), appending wall
+# seconds, user seconds, system seconds and max RSS in KiB to out/NAME.txt.
+matchsolve_runs() {
+  local n=$1 name
+  shift
+  for name in "$@"; do : >"$work/out/$name.txt"; done
+  for _ in $(seq "$n"); do
+    for name in "$@"; do
+      /usr/bin/time -f '%e %U %S %M' -a -o "$work/out/$name.txt" "$work/matchsolve" <"$work/$name.json" >"$work/result.json"
+      grep -Eq '"blockingPairs": ?0}' "$work/result.json" || { echo "!! matchsolve result on $name is not stable"; exit 1; }
+    done
+  done
+  for name in "$@"; do echo "$name: $(tr '\n' ';' <"$work/out/$name.txt")"; done
+}
+
+step "engine: matchsolve process, plain and with policies"
+"$work/geninstance" -applicants 50000 -seed 1 >"$work/matchsolve.json"
+"$work/geninstance" -applicants 50000 -seed 1 -policies >"$work/matchsolve-pol.json"
+matchsolve_runs "$count" matchsolve matchsolve-pol
+rm -f "$work/matchsolve.json" "$work/matchsolve-pol.json"
+
+step "engine: matchsolve process at 10x NRMP (500,000 x 65,000), plain and with policies"
+"$work/geninstance" -applicants 500000 -seed 1 >"$work/matchsolve-big.json"
+"$work/geninstance" -applicants 500000 -seed 1 -policies >"$work/matchsolve-big-pol.json"
+matchsolve_runs "$big_count" matchsolve-big matchsolve-big-pol
+rm -f "$work/matchsolve-big.json" "$work/matchsolve-big-pol.json"
 
 step "recommendations: full build"
 bench "$rec_dir" "$work/recommend.test" build -test.bench 'Build$' \
@@ -191,12 +218,26 @@ solve_cpu=$(fmt "$(metric engine BenchmarkSolveNRMP/applicants cpu-ns/op)" 1e6 1
 solve_wall=$(fmt "$(metric engine BenchmarkSolveNRMP/applicants ns/op)" 1e6 1)
 row "Engine: NRMP solve (50,000 × 6,500, lists of 20), CPU on one core" "$solve_cpu" ms "< 200 ms" "<" 200
 row "Engine: the same, wall time" "$solve_wall" ms
-ms_wall=$(fmt "$(column 1 "$work/out/matchsolve.txt")" 1 2)
-ms_cpu=$(fmt "$(awk '{ print $2 + $3 }' "$work/out/matchsolve.txt" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }')" 1 2)
-ms_rss=$(fmt "$(column 4 "$work/out/matchsolve.txt")" 1024 0)
-row "Engine: \`matchsolve < nrmp.json\` whole process, wall" "$ms_wall" s "< 1 s" "<" 1
-row "Engine: the same, CPU (user + system)" "$ms_cpu" s
-row "Engine: the same, peak memory (max RSS)" "$ms_rss" MiB "< 512 MiB" "<" 512
+pol_cpu=$(fmt "$(metric policies BenchmarkSolveNRMPPolicies/policies cpu-ns/op)" 1e6 1)
+plain_cpu=$(fmt "$(metric policies BenchmarkSolveNRMPPolicies/plain cpu-ns/op)" 1e6 1)
+row "Engine: NRMP solve with policies (12 regions capped at 85 % of their seats, reserves on 60 % of programs), CPU on one core" "$pol_cpu" ms "< 150 ms" "<" 150
+row "Engine: the same ÷ the plain instance's solve in the same run ($plain_cpu ms)" "$(awk -v a="$pol_cpu" -v b="$plain_cpu" 'BEGIN { printf "%.2f", a / b }')" "×" "measured"
+# ms_rows NAME LABEL WALL_LIMIT RSS_LIMIT_MIB: wall, CPU and peak memory rows for out/NAME.txt.
+ms_rows() {
+  local wall cpu rss
+  wall=$(fmt "$(column 1 "$work/out/$1.txt")" 1 2)
+  cpu=$(fmt "$(awk '{ print $2 + $3 }' "$work/out/$1.txt" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }')" 1 2)
+  rss=$(fmt "$(column 4 "$work/out/$1.txt")" 1024 0)
+  row "Engine: $2 whole process, wall" "$wall" s "< $3 s" "<" "$3"
+  row "Engine: the same, CPU (user + system)" "$cpu" s
+  row "Engine: the same, peak memory (max RSS)" "$rss" MiB "< $4 MiB" "<" "$4"
+}
+ms_rows matchsolve "\`matchsolve < nrmp.json\`" 1 512
+ms_rows matchsolve-pol "\`matchsolve\` on the same instance with policies" 1 512
+ratio=$(awk -v a="$(column 1 "$work/out/matchsolve-pol.txt")" -v b="$(column 1 "$work/out/matchsolve.txt")" 'BEGIN { printf "%.2f", a / b }')
+row "Engine: policies ÷ plain, whole-process wall, same run" "$ratio" "×" "< 1.5 ×" "<" 1.5
+ms_rows matchsolve-big "\`matchsolve\` at 10× NRMP (500,000 × 65,000, lists of 20; $big_count run)" 5 2048
+ms_rows matchsolve-big-pol "\`matchsolve\` at 10× NRMP with policies ($big_count run)" 5 2048
 first=""
 for n in 5000 10000 20000 50000 100000 200000; do
   per=$(fmt "$(metric scaling "BenchmarkSolveScaling/applicants=$n" cpu-ns/entry)" 1 1)

@@ -11,6 +11,10 @@ import (
 func FuzzRun(f *testing.F) {
 	f.Add([]byte(`{"applicants": [{"id": "a1", "prefs": ["p1"]}], "programs": [{"id": "p1", "capacity": 1, "prefs": ["a1"]}]}`), uint8(0))
 	f.Add([]byte(`{"applicants": [{"id": "a", "prefs": ["p", "q"]}, {"id": "b", "prefs": ["p"]}], "programs": [{"id": "p", "capacity": 1, "prefs": [["a", "b"]]}, {"id": "q", "capacity": 0}]}`), uint8(7))
+	f.Add([]byte(`{"applicants": [{"id": "a", "prefs": ["p", "q"], "categories": ["g"]}, {"id": "b", "prefs": ["p", "q"]}, {"id": "c", "prefs": ["q", "p"]}],
+		"programs": [{"id": "p", "capacity": 2, "prefs": [["a", "b"], "c"], "reserves": [{"category": "g", "seats": 1}], "region": "r", "target": 1},
+		             {"id": "q", "capacity": 2, "prefs": ["c", "b", "a"], "reserveOrder": "first", "reserves": [{"category": "h", "seats": 1}], "region": "r", "target": 0}],
+		"regions": [{"id": "r", "cap": 2}]}`), uint8(6))
 	f.Fuzz(func(t *testing.T, data []byte, flags uint8) {
 		var args []string
 		if flags&1 != 0 {

@@ -31,11 +31,20 @@ A pair is acceptable only when each lists the other. A nested array in a program
 is a tie, broken by a lottery drawn from --seed and each applicant's id. Notes are optional
 reasons for unacceptable pairs, shown by --explain.
 
+Allocation policies (DESIGN.md §5), all optional:
+  applicants: "categories": ["women", "first_generation"]
+  programs:   "reserves": [{"category": "women", "seats": 2}], "reserveOrder": "last"|"first",
+              "region": "Tohoku", "target": 3
+  instance:   "regions": [{"id": "Tohoku", "cap": 40}]
+Reserved seats nobody in their category takes revert to the best remaining applicant; a
+region's programs fill their targets, then share the rest of its cap round-robin.
+
 Flags:
   --optimal applicants|programs  whose optimal stable matching to return (default applicants)
   --seed N                       lottery seed for ties (default 0)
   --explain                      add, for each applicant, why they did not get each program
-                                 they ranked above their match
+                                 they ranked above their match (and, with policies, how each
+                                 reserve was used and how full each region is)
 `
 
 type options struct {

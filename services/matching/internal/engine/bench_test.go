@@ -66,6 +66,67 @@ func BenchmarkSolveNRMP(b *testing.B) {
 	}
 }
 
+// BenchmarkSolveNRMPPolicies is the NRMP-size solve with 12 regions and reserves on 60 %
+// of programs (enginetest.NRMPPolicies), beside the same instance without them.
+func BenchmarkSolveNRMPPolicies(b *testing.B) {
+	for _, tc := range []struct {
+		name     string
+		policies bool
+		tieProb  float64
+	}{
+		{"plain", false, 0},
+		{"policies", true, 0},
+		{"policies/ties", true, 0.3},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			in := nrmp(b, tc.tieProb)
+			if tc.policies {
+				enginetest.WithNRMPPolicies(in, 1)
+			}
+			b.ReportAllocs()
+			cpu := startCPU()
+			for b.Loop() {
+				if _, err := engine.Solve(in, engine.ApplicantOptimal); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cpu.report(b)
+		})
+	}
+}
+
+// BenchmarkCheckNRMPPolicies and BenchmarkExplainNRMPPolicies time the certificate and the
+// explanations under policies, which matchsolve also pays for.
+func BenchmarkCheckNRMPPolicies(b *testing.B) {
+	in := enginetest.WithNRMPPolicies(nrmp(b, 0), 1)
+	m, err := engine.Solve(in, engine.ApplicantOptimal)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cpu := startCPU()
+	for b.Loop() {
+		if c, err := engine.Check(in, m); err != nil || !c.Stable() {
+			b.Fatal(c, err)
+		}
+	}
+	cpu.report(b)
+}
+
+func BenchmarkExplainNRMPPolicies(b *testing.B) {
+	in := enginetest.WithNRMPPolicies(nrmp(b, 0), 1)
+	m, err := engine.Solve(in, engine.ApplicantOptimal)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cpu := startCPU()
+	for b.Loop() {
+		if _, err := engine.Explain(in, m); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu.report(b)
+}
+
 func BenchmarkCheckNRMP(b *testing.B) {
 	in := nrmp(b, 0)
 	m, err := engine.Solve(in, engine.ApplicantOptimal)

@@ -10,11 +10,15 @@ type Certificate struct {
 	// BlockingPairs counts acceptable pairs (a, p) where a prefers p to their match and p
 	// has a free seat or strictly prefers a to one of the applicants it got. Ties in p's
 	// stated order count as indifference, so a lottery loss is not a blocking pair.
+	// Under reserves or regions, a pair blocks when p's chooser (p, or its region) would
+	// choose a from what it holds plus a, with ties broken by the lottery.
 	BlockingPairs int
 	// OverCapacity counts programs holding more applicants than seats.
 	OverCapacity int
 	// Unacceptable counts matched pairs in which one side does not list the other.
 	Unacceptable int
+	// RegionsOverCap counts regions whose programs together hold more than the cap.
+	RegionsOverCap int
 }
 
 // Stable reports whether the certificate found no problem.
@@ -23,8 +27,12 @@ func (c Certificate) Stable() bool {
 }
 
 func (c Certificate) String() string {
-	return fmt.Sprintf("%d blocking pairs, %d programs over capacity, %d unacceptable pairs",
+	s := fmt.Sprintf("%d blocking pairs, %d programs over capacity, %d unacceptable pairs",
 		c.BlockingPairs, c.OverCapacity, c.Unacceptable)
+	if c.RegionsOverCap > 0 {
+		s += fmt.Sprintf(", %d regions over their cap", c.RegionsOverCap)
+	}
+	return s
 }
 
 // Check verifies m against in from scratch. It shares no code with the solvers: it reads
@@ -37,6 +45,9 @@ func Check(in *Instance, m *Matching) (Certificate, error) {
 	}
 	if err := checkMatching(in, m); err != nil {
 		return c, fmt.Errorf("check: %w", err)
+	}
+	if in.HasPolicies() {
+		return checkPolicies(in, m), nil
 	}
 
 	// For each applicant: does their list contain their program, and which programs do

@@ -32,6 +32,27 @@
 // applicant and program both strictly prefer each other to what they got. Check counts
 // blocking pairs against the stated order, where a tie is indifference.
 //
+// # Allocation policies
+//
+// An instance may hold seats for categories of applicants (Program.Reserves) and cap
+// regions of programs (Instance.Regions), with the choice rules of DESIGN.md §5. A
+// program's seats are a sequence of slots — open ones, then each reserve's (ReservesLast),
+// or the reserves first (ReservesFirst) — filled one at a time: an open slot takes the
+// best remaining proposer, a reserved slot the best remaining one in its category or,
+// when there is none, the best remaining of any kind. A region's programs each fill up to
+// their Target from their own proposers, then take one more seat at a time, round-robin
+// in the region's order, until the cap is reached or no program can take anyone
+// (Kamada and Kojima's flexible deferred acceptance).
+//
+// These rules are substitutable, so applicant-proposing deferred acceptance against them
+// gives the applicant-optimal stable outcome regardless of the order of proposals (tests
+// compare every match with a literal implementation of the rules). Check certifies
+// stability under the policy — no applicant prefers a program whose chooser would take
+// them from what it holds plus them — with ties counted as broken by the lottery, and
+// Explain names the deciding rule (ReasonRegionCap, ReasonReserved, or the seats filled
+// by applicants ranked higher). Program-optimal matching is not offered with policies.
+// Instances without policies take exactly the plain path.
+//
 // # Fixed matches
 //
 // A re-run that keeps some matches fixed needs no special support: remove the fixed

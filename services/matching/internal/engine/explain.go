@@ -40,6 +40,12 @@ type Reason struct {
 	Tied bool
 	// Note is the caller's text for ReasonExcluded.
 	Note string
+	// Region and RegionCap name the region and its cap for ReasonRegionCap.
+	Region    string
+	RegionCap int
+	// Category and ReservedSeats name the reserve for ReasonReserved.
+	Category      string
+	ReservedSeats int
 	// Text says the same in an English sentence.
 	Text string
 }
@@ -59,6 +65,10 @@ func Explain(in *Instance, m *Matching) ([][]Reason, error) {
 		return nil, fmt.Errorf("explain: %w: matching has seed %d, instance %d", ErrMismatch, m.Seed, in.Seed)
 	}
 	pr := prepare(in, false)
+	var policy *policyView
+	if in.HasPolicies() {
+		policy = newPolicyView(in, m, pr)
+	}
 
 	// The admitted count and the weakest admitted position (0-based) of every program.
 	admitted := make([]int, pr.nP)
@@ -135,6 +145,12 @@ func Explain(in *Instance, m *Matching) ([][]Reason, error) {
 				r.Code = ReasonNoSeats
 			case r.YourRank == 0:
 				r.Code = ReasonNotOnList
+			case policy != nil:
+				policy.policyReason(in, pr, a, p, pr.aRank[i], &r)
+				if r.Code == ReasonFilled {
+					r.Tied = prog.Ranks != nil && weakest[p] >= 0 && int(weakest[p]) < len(prog.Ranks) &&
+						prog.Ranks[pr.aRank[i]] == prog.Ranks[weakest[p]]
+				}
 			case admitted[p] >= prog.Capacity && pr.aRank[i] > weakest[p]:
 				r.Code = ReasonFilled
 				r.Tied = prog.Ranks != nil && int(weakest[p]) < len(prog.Ranks) &&
@@ -142,7 +158,11 @@ func Explain(in *Instance, m *Matching) ([][]Reason, error) {
 			default:
 				r.Code = ReasonBlocking
 			}
-			text = appendText(text, prog, admitted[p], &r)
+			if r.Text != "" {
+				text = append(text, r.Text...)
+			} else {
+				text = appendText(text, prog, admitted[p], &r)
+			}
 			ends = append(ends, len(text))
 			all = append(all, r)
 		}

@@ -16,6 +16,10 @@ type Instance struct {
 	// reason; notes on acceptable pairs are ignored. At most one note per pair.
 	Notes []Note
 
+	// Regions cap how many applicants groups of programs admit together (see Region).
+	// An instance without regions and without reserves is solved by the plain path.
+	Regions []Region
+
 	// Seed drives the lottery that breaks ties in programs' orders. Store it with the
 	// result: the same instance and seed always give the same matching.
 	Seed uint64
@@ -27,6 +31,9 @@ type Applicant struct {
 	ID string
 	// Prefs are program indices, most preferred first. Programs not listed are unacceptable.
 	Prefs []int
+	// Categories the applicant belongs to, such as "first_generation"; only categories
+	// that some program reserves seats for make a difference.
+	Categories []string
 }
 
 // Program is one offering with a number of seats.
@@ -41,6 +48,16 @@ type Program struct {
 	// ordered by the lottery. Nil means the order is strict. FlattenTies builds both from
 	// tie groups.
 	Ranks []int
+
+	// Reserves hold some of the Capacity seats for categories of applicants, in the order
+	// listed; ReserveOrder says whether reserved seats are filled after the open ones
+	// (the default) or before. See the package documentation for the choice rule.
+	Reserves     []Reserve
+	ReserveOrder ReserveOrder
+	// Target is the number of seats the program fills from its own proposers before its
+	// region shares out the rest of its cap; nil means Capacity. It matters only for a
+	// program in a region.
+	Target *int
 }
 
 // Note is the caller's reason why an applicant cannot have a program.
@@ -168,6 +185,10 @@ func (in *Instance) Validate() error {
 	}
 	if total >= math.MaxInt32 {
 		return invalid("instance", "lists hold %d entries, more than the solver supports", total)
+	}
+
+	if err := in.validatePolicies(); err != nil {
+		return err
 	}
 
 	if len(in.Notes) > 0 {

@@ -45,9 +45,15 @@ func Solve(in *Instance, side Side) (*Matching, error) {
 	if err := in.Validate(); err != nil {
 		return nil, fmt.Errorf("solve: %w", err)
 	}
+	policies := in.HasPolicies()
+	if policies && side != ApplicantOptimal {
+		return nil, fmt.Errorf("solve: %w", invalid("instance", "reserves and regions need applicant-optimal matching"))
+	}
 	pr := prepare(in, side == ProgramOptimal)
 	var programOf []int32
-	if side == ApplicantOptimal {
+	if policies {
+		programOf = solvePolicies(in, pr, nil)
+	} else if side == ApplicantOptimal {
 		programOf = pr.applicantsPropose()
 	} else {
 		programOf = pr.programsPropose()

@@ -65,6 +65,8 @@ type decoder struct {
 	progRefs, progRanks           []int32
 
 	notes []rawNote
+
+	pol policyData // categories, reserves, targets and regions (policy.go)
 }
 
 // Decode parses an instance. Its seed is left zero for the caller to set.
@@ -91,6 +93,7 @@ func newDecoder(data []byte) *decoder {
 		apps:     newSymbols("applicant", len(data)/400),
 		progs:    newSymbols("program", len(data)/3000),
 		appList:  []int32{0},
+		pol:      policyData{catOff: []int32{0}},
 		progList: []int32{0},
 		appRefs:  make([]int32, 0, refs),
 		progRefs: make([]int32, 0, refs),
@@ -104,7 +107,7 @@ func (d *decoder) instance() error {
 	if err := d.expect('{', "an instance object"); err != nil {
 		return err
 	}
-	var seen [3]bool
+	var seen [4]bool
 	for {
 		key, keyAt, more, err := d.nextField()
 		if err != nil {
@@ -122,6 +125,8 @@ func (d *decoder) instance() error {
 			parse, slot = d.programs, 1
 		case "notes":
 			parse, slot = d.parseNotes, 2
+		case "regions":
+			parse, slot = d.parseRegions, 3
 		default:
 			if err := d.skipValue(); err != nil {
 				return err
@@ -165,7 +170,7 @@ func (d *decoder) applicants() error {
 		if err := d.expectIn('{', field{"applicants", i, "", -1}, "an object"); err != nil {
 			return err
 		}
-		hasID, hasPrefs := false, false
+		hasID, hasPrefs, hasCats := false, false, false
 		listAt := int32(-1)
 		for {
 			key, keyAt, more, err := d.nextField()
@@ -194,6 +199,14 @@ func (d *decoder) applicants() error {
 				if err := d.applicantPrefs(i); err != nil {
 					return err
 				}
+			case "categories":
+				if hasCats {
+					return d.errorAt(keyAt, "applicants[%d]: duplicate field \"categories\"", i)
+				}
+				hasCats = true
+				if err := d.applicantCategories(i); err != nil {
+					return err
+				}
 			default:
 				if err := d.skipValue(); err != nil {
 					return err
@@ -205,6 +218,7 @@ func (d *decoder) applicants() error {
 		}
 		d.appList = append(d.appList, int32(len(d.appRefs)))
 		d.appListAt = append(d.appListAt, listAt)
+		d.pol.catOff = append(d.pol.catOff, int32(len(d.pol.cats)))
 		return nil
 	})
 }
@@ -221,7 +235,7 @@ func (d *decoder) define(s *symbols, syms *[]int32, idx int, f field) error {
 	if len(id) == 0 {
 		return d.errorAt(at, "%v: empty id", f)
 	}
-	sym := s.intern(id)
+	sym, _ := s.intern(id)
 	if s.def[sym] >= 0 {
 		line, column := d.lineColumn(int(s.defAt[sym]))
 		return d.errorAt(at, "duplicate %s id %s (first at line %d, column %d)", s.kind, strconv.Quote(string(id)), line, column)
@@ -265,6 +279,7 @@ func (d *decoder) programs() error {
 		hasID, hasCap, hasPrefs, tied := false, false, false, false
 		capacity := 0
 		listAt := int32(-1)
+		pol := programPolicy{at: int32(objAt), region: -1, target: -1}
 		for {
 			key, keyAt, more, err := d.nextField()
 			if err != nil {
@@ -304,6 +319,10 @@ func (d *decoder) programs() error {
 				if tied, err = d.programPrefs(i); err != nil {
 					return err
 				}
+			case "reserves", "reserveOrder", "region", "target":
+				if err := d.programPolicyField(i, string(key), keyAt, &pol); err != nil {
+					return err
+				}
 			default:
 				if err := d.skipValue(); err != nil {
 					return err
@@ -320,6 +339,7 @@ func (d *decoder) programs() error {
 		d.progListAt = append(d.progListAt, listAt)
 		d.progCap = append(d.progCap, capacity)
 		d.progTied = append(d.progTied, tied)
+		d.pol.programs = append(d.pol.programs, pol)
 		return nil
 	})
 }
@@ -387,27 +407,32 @@ func (d *decoder) programRef(i int, rank int32) error {
 
 // capacity reads a whole, non-negative number of seats.
 func (d *decoder) capacity(i int) (int, error) {
+	return d.count(field{"programs", i, "capacity", -1}, "capacity")
+}
+
+// count reads a whole, non-negative number for field f; what names it in messages.
+func (d *decoder) count(f field, what string) (int, error) {
 	d.skipSpace()
 	at := d.pos
 	if d.dec.PeekKind() != '0' {
-		return 0, d.wrong("programs["+strconv.Itoa(i)+"].capacity: ", "a number")
+		return 0, d.wrong(f.String()+": ", "a number")
 	}
 	num, err := d.dec.ReadValue()
 	if err != nil {
 		return 0, d.syntax(err)
 	}
 	if bytes.ContainsAny(num, ".eE") {
-		return 0, d.errorAt(at, "programs[%d].capacity: %s is not a whole number", i, num)
+		return 0, d.errorAt(at, "%v: %s is not a whole number", f, num)
 	}
 	if num[0] == '-' {
 		if string(num) == "-0" {
 			return 0, nil
 		}
-		return 0, d.errorAt(at, "programs[%d].capacity: negative capacity %s", i, num)
+		return 0, d.errorAt(at, "%v: negative %s %s", f, what, num)
 	}
 	n, err := strconv.ParseInt(string(num), 10, 32)
 	if err != nil {
-		return 0, d.errorAt(at, "programs[%d].capacity: %s is too large", i, num)
+		return 0, d.errorAt(at, "%v: %s is too large", f, num)
 	}
 	return int(n), nil
 }
@@ -510,6 +535,9 @@ func (d *decoder) resolve() (*engine.Instance, error) {
 			}
 		}
 		in.Programs[i] = engine.Program{ID: progNames[sym], Capacity: d.progCap[i], Prefs: prefs, Ranks: ranks}
+	}
+	if err := d.resolvePolicies(in); err != nil {
+		return nil, err
 	}
 
 	if len(d.notes) > 0 {

@@ -60,16 +60,24 @@ func sameInstance(x, y *engine.Instance) bool {
 		return false
 	}
 	for i := range x.Applicants {
-		if x.Applicants[i].ID != y.Applicants[i].ID || !slices.Equal(x.Applicants[i].Prefs, y.Applicants[i].Prefs) {
+		if x.Applicants[i].ID != y.Applicants[i].ID || !slices.Equal(x.Applicants[i].Prefs, y.Applicants[i].Prefs) ||
+			!slices.Equal(x.Applicants[i].Categories, y.Applicants[i].Categories) {
 			return false
 		}
 	}
 	for i, p := range x.Programs {
 		q := y.Programs[i]
 		if p.ID != q.ID || p.Capacity != q.Capacity || !slices.Equal(p.Prefs, q.Prefs) ||
-			!slices.Equal(p.Ranks, q.Ranks) || (p.Ranks == nil) != (q.Ranks == nil) {
+			!slices.Equal(p.Ranks, q.Ranks) || (p.Ranks == nil) != (q.Ranks == nil) ||
+			!slices.Equal(p.Reserves, q.Reserves) || p.ReserveOrder != q.ReserveOrder ||
+			(p.Target == nil) != (q.Target == nil) || (p.Target != nil && *p.Target != *q.Target) {
 			return false
 		}
+	}
+	if !slices.EqualFunc(x.Regions, y.Regions, func(r, s engine.Region) bool {
+		return r.ID == s.ID && r.Cap == s.Cap && slices.Equal(r.Programs, s.Programs)
+	}) {
+		return false
 	}
 	return slices.Equal(x.Notes, y.Notes)
 }
@@ -90,15 +98,30 @@ func TestDecodeTieGroups(t *testing.T) {
 	}
 }
 
+// Ids that agree in their first 8 bytes, or differ only by trailing zero bytes or beyond
+// 255 bytes, are still told apart.
+func TestSymbolsLookalikes(t *testing.T) {
+	long := strings.Repeat("x", 300)
+	ids := []string{"a", "a\x00", "a\x00\x00", "abcdefgh", "abcdefgh1", "abcdefgh2", "abcdefgh12", long + "1", long + "2", long + "12", ""}
+	s := newSymbols("applicant", 0)
+	for round := range 2 {
+		for i, id := range ids {
+			if got, created := s.intern([]byte(id)); got != int32(i) || created != (round == 0) {
+				t.Fatalf("round %d: intern(%q) = %d, %v; want %d", round, id, got, created, i)
+			}
+		}
+	}
+}
+
 func TestSymbolsGrow(t *testing.T) {
 	s := newSymbols("applicant", 0)
 	for i := range 5000 {
-		if got := s.intern([]byte("id" + strconv.Itoa(i))); got != int32(i) {
-			t.Fatalf("intern(id%d) = %d, want %d", i, got, i)
+		if got, created := s.intern([]byte("id" + strconv.Itoa(i))); got != int32(i) || !created {
+			t.Fatalf("intern(id%d) = %d, %v; want %d, true", i, got, created, i)
 		}
 	}
 	for i := range 5000 {
-		if got := s.intern([]byte("id" + strconv.Itoa(i))); got != int32(i) {
+		if got, created := s.intern([]byte("id" + strconv.Itoa(i))); got != int32(i) || created {
 			t.Fatalf("intern(id%d) again = %d, want %d", i, got, i)
 		}
 	}
@@ -179,6 +202,52 @@ func referenceDecode(data []byte) (*engine.Instance, error) {
 			ps = append(ps, s)
 		}
 		appPrefs = append(appPrefs, ps)
+		cats, err := list(o["categories"])
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cats {
+			s, err := str(c)
+			if err != nil {
+				return nil, err
+			}
+			in.Applicants[len(in.Applicants)-1].Categories = append(in.Applicants[len(in.Applicants)-1].Categories, s)
+		}
+	}
+	count := func(v any) (int, error) {
+		num, ok := v.(json.Number)
+		if !ok || strings.ContainsAny(string(num), ".eE") {
+			return 0, errors.New("not a whole number")
+		}
+		c, err := strconv.ParseInt(string(num), 10, 64)
+		if err != nil || c < 0 || c > math.MaxInt32 {
+			return 0, errors.New("negative or too large")
+		}
+		return int(c), nil
+	}
+	regionIdx := map[string]int{}
+	regions, err := list(obj["regions"])
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range regions {
+		o, ok := v.(map[string]any)
+		if !ok {
+			return nil, errors.New("region not an object")
+		}
+		id, err := str(o["id"])
+		if err != nil || id == "" {
+			return nil, errors.New("bad region id")
+		}
+		if _, dup := regionIdx[id]; dup {
+			return nil, errors.New("duplicate region")
+		}
+		c, err := count(o["cap"])
+		if err != nil {
+			return nil, err
+		}
+		regionIdx[id] = len(in.Regions)
+		in.Regions = append(in.Regions, engine.Region{ID: id, Cap: c})
 	}
 	var progGroups [][][]string
 	for _, v := range progs {
@@ -202,7 +271,54 @@ func referenceDecode(data []byte) (*engine.Instance, error) {
 			return nil, errors.New("bad capacity")
 		}
 		progIdx[id] = len(in.Programs)
-		in.Programs = append(in.Programs, engine.Program{ID: id, Capacity: int(c)})
+		prog := engine.Program{ID: id, Capacity: int(c)}
+		res, err := list(o["reserves"])
+		if err != nil {
+			return nil, err
+		}
+		for _, rv := range res {
+			ro, ok := rv.(map[string]any)
+			if !ok {
+				return nil, errors.New("reserve not an object")
+			}
+			cat, err := str(ro["category"])
+			if err != nil || cat == "" {
+				return nil, errors.New("bad category")
+			}
+			seats, err := count(ro["seats"])
+			if err != nil {
+				return nil, err
+			}
+			prog.Reserves = append(prog.Reserves, engine.Reserve{Category: cat, Seats: seats})
+		}
+		if v, ok := o["reserveOrder"]; ok && v != nil {
+			switch v {
+			case "last":
+			case "first":
+				prog.ReserveOrder = engine.ReservesFirst
+			default:
+				return nil, errors.New("bad reserve order")
+			}
+		}
+		if v, ok := o["target"]; ok && v != nil {
+			t, err := count(v)
+			if err != nil {
+				return nil, err
+			}
+			prog.Target = &t
+		}
+		if v, ok := o["region"]; ok && v != nil {
+			name, err := str(v)
+			if err != nil {
+				return nil, err
+			}
+			r, ok := regionIdx[name]
+			if !ok {
+				return nil, errors.New("unknown region")
+			}
+			in.Regions[r].Programs = append(in.Regions[r].Programs, len(in.Programs))
+		}
+		in.Programs = append(in.Programs, prog)
 		prefs, err := list(o["prefs"])
 		if err != nil {
 			return nil, err
@@ -274,6 +390,10 @@ func referenceDecode(data []byte) (*engine.Instance, error) {
 		}
 		seenNote[[2]int{a, p}] = true
 		in.Notes = append(in.Notes, engine.Note{Applicant: a, Program: p, Text: text})
+	}
+	// Reserves beyond capacity and targets beyond a region's cap are the engine's rules.
+	if err := in.Validate(); err != nil {
+		return nil, err
 	}
 	return in, nil
 }

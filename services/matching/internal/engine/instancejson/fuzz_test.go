@@ -18,6 +18,16 @@ func FuzzDecode(f *testing.F) {
 		`{}`,
 		`{"applicants": [{"id": "a1", "prefs": ["p2", "p1"]}], "programs": [{"id": "p1", "capacity": 2, "prefs": ["a1", "a3"]}]}`,
 		`{"applicants": [{"id": "a1", "prefs": ["p1"]}, {"id": "a2"}], "programs": [{"id": "p1", "capacity": 1, "prefs": [["a1", "a2"]]}], "notes": [{"applicant": "a2", "program": "p1", "reason": "x"}]}`,
+		// Allocation policies: categories, reserves in both orders, regions with targets.
+		`{"applicants": [{"id": "a1", "prefs": ["p1", "p2"], "categories": ["women", "rural"]}, {"id": "a2", "prefs": ["p1"], "categories": []}],
+		  "programs": [{"id": "p1", "capacity": 2, "prefs": ["a2", "a1"], "reserves": [{"category": "women", "seats": 1}], "reserveOrder": "first", "region": "north", "target": 1},
+		               {"id": "p2", "capacity": 1, "prefs": ["a1"], "reserves": [{"category": "rural", "seats": 0}, {"category": "women", "seats": 1}], "reserveOrder": "last", "region": "north"}],
+		  "regions": [{"id": "north", "cap": 2}, {"id": "south", "cap": 0}]}`,
+		`{"regions": [{"id": "r", "cap": 1}], "programs": [{"id": "p", "capacity": 3, "region": "r", "target": 0}]}`,
+		`{"programs": [{"id": "p", "capacity": 1, "region": "nowhere"}]}`,
+		`{"programs": [{"id": "p", "capacity": 1, "reserves": [{"category": "g", "seats": 2}]}]}`,
+		`{"programs": [{"id": "p", "capacity": 2, "region": "r"}], "regions": [{"id": "r", "cap": 1}]}`,
+		`{"programs": [{"id": "p", "capacity": 2, "target": -1, "reserveOrder": "middle"}], "regions": [{"id": "r", "cap": -3}, {"id": "r", "cap": 1}]}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -13,7 +13,9 @@ import (
 //
 // Matches and unmatched applicants follow the applicants' input order, so the output is
 // deterministic. With reasons, "explanations" lists every applicant in input order with
-// the reasons for each program they ranked above their match.
+// the reasons for each program they ranked above their match; for an instance with
+// policies, "reserves" then gives each reserve's seats that went to its category and that
+// reverted, and "regions" each region's cap and how many it filled.
 func WriteResult(w *bufio.Writer, in *engine.Instance, m *engine.Matching, cert engine.Certificate, reasons [][]engine.Reason) {
 	var b []byte // one entry at a time, reused
 	w.WriteString(`{"matches": [`)
@@ -69,8 +71,59 @@ func WriteResult(w *bufio.Writer, in *engine.Instance, m *engine.Matching, cert 
 			w.Write(b)
 		}
 		w.WriteString("]")
+		if in.HasPolicies() {
+			writePolicyUse(w, in, m)
+		}
 	}
 	w.WriteString("}\n")
+}
+
+// writePolicyUse writes, for an instance with policies, how each program's reserves were
+// used ("reserves") and how full each region is ("regions").
+func writePolicyUse(w *bufio.Writer, in *engine.Instance, m *engine.Matching) {
+	progs, regions, err := engine.ExplainPolicies(in, m)
+	if err != nil {
+		return // Explain, which WriteResult's reasons came from, accepted the same input
+	}
+	var b []byte
+	w.WriteString(`, "reserves": [`)
+	first := true
+	for _, pr := range progs {
+		for _, u := range pr.Reserves {
+			b = b[:0]
+			if !first {
+				b = append(b, ", "...)
+			}
+			first = false
+			b = append(b, `{"program": `...)
+			b = appendString(b, in.Programs[pr.Program].ID)
+			b = append(b, `, "category": `...)
+			b = appendString(b, u.Category)
+			b = append(b, `, "seats": `...)
+			b = strconv.AppendInt(b, int64(u.Seats), 10)
+			b = append(b, `, "toCategory": `...)
+			b = strconv.AppendInt(b, int64(u.ToCategory), 10)
+			b = append(b, `, "reverted": `...)
+			b = strconv.AppendInt(b, int64(u.Reverted), 10)
+			w.Write(append(b, '}'))
+		}
+	}
+	w.WriteString(`], "regions": [`)
+	for i, r := range regions {
+		b = b[:0]
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		reg := in.Regions[r.Region]
+		b = append(b, `{"region": `...)
+		b = appendString(b, reg.ID)
+		b = append(b, `, "cap": `...)
+		b = strconv.AppendInt(b, int64(reg.Cap), 10)
+		b = append(b, `, "filled": `...)
+		b = strconv.AppendInt(b, int64(r.Filled), 10)
+		w.Write(append(b, '}'))
+	}
+	w.WriteString("]")
 }
 
 // appendReason writes one reason; numbers that do not apply to its code are left out.
@@ -90,6 +143,18 @@ func appendReason(b []byte, in *engine.Instance, r engine.Reason) []byte {
 		b = strconv.AppendInt(b, int64(r.LastAdmittedRank), 10)
 		b = append(b, `, "tied": `...)
 		b = strconv.AppendBool(b, r.Tied)
+	}
+	if r.Code == engine.ReasonRegionCap {
+		b = append(b, `, "region": `...)
+		b = appendString(b, r.Region)
+		b = append(b, `, "cap": `...)
+		b = strconv.AppendInt(b, int64(r.RegionCap), 10)
+	}
+	if r.Code == engine.ReasonReserved {
+		b = append(b, `, "category": `...)
+		b = appendString(b, r.Category)
+		b = append(b, `, "seats": `...)
+		b = strconv.AppendInt(b, int64(r.ReservedSeats), 10)
 	}
 	if r.Code == engine.ReasonExcluded {
 		b = append(b, `, "note": `...)

@@ -2,6 +2,7 @@ package instancejson
 
 import (
 	"bytes"
+	"encoding/binary"
 	"hash/maphash"
 )
 
@@ -10,12 +11,13 @@ import (
 //
 // It is an open-addressing hash table rather than a Go map: a large instance looks up two
 // million ids in random order, and with a map most of the time went to cache misses on
-// scattered keys. Here a slot packs the upper hash bits with the symbol, so most probes
-// touch only the slot array, and names live in one contiguous arena.
+// scattered keys. A slot holds upper hash bits, the id's length, the symbol and the id's
+// first 8 bytes, so a lookup of an id of up to 8 bytes touches nothing but its slot;
+// longer ids compare their remaining bytes in the arena, where names live contiguously.
 type symbols struct {
 	kind  string // "applicant" or "program", for messages
 	seed  maphash.Seed
-	slots []uint64 // hash>>32<<32 | symbol+1; 0 is empty
+	slots []slot
 	arena []byte
 	off   []int32 // symbol s is arena[off[s]:off[s+1]]
 
@@ -24,12 +26,19 @@ type symbols struct {
 	firstRef []int32 // offset of the first reference, or -1
 }
 
+// slot is one entry of the table: meta is tag<<40 | length<<32 | symbol+1 (0: empty),
+// with the top 24 hash bits as tag and the length capped at 255; head is the id's first
+// 8 bytes, little-endian, zero-padded.
+type slot struct {
+	meta, head uint64
+}
+
 func newSymbols(kind string, sizeHint int) *symbols {
 	n := 1024
 	for n < 2*sizeHint {
 		n *= 2
 	}
-	return &symbols{kind: kind, seed: maphash.MakeSeed(), slots: make([]uint64, n), off: []int32{0}}
+	return &symbols{kind: kind, seed: maphash.MakeSeed(), slots: make([]slot, n), off: []int32{0}}
 }
 
 func (s *symbols) len() int { return len(s.off) - 1 }
@@ -38,27 +47,37 @@ func (s *symbols) bytes(sym int32) []byte { return s.arena[s.off[sym]:s.off[sym+
 
 func (s *symbols) name(sym int32) string { return string(s.bytes(sym)) }
 
-func (s *symbols) intern(id []byte) int32 {
-	h := maphash.Bytes(s.seed, id)
+// key returns the hash of id and the parts of a slot that identify it.
+func (s *symbols) key(id []byte) (h, meta, head uint64) {
+	h = maphash.Bytes(s.seed, id)
+	var b [8]byte
+	copy(b[:], id)
+	return h, h>>40<<40 | uint64(min(len(id), 255))<<32, binary.LittleEndian.Uint64(b[:])
+}
+
+// intern returns id's symbol, and whether this call created it.
+func (s *symbols) intern(id []byte) (int32, bool) {
+	h, meta, head := s.key(id)
 	mask := uint64(len(s.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		e := s.slots[i]
-		if e == 0 {
+		if e.meta == 0 {
 			sym := int32(s.len())
 			s.arena = append(s.arena, id...)
 			s.off = append(s.off, int32(len(s.arena)))
 			s.def = append(s.def, -1)
 			s.defAt = append(s.defAt, -1)
 			s.firstRef = append(s.firstRef, -1)
-			s.slots[i] = h>>32<<32 | uint64(sym+1)
+			s.slots[i] = slot{meta | uint64(sym+1), head}
 			if 2*s.len() > len(s.slots) {
 				s.grow()
 			}
-			return sym
+			return sym, true
 		}
-		if e>>32 == h>>32 {
-			if sym := int32(uint32(e)) - 1; bytes.Equal(s.bytes(sym), id) {
-				return sym
+		if e.meta>>32 == meta>>32 && e.head == head {
+			sym := int32(uint32(e.meta)) - 1
+			if len(id) <= 8 || bytes.Equal(s.arena[s.off[sym]+8:s.off[sym+1]], id[8:]) {
+				return sym, false
 			}
 		}
 	}
@@ -66,21 +85,24 @@ func (s *symbols) intern(id []byte) int32 {
 
 // grow doubles the table, keeping it at most half full so probe runs stay short.
 func (s *symbols) grow() {
-	s.slots = make([]uint64, 2*len(s.slots))
+	s.slots = make([]slot, 2*len(s.slots))
 	mask := uint64(len(s.slots) - 1)
 	for sym := range int32(s.len()) {
-		h := maphash.Bytes(s.seed, s.bytes(sym))
+		h, meta, head := s.key(s.bytes(sym))
 		i := h & mask
-		for s.slots[i] != 0 {
+		for s.slots[i].meta != 0 {
 			i = (i + 1) & mask
 		}
-		s.slots[i] = h>>32<<32 | uint64(sym+1)
+		s.slots[i] = slot{meta | uint64(sym+1), head}
 	}
 }
 
+// ref interns an id referenced at offset at. Only the reference that creates a symbol
+// records its offset: a symbol created by its definition needs none, since only
+// undefined ids are reported by the offset of their first reference.
 func (s *symbols) ref(id []byte, at int) int32 {
-	sym := s.intern(id)
-	if s.firstRef[sym] < 0 {
+	sym, created := s.intern(id)
+	if created {
 		s.firstRef[sym] = int32(at)
 	}
 	return sym

@@ -1,0 +1,217 @@
+package engine
+
+import (
+	"cmp"
+	"slices"
+)
+
+// checkPolicies is Check for instances with reserves or regions. Like the plain checker it
+// shares no code with the solver: it orders each program's list itself (stated rank, then
+// the lottery number, then input order), and it evaluates the choice rules of DESIGN.md
+// §5 literally — a region's targets and round-robin counted seat by seat, a program's
+// slots filled one by one — asking, for every applicant who ranked a program above their
+// match, whether that program (or its region) would choose them from what it holds plus
+// them. Ties count as broken by the lottery here: under a policy the choice depends on
+// the whole order, so the certificate is for the order the round actually used.
+func checkPolicies(in *Instance, m *Matching) Certificate {
+	var c Certificate
+	nA, nP := len(in.Applicants), len(in.Programs)
+	members := make([][]int, nP)
+	wanted := make([][]int, nP)
+	listsOwn := make([]bool, nA)
+	for a, app := range in.Applicants {
+		p := m.ProgramOf[a]
+		above := app.Prefs
+		if p != Unmatched {
+			members[p] = append(members[p], a)
+			if k := slices.Index(app.Prefs, p); k >= 0 {
+				listsOwn[a] = true
+				above = app.Prefs[:k]
+			}
+		}
+		for _, q := range above {
+			wanted[q] = append(wanted[q], a)
+		}
+	}
+
+	// seatsWith[p] is how many applicants p may take once one more proposer joins it.
+	seatsWith := make([]int, nP)
+	for p := range in.Programs {
+		seatsWith[p] = min(len(members[p])+1, in.Programs[p].Capacity)
+	}
+	for _, reg := range in.Regions {
+		held := 0
+		for _, p := range reg.Programs {
+			held += len(members[p])
+		}
+		if held > reg.Cap {
+			c.RegionsOverCap++
+		}
+		for k, share := range regionShares(in, reg, members) {
+			seatsWith[reg.Programs[k]] = share
+		}
+	}
+
+	var draws map[int]uint64 // lottery numbers, drawn only for programs with ties
+	pos := make([]int, nA)
+	listedBy := make([]int, nA) // p+1 when program p lists the applicant, this pass
+	var resCats []string
+	memo := map[[2]uint64]bool{}
+	// bits[a] marks a's reserved categories, numbered in catBit, when there are at most 64.
+	catBit := map[string]int{}
+	for p := range in.Programs {
+		for _, r := range in.Programs[p].Reserves {
+			if _, ok := catBit[r.Category]; !ok && r.Seats > 0 {
+				catBit[r.Category] = len(catBit)
+			}
+		}
+	}
+	var bits []uint64
+	if len(catBit) <= 64 {
+		bits = make([]uint64, nA)
+		for a := range in.Applicants {
+			for _, cat := range in.Applicants[a].Categories {
+				if b, ok := catBit[cat]; ok {
+					bits[a] |= 1 << b
+				}
+			}
+		}
+	}
+	for p := range in.Programs {
+		prog := &in.Programs[p]
+		order := prog.Prefs
+		if prog.Ranks != nil {
+			if draws == nil {
+				draws = make(map[int]uint64)
+			}
+			order = slices.Clone(prog.Prefs)
+			stated := make(map[int]int, len(order))
+			for k, a := range prog.Prefs {
+				stated[a] = prog.Ranks[k]
+				if _, ok := draws[a]; !ok {
+					draws[a] = LotteryNumber(in.Seed, in.Applicants[a].ID)
+				}
+			}
+			slices.SortFunc(order, func(x, y int) int {
+				return cmp.Or(cmp.Compare(stated[x], stated[y]), cmp.Compare(draws[x], draws[y]), cmp.Compare(x, y))
+			})
+		}
+		for k, a := range order {
+			pos[a], listedBy[a] = k, p+1
+		}
+		listed := func(a int) bool { return listedBy[a] == p+1 }
+
+		if len(members[p]) > prog.Capacity {
+			c.OverCapacity++
+		}
+		// Members the program does not list rank below everyone it lists.
+		held := make([]int, 0, len(members[p])+1)
+		for _, a := range members[p] {
+			if !listsOwn[a] || !listed(a) {
+				c.Unacceptable++
+			}
+			held = append(held, a)
+		}
+		rankOf := func(a int) int {
+			if listed(a) {
+				return pos[a]
+			}
+			return len(order) + a
+		}
+		slices.SortFunc(held, func(x, y int) int { return cmp.Compare(rankOf(x), rankOf(y)) })
+		resCats = resCats[:0] // categories with reserved seats here
+		var progBits uint64
+		for _, r := range prog.Reserves {
+			if r.Seats > 0 {
+				resCats = append(resCats, r.Category)
+				progBits |= 1 << (catBit[r.Category] % 64)
+			}
+		}
+		// Whether p takes a depends only on how many it holds rank above a and on which
+		// of its reserved categories a is in, so each such case is worked out once.
+		clear(memo)
+		for _, a := range wanted[p] {
+			if !listed(a) {
+				continue
+			}
+			k, _ := slices.BinarySearchFunc(held, rankOf(a), func(x, r int) int { return cmp.Compare(rankOf(x), r) })
+			var mask uint64
+			if bits != nil {
+				mask = bits[a] & progBits
+			} else {
+				for i, cat := range resCats {
+					if slices.Contains(in.Applicants[a].Categories, cat) {
+						mask |= 1 << (i % 64)
+					}
+				}
+			}
+			key := [2]uint64{uint64(k), mask}
+			chosen, known := memo[key]
+			if !known || (bits == nil && len(resCats) > 64) {
+				chosen = wouldChoose(prog, in.Applicants, held, a, k, seatsWith[p], mask != 0)
+				memo[key] = chosen
+			}
+			if chosen {
+				c.BlockingPairs++
+			}
+		}
+	}
+	return c
+}
+
+// wouldChoose reports whether program prog, filling seats of its slots from the applicants
+// in held (sorted best first) plus applicant a, who ranks below k of them, takes a.
+// inReserved says whether a is in a category prog reserves seats for.
+func wouldChoose(prog *Program, apps []Applicant, held []int, a, k, seats int, inReserved bool) bool {
+	if !slices.ContainsFunc(prog.Reserves, func(r Reserve) bool { return r.Seats > 0 }) {
+		return k < seats // open seats only: a is chosen when fewer than seats rank above them
+	}
+	if k >= seats && !inReserved {
+		// Outside every reserved category, a can only have a slot that takes the best
+		// remaining applicant, and seats applicants above a come first.
+		return false
+	}
+	pool := slices.Insert(slices.Clone(held), k, a)
+	taken := make([]bool, len(pool))
+	reservedSeats := 0
+	for _, r := range prog.Reserves {
+		reservedSeats += r.Seats
+	}
+	for slot := range seats {
+		// Which category slot number `slot` is reserved for, if any.
+		category := ""
+		s := slot
+		if prog.ReserveOrder == ReservesLast {
+			s -= prog.Capacity - reservedSeats
+		}
+		if s >= 0 {
+			for _, r := range prog.Reserves {
+				if s < r.Seats {
+					category = r.Category
+					break
+				}
+				s -= r.Seats
+			}
+		}
+		pick := -1
+		if category != "" {
+			for i, x := range pool {
+				if !taken[i] && slices.Contains(apps[x].Categories, category) {
+					pick = i
+					break
+				}
+			}
+		}
+		if pick < 0 {
+			pick = slices.Index(taken, false)
+		}
+		if pick < 0 {
+			break
+		}
+		taken[pick] = true
+		if pool[pick] == a {
+			return true
+		}
+	}
+	return false
+}
