@@ -234,3 +234,36 @@ func TestReferenceSubstitutable(t *testing.T) {
 		t.Fatal("no chooser was checked")
 	}
 }
+
+// TestReferenceCheckFindsBlockingPairs makes sure the reference's stability check is not
+// vacuous: taking any matched applicant out of a stable result leaves a blocking pair,
+// since their program's chooser picked them from what it held before.
+func TestReferenceCheckFindsBlockingPairs(t *testing.T) {
+	checked := 0
+	for i := range 200 {
+		r := rand.New(rand.NewPCG(uint64(i), 7))
+		in, err := refParse(refJSON(refGenerate(r, refGenOptions{policies: i%2 == 0, ties: true})))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := refPrepare(in, r.Uint64())
+		if err != nil {
+			t.Fatalf("instance %d: %v", i, err)
+		}
+		match := m.solve(r)
+		for a, p := range match {
+			if p < 0 {
+				continue
+			}
+			match[a] = -1
+			if bp, err := m.blockingPairs(match); err != nil || bp == 0 {
+				t.Fatalf("instance %d: without %s's match the check finds %d blocking pairs (err %v), want at least 1", i, m.appIDs[a], bp, err)
+			}
+			match[a] = p
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no matched applicant to take out")
+	}
+}

@@ -84,6 +84,9 @@ func refGenerate(r *rand.Rand, opt refGenOptions) refInstance {
 		in.Programs = append(in.Programs, prog)
 	}
 
+	// The applicants' order in the file must not matter; shuffle it.
+	defer r.Shuffle(len(in.Applicants), func(i, j int) { in.Applicants[i], in.Applicants[j] = in.Applicants[j], in.Applicants[i] })
+
 	if opt.policies {
 		nR := r.IntN(5)
 		members := make([][]int, nR)
