@@ -69,12 +69,18 @@ func refGenerate(r *rand.Rand, opt refGenOptions) refInstance {
 		}
 		if opt.policies {
 			if prog.Capacity > 0 && r.IntN(2) == 0 {
+				// Usually distinct categories with at least one seat each; now and then a
+				// category listed twice or a reserve of no seats, which the rules allow.
 				left := prog.Capacity
-				for _, c := range r.Perm(len(refCategories))[:1+r.IntN(2)] {
-					if left == 0 {
-						break
+				cats := r.Perm(len(refCategories))[:1+r.IntN(3)]
+				if r.IntN(10) == 0 {
+					cats = append(cats, cats[0])
+				}
+				for _, c := range cats {
+					seats := 0
+					if left > 0 && r.IntN(10) != 0 {
+						seats = 1 + r.IntN(left)
 					}
-					seats := 1 + r.IntN(left)
 					left -= seats
 					prog.Reserves = append(prog.Reserves, refReserve{Category: refCategories[c], Seats: seats})
 				}
