@@ -242,3 +242,24 @@ func TestReferencePolicyBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestReferenceReserveOverTie: p's one seat is reserved for women and its order ties m and
+// w. Whatever the lottery draws, the reserved slot takes w, so every seed gives w the seat.
+func TestReferenceReserveOverTie(t *testing.T) {
+	const input = `{"applicants": [{"id": "m", "prefs": ["p"]}, {"id": "w", "prefs": ["p"], "categories": ["women"]}],
+	                "programs": [{"id": "p", "capacity": 1, "prefs": [["m", "w"]], "reserves": [{"category": "women", "seats": 1}]}]}`
+	want := refOutcome{"w": "p"}
+	for seed := range uint64(8) {
+		got, err := refSolveJSON([]byte(input), seed, seed)
+		if err != nil || !maps.Equal(got, want) {
+			t.Fatalf("seed %d: reference gives %v (err %v), want %v", seed, got, err, want)
+		}
+	}
+	refRequirePolicies(t)
+	for seed := range uint64(8) {
+		got, bp, err := refMatchsolve([]byte(input), seed)
+		if err != nil || !maps.Equal(got, want) || bp != 0 {
+			t.Errorf("--seed %d: matchsolve gives %v with %d blocking pairs (err %v), want %v and 0", seed, got, bp, err, want)
+		}
+	}
+}
