@@ -52,6 +52,7 @@ type faultReport struct {
 	killed        []string
 	from, to      time.Time     // first kill to last restart
 	catchUp       time.Duration // restart to healthy (slowest node)
+	cut           int           // service connections on the killed nodes
 	probes, acked int           // stream publishes while two were down
 	ackedIDs      []string
 	err           error
@@ -134,6 +135,9 @@ func (c *natsCluster) inject(ctx context.Context, b *natsbus.Bus, kind string, p
 		victims = []int{(leader + 1) % 3}
 	case faultTwo:
 		victims = []int{leader, (leader + 2) % 3}
+	}
+	for _, v := range victims {
+		r.cut += c.serviceConns(v)
 	}
 	r.from = time.Now()
 	for _, v := range victims {
@@ -477,7 +481,7 @@ func streamRaw(t *testing.T, b *natsbus.Bus, stream, subject string) []string {
 // summary scripts/cluster.sh ends with.
 func printClusterTable(calls []clusterCall, faults []faultReport, kills, sent, applied, lost, dup int) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n| fault | nodes killed | down | requests begun meanwhile | 201 | 503 | node healthy after restart | stream publishes without quorum (acked) |\n|---|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "\n| fault | nodes killed | service connections cut | down | requests begun meanwhile | 201 | 503 | node healthy after restart | stream publishes without quorum (acked) |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, f := range faults {
 		begun, ok, unavail := 0, 0, 0
 		for _, cl := range calls {
@@ -496,7 +500,7 @@ func printClusterTable(calls []clusterCall, faults []faultReport, kills, sent, a
 		if f.kind == faultTwo {
 			probe = fmt.Sprintf("%d (%d)", f.probes, f.acked)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %d | %d | %d | %s | %s |\n", f.kind, strings.Join(f.killed, "+"),
+		fmt.Fprintf(&b, "| %s | %s | %d | %s | %d | %d | %d | %s | %s |\n", f.kind, strings.Join(f.killed, "+"), f.cut,
 			f.to.Sub(f.from).Round(100*time.Millisecond), begun, ok, unavail, f.catchUp.Round(10*time.Millisecond), probe)
 	}
 	total503 := 0
@@ -505,7 +509,12 @@ func printClusterTable(calls []clusterCall, faults []faultReport, kills, sent, a
 			total503++
 		}
 	}
-	fmt.Fprintf(&b, "requests: %d, answered 201: %d, answered 503: %d\n", len(calls), sent, total503)
+	cut := 0
+	for _, f := range faults {
+		cut += f.cut
+	}
+	fmt.Fprintf(&b, "requests: %d, answered 201: %d, answered 503: %d; service connections cut by kills (each reconnected to a live node): %d\n",
+		len(calls), sent, total503, cut)
 	fmt.Fprintf(&b, "cluster: %d sent, %d applied, %d lost, %d duplicates, %d node kills\n", sent, applied, lost, dup, kills)
 	os.Stdout.WriteString(b.String())
 }

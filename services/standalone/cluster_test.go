@@ -209,6 +209,34 @@ func (c *natsCluster) localStreams(i int) (map[string]streamState, error) {
 	return out, nil
 }
 
+// serviceConns counts the connections of the platform's services (by the
+// client name each gives, its service name) that a node holds.
+func (c *natsCluster) serviceConns(i int) int {
+	client := &http.Client{Timeout: 3 * time.Second}
+	resp, err := client.Get("http://" + c.nodes[i].monitor + "/connz?limit=1024")
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Conns []struct {
+			Name string `json:"name"`
+		} `json:"connections"`
+	}
+	if json.NewDecoder(resp.Body).Decode(&body) != nil {
+		return 0
+	}
+	n := 0
+	for _, cn := range body.Conns {
+		for _, s := range services {
+			if cn.Name == s {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 type streamState struct {
 	Msgs    uint64 `json:"messages"`
 	LastSeq uint64 `json:"last_seq"`
