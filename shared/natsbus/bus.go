@@ -55,6 +55,7 @@ func Connect(ctx context.Context, url, service string, log *slog.Logger) (*Bus, 
 		nats.ReconnectHandler(func(c *nats.Conn) {
 			log.Info("nats reconnected", "url", c.ConnectedUrlRedacted())
 		}),
+		nats.ErrorHandler(asyncErrorLogger(log)),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("connect nats: %w", err)
