@@ -84,7 +84,7 @@ func (b *Bus) EnsureStreams(ctx context.Context, replicas int) error {
 			Duplicates: DuplicateWindow,
 			Replicas:   replicas,
 		}
-		if _, err := b.JS.CreateOrUpdateStream(ctx, cfg); err != nil {
+		if err := ensureStream(ctx, b.JS, cfg, b.log); err != nil {
 			return fmt.Errorf("stream %s: %w", s.Name, err)
 		}
 	}
