@@ -62,7 +62,8 @@ type split struct {
 	t        *testing.T
 	dir, bin string
 	addr     map[string]string // HTTP address of each process, "infra" included
-	natsURL  string
+	natsURL  string            // the infra process's NATS server
+	busURL   string            // where the services connect: natsURL unless a test gives its own
 	mongoURI string
 	seed     []byte
 	key      identitytest.Key
@@ -75,7 +76,14 @@ type split struct {
 // ready. env is added to every service's environment.
 func startSplit(t *testing.T, env ...string) *split {
 	t.Helper()
-	s := &split{t: t, dir: splitDir(t), bin: splitBinaries(t), addr: map[string]string{}, procs: map[string]*proc{}}
+	return startSplitOn(t, "", env...)
+}
+
+// startSplitOn is startSplit with the services connected to busURL (a list
+// of NATS URLs, comma-separated) instead of the infra process's NATS.
+func startSplitOn(t *testing.T, busURL string, env ...string) *split {
+	t.Helper()
+	s := &split{busURL: busURL, t: t, dir: splitDir(t), bin: splitBinaries(t), addr: map[string]string{}, procs: map[string]*proc{}}
 	s.seed = make([]byte, 32)
 	_, _ = rand.Read(s.seed)
 	s.key = identitytest.KeyFromSeed(s.seed)
@@ -84,6 +92,9 @@ func startSplit(t *testing.T, env ...string) *split {
 	}
 	natsAddr, mongoAddr := freeAddr(t), freeAddr(t)
 	s.natsURL = "nats://" + natsAddr
+	if s.busURL == "" {
+		s.busURL = s.natsURL
+	}
 	s.mongoURI = "mongodb://" + mongoAddr + "/"
 	s.startInfra(natsAddr, mongoAddr)
 	for _, n := range services {
@@ -149,7 +160,7 @@ func (s *split) startInfra(natsAddr, mongoAddr string) {
 func (s *split) start(name string, env ...string) *proc {
 	cmd := exec.Command(filepath.Join(s.bin, name))
 	cmd.Env = append(cleanEnv(),
-		"NATS_URL="+s.natsURL, "MONGODB_URI="+s.mongoURI, "TB_HTTP_ADDR="+s.addr[name],
+		"NATS_URL="+s.busURL, "MONGODB_URI="+s.mongoURI, "TB_HTTP_ADDR="+s.addr[name],
 		"TB_SIGNING_KEY="+base64.StdEncoding.EncodeToString(s.seed),
 		"TB_PROFILES_URL=http://"+s.addr["profiles"], "TB_PROGRAMS_URL=http://"+s.addr["programs"],
 		"TB_MATCHING_URL=http://"+s.addr["matching"], "TB_LOG_LEVEL=warn")
@@ -219,7 +230,7 @@ func (s *split) mongo(ctx context.Context) *mongo.Client {
 
 func (s *split) bus(ctx context.Context) *natsbus.Bus {
 	s.t.Helper()
-	b, err := natsbus.Connect(ctx, s.natsURL, "reliability-test", quietLog())
+	b, err := natsbus.Connect(ctx, s.busURL, "reliability-test", quietLog())
 	if err != nil {
 		s.t.Fatal(err)
 	}

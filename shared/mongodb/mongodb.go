@@ -15,6 +15,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
 )
 
@@ -31,12 +32,7 @@ const OpTimeout = 10 * time.Second
 // Connect opens a client and pings the server once, so a wrong URI fails at
 // start-up rather than on the first request.
 func Connect(ctx context.Context, uri, appName string) (*mongo.Client, error) {
-	opts := options.Client().ApplyURI(uri).
-		SetAppName(appName).
-		SetTimeout(OpTimeout).
-		SetConnectTimeout(5 * time.Second).
-		SetServerSelectionTimeout(5 * time.Second)
-	c, err := mongo.Connect(opts)
+	c, err := mongo.Connect(ClientOptions(uri, appName))
 	if err != nil {
 		return nil, fmt.Errorf("connect mongodb: %w", err)
 	}
@@ -45,6 +41,25 @@ func Connect(ctx context.Context, uri, appName string) (*mongo.Client, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// ClientOptions are the options Connect uses: bounded connect, server
+// selection and operations, and — when the URI names a replica set
+// (replicaSet=…) and does not choose a write concern itself (w=…) — the
+// majority write concern on every write, so an acknowledged write survives
+// the loss of the primary that took it. Without a replica set the server's
+// default applies (FerretDB and a standalone mongod have no one else to
+// wait for).
+func ClientOptions(uri, appName string) *options.ClientOptions {
+	opts := options.Client().ApplyURI(uri).
+		SetAppName(appName).
+		SetTimeout(OpTimeout).
+		SetConnectTimeout(5 * time.Second).
+		SetServerSelectionTimeout(5 * time.Second)
+	if opts.ReplicaSet != nil && *opts.ReplicaSet != "" && opts.WriteConcern == nil {
+		opts.SetWriteConcern(writeconcern.Majority())
+	}
+	return opts
 }
 
 // Ping checks that the server answers, within two seconds.
@@ -100,7 +115,12 @@ func IsDuplicate(err error) bool {
 // shutting down, or could not reach another member in time. The same
 // operation sent again after the replica set settles succeeds. The list is
 // the one the driver itself retries writes on (the retryable writes
-// specification), under the server's names.
+// specification), under the server's names, plus the two write-concern
+// failures a replica set gives while members are away: the write is on the
+// primary but not yet on a majority, or a majority is not there to take it.
+// Neither is the client's fault; the answer is 503 and a retry, which the
+// outbox, version checks and natural keys make safe (a retried create
+// answers 409 if the first one had landed after all).
 var transientCodes = []int{
 	6,     // HostUnreachable
 	7,     // HostNotFound
@@ -108,6 +128,8 @@ var transientCodes = []int{
 	91,    // ShutdownInProgress
 	189,   // PrimarySteppedDown
 	262,   // ExceededTimeLimit
+	64,    // WriteConcernFailed: not on a majority in time (wtimeout)
+	100,   // UnsatisfiableWriteConcern: too few members up for it
 	9001,  // SocketException
 	10107, // NotWritablePrimary
 	11600, // InterruptedAtShutdown

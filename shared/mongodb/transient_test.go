@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/description"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
 
 	"github.com/talentbridge/platform/shared/mongodb"
 )
@@ -55,7 +57,17 @@ func TestIsTransient(t *testing.T) {
 		{"duplicate key in bulk", mongo.BulkWriteException{WriteErrors: []mongo.BulkWriteError{{WriteError: dup}}}, false},
 		{"duplicate key command", mongo.CommandError{Code: 11000, Name: "DuplicateKey"}, false},
 		{"duplicate key translated", mongodb.Translate(mongo.WriteException{WriteErrors: mongo.WriteErrors{dup}}), false},
-		{"write concern timeout without label", mongo.WriteException{WriteConcernError: wce(64, "WriteConcernFailed")}, false},
+		// A write concern not met in time (the write is on the primary, not
+		// yet on a majority) or not satisfiable now (too few members up)
+		// is the replica set's trouble, not the request's: 503 and retry.
+		{"write concern timeout without label", mongo.WriteException{WriteConcernError: wce(64, "WriteConcernFailed")}, true},
+		{"write concern unsatisfiable", mongo.WriteException{WriteConcernError: wce(100, "UnsatisfiableWriteConcern")}, true},
+		{"bulk write concern timeout", mongo.BulkWriteException{WriteConcernError: wce(64, "WriteConcernFailed")}, true},
+		{"write concern failed as a command error", mongo.CommandError{Code: 64, Name: "WriteConcernFailed"}, true},
+		{"server selection", topology.ServerSelectionError{Desc: description.Topology{}, Wrapped: errors.New("no primary")}, true},
+
+		// A write concern the set can never meet is a configuration fault.
+		{"unknown write concern mode", mongo.WriteException{WriteConcernError: wce(79, "UnknownReplWriteConcern")}, false},
 		{"bad value", mongo.CommandError{Code: 2, Name: "BadValue"}, false},
 		{"unauthorized", mongo.CommandError{Code: 13, Name: "Unauthorized"}, false},
 		{"other label", mongo.CommandError{Code: 2, Labels: []string{"SomethingElse"}}, false},

@@ -1,7 +1,10 @@
 // Package mongotest gives tests a real MongoDB wire-protocol server: one
 // embedded FerretDB on SQLite per test binary, and a fresh database (or set of
 // databases) per test, dropped when the test ends. With TB_TEST_MONGODB_URI
-// set, tests run against that server instead, for example a real mongod.
+// set, tests run against that server instead, for example a real mongod or
+// a replica set (mongodb://h1,h2,h3/?replicaSet=rs0: the clients then write
+// with the majority write concern, as the services do; see
+// docs/OPERATIONS.md).
 package mongotest
 
 import (
@@ -66,6 +69,9 @@ func Client(t testing.TB) *mongo.Client {
 	defer cancel()
 	c, err := mongodb.Connect(ctx, URI(t), "test")
 	if err != nil {
+		if os.Getenv(EnvURI) != "" {
+			t.Fatalf("connect to the server of %s: %v", EnvURI, err)
+		}
 		t.Fatalf("connect: %v", err)
 	}
 	t.Cleanup(func() { _ = c.Disconnect(context.Background()) })

@@ -55,6 +55,7 @@ func Connect(ctx context.Context, url, service string, log *slog.Logger) (*Bus, 
 		nats.ReconnectHandler(func(c *nats.Conn) {
 			log.Info("nats reconnected", "url", c.ConnectedUrlRedacted())
 		}),
+		nats.ErrorHandler(asyncErrorLogger(log)),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("connect nats: %w", err)
@@ -83,7 +84,7 @@ func (b *Bus) EnsureStreams(ctx context.Context, replicas int) error {
 			Duplicates: DuplicateWindow,
 			Replicas:   replicas,
 		}
-		if _, err := b.JS.CreateOrUpdateStream(ctx, cfg); err != nil {
+		if err := ensureStream(ctx, b.JS, cfg, b.log); err != nil {
 			return fmt.Errorf("stream %s: %w", s.Name, err)
 		}
 	}
