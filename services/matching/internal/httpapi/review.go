@@ -40,7 +40,7 @@ func (h *Handlers) reviewTable() []auth.Route {
 			Response: apimatching.Application{}, Errors: []int{409}}),
 		r.CancelBooking.Serve(h.cancelBooking, &auth.Doc{Summary: "Cancel the interview (until 24 h before it)",
 			Response: apimatching.Application{}, Errors: []int{409}}),
-		r.InterviewICS.Serve(h.interviewICS, &auth.Doc{Summary: "The booked interview as an iCalendar file (RFC 5545)", Response: ""}),
+		r.InterviewICS.Serve(h.interviewICS, &auth.Doc{Summary: "The booked interview as an iCalendar file (RFC 5545)"}),
 		r.Messages.Serve(h.thread, &auth.Doc{Summary: "The application's message thread", Response: api.Page[apimatching.Message]{}}),
 		r.PostMessage.Serve(h.postMessage, &auth.Doc{Summary: "Write in the application's thread", Request: apimatching.MessageRequest{},
 			Status: http.StatusCreated, Response: apimatching.Message{}}),
