@@ -37,8 +37,8 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 			t.Errorf("%s %s has no access policy", r.Method, r.Path)
 		}
 	}
-	if n != 24 {
-		t.Errorf("%d routes checked, want 24", n)
+	if n != 39 {
+		t.Errorf("%d routes checked, want 39", n)
 	}
 	for _, tc := range []struct {
 		method, path string
@@ -166,8 +166,10 @@ func TestAccess(t *testing.T) {
 		ids := map[string]bool{}
 		for _, c := range cands.Items {
 			ids[c.ApplicantID] = true
-			if c.Score <= 0 || len(c.Reasons) == 0 || c.Statement != "" {
-				t.Errorf("candidate %+v, want a score, reasons and no statement", c)
+			// Issue 19: a host reads the statement of an applicant who
+			// applied to the program, and of no one else.
+			if c.Score <= 0 || len(c.Reasons) == 0 || (c.Statement != "") != c.Applied {
+				t.Errorf("candidate %+v, want a score, reasons and a statement only if they applied", c)
 			}
 		}
 		// a2 did not consent to be shown.

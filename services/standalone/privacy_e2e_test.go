@@ -49,7 +49,15 @@ func TestExportAndErasureAcrossServices(t *testing.T) {
 	body := matchProfileBody(name, "IN")
 	body["statement"] = statement
 	f.must(http.MethodPost, "/profiles", tok, body, http.StatusCreated, nil)
-	f.eventually(http.MethodPost, "/applications", tok, map[string]string{"programId": program.ID}, http.StatusCreated, nil)
+	var app struct {
+		ID string `json:"id"`
+	}
+	f.eventually(http.MethodPost, "/applications", tok, map[string]string{"programId": program.ID}, http.StatusCreated, &app)
+	// Issue 19: the application's thread holds their words and words about
+	// them; erasure empties both.
+	said := "my-lab-phone-is-98400-77311"
+	f.must(http.MethodPost, "/applications/"+app.ID+"/messages", tok, map[string]string{"body": said}, http.StatusCreated, nil)
+	f.must(http.MethodPost, "/applications/"+app.ID+"/messages", host, map[string]string{"body": "Dear " + name + ", thank you."}, http.StatusCreated, nil)
 
 	// The export holds every service's part.
 	f.waitFor("the export to hold the application and its notification", func() error {
@@ -84,7 +92,7 @@ func TestExportAndErasureAcrossServices(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bus.Close(ctx)
-	needles := []string{email, name, statement}
+	needles := []string{email, name, statement, said}
 	before := traces(ctx, mc, bus, needles)
 	if before == nil {
 		t.Fatal("the scan finds nothing before erasure; it would prove nothing after")

@@ -930,6 +930,8 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 	host.expect("the candidate is ranked", ".ranklist", "Your rank 1")
 	host.shot("host-candidates")
 
+	reviewJourney(t, host, asha, titles[0], day(5))
+
 	first := asha.text(".ranklist li:first-child h2")
 	asha.submit("move the first choice down", `.ranklist li:first-child form input[value="down"] ~ button`)
 	asha.expect("the ranking is saved", ".notice", "希望順位を保存しました")

@@ -26,6 +26,15 @@ const (
 	MatchPublished       = "tb.matching.v1.match.published"
 	OfferAccepted        = "tb.matching.v1.offer.accepted"
 	OfferDeclined        = "tb.matching.v1.offer.declined"
+	// ApplicationDocuments: the documents attached to an application
+	// changed (payload matching.ApplicationDocuments).
+	ApplicationDocuments = "tb.matching.v1.application.documents"
+	// ApplicationStaged: an application's review stage changed (payload
+	// matching.ApplicationStaged).
+	ApplicationStaged  = "tb.matching.v1.application.staged"
+	InterviewScheduled = "tb.matching.v1.interview.scheduled"
+	InterviewCancelled = "tb.matching.v1.interview.cancelled"
+	MessageSent        = "tb.matching.v1.message.sent"
 
 	// DeadLetterPrefix is followed by the original subject.
 	DeadLetterPrefix = "tb.deadletter."
@@ -47,6 +56,7 @@ var Streams = []Stream{
 	{Name: "MATCHING", Subjects: []string{
 		ApplicationSubmitted, ApplicationWithdrawn, RoundCompleted, MatchProposed,
 		MatchApproved, MatchRejected, MatchPublished, OfferAccepted, OfferDeclined,
+		ApplicationDocuments, ApplicationStaged, InterviewScheduled, InterviewCancelled, MessageSent,
 	}},
 	{Name: "DEADLETTER", Subjects: []string{DeadLetterPrefix + ">"}},
 }

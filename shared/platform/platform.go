@@ -268,7 +268,11 @@ func (l *Loops) Stop(ctx context.Context) error {
 // parts — available at GET /openapi.json and over NATS (openapi.Subject),
 // where the gateway gathers every process's part.
 func serveOpenAPI(e *echo.Echo, bus *natsbus.Bus, name string, services []Service, log *slog.Logger) (*nats.Subscription, error) {
-	part := func() openapi.Doc {
+	// The part is made once, at the first request: by then every route
+	// is registered, and describing them all takes long enough on a busy
+	// machine to miss the gateway's short gathering window if it were
+	// made anew for each request.
+	part := sync.OnceValue(func() openapi.Doc {
 		var routes []auth.RouteInfo
 		for _, r := range auth.Registered() {
 			if strings.HasPrefix(r.Path, APIPrefix+"/") {
@@ -291,7 +295,7 @@ func serveOpenAPI(e *echo.Echo, bus *natsbus.Bus, name string, services []Servic
 			}
 		}
 		return openapi.Merge("TalentBridge "+name, parts...)
-	}
+	})
 	e.GET("/openapi.json", func(c echo.Context) error { return c.JSON(http.StatusOK, part()) })
 	return bus.NC.Subscribe(openapi.Subject, func(m *nats.Msg) {
 		body, err := json.Marshal(part())

@@ -58,6 +58,12 @@ type Application struct {
 	SubmittedAt  time.Time  `json:"submittedAt"`
 	WithdrawnAt  *time.Time `json:"withdrawnAt,omitempty"`
 	Match        *MatchRef  `json:"match,omitempty"`
+	// Stage is the review stage and History how it got there, without
+	// the host's private notes.
+	Stage       string        `json:"stage"`
+	History     []StageChange `json:"history"`
+	DocumentIDs []string      `json:"documentIds"`
+	Interview   *Booking      `json:"interview,omitempty"`
 }
 
 // Recommendation is a program recommended to an applicant.
@@ -75,19 +81,25 @@ type Recommendation struct {
 }
 
 // Candidate is an applicant shown to a host: what the applicant agreed to
-// show, never their statement or gender.
+// show, never their gender. Statement and DocumentIDs are filled only for
+// applicants who applied to the program (ApplicationID names that
+// application).
 type Candidate struct {
-	ApplicantID string           `json:"applicantId"`
-	Name        string           `json:"name"`
-	Institution string           `json:"institution,omitempty"`
-	HomeCountry string           `json:"homeCountry"`
-	Kind        string           `json:"kind"`
-	DegreeLevel string           `json:"degreeLevel"`
-	Fields      []string         `json:"fields"`
-	Skills      []string         `json:"skills"`
-	Score       float64          `json:"score"`
-	Reasons     []explain.Reason `json:"reasons"`
-	Applied     bool             `json:"applied"`
+	ApplicantID   string           `json:"applicantId"`
+	Name          string           `json:"name"`
+	Institution   string           `json:"institution,omitempty"`
+	HomeCountry   string           `json:"homeCountry"`
+	Kind          string           `json:"kind"`
+	DegreeLevel   string           `json:"degreeLevel"`
+	Fields        []string         `json:"fields"`
+	Skills        []string         `json:"skills"`
+	Score         float64          `json:"score"`
+	Reasons       []explain.Reason `json:"reasons"`
+	Applied       bool             `json:"applied"`
+	ApplicationID string           `json:"applicationId,omitempty"`
+	Stage         string           `json:"stage,omitempty"`
+	Statement     string           `json:"statement,omitempty"`
+	DocumentIDs   []string         `json:"documentIds,omitempty"`
 }
 
 // Counts are a round's counts.

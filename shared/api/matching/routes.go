@@ -12,6 +12,11 @@ import (
 // them, applicants their own.
 var ApplicantsAndCoords = auth.Policy{Roles: []string{auth.RoleApplicant, auth.RoleCoordinator, auth.RoleAdmin}}
 
+// Parties may call the routes of an application's thread and its
+// interview: the applicant, the host of the program and coordinators
+// (which objects each may touch is decided per object).
+var Parties = auth.Policy{Roles: []string{auth.RoleApplicant, auth.RoleHost, auth.RoleCoordinator, auth.RoleAdmin}}
+
 // Routes are the service's routes: its access table serves them and the
 // gateway forwards them in split mode.
 var Routes = struct {
@@ -19,6 +24,10 @@ var Routes = struct {
 	Apply, MyApplications, Withdraw, SetRanking, MyRanking                       auth.Endpoint
 	CreateRound, Rounds, Round, Run, RoundMatches, Explanations, Publish, Report auth.Endpoint
 	Matches, MyMatches, Approve, Reject, Accept, Decline, Audit                  auth.Endpoint
+	// Application review, interviews and messages.
+	ProgramApplications, Review, Shortlist, Pass, Interviewed, Documents auth.Endpoint
+	AddSlots, Slots, Book, CancelBooking, InterviewICS                   auth.Endpoint
+	Messages, PostMessage, BulkMessage, MyMessages                       auth.Endpoint
 }{
 	Recommendations:   auth.Endpoint{Method: http.MethodGet, Path: "/recommendations/me", Policy: auth.Applicants},
 	Candidates:        auth.Endpoint{Method: http.MethodGet, Path: "/programs/:id/candidates", Policy: auth.HostsAndCoords},
@@ -44,4 +53,20 @@ var Routes = struct {
 	Accept:            auth.Endpoint{Method: http.MethodPost, Path: "/matches/:id/accept", Policy: auth.Applicants},
 	Decline:           auth.Endpoint{Method: http.MethodPost, Path: "/matches/:id/decline", Policy: auth.Applicants},
 	Audit:             auth.Endpoint{Method: http.MethodGet, Path: "/audit", Policy: auth.Coordinators},
+
+	ProgramApplications: auth.Endpoint{Method: http.MethodGet, Path: "/programs/:id/applications", Policy: auth.HostsAndCoords},
+	Review:              auth.Endpoint{Method: http.MethodPost, Path: "/applications/:id/review", Policy: auth.HostsAndCoords},
+	Shortlist:           auth.Endpoint{Method: http.MethodPost, Path: "/applications/:id/shortlist", Policy: auth.HostsAndCoords},
+	Pass:                auth.Endpoint{Method: http.MethodPost, Path: "/applications/:id/pass", Policy: auth.HostsAndCoords},
+	Interviewed:         auth.Endpoint{Method: http.MethodPost, Path: "/applications/:id/interviewed", Policy: auth.HostsAndCoords},
+	Documents:           auth.Endpoint{Method: http.MethodPut, Path: "/applications/:id/documents", Policy: auth.Applicants},
+	AddSlots:            auth.Endpoint{Method: http.MethodPost, Path: "/programs/:id/interview-slots", Policy: auth.HostsAndCoords},
+	Slots:               auth.Endpoint{Method: http.MethodGet, Path: "/programs/:id/interview-slots", Policy: Parties},
+	Book:                auth.Endpoint{Method: http.MethodPost, Path: "/applications/:id/interview", Policy: auth.Applicants},
+	CancelBooking:       auth.Endpoint{Method: http.MethodDelete, Path: "/applications/:id/interview", Policy: auth.Applicants},
+	InterviewICS:        auth.Endpoint{Method: http.MethodGet, Path: "/applications/:id/interview.ics", Policy: Parties},
+	Messages:            auth.Endpoint{Method: http.MethodGet, Path: "/applications/:id/messages", Policy: Parties},
+	PostMessage:         auth.Endpoint{Method: http.MethodPost, Path: "/applications/:id/messages", Policy: Parties},
+	BulkMessage:         auth.Endpoint{Method: http.MethodPost, Path: "/messages/bulk", Policy: auth.HostsAndCoords},
+	MyMessages:          auth.Endpoint{Method: http.MethodGet, Path: "/messages/me", Policy: Parties},
 }

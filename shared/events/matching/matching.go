@@ -101,3 +101,103 @@ const (
 	StatusAccepted  = "accepted"
 	StatusDeclined  = "declined"
 )
+
+// ApplicationDocuments: the applicant's documents (and referee letters)
+// attached to an application, as they are after the change; the documents
+// service lets the host of ProgramID read exactly these. Subject is the
+// application id; aggregateversion is the application's version, so an
+// older list arriving late is dropped.
+type ApplicationDocuments struct {
+	ApplicationID string    `json:"applicationId"`
+	ApplicantID   string    `json:"applicantId"`
+	ProgramID     string    `json:"programId"`
+	DocumentIDs   []string  `json:"documentIds"`
+	At            time.Time `json:"at"`
+}
+
+// Review stages of an application (DESIGN.md §3 "Application review").
+const (
+	StageSubmitted      = "submitted"
+	StageReviewing      = "reviewing"
+	StageShortlisted    = "shortlisted"
+	StageNotShortlisted = "not_shortlisted"
+	StageScheduled      = "interview_scheduled"
+	StageInterviewed    = "interviewed"
+)
+
+// Pass reason codes a host may choose when passing an application over;
+// pages word them in the applicant's language. "other" goes with the
+// host's own words.
+const (
+	PassFieldMismatch = "field_mismatch"
+	PassLanguage      = "language_requirement"
+	PassDocuments     = "documents_incomplete"
+	PassCompetition   = "strong_competition"
+	PassSeatsFilled   = "seats_filled"
+	PassOther         = "other"
+)
+
+// PassReasonCodes lists the pass reason codes.
+var PassReasonCodes = []string{PassFieldMismatch, PassLanguage, PassDocuments, PassCompetition, PassSeatsFilled, PassOther}
+
+// ApplicationStaged: the host or a coordinator (or a booking or its
+// cancellation) moved an application to another review stage. Subject is
+// the application id; aggregateversion is the application's version.
+// ReasonCode is set when the application was passed over (PassReasonCodes); the host's own words stay in the
+// matching service, since stream messages outlive an erasure.
+type ApplicationStaged struct {
+	ApplicationID string    `json:"applicationId"`
+	ApplicantID   string    `json:"applicantId"`
+	ProgramID     string    `json:"programId"`
+	HostID        string    `json:"hostId"`
+	Stage         string    `json:"stage"`
+	Previous      string    `json:"previous"`
+	ReasonCode    string    `json:"reasonCode,omitempty"`
+	ActorID       string    `json:"actorId"`
+	ActorRole     string    `json:"actorRole"`
+	At            time.Time `json:"at"`
+}
+
+// Interview is an interview slot as the interview events carry it. Start
+// and End are UTC.
+type Interview struct {
+	SlotID   string    `json:"slotId"`
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end"`
+	Mode     string    `json:"mode"`
+	Location string    `json:"location,omitempty"`
+}
+
+// InterviewScheduled: a shortlisted applicant booked an interview slot
+// (interview.scheduled), or cancelled that booking (interview.cancelled).
+// Subject is the application id; aggregateversion is the application's.
+type InterviewScheduled struct {
+	ApplicationID string    `json:"applicationId"`
+	ApplicantID   string    `json:"applicantId"`
+	ProgramID     string    `json:"programId"`
+	HostID        string    `json:"hostId"`
+	Interview     Interview `json:"interview"`
+	ActorID       string    `json:"actorId"`
+	At            time.Time `json:"at"`
+}
+
+// InterviewCancelled has the same shape as InterviewScheduled.
+type InterviewCancelled = InterviewScheduled
+
+// MessageSent: a message was written, once per message with every
+// recipient (each person once). ApplicationID is set for a message in an
+// application's thread; Bulk for a message to an audience (then Subject
+// holds its subject line). The body is not carried: read it from the
+// thread or GET /messages/me, so an erasure reaches it. Subject is the
+// message id; aggregateversion is 1.
+type MessageSent struct {
+	MessageID     string    `json:"messageId"`
+	ApplicationID string    `json:"applicationId,omitempty"`
+	ProgramID     string    `json:"programId,omitempty"`
+	SenderID      string    `json:"senderId"`
+	SenderRole    string    `json:"senderRole"`
+	RecipientIDs  []string  `json:"recipientIds"`
+	Bulk          bool      `json:"bulk,omitempty"`
+	Subject       string    `json:"subject,omitempty"`
+	At            time.Time `json:"at"`
+}

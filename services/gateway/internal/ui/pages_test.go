@@ -156,6 +156,14 @@ func fixtures() []fixture {
 			Notice: apiprofiles.ConsentNotice{Version: "2026-11", PublishedAt: "2026-11-01", Language: "en", Text: "TalentBridge privacy and consent notice"}}
 	}
 	full := valuesOf(bodyOf(prof))
+	slot := apimatching.Slot{ID: "s-1", Start: created.Add(72 * time.Hour), End: created.Add(73 * time.Hour), Mode: "online"}
+	reviewed := apimatching.Review{ID: "x-1", ApplicantID: "a-1", Name: "Asha Rao", HomeCountry: "IN", Institution: "Kaveri Institute of Technology",
+		Statement: "I build tools for disaster response.", DocumentIDs: []string{"d-1"}, Stage: "interview_scheduled", SubmittedAt: created,
+		History: []apimatching.StageChange{{Stage: "reviewing", At: created}, {Stage: "shortlisted", At: created, Note: "strong"},
+			{Stage: "not_shortlisted", At: created, ReasonCode: "seats_filled"}},
+		Interview: &apimatching.Booking{SlotID: "s-1", Start: slot.Start, End: slot.End, Mode: "onsite", Location: "Aoba campus"}}
+	thread := []apimatching.Message{{ID: "m-1", AuthorID: "h-1", AuthorRole: "host", Body: "Please attach your transcript.", SentAt: created},
+		{ID: "m-2", AuthorID: "a-1", AuthorRole: "applicant", Erased: true, SentAt: created}}
 	fs := []fixture{
 		{name: "home", tmpl: "home", title: "home.title", data: HomeData{Open: []programsev.Program{prog}, Total: 1}},
 		{name: "home-empty", tmpl: "home", role: "applicant", title: "home.title", data: HomeData{}},
@@ -216,6 +224,18 @@ func fixtures() []fixture {
 				{At: created, ActorID: "c-1", ActorRole: "admin", Action: "round.run.started", EntityType: "round", EntityID: "r-1"},
 				{At: created, ActorID: "h-1", ActorRole: "host", Action: "program.ranking.set", EntityType: "program", EntityID: "p-1"},
 				{At: created, ActorID: "a-1", ActorRole: "applicant", Action: "offer.accepted", EntityType: "match", EntityID: "m-1"}}}},
+		{name: "host-applications", tmpl: "host_applications", role: "host", title: "apprev.title",
+			data: HostApplicationsData{Program: prog, PassReasons: PassReasons, Applications: []apimatching.Review{reviewed, {ID: "x-2", ApplicantID: "a-2", Stage: "submitted", SubmittedAt: created}}}},
+		{name: "host-slots", tmpl: "host_slots", role: "host", title: "slots.title",
+			data: SlotsData{Program: prog, Slots: []apimatching.Slot{slot, {ID: "s-2", Start: created.Add(48 * time.Hour), End: created.Add(49 * time.Hour), Mode: "onsite", Location: "Aoba campus"}}}},
+		{name: "application-applicant", tmpl: "application", role: "applicant", title: "appview.title",
+			data: ApplicationPageData{ID: "x-1", ProgramID: "p-1", Program: &prog, Messages: thread,
+				Own: &apimatching.Application{ID: "x-1", ProgramID: "p-1", Stage: "shortlisted", History: reviewed.History[:2]}, Slots: []apimatching.Slot{slot}}},
+		{name: "application-booked", tmpl: "application", role: "applicant", title: "appview.title",
+			data: ApplicationPageData{ID: "x-1", ProgramID: "p-1", Program: &prog,
+				Own: &apimatching.Application{ID: "x-1", ProgramID: "p-1", Stage: "interview_scheduled", Interview: reviewed.Interview}}},
+		{name: "application-host", tmpl: "application", role: "host", title: "appview.title",
+			data: ApplicationPageData{ID: "x-1", ProgramID: "p-1", Program: &prog, Messages: thread, Review: &reviewed, Reasons: PassReasons}},
 		{name: "admin-users", tmpl: "admin_users", role: "admin", title: "users.title",
 			data: UsersData{Coordinators: []apiidentity.UserResponse{{Name: "Mei Tanaka", Email: "mei@talentbridge.example"}}}},
 	}

@@ -100,7 +100,7 @@ func (u *UI) Table() []auth.Route {
 		}
 		return auth.Route{Method: m, Path: p, Policy: pol, Handler: h}
 	}
-	return []auth.Route{
+	return append([]auth.Route{
 		// Everyone.
 		r(get, "/", auth.Anyone, u.home),
 		r(get, "/signup", auth.Anyone, u.signupForm),
@@ -165,7 +165,7 @@ func (u *UI) Table() []auth.Route {
 		// Admins.
 		r(get, "/admin/users", auth.Admins, u.adminUsers),
 		r(post, "/admin/users", auth.Admins, u.createCoordinator),
-	}
+	}, u.reviewRoutes(r)...)
 }
 
 // checkCSRF refuses a form post without its CSRF token (403), for every

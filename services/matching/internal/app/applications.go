@@ -269,12 +269,14 @@ func (s *Service) Recommendations(ctx context.Context, c Caller) ([]Recommendati
 	return out, nil
 }
 
-// CandidateView is an applicant shown to a host.
+// CandidateView is an applicant shown to a host; Application is their
+// live application to the program, when they applied.
 type CandidateView struct {
-	Profile domain.Profile
-	Score   float64
-	Reasons []explain.Reason
-	Applied bool
+	Profile     domain.Profile
+	Score       float64
+	Reasons     []explain.Reason
+	Applied     bool
+	Application *domain.Application
 }
 
 // Candidates returns one page of the eligible applicants of a program who
@@ -290,17 +292,18 @@ func (s *Service) Candidates(ctx context.Context, c Caller, programID string, of
 	if err != nil {
 		return nil, 0, err
 	}
-	applied := make(map[string]bool, len(apps))
+	applied := make(map[string]*domain.Application, len(apps))
 	ids := make([]string, 0, len(apps))
-	for _, a := range apps {
-		applied[a.ApplicantID] = true
+	for i, a := range apps {
+		applied[a.ApplicantID] = &apps[i]
 		ids = append(ids, a.ApplicantID)
 	}
 	if p.OpenAt(s.now()) {
 		if cands, total, ok := s.dir.Candidates(p.ID, offset, limit); ok {
 			out := make([]CandidateView, len(cands))
 			for i, cd := range cands {
-				out[i] = CandidateView{Profile: cd.Profile, Score: cd.Score, Reasons: cd.Reasons, Applied: applied[cd.ID]}
+				a := applied[cd.ID]
+				out[i] = CandidateView{Profile: cd.Profile, Score: cd.Score, Reasons: cd.Reasons, Applied: a != nil, Application: a}
 			}
 			return out, total, nil
 		}
@@ -321,7 +324,8 @@ func (s *Service) Candidates(ctx context.Context, c Caller, programID string, of
 	end := max(offset, min(offset+limit, total))
 	out := make([]CandidateView, 0, end-offset)
 	for _, sc := range scored[offset:end] {
-		out = append(out, CandidateView{Profile: profs[sc.ApplicantID], Score: sc.Score, Reasons: sc.Reasons, Applied: true})
+		out = append(out, CandidateView{Profile: profs[sc.ApplicantID], Score: sc.Score, Reasons: sc.Reasons, Applied: true,
+			Application: applied[sc.ApplicantID]})
 	}
 	return out, total, nil
 }

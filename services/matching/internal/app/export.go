@@ -19,6 +19,45 @@ type ExportData struct {
 	RankList     ExportRanking       `json:"rankList"`
 	Matches      []ExportMatch       `json:"matches"`
 	Explanations []ExportRound       `json:"roundExplanations"`
+	// Messages are the messages the person wrote or received and those
+	// of their applications' threads; InterviewSlots the slots they hold.
+	Messages       []ExportMessage `json:"messages"`
+	InterviewSlots []ExportSlot    `json:"interviewSlots"`
+}
+
+// ExportMessage is one message.
+type ExportMessage struct {
+	ID            string    `json:"id"`
+	ApplicationID string    `json:"applicationId,omitempty"`
+	AuthorID      string    `json:"authorId"`
+	AuthorRole    string    `json:"authorRole"`
+	Subject       string    `json:"subject,omitempty"`
+	Body          string    `json:"body"`
+	SentAt        time.Time `json:"sentAt"`
+}
+
+// ExportSlot is an interview slot the person booked.
+type ExportSlot struct {
+	ID            string    `json:"id"`
+	ProgramID     string    `json:"programId"`
+	ApplicationID string    `json:"applicationId"`
+	Start         time.Time `json:"start"`
+	End           time.Time `json:"end"`
+	Mode          string    `json:"mode"`
+	Location      string    `json:"location,omitempty"`
+	BookedAt      time.Time `json:"bookedAt"`
+}
+
+// ExportStage is one move of an application's review. The host's private
+// notes about the person are included: an export holds everything kept
+// about them.
+type ExportStage struct {
+	Stage      string    `json:"stage"`
+	At         time.Time `json:"at"`
+	By         string    `json:"by,omitempty"`
+	ReasonCode string    `json:"reasonCode,omitempty"`
+	Reason     string    `json:"reason,omitempty"`
+	Note       string    `json:"note,omitempty"`
 }
 
 // ExportProfile is the copy of the profile.
@@ -30,11 +69,15 @@ type ExportProfile struct {
 
 // ExportApplication is one application.
 type ExportApplication struct {
-	ID          string     `json:"id"`
-	ProgramID   string     `json:"programId"`
-	Status      string     `json:"status"`
-	SubmittedAt time.Time  `json:"submittedAt"`
-	WithdrawnAt *time.Time `json:"withdrawnAt,omitempty"`
+	ID          string          `json:"id"`
+	ProgramID   string          `json:"programId"`
+	Status      string          `json:"status"`
+	SubmittedAt time.Time       `json:"submittedAt"`
+	WithdrawnAt *time.Time      `json:"withdrawnAt,omitempty"`
+	Stage       string          `json:"stage"`
+	History     []ExportStage   `json:"history"`
+	DocumentIDs []string        `json:"documentIds"`
+	Interview   *domain.Booking `json:"interview,omitempty"`
 }
 
 // ExportRanking is the rank list.
@@ -67,7 +110,8 @@ type ExportRound struct {
 
 // Export collects what the service holds about userID.
 func (s *Service) Export(ctx context.Context, userID string) (*ExportData, error) {
-	out := &ExportData{Applications: []ExportApplication{}, Matches: []ExportMatch{}, Explanations: []ExportRound{}}
+	out := &ExportData{Applications: []ExportApplication{}, Matches: []ExportMatch{}, Explanations: []ExportRound{},
+		Messages: []ExportMessage{}, InterviewSlots: []ExportSlot{}}
 	p, err := s.store.Profile(ctx, userID)
 	switch {
 	case err == nil:
@@ -80,7 +124,11 @@ func (s *Service) Export(ctx context.Context, userID string) (*ExportData, error
 		return nil, err
 	}
 	for _, a := range apps {
-		e := ExportApplication{ID: a.ID, ProgramID: a.ProgramID, Status: a.Status, SubmittedAt: a.SubmittedAt}
+		e := ExportApplication{ID: a.ID, ProgramID: a.ProgramID, Status: a.Status, SubmittedAt: a.SubmittedAt,
+			Stage: a.StageOf(), History: []ExportStage{}, DocumentIDs: a.DocumentIDs, Interview: a.Interview}
+		for _, h := range a.History {
+			e.History = append(e.History, ExportStage{Stage: h.Stage, At: h.At, By: h.By, ReasonCode: h.ReasonCode, Reason: h.Reason, Note: h.Note})
+		}
 		if !a.WithdrawnAt.IsZero() {
 			t := a.WithdrawnAt
 			e.WithdrawnAt = &t
@@ -110,6 +158,22 @@ func (s *Service) Export(ctx context.Context, userID string) (*ExportData, error
 	for _, e := range rounds {
 		out.Explanations = append(out.Explanations, ExportRound{RoundID: e.RoundID, Choices: e.Choices,
 			ProgramID: e.ProgramID, Outcome: e.Outcome, Reasons: e.Reasons})
+	}
+	msgs, err := s.store.MessagesBy(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range msgs {
+		out.Messages = append(out.Messages, ExportMessage{ID: m.ID, ApplicationID: m.ApplicationID, AuthorID: m.AuthorID,
+			AuthorRole: m.AuthorRole, Subject: m.Subject, Body: m.Body, SentAt: m.SentAt})
+	}
+	slots, err := s.store.SlotsOf(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	for _, sl := range slots {
+		out.InterviewSlots = append(out.InterviewSlots, ExportSlot{ID: sl.ID, ProgramID: sl.ProgramID, ApplicationID: sl.ApplicationID,
+			Start: sl.Start, End: sl.End, Mode: sl.Mode, Location: sl.Location, BookedAt: sl.BookedAt})
 	}
 	return out, nil
 }

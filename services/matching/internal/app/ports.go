@@ -176,8 +176,40 @@ type AuditStore interface {
 // Eraser removes everything about an applicant except audit records.
 type Eraser interface {
 	// EraseApplicant deletes the applicant's applications, rank list,
-	// entries in hosts' rankings, matches and round participation.
+	// entries in hosts' rankings, matches and round participation, frees
+	// their interview slots and empties the bodies of the messages they
+	// wrote or that were in their applications' threads.
 	EraseApplicant(ctx context.Context, applicantID string) error
+}
+
+// ReviewStore keeps the review of applications: stages and documents on
+// the application, interview slots and messages.
+type ReviewStore interface {
+	// ReviewApplication writes a's stage, history, documents and
+	// interview, changed from version a.Version-1 of a live application,
+	// with its events. It reports false when the stored version moved on.
+	ReviewApplication(ctx context.Context, a *domain.Application, evs []events.Envelope) (bool, error)
+	// LiveApplicationsAt returns the live applications to the programs
+	// (every program when programIDs is nil) at stage (any when empty).
+	LiveApplicationsAt(ctx context.Context, programIDs []string, stage string) ([]domain.Application, error)
+	InsertSlots(ctx context.Context, slots []domain.Slot) error
+	// Slots returns a program's slots by start time.
+	Slots(ctx context.Context, programID string) ([]domain.Slot, error)
+	Slot(ctx context.Context, id string) (*domain.Slot, error)
+	// ClaimSlot gives a free slot to an application in one conditional
+	// write; false when someone holds it.
+	ClaimSlot(ctx context.Context, slotID, applicationID, applicantID string, at time.Time) (bool, error)
+	// ReleaseSlot frees the slot if applicationID holds it.
+	ReleaseSlot(ctx context.Context, slotID, applicationID string) error
+	SlotsOf(ctx context.Context, applicantID string) ([]domain.Slot, error)
+	InsertMessage(ctx context.Context, m *domain.Message, evs []events.Envelope) error
+	// Thread returns an application's messages, oldest first.
+	Thread(ctx context.Context, applicationID string) ([]domain.Message, error)
+	// MessagesTo returns the bulk messages that reached a person.
+	MessagesTo(ctx context.Context, personID string) ([]domain.Message, error)
+	// MessagesBy returns the messages a person wrote, received or that are
+	// in their applications' threads.
+	MessagesBy(ctx context.Context, personID string) ([]domain.Message, error)
 }
 
 // Store is every port the use cases need, one per aggregate; the MongoDB
@@ -193,4 +225,5 @@ type Store interface {
 	RunLog
 	AuditStore
 	Eraser
+	ReviewStore
 }

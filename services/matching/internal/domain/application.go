@@ -23,12 +23,19 @@ type Application struct {
 	SubmittedAt time.Time
 	WithdrawnAt time.Time
 	Version     int64
+	// Stage is the review stage ("" before the first move: submitted),
+	// History every move, DocumentIDs the attached documents and
+	// Interview the booked slot (see review.go).
+	Stage       string
+	History     []StageChange
+	DocumentIDs []string
+	Interview   *Booking
 }
 
 // NewApplication returns a submitted application.
 func NewApplication(id, applicantID string, p Program, now time.Time) *Application {
 	return &Application{ID: id, ApplicantID: applicantID, ProgramID: p.ID, HostID: p.HostID,
-		Status: ApplicationSubmitted, SubmittedAt: now, Version: 1}
+		Status: ApplicationSubmitted, SubmittedAt: now, Version: 1, Stage: StageSubmitted}
 }
 
 // Live reports whether the application stands.

@@ -90,3 +90,9 @@ func (l fieldErrors) err() error {
 	}
 	return &ValidationError{Fields: l}
 }
+
+// ForbiddenError says the caller's role may not do this with these
+// arguments (a host writing to an audience beyond their own programs).
+type ForbiddenError struct{ Detail string }
+
+func (e *ForbiddenError) Error() string { return "forbidden: " + e.Detail }

@@ -169,7 +169,8 @@ type AuditEntry struct {
 
 // Audit entity types.
 const (
-	EntityMatch   = "match"
-	EntityRound   = "round"
-	EntityProgram = "program"
+	EntityMatch       = "match"
+	EntityRound       = "round"
+	EntityProgram     = "program"
+	EntityApplication = "application"
 )

@@ -17,11 +17,17 @@ func FuzzRequestBodies(f *testing.F) {
 		`{"programId":"p1"}`, `{"programIds":["p1","p2"]}`, `{"applicantIds":[]}`,
 		`{"name":"Spring 2027","programIds":["p1"],"seed":42}`, `{"note":"ok"}`, `{"reason":"missing documents"}`,
 		`{"programId":1}`, `{"id":"x"}`, `{`, ``, `[]`, `{"seed":1e400}`,
+		`{"reasonCode":"other","reason":"full","note":"n"}`, `{"documentIds":["d1","d2"]}`, `{"documentIds":[1]}`,
+		`{"slots":[{"start":"2027-01-01T09:00:00Z","end":"2027-01-01T10:00:00Z","mode":"online"}]}`,
+		`{"slots":[{"start":"2027-13-01T09:00:00Z"}]}`, `{"slotId":"s1"}`, `{"body":"hello"}`,
+		`{"audience":{"programId":"p1","stage":"shortlisted"},"subject":"s","body":"b"}`, `{"audience":[]}`,
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		targets := []any{&apimatching.ApplyRequest{}, &apimatching.RankingRequest{}, &apimatching.ProgramRankingRequest{}, &apimatching.RoundRequest{}, &apimatching.ApproveRequest{}, &apimatching.RejectRequest{}}
+		targets := []any{&apimatching.ApplyRequest{}, &apimatching.RankingRequest{}, &apimatching.ProgramRankingRequest{}, &apimatching.RoundRequest{}, &apimatching.ApproveRequest{}, &apimatching.RejectRequest{},
+			&apimatching.StageRequest{}, &apimatching.PassRequest{}, &apimatching.DocumentsRequest{}, &apimatching.SlotsRequest{},
+			&apimatching.BookRequest{}, &apimatching.MessageRequest{}, &apimatching.BulkRequest{}}
 		for _, v := range targets {
 			err := web.Decode(bytes.NewReader(body), v)
 			if err == nil {

@@ -53,10 +53,13 @@ func Problems(err error) *web.Error {
 		ve  *domain.ValidationError
 		re  *domain.RuleError
 		nel *domain.NotEligibleError
+		fb  *domain.ForbiddenError
 	)
 	switch {
 	case errors.As(err, &nf):
 		return web.NotFound(nf.What)
+	case errors.As(err, &fb):
+		return web.Forbidden("forbidden", fb.Detail)
 	case errors.As(err, &cf):
 		return web.Conflict(cf.Code, cf.Detail)
 	case errors.As(err, &ve):

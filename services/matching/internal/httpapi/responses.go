@@ -19,6 +19,8 @@ func applicationOf(v app.ApplicationView) apimatching.Application {
 	if m := v.Match; m != nil {
 		a.Match = &apimatching.MatchRef{ID: m.ID, RoundID: m.RoundID, Status: m.Status}
 	}
+	a.Stage, a.History = v.StageOf(), stagesOf(v.History, false)
+	a.DocumentIDs, a.Interview = nonNil(v.DocumentIDs), bookingOf(v.Interview)
 	return a
 }
 
@@ -31,9 +33,15 @@ func recommendationOf(r app.RecommendationView) apimatching.Recommendation {
 
 func candidateOf(c app.CandidateView) apimatching.Candidate {
 	p := c.Profile
-	return apimatching.Candidate{ApplicantID: p.ID, Name: p.Name, Institution: p.Institution, HomeCountry: p.HomeCountry,
+	out := apimatching.Candidate{ApplicantID: p.ID, Name: p.Name, Institution: p.Institution, HomeCountry: p.HomeCountry,
 		Kind: p.Kind, DegreeLevel: p.DegreeLevel, Fields: nonNil(p.Fields), Skills: nonNil(p.Skills),
 		Score: c.Score, Reasons: nonNilReasons(c.Reasons), Applied: c.Applied}
+	// Only an applicant who applied to the program shows the host their
+	// statement and the documents they attached.
+	if a := c.Application; a != nil {
+		out.ApplicationID, out.Stage, out.Statement, out.DocumentIDs = a.ID, a.StageOf(), p.Statement, nonNil(a.DocumentIDs)
+	}
+	return out
 }
 
 func roundOf(v *app.RoundView) apimatching.Round {

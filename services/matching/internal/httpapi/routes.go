@@ -26,6 +26,10 @@
 //	POST   /matches/{id}/decline        applicants    decline it
 //	GET    /audit                       coordinators  ?entity=<type>:<id> or <id>, ?page=
 //
+// and the routes of application review, interviews and messages
+// (review.go): stages, documents, interview slots, bookings and their
+// iCalendar file, threads and bulk messages.
+//
 // Objects that are not the caller's answer 404, roles that may not call a
 // route 403.
 package httpapi
@@ -50,7 +54,7 @@ type Handlers struct {
 // handler and what it takes and answers.
 func (h *Handlers) Table() []auth.Route {
 	r := apimatching.Routes
-	return []auth.Route{
+	return append([]auth.Route{
 		r.Recommendations.Serve(h.recommendations, &auth.Doc{Summary: "Best open programs for the caller",
 			Response: api.Page[apimatching.Recommendation]{}}),
 		r.Candidates.Serve(h.candidates, &auth.Doc{Summary: "Eligible applicants who consented to be shown",
@@ -85,7 +89,7 @@ func (h *Handlers) Table() []auth.Route {
 		r.Accept.Serve(h.accept, &auth.Doc{Summary: "Accept the caller's offer", Response: apimatching.Match{}, Errors: []int{409}}),
 		r.Decline.Serve(h.decline, &auth.Doc{Summary: "Decline the caller's offer", Response: apimatching.Match{}, Errors: []int{409}}),
 		r.Audit.Serve(h.audit, &auth.Doc{Summary: "The audit trail of an entity", Response: api.Page[apimatching.AuditEntry]{}, Errors: []int{400}}),
-	}
+	}, h.reviewTable()...)
 }
 
 // Register adds the routes to the /api/v1 group.

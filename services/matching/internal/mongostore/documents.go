@@ -71,6 +71,11 @@ type applicationDoc struct {
 	WithdrawnAt *time.Time     `bson:"withdrawnAt,omitempty"`
 	Version     int64          `bson:"version"`
 	Outbox      []outbox.Event `bson:"outbox,omitempty"`
+	// The review (review.go).
+	Stage       string           `bson:"stage,omitempty"`
+	History     []stageChangeDoc `bson:"history,omitempty"`
+	DocumentIDs []string         `bson:"documentIds,omitempty"`
+	Interview   *bookingDoc      `bson:"interview,omitempty"`
 }
 
 func liveKey(a *domain.Application) string {
@@ -87,6 +92,7 @@ func applicationDocOf(a *domain.Application) applicationDoc {
 		t := a.WithdrawnAt
 		d.WithdrawnAt = &t
 	}
+	d.setReview(a)
 	return d
 }
 
@@ -96,6 +102,7 @@ func (d applicationDoc) application() domain.Application {
 	if d.WithdrawnAt != nil {
 		a.WithdrawnAt = d.WithdrawnAt.UTC()
 	}
+	d.review(&a)
 	return a
 }
 

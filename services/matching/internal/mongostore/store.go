@@ -34,6 +34,8 @@ const (
 	LeasesCollection          = "leases"
 	RunsCollection            = "runs"
 	AuditCollection           = "audit"
+	SlotsCollection           = "interview_slots"
+	MessagesCollection        = "messages"
 )
 
 // Store is the adapter. It owns the outbox relay of the collections whose
@@ -51,6 +53,8 @@ type Store struct {
 	leases          *mongo.Collection
 	runs            *mongo.Collection
 	audit           *mongo.Collection
+	slots           *mongo.Collection
+	messages        *mongo.Collection
 	now             func() time.Time
 	relay           *outbox.Relay
 }
@@ -70,9 +74,9 @@ func New(db *mongo.Database, now func() time.Time, ob outbox.Config) *Store {
 		programRankings: db.Collection(ProgramRankingsCollection), rounds: db.Collection(RoundsCollection),
 		matches: db.Collection(MatchesCollection), roundApplicants: db.Collection(RoundApplicantsCollection),
 		leases: db.Collection(LeasesCollection), runs: db.Collection(RunsCollection),
-		audit: db.Collection(AuditCollection),
+		audit: db.Collection(AuditCollection), slots: db.Collection(SlotsCollection), messages: db.Collection(MessagesCollection),
 	}
-	s.relay = outbox.NewRelay(ob, s.apps, s.matches, s.rounds)
+	s.relay = outbox.NewRelay(ob, s.apps, s.matches, s.rounds, s.messages)
 	return s
 }
 
@@ -93,6 +97,12 @@ var Indexes = []mongodb.Index{
 	{Collection: RunsCollection, Keys: bson.D{{Key: "roundId", Value: 1}}},
 	{Collection: AuditCollection, Keys: bson.D{{Key: "entityId", Value: 1}, {Key: "at", Value: -1}}},
 	{Collection: AuditCollection, Keys: bson.D{{Key: "at", Value: -1}}},
+	{Collection: SlotsCollection, Keys: bson.D{{Key: "programId", Value: 1}, {Key: "start", Value: 1}}},
+	{Collection: SlotsCollection, Keys: bson.D{{Key: "applicantId", Value: 1}}},
+	{Collection: MessagesCollection, Keys: bson.D{{Key: "applicationId", Value: 1}, {Key: "sentAt", Value: 1}}},
+	{Collection: MessagesCollection, Keys: bson.D{{Key: "recipientIds", Value: 1}}},
+	{Collection: MessagesCollection, Keys: bson.D{{Key: "authorId", Value: 1}}},
+	{Collection: MessagesCollection, Keys: bson.D{{Key: "applicantId", Value: 1}}},
 }
 
 // EnsureIndexes creates the indexes.
@@ -148,6 +158,9 @@ func byID[D, T any](ctx context.Context, c *mongo.Collection, ids []string, valu
 // EraseApplicant deletes everything about an applicant but audit entries.
 func (s *Store) EraseApplicant(ctx context.Context, applicantID string) error {
 	who := bson.D{{Key: "applicantId", Value: applicantID}}
+	if err := s.eraseReview(ctx, applicantID); err != nil {
+		return err
+	}
 	if _, err := s.apps.DeleteMany(ctx, who); err != nil {
 		return fmt.Errorf("erase applications: %w", err)
 	}
