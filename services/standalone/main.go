@@ -75,6 +75,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "standalone:", err)
 		return 2
 	}
+	if os.Getenv("TB_EMBEDDED_MONGO_ADDR") != "" {
+		fmt.Fprintln(stderr, "standalone: TB_EMBEDDED_MONGO_ADDR is no longer read: the embedded FerretDB listens only on a Unix socket in the data folder (unset it; see docs/OPERATIONS.md)")
+		return 2
+	}
 	fs := flag.NewFlagSet("standalone", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&cfg.HTTP.Addr, "addr", cfg.HTTP.Addr, "HTTP listen address (TB_HTTP_ADDR)")

@@ -223,9 +223,14 @@ func TestBadFlagsExitTwo(t *testing.T) {
 		{"unknown flag", []string{"--colour"}, "flag provided but not defined: -colour"},
 		{"stray argument", []string{"now"}, `unexpected argument "now"`},
 		{"bad addr", []string{"--addr", "8080"}, "TB_HTTP_ADDR"},
+		{"FerretDB has no port", []string{"--mongo-addr", "127.0.0.1:27017"}, "flag provided but not defined: -mongo-addr"},
+		{"FerretDB has no port (env)", nil, "TB_EMBEDDED_MONGO_ADDR is no longer read"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.args == nil {
+				t.Setenv("TB_EMBEDDED_MONGO_ADDR", "127.0.0.1:27017")
+			}
 			var stdout, stderr bytes.Buffer
 			code := run(context.Background(), tc.args, &stdout, &stderr)
 			lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
