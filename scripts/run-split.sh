@@ -9,8 +9,11 @@
 #                       (default: a new temporary folder)
 #        TB_SPLIT_PORT  first HTTP port (default 8080): gateway +0,
 #                       profiles +1, programs +2, matching +3, infra +4
-#        TB_SPLIT_NATS_PORT (default 4222), TB_SPLIT_MONGO_PORT (default 27017)
-# Each process's pid is written to $TB_SPLIT_DIR/<name>.pid and its log to
+#        TB_SPLIT_NATS_PORT (default 4222); FerretDB has no port, only a
+#        Unix socket that belongs to the data folder
+# The infra process writes $TB_SPLIT_DIR/data/connect/<name>.env (mode 0600):
+# NATS_URL with that service's own NATS user and password, and MONGODB_URI
+# with FerretDB's socket; split-restart.sh reads it. Each process's pid is written to $TB_SPLIT_DIR/<name>.pid and its log to
 # $TB_SPLIT_DIR/<name>.log; scripts/split-restart.sh NAME restarts one.
 set -euo pipefail
 
@@ -18,8 +21,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${TB_SPLIT_DIR:-$(mktemp -d -t tb-split-XXXXXX)}
 port=${TB_SPLIT_PORT:-8080}
 nats_port=${TB_SPLIT_NATS_PORT:-4222}
-mongo_port=${TB_SPLIT_MONGO_PORT:-27017}
 mkdir -p "$dir/bin" "$dir/data"
+chmod 700 "$dir/data"
 
 echo "building into $dir/bin" >&2
 (cd "$root" && go build -o "$dir/bin/" ./services/standalone ./services/gateway/cmd/gateway \
@@ -32,14 +35,11 @@ declare -A addr=(
   [matching]="127.0.0.1:$((port + 3))"
   [infra]="127.0.0.1:$((port + 4))"
 )
-nats_url="nats://127.0.0.1:$nats_port"
-mongo_uri="mongodb://127.0.0.1:$mongo_port/"
 
 # The environment of each service process, written to a file so that
-# split-restart.sh starts a service again exactly as it was.
+# split-restart.sh starts a service again exactly as it was (the
+# credentials come from the infra process's connect files).
 cat >"$dir/env.sh" <<ENV
-export NATS_URL='$nats_url'
-export MONGODB_URI='$mongo_uri'
 export TB_KEYS_DIR='$dir/data/keys'
 export TB_PROFILES_URL='http://${addr[profiles]}'
 export TB_PROGRAMS_URL='http://${addr[programs]}'
@@ -50,12 +50,25 @@ for name in gateway profiles programs matching; do
 done
 
 pids=()
+# The services stop first, while NATS and FerretDB are still there for them
+# to drain their consumers and finish their writes; then the infra process.
 stop() {
   trap - INT TERM EXIT
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for name in gateway profiles programs matching infra; do
-    [ -f "$dir/$name.pid" ] && kill -TERM "$(cat "$dir/$name.pid")" 2>/dev/null || true
+  local svc=()
+  for name in gateway profiles programs matching; do
+    if [ -f "$dir/$name.pid" ]; then
+      p=$(cat "$dir/$name.pid")
+      kill -TERM "$p" 2>/dev/null && svc+=("$p")
+    fi
   done
+  for _ in $(seq 1 300); do
+    local alive=0
+    for p in "${svc[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  [ -f "$dir/infra.pid" ] && kill -TERM "$(cat "$dir/infra.pid")" 2>/dev/null || true
   wait 2>/dev/null || true
 }
 trap 'stop; exit 0' INT TERM
@@ -70,7 +83,7 @@ wait_ready() { # name addr
   return 1
 }
 
-TB_HTTP_ADDR=${addr[infra]} TB_EMBEDDED_NATS_ADDR=127.0.0.1:$nats_port TB_EMBEDDED_MONGO_ADDR=127.0.0.1:$mongo_port \
+TB_HTTP_ADDR=${addr[infra]} TB_EMBEDDED_NATS_ADDR=127.0.0.1:$nats_port \
   "$dir/bin/standalone" --infra-only --data-dir "$dir/data" >"$dir/infra.log" 2>&1 &
 pids+=($!)
 echo $! >"$dir/infra.pid"

@@ -7,5 +7,9 @@ dir=${2:?split folder}
 case "$name" in gateway|profiles|programs|matching) ;; *) echo "unknown service $name" >&2; exit 2 ;; esac
 # shellcheck source=/dev/null
 . "$dir/env.sh"
+# NATS_URL (this service's own NATS user) and MONGODB_URI, written by the
+# infra process (standalone --infra-only) when it started.
+# shellcheck source=/dev/null
+. "$dir/data/connect/$name.env"
 TB_HTTP_ADDR=$(cat "$dir/$name.addr") nohup "$dir/bin/$name" >>"$dir/$name.log" 2>&1 &
 echo $! >"$dir/$name.pid"

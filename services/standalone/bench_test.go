@@ -32,6 +32,7 @@ import (
 	"github.com/talentbridge/platform/shared/config"
 	"github.com/talentbridge/platform/shared/logging"
 	"github.com/talentbridge/platform/shared/mongodb"
+	"github.com/talentbridge/platform/shared/natsauth"
 	"github.com/talentbridge/platform/shared/natsbus"
 )
 
@@ -115,17 +116,13 @@ func launchPlatform(dir string) (*benchPlatform, error) {
 	if err != nil {
 		return nil, err
 	}
-	mongoAddr, err := loopbackAddr()
-	if err != nil {
-		return nil, err
-	}
 	natsAddr, err := loopbackAddr()
 	if err != nil {
 		return nil, err
 	}
 	cfg.HTTP.Addr = "127.0.0.1:0"
 	cfg.NATS.URL, cfg.Mongo.URI = "", ""
-	st.DataDir, st.MongoAddr, st.NATSAddr, st.Demo, st.InfraOnly = dir, mongoAddr, natsAddr, false, false
+	st.DataDir, st.NATSAddr, st.Demo, st.InfraOnly = dir, natsAddr, false, false
 
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
@@ -152,12 +149,18 @@ func launchPlatform(dir string) (*benchPlatform, error) {
 		_ = stop()
 		return nil, errors.New("standalone not ready within 90s")
 	}
-	mc, err := mongodb.Connect(ctx, "mongodb://"+mongoAddr+"/", "bench")
+	// The process's own user reads the streams; FerretDB is on its socket.
+	natsURL, mongoURI, err := loadConnect(dir, natsauth.Platform)
 	if err != nil {
 		_ = stop()
 		return nil, err
 	}
-	bus, err := natsbus.Connect(ctx, "nats://"+natsAddr, "bench", quietLog())
+	mc, err := mongodb.Connect(ctx, mongoURI, "bench")
+	if err != nil {
+		_ = stop()
+		return nil, err
+	}
+	bus, err := natsbus.Connect(ctx, natsURL, "bench", quietLog())
 	if err != nil {
 		_ = mc.Disconnect(context.Background())
 		_ = stop()

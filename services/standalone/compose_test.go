@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"os"
@@ -28,6 +29,7 @@ import (
 	"github.com/talentbridge/platform/services/programs"
 	"github.com/talentbridge/platform/shared/config"
 	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/natsauth"
 	"github.com/talentbridge/platform/shared/natsbus"
 )
 
@@ -279,6 +281,11 @@ func composeInterpolate(s string, vars map[string]string) (string, error) {
 var composeOperatorVars = map[string]string{
 	"TB_ADMIN_EMAIL":    "admin@talentbridge.example.org",
 	"TB_ADMIN_PASSWORD": "correct horse battery staple 42",
+	// The NATS users' passwords (deployments/nats/nats.conf).
+	"TB_NATS_GATEWAY_PASSWORD":  "gw-4f1c9a",
+	"TB_NATS_PROFILES_PASSWORD": "pr-77d2e0",
+	"TB_NATS_PROGRAMS_PASSWORD": "pg-0b93aa",
+	"TB_NATS_MATCHING_PASSWORD": "ma-5e6f10",
 }
 
 // composeResolvedEnv is the environment a container gets.
@@ -688,7 +695,11 @@ func TestComposeNATSHasDurableJetStream(t *testing.T) {
 		t.Errorf("nats reads %s, want deployments/nats/nats.conf", confPath)
 	}
 
-	// Parsed by the server's own code, as the container will.
+	// Parsed by the server's own code, as the container will, with the
+	// environment compose gives it.
+	for k, v := range composeResolvedEnv(t, "nats", nats) {
+		t.Setenv(k, v)
+	}
 	opts, err := server.ProcessConfigFile(confPath)
 	if err != nil {
 		t.Fatalf("nats.conf: %v", err)
@@ -725,6 +736,62 @@ func TestComposeNATSHasDurableJetStream(t *testing.T) {
 		}
 		if u.Scheme != "nats" || u.Hostname() != "nats" || u.Port() != fmt.Sprint(clientPort) {
 			t.Errorf("%s: NATS_URL = %s, want nats://nats:%d", name, u, clientPort)
+		}
+	}
+	composeNATSUsers(t, f, opts)
+}
+
+// composeNATSUsers checks nats.conf's users against shared/natsauth: no
+// anonymous access, one user per service with exactly the permissions the
+// embedded server gives it, and each service's NATS_URL carrying that
+// user and the password the nats container gets.
+func composeNATSUsers(t *testing.T, f composeFile, opts *server.Options) {
+	t.Helper()
+	if opts.NoAuthUser != "" || len(opts.Nkeys) > 0 || opts.Authorization != "" {
+		t.Errorf("nats.conf: other ways in besides the service users (no_auth_user %q)", opts.NoAuthUser)
+	}
+	users := map[string]*server.User{}
+	for _, u := range opts.Users {
+		users[u.Username] = u
+	}
+	if len(users) != len(composeAppServices) {
+		t.Errorf("nats.conf has users %v, want one per service %v", slices.Sorted(maps.Keys(users)), composeAppServices)
+	}
+	for _, name := range composeAppServices {
+		u := users[name]
+		if u == nil {
+			t.Errorf("nats.conf: no user %s", name)
+			continue
+		}
+		want, ok := natsauth.For(name)
+		if !ok {
+			t.Fatalf("shared/natsauth has no user %s", name)
+		}
+		p := u.Permissions
+		if p == nil || p.Publish == nil || p.Subscribe == nil || p.Response == nil {
+			t.Errorf("nats.conf: %s lacks publish, subscribe or allow_responses permissions", name)
+			continue
+		}
+		for _, c := range []struct {
+			what      string
+			got, want []string
+		}{
+			{"publish allow", p.Publish.Allow, want.PublishAllow},
+			{"publish deny", p.Publish.Deny, want.PublishDeny},
+			{"subscribe allow", p.Subscribe.Allow, want.SubscribeAllow},
+		} {
+			if !slices.Equal(slices.Sorted(slices.Values(c.got)), slices.Sorted(slices.Values(c.want))) {
+				t.Errorf("nats.conf: %s %s = %v, shared/natsauth says %v", name, c.what, c.got, c.want)
+			}
+		}
+		env := composeResolvedEnv(t, name, f.Services[name])
+		nu, err := url.Parse(env["NATS_URL"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		pw, _ := nu.User.Password()
+		if natsauth.UserOf(env["NATS_URL"]) != name || pw == "" || pw != u.Password {
+			t.Errorf("%s: NATS_URL does not carry user %s and its nats.conf password", name, name)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/talentbridge/platform/shared/config"
 	"github.com/talentbridge/platform/shared/logging"
+	"github.com/talentbridge/platform/shared/natsauth"
 )
 
 // inProcess is the standalone platform started inside the test process:
@@ -21,7 +22,7 @@ type inProcess struct {
 	// MongoURI and NATSURL reach the embedded servers, for tests that look
 	// at what is stored.
 	MongoURI, NATSURL string
-	// DataDir holds the embedded servers' files.
+	// DataDir holds the embedded servers' files and connect files.
 	DataDir string
 	// Stop stops the platform cleanly and waits for it; the test's end
 	// calls it too.
@@ -40,7 +41,7 @@ func startInProcess(t *testing.T, env ...string) *inProcess {
 		t.Fatal(err)
 	}
 	cfg.HTTP.Addr = "127.0.0.1:0"
-	st := settings{DataDir: t.TempDir(), MongoAddr: freeAddr(t), NATSAddr: freeAddr(t)}
+	st := settings{DataDir: t.TempDir(), NATSAddr: freeAddr(t)}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
@@ -67,8 +68,13 @@ func startInProcess(t *testing.T, env ...string) *inProcess {
 		})
 	}
 	t.Cleanup(stop)
-	p := &inProcess{URL: "http://" + addr, MongoURI: "mongodb://" + st.MongoAddr + "/", NATSURL: "nats://" + st.NATSAddr,
-		DataDir: st.DataDir, Stop: stop}
+	// The process's own NATS user: it may read every stream and publish
+	// no event.
+	natsURL, mongoURI, err := loadConnect(st.DataDir, natsauth.Platform)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &inProcess{URL: "http://" + addr, MongoURI: mongoURI, NATSURL: natsURL, DataDir: st.DataDir, Stop: stop}
 	waitOK(t, p.URL+"/readyz")
 	return p
 }

@@ -1,8 +1,10 @@
 // Command standalone runs the whole TalentBridge platform in one process:
 // an embedded NATS server with JetStream and an embedded FerretDB (unless
 // NATS_URL or MONGODB_URI point at real servers), and every service on one
-// HTTP server. With --infra-only it runs just the embedded servers, on fixed
-// ports, for the services to be run as separate processes.
+// HTTP server. With --infra-only it runs just the embedded servers (NATS on
+// a fixed port, FerretDB on a Unix socket in the data folder) for the
+// services to be run as separate processes; each finds its credentials in
+// DATA/connect/<service>.env (connect.go).
 package main
 
 import (
@@ -29,6 +31,7 @@ import (
 	"github.com/talentbridge/platform/shared/embedded"
 	"github.com/talentbridge/platform/shared/logging"
 	"github.com/talentbridge/platform/shared/mongodb"
+	"github.com/talentbridge/platform/shared/natsauth"
 	"github.com/talentbridge/platform/shared/natsbus"
 	"github.com/talentbridge/platform/shared/platform"
 	"github.com/talentbridge/platform/shared/web"
@@ -42,9 +45,8 @@ func main() {
 
 // settings are the standalone process's own options, beyond config.Service.
 type settings struct {
-	DataDir   string `env:"TB_DATA_DIR" envDefault:"./data"`
-	NATSAddr  string `env:"TB_EMBEDDED_NATS_ADDR"`
-	MongoAddr string `env:"TB_EMBEDDED_MONGO_ADDR"`
+	DataDir  string `env:"TB_DATA_DIR" envDefault:"./data"`
+	NATSAddr string `env:"TB_EMBEDDED_NATS_ADDR"`
 	// SyncAlways makes both embedded servers fsync every write, so what
 	// they acknowledged survives a power loss (a process crash loses
 	// nothing either way).
@@ -56,12 +58,9 @@ type settings struct {
 	Out io.Writer `env:"-"`
 }
 
-// Fixed ports of --infra-only, so the separately run services can find the
-// servers; NATS's and MongoDB's usual ports.
-const (
-	infraNATSAddr  = "127.0.0.1:4222"
-	infraMongoAddr = "127.0.0.1:27017"
-)
+// Fixed port of --infra-only, so the separately run services can find the
+// server: NATS's usual one. FerretDB has no port (see embedded.MongoURI).
+const infraNATSAddr = "127.0.0.1:4222"
 
 // run returns the process exit status: 0 after a clean stop, 1 when the
 // platform fails, 2 for bad flags or configuration.
@@ -76,14 +75,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "standalone:", err)
 		return 2
 	}
+	if os.Getenv("TB_EMBEDDED_MONGO_ADDR") != "" {
+		fmt.Fprintln(stderr, "standalone: TB_EMBEDDED_MONGO_ADDR is no longer read: the embedded FerretDB listens only on a Unix socket in the data folder (unset it; see docs/OPERATIONS.md)")
+		return 2
+	}
 	fs := flag.NewFlagSet("standalone", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&cfg.HTTP.Addr, "addr", cfg.HTTP.Addr, "HTTP listen address (TB_HTTP_ADDR)")
 	fs.StringVar(&st.DataDir, "data-dir", st.DataDir, "folder for the embedded servers' data (TB_DATA_DIR)")
 	fs.StringVar(&st.NATSAddr, "nats-addr", st.NATSAddr, "listen address of the embedded NATS server")
-	fs.StringVar(&st.MongoAddr, "mongo-addr", st.MongoAddr, "listen address of the embedded FerretDB")
 	fs.BoolVar(&st.Demo, "demo", st.Demo, "load sample applicants, hosts and programs")
-	fs.BoolVar(&st.InfraOnly, "infra-only", false, "run only the embedded NATS and FerretDB, on fixed ports")
+	fs.BoolVar(&st.InfraOnly, "infra-only", false, "run only the embedded NATS (on a fixed port) and FerretDB")
 	if err := fs.Parse(args); err != nil {
 		fmt.Fprintln(stderr, "standalone:", err)
 		return 2
@@ -117,16 +119,16 @@ func serve(ctx context.Context, cfg config.Service, st settings, log *slog.Logge
 	}
 	defer unlock()
 
-	natsAddr, mongoAddr := st.NATSAddr, st.MongoAddr
-	if st.InfraOnly {
-		if natsAddr == "" {
-			natsAddr = infraNATSAddr
-		}
-		if mongoAddr == "" {
-			mongoAddr = infraMongoAddr
-		}
+	natsAddr := st.NATSAddr
+	if st.InfraOnly && natsAddr == "" {
+		natsAddr = infraNATSAddr
 	}
-	if cfg.NATS.URL == "" || st.InfraOnly {
+	// With the embedded NATS every service connects as its own user
+	// (shared/natsauth) and the process as natsauth.Platform; with an
+	// outside server, as whatever NATS_URL carries.
+	var serviceNATS map[string]string
+	embeddedNATS := cfg.NATS.URL == "" || st.InfraOnly
+	if embeddedNATS {
 		ns, err := embedded.StartNATS(embedded.NATSOptions{
 			StoreDir: filepath.Join(st.DataDir, "nats"), Addr: natsAddr, SyncAlways: st.SyncAlways,
 		})
@@ -134,11 +136,15 @@ func serve(ctx context.Context, cfg config.Service, st settings, log *slog.Logge
 			return err
 		}
 		defer ns.Stop()
-		cfg.NATS.URL = ns.URL()
+		cfg.NATS.URL = ns.URLFor(natsauth.Platform)
+		serviceNATS = map[string]string{}
+		for _, name := range natsauth.Names() {
+			serviceNATS[name] = ns.URLFor(name)
+		}
 	}
 	if cfg.Mongo.URI == "" || st.InfraOnly {
 		fd, err := embedded.StartFerret(embedded.FerretOptions{
-			Dir: filepath.Join(st.DataDir, "ferretdb"), Addr: mongoAddr, SyncAlways: st.SyncAlways,
+			Dir: filepath.Join(st.DataDir, "ferretdb"), SyncAlways: st.SyncAlways,
 		})
 		if err != nil {
 			return err
@@ -146,10 +152,15 @@ func serve(ctx context.Context, cfg config.Service, st settings, log *slog.Logge
 		defer fd.Stop()
 		cfg.Mongo.URI = fd.URI()
 	}
-	log.Info("infrastructure", "nats", cfg.NATS.URL, "mongodb", config.MaskURL(cfg.Mongo.URI), "data_dir", st.DataDir)
+	if embeddedNATS {
+		if err := writeConnectFiles(st.DataDir, serviceNATS, cfg.Mongo.URI); err != nil {
+			return err
+		}
+	}
+	log.Info("infrastructure", "nats", config.MaskURL(cfg.NATS.URL), "mongodb", config.MaskURL(cfg.Mongo.URI), "data_dir", st.DataDir)
 
 	if st.InfraOnly {
-		return serveInfra(ctx, cfg, log)
+		return serveInfra(ctx, cfg, connectDir(st.DataDir), log)
 	}
 	if st.Demo {
 		demoDefaults()
@@ -157,12 +168,16 @@ func serve(ctx context.Context, cfg config.Service, st settings, log *slog.Logge
 	var demoDone sync.WaitGroup
 	defer demoDone.Wait()
 	return platform.Run(ctx, platform.Options{
-		Name:   "standalone",
-		Config: cfg,
-		Log:    log,
+		Name:        "standalone",
+		Config:      cfg,
+		Log:         log,
+		ServiceNATS: serviceNATS,
+		// Each named as its NATS user (shared/natsauth.Users).
 		Services: []platform.Constructor{
-			gateway.NewWithOptions(gateway.Options{KeysDir: filepath.Join(st.DataDir, "keys")}),
-			profiles.New, programs.New, matching.New,
+			platform.As("gateway", gateway.NewWithOptions(gateway.Options{KeysDir: filepath.Join(st.DataDir, "keys")})),
+			platform.As("profiles", profiles.New),
+			platform.As("programs", programs.New),
+			platform.As("matching", matching.New),
 		},
 		Ready: func(a net.Addr) {
 			if ready != nil {
@@ -207,7 +222,7 @@ func lockDir(dir string) (func(), error) {
 // serveInfra keeps the embedded servers up and answers /healthz and /readyz
 // (both servers reachable) so that the split platform's five processes can
 // be checked alike.
-func serveInfra(ctx context.Context, cfg config.Service, log *slog.Logger) error {
+func serveInfra(ctx context.Context, cfg config.Service, connect string, log *slog.Logger) error {
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	mc, err := mongodb.Connect(cctx, cfg.Mongo.URI, "infra")
@@ -215,7 +230,7 @@ func serveInfra(ctx context.Context, cfg config.Service, log *slog.Logger) error
 		return err
 	}
 	defer mc.Disconnect(context.Background())
-	bus, err := natsbus.Connect(cctx, cfg.NATS.URL, "infra", log)
+	bus, err := natsbus.Connect(cctx, cfg.NATS.URL, natsauth.Platform, log)
 	if err != nil {
 		return err
 	}
@@ -230,7 +245,7 @@ func serveInfra(ctx context.Context, cfg config.Service, log *slog.Logger) error
 	)
 	return web.Serve(ctx, e, cfg.HTTP.Addr, cfg.HTTP.ShutdownTimeout, func(a net.Addr) {
 		log.Info("infra-only: NATS and FerretDB are up; stop with Ctrl-C",
-			"NATS_URL", cfg.NATS.URL, "MONGODB_URI", cfg.Mongo.URI, "health", "http://"+displayAddr(a)+"/readyz")
+			"connect", filepath.Join(connect, "<service>.env"), "health", "http://"+displayAddr(a)+"/readyz")
 	})
 }
 

@@ -62,8 +62,13 @@ type split struct {
 	t        *testing.T
 	dir, bin string
 	addr     map[string]string // HTTP address of each process, "infra" included
-	natsURL  string            // the infra process's NATS server
-	busURL   string            // where the services connect: natsURL unless a test gives its own
+	natsAddr string
+	// natsURL connects as the profiles service, whose events the tests
+	// inject and read; each service process gets its own URL (nats),
+	// unless busURL names other NATS servers to connect to.
+	natsURL  string
+	nats     map[string]string
+	busURL   string
 	mongoURI string
 	seed     []byte
 	key      identitytest.Key
@@ -90,13 +95,18 @@ func startSplitOn(t *testing.T, busURL string, env ...string) *split {
 	for _, n := range append([]string{"infra"}, services...) {
 		s.addr[n] = freeAddr(t)
 	}
-	natsAddr, mongoAddr := freeAddr(t), freeAddr(t)
-	s.natsURL = "nats://" + natsAddr
-	if s.busURL == "" {
-		s.busURL = s.natsURL
+	s.natsAddr = freeAddr(t)
+	s.startInfra()
+	// What --infra-only wrote for the service processes.
+	s.nats = map[string]string{}
+	for _, n := range services {
+		url, mongoURI, err := loadConnect(filepath.Join(s.dir, "data"), n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.nats[n], s.mongoURI = url, mongoURI
 	}
-	s.mongoURI = "mongodb://" + mongoAddr + "/"
-	s.startInfra(natsAddr, mongoAddr)
+	s.natsURL = s.nats["profiles"]
 	for _, n := range services {
 		s.start(n, env...)
 	}
@@ -148,10 +158,9 @@ func (s *split) run(name string, cmd *exec.Cmd) *proc {
 	return p
 }
 
-func (s *split) startInfra(natsAddr, mongoAddr string) {
+func (s *split) startInfra() {
 	cmd := exec.Command(binary, "--infra-only", "--data-dir", filepath.Join(s.dir, "data"))
-	cmd.Env = append(cleanEnv(), "TB_HTTP_ADDR="+s.addr["infra"],
-		"TB_EMBEDDED_NATS_ADDR="+natsAddr, "TB_EMBEDDED_MONGO_ADDR="+mongoAddr)
+	cmd.Env = append(cleanEnv(), "TB_HTTP_ADDR="+s.addr["infra"], "TB_EMBEDDED_NATS_ADDR="+s.natsAddr)
 	s.run("infra", cmd)
 	s.waitReady("infra", 60*time.Second)
 }
@@ -160,7 +169,7 @@ func (s *split) startInfra(natsAddr, mongoAddr string) {
 func (s *split) start(name string, env ...string) *proc {
 	cmd := exec.Command(filepath.Join(s.bin, name))
 	cmd.Env = append(cleanEnv(),
-		"NATS_URL="+s.busURL, "MONGODB_URI="+s.mongoURI, "TB_HTTP_ADDR="+s.addr[name],
+		"NATS_URL="+s.serviceNATS(name), "MONGODB_URI="+s.mongoURI, "TB_HTTP_ADDR="+s.addr[name],
 		"TB_SIGNING_KEY="+base64.StdEncoding.EncodeToString(s.seed),
 		"TB_PROFILES_URL=http://"+s.addr["profiles"], "TB_PROGRAMS_URL=http://"+s.addr["programs"],
 		"TB_MATCHING_URL=http://"+s.addr["matching"], "TB_LOG_LEVEL=warn")
@@ -178,9 +187,10 @@ func (s *split) kill(name string) {
 	p.done <- nil
 }
 
-// restartInfra starts the infra process again on the same data and ports.
+// restartInfra starts the infra process again on the same data and port
+// (the FerretDB socket and the NATS passwords belong to the data folder).
 func (s *split) restartInfra() {
-	s.startInfra(strings.TrimPrefix(s.natsURL, "nats://"), strings.TrimSuffix(strings.TrimPrefix(s.mongoURI, "mongodb://"), "/"))
+	s.startInfra()
 }
 
 func (s *split) waitReady(name string, within time.Duration) time.Duration {
@@ -300,4 +310,13 @@ func splitDir(t *testing.T) string {
 		return dir
 	}
 	return t.TempDir()
+}
+
+// serviceNATS is where service name connects: its own user on the infra
+// process's NATS, or the servers a test named (startSplitOn).
+func (s *split) serviceNATS(name string) string {
+	if s.busURL != "" {
+		return s.busURL
+	}
+	return s.nats[name]
 }

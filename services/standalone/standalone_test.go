@@ -19,7 +19,9 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/talentbridge/platform/shared/embedded"
 	"github.com/talentbridge/platform/shared/mongodb"
+	"github.com/talentbridge/platform/shared/natsauth"
 )
 
 // binary is the standalone command built once for every test that starts
@@ -154,11 +156,16 @@ func TestStandaloneReadyAndStopsOnSIGINT(t *testing.T) {
 
 func TestDocumentSurvivesRestart(t *testing.T) {
 	dir := t.TempDir()
-	addr, mongoAddr := freeAddr(t), freeAddr(t)
-	uri := "mongodb://" + mongoAddr + "/"
+	addr := freeAddr(t)
+	// FerretDB listens on a socket that belongs to the data folder, so
+	// the restarted process is found at the same URI.
+	uri, err := embedded.MongoURI(filepath.Join(dir, "ferretdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 
-	p := start(t, "--data-dir", dir, "--addr", addr, "--mongo-addr", mongoAddr)
+	p := start(t, "--data-dir", dir, "--addr", addr)
 	waitReady(t, addr, p)
 	c, err := mongodb.Connect(ctx, uri, "test")
 	if err != nil {
@@ -171,7 +178,7 @@ func TestDocumentSurvivesRestart(t *testing.T) {
 	_ = c.Disconnect(ctx)
 	p.interrupt(t, 10*time.Second)
 
-	p2 := start(t, "--data-dir", dir, "--addr", addr, "--mongo-addr", mongoAddr)
+	p2 := start(t, "--data-dir", dir, "--addr", addr)
 	waitReady(t, addr, p2)
 	c2, err := mongodb.Connect(ctx, uri, "test")
 	if err != nil {
@@ -216,9 +223,14 @@ func TestBadFlagsExitTwo(t *testing.T) {
 		{"unknown flag", []string{"--colour"}, "flag provided but not defined: -colour"},
 		{"stray argument", []string{"now"}, `unexpected argument "now"`},
 		{"bad addr", []string{"--addr", "8080"}, "TB_HTTP_ADDR"},
+		{"FerretDB has no port", []string{"--mongo-addr", "127.0.0.1:27017"}, "flag provided but not defined: -mongo-addr"},
+		{"FerretDB has no port (env)", nil, "TB_EMBEDDED_MONGO_ADDR is no longer read"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.args == nil {
+				t.Setenv("TB_EMBEDDED_MONGO_ADDR", "127.0.0.1:27017")
+			}
 			var stdout, stderr bytes.Buffer
 			code := run(context.Background(), tc.args, &stdout, &stderr)
 			lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
@@ -259,7 +271,7 @@ func TestRunSplitStartsFiveReadyProcesses(t *testing.T) {
 			base = p
 		}
 	}
-	natsPort, mongoPort := freeAddr(t), freeAddr(t)
+	natsPort := freeAddr(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", filepath.Join(root, "scripts/run-split.sh"))
@@ -268,7 +280,6 @@ func TestRunSplitStartsFiveReadyProcesses(t *testing.T) {
 		"TB_SPLIT_DIR="+dir,
 		fmt.Sprintf("TB_SPLIT_PORT=%d", base),
 		"TB_SPLIT_NATS_PORT="+portOf(natsPort),
-		"TB_SPLIT_MONGO_PORT="+portOf(mongoPort),
 	)
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = cmd.Stdout
@@ -317,6 +328,16 @@ func TestRunSplitStartsFiveReadyProcesses(t *testing.T) {
 	}
 	if len(pids) != 5 {
 		t.Errorf("%d distinct processes, want 5", len(pids))
+	}
+	// Each service connected with the credentials of its own NATS user.
+	for _, name := range names[:4] {
+		natsURL, _, err := loadConnect(filepath.Join(dir, "data"), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u := natsauth.UserOf(natsURL); u != name {
+			t.Errorf("%s.env connects as NATS user %q", name, u)
+		}
 	}
 	// Stopping the script stops every process.
 	_ = cmd.Process.Signal(syscall.SIGTERM)

@@ -122,6 +122,11 @@ func (s Service) Validate() error {
 func MaskURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
+		// A MongoDB socket URI (mongodb://%2Fpath%2Fm.sock/) is no URL Go
+		// parses, and holds no password unless it has user info.
+		if !strings.Contains(raw, "@") {
+			return raw
+		}
 		return "[unparseable url]"
 	}
 	if u.User != nil {

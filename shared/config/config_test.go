@@ -9,6 +9,9 @@ func TestMaskURL(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"mongodb://tb:s3cret@db:27017/?replicaSet=rs0", "mongodb://tb:xxxxx@db:27017/?replicaSet=rs0"},
 		{"nats://127.0.0.1:4222", "nats://127.0.0.1:4222"},
+		{"nats://profiles:pw@127.0.0.1:4222", "nats://profiles:xxxxx@127.0.0.1:4222"},
+		{"mongodb://%2Ftmp%2Ftb%2Fm.sock/", "mongodb://%2Ftmp%2Ftb%2Fm.sock/"},
+		{"mongodb://u:p@%2Ftmp%2Fm.sock/", "[unparseable url]"},
 	}
 	for _, tc := range tests {
 		if got := MaskURL(tc.in); got != tc.want {

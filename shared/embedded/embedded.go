@@ -17,6 +17,8 @@ import (
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 	"github.com/nats-io/nats-server/v2/server"
+
+	"github.com/talentbridge/platform/shared/natsauth"
 )
 
 // NATSOptions configures the embedded NATS server.
@@ -28,15 +30,22 @@ type NATSOptions struct {
 	// SyncAlways makes JetStream fsync every write, so an acknowledged
 	// message survives a power loss, not only a process crash.
 	SyncAlways bool
+	// TestUser adds the user TestUser, allowed everything, for tests.
+	TestUser bool
 }
 
 // NATS is a running embedded NATS server.
 type NATS struct {
-	srv *server.Server
+	srv   *server.Server
+	addr  string
+	creds credentials
 }
 
 // StartNATS starts a NATS server with JetStream and waits until it accepts
-// connections.
+// connections. Only the platform's users (shared/natsauth) get in, each
+// with its own permissions; their passwords are made at the first start
+// and kept in StoreDir/CredentialsFile. A client without them is refused
+// ("Authorization Violation").
 func StartNATS(opts NATSOptions) (*NATS, error) {
 	if opts.StoreDir == "" {
 		return nil, errors.New("embedded nats: store dir is required")
@@ -51,7 +60,20 @@ func StartNATS(opts NATSOptions) (*NATS, error) {
 	if err := os.MkdirAll(opts.StoreDir, 0o700); err != nil {
 		return nil, fmt.Errorf("embedded nats: %w", err)
 	}
+	names := natsauth.Names()
+	if opts.TestUser {
+		names = append(names, TestUser)
+	}
+	creds, err := loadCredentials(opts.StoreDir, names)
+	if err != nil {
+		return nil, fmt.Errorf("embedded nats: credentials: %w", err)
+	}
+	users, err := natsUsers(creds, opts.TestUser)
+	if err != nil {
+		return nil, fmt.Errorf("embedded nats: %w", err)
+	}
 	so := &server.Options{
+		Users:      users,
 		ServerName: "tb-embedded",
 		Host:       host,
 		Port:       port,
@@ -74,11 +96,21 @@ func StartNATS(opts NATSOptions) (*NATS, error) {
 		srv.Shutdown()
 		return nil, errors.New("embedded nats: not ready within 30s")
 	}
-	return &NATS{srv: srv}, nil
+	return &NATS{srv: srv, addr: srv.Addr().String(), creds: creds}, nil
 }
 
-// URL is the client URL of the server.
-func (n *NATS) URL() string { return n.srv.ClientURL() }
+// URLFor is the client URL of the server with user's name and password in
+// it ("" for a user the server does not know).
+func (n *NATS) URLFor(user string) string {
+	pw, ok := n.creds[user]
+	if !ok {
+		return ""
+	}
+	return userURL(n.srv.ClientURL(), user, pw)
+}
+
+// Addr is the host:port clients connect to.
+func (n *NATS) Addr() string { return n.addr }
 
 // Stop shuts the server down and waits for it to finish.
 func (n *NATS) Stop() {
@@ -88,10 +120,10 @@ func (n *NATS) Stop() {
 
 // FerretOptions configures the embedded FerretDB.
 type FerretOptions struct {
-	// Dir holds the SQLite files, one per database. Required.
+	// Dir holds the SQLite files, one per database. Required. The server
+	// listens on a Unix socket that belongs to Dir (see sockets.go and
+	// MongoURI), never on a TCP port.
 	Dir string
-	// Addr is host:port to listen on; "127.0.0.1:0" (the default) picks a free port.
-	Addr string
 	// Logger receives FerretDB's own logs; nil discards them.
 	Logger *slog.Logger
 	// SyncAlways makes SQLite fsync every commit (synchronous=FULL), so a
@@ -112,20 +144,13 @@ type Ferret struct {
 	proxy  *serializer
 }
 
-// StartFerret starts FerretDB on SQLite and waits until it accepts TCP
-// connections.
+// StartFerret starts FerretDB on SQLite and waits until it accepts
+// connections on its socket.
 func StartFerret(opts FerretOptions) (*Ferret, error) {
 	if opts.Dir == "" {
 		return nil, errors.New("embedded ferretdb: dir is required")
 	}
 	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
-		return nil, fmt.Errorf("embedded ferretdb: %w", err)
-	}
-	addr := opts.Addr
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	if _, _, err := splitAddr(addr); err != nil {
 		return nil, fmt.Errorf("embedded ferretdb: %w", err)
 	}
 	logger := opts.Logger
@@ -136,10 +161,20 @@ func StartFerret(opts FerretOptions) (*Ferret, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embedded ferretdb: %w", err)
 	}
-	// FerretDB itself listens on a private port; clients reach it through
-	// the serializer on addr (see serialize.go).
+	sockets, err := socketDir(abs)
+	if err != nil {
+		return nil, fmt.Errorf("embedded ferretdb: %w", err)
+	}
+	backend, front := filepath.Join(sockets, backendSock), filepath.Join(sockets, proxySock)
+	for _, p := range []string{backend, front} {
+		if err := clearSocket(p); err != nil {
+			return nil, fmt.Errorf("embedded ferretdb: %w", err)
+		}
+	}
+	// FerretDB itself listens on a private socket; clients reach it through
+	// the serializer on the other (see serialize.go).
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Listener:  ferretdb.ListenerConfig{Unix: backend},
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + abs + "/?_pragma=" + syncPragma(opts.SyncAlways) + erasePragmas(),
 		Logger:    logger,
@@ -154,12 +189,11 @@ func StartFerret(opts FerretOptions) (*Ferret, error) {
 		_ = f.Run(ctx)
 	}()
 	// MongoDBURI blocks until the listener is bound, so it doubles as the
-	// readiness wait; a dial proves the port answers.
-	uri := f.MongoDBURI()
-	host := uri[len("mongodb://") : len(uri)-1]
+	// readiness wait; a dial proves the socket answers.
+	_ = f.MongoDBURI()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		c, err := net.DialTimeout("tcp", host, time.Second)
+		c, err := net.DialTimeout("unix", backend, time.Second)
 		if err == nil {
 			c.Close()
 			break
@@ -167,24 +201,29 @@ func StartFerret(opts FerretOptions) (*Ferret, error) {
 		if time.Now().After(deadline) {
 			cancel()
 			<-done
-			return nil, fmt.Errorf("embedded ferretdb: not reachable at %s: %w", host, err)
+			return nil, fmt.Errorf("embedded ferretdb: not reachable at %s: %w", backend, err)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+	if err := os.Chmod(backend, 0o600); err != nil {
+		cancel()
+		<-done
+		return nil, fmt.Errorf("embedded ferretdb: %w", err)
 	}
 	ids := newIDIndexer(abs)
 	if err := ids.all(ctx); err != nil {
 		logger.Warn("embedded ferretdb: _id indexes", "err", err)
 	}
-	proxy, err := newSerializer(addr, host, logger, ids, !opts.NoNarrowing)
+	proxy, err := newSerializer(front, backend, logger, ids, !opts.NoNarrowing)
 	if err != nil {
 		cancel()
 		<-done
-		return nil, fmt.Errorf("embedded ferretdb: listen %s: %w", addr, err)
+		return nil, fmt.Errorf("embedded ferretdb: listen %s: %w", front, err)
 	}
-	return &Ferret{uri: "mongodb://" + proxy.addr() + "/", cancel: cancel, done: done, proxy: proxy}, nil
+	return &Ferret{uri: socketURI(front), cancel: cancel, done: done, proxy: proxy}, nil
 }
 
-// URI is the mongodb:// connection string of the server.
+// URI is the mongodb:// connection string of the server (its socket).
 func (f *Ferret) URI() string { return f.uri }
 
 // Stop closes the listener and every connection, then the SQLite backend.

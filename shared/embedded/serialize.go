@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -54,9 +55,15 @@ type serializer struct {
 	wg    sync.WaitGroup
 }
 
-func newSerializer(addr, backend string, log *slog.Logger, ids *idIndexer, narrow bool) (*serializer, error) {
-	ln, err := net.Listen("tcp", addr)
+// newSerializer listens on the Unix socket path (mode 0600) and forwards to
+// FerretDB's socket backend.
+func newSerializer(path, backend string, log *slog.Logger, ids *idIndexer, narrow bool) (*serializer, error) {
+	ln, err := net.Listen("unix", path)
 	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		ln.Close()
 		return nil, err
 	}
 	s := &serializer{ln: ln, backend: backend, log: log, ids: ids, narrow: narrow,
@@ -68,8 +75,6 @@ func newSerializer(addr, backend string, log *slog.Logger, ids *idIndexer, narro
 	go s.accept()
 	return s, nil
 }
-
-func (s *serializer) addr() string { return s.ln.Addr().String() }
 
 func (s *serializer) accept() {
 	defer s.wg.Done()
@@ -129,7 +134,7 @@ func (s *serializer) serve(client net.Conn) {
 	s.track(client, true)
 	defer s.track(client, false)
 	defer client.Close()
-	server, err := net.Dial("tcp", s.backend)
+	server, err := net.Dial("unix", s.backend)
 	if err != nil {
 		s.log.Warn("embedded ferretdb: dial backend", "err", err)
 		return

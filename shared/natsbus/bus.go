@@ -16,6 +16,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/natsauth"
 )
 
 // DuplicateWindow is how long JetStream remembers message ids. An outbox
@@ -41,9 +42,16 @@ type Bus struct {
 }
 
 // Connect dials NATS. The connection reconnects forever once established;
-// the first dial must succeed so a wrong URL fails at start-up.
+// the first dial must succeed so a wrong URL fails at start-up. The URL
+// carries the credentials (nats://user:password@host:port); with a user
+// in it, replies come under that user's own inbox prefix, the only one its
+// permissions let it read (shared/natsauth).
 func Connect(ctx context.Context, url, service string, log *slog.Logger) (*Bus, error) {
-	nc, err := nats.Connect(url,
+	var extra []nats.Option
+	if user := natsauth.UserOf(url); user != "" {
+		extra = append(extra, nats.CustomInboxPrefix(natsauth.InboxPrefix(user)))
+	}
+	nc, err := nats.Connect(url, append(extra,
 		nats.Name(service),
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(250*time.Millisecond),
@@ -56,7 +64,7 @@ func Connect(ctx context.Context, url, service string, log *slog.Logger) (*Bus, 
 			log.Info("nats reconnected", "url", c.ConnectedUrlRedacted())
 		}),
 		nats.ErrorHandler(asyncErrorLogger(log)),
-	)
+	)...)
 	if err != nil {
 		return nil, fmt.Errorf("connect nats: %w", err)
 	}

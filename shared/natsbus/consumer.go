@@ -197,6 +197,9 @@ func (b *Bus) Consume(ctx context.Context, c Consumer) (*Subscription, error) {
 	if c.Service == "" {
 		c.Service = b.service
 	}
+	if err := ownersSubjects(c.Stream, c.Subjects); err != nil {
+		return nil, fmt.Errorf("consumer %s-%s: %w", c.Service, c.Name, err)
+	}
 	durable := c.Service + "-" + c.Name
 	cfg := jetstream.ConsumerConfig{
 		Durable:       durable,
@@ -276,6 +279,11 @@ func (b *Bus) handle(ctx context.Context, durable string, c Consumer, msg jetstr
 	}
 
 	err = perr
+	if err == nil && ev.Type != subject {
+		// Only the stream's owner may publish on subject (shared/natsauth);
+		// an envelope claiming another type is not what it says it is.
+		err = Permanent(fmt.Errorf("%w: event of type %q published on %s", events.ErrMalformed, ev.Type, subject))
+	}
 	parent := msg.Headers().Get("traceparent")
 	if parent == "" {
 		parent = ev.TraceParent
@@ -373,4 +381,25 @@ func (b *Bus) deadLetter(ctx context.Context, durable string, msg jetstream.Msg,
 	id := fmt.Sprintf("dl:%s:%s:%d", durable, meta.Stream, meta.Sequence.Stream)
 	_, err := b.Publish(ctx, events.DeadLetterPrefix+msg.Subject(), id, msg.Data(), h)
 	return err
+}
+
+// ownersSubjects checks that a consumer of one of the platform's streams
+// filters only on subjects of that stream: a consumer trusts an event only
+// from the stream and subject its owner publishes on (shared/natsauth
+// gives each stream's subjects to its owner alone). Streams the platform
+// does not define (tests') are not checked.
+func ownersSubjects(stream string, subjects []string) error {
+	known := false
+	for _, s := range events.Streams {
+		known = known || s.Name == stream
+	}
+	if !known {
+		return nil
+	}
+	for _, sub := range subjects {
+		if events.StreamOf(sub) != stream {
+			return fmt.Errorf("subject %s is not one of stream %s's", sub, stream)
+		}
+	}
+	return nil
 }

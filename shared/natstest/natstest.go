@@ -14,15 +14,24 @@ import (
 )
 
 // Start runs a fresh embedded NATS server with JetStream for this test and
-// returns its URL. It is shut down when the test ends.
+// returns the URL of its test user (embedded.TestUser), which may do
+// anything, so one bus can act as several services. It is shut down when
+// the test ends. Use Server for the per-service users.
 func Start(t testing.TB) string {
 	t.Helper()
-	srv, err := embedded.StartNATS(embedded.NATSOptions{StoreDir: t.TempDir()})
+	return Server(t).URLFor(embedded.TestUser)
+}
+
+// Server runs a fresh embedded NATS server as Start does and returns it,
+// for URLFor of the platform's own users (shared/natsauth).
+func Server(t testing.TB) *embedded.NATS {
+	t.Helper()
+	srv, err := embedded.StartNATS(embedded.NATSOptions{StoreDir: t.TempDir(), TestUser: true})
 	if err != nil {
 		t.Fatalf("start nats: %v", err)
 	}
 	t.Cleanup(srv.Stop)
-	return srv.URL()
+	return srv
 }
 
 // Bus connects a bus for service to url, creates the platform's streams and

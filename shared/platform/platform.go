@@ -50,6 +50,10 @@ type Deps struct {
 	// Auth verifies access tokens with the identity service's keys and
 	// refuses those of ended sign-ins and accounts (Auth.Revocations()).
 	Auth *auth.Verifier
+
+	// busFor connects a service by name as its own NATS user (see As);
+	// nil where every service shares Bus.
+	busFor func(ctx context.Context, service string) (*natsbus.Bus, error)
 }
 
 // DB returns the service's own database.
@@ -95,6 +99,23 @@ type Documented interface {
 // Constructor builds a service: indexes, stores, use cases.
 type Constructor func(ctx context.Context, d Deps) (Service, error)
 
+// As names the service build makes, so that where the process gives each
+// service its own NATS user (Options.ServiceNATS) it gets a bus of its own,
+// with only that user's permissions (shared/natsauth). Elsewhere it shares
+// the process's bus, whose URL carries the service's credentials anyway.
+func As(name string, build Constructor) Constructor {
+	return func(ctx context.Context, d Deps) (Service, error) {
+		if d.busFor != nil {
+			b, err := d.busFor(ctx, name)
+			if err != nil {
+				return nil, err
+			}
+			d.Bus = b
+		}
+		return build(ctx, d)
+	}
+}
+
 // Options configures Run.
 type Options struct {
 	Name     string
@@ -107,6 +128,11 @@ type Options struct {
 	Ready func(net.Addr)
 	// Replicas of each stream; 1 unless a NATS cluster is used.
 	StreamReplicas int
+	// ServiceNATS, when set, holds each service's own NATS URL (with its
+	// credentials) by name: every service made with As connects with its
+	// own, and one without an entry fails to start. Config.NATS.URL is
+	// then the process's own connection (natsauth.Platform).
+	ServiceNATS map[string]string
 }
 
 // Run connects to MongoDB and NATS, builds the services, serves HTTP until
@@ -145,6 +171,7 @@ func Run(ctx context.Context, o Options) error {
 		return err
 	}
 	busClosed := false
+	var serviceBuses []*natsbus.Bus
 	closeBus := func() {
 		if busClosed {
 			return
@@ -152,8 +179,10 @@ func Run(ctx context.Context, o Options) error {
 		busClosed = true
 		dctx, dcancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer dcancel()
-		if err := bus.Close(dctx); err != nil {
-			log.Warn("close nats", "err", err)
+		for _, b := range append(serviceBuses, bus) {
+			if err := b.Close(dctx); err != nil {
+				log.Warn("close nats", "err", err)
+			}
 		}
 	}
 	defer closeBus()
@@ -176,6 +205,20 @@ func Run(ctx context.Context, o Options) error {
 	defer stopRevocations()
 	deps := Deps{Log: log, Mongo: mc, DBPrefix: cfg.Mongo.DBPrefix, Bus: bus,
 		Auth: auth.NewVerifier(auth.NewRemoteKeys(bus.NC)).WithRevocations(revoked)}
+	if o.ServiceNATS != nil {
+		deps.busFor = func(ctx context.Context, name string) (*natsbus.Bus, error) {
+			url, ok := o.ServiceNATS[name]
+			if !ok {
+				return nil, fmt.Errorf("service %s has no NATS user (add it to shared/natsauth.Users)", name)
+			}
+			b, err := natsbus.Connect(ctx, url, name, log)
+			if err != nil {
+				return nil, fmt.Errorf("service %s: %w", name, err)
+			}
+			serviceBuses = append(serviceBuses, b)
+			return b, nil
+		}
+	}
 	e := web.New(web.Options{
 		Log:            log,
 		RequestTimeout: cfg.HTTP.RequestTimeout,
