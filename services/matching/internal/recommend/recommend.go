@@ -116,6 +116,7 @@ func (r *Recommender) build(applicants []scoring.Applicant, programs []scoring.P
 	applicants = lastByID(applicants, func(a scoring.Applicant) string { return a.ID })
 	programs = lastByID(programs, func(p scoring.Program) string { return p.ID })
 	st := newState(scoring.Fit(applicants, programs), r.cfg.K, r.cfg.Keep)
+	st.reserve(len(applicants), len(programs))
 	now := r.cfg.Now()
 	apps := make([]scoring.ApplicantFeatures, len(applicants))
 	progs := make([]scoring.ProgramFeatures, len(programs))

@@ -128,3 +128,10 @@ func (g *scaleSynth) vocabularySize() int {
 	}
 	return len(seen)
 }
+
+// ScalePopulation gives the external test package (scale_replica_test.go)
+// the scale population: n applicants and m programs.
+func ScalePopulation(seed uint64, n, m int) ([]scoring.Applicant, []scoring.Program) {
+	g := newScaleSynth(seed)
+	return g.applicants(n), g.programs(m)
+}
