@@ -41,7 +41,7 @@ func BenchmarkScaleReplica(b *testing.B) {
 	var dir *app.Directory
 	for b.Loop() {
 		b.StopTimer()
-		dir = nil
+		dir, replica = nil, nil
 		base := heapInUse()
 		snap := population(n, m)
 		d := app.NewDirectory(now)
@@ -65,10 +65,14 @@ func BenchmarkScaleReplica(b *testing.B) {
 	if served == 0 {
 		b.Fatal("no recommendations for the first applicants of the loaded directory")
 	}
+	replica = dir // live until the next run, for -memprofile
 	b.ReportMetric(load.Seconds()/float64(b.N), "load-s")
 	b.ReportMetric(float64(held)/(1<<20), "heap-MiB")
 	b.ReportMetric(float64(held)/float64(n), "B/applicant")
 }
+
+// replica is the last directory BenchmarkScaleReplica loaded.
+var replica *app.Directory
 
 func heapInUse() uint64 {
 	var ms runtime.MemStats
