@@ -8,7 +8,8 @@
 #   recommendations  full build 50,000 x 6,500; one profile update; one publish
 #   scale            the recommender and one matching replica at 200,000
 #                    applicants x 4,000 programs (one run; BENCH_MILLION=1:
-#                    1,000,000 x 20,000, 20-40 minutes and about 8 GiB)
+#                    1,000,000 x 20,000: about 16 CPU-minutes, so 10 minutes
+#                    or more of wall time, and 6-7 GiB of memory)
 #   pipeline         profiles created per second until the matching read model
 #                    holds them; lag from HTTP 201 to the read model at 200/s
 #   api              GET /programs?q= and GET /recommendations/me at 500/s, the
