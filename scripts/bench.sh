@@ -9,6 +9,10 @@
 #                    applicants, one run each: BENCH_BIG_COUNT); solve time per
 #                    list entry from 5,000 to 200,000 applicants
 #   recommendations  full build 50,000 x 6,500; one profile update; one publish
+#   scale            the recommender and one matching replica at 200,000
+#                    applicants x 4,000 programs (one run; BENCH_MILLION=1:
+#                    1,000,000 x 20,000: about 16 CPU-minutes, so 10 minutes
+#                    or more of wall time, and 6-7 GiB of memory)
 #   pipeline         profiles created per second until the matching read model
 #                    holds them; lag from HTTP 201 to the read model at 200/s
 #   api              GET /programs?q= and GET /recommendations/me at 500/s, the
@@ -26,6 +30,7 @@
 #   --no-write     print the table, leave docs/BENCHMARKS.md alone
 #   --profile DIR  also write CPU profiles (-cpuprofile) and test binaries to DIR
 #   BENCH_COUNT    repetitions of each benchmark (default 3)
+#   BENCH_MILLION  1: the scale rows at a million applicants (see above)
 #   TB_BENCH_*     sizes and rates of the platform benchmarks (services/standalone/bench_test.go)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -138,6 +143,17 @@ bench "$rec_dir" "$work/recommend.test" build -test.bench 'Build$' \
 step "recommendations: one profile update, one publish"
 bench "$rec_dir" "$work/recommend.test" upsert -test.bench 'UpsertApplicant/update|UpsertProgram/publish' \
   -test.benchtime 20x -test.count "$count" $(prof upsert)
+
+scale_size=200000x4000
+if [ "${BENCH_MILLION:-0}" = 1 ]; then scale_size=1000000x20000; fi
+step "recommendations at scale ($scale_size): build, memory, update, publish, read"
+# One run: the operation figures are already medians of 50 to 1,000
+# operations. The replica runs in a process of its own so the first
+# recommender's memory is not in its way.
+TB_BENCH_SCALE=$scale_size bench "$rec_dir" "$work/recommend.test" scale -test.bench '^BenchmarkScale(Build|Update|Publish|Read)$' \
+  -test.benchtime 1x -test.count 1 -test.timeout 90m $(prof scale)
+TB_BENCH_SCALE=$scale_size bench "$rec_dir" "$work/recommend.test" replica -test.bench '^BenchmarkScaleReplica$' \
+  -test.benchtime 1x -test.count 1 -test.timeout 90m
 
 step "pipeline: throughput"
 bench services/standalone "$work/standalone.test" pipeline -test.bench 'PipelineThroughput' \
@@ -255,6 +271,23 @@ upd=$(fmt "$(metric upsert BenchmarkUpsertApplicant/update cpu-ms/op)" 1 2)
 pub=$(fmt "$(metric upsert BenchmarkUpsertProgram/publish cpu-ms/op)" 1 2)
 row "Recommendations: one profile update, re-scored against 6,500 programs" "$upd" ms "< 50 ms" "<" 50
 row "Recommendations: one program publish, re-scored against 50,000 applicants" "$pub" ms
+
+sa=${scale_size%x*}
+sp=${scale_size#*x}
+group() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; } # 1000000 → 1,000,000
+sl="$(group "$sa") × $(group "$sp")"
+row "Scale $sl: full build, wall (both cores)" "$(fmt "$(metric scale BenchmarkScaleBuild build-s)" 1 1)" s
+row "Scale $sl: the same, CPU" "$(fmt "$(metric scale BenchmarkScaleBuild cpu-s)" 1 1)" s
+row "Scale $sl: heap the recommender holds" "$(fmt "$(metric scale BenchmarkScaleBuild heap-MiB)" 1 0)" MiB
+rep_b=$(fmt "$(metric replica BenchmarkScaleReplica B/applicant)" 1 0)
+row "Scale $sl: heap one replica holds (directory + recommender)" "$(fmt "$(metric replica BenchmarkScaleReplica heap-MiB)" 1 0)" MiB
+row "Scale $sl: the same per applicant" "$rep_b" B "< 4,295 B (4 GiB per million)" "<" 4295
+row "Scale $sl: one profile update, p50 (wall)" "$(fmt "$(metric scale BenchmarkScaleUpdate p50-ms)" 1 2)" ms
+row "Scale $sl: one profile update, CPU" "$(fmt "$(metric scale BenchmarkScaleUpdate cpu-ms/op)" 1 2)" ms "< 50 ms" "<" 50
+row "Scale $sl: one publish until every list shows it, p50 (wall)" "$(fmt "$(metric scale BenchmarkScalePublish p50-ms)" 1 1)" ms
+row "Scale $sl: one publish, CPU" "$(fmt "$(metric scale BenchmarkScalePublish cpu-ms/op)" 1 1)" ms
+row "Scale $sl: read an applicant's top 20 with reasons, p50 / p99" "$(fmt "$(metric scale BenchmarkScaleRead applicant-p50-ms)" 1 2) / $(fmt "$(metric scale BenchmarkScaleRead applicant-p99-ms)" 1 2)" ms
+row "Scale $sl: read a program's top 20 with reasons, p50 / p99" "$(fmt "$(metric scale BenchmarkScaleRead program-p50-ms)" 1 2) / $(fmt "$(metric scale BenchmarkScaleRead program-p99-ms)" 1 2)" ms
 
 n_profiles=${TB_BENCH_PROFILES:-2000}
 tput=$(fmt "$(metric pipeline BenchmarkPipelineThroughput profiles/s)" 1 0)

@@ -70,6 +70,7 @@ func (d *Directory) Load(ctx context.Context, src Snapshot) error {
 	defer d.applyMu.Unlock()
 	d.mu.Lock()
 	for _, p := range profiles {
+		p = p.Interned()
 		d.profiles[p.ID] = p
 		if !p.Erased {
 			apps = append(apps, p.ScoringApplicant())
@@ -97,6 +98,7 @@ func (d *Directory) ApplyProfile(p domain.Profile) error {
 	if ok && !p.Supersedes(known) {
 		return nil
 	}
+	p = p.Interned()
 	if p.Erased {
 		d.rec.RemoveApplicant(p.ID)
 	} else if err := d.rec.UpsertApplicant(p.ScoringApplicant()); err != nil {

@@ -225,8 +225,8 @@ func (st *state) groups() map[uint32]*group {
 // disjoint applicant slots.
 func (st *state) buildLists(workers int) {
 	nA, nP := len(st.apps), len(st.progs)
-	st.a.lists = newLists(nA, st.keep)
-	st.p.lists = newLists(nP, st.keep)
+	st.a.lists.reset(nA)
+	st.p.lists.reset(nP)
 	if workers < 1 {
 		workers = 1
 	}

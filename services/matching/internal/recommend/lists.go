@@ -62,6 +62,26 @@ func (l *lists) grow(slots int) {
 	}
 }
 
+// reserve gives an empty lists room for slots slots without regrowing.
+func (l *lists) reserve(slots int) {
+	l.buf = make([]entry, 0, slots*l.keep)
+	l.n = make([]int32, 0, slots)
+	l.complete = make([]bool, 0, slots)
+}
+
+// reset empties every list of exactly slots slots, reusing the buffers
+// when they have that size already.
+func (l *lists) reset(slots int) {
+	if len(l.n) != slots {
+		*l = newLists(slots, l.keep)
+		return
+	}
+	clear(l.n)
+	for i := range l.complete {
+		l.complete[i] = true
+	}
+}
+
 func (l *lists) at(slot int32) []entry {
 	o := int(slot) * l.keep
 	return l.buf[o : o+int(l.n[slot])]

@@ -116,6 +116,7 @@ func (r *Recommender) build(applicants []scoring.Applicant, programs []scoring.P
 	applicants = lastByID(applicants, func(a scoring.Applicant) string { return a.ID })
 	programs = lastByID(programs, func(p scoring.Program) string { return p.ID })
 	st := newState(scoring.Fit(applicants, programs), r.cfg.K, r.cfg.Keep)
+	st.reserve(len(applicants), len(programs))
 	now := r.cfg.Now()
 	apps := make([]scoring.ApplicantFeatures, len(applicants))
 	progs := make([]scoring.ProgramFeatures, len(programs))
@@ -216,8 +217,13 @@ func (r *Recommender) UpsertApplicant(a scoring.Applicant) error {
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	_, known := st.a.slots[a.ID]
 	slot := st.putApplicant(a.ID, f)
 	st.a.lists.set(slot, own, complete)
+	if !known {
+		st.offerNew(&st.p.lists, slot, out, st.a.ids)
+		return nil
+	}
 	var stale []int32
 	for pi := range st.progs {
 		pslot := int32(pi)
@@ -233,6 +239,17 @@ func (r *Recommender) UpsertApplicant(a scoring.Applicant) error {
 		st.recomputeProgram(pslot, &r.scratch)
 	}
 	return nil
+}
+
+// offerNew offers a newly added candidate, with its scores out against
+// every slot of the other side, to the lists of the slots it is eligible
+// for.
+func (st *state) offerNew(l *lists, candidate int32, out []uint32, ids []string) {
+	for i, pts := range out {
+		if pts != noScore {
+			l.offer(int32(i), entry{scoring.Points(pts), candidate}, ids)
+		}
+	}
 }
 
 // RemoveApplicant removes a profile (erased) from every list. It reports
@@ -282,8 +299,17 @@ func (r *Recommender) upsertProgram(p scoring.Program, now time.Time) {
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	_, known := st.p.slots[p.ID]
 	slot := st.putProgram(p.ID, f)
 	st.p.lists.set(slot, own, complete)
+	if !known {
+		// A publish: no applicant list can hold the new slot (a freed
+		// slot left every list when it was freed), so there is nothing to
+		// take out, and lists that only gain entries never run short.
+		// Only the applicants eligible for it are touched.
+		st.offerNew(&st.a.lists, slot, out, st.p.ids)
+		return
+	}
 	var stale []int32
 	for ai := range st.apps {
 		aslot := int32(ai)

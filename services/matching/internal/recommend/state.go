@@ -50,6 +50,14 @@ func (s *side) alloc(id string) int32 {
 	return slot
 }
 
+// reserve makes room for n slots, so that a full build allocating them one
+// by one never grows (and copies) the slices, map or list buffer.
+func (s *side) reserve(n int) {
+	s.ids = make([]string, 0, n)
+	s.slots = make(map[string]int32, n)
+	s.lists.reserve(n)
+}
+
 func (s *side) release(slot int32) {
 	delete(s.slots, s.ids[slot])
 	s.ids[slot] = ""
@@ -115,6 +123,15 @@ type state struct {
 
 func newState(model *scoring.Model, k, keep int) *state {
 	return &state{model: model, k: k, keep: keep, a: newSide(keep), p: newSide(keep)}
+}
+
+// reserve sizes an empty state for n applicants and m programs (see
+// side.reserve).
+func (st *state) reserve(n, m int) {
+	st.apps = make([]scoring.ApplicantFeatures, 0, n)
+	st.progs = make([]scoring.ProgramFeatures, 0, m)
+	st.a.reserve(n)
+	st.p.reserve(m)
 }
 
 // putApplicant stores compiled features under id, replacing (and

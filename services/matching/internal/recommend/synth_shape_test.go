@@ -2,6 +2,7 @@ package recommend
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -49,5 +50,41 @@ func TestSyntheticDataShape(t *testing.T) {
 		if !c.ok {
 			t.Errorf("synthetic data: want %s, got %v", c.what, c.detail)
 		}
+	}
+}
+
+// TestScalePopulationShape keeps the scale generator's skills what the
+// benchmarks claim: a vocabulary of a few thousand, of which a sample of
+// profiles uses many, none of them by a large share of people (the
+// commonest, in the largest topic, which a seventh of profiles work in,
+// is listed by about a tenth).
+func TestScalePopulationShape(t *testing.T) {
+	g := newScaleSynth(scaleSeed)
+	vocab := g.vocabularySize()
+	const n = 10_000
+	uses := map[string]int{}
+	for _, a := range g.applicants(n) {
+		for _, s := range a.Skills {
+			uses[s]++
+		}
+	}
+	top := 0
+	specialised := 0
+	for s, c := range uses {
+		if strings.Contains(s, " ") && slices.ContainsFunc(skillQualifiers, func(q string) bool { return strings.HasPrefix(s, q+" ") }) {
+			specialised++
+			top = max(top, c)
+		}
+	}
+	t.Logf("vocabulary %d skills; %d profiles use %d distinct skills, %d specialised, the commonest specialised one %d times",
+		vocab, n, len(uses), specialised, top)
+	if vocab < 2000 || vocab > 6000 {
+		t.Errorf("vocabulary of %d skills, want a few thousand", vocab)
+	}
+	if specialised < 1000 {
+		t.Errorf("%d profiles use only %d specialised skills, want at least 1,000", n, specialised)
+	}
+	if top > n/8 {
+		t.Errorf("one specialised skill is listed by %d of %d profiles, want at most an eighth", top, n)
 	}
 }
