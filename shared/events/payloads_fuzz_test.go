@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/events/documents"
 	"github.com/talentbridge/platform/shared/events/identity"
 	"github.com/talentbridge/platform/shared/events/matching"
 	"github.com/talentbridge/platform/shared/events/profiles"
@@ -21,7 +22,8 @@ func FuzzPayloads(f *testing.F) {
 		`{"id":"a1","kind":"student","languages":[{"code":"ja","level":"N2"}],"consents":{"dataProcessing":true}}`,
 		`{"profileId":"a1"}`, `{"id":"p1","seats":2,"eligibility":{"maxAge":35}}`,
 		`{"matchId":"m1","reasons":[{"code":"filled","params":{"rank":"3"}}]}`,
-		`{"programIds":["p1"],"seed":-1}`, `{"languages":"all"}`, `[1,2]`, `null`, `{`,
+		`{"programIds":["p1"],"seed":-1}`, `{"applicationId":"a1","documentIds":["d1",7]}`,
+		`{"documentId":"d1","size":-3,"sha256":"zz"}`, `{"languages":"all"}`, `[1,2]`, `null`, `{`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -32,7 +34,9 @@ func FuzzPayloads(f *testing.F) {
 			&profiles.Profile{}, &profiles.ProfileErased{},
 			&programs.Program{}, &programs.ProgramClosed{},
 			&matching.ApplicationSubmitted{}, &matching.ApplicationWithdrawn{},
-			&matching.RoundCompleted{}, &matching.MatchChanged{},
+			&matching.RoundCompleted{}, &matching.MatchChanged{}, &matching.ApplicationDocuments{},
+			&documents.DocumentUploaded{}, &documents.DocumentDeleted{},
+			&documents.ReferenceRequested{}, &documents.ReferenceReceived{},
 		} {
 			if err := ev.Decode(v); err != nil && !errors.Is(err, events.ErrMalformed) {
 				t.Fatalf("Decode(%q) into %T = %v, not ErrMalformed", data, v, err)

@@ -26,6 +26,14 @@ const (
 	MatchPublished       = "tb.matching.v1.match.published"
 	OfferAccepted        = "tb.matching.v1.offer.accepted"
 	OfferDeclined        = "tb.matching.v1.offer.declined"
+	// ApplicationDocuments: the documents attached to an application
+	// changed (payload matching.ApplicationDocuments).
+	ApplicationDocuments = "tb.matching.v1.application.documents"
+
+	DocumentUploaded   = "tb.documents.v1.document.uploaded"
+	DocumentDeleted    = "tb.documents.v1.document.deleted"
+	ReferenceRequested = "tb.documents.v1.reference.requested"
+	ReferenceReceived  = "tb.documents.v1.reference.received"
 
 	// DeadLetterPrefix is followed by the original subject.
 	DeadLetterPrefix = "tb.deadletter."
@@ -47,7 +55,9 @@ var Streams = []Stream{
 	{Name: "MATCHING", Subjects: []string{
 		ApplicationSubmitted, ApplicationWithdrawn, RoundCompleted, MatchProposed,
 		MatchApproved, MatchRejected, MatchPublished, OfferAccepted, OfferDeclined,
+		ApplicationDocuments,
 	}},
+	{Name: "DOCUMENTS", Subjects: []string{DocumentUploaded, DocumentDeleted, ReferenceRequested, ReferenceReceived}},
 	{Name: "DEADLETTER", Subjects: []string{DeadLetterPrefix + ">"}},
 }
 

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -105,12 +106,27 @@ func New(o Options) *echo.Echo {
 	return e
 }
 
-// bodyLimit rejects bodies over n bytes with 413, reading at most n+1 of
-// them whether or not Content-Length is honest.
-func bodyLimit(n int64) echo.MiddlewareFunc {
+// routeLimits holds the body limits of routes that take more than the
+// default (file uploads), by "METHOD /path/pattern".
+var routeLimits sync.Map
+
+// AllowBody sets the body limit of one route, given by method and the full
+// path pattern as registered (c.Path()). The route's handler is expected to
+// enforce its own, finer rules within it; auth.Register calls this for
+// routes that declare a BodyLimit.
+func AllowBody(method, path string, n int64) { routeLimits.Store(method+" "+path, n) }
+
+// bodyLimit rejects bodies over n bytes (or the route's own limit, see
+// AllowBody) with 413, reading at most n+1 of them whether or not
+// Content-Length is honest.
+func bodyLimit(def int64) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			req := c.Request()
+			n := def
+			if v, ok := routeLimits.Load(req.Method + " " + c.Path()); ok {
+				n = v.(int64)
+			}
 			if req.ContentLength > n {
 				return &Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
 					Detail: fmt.Sprintf("the request body may be at most %d bytes", n)}

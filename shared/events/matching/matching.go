@@ -85,3 +85,16 @@ const (
 	StatusAccepted  = "accepted"
 	StatusDeclined  = "declined"
 )
+
+// ApplicationDocuments: the applicant's documents (and referee letters)
+// attached to an application, as they are after the change; the documents
+// service lets the host of ProgramID read exactly these. Subject is the
+// application id; aggregateversion is the application's version, so an
+// older list arriving late is dropped.
+type ApplicationDocuments struct {
+	ApplicationID string    `json:"applicationId"`
+	ApplicantID   string    `json:"applicantId"`
+	ProgramID     string    `json:"programId"`
+	DocumentIDs   []string  `json:"documentIds"`
+	At            time.Time `json:"at"`
+}
