@@ -54,7 +54,9 @@ func (e *ValidationError) Error() string {
 	return "invalid request: " + strings.Join(parts, "; ")
 }
 
-func (e *ValidationError) add(field, reason string) { e.Fields = append(e.Fields, FieldError{field, reason}) }
+func (e *ValidationError) add(field, reason string) {
+	e.Fields = append(e.Fields, FieldError{field, reason})
+}
 
 func (e *ValidationError) orNil() error {
 	if len(e.Fields) == 0 {
