@@ -20,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/talentbridge/platform/services/documents"
 	"github.com/talentbridge/platform/services/gateway"
 	"github.com/talentbridge/platform/services/matching"
 	"github.com/talentbridge/platform/services/profiles"
@@ -162,7 +163,7 @@ func serve(ctx context.Context, cfg config.Service, st settings, log *slog.Logge
 		Log:    log,
 		Services: []platform.Constructor{
 			gateway.NewWithOptions(gateway.Options{KeysDir: filepath.Join(st.DataDir, "keys")}),
-			profiles.New, programs.New, matching.New,
+			profiles.New, programs.New, matching.New, documents.New,
 		},
 		Ready: func(a net.Addr) {
 			if ready != nil {
