@@ -27,9 +27,12 @@ require (
 )
 
 require (
+	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6
+	github.com/emersion/go-smtp v0.26.0
 	github.com/pb33f/libopenapi v0.41.8
 	github.com/pb33f/libopenapi-validator v0.16.3
 	github.com/swaggest/jsonschema-go v0.3.74
+	github.com/wneessen/go-mail v0.8.1
 )
 
 require (

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/talentbridge/platform/services/gateway/internal/keys"
 	"github.com/talentbridge/platform/services/gateway/internal/password"
 	"github.com/talentbridge/platform/services/gateway/internal/router"
+	"github.com/talentbridge/platform/shared/config"
 )
 
 // Config is the gateway's own configuration, read from the environment.
@@ -61,6 +63,13 @@ type Config struct {
 	// HashConcurrency bounds simultaneous password hashes (each takes
 	// 19 MiB); 0 means twice the CPUs.
 	HashConcurrency int `env:"TB_PASSWORD_HASH_CONCURRENCY"`
+
+	// SMTP is where notification e-mails go (TB_SMTP_*); with TB_SMTP_ADDR
+	// empty they stay in the in-app inbox only.
+	SMTP config.SMTP
+	// PublicURL is the site's address as users reach it, for links in
+	// e-mails.
+	PublicURL string `env:"TB_PUBLIC_URL" envDefault:"http://localhost:8080"`
 }
 
 // Validate checks the configuration at start-up.
@@ -107,6 +116,12 @@ func (c Config) Validate() error {
 	}
 	if c.KeyRotateAfter < 0 {
 		errs = append(errs, errors.New("TB_KEY_ROTATE_AFTER must not be negative"))
+	}
+	if err := c.SMTP.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if u, err := url.Parse(c.PublicURL); c.PublicURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		errs = append(errs, fmt.Errorf("TB_PUBLIC_URL %q must be an http(s) URL such as https://talentbridge.example.org", c.PublicURL))
 	}
 	return errors.Join(errs...)
 }
@@ -159,5 +174,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("login_window", c.LoginWindow),
 		slog.Int("signup_limit", c.SignupLimit),
 		slog.Duration("signup_window", c.SignupWindow),
+		slog.String("smtp", c.SMTP.String()),
+		slog.String("public_url", c.PublicURL),
 	)
 }

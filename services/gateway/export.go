@@ -9,14 +9,19 @@ import (
 	"github.com/talentbridge/platform/services/gateway/internal/domain"
 	apiidentity "github.com/talentbridge/platform/shared/api/identity"
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
+	"github.com/talentbridge/platform/shared/mail"
 	"github.com/talentbridge/platform/shared/natsbus"
 )
 
 // exportData is the gateway's part of a person's data export: their
-// account (without the password hash) and their notifications.
+// account (without the password hash), their notifications, their
+// notification settings and the e-mails sent or queued to them (subject,
+// address and status; bodies are dropped once sent).
 type exportData struct {
-	Account       *exportAccount             `json:"account,omitempty"`
-	Notifications []apiidentity.Notification `json:"notifications"`
+	Account              *exportAccount                    `json:"account,omitempty"`
+	Notifications        []apiidentity.Notification        `json:"notifications"`
+	NotificationSettings *apiidentity.NotificationSettings `json:"notificationSettings,omitempty"`
+	Mails                []mail.Stored                     `json:"mails"`
 }
 
 type exportAccount struct {
@@ -65,6 +70,16 @@ func (s *Service) exportFor(userID string) (json.RawMessage, error) {
 		return nil, err
 	}
 	if out.Notifications, err = s.inbox.ForUser(ctx, userID); err != nil {
+		return nil, err
+	}
+	if out.Account != nil {
+		st, err := s.inbox.Settings(ctx, userID)
+		if err != nil {
+			return nil, err
+		}
+		out.NotificationSettings = &st
+	}
+	if out.Mails, err = s.mails.ForUser(ctx, userID); err != nil {
 		return nil, err
 	}
 	return json.Marshal(out)

@@ -42,7 +42,9 @@ func TestExportPart(t *testing.T) {
 		Account struct {
 			ID, Email, Role string
 		}
-		Notifications []json.RawMessage
+		Notifications        []json.RawMessage
+		NotificationSettings *struct{ Language string }
+		Mails                []json.RawMessage
 	}
 	if err := json.Unmarshal(part.Data, &data); err != nil {
 		t.Fatal(err)
@@ -52,6 +54,9 @@ func TestExportPart(t *testing.T) {
 	}
 	if data.Notifications == nil {
 		t.Error("export has no notifications list")
+	}
+	if data.Mails == nil || data.NotificationSettings == nil || data.NotificationSettings.Language != "en" {
+		t.Errorf("export lacks the mails list or the notification settings: %s", part.Data)
 	}
 	if strings.Contains(string(part.Data), "argon2id") {
 		t.Error("export contains the password hash")

@@ -15,6 +15,7 @@ import (
 	"github.com/talentbridge/platform/services/gateway"
 	"github.com/talentbridge/platform/services/gateway/identitytest"
 	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/mail"
 	"github.com/talentbridge/platform/shared/platformtest"
 )
 
@@ -25,6 +26,8 @@ type envOptions struct {
 	// natsURL and dbPrefix share another env's servers and databases.
 	natsURL, dbPrefix string
 	seed              []byte
+	// mail adjusts the SMTP sender (a test server's certificate).
+	mail []mail.SMTPOption
 }
 
 // env is a running gateway with its own NATS server and databases.
@@ -64,7 +67,7 @@ func start(t *testing.T, o envOptions) *env {
 	clk := platformtest.NewClock(time.Now())
 	pe := platformtest.Start(t, platformtest.Options{NATSURL: o.natsURL, DBPrefix: o.dbPrefix, BusName: "gateway",
 		RemoteKeys: true, CORSOrigins: o.corsOrigins, TrustedProxies: o.trustedProxies},
-		gateway.NewWithOptions(gateway.Options{Config: &cfg, Now: clk.Now}))
+		gateway.NewWithOptions(gateway.Options{Config: &cfg, Now: clk.Now, MailOptions: o.mail}))
 	return &env{URL: pe.Server.URL, Echo: pe.Echo, Service: pe.Services[0].(*gateway.Service), Clock: clk, NC: pe.Deps.Bus.NC,
 		DB: pe.Deps.DB(gateway.Database), Key: identitytest.KeyFromSeed(seed), Prefix: pe.Deps.DBPrefix, NATSURL: pe.NATSURL}
 }

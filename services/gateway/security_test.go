@@ -179,7 +179,7 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 				t.Errorf("%s: %s %s has no access policy", name, r.Method, r.Path)
 			}
 		}
-		want := 13 // identity 10, notifications 2, the API document
+		want := 15 // identity 10, notifications 4 (inbox 2, settings 2), the API document
 		if name == "split" {
 			want += len(router.Table)
 		}

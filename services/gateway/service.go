@@ -16,6 +16,7 @@ import (
 	"github.com/nats-io/nats.go/micro"
 
 	"github.com/talentbridge/platform/services/gateway/internal/app"
+	"github.com/talentbridge/platform/services/gateway/internal/domain"
 	"github.com/talentbridge/platform/services/gateway/internal/httpapi"
 	"github.com/talentbridge/platform/services/gateway/internal/keys"
 	"github.com/talentbridge/platform/services/gateway/internal/mongostore"
@@ -25,9 +26,11 @@ import (
 	"github.com/talentbridge/platform/services/gateway/internal/session"
 	"github.com/talentbridge/platform/services/gateway/internal/token"
 	"github.com/talentbridge/platform/services/gateway/internal/ui"
+	apiidentity "github.com/talentbridge/platform/shared/api/identity"
 	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/config"
 	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/mail"
 	"github.com/talentbridge/platform/shared/mongodb"
 	"github.com/talentbridge/platform/shared/natsbus"
 	"github.com/talentbridge/platform/shared/outbox"
@@ -53,6 +56,9 @@ type Options struct {
 	// Now is the clock of tokens, sessions and sign-in limits; nil means
 	// time.Now. Tests move it instead of sleeping.
 	Now func() time.Time
+	// MailOptions adjust the SMTP sender (tests trust their server's
+	// certificate with mail.WithTLSConfig).
+	MailOptions []mail.SMTPOption
 }
 
 // Service is the running gateway service.
@@ -74,6 +80,9 @@ type Service struct {
 	rpc micro.Service
 	// inbox is the notifications of every user, built from events.
 	inbox *notify.Inbox
+	// mails is the e-mail queue of the notifications (sends nothing when
+	// TB_SMTP_ADDR is empty); its relay runs in loops.
+	mails *mail.Queue
 	// web is the server-rendered UI (internal/ui).
 	web *ui.UI
 }
@@ -144,10 +153,21 @@ func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
 	}
 	s.sessions = session.New(s.accounts, s.verifier, session.Options{Secure: cfg.CookieSecure, Now: now})
 	s.api = httpapi.NewHandlers(s.accounts, s.sessions, ring.JWKS, now)
-	if s.inbox, err = notify.New(ctx, db); err != nil {
+	sender, err := mail.NewSender(cfg.SMTP, o.MailOptions...)
+	if err != nil {
 		return nil, err
 	}
-	if s.web, err = ui.New(ui.Options{Sessions: s.sessions, Verifier: s.verifier, Log: d.Log, Now: now}); err != nil {
+	if s.mails, err = mail.NewQueue(ctx, db.Collection("mails"), sender, mail.QueueOptions{Logger: d.Log}); err != nil {
+		return nil, err
+	}
+	if s.inbox, err = notify.New(ctx, db, notify.Options{Mail: s.mails, Directory: s.contact(), PublicURL: cfg.PublicURL, Now: now}); err != nil {
+		return nil, err
+	}
+	setLanguage := func(ctx context.Context, userID, lang string) error {
+		_, err := s.inbox.UpdateSettings(ctx, userID, apiidentity.NotificationSettings{Language: lang})
+		return err
+	}
+	if s.web, err = ui.New(ui.Options{Sessions: s.sessions, Verifier: s.verifier, Log: d.Log, Now: now, SetLanguage: setLanguage}); err != nil {
 		return nil, err
 	}
 
@@ -215,6 +235,9 @@ func (s *Service) Start(ctx context.Context) error {
 	s.loops = platform.NewLoops(ctx)
 	s.loops.Go(s.relay.Run)
 	s.loops.Go(s.sweep)
+	// The mail relay: nothing here waits for the mail server, so /readyz
+	// and every request stay independent of SMTP.
+	s.loops.Go(s.mails.Run)
 	return nil
 }
 
@@ -238,6 +261,20 @@ func (s *Service) sweep(ctx context.Context) {
 			s.deps.Log.Info("signing key rotated", "kid", s.ring.Signer().ID)
 		}
 	}
+}
+
+// contact finds a notification's recipient in the account store.
+func (s *Service) contact() notify.Directory {
+	return notify.DirectoryFunc(func(ctx context.Context, id string) (notify.Contact, bool, error) {
+		u, err := s.store.Get(ctx, id)
+		if errors.Is(err, domain.ErrUserNotFound) {
+			return notify.Contact{}, false, nil
+		}
+		if err != nil {
+			return notify.Contact{}, false, err
+		}
+		return notify.Contact{Email: u.Email, Name: u.Name}, true, nil
+	})
 }
 
 // RotateKey makes a new signing key now; the previous one stays in the

@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -128,4 +130,88 @@ func MaskURL(raw string) string {
 		}
 	}
 	return u.String()
+}
+
+// SMTP says where e-mail goes. An empty Addr turns e-mail off: nothing is
+// queued or sent, and nothing else depends on a mail server.
+type SMTP struct {
+	// Addr is the mail server's host:port.
+	Addr string `env:"TB_SMTP_ADDR"`
+	// From is the sender, "name <address>" or a bare address.
+	From     string `env:"TB_SMTP_FROM" envDefault:"TalentBridge <no-reply@talentbridge.localhost>"`
+	Username string `env:"TB_SMTP_USERNAME"`
+	Password string `env:"TB_SMTP_PASSWORD"`
+	// TLS is none (plain text), starttls (upgrade on the submission port,
+	// refused when the server does not offer it) or tls (TLS from the first
+	// byte, as on port 465).
+	TLS string `env:"TB_SMTP_TLS" envDefault:"starttls"`
+	// Timeout bounds one connection's dial and conversation.
+	Timeout time.Duration `env:"TB_SMTP_TIMEOUT" envDefault:"20s"`
+}
+
+// SMTP TLS modes.
+const (
+	SMTPTLSNone     = "none"
+	SMTPTLSStartTLS = "starttls"
+	SMTPTLSImplicit = "tls"
+)
+
+// Enabled reports whether e-mail is configured.
+func (s SMTP) Enabled() bool { return s.Addr != "" }
+
+// String shows the settings with the password hidden, for logs.
+func (s SMTP) String() string {
+	if !s.Enabled() {
+		return "smtp off"
+	}
+	pw := ""
+	if s.Password != "" {
+		pw = " password=xxxxx"
+	}
+	return fmt.Sprintf("smtp %s tls=%s from=%q user=%q%s", s.Addr, s.TLS, s.From, s.Username, pw)
+}
+
+// Validate checks the SMTP settings. With TB_SMTP_ADDR empty only settings
+// that make no sense without a server are refused (credentials), so a
+// forgotten address is noticed instead of silently sending nothing.
+func (s SMTP) Validate() error {
+	if !s.Enabled() {
+		if s.Username != "" || s.Password != "" {
+			return errors.New("TB_SMTP_USERNAME or TB_SMTP_PASSWORD is set but TB_SMTP_ADDR is empty: set the mail server's host:port")
+		}
+		return nil
+	}
+	host, port, err := net.SplitHostPort(s.Addr)
+	if err != nil || host == "" || port == "" {
+		return fmt.Errorf("TB_SMTP_ADDR %q must be host:port, e.g. mail.example.org:587", s.Addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("TB_SMTP_ADDR %q: port must be a number from 1 to 65535", s.Addr)
+	}
+	switch s.TLS {
+	case SMTPTLSNone, SMTPTLSStartTLS, SMTPTLSImplicit:
+	default:
+		return fmt.Errorf("TB_SMTP_TLS must be one of none|starttls|tls, got %q", s.TLS)
+	}
+	if _, err := mail.ParseAddress(s.From); err != nil {
+		return fmt.Errorf("TB_SMTP_FROM %q is not an e-mail address: %v", s.From, err)
+	}
+	if (s.Username == "") != (s.Password == "") {
+		return errors.New("TB_SMTP_USERNAME and TB_SMTP_PASSWORD go together: set both or neither")
+	}
+	if s.Username != "" && s.TLS == SMTPTLSNone && !isLoopback(host) {
+		return fmt.Errorf("TB_SMTP_TLS=none would send the password in clear text to %s: use starttls or tls", host)
+	}
+	if s.Timeout <= 0 {
+		return errors.New("TB_SMTP_TIMEOUT must be positive")
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

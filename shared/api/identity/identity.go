@@ -83,3 +83,17 @@ type NotificationPage struct {
 	Total    int64          `json:"total"`
 	Unread   int64          `json:"unread"`
 }
+
+// NotificationSettings is the answer of GET /notifications/settings and the
+// body of PUT /notifications/settings: the language of the caller's
+// e-mails and, per kind of notification, whether it also comes by e-mail.
+// Kinds: account, offers, results, stages, interviews, messages. A PUT may
+// leave kinds out (they keep their setting) and may leave Language empty
+// (it keeps its value).
+type NotificationSettings struct {
+	Language string          `json:"language"`
+	Email    map[string]bool `json:"email"`
+	// EmailEnabled says whether the platform sends e-mail at all
+	// (TB_SMTP_ADDR is set); ignored in a PUT.
+	EmailEnabled bool `json:"emailEnabled"`
+}

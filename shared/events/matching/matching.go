@@ -40,6 +40,12 @@ type ApplicationWithdrawn struct {
 // Proposed counts the matches this run proposed; Fixed the matches kept from
 // earlier runs of the round (approved, published or accepted); Unmatched the
 // applicants of the run left without a seat.
+//
+// The same subject announces the round's publication: then PublishedAt is
+// set and UnmatchedApplicantIDs lists every applicant of the round who
+// received no offer, so that each of them can be told the result (the
+// matched ones hear of it through their match.published). Consumers that
+// predate these fields see one more completed run of the same round.
 type RoundCompleted struct {
 	RoundID       string    `json:"roundId"`
 	Name          string    `json:"name"`
@@ -52,7 +58,14 @@ type RoundCompleted struct {
 	Run           int       `json:"run"`
 	ActorID       string    `json:"actorId,omitempty"`
 	CompletedAt   time.Time `json:"completedAt"`
+	// PublishedAt is set only on the publication announcement.
+	PublishedAt time.Time `json:"publishedAt,omitzero"`
+	// UnmatchedApplicantIDs is set only on the publication announcement.
+	UnmatchedApplicantIDs []string `json:"unmatchedApplicantIds,omitempty"`
 }
+
+// Published reports whether the event announces the round's publication.
+func (r RoundCompleted) Published() bool { return !r.PublishedAt.IsZero() }
 
 // MatchChanged is the payload of every match.* and offer.* event: the match
 // as it is after the change. Subject is the match id.
@@ -74,6 +87,9 @@ type MatchChanged struct {
 	// them from GET /rounds/{id}/matches.
 	Reasons []explain.Reason `json:"reasons,omitempty"`
 	At      time.Time        `json:"at"`
+	// RespondBy is the offer's deadline, when it has one (match.published
+	// and later); zero means none was set.
+	RespondBy time.Time `json:"respondBy,omitzero"`
 }
 
 // Match statuses, as in MatchChanged.Status and the API (DESIGN.md §4).

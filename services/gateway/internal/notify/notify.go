@@ -19,6 +19,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/talentbridge/platform/services/gateway/internal/notify/mailtext"
 	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/events"
 	identityev "github.com/talentbridge/platform/shared/events/identity"
@@ -69,32 +70,49 @@ type program struct {
 	Version int64  `bson:"version"`
 }
 
-// Inbox stores notifications and answers the inbox routes.
+// Inbox stores notifications and answers the inbox routes; with e-mail
+// configured it also queues the mail of each notification that has one
+// (see mailKind).
 type Inbox struct {
 	notes    *mongo.Collection
 	programs *mongo.Collection
+	settings *mongo.Collection
+	texts    *mailtext.Catalog
+	opt      Options
 	now      func() time.Time
 }
 
 // New returns an inbox over db (the gateway's database).
-func New(ctx context.Context, db *mongo.Database) (*Inbox, error) {
+func New(ctx context.Context, db *mongo.Database, opt Options) (*Inbox, error) {
 	if err := mongodb.EnsureIndexes(ctx, db, []mongodb.Index{
 		{Collection: "notifications", Keys: bson.D{{Key: "userId", Value: 1}, {Key: "createdAt", Value: -1}}},
 	}); err != nil {
 		return nil, err
 	}
-	return &Inbox{notes: db.Collection("notifications"), programs: db.Collection("notify_programs"), now: time.Now}, nil
+	texts, err := mailtext.Load()
+	if err != nil {
+		return nil, err
+	}
+	if opt.PublicURL == "" {
+		opt.PublicURL = "http://localhost:8080"
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	return &Inbox{notes: db.Collection("notifications"), programs: db.Collection("notify_programs"),
+		settings: db.Collection("notify_settings"), texts: texts, opt: opt, now: opt.Now}, nil
 }
 
 // Routes returns the inbox's access table.
 func (in *Inbox) Routes() []auth.Route {
-	return []auth.Route{
+	routes := []auth.Route{
 		{Method: http.MethodGet, Path: "/notifications/me", Policy: auth.SignedIn, Handler: in.list,
 			Doc: &auth.Doc{Summary: "What happened to the caller's account, applications and matches",
 				Response: apiidentity.NotificationPage{}, Errors: []int{400}}},
 		{Method: http.MethodPost, Path: "/notifications/:id/read", Policy: auth.SignedIn, Handler: in.markRead,
 			Doc: &auth.Doc{Summary: "Mark a notification read", Status: http.StatusNoContent}},
 	}
+	return append(routes, in.settingsRoutes()...)
 }
 
 func (in *Inbox) list(c echo.Context) error {
@@ -185,7 +203,7 @@ func (in *Inbox) onIdentity(ctx context.Context, ev events.Envelope) error {
 		if err := ev.Decode(&p); err != nil {
 			return err
 		}
-		return in.add(ctx, ev, p.UserID, "account.verified", "/", nil,
+		return in.add(ctx, ev, p.UserID, "account.verified", "/host/programs", nil, mailParams{},
 			"Your organisation has been verified: you can now post programs.")
 	case events.UserDeleted:
 		var p identityev.UserDeleted
@@ -209,10 +227,19 @@ func (in *Inbox) onErased(ctx context.Context, ev events.Envelope) error {
 	return in.forget(ctx, id)
 }
 
-// forget removes everything the inbox holds about a user.
+// forget removes everything the inbox holds about a user: notifications,
+// settings and queued or sent mails.
 func (in *Inbox) forget(ctx context.Context, userID string) error {
-	_, err := in.notes.DeleteMany(ctx, bson.D{{Key: "userId", Value: userID}})
-	return err
+	if _, err := in.notes.DeleteMany(ctx, bson.D{{Key: "userId", Value: userID}}); err != nil {
+		return err
+	}
+	if _, err := in.settings.DeleteOne(ctx, bson.D{{Key: "_id", Value: userID}}); err != nil {
+		return err
+	}
+	if in.opt.Mail != nil {
+		return in.opt.Mail.Forget(ctx, userID)
+	}
+	return nil
 }
 
 func (in *Inbox) onProgram(ctx context.Context, ev events.Envelope) error {
@@ -241,6 +268,28 @@ func (in *Inbox) title(ctx context.Context, id string) (string, error) {
 
 func (in *Inbox) onMatching(ctx context.Context, ev events.Envelope) error {
 	switch ev.Type {
+	case events.RoundCompleted:
+		// A run's completion is not news to applicants: proposals wait
+		// for the coordinators. Its publication tells everyone left without
+		// an offer; the others hear through their match.published.
+		var p matchingev.RoundCompleted
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		if !p.Published() {
+			return nil
+		}
+		name := p.Name
+		if name == "" {
+			name = p.RoundID
+		}
+		for _, id := range p.UnmatchedApplicantIDs {
+			if err := in.add(ctx, ev, id, "round.unmatched", "/recommendations", map[string]string{"round": name},
+				mailParams{Round: name}, fmt.Sprintf("The results of %s are published: none of the programs you ranked could offer you a place this time.", name)); err != nil {
+				return err
+			}
+		}
+		return nil
 	case events.ApplicationSubmitted:
 		var p matchingev.ApplicationSubmitted
 		if err := ev.Decode(&p); err != nil {
@@ -251,11 +300,11 @@ func (in *Inbox) onMatching(ctx context.Context, ev events.Envelope) error {
 			return err
 		}
 		params := map[string]string{"program": t}
-		if err := in.add(ctx, ev, p.ApplicantID, "application.submitted", "/applications", params,
+		if err := in.add(ctx, ev, p.ApplicantID, "application.submitted", "/applications", params, mailParams{Program: t},
 			fmt.Sprintf("Your application to %s was received.", t)); err != nil {
 			return err
 		}
-		return in.add(ctx, ev, p.HostID, "application.received", "/host/programs/"+p.ProgramID+"/candidates", params,
+		return in.add(ctx, ev, p.HostID, "application.received", "/host/programs/"+p.ProgramID+"/candidates", params, mailParams{Program: t},
 			fmt.Sprintf("A new application to %s arrived.", t))
 	case events.ApplicationWithdrawn:
 		var p matchingev.ApplicationWithdrawn
@@ -267,7 +316,7 @@ func (in *Inbox) onMatching(ctx context.Context, ev events.Envelope) error {
 			return err
 		}
 		return in.add(ctx, ev, p.HostID, "application.withdrawn", "/host/programs/"+p.ProgramID+"/candidates",
-			map[string]string{"program": t}, fmt.Sprintf("An applicant withdrew from %s.", t))
+			map[string]string{"program": t}, mailParams{Program: t}, fmt.Sprintf("An applicant withdrew from %s.", t))
 	case events.MatchPublished, events.OfferAccepted, events.OfferDeclined:
 		var p matchingev.MatchChanged
 		if err := ev.Decode(&p); err != nil {
@@ -278,27 +327,31 @@ func (in *Inbox) onMatching(ctx context.Context, ev events.Envelope) error {
 			return err
 		}
 		params := map[string]string{"program": t}
+		mp := mailParams{Program: t, Deadline: p.RespondBy}
+		if !p.RespondBy.IsZero() {
+			params["respondBy"] = p.RespondBy.UTC().Format(time.RFC3339)
+		}
 		switch ev.Type {
 		case events.MatchPublished:
-			if err := in.add(ctx, ev, p.ApplicantID, "offer.received", "/offers", params,
+			if err := in.add(ctx, ev, p.ApplicantID, "offer.received", "/offers", params, mp,
 				fmt.Sprintf("You have an offer from %s. Accept or decline it.", t)); err != nil {
 				return err
 			}
-			return in.add(ctx, ev, p.HostID, "match.published", "/host/programs/"+p.ProgramID+"/candidates", params,
+			return in.add(ctx, ev, p.HostID, "match.published", "/host/programs/"+p.ProgramID+"/candidates", params, mp,
 				fmt.Sprintf("A match for %s was published; the applicant has been told.", t))
 		case events.OfferAccepted:
-			if err := in.add(ctx, ev, p.ApplicantID, "offer.accepted.self", "/offers", params,
+			if err := in.add(ctx, ev, p.ApplicantID, "offer.accepted.self", "/offers", params, mp,
 				fmt.Sprintf("You accepted the offer from %s.", t)); err != nil {
 				return err
 			}
-			return in.add(ctx, ev, p.HostID, "offer.accepted", "/host/programs/"+p.ProgramID+"/candidates", params,
+			return in.add(ctx, ev, p.HostID, "offer.accepted", "/host/programs/"+p.ProgramID+"/candidates", params, mp,
 				fmt.Sprintf("An applicant accepted your offer for %s.", t))
 		default:
-			if err := in.add(ctx, ev, p.ApplicantID, "offer.declined.self", "/offers", params,
+			if err := in.add(ctx, ev, p.ApplicantID, "offer.declined.self", "/offers", params, mp,
 				fmt.Sprintf("You declined the offer from %s.", t)); err != nil {
 				return err
 			}
-			return in.add(ctx, ev, p.HostID, "offer.declined", "/host/programs/"+p.ProgramID+"/candidates", params,
+			return in.add(ctx, ev, p.HostID, "offer.declined", "/host/programs/"+p.ProgramID+"/candidates", params, mp,
 				fmt.Sprintf("An applicant declined your offer for %s; the seat is free again.", t))
 		}
 	}
@@ -307,7 +360,7 @@ func (in *Inbox) onMatching(ctx context.Context, ev events.Envelope) error {
 
 // add stores one notification. Its id is derived from the event and the
 // recipient, so a redelivered event adds nothing twice.
-func (in *Inbox) add(ctx context.Context, ev events.Envelope, userID, code, link string, params map[string]string, text string) error {
+func (in *Inbox) add(ctx context.Context, ev events.Envelope, userID, code, link string, params map[string]string, mp mailParams, text string) error {
 	if userID == "" {
 		return nil
 	}
@@ -318,9 +371,11 @@ func (in *Inbox) add(ctx context.Context, ev events.Envelope, userID, code, link
 	if n.CreatedAt.IsZero() {
 		n.CreatedAt = in.now()
 	}
-	_, err := in.notes.InsertOne(ctx, n)
-	if mongodb.IsDuplicate(err) {
-		return nil
+	// A duplicate means the event was handled before; its mail is queued
+	// again all the same (the queue keeps one per event and recipient), in
+	// case the earlier delivery stopped between the two writes.
+	if _, err := in.notes.InsertOne(ctx, n); err != nil && !mongodb.IsDuplicate(err) {
+		return err
 	}
-	return err
+	return in.mail(ctx, ev, userID, code, link, mp)
 }

@@ -44,7 +44,7 @@ func (s *service) Stop(context.Context) error { return nil }
 func start(t *testing.T) *platformtest.Env {
 	t.Helper()
 	return platformtest.Start(t, platformtest.Options{}, func(ctx context.Context, d platform.Deps) (platform.Service, error) {
-		in, err := notify.New(ctx, d.DB("identity"))
+		in, err := notify.New(ctx, d.DB("identity"), notify.Options{})
 		return &service{in: in, d: d}, err
 	})
 }

@@ -99,10 +99,12 @@ func (u *UI) signup(c echo.Context) error {
 	err = u.call(c, http.MethodPost, "/auth/signup", body, nil)
 	switch {
 	case err == nil:
-		if _, err := u.sessions.Login(c, body.Email, body.Password); err != nil {
+		usr, err := u.sessions.Login(c, body.Email, body.Password)
+		if err != nil {
 			// The account exists; signing in is left to the user.
 			return seeOther(c, "/login?done=signed_up")
 		}
+		u.rememberLanguage(c.Request().Context(), usr.ID, u.lang(c))
 		if role == auth.RoleHost {
 			return seeOther(c, "/host/programs?done=welcome_host")
 		}

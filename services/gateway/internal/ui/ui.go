@@ -15,6 +15,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -37,6 +38,9 @@ type Options struct {
 	Log      *slog.Logger
 	// Now is the clock of eligibility checks; nil means time.Now.
 	Now func() time.Time
+	// SetLanguage stores a new account's e-mail language (the page's) at
+	// signup; nil leaves the default.
+	SetLanguage func(ctx context.Context, userID, lang string) error
 }
 
 // UI serves the pages.
@@ -49,6 +53,8 @@ type UI struct {
 	tmpl     templates
 	asset    string
 	echo     *echo.Echo
+	// setLanguage is Options.SetLanguage.
+	setLanguage func(ctx context.Context, userID, lang string) error
 }
 
 // New loads the messages and templates.
@@ -68,7 +74,7 @@ func New(o Options) (*UI, error) {
 		return nil, fmt.Errorf("ui templates: %w", err)
 	}
 	return &UI{sessions: o.Sessions, verifier: o.Verifier, log: o.Log, now: o.Now,
-		cat: cat, tmpl: t, asset: assetVersion()}, nil
+		cat: cat, tmpl: t, asset: assetVersion(), setLanguage: o.SetLanguage}, nil
 }
 
 // Register adds the pages to e, at the site root next to /api/v1. The API
@@ -112,6 +118,8 @@ func (u *UI) Table() []auth.Route {
 		r(get, "/account", auth.SignedIn, u.account),
 		r(get, "/account/export", auth.SignedIn, u.export),
 		r(post, "/account/delete", auth.SignedIn, u.deleteAccount),
+		r(get, "/settings/notifications", auth.SignedIn, u.settingsForm),
+		r(post, "/settings/notifications", auth.SignedIn, u.saveSettings),
 
 		// Applicants.
 		r(get, "/profile", auth.Applicants, u.profile),
