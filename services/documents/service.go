@@ -26,6 +26,9 @@ import (
 	"github.com/talentbridge/platform/services/documents/internal/httpapi"
 	"github.com/talentbridge/platform/services/documents/internal/messaging"
 	"github.com/talentbridge/platform/services/documents/internal/mongostore"
+	"github.com/talentbridge/platform/services/documents/internal/refmail"
+	"github.com/talentbridge/platform/shared/config"
+	"github.com/talentbridge/platform/shared/mail"
 	"github.com/talentbridge/platform/shared/natsbus"
 	"github.com/talentbridge/platform/shared/outbox"
 	"github.com/talentbridge/platform/shared/platform"
@@ -40,20 +43,65 @@ type Service struct {
 	deps   platform.Deps
 	app    *app.Service
 	relay  *outbox.Relay
+	mails  *mail.Queue
 	loops  *platform.Loops
 	export micro.Service
 }
 
-// New builds the service: indexes, stores, use cases, outbox relay.
-func New(ctx context.Context, d platform.Deps) (platform.Service, error) {
-	db := d.DB(Database)
-	store := mongostore.New(db, outbox.Config{Publisher: d.Bus, Log: d.Log})
-	if err := store.EnsureIndexes(ctx); err != nil {
-		return nil, err
-	}
-	svc := app.New(app.Options{Files: mongostore.NewFiles(db), Documents: store, References: store, Models: store})
-	return &Service{deps: d, app: svc, relay: store.Relay()}, nil
+// Config is the service's own configuration, read from the environment.
+type Config struct {
+	// SMTP is where referee links are e-mailed (TB_SMTP_*); with
+	// TB_SMTP_ADDR empty the applicant passes the link on.
+	SMTP config.SMTP
+	// PublicURL is the site's address as users reach it, for the link.
+	PublicURL string `env:"TB_PUBLIC_URL" envDefault:"http://localhost:8080"`
 }
+
+// Options build the service with a given configuration, for tests and
+// standalone; nil Config reads the environment.
+type Options struct {
+	Config      *Config
+	MailOptions []mail.SMTPOption
+}
+
+// New builds the service from the environment's configuration.
+func New(ctx context.Context, d platform.Deps) (platform.Service, error) {
+	return NewWithOptions(Options{})(ctx, d)
+}
+
+// NewWithOptions returns the constructor of the service: indexes, stores,
+// mail queue, use cases, outbox relay.
+func NewWithOptions(o Options) platform.Constructor {
+	return func(ctx context.Context, d platform.Deps) (platform.Service, error) {
+		cfg := o.Config
+		if cfg == nil {
+			c, err := config.Load[Config]()
+			if err != nil {
+				return nil, err
+			}
+			cfg = &c
+		}
+		sender, err := mail.NewSender(cfg.SMTP, o.MailOptions...)
+		if err != nil {
+			return nil, err
+		}
+		db := d.DB(Database)
+		mails, err := mail.NewQueue(ctx, db.Collection(MailsCollection), sender, mail.QueueOptions{Logger: d.Log})
+		if err != nil {
+			return nil, err
+		}
+		store := mongostore.New(db, outbox.Config{Publisher: d.Bus, Log: d.Log})
+		if err := store.EnsureIndexes(ctx); err != nil {
+			return nil, err
+		}
+		svc := app.New(app.Options{Files: mongostore.NewFiles(db), Documents: store, References: store, Models: store,
+			Mailer: &refmail.Mailer{Queue: mails, PublicURL: cfg.PublicURL}})
+		return &Service{deps: d, app: svc, relay: store.Relay(), mails: mails}, nil
+	}
+}
+
+// MailsCollection is the mail queue's collection (shared/mail).
+const MailsCollection = "mails"
 
 // Problems gives the service's domain errors their HTTP meaning.
 func (s *Service) Problems() web.Mapper { return httpapi.Problems }
@@ -69,6 +117,7 @@ func (s *Service) Routes(_ *echo.Echo, api *echo.Group) {
 func (s *Service) Start(ctx context.Context) error {
 	s.loops = platform.NewLoops(ctx)
 	s.loops.Go(s.relay.Run)
+	s.loops.Go(s.mails.Run)
 	if err := (messaging.Handlers{App: s.app}).Start(ctx, s.deps.Bus); err != nil {
 		return err
 	}

@@ -43,10 +43,9 @@ func (s *Service) RequestReference(ctx context.Context, applicantID string, req 
 		return nil, "", false, err
 	}
 	if s.o.Mailer != nil {
-		if err := s.o.Mailer.RefereeLink(ctx, r, apidocs.UploadLinkPath(token)); err != nil {
-			return r, token, false, nil //nolint:nilerr // the link is still shown to the applicant
-		}
-		emailed = true
+		// A mail that cannot be queued does not undo the request: the
+		// applicant sees the link and can pass it on.
+		emailed = s.o.Mailer.RefereeLink(ctx, ev.ID, r, apidocs.UploadLinkPath(token)) == nil
 	}
 	return r, token, emailed, nil
 }

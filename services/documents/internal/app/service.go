@@ -34,9 +34,11 @@ type Options struct {
 	Now func() time.Time
 }
 
-// Mailer queues the e-mail that carries a referee's link.
+// Mailer queues the e-mail that carries a referee's link, once per
+// request event, and forgets an erased applicant's mails.
 type Mailer interface {
-	RefereeLink(ctx context.Context, r *domain.Reference, link string) error
+	RefereeLink(ctx context.Context, eventID string, r *domain.Reference, link string) error
+	Forget(ctx context.Context, applicantID string) error
 }
 
 // Service is the documents service's use cases.
@@ -271,7 +273,11 @@ func (s *Service) Erase(ctx context.Context, personID string) error {
 			return fmt.Errorf("erase file: %w", err)
 		}
 	}
-	return errors.Join(s.o.References.EraseReferences(ctx, personID), s.o.Models.EraseApplicant(ctx, personID))
+	errs := []error{s.o.References.EraseReferences(ctx, personID), s.o.Models.EraseApplicant(ctx, personID)}
+	if s.o.Mailer != nil {
+		errs = append(errs, s.o.Mailer.Forget(ctx, personID))
+	}
+	return errors.Join(errs...)
 }
 
 // RecordProgram keeps who hosts a program.
