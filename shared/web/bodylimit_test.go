@@ -49,3 +49,21 @@ func TestAllowBodyRaisesOneRoutesLimit(t *testing.T) {
 		}
 	}
 }
+
+// A one-time token in the path (":token") never reaches the access log.
+func TestAccessLogLeavesOutPathTokens(t *testing.T) {
+	var buf strings.Builder
+	e := web.New(web.Options{Log: slog.New(slog.NewJSONHandler(&buf, nil))})
+	e.GET("/references/upload/:token", func(c echo.Context) error { return c.NoContent(http.StatusOK) })
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	const secret = "Zq3v9S0mEtOkEnThAtMuStNoTbElOgGeD0123456789"
+	resp, err := http.Get(srv.URL + "/references/upload/" + secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if strings.Contains(buf.String(), secret) || !strings.Contains(buf.String(), "/references/upload/[token]") {
+		t.Errorf("access log = %s, want the path without the token", buf.String())
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -162,12 +163,24 @@ func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 		},
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			// The path, not the full URI: query strings can hold personal data.
-			log.Info("request", "method", v.Method, "path", v.URIPath, "route", v.RoutePath,
+			log.Info("request", "method", v.Method, "path", loggedPath(c, v.URIPath), "route", v.RoutePath,
 				"status", v.Status, "latency_ms", v.Latency.Milliseconds(),
 				"request_id", v.RequestID, "remote_ip", v.RemoteIP)
 			return nil
 		},
 	})
+}
+
+// loggedPath is the request path with the value of a ":token" path
+// parameter (a referee's one-time upload link) left out: logs never hold
+// tokens.
+func loggedPath(c echo.Context, path string) string {
+	for i, n := range c.ParamNames() {
+		if n == "token" && i < len(c.ParamValues()) && c.ParamValues()[i] != "" {
+			return strings.Replace(path, c.ParamValues()[i], "[token]", 1)
+		}
+	}
+	return path
 }
 
 func metrics(next echo.HandlerFunc) echo.HandlerFunc {
