@@ -11,7 +11,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"strings"
+	"strconv"
 	"testing"
 	"time"
 
@@ -26,7 +26,7 @@ import (
 	"github.com/talentbridge/platform/shared/platformtest"
 )
 
-func start(t *testing.T) *platformtest.Env {
+func start(t testing.TB) *platformtest.Env {
 	t.Helper()
 	return platformtest.Start(t, platformtest.Options{}, documents.New)
 }
@@ -36,7 +36,7 @@ type person struct {
 	id, token string
 }
 
-func newPerson(t *testing.T, env *platformtest.Env, role string) person {
+func newPerson(t testing.TB, env *platformtest.Env, role string) person {
 	t.Helper()
 	id := uuid.NewString()
 	return person{id: id, token: env.Issuer.Token(t, id, role)}
@@ -90,7 +90,7 @@ func sampleEXE() []byte {
 
 // form builds a multipart body: fields in order (name, value, …), then the
 // file under filename unless file is nil.
-func form(t *testing.T, filename string, file []byte, fields ...string) (body []byte, contentType string) {
+func form(t testing.TB, filename string, file []byte, fields ...string) (body []byte, contentType string) {
 	t.Helper()
 	var b bytes.Buffer
 	w := multipart.NewWriter(&b)
@@ -198,5 +198,21 @@ func countFiles(t *testing.T, env *platformtest.Env) (files, chunks int64) {
 	return files, chunks
 }
 
-var _ = io.EOF
-var _ = strings.Contains
+// decodeBody decodes a JSON response and closes it.
+func decodeBody(t testing.TB, resp *http.Response, v any) {
+	t.Helper()
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	platformtest.DecodeJSON(t, raw, v)
+}
+
+// sizeName names a benchmark by its file size.
+func sizeName(n int) string {
+	if n >= 1<<20 {
+		return strconv.Itoa((n+512<<10)>>20) + "MiB"
+	}
+	return strconv.Itoa(n>>10) + "KiB"
+}

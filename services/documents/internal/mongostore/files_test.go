@@ -22,7 +22,7 @@ func TestGridFSOnTheEmbeddedStore(t *testing.T) {
 	db := mongotest.DB(t)
 	files := mongostore.NewFiles(db)
 	ctx := context.Background()
-	data := make([]byte, 10<<20-1) // just under the limit: 41 chunks
+	data := make([]byte, 3<<20+17) // 13 chunks, the last one short
 	_, _ = rand.Read(data)
 
 	w, err := files.Create(ctx, "doc-1")
