@@ -206,7 +206,7 @@ func lockDir(dir string) (func(), error) {
 }
 
 // serveInfra keeps the embedded servers up and answers /healthz and /readyz
-// (both servers reachable) so that the split platform's five processes can
+// (both servers reachable) so that the split platform's six processes can
 // be checked alike.
 func serveInfra(ctx context.Context, cfg config.Service, log *slog.Logger) error {
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
