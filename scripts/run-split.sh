@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Runs TalentBridge as five separate processes: one holding the embedded NATS
+# Runs TalentBridge as six separate processes: one holding the embedded NATS
 # and FerretDB servers (standalone --infra-only), and the gateway, profiles,
-# programs and matching services each on its own against them. This is how
+# programs, matching and documents services each on its own against them. This is how
 # one service is crashed and restarted in the reliability tests.
 #
 # Usage: scripts/run-split.sh            (runs until Ctrl-C or SIGTERM)
 # Env:   TB_SPLIT_DIR   folder for data, binaries, logs and pid files
 #                       (default: a new temporary folder)
 #        TB_SPLIT_PORT  first HTTP port (default 8080): gateway +0,
-#                       profiles +1, programs +2, matching +3, infra +4
+#                       profiles +1, programs +2, matching +3, infra +4,
+#                       documents +5
 #        TB_SPLIT_NATS_PORT (default 4222); FerretDB has no port, only a
 #        Unix socket that belongs to the data folder
 # The infra process writes $TB_SPLIT_DIR/data/connect/<name>.env (mode 0600):
@@ -26,7 +27,8 @@ chmod 700 "$dir/data"
 
 echo "building into $dir/bin" >&2
 (cd "$root" && go build -o "$dir/bin/" ./services/standalone ./services/gateway/cmd/gateway \
-  ./services/profiles/cmd/profiles ./services/programs/cmd/programs ./services/matching/cmd/matching)
+  ./services/profiles/cmd/profiles ./services/programs/cmd/programs ./services/matching/cmd/matching \
+  ./services/documents/cmd/documents)
 
 declare -A addr=(
   [gateway]="127.0.0.1:$((port))"
@@ -34,6 +36,7 @@ declare -A addr=(
   [programs]="127.0.0.1:$((port + 2))"
   [matching]="127.0.0.1:$((port + 3))"
   [infra]="127.0.0.1:$((port + 4))"
+  [documents]="127.0.0.1:$((port + 5))"
 )
 
 # The environment of each service process, written to a file so that
@@ -44,8 +47,9 @@ export TB_KEYS_DIR='$dir/data/keys'
 export TB_PROFILES_URL='http://${addr[profiles]}'
 export TB_PROGRAMS_URL='http://${addr[programs]}'
 export TB_MATCHING_URL='http://${addr[matching]}'
+export TB_DOCUMENTS_URL='http://${addr[documents]}'
 ENV
-for name in gateway profiles programs matching; do
+for name in gateway profiles programs matching documents; do
   echo "${addr[$name]}" >"$dir/$name.addr"
 done
 
@@ -55,7 +59,7 @@ pids=()
 stop() {
   trap - INT TERM EXIT
   local svc=()
-  for name in gateway profiles programs matching; do
+  for name in gateway profiles programs matching documents; do
     if [ -f "$dir/$name.pid" ]; then
       p=$(cat "$dir/$name.pid")
       kill -TERM "$p" 2>/dev/null && svc+=("$p")
@@ -89,15 +93,15 @@ pids+=($!)
 echo $! >"$dir/infra.pid"
 wait_ready infra "${addr[infra]}"
 
-for name in profiles programs matching gateway; do
+for name in profiles programs matching documents gateway; do
   "$root/scripts/split-restart.sh" "$name" "$dir"
 done
-for name in profiles programs matching gateway; do
+for name in profiles programs matching documents gateway; do
   wait_ready "$name" "${addr[$name]}"
 done
 
 echo "split platform ready: gateway http://${addr[gateway]} (folder $dir)"
-for name in infra gateway profiles programs matching; do
+for name in infra gateway profiles programs matching documents; do
   printf '  %-9s pid %-7s http://%s\n' "$name" "$(cat "$dir/$name.pid")" "${addr[$name]}"
 done
 # Stay up until told to stop. Services may be killed and restarted by the

@@ -41,6 +41,8 @@ type Config struct {
 	ProfilesURL string `env:"TB_PROFILES_URL"`
 	ProgramsURL string `env:"TB_PROGRAMS_URL"`
 	MatchingURL string `env:"TB_MATCHING_URL"`
+	// DocumentsURL is the documents service's.
+	DocumentsURL string `env:"TB_DOCUMENTS_URL"`
 
 	// Failed sign-ins allowed in each LoginWindow: LoginLimit per account
 	// from one client address, LoginAccountLimit per account from
@@ -97,7 +99,7 @@ func (c Config) Validate() error {
 			errs = append(errs, adminPasswordError(email, err))
 		}
 	}
-	if _, err := router.ParseUpstreams(c.ProfilesURL, c.ProgramsURL, c.MatchingURL); err != nil {
+	if _, err := router.ParseUpstreams(c.ProfilesURL, c.ProgramsURL, c.MatchingURL, c.DocumentsURL); err != nil {
 		errs = append(errs, err)
 	}
 	if c.LoginLimit < 1 || c.LoginWindow < time.Second {

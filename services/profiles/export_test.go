@@ -52,6 +52,7 @@ func TestExport(t *testing.T) {
 		"account":       map[string]any{"email": "asha@example.org", "role": "applicant"},
 		"notifications": []any{map[string]any{"id": "n-1", "text": "Your application was received"}},
 	})
+	stubExport(t, env, "documents", user, map[string]any{"documents": []any{}, "references": []any{}})
 	// programs is there but too slow: it must be listed as unavailable.
 	slow, err := env.Deps.Bus.NC.Subscribe(profilesev.ExportSubject("programs"), func(*nats.Msg) {})
 	if err != nil {

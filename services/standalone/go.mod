@@ -8,6 +8,7 @@ require (
 	github.com/labstack/echo/v4 v4.16.6
 	github.com/nats-io/nats-server/v2 v2.15.3
 	github.com/nats-io/nats.go v1.56.0
+	github.com/talentbridge/platform/services/documents v0.0.0
 	github.com/talentbridge/platform/services/gateway v0.0.0
 	github.com/talentbridge/platform/services/matching v0.0.0
 	github.com/talentbridge/platform/services/profiles v0.0.0
@@ -40,6 +41,7 @@ require (
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // indirect
 	github.com/emersion/go-smtp v0.26.0 // indirect
+	github.com/gabriel-vasile/mimetype v1.4.16 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
@@ -123,3 +125,5 @@ replace github.com/talentbridge/platform/services/profiles => ../profiles
 replace github.com/talentbridge/platform/services/programs => ../programs
 
 replace github.com/talentbridge/platform/services/matching => ../matching
+
+replace github.com/talentbridge/platform/services/documents => ../documents

@@ -22,6 +22,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/talentbridge/platform/services/documents"
 	"github.com/talentbridge/platform/services/gateway"
 	"github.com/talentbridge/platform/services/matching"
 	"github.com/talentbridge/platform/services/profiles"
@@ -178,6 +179,7 @@ func serve(ctx context.Context, cfg config.Service, st settings, log *slog.Logge
 			platform.As("profiles", profiles.New),
 			platform.As("programs", programs.New),
 			platform.As("matching", matching.New),
+			platform.As("documents", documents.New),
 		},
 		Ready: func(a net.Addr) {
 			if ready != nil {
@@ -220,7 +222,7 @@ func lockDir(dir string) (func(), error) {
 }
 
 // serveInfra keeps the embedded servers up and answers /healthz and /readyz
-// (both servers reachable) so that the split platform's five processes can
+// (both servers reachable) so that the split platform's six processes can
 // be checked alike.
 func serveInfra(ctx context.Context, cfg config.Service, connect string, log *slog.Logger) error {
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)

@@ -36,7 +36,7 @@ var (
 	splitBinErr  error
 )
 
-// splitBinaries builds the four service commands next to the standalone
+// splitBinaries builds the five service commands next to the standalone
 // one, once per test process, with the outbox failpoints compiled in (the
 // failpoints build tag): the fault tests inject them through
 // outbox.FailpointEnv, which production builds ignore.
@@ -45,7 +45,8 @@ func splitBinaries(t *testing.T) string {
 	splitBinOnce.Do(func() {
 		splitBinDir = filepath.Dir(binary)
 		out, err := exec.Command("go", "build", "-tags", "failpoints", "-o", splitBinDir+"/",
-			"../gateway/cmd/gateway", "../profiles/cmd/profiles", "../programs/cmd/programs", "../matching/cmd/matching").CombinedOutput()
+			"../gateway/cmd/gateway", "../profiles/cmd/profiles", "../programs/cmd/programs", "../matching/cmd/matching",
+			"../documents/cmd/documents").CombinedOutput()
 		if err != nil {
 			splitBinErr = fmt.Errorf("build services: %v\n%s", err, out)
 		}
@@ -56,7 +57,7 @@ func splitBinaries(t *testing.T) string {
 	return splitBinDir
 }
 
-var services = []string{"profiles", "programs", "matching", "gateway"}
+var services = []string{"profiles", "programs", "matching", "documents", "gateway"}
 
 type split struct {
 	t        *testing.T
@@ -77,7 +78,7 @@ type split struct {
 	procs map[string]*proc
 }
 
-// startSplit runs infra and the four services, and waits until all are
+// startSplit runs infra and the five services, and waits until all are
 // ready. env is added to every service's environment.
 func startSplit(t *testing.T, env ...string) *split {
 	t.Helper()
@@ -172,7 +173,7 @@ func (s *split) start(name string, env ...string) *proc {
 		"NATS_URL="+s.serviceNATS(name), "MONGODB_URI="+s.mongoURI, "TB_HTTP_ADDR="+s.addr[name],
 		"TB_SIGNING_KEY="+base64.StdEncoding.EncodeToString(s.seed),
 		"TB_PROFILES_URL=http://"+s.addr["profiles"], "TB_PROGRAMS_URL=http://"+s.addr["programs"],
-		"TB_MATCHING_URL=http://"+s.addr["matching"], "TB_LOG_LEVEL=warn")
+		"TB_MATCHING_URL=http://"+s.addr["matching"], "TB_DOCUMENTS_URL=http://"+s.addr["documents"], "TB_LOG_LEVEL=warn")
 	cmd.Env = append(cmd.Env, env...)
 	return s.run(name, cmd)
 }

@@ -244,14 +244,14 @@ func TestBadFlagsExitTwo(t *testing.T) {
 	}
 }
 
-func TestRunSplitStartsFiveReadyProcesses(t *testing.T) {
+func TestRunSplitStartsSixReadyProcesses(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds and starts five processes")
+		t.Skip("builds and starts six processes")
 	}
 	root, _ := filepath.Abs("../..")
 	dir := t.TempDir()
 	base := 0
-	// Five consecutive free HTTP ports.
+	// Six consecutive free HTTP ports.
 	for try := 0; try < 20 && base == 0; try++ {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -259,8 +259,8 @@ func TestRunSplitStartsFiveReadyProcesses(t *testing.T) {
 		}
 		p := l.Addr().(*net.TCPAddr).Port
 		l.Close()
-		ok := p+4 < 65535
-		for i := 1; i <= 4 && ok; i++ {
+		ok := p+5 < 65535
+		for i := 1; i <= 5 && ok; i++ {
 			if l2, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p+i)); err != nil {
 				ok = false
 			} else {
@@ -303,7 +303,7 @@ func TestRunSplitStartsFiveReadyProcesses(t *testing.T) {
 		logs, _ := filepath.Glob(filepath.Join(dir, "*.log"))
 		t.Fatalf("run-split.sh did not become ready; logs: %v", logs)
 	}
-	names := []string{"gateway", "profiles", "programs", "matching", "infra"}
+	names := []string{"gateway", "profiles", "programs", "matching", "infra", "documents"}
 	pids := map[int]bool{}
 	for i, name := range names {
 		addr := fmt.Sprintf("127.0.0.1:%d", base+i)
@@ -326,8 +326,8 @@ func TestRunSplitStartsFiveReadyProcesses(t *testing.T) {
 		}
 		pids[pid] = true
 	}
-	if len(pids) != 5 {
-		t.Errorf("%d distinct processes, want 5", len(pids))
+	if len(pids) != len(names) {
+		t.Errorf("%d distinct processes, want %d", len(pids), len(names))
 	}
 	// Each service connected with the credentials of its own NATS user.
 	for _, name := range names[:4] {

@@ -56,7 +56,7 @@ func startUIPlatform(t *testing.T) *uiPlatform {
 		"TB_ADMIN_EMAIL": uiAdminEmail, "TB_ADMIN_PASSWORD": uiAdminPassword,
 		// Every journey signs in several people from one address.
 		"TB_LOGIN_LIMIT":  "10000",
-		"TB_PROFILES_URL": "", "TB_PROGRAMS_URL": "", "TB_MATCHING_URL": "",
+		"TB_PROFILES_URL": "", "TB_PROGRAMS_URL": "", "TB_MATCHING_URL": "", "TB_DOCUMENTS_URL": "",
 	} {
 		t.Setenv(k, v)
 	}
@@ -319,7 +319,7 @@ func seedPlatform(t *testing.T, p *uiPlatform) *seeded {
 func everyPage(t *testing.T, p *uiPlatform, s *seeded) {
 	pages := map[string][]string{
 		"": {"/", "/programs", "/programs?q=robotics&open=true", "/programs/" + s.programA, "/signup", "/login"},
-		"applicant": {"/recommendations", "/applications", "/offers", "/notifications", "/account", "/profile",
+		"applicant": {"/recommendations", "/applications", "/offers", "/notifications", "/account", "/profile", "/documents", "/references",
 			"/profile/wizard", "/profile/wizard?step=2", "/profile/wizard?step=3", "/profile/wizard?step=4", "/profile/wizard?step=5",
 			"/programs/" + s.programA},
 		"host": {"/host/programs", "/host/programs/new", "/host/programs/" + s.programA + "/edit", "/host/programs/import",

@@ -14,11 +14,14 @@ type Endpoint struct {
 	Method string
 	Path   string
 	Policy Policy
+	// BodyLimit raises the platform's body limit for this route (file
+	// uploads); zero keeps the default (web.Options.BodyLimit).
+	BodyLimit int64
 }
 
 // Serve is the access-table row that serves e with h, described by d.
 func (e Endpoint) Serve(h echo.HandlerFunc, d *Doc) Route {
-	return Route{Method: e.Method, Path: e.Path, Policy: e.Policy, Handler: h, Doc: d}
+	return Route{Method: e.Method, Path: e.Path, Policy: e.Policy, BodyLimit: e.BodyLimit, Handler: h, Doc: d}
 }
 
 // Endpoints lists the Endpoint fields of the struct set, in the order they

@@ -48,6 +48,9 @@ type Route struct {
 	Path    string
 	Policy  Policy
 	Handler echo.HandlerFunc
+	// BodyLimit, when not zero, replaces the platform's body limit on this
+	// route (see web.AllowBody).
+	BodyLimit int64
 	// Doc describes the route in the OpenAPI document (package openapi).
 	// It is nil only on routes that another process serves and describes,
 	// such as the gateway's forwarding in split mode.
@@ -95,6 +98,9 @@ func Register(g *echo.Group, v *Verifier, routes []Route) {
 			mw = append(mw, v.Middleware(), Require(p.Roles...))
 		}
 		rt := g.Add(r.Method, r.Path, r.Handler, mw...)
+		if r.BodyLimit > 0 {
+			web.AllowBody(rt.Method, rt.Path, r.BodyLimit)
+		}
 		record(RouteInfo{Method: rt.Method, Path: rt.Path, Policy: p, Doc: r.Doc})
 	}
 }

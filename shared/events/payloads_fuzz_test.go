@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/events/documents"
 	"github.com/talentbridge/platform/shared/events/identity"
 	"github.com/talentbridge/platform/shared/events/matching"
 	"github.com/talentbridge/platform/shared/events/profiles"
@@ -22,7 +23,7 @@ func FuzzPayloads(f *testing.F) {
 		`{"profileId":"a1"}`, `{"id":"p1","seats":2,"eligibility":{"maxAge":35}}`,
 		`{"matchId":"m1","reasons":[{"code":"filled","params":{"rank":"3"}}]}`,
 		`{"programIds":["p1"],"seed":-1}`, `{"applicationId":"a1","documentIds":["d1",7]}`,
-		`{"interview":{"start":"2027-01-01T00:00:00Z","end":"nope"}}`, `{"messageId":"m","recipientIds":[null]}`, `{"languages":"all"}`, `[1,2]`, `null`, `{`,
+		`{"interview":{"start":"2027-01-01T00:00:00Z","end":"nope"}}`, `{"messageId":"m","recipientIds":[null]}`, `{"documentId":"d1","size":-3,"sha256":"zz"}`, `{"languages":"all"}`, `[1,2]`, `null`, `{`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -35,6 +36,8 @@ func FuzzPayloads(f *testing.F) {
 			&matching.ApplicationSubmitted{}, &matching.ApplicationWithdrawn{},
 			&matching.RoundCompleted{}, &matching.MatchChanged{}, &matching.ApplicationDocuments{},
 			&matching.ApplicationStaged{}, &matching.InterviewScheduled{}, &matching.MessageSent{},
+			&documents.DocumentUploaded{}, &documents.DocumentDeleted{},
+			&documents.ReferenceRequested{}, &documents.ReferenceReceived{},
 		} {
 			if err := ev.Decode(v); err != nil && !errors.Is(err, events.ErrMalformed) {
 				t.Fatalf("Decode(%q) into %T = %v, not ErrMalformed", data, v, err)

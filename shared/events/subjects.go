@@ -36,6 +36,11 @@ const (
 	InterviewCancelled = "tb.matching.v1.interview.cancelled"
 	MessageSent        = "tb.matching.v1.message.sent"
 
+	DocumentUploaded   = "tb.documents.v1.document.uploaded"
+	DocumentDeleted    = "tb.documents.v1.document.deleted"
+	ReferenceRequested = "tb.documents.v1.reference.requested"
+	ReferenceReceived  = "tb.documents.v1.reference.received"
+
 	// DeadLetterPrefix is followed by the original subject.
 	DeadLetterPrefix = "tb.deadletter."
 )
@@ -58,6 +63,7 @@ var Streams = []Stream{
 		MatchApproved, MatchRejected, MatchPublished, OfferAccepted, OfferDeclined,
 		ApplicationDocuments, ApplicationStaged, InterviewScheduled, InterviewCancelled, MessageSent,
 	}},
+	{Name: "DOCUMENTS", Subjects: []string{DocumentUploaded, DocumentDeleted, ReferenceRequested, ReferenceReceived}},
 	{Name: "DEADLETTER", Subjects: []string{DeadLetterPrefix + ">"}},
 }
 

@@ -52,8 +52,8 @@ var Users = map[string]User{
 		Serves: []string{"tb.rpc.profiles.export"}, Asks: []string{"tb.rpc.*.export"}},
 	"programs": {Events: "tb.programs.v1.>", Stream: "PROGRAMS", Serves: []string{"tb.rpc.programs.export"}},
 	"matching": {Events: "tb.matching.v1.>", Stream: "MATCHING", Serves: []string{"tb.rpc.matching.export"}},
-	// Services being added: uncomment when their streams exist.
-	// "documents":  {Events: "tb.documents.v1.>", Stream: "DOCUMENTS", Serves: []string{"tb.rpc.documents.export"}},
+	// Services being added: uncomment when their stream exists.
+	"documents": {Events: "tb.documents.v1.>", Stream: "DOCUMENTS", Serves: []string{"tb.rpc.documents.export"}},
 	// "placements": {Events: "tb.placements.v1.>", Stream: "PLACEMENTS", Serves: []string{"tb.rpc.placements.export"}},
 	Platform: {},
 }

@@ -12,6 +12,8 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -105,12 +107,27 @@ func New(o Options) *echo.Echo {
 	return e
 }
 
-// bodyLimit rejects bodies over n bytes with 413, reading at most n+1 of
-// them whether or not Content-Length is honest.
-func bodyLimit(n int64) echo.MiddlewareFunc {
+// routeLimits holds the body limits of routes that take more than the
+// default (file uploads), by "METHOD /path/pattern".
+var routeLimits sync.Map
+
+// AllowBody sets the body limit of one route, given by method and the full
+// path pattern as registered (c.Path()). The route's handler is expected to
+// enforce its own, finer rules within it; auth.Register calls this for
+// routes that declare a BodyLimit.
+func AllowBody(method, path string, n int64) { routeLimits.Store(method+" "+path, n) }
+
+// bodyLimit rejects bodies over n bytes (or the route's own limit, see
+// AllowBody) with 413, reading at most n+1 of them whether or not
+// Content-Length is honest.
+func bodyLimit(def int64) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			req := c.Request()
+			n := def
+			if v, ok := routeLimits.Load(req.Method + " " + c.Path()); ok {
+				n = v.(int64)
+			}
 			if req.ContentLength > n {
 				return &Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
 					Detail: fmt.Sprintf("the request body may be at most %d bytes", n)}
@@ -146,12 +163,24 @@ func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 		},
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			// The path, not the full URI: query strings can hold personal data.
-			log.Info("request", "method", v.Method, "path", v.URIPath, "route", v.RoutePath,
+			log.Info("request", "method", v.Method, "path", loggedPath(c, v.URIPath), "route", v.RoutePath,
 				"status", v.Status, "latency_ms", v.Latency.Milliseconds(),
 				"request_id", v.RequestID, "remote_ip", v.RemoteIP)
 			return nil
 		},
 	})
+}
+
+// loggedPath is the request path with the value of a ":token" path
+// parameter (a referee's one-time upload link) left out: logs never hold
+// tokens.
+func loggedPath(c echo.Context, path string) string {
+	for i, n := range c.ParamNames() {
+		if n == "token" && i < len(c.ParamValues()) && c.ParamValues()[i] != "" {
+			return strings.Replace(path, c.ParamValues()[i], "[token]", 1)
+		}
+	}
+	return path
 }
 
 func metrics(next echo.HandlerFunc) echo.HandlerFunc {

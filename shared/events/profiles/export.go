@@ -39,14 +39,15 @@ const (
 
 // Services whose part the profiles service collects, besides its own.
 const (
-	ServiceIdentity = "identity"
-	ServicePrograms = "programs"
-	ServiceMatching = "matching"
-	ServiceProfiles = "profiles"
+	ServiceIdentity  = "identity"
+	ServicePrograms  = "programs"
+	ServiceMatching  = "matching"
+	ServiceProfiles  = "profiles"
+	ServiceDocuments = "documents"
 )
 
 // ExportServices are the services asked for their part of an export.
-var ExportServices = []string{ServiceIdentity, ServicePrograms, ServiceMatching}
+var ExportServices = []string{ServiceIdentity, ServicePrograms, ServiceMatching, ServiceDocuments}
 
 // ExportSubject returns the request–reply subject on which service answers
 // export requests: "tb.rpc.<service>.export".

@@ -21,10 +21,10 @@ import (
 // Upstreams are the base URLs of the services, e.g. http://profiles:8080.
 type Upstreams map[string]*url.URL
 
-// ParseUpstreams checks the three URLs: all set (split mode) or none
+// ParseUpstreams checks the services' URLs: all set (split mode) or none
 // (standalone mode, nil result).
-func ParseUpstreams(profiles, programs, matching string) (Upstreams, error) {
-	raw := map[string]string{Profiles: profiles, Programs: programs, Matching: matching}
+func ParseUpstreams(profiles, programs, matching, documents string) (Upstreams, error) {
+	raw := map[string]string{Profiles: profiles, Programs: programs, Matching: matching, Documents: documents}
 	set := 0
 	for _, v := range raw {
 		if v != "" {
@@ -36,7 +36,7 @@ func ParseUpstreams(profiles, programs, matching string) (Upstreams, error) {
 		return nil, nil
 	case len(raw):
 	default:
-		return nil, errors.New("set all of TB_PROFILES_URL, TB_PROGRAMS_URL and TB_MATCHING_URL (split mode) or none (standalone)")
+		return nil, errors.New("set all of TB_PROFILES_URL, TB_PROGRAMS_URL, TB_MATCHING_URL and TB_DOCUMENTS_URL (split mode) or none (standalone)")
 	}
 	up := Upstreams{}
 	for name, v := range raw {
@@ -187,7 +187,8 @@ func (p *Proxy) Handler(service string) echo.HandlerFunc {
 func (p *Proxy) Register(api *echo.Group, v *auth.Verifier) {
 	routes := make([]auth.Route, 0, len(Table))
 	for _, r := range Table {
-		routes = append(routes, auth.Route{Method: r.Method, Path: r.Path, Policy: auth.Anyone, Handler: p.Handler(r.Service)})
+		routes = append(routes, auth.Route{Method: r.Method, Path: r.Path, Policy: auth.Anyone, Handler: p.Handler(r.Service),
+			BodyLimit: r.BodyLimit})
 	}
 	auth.Register(api, v, routes)
 }

@@ -101,7 +101,7 @@ func TestEveryRouteReachesItsService(t *testing.T) {
 	t.Parallel()
 	ups := map[string]*upstream{}
 	conf := Upstreams{}
-	for _, name := range []string{Profiles, Programs, Matching} {
+	for _, name := range []string{Profiles, Programs, Matching, Documents} {
 		ups[name] = newUpstream(t, name)
 		conf[name] = mustURL(t, ups[name].srv.URL)
 	}
@@ -135,7 +135,7 @@ func TestRoutingIsNotByFirstSegment(t *testing.T) {
 	t.Parallel()
 	ups := map[string]*upstream{}
 	conf := Upstreams{}
-	for _, name := range []string{Profiles, Programs, Matching} {
+	for _, name := range []string{Profiles, Programs, Matching, Documents} {
 		ups[name] = newUpstream(t, name)
 		conf[name] = mustURL(t, ups[name].srv.URL)
 	}
@@ -149,6 +149,8 @@ func TestRoutingIsNotByFirstSegment(t *testing.T) {
 		{"GET", "/profiles/me", Profiles},
 		{"GET", "/profiles/someone", Profiles},
 		{"PUT", "/applications/me/ranking", Matching},
+		{"GET", "/documents/d1/content", Documents},
+		{"POST", "/references/upload/tok", Documents},
 	} {
 		resp := send(t, tc.method, gw.URL+"/api/v1"+tc.path, "")
 		if got := resp.Header.Get("X-Upstream"); got != tc.service {
@@ -221,20 +223,43 @@ func TestUnreachableServiceIs503(t *testing.T) {
 
 func TestParseUpstreams(t *testing.T) {
 	t.Parallel()
-	if up, err := ParseUpstreams("", "", ""); up != nil || err != nil {
+	if up, err := ParseUpstreams("", "", "", ""); up != nil || err != nil {
 		t.Errorf("ParseUpstreams(none) = %v, %v; want standalone (nil, nil)", up, err)
 	}
-	up, err := ParseUpstreams("http://profiles:8080/", "http://programs:8080", "https://matching.internal")
-	if err != nil || up[Profiles].Host != "profiles:8080" || up[Matching].Scheme != "https" {
+	up, err := ParseUpstreams("http://profiles:8080/", "http://programs:8080", "https://matching.internal", "http://documents:8080")
+	if err != nil || up[Profiles].Host != "profiles:8080" || up[Matching].Scheme != "https" || up[Documents].Host != "documents:8080" {
 		t.Errorf("ParseUpstreams(all) = %v, %v", up, err)
 	}
-	for _, bad := range [][3]string{
-		{"http://profiles:8080", "", ""},
-		{"http://a", "http://b", "ftp://c"},
-		{"http://a", "http://b", "matching:8080"},
+	for _, bad := range [][4]string{
+		{"http://profiles:8080", "", "", ""},
+		{"http://a", "http://b", "http://c", ""},
+		{"http://a", "http://b", "ftp://c", "http://d"},
+		{"http://a", "http://b", "matching:8080", "http://d"},
 	} {
-		if _, err := ParseUpstreams(bad[0], bad[1], bad[2]); err == nil {
+		if _, err := ParseUpstreams(bad[0], bad[1], bad[2], bad[3]); err == nil {
 			t.Errorf("ParseUpstreams(%v) = nil error", bad)
 		}
+	}
+}
+
+// An upload route takes its service's body limit at the gateway too: a
+// 5 MiB letter reaches the documents service, the same body to another
+// route is refused at the gateway.
+func TestUploadsPassTheGatewayBodyLimit(t *testing.T) {
+	t.Parallel()
+	docs := newUpstream(t, Documents)
+	prof := newUpstream(t, Profiles)
+	conf := Upstreams{Profiles: mustURL(t, prof.srv.URL), Programs: mustURL(t, prof.srv.URL),
+		Matching: mustURL(t, prof.srv.URL), Documents: mustURL(t, docs.srv.URL)}
+	gw := gateway(t, conf, Options{})
+	body := strings.Repeat("x", 5<<20)
+	if resp := send(t, "POST", gw.URL+"/api/v1/references/upload/tok", body); resp.StatusCode != http.StatusTeapot {
+		t.Fatalf("POST 5 MiB to an upload route = %d, want the documents service's answer", resp.StatusCode)
+	}
+	if h := docs.last(t); len(h.body) != len(body) {
+		t.Errorf("documents received %d bytes, want %d", len(h.body), len(body))
+	}
+	if resp := send(t, "POST", gw.URL+"/api/v1/profiles", body); resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("POST 5 MiB to /profiles = %d, want 413 at the gateway", resp.StatusCode)
 	}
 }

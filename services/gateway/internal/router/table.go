@@ -7,6 +7,7 @@ package router
 import (
 	"slices"
 
+	"github.com/talentbridge/platform/shared/api/documents"
 	"github.com/talentbridge/platform/shared/api/matching"
 	"github.com/talentbridge/platform/shared/api/profiles"
 	"github.com/talentbridge/platform/shared/api/programs"
@@ -15,9 +16,10 @@ import (
 
 // Service names used in the table.
 const (
-	Profiles = "profiles"
-	Programs = "programs"
-	Matching = "matching"
+	Profiles  = "profiles"
+	Programs  = "programs"
+	Matching  = "matching"
+	Documents = "documents"
 )
 
 // Route sends one method and path pattern (echo syntax, relative to
@@ -26,6 +28,9 @@ type Route struct {
 	Method  string
 	Path    string
 	Service string
+	// BodyLimit is the route's own body limit (file uploads), 0 for the
+	// default.
+	BodyLimit int64
 }
 
 // Table is every public route of the services other than the gateway. It
@@ -36,13 +41,14 @@ var Table = slices.Concat(
 	forward(Profiles, profiles.Routes),
 	forward(Programs, programs.Routes),
 	forward(Matching, matching.Routes),
+	forward(Documents, documents.Routes),
 )
 
 // forward sends every route of a shared/api route set to service.
 func forward(service string, routes any) []Route {
 	var out []Route
 	for _, e := range auth.Endpoints(routes) {
-		out = append(out, Route{Method: e.Method, Path: e.Path, Service: service})
+		out = append(out, Route{Method: e.Method, Path: e.Path, Service: service, BodyLimit: e.BodyLimit})
 	}
 	return out
 }

@@ -45,6 +45,12 @@ func statusOf(err error) int {
 // csvBody is a request body sent as text/csv.
 type csvBody []byte
 
+// multipartBody is a multipart/form-data request body, streamed.
+type multipartBody struct {
+	r     io.Reader
+	ctype string
+}
+
 // apiResponse is a successful answer.
 type apiResponse struct {
 	Status int
@@ -74,6 +80,8 @@ func (u *UI) send(c echo.Context, method, path string, in any) (*apiResponse, er
 	case nil:
 	case csvBody:
 		body, ctype = bytes.NewReader(v), "text/csv"
+	case multipartBody:
+		body, ctype = v.r, v.ctype
 	default:
 		raw, err := json.Marshal(v)
 		if err != nil {

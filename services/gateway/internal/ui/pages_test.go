@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	apidocs "github.com/talentbridge/platform/shared/api/documents"
 	apiidentity "github.com/talentbridge/platform/shared/api/identity"
 
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
@@ -236,6 +237,19 @@ func fixtures() []fixture {
 				Own: &apimatching.Application{ID: "x-1", ProgramID: "p-1", Stage: "interview_scheduled", Interview: reviewed.Interview}}},
 		{name: "application-host", tmpl: "application", role: "host", title: "appview.title",
 			data: ApplicationPageData{ID: "x-1", ProgramID: "p-1", Program: &prog, Messages: thread, Review: &reviewed, Reasons: PassReasons}},
+		{name: "documents", tmpl: "documents", role: "applicant", title: "documents.title", data: DocumentsData{Limit: 50, Kinds: apidocs.Kinds,
+			Items: []apidocs.Document{{ID: "d-1", Kind: "transcript", Title: "Transcript 2026", ContentType: "application/pdf", Size: 20480,
+				SHA256: strings.Repeat("ab", 32), UploadedAt: created}, {ID: "d-2", Kind: "reference", Title: "Letter", ContentType: "image/png",
+				Size: 999, SHA256: strings.Repeat("cd", 32), UploadedAt: created}}}},
+		{name: "documents-empty", tmpl: "documents", role: "applicant", title: "documents.title", data: DocumentsData{Limit: 50, Kinds: apidocs.Kinds}},
+		{name: "references", tmpl: "references", role: "applicant", title: "references.title", data: ReferencesData{Languages: refereeLanguages,
+			Created: &apidocs.ReferenceCreated{Reference: apidocs.Reference{RefereeName: "Prof Sato"}, UploadLink: "/references/upload/x", Emailed: true},
+			Items: []apidocs.Reference{{ID: "r-1", RefereeName: "Prof Sato", RefereeEmail: "sato@example.ac.jp", Relation: "supervisor",
+				Status: "received", Waived: true, ExpiresAt: created}, {ID: "r-2", RefereeName: "Dr Mehta", Relation: "employer", Status: "expired", ExpiresAt: created}}}},
+		{name: "referee", tmpl: "referee", title: "referee.title", data: RefereeData{Token: "t", Invitation: apidocs.UploadInvitation{
+			RefereeName: "Prof Sato", Relation: "supervisor", Status: "requested", ExpiresAt: created}}},
+		{name: "referee-done", tmpl: "referee", title: "referee.title", data: RefereeData{Done: true}},
+		{name: "referee-used", tmpl: "referee", title: "referee.title", data: RefereeData{Closed: true, Invitation: apidocs.UploadInvitation{Status: "received"}}},
 		{name: "admin-users", tmpl: "admin_users", role: "admin", title: "users.title",
 			data: UsersData{Coordinators: []apiidentity.UserResponse{{Name: "Mei Tanaka", Email: "mei@talentbridge.example"}}}},
 	}

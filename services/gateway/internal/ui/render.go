@@ -282,6 +282,7 @@ var funcs = template.FuncMap{
 	},
 	"list": func(v ...any) []any { return v },
 	"add":  func(a, b int) int { return a + b },
+	"kib":  func(n int64) int64 { return (n + 1023) / 1024 },
 	"sub":  func(a, b int) int { return a - b },
 	"itoa": strconv.Itoa,
 	"has":  func(list []string, v string) bool { return slices.Contains(list, v) },

@@ -28,6 +28,7 @@ import (
 
 	"github.com/talentbridge/platform/services/gateway/internal/domain"
 	"github.com/talentbridge/platform/services/gateway/internal/session"
+	apidocs "github.com/talentbridge/platform/shared/api/documents"
 	"github.com/talentbridge/platform/shared/auth"
 )
 
@@ -103,6 +104,9 @@ func (u *UI) Table() []auth.Route {
 	return append([]auth.Route{
 		// Everyone.
 		r(get, "/", auth.Anyone, u.home),
+		// A referee's one-time link: no account.
+		r(get, "/references/upload/:token", auth.Anyone, u.refereePage),
+		upload(r(post, "/references/upload/:token", auth.Anyone, u.refereeUpload)),
 		r(get, "/signup", auth.Anyone, u.signupForm),
 		r(post, "/signup", auth.Anyone, u.signup),
 		r(get, "/login", auth.Anyone, u.loginForm),
@@ -131,6 +135,11 @@ func (u *UI) Table() []auth.Route {
 		r(post, "/applications/ranking", auth.Applicants, u.moveApplication),
 		r(post, "/applications/:id/withdraw", auth.Applicants, u.withdraw),
 		r(get, "/offers", auth.Applicants, u.offers),
+		r(get, "/documents", auth.Applicants, u.documents),
+		upload(r(post, "/documents", auth.Applicants, u.uploadDocument)),
+		r(post, "/documents/:id/delete", auth.Applicants, u.deleteDocument),
+		r(get, "/references", auth.Applicants, u.references),
+		r(post, "/references", auth.Applicants, u.requestReference),
 		r(post, "/offers/:id/accept", auth.Applicants, u.acceptOffer),
 		r(post, "/offers/:id/decline", auth.Applicants, u.declineOffer),
 
@@ -166,6 +175,12 @@ func (u *UI) Table() []auth.Route {
 		r(get, "/admin/users", auth.Admins, u.adminUsers),
 		r(post, "/admin/users", auth.Admins, u.createCoordinator),
 	}, u.reviewRoutes(r)...)
+}
+
+// upload gives a page that takes a file the upload routes' body limit.
+func upload(rt auth.Route) auth.Route {
+	rt.BodyLimit = apidocs.UploadBodyLimit
+	return rt
 }
 
 // checkCSRF refuses a form post without its CSRF token (403), for every

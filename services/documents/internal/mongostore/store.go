@@ -1,0 +1,318 @@
+// Package mongostore is the MongoDB adapter of the documents service:
+// document metadata, referee requests, the read models of programs and
+// applications, and the files' bytes in GridFS (files.go). It writes only
+// what FerretDB v1 and a standalone mongod both support.
+package mongostore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/talentbridge/platform/services/documents/internal/app"
+	"github.com/talentbridge/platform/services/documents/internal/domain"
+	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/mongodb"
+	"github.com/talentbridge/platform/shared/outbox"
+)
+
+// Collection names.
+const (
+	DocumentsCollection    = "documents"
+	ReferencesCollection   = "references"
+	ProgramsCollection     = "programs"
+	ApplicationsCollection = "applications"
+)
+
+// Store keeps the service's collections and owns the outbox relay of the
+// documents and references collections.
+type Store struct {
+	docs  *mongo.Collection
+	refs  *mongo.Collection
+	progs *mongo.Collection
+	apps  *mongo.Collection
+	relay *outbox.Relay
+}
+
+var (
+	_ app.DocumentStore  = (*Store)(nil)
+	_ app.ReferenceStore = (*Store)(nil)
+	_ app.ReadModels     = (*Store)(nil)
+)
+
+// New returns a store over db whose relay publishes as ob says.
+func New(db *mongo.Database, ob outbox.Config) *Store {
+	s := &Store{
+		docs:  db.Collection(DocumentsCollection),
+		refs:  db.Collection(ReferencesCollection),
+		progs: db.Collection(ProgramsCollection),
+		apps:  db.Collection(ApplicationsCollection),
+	}
+	s.relay = outbox.NewRelay(ob, s.docs, s.refs)
+	return s
+}
+
+// Relay is the store's outbox relay, for the service to run.
+func (s *Store) Relay() *outbox.Relay { return s.relay }
+
+// Indexes are the indexes the store needs. GridFS's own are created by
+// the driver on the first upload.
+var Indexes = []mongodb.Index{
+	{Collection: DocumentsCollection, Keys: bson.D{{Key: "ownerId", Value: 1}, {Key: "uploadedAt", Value: -1}}},
+	{Collection: ReferencesCollection, Keys: bson.D{{Key: "tokenHash", Value: 1}}, Unique: true},
+	{Collection: ReferencesCollection, Keys: bson.D{{Key: "applicantId", Value: 1}}},
+	{Collection: ApplicationsCollection, Keys: bson.D{{Key: "applicantId", Value: 1}}},
+}
+
+// EnsureIndexes creates the indexes.
+func (s *Store) EnsureIndexes(ctx context.Context) error {
+	return mongodb.EnsureIndexes(ctx, s.docs.Database(), Indexes)
+}
+
+var live = bson.E{Key: outbox.TombstoneField, Value: bson.D{{Key: "$ne", Value: true}}}
+
+type documentDoc struct {
+	ID          string         `bson:"_id"`
+	OwnerID     string         `bson:"ownerId"`
+	Kind        string         `bson:"kind"`
+	Title       string         `bson:"title"`
+	ContentType string         `bson:"contentType"`
+	Size        int64          `bson:"size"`
+	SHA256      string         `bson:"sha256"`
+	UploadedAt  time.Time      `bson:"uploadedAt"`
+	FileID      string         `bson:"fileId"`
+	ReferenceID string         `bson:"referenceId,omitempty"`
+	Waived      bool           `bson:"waived,omitempty"`
+	Outbox      []outbox.Event `bson:"outbox,omitempty"`
+}
+
+func (d documentDoc) document() *domain.Document {
+	return &domain.Document{ID: d.ID, OwnerID: d.OwnerID, Kind: d.Kind, Title: d.Title, ContentType: d.ContentType,
+		Size: d.Size, SHA256: d.SHA256, UploadedAt: d.UploadedAt.UTC(), ReferenceID: d.ReferenceID, Waived: d.Waived}
+}
+
+// tombstoneDoc stands for a deleted document until document.deleted is
+// out. It keeps the owner's id so that an erasure finds it too.
+type tombstoneDoc struct {
+	ID        string         `bson:"_id"`
+	OwnerID   string         `bson:"ownerId"`
+	Tombstone bool           `bson:"tombstone"`
+	Outbox    []outbox.Event `bson:"outbox"`
+}
+
+// Insert implements app.DocumentStore.
+func (s *Store) Insert(ctx context.Context, d *domain.Document, evs []events.Envelope) error {
+	ob, err := s.relay.Encode(ctx, evs...)
+	if err != nil {
+		return err
+	}
+	_, err = s.docs.InsertOne(ctx, documentDoc{ID: d.ID, OwnerID: d.OwnerID, Kind: d.Kind, Title: d.Title,
+		ContentType: d.ContentType, Size: d.Size, SHA256: d.SHA256, UploadedAt: d.UploadedAt, FileID: d.ID,
+		ReferenceID: d.ReferenceID, Waived: d.Waived, Outbox: ob})
+	if err != nil {
+		return fmt.Errorf("insert document: %w", err)
+	}
+	s.relay.Kick()
+	return nil
+}
+
+var noOutbox = bson.D{{Key: outbox.Field, Value: 0}}
+
+// Get implements app.DocumentStore.
+func (s *Store) Get(ctx context.Context, id string) (*domain.Document, error) {
+	var d documentDoc
+	err := s.docs.FindOne(ctx, bson.D{{Key: "_id", Value: id}, live}, options.FindOne().SetProjection(noOutbox)).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, domain.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load document: %w", err)
+	}
+	return d.document(), nil
+}
+
+// ForOwner implements app.DocumentStore.
+func (s *Store) ForOwner(ctx context.Context, ownerID string) ([]*domain.Document, error) {
+	cur, err := s.docs.Find(ctx, bson.D{{Key: "ownerId", Value: ownerID}, live},
+		options.Find().SetSort(bson.D{{Key: "uploadedAt", Value: -1}, {Key: "_id", Value: -1}}).SetProjection(noOutbox))
+	if err != nil {
+		return nil, fmt.Errorf("find documents: %w", err)
+	}
+	var docs []documentDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("read documents: %w", err)
+	}
+	out := make([]*domain.Document, len(docs))
+	for i, d := range docs {
+		out[i] = d.document()
+	}
+	return out, nil
+}
+
+// Count implements app.DocumentStore; letters count too.
+func (s *Store) Count(ctx context.Context, ownerID string) (int, error) {
+	n, err := s.docs.CountDocuments(ctx, bson.D{{Key: "ownerId", Value: ownerID}, live})
+	if err != nil {
+		return 0, fmt.Errorf("count documents: %w", err)
+	}
+	return int(n), nil
+}
+
+// Delete implements app.DocumentStore.
+func (s *Store) Delete(ctx context.Context, id string, evs []events.Envelope) error {
+	d, err := s.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	ob, err := s.relay.Encode(ctx, evs...)
+	if err != nil {
+		return err
+	}
+	res, err := s.docs.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, live},
+		tombstoneDoc{ID: id, OwnerID: d.OwnerID, Tombstone: true, Outbox: ob})
+	if err != nil {
+		return fmt.Errorf("delete document: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return domain.ErrNotFound
+	}
+	s.relay.Kick()
+	return nil
+}
+
+// Remove implements app.DocumentStore.
+func (s *Store) Remove(ctx context.Context, id string) error {
+	if _, err := s.docs.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
+		return fmt.Errorf("remove document: %w", err)
+	}
+	return nil
+}
+
+// EraseOwner implements app.DocumentStore.
+func (s *Store) EraseOwner(ctx context.Context, ownerID string) ([]string, error) {
+	filter := bson.D{{Key: "ownerId", Value: ownerID}}
+	cur, err := s.docs.Find(ctx, filter, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("find documents: %w", err)
+	}
+	var ids []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("read documents: %w", err)
+	}
+	if _, err := s.docs.DeleteMany(ctx, filter); err != nil {
+		return nil, fmt.Errorf("delete documents: %w", err)
+	}
+	out := make([]string, len(ids))
+	for i, d := range ids {
+		out[i] = d.ID
+	}
+	return out, nil
+}
+
+type referenceDoc struct {
+	ID           string         `bson:"_id"`
+	ApplicantID  string         `bson:"applicantId"`
+	RefereeName  string         `bson:"refereeName"`
+	RefereeEmail string         `bson:"refereeEmail"`
+	Relation     string         `bson:"relation"`
+	Waived       bool           `bson:"waived"`
+	Language     string         `bson:"language"`
+	TokenHash    string         `bson:"tokenHash"`
+	RequestedAt  time.Time      `bson:"requestedAt"`
+	ExpiresAt    time.Time      `bson:"expiresAt"`
+	ReceivedAt   *time.Time     `bson:"receivedAt,omitempty"`
+	DocumentID   string         `bson:"documentId,omitempty"`
+	Outbox       []outbox.Event `bson:"outbox,omitempty"`
+}
+
+func (d referenceDoc) reference() *domain.Reference {
+	r := &domain.Reference{ID: d.ID, ApplicantID: d.ApplicantID, RefereeName: d.RefereeName, RefereeEmail: d.RefereeEmail,
+		Relation: d.Relation, Waived: d.Waived, Language: d.Language, TokenHash: d.TokenHash,
+		RequestedAt: d.RequestedAt.UTC(), ExpiresAt: d.ExpiresAt.UTC(), DocumentID: d.DocumentID}
+	if d.ReceivedAt != nil {
+		r.ReceivedAt = d.ReceivedAt.UTC()
+	}
+	return r
+}
+
+// InsertReference implements app.ReferenceStore.
+func (s *Store) InsertReference(ctx context.Context, r *domain.Reference, evs []events.Envelope) error {
+	ob, err := s.relay.Encode(ctx, evs...)
+	if err != nil {
+		return err
+	}
+	_, err = s.refs.InsertOne(ctx, referenceDoc{ID: r.ID, ApplicantID: r.ApplicantID, RefereeName: r.RefereeName,
+		RefereeEmail: r.RefereeEmail, Relation: r.Relation, Waived: r.Waived, Language: r.Language,
+		TokenHash: r.TokenHash, RequestedAt: r.RequestedAt, ExpiresAt: r.ExpiresAt, Outbox: ob})
+	if err != nil {
+		return fmt.Errorf("insert reference: %w", err)
+	}
+	s.relay.Kick()
+	return nil
+}
+
+// ReferenceByToken implements app.ReferenceStore.
+func (s *Store) ReferenceByToken(ctx context.Context, tokenHash string) (*domain.Reference, error) {
+	var d referenceDoc
+	err := s.refs.FindOne(ctx, bson.D{{Key: "tokenHash", Value: tokenHash}}, options.FindOne().SetProjection(noOutbox)).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, domain.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load reference: %w", err)
+	}
+	return d.reference(), nil
+}
+
+// ReferencesOf implements app.ReferenceStore.
+func (s *Store) ReferencesOf(ctx context.Context, applicantID string) ([]*domain.Reference, error) {
+	cur, err := s.refs.Find(ctx, bson.D{{Key: "applicantId", Value: applicantID}},
+		options.Find().SetSort(bson.D{{Key: "requestedAt", Value: -1}, {Key: "_id", Value: -1}}).SetProjection(noOutbox))
+	if err != nil {
+		return nil, fmt.Errorf("find references: %w", err)
+	}
+	var docs []referenceDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("read references: %w", err)
+	}
+	out := make([]*domain.Reference, len(docs))
+	for i, d := range docs {
+		out[i] = d.reference()
+	}
+	return out, nil
+}
+
+// MarkReceived implements app.ReferenceStore: one conditional update, so
+// of two uploads racing on one link only one lands.
+func (s *Store) MarkReceived(ctx context.Context, id, documentID string, at time.Time, evs []events.Envelope) error {
+	ob, err := s.relay.Encode(ctx, evs...)
+	if err != nil {
+		return err
+	}
+	res, err := s.refs.UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: id}, {Key: "receivedAt", Value: bson.D{{Key: "$exists", Value: false}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "receivedAt", Value: at}, {Key: "documentId", Value: documentID}}}, outbox.Push(ob)})
+	if err != nil {
+		return fmt.Errorf("mark reference received: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return domain.ErrLinkUsed
+	}
+	s.relay.Kick()
+	return nil
+}
+
+// EraseReferences implements app.ReferenceStore.
+func (s *Store) EraseReferences(ctx context.Context, applicantID string) error {
+	if _, err := s.refs.DeleteMany(ctx, bson.D{{Key: "applicantId", Value: applicantID}}); err != nil {
+		return fmt.Errorf("delete references: %w", err)
+	}
+	return nil
+}
