@@ -26,7 +26,8 @@ import (
 // Reminders a day ahead, with two gateway replicas over one database and a
 // clock the test moves: a booking less than a day (and a minute) away is
 // reminded exactly once to each side, a booking cancelled before that never;
-// a replica started later sends nothing again; and the schedule, which holds
+// a replica started later, or one claiming again after a lost mark, sends
+// nothing twice; and the schedule, which holds
 // only ids and times, loses an erased applicant's bookings.
 func TestInterviewRemindersOncePerBooking(t *testing.T) {
 	srv := mailtest.Start(t, mailtest.Options{TLS: "none"})
@@ -121,9 +122,32 @@ func TestInterviewRemindersOncePerBooking(t *testing.T) {
 	if n, err := later.RemindDue(ctx); n != 0 || err != nil {
 		t.Errorf("after a restart RemindDue sent %d (%v), want none", n, err)
 	}
+	// A replica that died after sending but before marking: once its lease
+	// runs out another claims the reminder again, which adds nothing.
+	sched := db.DB("identity").Collection("notify_interviews")
+	if _, err := sched.UpdateOne(ctx, bson.D{{Key: "_id", Value: "a-1"}}, bson.D{{Key: "$set", Value: bson.D{
+		{Key: "reminded", Value: false}, {Key: "leaseUntil", Value: clock().Add(-time.Second)}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := replicas[1].RemindDue(ctx); n != 1 || err != nil {
+		t.Errorf("after a lost mark RemindDue sent %d (%v), want the reminder claimed again", n, err)
+	}
 	queued, err := db.DB("identity").Collection("mails").CountDocuments(ctx, bson.D{{Key: "subject", Value: bson.D{{Key: "$regex", Value: "^Reminder"}}}})
 	if err != nil || queued != 2 {
 		t.Errorf("reminder mails stored = %d (%v), want 2: Asha and the host, and none for Ben's cancelled booking", queued, err)
+	}
+	page, err := replicas[0].List(ctx, "app-a", 1, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reminders := 0
+	for _, n := range page.Items {
+		if n.Code == "interview.reminder" {
+			reminders++
+		}
+	}
+	if reminders != 1 {
+		t.Errorf("Asha's inbox holds %d reminders, want 1", reminders)
 	}
 	for _, m := range srv.Messages() {
 		if m.Rcpt[0] == "ben@example.in" && strings.HasPrefix(m.Subject, "Reminder:") {
@@ -132,7 +156,6 @@ func TestInterviewRemindersOncePerBooking(t *testing.T) {
 	}
 
 	// The schedule holds ids and times only, and forgets an erased person.
-	sched := db.DB("identity").Collection("notify_interviews")
 	var doc bson.M
 	if err := sched.FindOne(ctx, bson.D{{Key: "_id", Value: "a-1"}}).Decode(&doc); err != nil {
 		t.Fatal(err)
