@@ -2,6 +2,7 @@ package gateway_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	apiidentity "github.com/talentbridge/platform/shared/api/identity"
 	"github.com/talentbridge/platform/shared/events"
 	matchingev "github.com/talentbridge/platform/shared/events/matching"
+	profilesev "github.com/talentbridge/platform/shared/events/profiles"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 	"github.com/talentbridge/platform/shared/mail"
 	"github.com/talentbridge/platform/shared/mail/mailtest"
@@ -150,5 +152,29 @@ func TestReviewEventsNotifyAndMail(t *testing.T) {
 		if got := e.noteCodes(t, c.token); !slices.Equal(got, c.want) {
 			t.Errorf("%s's inbox = %v, want %v", c.who, got, c.want)
 		}
+	}
+
+	// Ravi's export lists the booking the gateway keeps for its reminder.
+	req, _ := json.Marshal(profilesev.ExportRequest{UserID: ravi.ID})
+	msgExp, err := e.NC.RequestWithContext(t.Context(), profilesev.ExportSubject(profilesev.ServiceIdentity), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var part profilesev.ExportPart
+	if err := json.Unmarshal(msgExp.Data, &part); err != nil {
+		t.Fatal(err)
+	}
+	var data struct {
+		Interviews []struct {
+			ApplicationID string    `json:"applicationId"`
+			Start         time.Time `json:"start"`
+			Reminded      bool      `json:"reminded"`
+		} `json:"interviews"`
+	}
+	if err := json.Unmarshal(part.Data, &data); err != nil {
+		t.Fatal(err)
+	}
+	if len(data.Interviews) != 1 || data.Interviews[0].ApplicationID != "a-2" || !data.Interviews[0].Start.Equal(start) || !data.Interviews[0].Reminded {
+		t.Errorf("Ravi's exported interviews = %+v, want a-2 at %s, reminded", data.Interviews, start)
 	}
 }

@@ -162,3 +162,33 @@ func (in *Inbox) forgetBookings(ctx context.Context, userID string) error {
 		bson.D{{Key: "$set", Value: bson.D{{Key: "hostId", Value: ""}}}})
 	return err
 }
+
+// Interview is one booked interview of the reminder schedule as a
+// person's data export shows it.
+type Interview struct {
+	ApplicationID string    `json:"applicationId"`
+	ProgramID     string    `json:"programId"`
+	Start         time.Time `json:"start"`
+	Cancelled     bool      `json:"cancelled"`
+	Reminded      bool      `json:"reminded"`
+}
+
+// InterviewsFor returns the schedule's entries that involve a user, as
+// applicant or host, for their data export; never nil.
+func (in *Inbox) InterviewsFor(ctx context.Context, userID string) ([]Interview, error) {
+	cur, err := in.bookings.Find(ctx, bson.D{{Key: "$or", Value: bson.A{
+		bson.D{{Key: "applicantId", Value: userID}}, bson.D{{Key: "hostId", Value: userID}}}}},
+		options.Find().SetSort(bson.D{{Key: "start", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("export interviews: %w", err)
+	}
+	var stored []booking
+	if err := cur.All(ctx, &stored); err != nil {
+		return nil, fmt.Errorf("export interviews: %w", err)
+	}
+	out := make([]Interview, 0, len(stored))
+	for _, b := range stored {
+		out = append(out, Interview{ApplicationID: b.ID, ProgramID: b.ProgramID, Start: b.Start, Cancelled: b.Cancelled, Reminded: b.Reminded})
+	}
+	return out, nil
+}
