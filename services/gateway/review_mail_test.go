@@ -154,6 +154,12 @@ func TestReviewEventsNotifyAndMail(t *testing.T) {
 		}
 	}
 
+	// The inbox entries do not name the writer: they are kept under the
+	// recipient, out of reach of the writer's erasure.
+	if r := e.do(t, "GET", "/api/v1/notifications/me", tokHana, nil); strings.Contains(string(r.Body), "Test host") {
+		t.Errorf("Hana's inbox names the writer of a message: %s", r.Body)
+	}
+
 	// Ravi's export lists the booking the gateway keeps for its reminder.
 	req, _ := json.Marshal(profilesev.ExportRequest{UserID: ravi.ID})
 	msgExp, err := e.NC.RequestWithContext(t.Context(), profilesev.ExportSubject(profilesev.ServiceIdentity), req)

@@ -76,7 +76,7 @@ func TestReviewMailJourney(t *testing.T) {
 		shortlisted, message := false, false
 		for _, n := range inbox.Items {
 			shortlisted = shortlisted || (n.Code == "application.staged" && n.Params["stage"] == "shortlisted")
-			message = message || (n.Code == "message.sent" && n.Params["sender"] == "Kenji Sato")
+			message = message || (n.Code == "message.sent" && n.Params["program"] == "Flood sensing lab")
 		}
 		if !shortlisted || !message {
 			return fmt.Errorf("inbox = %+v", inbox.Items)

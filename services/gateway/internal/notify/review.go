@@ -118,10 +118,13 @@ func (in *Inbox) onMessage(ctx context.Context, ev events.Envelope) error {
 			return err
 		}
 	}
-	params := map[string]string{"program": t, "sender": sender}
-	text := fmt.Sprintf("%s wrote a new message about %s.", sender, t)
+	// The inbox entry does not name the writer: it is stored under the
+	// recipient, where the writer's erasure would not reach it. The mail
+	// names them; the queue drops a mail's body once it is sent.
+	params := map[string]string{"program": t}
+	text := fmt.Sprintf("A new message about %s is in the application's thread.", t)
 	if t == "" {
-		text = fmt.Sprintf("%s sent you a message.", sender)
+		text = "You have a new message."
 	}
 	for _, to := range p.RecipientIDs {
 		if to == p.SenderID {
