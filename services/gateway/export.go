@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/talentbridge/platform/services/gateway/internal/domain"
+	"github.com/talentbridge/platform/services/gateway/internal/notify"
 	apiidentity "github.com/talentbridge/platform/shared/api/identity"
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
 	"github.com/talentbridge/platform/shared/mail"
@@ -22,6 +23,9 @@ type exportData struct {
 	Notifications        []apiidentity.Notification        `json:"notifications"`
 	NotificationSettings *apiidentity.NotificationSettings `json:"notificationSettings,omitempty"`
 	Mails                []mail.Stored                     `json:"mails"`
+	// Interviews are the booked interviews the gateway keeps for their
+	// reminders (ids and times).
+	Interviews []notify.Interview `json:"interviews"`
 }
 
 type exportAccount struct {
@@ -80,6 +84,9 @@ func (s *Service) exportFor(userID string) (json.RawMessage, error) {
 		out.NotificationSettings = &st
 	}
 	if out.Mails, err = s.mails.ForUser(ctx, userID); err != nil {
+		return nil, err
+	}
+	if out.Interviews, err = s.inbox.InterviewsFor(ctx, userID); err != nil {
 		return nil, err
 	}
 	return json.Marshal(out)

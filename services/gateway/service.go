@@ -160,7 +160,7 @@ func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
 	if s.mails, err = mail.NewQueue(ctx, db.Collection("mails"), sender, mail.QueueOptions{Logger: d.Log}); err != nil {
 		return nil, err
 	}
-	if s.inbox, err = notify.New(ctx, db, notify.Options{Mail: s.mails, Directory: s.contact(), PublicURL: cfg.PublicURL, Now: now}); err != nil {
+	if s.inbox, err = notify.New(ctx, db, notify.Options{Mail: s.mails, Directory: s.contact(), PublicURL: cfg.PublicURL, Now: now, Log: d.Log}); err != nil {
 		return nil, err
 	}
 	setLanguage := func(ctx context.Context, userID, lang string) error {
@@ -238,6 +238,9 @@ func (s *Service) Start(ctx context.Context) error {
 	// The mail relay: nothing here waits for the mail server, so /readyz
 	// and every request stay independent of SMTP.
 	s.loops.Go(s.mails.Run)
+	// Interview reminders a day ahead; every replica runs this, and each
+	// reminder is claimed by one (see notify/reminders.go).
+	s.loops.Go(s.inbox.RunReminders)
 	return nil
 }
 

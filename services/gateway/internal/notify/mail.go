@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"mime"
 	netmail "net/mail"
 	"net/url"
@@ -45,6 +46,10 @@ type Options struct {
 	// e-mails (default http://localhost:8080).
 	PublicURL string
 	Now       func() time.Time
+	// ReminderEvery is how often RunReminders looks for interviews a day
+	// away (default a minute); Log hears about its failures.
+	ReminderEvery time.Duration
+	Log           *slog.Logger
 }
 
 // mailParams carries what a notification's mail says beyond its code.
@@ -52,6 +57,9 @@ type mailParams struct {
 	Program  string
 	Round    string
 	Deadline time.Time
+	// Stage and Reason are a review stage and pass reason code; Sender
+	// names a message's writer.
+	Stage, Reason, Sender string
 }
 
 func (in *Inbox) mailEnabled() bool { return in.opt.Mail != nil && in.opt.Mail.Enabled() }
@@ -81,6 +89,7 @@ func (in *Inbox) mail(ctx context.Context, ev events.Envelope, userID, code, lin
 	subject, text, err := in.texts.Render(st.Language, code, mailtext.Params{
 		Name: who.Name, Program: p.Program, Round: p.Round, Deadline: p.Deadline,
 		Link: in.absolute(link), Settings: in.absolute("/settings/notifications"),
+		Stage: p.Stage, Reason: p.Reason, Sender: p.Sender,
 	})
 	if err != nil {
 		return fmt.Errorf("word mail %s: %w", code, err)

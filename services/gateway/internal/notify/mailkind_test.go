@@ -1,8 +1,12 @@
 package notify
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/BurntSushi/toml"
 
 	"github.com/talentbridge/platform/services/gateway/internal/notify/mailtext"
 )
@@ -29,6 +33,27 @@ func TestMailKindTable(t *testing.T) {
 	for _, k := range MailKinds {
 		if !used[k] {
 			t.Errorf("kind %s is offered in the settings but no notification uses it", k)
+		}
+	}
+}
+
+// Every code that goes out by e-mail is also worded on the notifications
+// page in each language (the UI's "notify.<code>" messages), so no reader
+// of Japanese or Hindi sees it in English only.
+func TestMailCodesWordedInTheUI(t *testing.T) {
+	for _, lang := range mailtext.Languages {
+		raw, err := os.ReadFile(filepath.Join("..", "ui", "locales", lang+".toml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var msgs map[string]any
+		if err := toml.Unmarshal(raw, &msgs); err != nil {
+			t.Fatalf("UI messages %s: %v", lang, err)
+		}
+		for code := range mailKind {
+			if s, ok := msgs["notify."+code].(string); !ok || s == "" {
+				t.Errorf("the UI has no %s wording for notification %s", lang, code)
+			}
 		}
 	}
 }

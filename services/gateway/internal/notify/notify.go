@@ -77,6 +77,7 @@ type Inbox struct {
 	notes    *mongo.Collection
 	programs *mongo.Collection
 	settings *mongo.Collection
+	bookings *mongo.Collection
 	texts    *mailtext.Catalog
 	opt      Options
 	now      func() time.Time
@@ -86,6 +87,8 @@ type Inbox struct {
 func New(ctx context.Context, db *mongo.Database, opt Options) (*Inbox, error) {
 	if err := mongodb.EnsureIndexes(ctx, db, []mongodb.Index{
 		{Collection: "notifications", Keys: bson.D{{Key: "userId", Value: 1}, {Key: "createdAt", Value: -1}}},
+		{Collection: "notify_interviews", Keys: bson.D{{Key: "start", Value: 1}}},
+		{Collection: "notify_interviews", Keys: bson.D{{Key: "applicantId", Value: 1}}},
 	}); err != nil {
 		return nil, err
 	}
@@ -99,8 +102,11 @@ func New(ctx context.Context, db *mongo.Database, opt Options) (*Inbox, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
+	if opt.ReminderEvery <= 0 {
+		opt.ReminderEvery = time.Minute
+	}
 	return &Inbox{notes: db.Collection("notifications"), programs: db.Collection("notify_programs"),
-		settings: db.Collection("notify_settings"), texts: texts, opt: opt, now: opt.Now}, nil
+		settings: db.Collection("notify_settings"), bookings: db.Collection("notify_interviews"), texts: texts, opt: opt, now: opt.Now}, nil
 }
 
 // Routes returns the inbox's access table.
@@ -236,6 +242,9 @@ func (in *Inbox) forget(ctx context.Context, userID string) error {
 	if _, err := in.settings.DeleteOne(ctx, bson.D{{Key: "_id", Value: userID}}); err != nil {
 		return err
 	}
+	if err := in.forgetBookings(ctx, userID); err != nil {
+		return err
+	}
 	if in.opt.Mail != nil {
 		return in.opt.Mail.Forget(ctx, userID)
 	}
@@ -268,6 +277,8 @@ func (in *Inbox) title(ctx context.Context, id string) (string, error) {
 
 func (in *Inbox) onMatching(ctx context.Context, ev events.Envelope) error {
 	switch ev.Type {
+	case events.ApplicationStaged, events.InterviewScheduled, events.InterviewCancelled, events.MessageSent:
+		return in.onReview(ctx, ev)
 	case events.RoundCompleted:
 		// A run's completion is not news to applicants: proposals wait
 		// for the coordinators. Its publication tells everyone left without

@@ -25,9 +25,8 @@ var MailKinds = []string{"account", "offers", "results", "stages", "interviews",
 
 // mailKind says which notification codes also go out by e-mail, and under
 // which kind of the settings. Codes not listed stay in the inbox only. The
-// stage, interview and message codes are for the review events the
-// matching service is adding (application.staged, interview.scheduled,
-// interview.cancelled, message.sent); their texts are in mailtext already.
+// stage, interview and message codes come from the review events
+// (review.go) and the interview reminders (reminders.go).
 var mailKind = map[string]string{
 	"account.verified":    "account",
 	"offer.received":      "offers",
@@ -36,6 +35,12 @@ var mailKind = map[string]string{
 	"interview.scheduled": "interviews",
 	"interview.cancelled": "interviews",
 	"message.sent":        "messages",
+	// The host's side of a booking, and the reminders a day ahead.
+	"interview.scheduled.host": "interviews",
+	"interview.cancelled.host": "interviews",
+	"interview.reminder":       "interviews",
+	"interview.reminder.host":  "interviews",
+	"message.bulk":             "messages",
 }
 
 // settingsDoc is one user's notification settings as stored; a user

@@ -72,6 +72,10 @@ type Params struct {
 	// Link is the page the notification points to; Settings the page where
 	// e-mails are turned off. Both absolute URLs.
 	Link, Settings string
+	// Stage is a review stage and Reason a pass reason code (both worded
+	// from the "stage.<stage>" and "pass.<code>" texts); Sender names the
+	// writer of a message.
+	Stage, Reason, Sender string
 }
 
 // Render returns the subject and plain-text body of the mail for a
@@ -81,7 +85,8 @@ func (c *Catalog) Render(lang, code string, p Params) (subject, text string, err
 		lang = "en"
 	}
 	data := map[string]string{"Name": p.Name, "Program": p.Program, "Round": p.Round,
-		"Link": p.Link, "Settings": p.Settings, "Deadline": FormatTime(lang, p.Deadline)}
+		"Link": p.Link, "Settings": p.Settings, "Deadline": FormatTime(lang, p.Deadline), "Sender": p.Sender,
+		"Stage": c.word(lang, "stage.", p.Stage), "Reason": c.word(lang, "pass.", p.Reason)}
 	exec := func(key string) (string, error) {
 		t, ok := c.tmpl[lang][key]
 		if !ok {
@@ -100,6 +105,9 @@ func (c *Catalog) Render(lang, code string, p Params) (subject, text string, err
 	if !p.Deadline.IsZero() && code == "offer.received" {
 		parts = append(parts, "deadline")
 	}
+	if p.Reason != "" && code == "application.staged" {
+		parts = append(parts, "reason")
+	}
 	if p.Link != "" {
 		parts = append(parts, "open")
 	}
@@ -116,6 +124,20 @@ func (c *Catalog) Render(lang, code string, p Params) (subject, text string, err
 		return "", "", err
 	}
 	return subject, strings.Join(out, "\n\n") + "\n\n-- \n" + footer + "\n", nil
+}
+
+// word returns the text "<prefix><code>" in lang, or code itself when
+// there is no such text (a stage or reason added after these texts).
+func (c *Catalog) word(lang, prefix, code string) string {
+	t, ok := c.tmpl[lang][prefix+code]
+	if code == "" || !ok {
+		return code
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, nil); err != nil {
+		return code
+	}
+	return b.String()
 }
 
 var (

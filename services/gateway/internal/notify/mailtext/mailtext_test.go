@@ -38,3 +38,32 @@ func TestEveryLanguageRendersEveryCode(t *testing.T) {
 		t.Errorf("an offer without a deadline mentions one: %q", noDeadline)
 	}
 }
+
+// A stage mail names the stage and, for a pass, the reason, both in the
+// reader's language; a message mail names its writer.
+func TestStageReasonAndSenderWording(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := Params{Name: "Hana", Program: "Tohoku Summer Lab", Stage: "not_shortlisted", Reason: "seats_filled"}
+	_, ja, err := c.Render("ja", "application.staged", p)
+	if err != nil || !strings.Contains(ja, "「選外」") || !strings.Contains(ja, "理由: プログラムの枠はすでに埋まっています。") {
+		t.Errorf("Japanese pass mail = %q (%v), want the stage and the reason in Japanese", ja, err)
+	}
+	_, hi, _ := c.Render("hi", "application.staged", p)
+	if !strings.Contains(hi, "सीटें पहले ही भर चुकी हैं") {
+		t.Errorf("Hindi pass mail lacks the reason: %q", hi)
+	}
+	_, en, _ := c.Render("en", "application.staged", Params{Name: "A", Program: "P", Stage: "shortlisted"})
+	if !strings.Contains(en, "“Shortlisted”") || strings.Contains(en, "reason") {
+		t.Errorf("English shortlist mail = %q, want the stage worded and no reason line", en)
+	}
+	_, msg, _ := c.Render("en", "message.sent", Params{Name: "A", Program: "P", Sender: "Tohoku University"})
+	if !strings.Contains(msg, "Tohoku University wrote a new message") {
+		t.Errorf("message mail does not say who wrote: %q", msg)
+	}
+	if got := c.word("en", "stage.", "a_stage_added_later"); got != "a_stage_added_later" {
+		t.Errorf("unknown stage worded %q, want the code itself", got)
+	}
+}
