@@ -26,6 +26,7 @@ const (
 	MatchPublished       = "tb.matching.v1.match.published"
 	OfferAccepted        = "tb.matching.v1.offer.accepted"
 	OfferDeclined        = "tb.matching.v1.offer.declined"
+	OfferExpired         = "tb.matching.v1.offer.expired"
 
 	// DeadLetterPrefix is followed by the original subject.
 	DeadLetterPrefix = "tb.deadletter."
@@ -46,7 +47,7 @@ var Streams = []Stream{
 	{Name: "PROGRAMS", Subjects: []string{ProgramPublished, ProgramUpdated, ProgramClosed}},
 	{Name: "MATCHING", Subjects: []string{
 		ApplicationSubmitted, ApplicationWithdrawn, RoundCompleted, MatchProposed,
-		MatchApproved, MatchRejected, MatchPublished, OfferAccepted, OfferDeclined,
+		MatchApproved, MatchRejected, MatchPublished, OfferAccepted, OfferDeclined, OfferExpired,
 	}},
 	{Name: "DEADLETTER", Subjects: []string{DeadLetterPrefix + ">"}},
 }

@@ -19,6 +19,7 @@ var Routes = struct {
 	Apply, MyApplications, Withdraw, SetRanking, MyRanking                       auth.Endpoint
 	CreateRound, Rounds, Round, Run, RoundMatches, Explanations, Publish, Report auth.Endpoint
 	Matches, MyMatches, Approve, Reject, Accept, Decline, Audit                  auth.Endpoint
+	Demand, Vacancy                                                              auth.Endpoint
 }{
 	Recommendations:   auth.Endpoint{Method: http.MethodGet, Path: "/recommendations/me", Policy: auth.Applicants},
 	Candidates:        auth.Endpoint{Method: http.MethodGet, Path: "/programs/:id/candidates", Policy: auth.HostsAndCoords},
@@ -44,4 +45,6 @@ var Routes = struct {
 	Accept:            auth.Endpoint{Method: http.MethodPost, Path: "/matches/:id/accept", Policy: auth.Applicants},
 	Decline:           auth.Endpoint{Method: http.MethodPost, Path: "/matches/:id/decline", Policy: auth.Applicants},
 	Audit:             auth.Endpoint{Method: http.MethodGet, Path: "/audit", Policy: auth.Coordinators},
+	Demand:            auth.Endpoint{Method: http.MethodGet, Path: "/rounds/:id/demand", Policy: ApplicantsAndCoords},
+	Vacancy:           auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/vacancy", Policy: auth.Coordinators},
 }

@@ -74,6 +74,9 @@ type MatchChanged struct {
 	// them from GET /rounds/{id}/matches.
 	Reasons []explain.Reason `json:"reasons,omitempty"`
 	At      time.Time        `json:"at"`
+	// RespondBy is when an offer (match.published and after) expires
+	// unanswered.
+	RespondBy *time.Time `json:"respondBy,omitempty"`
 }
 
 // Match statuses, as in MatchChanged.Status and the API (DESIGN.md §4).
@@ -84,4 +87,6 @@ const (
 	StatusPublished = "published"
 	StatusAccepted  = "accepted"
 	StatusDeclined  = "declined"
+	// StatusExpired is an offer nobody answered by its respondBy.
+	StatusExpired = "expired"
 )

@@ -187,6 +187,7 @@ type Store interface {
 	RankingStore
 	RoundStore
 	MatchStore
+	OfferStore
 	ParticipantStore
 	LeaseStore
 	RunLog
