@@ -173,3 +173,58 @@ func vacancyRound(t *testing.T, w *world, m *market, parent string) {
 		}
 	}
 }
+
+// Demand counts equal what the applicants' rank lists say, read back
+// from each applicant; applicants of the round see them, anyone else
+// not.
+func TestDemandCountsRankLists(t *testing.T) {
+	t.Parallel()
+	m := newMarket(t)
+	var r round
+	m.must(http.MethodPost, "/rounds", m.coordinator(), map[string]any{"name": "Demand", "programIds": []string{m.p1, m.p2, m.p3}}, http.StatusCreated, &r)
+	type demand struct {
+		ProgramID   string `json:"programId"`
+		Seats       int    `json:"seats"`
+		Ranked      int    `json:"ranked"`
+		RankedFirst int    `json:"rankedFirst"`
+	}
+	want := map[string]*demand{m.p1: {ProgramID: m.p1, Seats: 1}, m.p2: {ProgramID: m.p2, Seats: 2}, m.p3: {ProgramID: m.p3, Seats: 1}}
+	for i := 1; i <= 6; i++ {
+		var l struct {
+			ProgramIDs []string `json:"programIds"`
+		}
+		m.must(http.MethodGet, "/applications/me/ranking", m.token(fmt.Sprintf("a%d", i), auth.RoleApplicant), nil, http.StatusOK, &l)
+		for j, p := range l.ProgramIDs {
+			want[p].Ranked++
+			if j == 0 {
+				want[p].RankedFirst++
+			}
+		}
+	}
+	var got struct {
+		Items []demand `json:"items"`
+	}
+	for _, tok := range []string{m.coordinator(), m.token("a6", auth.RoleApplicant)} {
+		m.must(http.MethodGet, "/rounds/"+r.ID+"/demand", tok, nil, http.StatusOK, &got)
+		if len(got.Items) != 3 {
+			t.Fatalf("demand = %+v, want one item per program", got.Items)
+		}
+		for _, d := range got.Items {
+			if d != *want[d.ProgramID] {
+				t.Errorf("demand of %s = %+v, want %+v", d.ProgramID, d, *want[d.ProgramID])
+			}
+		}
+	}
+	if want[m.p1].Ranked != 5 || want[m.p1].RankedFirst != 3 {
+		t.Errorf("the market's rank lists changed: p1 ranked %d, first %d; want 5 and 3", want[m.p1].Ranked, want[m.p1].RankedFirst)
+	}
+	if got := m.do(http.MethodGet, "/rounds/"+r.ID+"/demand", m.token("stranger", auth.RoleApplicant), nil); got.Status != http.StatusNotFound {
+		t.Errorf("demand for an applicant without an application in the round = %d, want 404", got.Status)
+	}
+	if got := m.do(http.MethodGet, "/rounds/"+r.ID+"/demand", m.token("h1", auth.RoleHost), nil); got.Status != http.StatusForbidden {
+		t.Errorf("demand for a host = %d, want 403", got.Status)
+	}
+	if got := m.do(http.MethodGet, "/rounds/"+newID()+"/demand", m.coordinator(), nil); got.Status != http.StatusNotFound {
+		t.Errorf("demand of an unknown round = %d, want 404", got.Status)
+	}
+}
