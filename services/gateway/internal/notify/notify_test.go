@@ -191,3 +191,23 @@ func TestVerifiedHostIsTold(t *testing.T) {
 		t.Errorf("GET /notifications/me with the erased host's token = %d, want 401", r.Status)
 	}
 }
+
+// An offer that expires unanswered is told to its applicant and to the
+// host, whose seat is free again.
+func TestInboxTellsOfExpiredOffers(t *testing.T) {
+	env := start(t)
+	applicant, host := "app-x", "host-x"
+	publish(t, env, events.ProgramPublished, "prog-x", 1, programsev.ProgramPublished{Program: programsev.Program{ID: "prog-x", HostID: host, Title: "Tsunami sensing"}})
+	time.Sleep(300 * time.Millisecond)
+	publish(t, env, events.OfferExpired, "m-x", 4, matchingev.MatchChanged{MatchID: "m-x", ApplicantID: applicant, ProgramID: "prog-x", HostID: host, Status: "expired"})
+	for who, want := range map[string]string{applicant: "offer.expired.self", host: "offer.expired"} {
+		role := auth.RoleApplicant
+		if who == host {
+			role = auth.RoleHost
+		}
+		p := waitCodes(t, env, env.Issuer.Token(t, who, role), 1)
+		if n := p.Items[0]; n.Code != want || n.Params["program"] != "Tsunami sensing" || !strings.Contains(n.Text, "expired") {
+			t.Errorf("%s's notification = %+v, want %s naming the program", who, n, want)
+		}
+	}
+}
