@@ -11,6 +11,7 @@ import (
 	"github.com/talentbridge/platform/services/matching"
 	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/events"
+	profilesev "github.com/talentbridge/platform/shared/events/profiles"
 	"github.com/talentbridge/platform/shared/platformtest"
 )
 
@@ -129,6 +130,26 @@ func TestOffersExpireOnceAcrossReplicasAndRestarts(t *testing.T) {
 		t.Errorf("round counts = %+v, want 2 expired, 1 accepted, 1 declined", c)
 	}
 
+	// a3's data export carries the offer's deadline and its expiry.
+	exportCtx, done := context.WithTimeout(context.Background(), 5*time.Second)
+	defer done()
+	msg, err := two.env.Deps.Bus.NC.RequestWithContext(exportCtx, profilesev.ExportSubject(profilesev.ServiceMatching), []byte(`{"userId":"a3"}`))
+	if err != nil {
+		t.Fatalf("export request: %v", err)
+	}
+	var part profilesev.ExportPart
+	platformtest.DecodeJSON(t, msg.Data, &part)
+	var data struct {
+		Matches []struct {
+			Status    string     `json:"status"`
+			RespondBy *time.Time `json:"respondBy"`
+		} `json:"matches"`
+	}
+	platformtest.DecodeJSON(t, part.Data, &data)
+	if len(data.Matches) != 1 || data.Matches[0].Status != "expired" || data.Matches[0].RespondBy == nil || !data.Matches[0].RespondBy.Equal(deadline) {
+		t.Errorf("a3's exported matches = %+v, want the expired offer with respondBy %v", data.Matches, deadline)
+	}
+
 	vacancyRound(t, two, m, r.ID)
 }
 
@@ -156,8 +177,13 @@ func vacancyRound(t *testing.T, w *world, m *market, parent string) {
 	if p := w.do(http.MethodPost, "/rounds/"+parent+"/vacancy", coord, map[string]any{"name": "x", "offerDays": 99}); p.Status != http.StatusBadRequest && p.Status != http.StatusUnprocessableEntity {
 		t.Errorf("vacancy with offerDays 99 = %d, want a validation error", p.Status)
 	}
-	if p := w.do(http.MethodPost, "/rounds/"+parent+"/vacancy", w.token("h1", auth.RoleHost), map[string]any{"name": "x"}); p.Status != http.StatusForbidden {
-		t.Errorf("host creates a vacancy round = %d, want 403", p.Status)
+	for _, role := range []string{auth.RoleHost, auth.RoleApplicant} {
+		if p := w.do(http.MethodPost, "/rounds/"+parent+"/vacancy", w.token("x1", role), map[string]any{"name": "x"}); p.Status != http.StatusForbidden {
+			t.Errorf("%s creates a vacancy round = %d, want 403", role, p.Status)
+		}
+	}
+	if p := w.do(http.MethodPost, "/rounds/"+newID()+"/vacancy", coord, map[string]any{"name": "x"}); p.Status != http.StatusNotFound {
+		t.Errorf("vacancy round of an unknown round = %d, want 404", p.Status)
 	}
 	done := w.runRound(v.ID)
 	if done.BlockingPairs != 0 {
