@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -939,6 +940,9 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 		coord.act("tick "+title, chromedp.Click(fmt.Sprintf(`//label[contains(., %q)]/input`, title)))
 	}
 	coord.submit("create the round", `form[action="/coord/rounds/new"] button[type=submit]`)
+	roundPath, _, _ := strings.Cut(coord.location(), "?")
+	asha.open("/applications?round=" + url.QueryEscape(path.Base(roundPath)))
+	asha.expect("the applicant sees how contested the round's programs are", "table.demand", "第1希望")
 	coord.submit("run the round", `form[action$="/run"] button`)
 	eventually(t, 40*time.Second, "the round completes", func() bool {
 		return coord.tryEval(`(document.querySelector(".round-progress") || {dataset: {}}).dataset.status || ""`) == "completed"

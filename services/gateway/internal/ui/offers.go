@@ -128,3 +128,19 @@ func (u *UI) demand(c echo.Context, roundID string) []apimatching.Demand {
 	}
 	return d.Items
 }
+
+// applicantDemand is the demand of the round named by ?round= or, without
+// one, of the round of the applicant's latest match; nil when there is
+// none or the applicant is not in it (the API answers 404).
+func (u *UI) applicantDemand(c echo.Context, apps []Application) []apimatching.Demand {
+	round := strings.TrimSpace(c.QueryParam("round"))
+	for i := len(apps) - 1; round == "" && i >= 0; i-- {
+		if m := apps[i].Match; m != nil {
+			round = m.RoundID
+		}
+	}
+	if round == "" || len(round) > 100 {
+		return nil
+	}
+	return u.demand(c, round)
+}

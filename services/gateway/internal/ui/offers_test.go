@@ -103,3 +103,21 @@ func TestRespondByIsReadInTheReadersZone(t *testing.T) {
 		t.Error("respondByOf accepted \"next tuesday\"")
 	}
 }
+
+// The applicant's ranking page shows the round's demand counts.
+func TestRankingPageShowsDemand(t *testing.T) {
+	u := testUI(t)
+	for _, f := range fixtures() {
+		if f.name != "applications" {
+			continue
+		}
+		for _, lang := range Languages {
+			out := renderFixture(t, u, f, lang)
+			if !strings.Contains(out, `<table class="data demand">`) || !strings.Contains(out, "<td>11</td>") || !strings.Contains(out, "<td>4</td>") {
+				t.Errorf("%s ranking page lacks the demand counts", lang)
+			}
+		}
+		return
+	}
+	t.Fatal("no applications fixture")
+}

@@ -181,7 +181,8 @@ func fixtures() []fixture {
 			data: ApplicationsData{Ranked: []Application{
 				{Application: apimatching.Application{ID: "x-1", ProgramID: "p-1", Status: "submitted", SubmittedAt: created}, Program: &prog},
 				{Application: apimatching.Application{ID: "x-2", ProgramID: "p-2", Status: "submitted"}}},
-				Withdrawn: []Application{{Application: apimatching.Application{ID: "x-3", ProgramID: "p-3", Status: "withdrawn"}, Program: &prog}}}},
+				Withdrawn: []Application{{Application: apimatching.Application{ID: "x-3", ProgramID: "p-3", Status: "withdrawn"}, Program: &prog}},
+				Demand:    []apimatching.Demand{{ProgramID: "p-1", Seats: 2, Ranked: 11, RankedFirst: 4}}, Programs: map[string]*programsev.Program{"p-1": &prog}}},
 		{name: "offers", tmpl: "offers", role: "applicant", title: "offers.title", data: OffersData{Offers: []Match{offer}}},
 		{name: "offers-none", tmpl: "offers", role: "applicant", title: "offers.title", data: OffersData{}},
 		{name: "offers-deadlines", tmpl: "offers", role: "applicant", title: "offers.title", data: deadlineOffers(offer)},
