@@ -72,6 +72,22 @@ func TestOffersExpireOnceAcrossReplicasAndRestarts(t *testing.T) {
 	one.must(http.MethodPost, "/matches/"+ms["a4 "+m.p1].ID+"/accept", one.token("a4", auth.RoleApplicant), nil, http.StatusOK, nil)
 	one.must(http.MethodPost, "/matches/"+ms["a1 "+m.p2].ID+"/decline", one.token("a1", auth.RoleApplicant), nil, http.StatusOK, nil)
 
+	// The deadline is within a day: the open offers' applicants are
+	// reminded of it, once each.
+	reminders := func() map[string]int {
+		out := map[string]int{}
+		for _, ev := range platformtest.StreamEvents(t, one.env.Deps.Bus, "MATCHING", platformtest.EventFilter{Type: events.OfferReminder}) {
+			out[ev.Subject]++
+		}
+		return out
+	}
+	platformtest.Eventually(t, 10*time.Second, func() error {
+		if got := reminders(); got[ms["a3 "+m.p2].ID] != 1 || got[ms["a5 "+m.p3].ID] != 1 {
+			return fmt.Errorf("reminders per offer = %v, want a3's and a5's", got)
+		}
+		return nil
+	})
+
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := one.env.Services[0].Stop(ctx); err != nil {
@@ -103,6 +119,11 @@ func TestOffersExpireOnceAcrossReplicasAndRestarts(t *testing.T) {
 	}
 	if len(evs) != 2 || perMatch[ms["a3 "+m.p2].ID] != 1 || perMatch[ms["a5 "+m.p3].ID] != 1 {
 		t.Fatalf("offer.expired events per match = %v (%d in all), want one each for a3's and a5's offers", perMatch, len(evs))
+	}
+	for id, n := range reminders() {
+		if n != 1 {
+			t.Errorf("offer %s was reminded of %d times, want once", id, n)
+		}
 	}
 	final := m.matches(r.ID)
 	if final["a4 "+m.p1].Status != "accepted" || final["a1 "+m.p2].Status != "declined" {

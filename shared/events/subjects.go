@@ -27,6 +27,8 @@ const (
 	OfferAccepted        = "tb.matching.v1.offer.accepted"
 	OfferDeclined        = "tb.matching.v1.offer.declined"
 	OfferExpired         = "tb.matching.v1.offer.expired"
+	// OfferReminder says an offer expires within a day, once per offer.
+	OfferReminder = "tb.matching.v1.offer.reminder"
 
 	// DeadLetterPrefix is followed by the original subject.
 	DeadLetterPrefix = "tb.deadletter."
@@ -47,7 +49,7 @@ var Streams = []Stream{
 	{Name: "PROGRAMS", Subjects: []string{ProgramPublished, ProgramUpdated, ProgramClosed}},
 	{Name: "MATCHING", Subjects: []string{
 		ApplicationSubmitted, ApplicationWithdrawn, RoundCompleted, MatchProposed,
-		MatchApproved, MatchRejected, MatchPublished, OfferAccepted, OfferDeclined, OfferExpired,
+		MatchApproved, MatchRejected, MatchPublished, OfferAccepted, OfferDeclined, OfferExpired, OfferReminder,
 	}},
 	{Name: "DEADLETTER", Subjects: []string{DeadLetterPrefix + ">"}},
 }

@@ -38,6 +38,50 @@ type OfferStore interface {
 	// stored match is still published at m.Version-1 with a respondBy at
 	// or before now; it reports whether it wrote.
 	ExpireOffer(ctx context.Context, m *domain.Match, now time.Time, evs []events.Envelope) (bool, error)
+	// DueReminders returns up to limit published offers not yet reminded
+	// of whose respondBy is at or before by.
+	DueReminders(ctx context.Context, by time.Time, limit int) ([]domain.Match, error)
+	// MarkReminded records the reminder with its events if the offer is
+	// still published and was not reminded of; it reports whether it
+	// wrote.
+	MarkReminded(ctx context.Context, m *domain.Match, at time.Time, evs []events.Envelope) (bool, error)
+}
+
+// RemindBefore is how long before its deadline an open offer's applicant
+// is reminded (offer.reminder, once per offer).
+const RemindBefore = 24 * time.Hour
+
+// RemindOffers sends the reminders that are due and returns how many.
+func (s *Service) RemindOffers(ctx context.Context) (int, error) {
+	done := 0
+	for range maxSweepPasses {
+		now := s.now()
+		ms, err := s.store.DueReminders(ctx, now.Add(RemindBefore), SweepBatch)
+		if err != nil {
+			return done, err
+		}
+		for i := range ms {
+			m := &ms[i]
+			if m.Lapsed(now) {
+				continue // expiry, not a reminder, is due
+			}
+			ev, err := s.event(ctx, events.OfferReminder, m.ID, m.Version, s.matchPayload(m, systemCaller, now))
+			if err != nil {
+				return done, err
+			}
+			ok, err := s.store.MarkReminded(ctx, m, now, []events.Envelope{ev})
+			if err != nil {
+				return done, err
+			}
+			if ok {
+				done++
+			}
+		}
+		if len(ms) < SweepBatch {
+			break
+		}
+	}
+	return done, nil
 }
 
 // ExpireOffers expires the offers past their deadline, in bounded
@@ -95,6 +139,9 @@ func (s *Service) SweepOffers(ctx context.Context, every time.Duration) {
 			s.log.Warn("expire offers", "err", err)
 		} else if n > 0 {
 			s.log.Info("offers expired", "count", n)
+		}
+		if _, err := s.RemindOffers(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("remind of offers", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -47,11 +47,13 @@ type Match struct {
 	// RespondBy is when a published offer expires unanswered; zero before
 	// the match is published.
 	RespondBy time.Time
-	DecidedBy string
-	DecidedAt time.Time
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	Version   int64
+	// RemindedAt is when the applicant was reminded of the deadline.
+	RemindedAt time.Time
+	DecidedBy  string
+	DecidedAt  time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	Version    int64
 }
 
 // matchNamespace makes match ids: one id per round, applicant and program,

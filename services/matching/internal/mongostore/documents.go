@@ -246,6 +246,7 @@ type matchDoc struct {
 	Reasons     []explain.Reason `bson:"reasons"`
 	Note        string           `bson:"note,omitempty"`
 	RespondBy   *time.Time       `bson:"respondBy,omitempty"`
+	RemindedAt  *time.Time       `bson:"remindedAt,omitempty"`
 	DecidedBy   string           `bson:"decidedBy,omitempty"`
 	DecidedAt   *time.Time       `bson:"decidedAt,omitempty"`
 	CreatedAt   time.Time        `bson:"createdAt"`
@@ -257,14 +258,14 @@ type matchDoc struct {
 func matchDocOf(m *domain.Match) matchDoc {
 	return matchDoc{ID: m.ID, RoundID: m.RoundID, ApplicantID: m.ApplicantID, ProgramID: m.ProgramID,
 		HostID: m.HostID, Status: m.Status, Choice: m.Choice, Score: m.Score, Reasons: m.Reasons, Note: m.Note,
-		RespondBy: timePtr(m.RespondBy), DecidedBy: m.DecidedBy, DecidedAt: timePtr(m.DecidedAt), CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
+		RespondBy: timePtr(m.RespondBy), RemindedAt: timePtr(m.RemindedAt), DecidedBy: m.DecidedBy, DecidedAt: timePtr(m.DecidedAt), CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
 		Version: m.Version}
 }
 
 func (d matchDoc) match() domain.Match {
 	return domain.Match{ID: d.ID, RoundID: d.RoundID, ApplicantID: d.ApplicantID, ProgramID: d.ProgramID,
 		HostID: d.HostID, Status: d.Status, Choice: d.Choice, Score: d.Score, Reasons: d.Reasons, Note: d.Note,
-		RespondBy: timeOf(d.RespondBy), DecidedBy: d.DecidedBy, DecidedAt: timeOf(d.DecidedAt), CreatedAt: d.CreatedAt.UTC(),
+		RespondBy: timeOf(d.RespondBy), RemindedAt: timeOf(d.RemindedAt), DecidedBy: d.DecidedBy, DecidedAt: timeOf(d.DecidedAt), CreatedAt: d.CreatedAt.UTC(),
 		UpdatedAt: d.UpdatedAt.UTC(), Version: d.Version}
 }
 

@@ -201,3 +201,29 @@ func (s *Store) ExpireOffer(ctx context.Context, m *domain.Match, now time.Time,
 	}
 	return s.wrote(res), nil
 }
+
+// DueReminders returns up to limit published offers not yet reminded of
+// whose respondBy is at or before by.
+func (s *Store) DueReminders(ctx context.Context, by time.Time, limit int) ([]domain.Match, error) {
+	return s.findMatches(ctx, bson.D{{Key: "status", Value: domain.MatchPublished},
+		{Key: "respondBy", Value: bson.D{{Key: "$lte", Value: by}}}, {Key: "remindedAt", Value: bson.D{{Key: "$exists", Value: false}}}},
+		options.Find().SetSort(bson.D{{Key: "respondBy", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+}
+
+// MarkReminded records the reminder of m with its events, once: only
+// while the offer is published and not yet reminded of. The version is
+// left alone, so a reminder never makes an answer sent at the same time
+// fail.
+func (s *Store) MarkReminded(ctx context.Context, m *domain.Match, at time.Time, evs []events.Envelope) (bool, error) {
+	ob, err := s.relay.Encode(ctx, evs...)
+	if err != nil {
+		return false, err
+	}
+	filter := bson.D{{Key: "_id", Value: m.ID}, {Key: "status", Value: domain.MatchPublished},
+		{Key: "remindedAt", Value: bson.D{{Key: "$exists", Value: false}}}}
+	res, err := s.matches.UpdateOne(ctx, filter, bson.D{{Key: "$set", Value: bson.D{{Key: "remindedAt", Value: at}}}, outbox.Push(ob)})
+	if err != nil {
+		return false, fmt.Errorf("remind offer: %w", err)
+	}
+	return s.wrote(res), nil
+}
