@@ -530,8 +530,8 @@ func TestMatchingEndToEnd(t *testing.T) {
 	}
 	inbox(tokens["a4"], "application.submitted", "offer.received", "offer.accepted.self")
 	inbox(tokens["a1"], "application.submitted", "offer.received", "offer.declined.self")
-	inbox(tokens["a2"], "offer.received", "offer.expired.self")
-	inbox(tokens["a3"], "offer.received", "offer.expired.self")
+	inbox(tokens["a2"], "offer.received", "offer.reminder", "offer.expired.self")
+	inbox(tokens["a3"], "offer.received", "offer.reminder", "offer.expired.self")
 	inbox(hosts["h1"], "application.received", "match.published", "offer.accepted", "offer.declined")
 	inbox(hosts["h1"], "offer.expired")
 	inbox(hosts["h2"], "application.received", "match.published", "offer.expired")
