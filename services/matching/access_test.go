@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/talentbridge/platform/services/matching"
+	apimatching "github.com/talentbridge/platform/shared/api/matching"
 	"github.com/talentbridge/platform/shared/auth"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 	"github.com/talentbridge/platform/shared/platform"
@@ -37,8 +38,8 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 			t.Errorf("%s %s has no access policy", r.Method, r.Path)
 		}
 	}
-	if n != 39 {
-		t.Errorf("%d routes checked, want 39", n)
+	if n != 41 {
+		t.Errorf("%d routes checked, want 41", n)
 	}
 	for _, tc := range []struct {
 		method, path string
@@ -50,6 +51,8 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 		{"POST", "/api/v1/matches/:id/approve", auth.Coordinators},
 		{"POST", "/api/v1/matches/:id/accept", auth.Applicants},
 		{"GET", "/api/v1/audit", auth.Coordinators},
+		{"GET", "/api/v1/rounds/:id/demand", apimatching.ApplicantsAndCoords},
+		{"POST", "/api/v1/rounds/:id/vacancy", auth.Coordinators},
 	} {
 		if got, _ := auth.PolicyOf(tc.method, tc.path); got.String() != tc.want.String() {
 			t.Errorf("PolicyOf(%s %s) = %v, want %v", tc.method, tc.path, got, tc.want)

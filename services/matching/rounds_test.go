@@ -25,8 +25,10 @@ type market struct {
 	apps       map[string]string // "<applicant> <program>" → application id
 }
 
-func newMarket(t *testing.T) *market {
-	w := newWorld(t, fast)
+func newMarket(t *testing.T) *market { return marketOn(newWorld(t, fast)) }
+
+// marketOn sets the market up through w.
+func marketOn(w *world) *market {
 	m := &market{world: w, p1: "p1-" + newID(), p2: "p2-" + newID(), p3: "p3-" + newID(), apps: map[string]string{}}
 	p1, p2, p3 := programSnap(m.p1, "h1", 1), programSnap(m.p2, "h1", 2), programSnap(m.p3, "h2", 1)
 	p2.Eligibility.HomeCountries = []string{"IN"}

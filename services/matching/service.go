@@ -8,7 +8,8 @@
 // It owns the "matching" database (collections profiles, programs,
 // applications, rankings, program_rankings, rounds, matches,
 // round_applicants, leases, runs, audit), publishes tb.matching.v1.* through
-// the outbox of the applications, matches and rounds collections, runs the
+// the outbox of the applications, matches and rounds collections, expires
+// offers past their respondBy in every replica (app/offers.go), runs the
 // durable consumers matching-profiles, matching-programs and matching-audit
 // and, in every replica, an ordered consumer of PROFILES and of PROGRAMS for
 // that replica's recommendations, and answers tb.rpc.matching.export in
@@ -55,6 +56,9 @@ type Options struct {
 	PhasePause time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// OfferSweep is how often this replica expires offers past their
+	// respondBy (default app.DefaultSweepEvery).
+	OfferSweep time.Duration
 }
 
 // Service is the running matching service.
@@ -67,6 +71,7 @@ type Service struct {
 	loops  *platform.Loops
 	export micro.Service
 	follow *messaging.Follower
+	sweep  time.Duration
 }
 
 // New builds the service with default options.
@@ -91,7 +96,7 @@ func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
 	if err := store.EnsureIndexes(ctx); err != nil {
 		return nil, err
 	}
-	s := &Service{deps: d, store: store, loops: platform.NewLoops(ctx)}
+	s := &Service{deps: d, store: store, loops: platform.NewLoops(ctx), sweep: o.OfferSweep}
 	s.relay = store.Relay()
 	s.dir = app.NewDirectory(now)
 	host, _ := os.Hostname()
@@ -127,6 +132,7 @@ func (s *Service) Start(ctx context.Context) error {
 	}
 	s.follow = follow
 	s.loops.Go(s.relay.Run)
+	s.loops.Go(func(ctx context.Context) { s.app.SweepOffers(ctx, s.sweep) })
 	if err := (messaging.Handlers{App: s.app}).Start(ctx, s.deps.Bus); err != nil {
 		return err
 	}

@@ -343,6 +343,31 @@ func TestMatchingEndToEnd(t *testing.T) {
 	var rnd apimatching.Round
 	f.must(http.MethodPost, "/rounds", coord, map[string]any{"name": "Spring exchange 2027",
 		"programIds": []string{prog["P1"], prog["P2"], prog["P3"]}, "seed": 2027}, http.StatusCreated, &rnd)
+	// Demand counts, as an applicant of the round reads them, equal the
+	// rank lists (a6 has none); a host may not read them.
+	var demand apimatching.DemandList
+	f.must(http.MethodGet, "/rounds/"+rnd.ID+"/demand", tokens["a1"], nil, http.StatusOK, &demand)
+	for _, d := range demand.Items {
+		ranked, first := 0, 0
+		for a, ps := range applies {
+			if i := slices.Index(ps, key[d.ProgramID]); a != "a6" && i >= 0 {
+				ranked++
+				if i == 0 {
+					first++
+				}
+			}
+		}
+		if d.Ranked != ranked || d.RankedFirst != first || d.Seats != instance.capacity[key[d.ProgramID]] {
+			t.Errorf("demand of %s = %+v, want seats %d, ranked %d, first %d", key[d.ProgramID], d, instance.capacity[key[d.ProgramID]], ranked, first)
+		}
+	}
+	if len(demand.Items) != 3 {
+		t.Errorf("demand = %+v, want three programs", demand.Items)
+	}
+	if r := f.call(http.MethodGet, "/rounds/"+rnd.ID+"/demand", hosts["h1"], nil); r.status != http.StatusForbidden {
+		t.Errorf("a host reads demand = %d, want 403", r.status)
+	}
+
 	run := func() apimatching.Round {
 		t.Helper()
 		var r apimatching.Round
@@ -437,13 +462,49 @@ func TestMatchingEndToEnd(t *testing.T) {
 		f.must(http.MethodPost, "/matches/"+ms[a].ID+"/approve", coord, nil, http.StatusOK, nil)
 	}
 
-	// Publish; one applicant accepts, one declines.
-	f.must(http.MethodPost, "/rounds/"+rnd.ID+"/publish", coord, nil, http.StatusOK, nil)
+	// Publish with offers to be answered within 15 seconds; one applicant
+	// accepts, one declines, and the other two offers expire unanswered.
+	respondBy := time.Now().Add(15 * time.Second).UTC().Truncate(time.Second)
+	f.must(http.MethodPost, "/rounds/"+rnd.ID+"/publish", coord, map[string]string{"respondBy": respondBy.Format(time.RFC3339)}, http.StatusOK, nil)
 	f.must(http.MethodPost, "/matches/"+ms["a4"].ID+"/accept", tokens["a4"], nil, http.StatusOK, nil)
 	if r := f.call(http.MethodPost, "/matches/"+ms["a1"].ID+"/decline", tokens["a4"], nil); r.status != http.StatusNotFound {
 		t.Errorf("a4 declines a1's offer = %d, want 404", r.status)
 	}
 	f.must(http.MethodPost, "/matches/"+ms["a1"].ID+"/decline", tokens["a1"], nil, http.StatusOK, nil)
+	unanswered := []string{"a2", "a3"}
+	if !maps.Equal(want2, map[string]string{"a2": "P3"}) || want["a3"] != "P2" {
+		t.Fatalf("the scenario expects a2 at P3 and a3 at P2 unanswered; the rounds gave %v and %v", want, want2)
+	}
+	for _, a := range unanswered {
+		var mine struct {
+			Items []apimatching.Match `json:"items"`
+		}
+		f.must(http.MethodGet, "/matches/me", tokens[a], nil, http.StatusOK, &mine)
+		if len(mine.Items) != 1 || mine.Items[0].RespondBy == nil || !mine.Items[0].RespondBy.Equal(respondBy) {
+			t.Errorf("%s's offer = %+v, want respondBy %v", a, mine.Items, respondBy)
+		}
+	}
+	time.Sleep(time.Until(respondBy))
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ms = matches()
+		if ms["a2"].Status == "expired" && ms["a3"].Status == "expired" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("30s after respondBy a2's offer is %s and a3's %s, want both expired", ms["a2"].Status, ms["a3"].Status)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	for _, a := range unanswered {
+		r := f.call(http.MethodPost, "/matches/"+ms[a].ID+"/accept", tokens[a], nil)
+		if r.status != http.StatusConflict || !strings.Contains(string(r.body), "offer_expired") {
+			t.Errorf("%s accepts an expired offer = %d %s, want 409 offer_expired", a, r.status, r.body)
+		}
+	}
+	if ms["a4"].Status != "accepted" || ms["a1"].Status != "declined" {
+		t.Errorf("answered offers: a4 %s, a1 %s; want accepted, declined", ms["a4"].Status, ms["a1"].Status)
+	}
 
 	// Notifications reach the applicants and the host.
 	inbox := func(token string, codes ...string) {
@@ -469,8 +530,11 @@ func TestMatchingEndToEnd(t *testing.T) {
 	}
 	inbox(tokens["a4"], "application.submitted", "offer.received", "offer.accepted.self")
 	inbox(tokens["a1"], "application.submitted", "offer.received", "offer.declined.self")
+	inbox(tokens["a2"], "offer.received", "offer.reminder", "offer.expired.self")
+	inbox(tokens["a3"], "offer.received", "offer.reminder", "offer.expired.self")
 	inbox(hosts["h1"], "application.received", "match.published", "offer.accepted", "offer.declined")
-	inbox(hosts["h2"], "application.received", "match.published")
+	inbox(hosts["h1"], "offer.expired")
+	inbox(hosts["h2"], "application.received", "match.published", "offer.expired")
 
 	// The audit trail has every step.
 	audit := func(entity string) map[string]int {
@@ -494,7 +558,8 @@ func TestMatchingEndToEnd(t *testing.T) {
 		"a5": {"match.rejected": 1},
 		"a4": {"match.approved": 1, "match.published": 1, "offer.accepted": 1},
 		"a1": {"match.approved": 1, "match.published": 1, "offer.declined": 1},
-		"a2": {"match.approved": 1, "match.published": 1},
+		"a2": {"match.approved": 1, "match.published": 1, "offer.expired": 1},
+		"a3": {"match.approved": 1, "match.published": 1, "offer.expired": 1},
 	} {
 		if got := audit("match:" + ms[a].ID); !maps.Equal(got, actions) {
 			t.Errorf("audit of %s's match = %v, want %v", a, got, actions)
@@ -505,8 +570,8 @@ func TestMatchingEndToEnd(t *testing.T) {
 	var rep apimatching.Report
 	f.must(http.MethodGet, "/rounds/"+rnd.ID+"/report", coord, nil, http.StatusOK, &rep)
 	tot := rep.Totals
-	if tot.Applicants != 6 || tot.Matched+tot.Unmatched != tot.Applicants || tot.Matched != 3 || tot.Seats != 4 || tot.Offered != 4 || tot.Filled != 1 {
-		t.Errorf("report totals = %+v, want 6 applicants, 3 matched (a2, a3, a4), 4 seats, 4 offered, 1 filled", tot)
+	if tot.Applicants != 6 || tot.Matched+tot.Unmatched != tot.Applicants || tot.Matched != 1 || tot.Seats != 4 || tot.Offered != 4 || tot.Filled != 1 {
+		t.Errorf("report totals = %+v, want 6 applicants, 1 matched (a4; a2's and a3's offers expired), 4 seats, 4 offered, 1 filled", tot)
 	}
 	seats, matched, offered, filled := 0, 0, 0, 0
 	for _, p := range rep.Programs {
@@ -537,7 +602,37 @@ func TestMatchingEndToEnd(t *testing.T) {
 	if choices != tot.Matched || unmatched != tot.Unmatched {
 		t.Errorf("choices add up to %d and unmatched reasons to %d, want %d and %d", choices, unmatched, tot.Matched, tot.Unmatched)
 	}
-	if !maps.Equal(reasons, map[string]int{"declined": 1, "rejected": 1, "filled": 1}) {
-		t.Errorf("unmatched reasons = %v, want a1 declined, a5 rejected, a6 filled", reasons)
+	if !maps.Equal(reasons, map[string]int{"declined": 1, "rejected": 1, "filled": 1, "expired": 2}) {
+		t.Errorf("unmatched reasons = %v, want a1 declined, a5 rejected, a6 filled, a2 and a3 expired", reasons)
+	}
+
+	// A vacancy round over what is left: P2's two seats (declined and
+	// expired) and P3's (expired); P1's seat was accepted. Everyone but
+	// a4, who accepted, takes part, without the programs they declined,
+	// let expire or were rejected from; the outcome is the test's own
+	// deferred acceptance over those preferences, with 0 blocking pairs.
+	var vr apimatching.Round
+	f.must(http.MethodPost, "/rounds/"+rnd.ID+"/vacancy", coord, map[string]any{"name": "Second chance", "offerDays": 2}, http.StatusCreated, &vr)
+	if vr.VacancyOf != rnd.ID || vr.Seats[prog["P2"]] != 2 || vr.Seats[prog["P3"]] != 1 || len(vr.ProgramIDs) != 2 {
+		t.Fatalf("vacancy round = %+v, want P2 (2 seats) and P3 (1 seat)", vr)
+	}
+	vacancy := matchInstance{prefs: map[string][]string{}, order: instance.order, capacity: map[string]int{"P2": 2, "P3": 1}}
+	gone := map[string]string{"a1": "P2", "a3": "P2", "a2": "P3", "a5": "P3"} // declined, expired, expired, rejected
+	for a, ps := range instance.prefs {
+		if a == "a4" {
+			continue
+		}
+		vacancy.prefs[a] = slices.DeleteFunc(slices.Clone(ps), func(p string) bool { return p == "P1" || p == gone[a] })
+	}
+	rnd = vr
+	if r := run(); r.BlockingPairs != 0 {
+		t.Errorf("vacancy run blockingPairs = %d, want 0", r.BlockingPairs)
+	}
+	want3 := matchDeferredAcceptance(vacancy)
+	if got := proposed(matches()); !maps.Equal(got, want3) || len(want3) == 0 {
+		t.Errorf("vacancy round proposed %v, want %v (deferred acceptance over the leftovers)", got, want3)
+	}
+	if _, again := proposed(matches())["a4"]; again {
+		t.Errorf("the vacancy round placed a4, who accepted an offer")
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -944,10 +945,14 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 	// The coordinator runs a round of the two programs, approves, publishes.
 	coord.open("/coord/rounds/new")
 	coord.fill("#f-name", "Noto spring round "+suffix)
+	coord.fill("#f-offerDays", "3")
 	for _, title := range titles {
 		coord.act("tick "+title, chromedp.Click(fmt.Sprintf(`//label[contains(., %q)]/input`, title)))
 	}
 	coord.submit("create the round", `form[action="/coord/rounds/new"] button[type=submit]`)
+	roundPath, _, _ := strings.Cut(coord.location(), "?")
+	asha.open("/applications?round=" + url.QueryEscape(path.Base(roundPath)))
+	asha.expect("the applicant sees how contested the round's programs are", "table.demand", "第1希望")
 	coord.submit("run the round", `form[action$="/run"] button`)
 	eventually(t, 40*time.Second, "the round completes", func() bool {
 		return coord.tryEval(`(document.querySelector(".round-progress") || {dataset: {}}).dataset.status || ""`) == "completed"
@@ -965,8 +970,12 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 	coord.expect("the match is approved", ".notice", "approved")
 	coord.open("/coord/rounds")
 	coord.submit("open the round", fmt.Sprintf(`//a[contains(., %q)]`, "Noto spring round "+suffix))
+	coord.expect("the round gives three days to answer", "dl.facts", "3")
+	coord.expect("the demand table counts the rank lists", "table.demand", "Ranked it first")
+	coord.expect("publishing takes an answer deadline", `label[for="respondBy"]`, "Answer deadline")
 	coord.submit("publish the results", `form[action$="/publish"] button`)
 	coord.expect("the results are published", ".notice", "published")
+	coord.expect("a vacancy round can be made of the published round", "#vacancy-h", "Vacancy round")
 	coord.open(strings.TrimSuffix(coord.location(), "?done=round_published") + "/report")
 	coord.expect("the report has its charts", "main", "Seats and matches by program")
 	if bars := coord.eval(`String(document.querySelectorAll("figure.chart svg rect.bar").length)`); bars == "0" {
@@ -977,6 +986,12 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 	// The applicant accepts the offer.
 	asha.open("/offers")
 	asha.expect("the offer is for the first choice", ".offer h2", top)
+	asha.expect("the offer has its deadline in Japan time and India time", ".offer .deadline", "IST")
+	asha.expect("the deadline is in the reader's zone", ".offer .deadline", "日本時間")
+	// The script counts the time left down: about three days, as d h:mm:ss.
+	eventually(t, 5*time.Second, "the countdown runs", func() bool {
+		return strings.HasPrefix(asha.text(".offer .countdown"), "2d 23:") || strings.HasPrefix(asha.text(".offer .countdown"), "3d 0:")
+	})
 	asha.shot("applicant-offer")
 	asha.submit("accept the offer", `form[action$="/accept"] button`)
 	asha.expect("the offer is accepted", ".notice", "承諾しました")

@@ -35,6 +35,9 @@ const (
 	InterviewScheduled = "tb.matching.v1.interview.scheduled"
 	InterviewCancelled = "tb.matching.v1.interview.cancelled"
 	MessageSent        = "tb.matching.v1.message.sent"
+	OfferExpired       = "tb.matching.v1.offer.expired"
+	// OfferReminder says an offer expires within a day, once per offer.
+	OfferReminder = "tb.matching.v1.offer.reminder"
 
 	DocumentUploaded   = "tb.documents.v1.document.uploaded"
 	DocumentDeleted    = "tb.documents.v1.document.deleted"
@@ -60,7 +63,7 @@ var Streams = []Stream{
 	{Name: "PROGRAMS", Subjects: []string{ProgramPublished, ProgramUpdated, ProgramClosed}},
 	{Name: "MATCHING", Subjects: []string{
 		ApplicationSubmitted, ApplicationWithdrawn, RoundCompleted, MatchProposed,
-		MatchApproved, MatchRejected, MatchPublished, OfferAccepted, OfferDeclined,
+		MatchApproved, MatchRejected, MatchPublished, OfferAccepted, OfferDeclined, OfferExpired, OfferReminder,
 		ApplicationDocuments, ApplicationStaged, InterviewScheduled, InterviewCancelled, MessageSent,
 	}},
 	{Name: "DOCUMENTS", Subjects: []string{DocumentUploaded, DocumentDeleted, ReferenceRequested, ReferenceReceived}},

@@ -30,6 +30,9 @@ type RoundRequest struct {
 	Name       string   `json:"name"`
 	ProgramIDs []string `json:"programIds"`
 	Seed       *int64   `json:"seed,omitempty"`
+	// OfferDays is how long the round's offers stay open: 1 to 60 days,
+	// 7 when left out.
+	OfferDays *int `json:"offerDays,omitempty"`
 }
 
 // ApproveRequest is the optional body of POST /matches/{id}/approve.
@@ -114,6 +117,7 @@ type Counts struct {
 	Published  int `json:"published"`
 	Accepted   int `json:"accepted"`
 	Declined   int `json:"declined"`
+	Expired    int `json:"expired"`
 	Undecided  int `json:"undecided"`
 	Unmatched  int `json:"unmatched"`
 }
@@ -140,6 +144,11 @@ type Round struct {
 	CompletedAt   *time.Time `json:"completedAt,omitempty"`
 	PublishedAt   *time.Time `json:"publishedAt,omitempty"`
 	DurationMS    int64      `json:"durationMs"`
+	OfferDays     int        `json:"offerDays"`
+	// VacancyOf names the round a vacancy round offers the leftovers of;
+	// Seats then holds each program's seats left there.
+	VacancyOf string         `json:"vacancyOf,omitempty"`
+	Seats     map[string]int `json:"seats,omitempty"`
 }
 
 // Match is a match (DESIGN.md §4). Coordinators see who decided and their
@@ -154,10 +163,12 @@ type Match struct {
 	Score       float64          `json:"score"`
 	Reasons     []explain.Reason `json:"reasons"`
 	Note        string           `json:"note,omitempty"`
-	DecidedBy   string           `json:"decidedBy,omitempty"`
-	DecidedAt   *time.Time       `json:"decidedAt,omitempty"`
-	CreatedAt   time.Time        `json:"createdAt"`
-	UpdatedAt   time.Time        `json:"updatedAt"`
+	// RespondBy is when a published offer expires unanswered.
+	RespondBy *time.Time `json:"respondBy,omitempty"`
+	DecidedBy string     `json:"decidedBy,omitempty"`
+	DecidedAt *time.Time `json:"decidedAt,omitempty"`
+	CreatedAt time.Time  `json:"createdAt"`
+	UpdatedAt time.Time  `json:"updatedAt"`
 }
 
 // Explanation is one participant of a round: what they got and why they
@@ -262,4 +273,31 @@ type ChoiceCount struct {
 type ReasonCount struct {
 	Code  string `json:"code"`
 	Count int    `json:"count"`
+}
+
+// PublishRequest is the optional body of POST /rounds/{id}/publish.
+// RespondBy (RFC 3339, in the future) is the offers' deadline; without it,
+// publish time plus the round's offerDays.
+type PublishRequest struct {
+	RespondBy string `json:"respondBy,omitempty"`
+}
+
+// VacancyRequest is the body of POST /rounds/{id}/vacancy. OfferDays is
+// 1 to 60, 2 when left out.
+type VacancyRequest struct {
+	Name      string `json:"name"`
+	OfferDays *int   `json:"offerDays,omitempty"`
+}
+
+// Demand is how contested one program of a round is: counts only.
+type Demand struct {
+	ProgramID   string `json:"programId"`
+	Seats       int    `json:"seats"`
+	Ranked      int    `json:"ranked"`
+	RankedFirst int    `json:"rankedFirst"`
+}
+
+// DemandList is the body of GET /rounds/{id}/demand.
+type DemandList struct {
+	Items []Demand `json:"items"`
 }

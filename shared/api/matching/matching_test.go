@@ -2,6 +2,7 @@ package matching
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,15 +26,29 @@ func TestMatchWire(t *testing.T) {
 		Reasons: []explain.Reason{}, CreatedAt: at, UpdatedAt: at}
 	wire(t, m, `{"id":"m","roundId":"r","applicantId":"a","programId":"p","status":"proposed","choice":1,"score":0.5,`+
 		`"reasons":[],"createdAt":"2027-01-02T03:04:05Z","updatedAt":"2027-01-02T03:04:05Z"}`)
+	m.Status, m.RespondBy = "published", &at
+	if b, _ := json.Marshal(m); !strings.Contains(string(b), `"respondBy":"2027-01-02T03:04:05Z"`) {
+		t.Errorf("published match JSON = %s, want respondBy", b)
+	}
+}
+
+func TestDemandWire(t *testing.T) {
+	wire(t, DemandList{Items: []Demand{{ProgramID: "p", Seats: 2, Ranked: 5, RankedFirst: 3}}},
+		`{"items":[{"programId":"p","seats":2,"ranked":5,"rankedFirst":3}]}`)
 }
 
 func TestRoundWire(t *testing.T) {
 	at := time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC)
-	r := Round{ID: "r", Name: "n", ProgramIDs: []string{"p"}, Seed: 7, Status: "created", CreatedBy: "c", CreatedAt: at}
+	r := Round{ID: "r", Name: "n", ProgramIDs: []string{"p"}, Seed: 7, Status: "created", CreatedBy: "c", CreatedAt: at, OfferDays: 7}
 	wire(t, r, `{"id":"r","name":"n","programIds":["p"],"seed":7,"status":"created","progress":0,"blockingPairs":0,`+
 		`"overCapacity":0,"unacceptablePairs":0,"counts":{"applicants":0,"programs":0,"seats":0,"matches":0,"proposed":0,`+
-		`"approved":0,"rejected":0,"published":0,"accepted":0,"declined":0,"undecided":0,"unmatched":0},"runs":0,`+
-		`"createdBy":"c","createdAt":"2027-01-02T03:04:05Z","durationMs":0}`)
+		`"approved":0,"rejected":0,"published":0,"accepted":0,"declined":0,"expired":0,"undecided":0,"unmatched":0},"runs":0,`+
+		`"createdBy":"c","createdAt":"2027-01-02T03:04:05Z","durationMs":0,"offerDays":7}`)
+	// A vacancy round names its parent and the seats left there.
+	r.VacancyOf, r.Seats = "r0", map[string]int{"p": 2}
+	if b, _ := json.Marshal(r); !strings.Contains(string(b), `"vacancyOf":"r0","seats":{"p":2}`) {
+		t.Errorf("vacancy round JSON = %s, want vacancyOf and seats", b)
+	}
 }
 
 func TestReportWire(t *testing.T) {

@@ -28,6 +28,7 @@ var Routes = struct {
 	ProgramApplications, Review, Shortlist, Pass, Interviewed, Documents auth.Endpoint
 	AddSlots, Slots, Book, CancelBooking, InterviewICS                   auth.Endpoint
 	Messages, PostMessage, BulkMessage, MyMessages                       auth.Endpoint
+	Demand, Vacancy                                                      auth.Endpoint
 }{
 	Recommendations:   auth.Endpoint{Method: http.MethodGet, Path: "/recommendations/me", Policy: auth.Applicants},
 	Candidates:        auth.Endpoint{Method: http.MethodGet, Path: "/programs/:id/candidates", Policy: auth.HostsAndCoords},
@@ -69,4 +70,7 @@ var Routes = struct {
 	PostMessage:         auth.Endpoint{Method: http.MethodPost, Path: "/applications/:id/messages", Policy: Parties},
 	BulkMessage:         auth.Endpoint{Method: http.MethodPost, Path: "/messages/bulk", Policy: auth.HostsAndCoords},
 	MyMessages:          auth.Endpoint{Method: http.MethodGet, Path: "/messages/me", Policy: Parties},
+
+	Demand:  auth.Endpoint{Method: http.MethodGet, Path: "/rounds/:id/demand", Policy: ApplicantsAndCoords},
+	Vacancy: auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/vacancy", Policy: auth.Coordinators},
 }

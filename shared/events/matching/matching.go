@@ -100,6 +100,8 @@ const (
 	StatusPublished = "published"
 	StatusAccepted  = "accepted"
 	StatusDeclined  = "declined"
+	// StatusExpired is an offer nobody answered by its respondBy.
+	StatusExpired = "expired"
 )
 
 // ApplicationDocuments: the applicant's documents (and referee letters)

@@ -328,7 +328,7 @@ func (in *Inbox) onMatching(ctx context.Context, ev events.Envelope) error {
 		}
 		return in.add(ctx, ev, p.HostID, "application.withdrawn", "/host/programs/"+p.ProgramID+"/candidates",
 			map[string]string{"program": t}, mailParams{Program: t}, fmt.Sprintf("An applicant withdrew from %s.", t))
-	case events.MatchPublished, events.OfferAccepted, events.OfferDeclined:
+	case events.MatchPublished, events.OfferAccepted, events.OfferDeclined, events.OfferExpired, events.OfferReminder:
 		var p matchingev.MatchChanged
 		if err := ev.Decode(&p); err != nil {
 			return err
@@ -357,6 +357,16 @@ func (in *Inbox) onMatching(ctx context.Context, ev events.Envelope) error {
 			}
 			return in.add(ctx, ev, p.HostID, "offer.accepted", "/host/programs/"+p.ProgramID+"/candidates", params, mp,
 				fmt.Sprintf("An applicant accepted your offer for %s.", t))
+		case events.OfferReminder:
+			return in.add(ctx, ev, p.ApplicantID, "offer.reminder", "/offers", params,
+				fmt.Sprintf("Your offer from %s expires within a day. Accept or decline it before then.", t))
+		case events.OfferExpired:
+			if err := in.add(ctx, ev, p.ApplicantID, "offer.expired.self", "/offers", params,
+				fmt.Sprintf("Your offer from %s expired unanswered.", t)); err != nil {
+				return err
+			}
+			return in.add(ctx, ev, p.HostID, "offer.expired", "/host/programs/"+p.ProgramID+"/candidates", params,
+				fmt.Sprintf("An offer for %s expired unanswered; the seat is free again.", t))
 		default:
 			if err := in.add(ctx, ev, p.ApplicantID, "offer.declined.self", "/offers", params, mp,
 				fmt.Sprintf("You declined the offer from %s.", t)); err != nil {

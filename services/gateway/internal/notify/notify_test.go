@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -189,5 +190,33 @@ func TestVerifiedHostIsTold(t *testing.T) {
 	})
 	if r := env.Do(t, "GET", "/api/v1/notifications/me", tok, nil); r.Status != http.StatusUnauthorized {
 		t.Errorf("GET /notifications/me with the erased host's token = %d, want 401", r.Status)
+	}
+}
+
+// An offer that expires unanswered is told to its applicant and to the
+// host, whose seat is free again.
+func TestInboxTellsOfExpiredOffers(t *testing.T) {
+	env := start(t)
+	applicant, host := "app-x", "host-x"
+	publish(t, env, events.ProgramPublished, "prog-x", 1, programsev.ProgramPublished{Program: programsev.Program{ID: "prog-x", HostID: host, Title: "Tsunami sensing"}})
+	time.Sleep(300 * time.Millisecond)
+	publish(t, env, events.OfferReminder, "m-x", 3, matchingev.MatchChanged{MatchID: "m-x", ApplicantID: applicant, ProgramID: "prog-x", HostID: host, Status: "published"})
+	publish(t, env, events.OfferExpired, "m-x", 4, matchingev.MatchChanged{MatchID: "m-x", ApplicantID: applicant, ProgramID: "prog-x", HostID: host, Status: "expired"})
+	for who, want := range map[string][]string{applicant: {"offer.expired.self", "offer.reminder"}, host: {"offer.expired"}} {
+		role := auth.RoleApplicant
+		if who == host {
+			role = auth.RoleHost
+		}
+		p := waitCodes(t, env, env.Issuer.Token(t, who, role), len(want))
+		got := codes(p)
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s's notifications = %v, want %v", who, got, want)
+		}
+		for _, n := range p.Items {
+			if n.Params["program"] != "Tsunami sensing" || !strings.Contains(n.Text, "expire") {
+				t.Errorf("%s's notification %s = %q, want the program and its deadline", who, n.Code, n.Text)
+			}
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
+	programsev "github.com/talentbridge/platform/shared/events/programs"
 
 	apiidentity "github.com/talentbridge/platform/shared/api/identity"
 
@@ -77,6 +78,11 @@ func (u *UI) apply(c echo.Context) error {
 type ApplicationsData struct {
 	Ranked    []Application
 	Withdrawn []Application
+	// Demand is the counts of a round the applicant takes part in
+	// (?round=, else the round of their latest match), with the programs
+	// it names.
+	Demand   []apimatching.Demand
+	Programs map[string]*programsev.Program
 }
 
 func (u *UI) applications(c echo.Context) error {
@@ -99,6 +105,7 @@ func (u *UI) applications(c echo.Context) error {
 		}
 	}
 	sortByRank(d.Ranked)
+	d.Demand, d.Programs = u.applicantDemand(c, apps), progs
 	p := u.page(c, "apps.title")
 	p.Data = d
 	return u.render(c, http.StatusOK, "applications", p)

@@ -92,6 +92,13 @@ func (u *UI) createRound(c echo.Context) error {
 	if body.ProgramIDs == nil {
 		body.ProgramIDs = []string{}
 	}
+	if s := strings.TrimSpace(v.Get("offerDays")); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			f.add("offerDays", "rnew.offer_days", "problem.number", "")
+		}
+		body.OfferDays = &n
+	}
 	if s := strings.TrimSpace(v.Get("seed")); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
@@ -105,7 +112,7 @@ func (u *UI) createRound(c echo.Context) error {
 		switch {
 		case err == nil:
 			return seeOther(c, "/coord/rounds/"+url.PathEscape(r.ID)+"?done=round_created")
-		case f.fromProblem(err, simpleFields(map[string]string{"name": "rnew.name", "programIds": "rnew.programs", "seed": "rnew.seed"})):
+		case f.fromProblem(err, simpleFields(map[string]string{"name": "rnew.name", "programIds": "rnew.programs", "seed": "rnew.seed", "offerDays": "rnew.offer_days"})):
 		default:
 			return err
 		}
@@ -130,6 +137,8 @@ type RoundData struct {
 	// Running is set while the round runs: the page refreshes itself.
 	Running  bool
 	Programs map[string]*programsev.Program
+	// Demand counts each program's seats and the rank lists naming it.
+	Demand []apimatching.Demand
 }
 
 // ExplanationView is an explanation with the applicant's name.
@@ -160,6 +169,7 @@ func (u *UI) round(c echo.Context) error {
 	for _, pr := range d.Programs {
 		p.nameProgram(pr)
 	}
+	d.Demand = u.demand(c, r.ID)
 	if r.Status == "completed" || r.Status == "published" {
 		var res api.Page[Match]
 		if err := u.call(c, http.MethodGet, "/rounds/"+url.PathEscape(id)+"/matches", nil, &res); err != nil {
@@ -217,19 +227,6 @@ func (u *UI) runRound(c echo.Context) error {
 		return err
 	}
 	done := "round_started"
-	if err != nil {
-		done = "round_refused"
-	}
-	return seeOther(c, "/coord/rounds/"+url.PathEscape(id)+"?done="+done)
-}
-
-func (u *UI) publishRound(c echo.Context) error {
-	id := c.Param("id")
-	err := u.call(c, http.MethodPost, "/rounds/"+url.PathEscape(id)+"/publish", nil, nil)
-	if err != nil && statusOf(err) != http.StatusConflict {
-		return err
-	}
-	done := "round_published"
 	if err != nil {
 		done = "round_refused"
 	}

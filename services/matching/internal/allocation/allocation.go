@@ -117,6 +117,7 @@ const (
 	CodeNotEligible = "round.not_eligible"
 	CodeRejected    = "round.rejected"
 	CodeDeclined    = "round.declined"
+	CodeExpired     = "round.expired"
 	CodeBlocking    = "round.blocking"
 	CodeChoice      = "match.choice"
 	CodeRank        = "match.rank"
@@ -371,6 +372,9 @@ func programOrder(p Program, acceptable []int, apps []Applicant, sc *scorer) ([]
 }
 
 func excludedReason(why string, p domain.Program) explain.Reason {
+	if why == domain.OutcomeExpired {
+		return explain.New(CodeExpired, fmt.Sprintf("Your offer from %s in this round expired unanswered", p.Title), "programId", p.ID)
+	}
 	if why == domain.OutcomeDeclined {
 		return explain.New(CodeDeclined, fmt.Sprintf("You declined the offer from %s in this round", p.Title), "programId", p.ID)
 	}
@@ -426,7 +430,7 @@ func unmatchedOutcome(ranked int, reasons []engine.Reason, notes map[[2]int]note
 		}
 	}
 	for _, o := range []string{domain.OutcomeFilled, domain.OutcomeNoSeats, domain.OutcomeRejected,
-		domain.OutcomeDeclined, domain.OutcomeNotEligible} {
+		domain.OutcomeDeclined, domain.OutcomeExpired, domain.OutcomeNotEligible} {
 		if seen[o] {
 			return o
 		}

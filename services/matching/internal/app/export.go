@@ -88,15 +88,17 @@ type ExportRanking struct {
 
 // ExportMatch is one match with its reasons.
 type ExportMatch struct {
-	ID        string    `json:"id"`
-	RoundID   string    `json:"roundId"`
-	ProgramID string    `json:"programId"`
-	Status    string    `json:"status"`
-	Choice    int       `json:"choice"`
-	Score     float64   `json:"score"`
-	Reasons   any       `json:"reasons"`
-	CreatedAt time.Time `json:"createdAt"`
-	UpdatedAt time.Time `json:"updatedAt"`
+	ID        string  `json:"id"`
+	RoundID   string  `json:"roundId"`
+	ProgramID string  `json:"programId"`
+	Status    string  `json:"status"`
+	Choice    int     `json:"choice"`
+	Score     float64 `json:"score"`
+	Reasons   any     `json:"reasons"`
+	// RespondBy is the deadline of an offer.
+	RespondBy *time.Time `json:"respondBy,omitempty"`
+	CreatedAt time.Time  `json:"createdAt"`
+	UpdatedAt time.Time  `json:"updatedAt"`
 }
 
 // ExportRound is the person's part in one round.
@@ -150,6 +152,10 @@ func (s *Service) Export(ctx context.Context, userID string) (*ExportData, error
 	for _, m := range ms {
 		out.Matches = append(out.Matches, ExportMatch{ID: m.ID, RoundID: m.RoundID, ProgramID: m.ProgramID,
 			Status: m.Status, Choice: m.Choice, Score: m.Score, Reasons: m.Reasons, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt})
+		if !m.RespondBy.IsZero() {
+			rb := m.RespondBy
+			out.Matches[len(out.Matches)-1].RespondBy = &rb
+		}
 	}
 	rounds, err := s.store.RoundApplicantsOf(ctx, userID)
 	if err != nil {

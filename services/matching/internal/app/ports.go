@@ -220,6 +220,7 @@ type Store interface {
 	RankingStore
 	RoundStore
 	MatchStore
+	OfferStore
 	ParticipantStore
 	LeaseStore
 	RunLog

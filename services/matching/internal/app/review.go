@@ -126,7 +126,8 @@ func action(subject string) string {
 // writes, and a repeated event changes nothing.
 func (s *Service) AuditEvent(ctx context.Context, ev events.Envelope) error {
 	switch ev.Type {
-	case events.MatchApproved, events.MatchRejected, events.MatchPublished, events.OfferAccepted, events.OfferDeclined:
+	case events.MatchApproved, events.MatchRejected, events.MatchPublished, events.OfferAccepted, events.OfferDeclined,
+		events.OfferExpired:
 		var p matchingev.MatchChanged
 		if err := ev.Decode(&p); err != nil {
 			return err

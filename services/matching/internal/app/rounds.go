@@ -33,6 +33,7 @@ type RoundCounts struct {
 	Published  int
 	Accepted   int
 	Declined   int
+	Expired    int
 	Undecided  int
 	Unmatched  int
 }
@@ -40,7 +41,7 @@ type RoundCounts struct {
 // CreateRound records a round over programs of the read model. Without a
 // seed, one is drawn and recorded, so every run of the round can be
 // reproduced.
-func (s *Service) CreateRound(ctx context.Context, c Caller, name string, programIDs []string, seed *int64) (*RoundView, error) {
+func (s *Service) CreateRound(ctx context.Context, c Caller, name string, programIDs []string, seed *int64, offerDays *int) (*RoundView, error) {
 	sd := rand.Int64N(domain.MaxSeed + 1)
 	if seed != nil {
 		sd = *seed
@@ -48,6 +49,9 @@ func (s *Service) CreateRound(ctx context.Context, c Caller, name string, progra
 	now := s.now()
 	r, err := domain.NewRound(newID(), name, programIDs, sd, c.ID, now)
 	if err != nil {
+		return nil, err
+	}
+	if r.OfferDays, err = domain.OfferDays(offerDays); err != nil {
 		return nil, err
 	}
 	progs, err := s.store.Programs(ctx, r.ProgramIDs)
@@ -126,6 +130,8 @@ func (s *Service) view(ctx context.Context, r *domain.Round) (*RoundView, error)
 			v.Counts.Accepted++
 		case domain.MatchDeclined:
 			v.Counts.Declined++
+		case domain.MatchExpired:
+			v.Counts.Expired++
 		}
 		if m.Live() {
 			live[m.ApplicantID] = true
@@ -178,9 +184,10 @@ func (s *Service) StartRun(ctx context.Context, c Caller, id string) (*RoundView
 // levels), and stream messages outlive an erasure, while the reasons stay
 // in this service's database, where erasure removes them.
 func (s *Service) matchPayload(m *domain.Match, c Caller, at time.Time) matchingev.MatchChanged {
-	return matchingev.MatchChanged{MatchID: m.ID, RoundID: m.RoundID, ApplicantID: m.ApplicantID,
+	p := matchingev.MatchChanged{MatchID: m.ID, RoundID: m.RoundID, ApplicantID: m.ApplicantID,
 		ProgramID: m.ProgramID, HostID: m.HostID, Status: m.Status, ActorID: c.ID, ActorRole: c.Role,
-		Choice: m.Choice, Note: m.Note, At: at}
+		Choice: m.Choice, Note: m.Note, RespondBy: m.RespondBy, At: at}
+	return p
 }
 
 // RoundMatches returns a round's matches, optionally of one status.
@@ -239,15 +246,20 @@ func (s *Service) Explanations(ctx context.Context, c Caller, roundID, applicant
 }
 
 // Publish turns every approved match of a round into an offer
-// (match.published) once no match is undecided, and marks the round
+// (match.published) to be answered by respondBy (nil: the round's offer
+// days from now) once no match is undecided, and marks the round
 // published. Publishing again after a re-run offers the newly approved
 // matches.
-func (s *Service) Publish(ctx context.Context, c Caller, roundID string) (*RoundView, error) {
+func (s *Service) Publish(ctx context.Context, c Caller, roundID string, respondBy *time.Time) (*RoundView, error) {
 	r, err := s.store.Round(ctx, roundID)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
+	deadline, err := r.RespondBy(now, respondBy)
+	if err != nil {
+		return nil, err
+	}
 	switch {
 	case r.Status == domain.RoundRunning:
 		return nil, domain.Conflict("round_running", "the round is running; publish it when the run has completed")
@@ -279,7 +291,7 @@ func (s *Service) Publish(ctx context.Context, c Caller, roundID string) (*Round
 		if m.Status != domain.MatchApproved {
 			continue
 		}
-		if err := m.Publish(now); err != nil {
+		if err := m.Publish(now, deadline); err != nil {
 			return nil, err
 		}
 		ev, err := s.event(ctx, events.MatchPublished, m.ID, m.Version, s.matchPayload(m, c, now))

@@ -142,7 +142,13 @@ func (s *Service) load(ctx context.Context, rn *run) error {
 			exclude(m.ApplicantID, m.ProgramID, domain.OutcomeRejected)
 		case m.Status == domain.MatchDeclined:
 			exclude(m.ApplicantID, m.ProgramID, domain.OutcomeDeclined)
+		case m.Status == domain.MatchExpired:
+			exclude(m.ApplicantID, m.ProgramID, domain.OutcomeExpired)
 		}
+	}
+	admitted, err := s.vacancyAdmitted(ctx, r, exclude)
+	if err != nil {
+		return err
 	}
 	toRound, err := s.store.LiveApplicationsTo(ctx, r.ProgramIDs)
 	if err != nil {
@@ -150,7 +156,9 @@ func (s *Service) load(ctx context.Context, rn *run) error {
 	}
 	ids := map[string]bool{}
 	for _, a := range toRound {
-		ids[a.ApplicantID] = true
+		if admitted == nil || admitted[a.ApplicantID] {
+			ids[a.ApplicantID] = true
+		}
 	}
 	for a := range fixed {
 		ids[a] = true
@@ -202,6 +210,7 @@ func (s *Service) load(ctx context.Context, rn *run) error {
 		if !ok {
 			p = domain.Program{ID: id, Title: id}
 		}
+		p.Seats = r.SeatsOf(id, p.Seats)
 		seats := p.Seats
 		if !p.Allocatable() {
 			seats = 0

@@ -92,9 +92,14 @@ func TestMatchTransitions(t *testing.T) {
 	approve := func(m *Match) error { return m.Approve("c1", "fine", now) }
 	reject := func(m *Match) error { return m.Reject("c1", "missing documents", now) }
 	rejectEmpty := func(m *Match) error { return m.Reject("c1", "  ", now) }
-	publish := func(m *Match) error { return m.Publish(now) }
+	publish := func(m *Match) error { return m.Publish(now, now.Add(time.Hour)) }
 	accept := func(m *Match) error { return m.Accept(now) }
 	decline := func(m *Match) error { return m.Decline(now) }
+	late := now.Add(time.Hour)
+	acceptLate := func(m *Match) error { return m.Accept(late) }
+	declineLate := func(m *Match) error { return m.Decline(late) }
+	expireEarly := func(m *Match) error { return m.Expire(now) }
+	expire := func(m *Match) error { return m.Expire(late) }
 	tests := []struct {
 		name  string
 		steps []step
@@ -105,6 +110,10 @@ func TestMatchTransitions(t *testing.T) {
 		{"no accept before publish", []step{{accept, ""}, {approve, MatchApproved}, {accept, ""}}},
 		{"no second decision", []step{{reject, MatchRejected}, {approve, ""}, {publish, ""}}},
 		{"no accept after decline", []step{{approve, MatchApproved}, {publish, MatchPublished}, {decline, MatchDeclined}, {accept, ""}}},
+		{"no answer at the deadline", []step{{approve, MatchApproved}, {publish, MatchPublished}, {acceptLate, ""}, {declineLate, ""}}},
+		{"expires at the deadline, not before", []step{{approve, MatchApproved}, {publish, MatchPublished}, {expireEarly, ""},
+			{expire, MatchExpired}, {accept, ""}, {decline, ""}, {expire, ""}}},
+		{"no expiry once accepted", []step{{approve, MatchApproved}, {publish, MatchPublished}, {accept, MatchAccepted}, {expire, ""}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -223,3 +232,39 @@ func TestProfileSupersedes(t *testing.T) {
 		})
 	}
 }
+
+func TestOfferDeadlines(t *testing.T) {
+	for _, tc := range []struct {
+		days *int
+		want int
+		ok   bool
+	}{{nil, DefaultOfferDays, true}, {ptr(1), 1, true}, {ptr(60), 60, true}, {ptr(0), 0, false}, {ptr(61), 0, false}, {ptr(-3), 0, false}} {
+		got, err := OfferDays(tc.days)
+		if (err == nil) != tc.ok || (tc.ok && got != tc.want) {
+			t.Errorf("OfferDays(%v) = %d, %v; want %d, ok %v", tc.days, got, err, tc.want, tc.ok)
+		}
+		var ve *ValidationError
+		if err != nil && (!errors.As(err, &ve) || ve.Fields[0].Field != "offerDays") {
+			t.Errorf("OfferDays(%v) error %v does not name offerDays", tc.days, err)
+		}
+	}
+	r := &Round{OfferDays: 3}
+	if got, _ := r.RespondBy(now, nil); !got.Equal(now.Add(72 * time.Hour).Truncate(time.Second)) {
+		t.Errorf("RespondBy(default) = %v, want three days on", got)
+	}
+	if got, _ := (&Round{}).RespondBy(now, nil); !got.Equal(now.Add(7 * 24 * time.Hour).Truncate(time.Second)) {
+		t.Errorf("RespondBy of a round without offerDays = %v, want seven days on", got)
+	}
+	given := now.Add(15 * time.Second)
+	if got, err := r.RespondBy(now, &given); err != nil || !got.Equal(given) {
+		t.Errorf("RespondBy(given) = %v, %v; want %v", got, err, given)
+	}
+	for _, bad := range []time.Time{now, now.Add(-time.Minute), now.Add(400 * 24 * time.Hour)} {
+		var ve *ValidationError
+		if _, err := r.RespondBy(now, &bad); !errors.As(err, &ve) || ve.Fields[0].Field != "respondBy" {
+			t.Errorf("RespondBy(%v) = %v, want a respondBy field error", bad, err)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -19,10 +19,11 @@ const (
 	MatchPublished = matchingev.StatusPublished
 	MatchAccepted  = matchingev.StatusAccepted
 	MatchDeclined  = matchingev.StatusDeclined
+	MatchExpired   = matchingev.StatusExpired
 )
 
 // MatchStatuses lists every status, for validating filters.
-var MatchStatuses = []string{MatchProposed, MatchApproved, MatchRejected, MatchPublished, MatchAccepted, MatchDeclined}
+var MatchStatuses = []string{MatchProposed, MatchApproved, MatchRejected, MatchPublished, MatchAccepted, MatchDeclined, MatchExpired}
 
 // MaxNote is the longest note or reason a coordinator may write.
 const MaxNote = 2000
@@ -39,15 +40,20 @@ type Match struct {
 	HostID      string
 	Status      string
 	// Choice is the program's place in the applicant's order, from 1.
-	Choice    int
-	Score     float64
-	Reasons   []explain.Reason
-	Note      string
-	DecidedBy string
-	DecidedAt time.Time
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	Version   int64
+	Choice  int
+	Score   float64
+	Reasons []explain.Reason
+	Note    string
+	// RespondBy is when a published offer expires unanswered; zero before
+	// the match is published.
+	RespondBy time.Time
+	// RemindedAt is when the applicant was reminded of the deadline.
+	RemindedAt time.Time
+	DecidedBy  string
+	DecidedAt  time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	Version    int64
 }
 
 // matchNamespace makes match ids: one id per round, applicant and program,
@@ -84,7 +90,7 @@ func (m *Match) Fixed() bool {
 // coordinators' decisions stay internal until the round is published.
 func (m *Match) VisibleToApplicant() bool {
 	switch m.Status {
-	case MatchPublished, MatchAccepted, MatchDeclined:
+	case MatchPublished, MatchAccepted, MatchDeclined, MatchExpired:
 		return true
 	}
 	return false
@@ -126,19 +132,48 @@ func (m *Match) Reject(by, reason string, now time.Time) error {
 	return nil
 }
 
-// Publish turns an approved match into an offer.
-func (m *Match) Publish(now time.Time) error {
-	return m.transition(MatchApproved, MatchPublished, now)
+// Publish turns an approved match into an offer to be answered by
+// respondBy.
+func (m *Match) Publish(now, respondBy time.Time) error {
+	if err := m.transition(MatchApproved, MatchPublished, now); err != nil {
+		return err
+	}
+	m.RespondBy = respondBy.UTC()
+	return nil
+}
+
+// Lapsed reports whether the match is an offer whose deadline has passed,
+// whether or not the expiry has been recorded yet.
+func (m *Match) Lapsed(now time.Time) bool {
+	switch m.Status {
+	case MatchExpired:
+		return true
+	case MatchPublished:
+		return !m.RespondBy.IsZero() && !now.Before(m.RespondBy)
+	}
+	return false
+}
+
+// answer moves an offer to an answer, refusing once its deadline passed.
+func (m *Match) answer(to string, now time.Time) error {
+	if m.Lapsed(now) {
+		return Conflict("offer_expired", "the offer expired at %s unanswered", m.RespondBy.UTC().Format(time.RFC3339))
+	}
+	return m.transition(MatchPublished, to, now)
 }
 
 // Accept records that the applicant took the offer.
-func (m *Match) Accept(now time.Time) error {
-	return m.transition(MatchPublished, MatchAccepted, now)
-}
+func (m *Match) Accept(now time.Time) error { return m.answer(MatchAccepted, now) }
 
 // Decline records that the applicant turned the offer down.
-func (m *Match) Decline(now time.Time) error {
-	return m.transition(MatchPublished, MatchDeclined, now)
+func (m *Match) Decline(now time.Time) error { return m.answer(MatchDeclined, now) }
+
+// Expire records that the offer went unanswered past its deadline.
+func (m *Match) Expire(now time.Time) error {
+	if m.Status == MatchPublished && !m.Lapsed(now) {
+		return Conflict("offer_open", "the offer is open until %s", m.RespondBy.UTC().Format(time.RFC3339))
+	}
+	return m.transition(MatchPublished, MatchExpired, now)
 }
 
 func cleanNote(field, s string, required bool) (string, error) {

@@ -29,7 +29,9 @@ const (
 	OutcomeRejected = "rejected"
 	// OutcomeDeclined: they declined their offer.
 	OutcomeDeclined = "declined"
-	OutcomeOther    = "other"
+	// OutcomeExpired: they left their offer unanswered past its deadline.
+	OutcomeExpired = "expired"
+	OutcomeOther   = "other"
 )
 
 // GenderNotStated is the report's value for applicants who gave no gender.
@@ -96,6 +98,7 @@ func BuildReport(r *Round, seats map[string]int, titles map[string]string, entri
 	live := map[string]*Match{}
 	declined := map[string]bool{}
 	rejected := map[string]bool{}
+	expired := map[string]bool{}
 	for i := range matches {
 		m := &matches[i]
 		pr := byProgram[m.ProgramID]
@@ -119,6 +122,9 @@ func BuildReport(r *Round, seats map[string]int, titles map[string]string, entri
 			pr.Offered++
 			pr.Declined++
 			declined[m.ApplicantID] = true
+		case MatchExpired:
+			pr.Offered++
+			expired[m.ApplicantID] = true
 		}
 		if m.Live() {
 			live[m.ApplicantID] = m
@@ -139,7 +145,11 @@ func BuildReport(r *Round, seats map[string]int, titles map[string]string, entri
 			choices[e.Choice(m.ProgramID)]++
 		} else {
 			rep.Totals.Unmatched++
-			reasons[unmatchedReason(e, declined[e.ApplicantID], rejected[e.ApplicantID])]++
+			reason := unmatchedReason(e, declined[e.ApplicantID], rejected[e.ApplicantID])
+			if expired[e.ApplicantID] && !declined[e.ApplicantID] {
+				reason = OutcomeExpired
+			}
+			reasons[reason]++
 		}
 		gender := e.Gender
 		if gender == "" {

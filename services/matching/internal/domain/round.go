@@ -69,7 +69,16 @@ type Round struct {
 	Stats         RunStats
 	// Seats is each program's number of seats at the last run.
 	Seats map[string]int
-	Runs  int
+	// OfferDays is how long its offers stay open (DefaultOfferDays when
+	// zero, for rounds made before offers had deadlines).
+	OfferDays int
+	// A vacancy round (offers.go) names the round it offers the leftovers
+	// of, overrides its programs' seats with what was left there, and
+	// admits only the applicants listed.
+	ParentID   string
+	SeatLimits map[string]int
+	Applicants []string
+	Runs       int
 	// RunID names the run in progress (or the last one); RunExpiresAt is
 	// when it counts as abandoned unless renewed. Outside a run it is the
 	// zero time, so the round may run.

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -216,7 +217,7 @@ func (h *Handlers) createRound(c echo.Context) error {
 	if err := web.Bind(c, &req); err != nil {
 		return err
 	}
-	r, err := h.App.CreateRound(c.Request().Context(), caller(c), req.Name, req.ProgramIDs, req.Seed)
+	r, err := h.App.CreateRound(c.Request().Context(), caller(c), req.Name, req.ProgramIDs, req.Seed, req.OfferDays)
 	if err != nil {
 		return err
 	}
@@ -317,7 +318,22 @@ func (h *Handlers) publish(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.App.Publish(c.Request().Context(), caller(c), id)
+	var req apimatching.PublishRequest
+	if c.Request().ContentLength != 0 {
+		if err := web.Bind(c, &req); err != nil {
+			return err
+		}
+	}
+	var respondBy *time.Time
+	if req.RespondBy != "" {
+		t, err := time.Parse(time.RFC3339, req.RespondBy)
+		if err != nil {
+			return &domain.ValidationError{Fields: []domain.FieldError{{Field: "respondBy",
+				Reason: "must be an RFC 3339 date and time, such as 2026-01-31T17:00:00+05:30"}}}
+		}
+		respondBy = &t
+	}
+	r, err := h.App.Publish(c.Request().Context(), caller(c), id, respondBy)
 	if err != nil {
 		return err
 	}

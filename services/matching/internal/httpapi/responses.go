@@ -52,15 +52,16 @@ func roundOf(v *app.RoundView) apimatching.Round {
 		Unacceptable: r.Unacceptable,
 		Counts: apimatching.Counts{Applicants: c.Applicants, Programs: c.Programs, Seats: c.Seats, Matches: c.Matches,
 			Proposed: c.Proposed, Approved: c.Approved, Rejected: c.Rejected, Published: c.Published,
-			Accepted: c.Accepted, Declined: c.Declined, Undecided: c.Undecided, Unmatched: c.Unmatched},
+			Accepted: c.Accepted, Declined: c.Declined, Expired: c.Expired, Undecided: c.Undecided, Unmatched: c.Unmatched},
 		Runs: r.Runs, LastError: r.LastError, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt,
 		StartedAt: timePtr(r.StartedAt), CompletedAt: timePtr(r.CompletedAt), PublishedAt: timePtr(r.PublishedAt),
-		DurationMS: r.Duration.Milliseconds()}
+		DurationMS: r.Duration.Milliseconds(), OfferDays: r.Days(), VacancyOf: r.ParentID, Seats: r.SeatLimits}
 }
 
 func matchOf(m *domain.Match, coordinator bool) apimatching.Match {
 	out := apimatching.Match{ID: m.ID, RoundID: m.RoundID, ApplicantID: m.ApplicantID, ProgramID: m.ProgramID, Status: m.Status,
-		Choice: m.Choice, Score: m.Score, Reasons: nonNilReasons(m.Reasons), CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
+		Choice: m.Choice, Score: m.Score, Reasons: nonNilReasons(m.Reasons), RespondBy: timePtr(m.RespondBy),
+		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
 	if coordinator {
 		out.Note, out.DecidedBy, out.DecidedAt = m.Note, m.DecidedBy, timePtr(m.DecidedAt)
 	}

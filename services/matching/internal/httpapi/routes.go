@@ -10,13 +10,15 @@
 //	DELETE /applications/{id}           applicants    withdraw one of the caller's applications
 //	PUT    /applications/me/ranking     applicants    the caller's rank list {programIds}
 //	GET    /applications/me/ranking     applicants    that rank list
-//	POST   /rounds                      coordinators  create a round {name, programIds, seed?}
+//	POST   /rounds                      coordinators  create a round {name, programIds, seed?, offerDays?}
 //	GET    /rounds                      coordinators  rounds, newest first (paged)
 //	GET    /rounds/{id}                 coordinators  status, phase, progress, counts, stability certificate
 //	POST   /rounds/{id}/run             coordinators  run (or re-run) the round in the background: 202
 //	GET    /rounds/{id}/matches         coordinators  the round's matches with reasons (?status=)
 //	GET    /rounds/{id}/explanations    coordinators; applicants (their own, once published)
-//	POST   /rounds/{id}/publish         coordinators  offer every approved match once none is undecided
+//	POST   /rounds/{id}/publish         coordinators  offer every approved match once none is undecided {respondBy?}
+//	GET    /rounds/{id}/demand          coordinators; applicants with an application in the round: counts per program
+//	POST   /rounds/{id}/vacancy         coordinators  a vacancy round over a published round's leftovers {name, offerDays?}
 //	GET    /rounds/{id}/report          coordinators  outcome report
 //	GET    /matches                     coordinators  matches by ?status= and ?roundId= (paged)
 //	GET    /matches/me                  applicants    the caller's offers and answers
@@ -78,7 +80,8 @@ func (h *Handlers) Table() []auth.Route {
 		r.RoundMatches.Serve(h.roundMatches, &auth.Doc{Summary: "The round's matches with reasons", Response: api.Page[apimatching.Match]{}, Errors: []int{400}}),
 		r.Explanations.Serve(h.explanations, &auth.Doc{Summary: "Why each applicant was or was not matched",
 			Response: api.Page[apimatching.Explanation]{}, Errors: []int{400}}),
-		r.Publish.Serve(h.publish, &auth.Doc{Summary: "Offer every approved match", Response: apimatching.Round{}, Errors: []int{409}}),
+		r.Publish.Serve(h.publish, &auth.Doc{Summary: "Offer every approved match, to be answered by respondBy",
+			Request: apimatching.PublishRequest{}, RequestOptional: true, Response: apimatching.Round{}, Errors: []int{409, 422}}),
 		r.Report.Serve(h.report, &auth.Doc{Summary: "The round's outcome report", Response: apimatching.Report{}}),
 		r.Matches.Serve(h.matches, &auth.Doc{Summary: "Matches by status and round", Response: api.Page[apimatching.Match]{}, Errors: []int{400}}),
 		r.MyMatches.Serve(h.myMatches, &auth.Doc{Summary: "The caller's offers and answers", Response: api.Page[apimatching.Match]{}}),
@@ -86,8 +89,12 @@ func (h *Handlers) Table() []auth.Route {
 			Response: apimatching.Match{}, Errors: []int{409}}),
 		r.Reject.Serve(h.reject, &auth.Doc{Summary: "Reject a proposed match", Request: apimatching.RejectRequest{},
 			Response: apimatching.Match{}, Errors: []int{409}}),
-		r.Accept.Serve(h.accept, &auth.Doc{Summary: "Accept the caller's offer", Response: apimatching.Match{}, Errors: []int{409}}),
+		r.Accept.Serve(h.accept, &auth.Doc{Summary: "Accept the caller's offer before it expires", Response: apimatching.Match{}, Errors: []int{409}}),
 		r.Decline.Serve(h.decline, &auth.Doc{Summary: "Decline the caller's offer", Response: apimatching.Match{}, Errors: []int{409}}),
+		r.Demand.Serve(h.demand, &auth.Doc{Summary: "Seats, rank lists naming each program and those naming it first",
+			Response: apimatching.DemandList{}}),
+		r.Vacancy.Serve(h.vacancy, &auth.Doc{Summary: "A vacancy round over the seats a published round left",
+			Request: apimatching.VacancyRequest{}, Status: http.StatusCreated, Response: apimatching.Round{}, Errors: []int{409, 422}}),
 		r.Audit.Serve(h.audit, &auth.Doc{Summary: "The audit trail of an entity", Response: api.Page[apimatching.AuditEntry]{}, Errors: []int{400}}),
 	}, h.reviewTable()...)
 }

@@ -147,6 +147,10 @@ type roundDoc struct {
 	Unacceptable  int            `bson:"unacceptable"`
 	Stats         runStatsDoc    `bson:"stats"`
 	Seats         []seatsDoc     `bson:"seats,omitempty"`
+	OfferDays     int            `bson:"offerDays,omitempty"`
+	ParentID      string         `bson:"parentId,omitempty"`
+	SeatLimits    []seatsDoc     `bson:"seatLimits,omitempty"`
+	Applicants    []string       `bson:"applicantIds,omitempty"`
 	Runs          int            `bson:"runs"`
 	RunID         string         `bson:"runId"`
 	RunExpiresAt  time.Time      `bson:"runExpiresAt"`
@@ -176,10 +180,12 @@ func timeOf(t *time.Time) time.Time {
 	return t.UTC()
 }
 
-func seatsOf(r *domain.Round) []seatsDoc {
+func seatsOf(r *domain.Round) []seatsDoc { return seatList(r.ProgramIDs, r.Seats) }
+
+func seatList(ids []string, seats map[string]int) []seatsDoc {
 	var out []seatsDoc
-	for _, id := range r.ProgramIDs {
-		if n, ok := r.Seats[id]; ok {
+	for _, id := range ids {
+		if n, ok := seats[id]; ok {
 			out = append(out, seatsDoc{ProgramID: id, Seats: n})
 		}
 	}
@@ -200,7 +206,19 @@ func roundDocOf(r *domain.Round) roundDoc {
 		Seats: seatsOf(r), Runs: r.Runs, RunID: r.RunID, RunExpiresAt: expires, PrevStatus: r.PrevStatus,
 		LastError: r.LastError, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, StartedAt: timePtr(r.StartedAt),
 		CompletedAt: timePtr(r.CompletedAt), PublishedAt: timePtr(r.PublishedAt),
-		DurationMS: r.Duration.Milliseconds(), Version: r.Version}
+		DurationMS: r.Duration.Milliseconds(), Version: r.Version,
+		OfferDays: r.OfferDays, ParentID: r.ParentID, SeatLimits: seatList(r.ProgramIDs, r.SeatLimits), Applicants: r.Applicants}
+}
+
+func seatMap(l []seatsDoc) map[string]int {
+	if len(l) == 0 {
+		return nil
+	}
+	out := make(map[string]int, len(l))
+	for _, x := range l {
+		out[x.ProgramID] = x.Seats
+	}
+	return out
 }
 
 func (d roundDoc) round() *domain.Round {
@@ -209,13 +227,7 @@ func (d roundDoc) round() *domain.Round {
 		expires = time.Time{}
 	}
 	s := d.Stats
-	var seats map[string]int
-	if len(d.Seats) > 0 {
-		seats = make(map[string]int, len(d.Seats))
-		for _, x := range d.Seats {
-			seats[x.ProgramID] = x.Seats
-		}
-	}
+	seats := seatMap(d.Seats)
 	return &domain.Round{ID: d.ID, Name: d.Name, ProgramIDs: d.ProgramIDs, Seed: d.Seed, Status: d.Status,
 		Phase: d.Phase, Progress: d.Progress, BlockingPairs: d.BlockingPairs, OverCapacity: d.OverCapacity,
 		Unacceptable: d.Unacceptable,
@@ -224,7 +236,8 @@ func (d roundDoc) round() *domain.Round {
 		Seats: seats, Runs: d.Runs, RunID: d.RunID, RunExpiresAt: expires, PrevStatus: d.PrevStatus,
 		LastError: d.LastError, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt.UTC(), StartedAt: timeOf(d.StartedAt),
 		CompletedAt: timeOf(d.CompletedAt), PublishedAt: timeOf(d.PublishedAt),
-		Duration: time.Duration(d.DurationMS) * time.Millisecond, Version: d.Version}
+		Duration: time.Duration(d.DurationMS) * time.Millisecond, Version: d.Version,
+		OfferDays: d.OfferDays, ParentID: d.ParentID, SeatLimits: seatMap(d.SeatLimits), Applicants: d.Applicants}
 }
 
 // matchDoc is a match.
@@ -239,6 +252,8 @@ type matchDoc struct {
 	Score       float64          `bson:"score"`
 	Reasons     []explain.Reason `bson:"reasons"`
 	Note        string           `bson:"note,omitempty"`
+	RespondBy   *time.Time       `bson:"respondBy,omitempty"`
+	RemindedAt  *time.Time       `bson:"remindedAt,omitempty"`
 	DecidedBy   string           `bson:"decidedBy,omitempty"`
 	DecidedAt   *time.Time       `bson:"decidedAt,omitempty"`
 	CreatedAt   time.Time        `bson:"createdAt"`
@@ -250,14 +265,14 @@ type matchDoc struct {
 func matchDocOf(m *domain.Match) matchDoc {
 	return matchDoc{ID: m.ID, RoundID: m.RoundID, ApplicantID: m.ApplicantID, ProgramID: m.ProgramID,
 		HostID: m.HostID, Status: m.Status, Choice: m.Choice, Score: m.Score, Reasons: m.Reasons, Note: m.Note,
-		DecidedBy: m.DecidedBy, DecidedAt: timePtr(m.DecidedAt), CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
+		RespondBy: timePtr(m.RespondBy), RemindedAt: timePtr(m.RemindedAt), DecidedBy: m.DecidedBy, DecidedAt: timePtr(m.DecidedAt), CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
 		Version: m.Version}
 }
 
 func (d matchDoc) match() domain.Match {
 	return domain.Match{ID: d.ID, RoundID: d.RoundID, ApplicantID: d.ApplicantID, ProgramID: d.ProgramID,
 		HostID: d.HostID, Status: d.Status, Choice: d.Choice, Score: d.Score, Reasons: d.Reasons, Note: d.Note,
-		DecidedBy: d.DecidedBy, DecidedAt: timeOf(d.DecidedAt), CreatedAt: d.CreatedAt.UTC(),
+		RespondBy: timeOf(d.RespondBy), RemindedAt: timeOf(d.RemindedAt), DecidedBy: d.DecidedBy, DecidedAt: timeOf(d.DecidedAt), CreatedAt: d.CreatedAt.UTC(),
 		UpdatedAt: d.UpdatedAt.UTC(), Version: d.Version}
 }
 

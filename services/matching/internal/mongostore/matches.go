@@ -3,6 +3,7 @@ package mongostore
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -89,6 +90,9 @@ func (s *Store) UpdateMatch(ctx context.Context, m *domain.Match, evs []events.E
 	d := matchDocOf(m)
 	set := bson.D{{Key: "status", Value: d.Status}, {Key: "note", Value: d.Note}, {Key: "decidedBy", Value: d.DecidedBy},
 		{Key: "decidedAt", Value: d.DecidedAt}, {Key: "updatedAt", Value: d.UpdatedAt}, {Key: "version", Value: d.Version}}
+	if d.RespondBy != nil {
+		set = append(set, bson.E{Key: "respondBy", Value: *d.RespondBy})
+	}
 	res, err := s.matches.UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}, {Key: "version", Value: m.Version - 1}},
 		bson.D{{Key: "$set", Value: set}, outbox.Push(ob)})
 	if err != nil {
@@ -169,4 +173,57 @@ func (s *Store) RoundApplicants(ctx context.Context, roundID string) ([]domain.R
 // RoundApplicantsOf returns an applicant's participation in rounds.
 func (s *Store) RoundApplicantsOf(ctx context.Context, applicantID string) ([]domain.RoundApplicant, error) {
 	return s.findRoundApplicants(ctx, bson.D{{Key: "applicantId", Value: applicantID}})
+}
+
+// LapsedOffers returns up to limit published offers whose respondBy is at
+// or before now, earliest deadline first.
+func (s *Store) LapsedOffers(ctx context.Context, now time.Time, limit int) ([]domain.Match, error) {
+	return s.findMatches(ctx, bson.D{{Key: "status", Value: domain.MatchPublished},
+		{Key: "respondBy", Value: bson.D{{Key: "$lte", Value: now}}}},
+		options.Find().SetSort(bson.D{{Key: "respondBy", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+}
+
+// ExpireOffer expires m in one conditional write: it matches only while
+// the stored match is published at version m.Version-1 with its respondBy
+// at or before now, so of several replicas racing for an offer one writes
+// its offer.expired event and the others nothing.
+func (s *Store) ExpireOffer(ctx context.Context, m *domain.Match, now time.Time, evs []events.Envelope) (bool, error) {
+	ob, err := s.relay.Encode(ctx, evs...)
+	if err != nil {
+		return false, err
+	}
+	filter := bson.D{{Key: "_id", Value: m.ID}, {Key: "status", Value: domain.MatchPublished},
+		{Key: "respondBy", Value: bson.D{{Key: "$lte", Value: now}}}, {Key: "version", Value: m.Version - 1}}
+	set := bson.D{{Key: "status", Value: domain.MatchExpired}, {Key: "updatedAt", Value: m.UpdatedAt}, {Key: "version", Value: m.Version}}
+	res, err := s.matches.UpdateOne(ctx, filter, bson.D{{Key: "$set", Value: set}, outbox.Push(ob)})
+	if err != nil {
+		return false, fmt.Errorf("expire offer: %w", err)
+	}
+	return s.wrote(res), nil
+}
+
+// DueReminders returns up to limit published offers not yet reminded of
+// whose respondBy is at or before by.
+func (s *Store) DueReminders(ctx context.Context, by time.Time, limit int) ([]domain.Match, error) {
+	return s.findMatches(ctx, bson.D{{Key: "status", Value: domain.MatchPublished},
+		{Key: "respondBy", Value: bson.D{{Key: "$lte", Value: by}}}, {Key: "remindedAt", Value: bson.D{{Key: "$exists", Value: false}}}},
+		options.Find().SetSort(bson.D{{Key: "respondBy", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+}
+
+// MarkReminded records the reminder of m with its events, once: only
+// while the offer is published and not yet reminded of. The version is
+// left alone, so a reminder never makes an answer sent at the same time
+// fail.
+func (s *Store) MarkReminded(ctx context.Context, m *domain.Match, at time.Time, evs []events.Envelope) (bool, error) {
+	ob, err := s.relay.Encode(ctx, evs...)
+	if err != nil {
+		return false, err
+	}
+	filter := bson.D{{Key: "_id", Value: m.ID}, {Key: "status", Value: domain.MatchPublished},
+		{Key: "remindedAt", Value: bson.D{{Key: "$exists", Value: false}}}}
+	res, err := s.matches.UpdateOne(ctx, filter, bson.D{{Key: "$set", Value: bson.D{{Key: "remindedAt", Value: at}}}, outbox.Push(ob)})
+	if err != nil {
+		return false, fmt.Errorf("remind offer: %w", err)
+	}
+	return s.wrote(res), nil
 }

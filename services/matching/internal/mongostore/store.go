@@ -92,6 +92,7 @@ var Indexes = []mongodb.Index{
 	{Collection: MatchesCollection, Keys: bson.D{{Key: "roundId", Value: 1}}},
 	{Collection: MatchesCollection, Keys: bson.D{{Key: "applicantId", Value: 1}}},
 	{Collection: MatchesCollection, Keys: bson.D{{Key: "status", Value: 1}, {Key: "createdAt", Value: 1}}},
+	{Collection: MatchesCollection, Keys: bson.D{{Key: "status", Value: 1}, {Key: "respondBy", Value: 1}}},
 	{Collection: RoundApplicantsCollection, Keys: bson.D{{Key: "roundId", Value: 1}}},
 	{Collection: RoundApplicantsCollection, Keys: bson.D{{Key: "applicantId", Value: 1}}},
 	{Collection: RunsCollection, Keys: bson.D{{Key: "roundId", Value: 1}}},

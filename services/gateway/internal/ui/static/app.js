@@ -45,8 +45,47 @@
     }, 1000);
   }
 
+  // Offer deadlines: count the server's "time left" down every second as
+  // days and h:mm:ss; at the deadline show the page's expiry text and take
+  // the accept and decline buttons away (the server refuses them anyway).
+  function two(n) {
+    return (n < 10 ? "0" : "") + n;
+  }
+  function countdowns() {
+    var boxes = document.querySelectorAll(".countdown[data-deadline]");
+    if (!boxes.length) {
+      return;
+    }
+    function tick() {
+      for (var i = 0; i < boxes.length; i++) {
+        var box = boxes[i];
+        var left = Math.floor((Date.parse(box.getAttribute("data-deadline")) - Date.now()) / 1000);
+        if (isNaN(left)) {
+          continue;
+        }
+        if (left <= 0) {
+          box.textContent = box.getAttribute("data-expired");
+          box.className = "warn";
+          box.removeAttribute("data-deadline");
+          var card = box.closest ? box.closest(".offer") : null;
+          var actions = card ? card.querySelector(".offer-actions") : null;
+          if (actions) {
+            actions.parentNode.removeChild(actions);
+          }
+          continue;
+        }
+        var d = Math.floor(left / 86400);
+        var rest = left % 86400;
+        box.textContent = (d > 0 ? d + "d " : "") + Math.floor(rest / 3600) + ":" + two(Math.floor(rest % 3600 / 60)) + ":" + two(rest % 60);
+      }
+    }
+    tick();
+    window.setInterval(tick, 1000);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrors();
     followRound();
+    countdowns();
   });
 })();
