@@ -358,14 +358,14 @@ func (in *Inbox) onMatching(ctx context.Context, ev events.Envelope) error {
 			return in.add(ctx, ev, p.HostID, "offer.accepted", "/host/programs/"+p.ProgramID+"/candidates", params, mp,
 				fmt.Sprintf("An applicant accepted your offer for %s.", t))
 		case events.OfferReminder:
-			return in.add(ctx, ev, p.ApplicantID, "offer.reminder", "/offers", params,
+			return in.add(ctx, ev, p.ApplicantID, "offer.reminder", "/offers", params, mp,
 				fmt.Sprintf("Your offer from %s expires within a day. Accept or decline it before then.", t))
 		case events.OfferExpired:
-			if err := in.add(ctx, ev, p.ApplicantID, "offer.expired.self", "/offers", params,
+			if err := in.add(ctx, ev, p.ApplicantID, "offer.expired.self", "/offers", params, mp,
 				fmt.Sprintf("Your offer from %s expired unanswered.", t)); err != nil {
 				return err
 			}
-			return in.add(ctx, ev, p.HostID, "offer.expired", "/host/programs/"+p.ProgramID+"/candidates", params,
+			return in.add(ctx, ev, p.HostID, "offer.expired", "/host/programs/"+p.ProgramID+"/candidates", params, mp,
 				fmt.Sprintf("An offer for %s expired unanswered; the seat is free again.", t))
 		default:
 			if err := in.add(ctx, ev, p.ApplicantID, "offer.declined.self", "/offers", params, mp,

@@ -30,6 +30,8 @@ var MailKinds = []string{"account", "offers", "results", "stages", "interviews",
 var mailKind = map[string]string{
 	"account.verified":    "account",
 	"offer.received":      "offers",
+	"offer.reminder":      "offers",
+	"offer.expired.self":  "offers",
 	"round.unmatched":     "results",
 	"application.staged":  "stages",
 	"interview.scheduled": "interviews",
