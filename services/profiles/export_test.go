@@ -70,8 +70,8 @@ func TestExport(t *testing.T) {
 		Services struct {
 			Profiles struct {
 				Profile struct {
-					ID        string `json:"id"`
-					Name      string `json:"name"`
+					ID         string   `json:"id"`
+					Name       string   `json:"name"`
 					Statement  string   `json:"statement"`
 					Categories []string `json:"categories"`
 					Consents   struct {
