@@ -52,6 +52,8 @@ type Route struct {
 	// It is nil only on routes that another process serves and describes,
 	// such as the gateway's forwarding in split mode.
 	Doc *Doc
+	// CSVBody: see Endpoint.CSVBody.
+	CSVBody bool
 }
 
 // Doc says what a route takes and answers, for the API document: the Go
@@ -95,6 +97,9 @@ func Register(g *echo.Group, v *Verifier, routes []Route) {
 			mw = append(mw, v.Middleware(), Require(p.Roles...))
 		}
 		rt := g.Add(r.Method, r.Path, r.Handler, mw...)
+		if r.CSVBody {
+			web.AllowCSVBody(rt.Method, rt.Path)
+		}
 		record(RouteInfo{Method: rt.Method, Path: rt.Path, Policy: p, Doc: r.Doc})
 	}
 }

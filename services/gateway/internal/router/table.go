@@ -26,6 +26,8 @@ type Route struct {
 	Method  string
 	Path    string
 	Service string
+	// CSVBody: the route takes large CSV bodies (auth.Endpoint.CSVBody).
+	CSVBody bool
 }
 
 // Table is every public route of the services other than the gateway. It
@@ -42,7 +44,7 @@ var Table = slices.Concat(
 func forward(service string, routes any) []Route {
 	var out []Route
 	for _, e := range auth.Endpoints(routes) {
-		out = append(out, Route{Method: e.Method, Path: e.Path, Service: service})
+		out = append(out, Route{Method: e.Method, Path: e.Path, Service: service, CSVBody: e.CSVBody})
 	}
 	return out
 }

@@ -63,7 +63,7 @@ import (
 )
 
 // MaxRows is the most profiles one file may hold.
-const MaxRows = 10000
+const MaxRows = 50000
 
 // Column names.
 const (
