@@ -37,8 +37,8 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 			t.Errorf("%s %s has no access policy", r.Method, r.Path)
 		}
 	}
-	if n != 24 {
-		t.Errorf("%d routes checked, want 24", n)
+	if n != 26 {
+		t.Errorf("%d routes checked, want 26", n)
 	}
 	for _, tc := range []struct {
 		method, path string

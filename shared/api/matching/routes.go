@@ -19,7 +19,12 @@ var Routes = struct {
 	Apply, MyApplications, Withdraw, SetRanking, MyRanking                       auth.Endpoint
 	CreateRound, Rounds, Round, Run, RoundMatches, Explanations, Publish, Report auth.Endpoint
 	Matches, MyMatches, Approve, Reject, Accept, Decline, Audit                  auth.Endpoint
+	ImportProgramRanking, ImportRoundRanks                                       auth.Endpoint
 }{
+	ImportRoundRanks: auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/ranks/import",
+		Policy: auth.Coordinators, CSVBody: true},
+	ImportProgramRanking: auth.Endpoint{Method: http.MethodPost, Path: "/programs/:id/ranking/import",
+		Policy: auth.HostsAndCoords, CSVBody: true},
 	Recommendations:   auth.Endpoint{Method: http.MethodGet, Path: "/recommendations/me", Policy: auth.Applicants},
 	Candidates:        auth.Endpoint{Method: http.MethodGet, Path: "/programs/:id/candidates", Policy: auth.HostsAndCoords},
 	SetProgramRanking: auth.Endpoint{Method: http.MethodPut, Path: "/programs/:id/ranking", Policy: auth.HostsAndCoords},

@@ -23,6 +23,9 @@ type Application struct {
 	SubmittedAt time.Time
 	WithdrawnAt time.Time
 	Version     int64
+	// RecordedBy is the coordinator who recorded the application on the
+	// applicant's behalf (a rank-list import); empty when they applied.
+	RecordedBy string
 }
 
 // NewApplication returns a submitted application.
