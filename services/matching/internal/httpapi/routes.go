@@ -61,7 +61,7 @@ func (h *Handlers) Table() []auth.Route {
 			Summary:      "Replace the program's ranking from CSV: one applicant id or imported e-mail address per line, in order; all or nothing",
 			RequestMedia: "text/csv", Response: apimatching.ProgramRanking{}, Errors: []int{413, 415, 422}}),
 		r.ImportRoundRanks.Serve(h.importRoundRanks, &auth.Doc{
-			Summary: "Import the round's rank lists from CSV (applicant,program1,program2,…), recording applications on the applicants' behalf; all or nothing",
+			Summary:      "Import the round's rank lists from CSV (applicant,program1,program2,…), recording applications on the applicants' behalf; all or nothing",
 			RequestMedia: "text/csv", Response: apimatching.RankImportResult{}, Errors: []int{409, 413, 415, 422}}),
 		r.ProgramRanking.Serve(h.programRanking, &auth.Doc{Summary: "The program's ranking of applicants", Response: apimatching.ProgramRanking{}}),
 		r.Apply.Serve(h.apply, &auth.Doc{Summary: "Apply to a program", Request: apimatching.ApplyRequest{},
