@@ -951,6 +951,22 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 	}
 	host.shot("host-candidates")
 
+	// A ranking file naming someone who never applied is refused by line,
+	// and the ranking stays as it was.
+	candidatesPage := host.location()
+	host.submit("open the ranking import", `//a[contains(@href, "/ranking/import")]`)
+	host.expect("the ranking import page", "main h1", "Import this program's ranking")
+	rankFile := filepath.Join(t.TempDir(), "ranking.csv")
+	if err := os.WriteFile(rankFile, []byte("nobody."+suffix+"@example.org\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	host.act("choose the ranking file", chromedp.SetUploadFiles("#f-file", []string{rankFile}))
+	host.submit("import a ranking naming a stranger", `form[action$="/ranking/import"] button[type=submit]`)
+	host.expect("the stranger's line is refused", "#rank-import-errors", "no imported profile")
+	host.shot("host-ranking-import-refused")
+	host.open(candidatesPage)
+	host.expect("the ranking is unchanged", ".ranklist", "Your rank 1")
+
 	first := asha.text(".ranklist li:first-child h2")
 	asha.submit("move the first choice down", `.ranklist li:first-child form input[value="down"] ~ button`)
 	asha.expect("the ranking is saved", ".notice", "希望順位を保存しました")
