@@ -84,6 +84,9 @@ func TestEventsCreatedUpdatedErased(t *testing.T) {
 		created.Preferences.HostRegions[0] != "Tokyo" || created.Statement == "" || created.AvailableFrom != "2027-04-01" {
 		t.Errorf("profile.created payload = %+v, want the full snapshot", created)
 	}
+	if c := created.Categories; len(c) != 2 || c[0] != "women" || !created.Consents.Categories || created.Consents.Recorded.Categories.At.IsZero() {
+		t.Errorf("profile.created categories = %v consent %+v, want [women first_generation] under a recorded consent", c, created.Consents)
+	}
 	var updated profilesev.ProfileUpdated
 	platformtest.DecodeJSON(t, evs[1].Data, &updated)
 	if len(updated.Skills) != 1 || updated.Skills[0] != "speech recognition" {

@@ -71,11 +71,13 @@ func TestExport(t *testing.T) {
 		Services struct {
 			Profiles struct {
 				Profile struct {
-					ID        string `json:"id"`
-					Name      string `json:"name"`
-					Statement string `json:"statement"`
-					Consents  struct {
+					ID         string   `json:"id"`
+					Name       string   `json:"name"`
+					Statement  string   `json:"statement"`
+					Categories []string `json:"categories"`
+					Consents   struct {
 						DataProcessing bool `json:"dataProcessing"`
+						Categories     bool `json:"categories"`
 						Recorded       struct {
 							DataProcessing struct {
 								At            time.Time `json:"at"`
@@ -109,6 +111,9 @@ func TestExport(t *testing.T) {
 	p := x.Services.Profiles
 	if x.UserID != user || p.Profile.ID != user || p.Profile.Name != "Asha Rao" || p.Profile.Statement == "" {
 		t.Errorf("export profile = %+v, want Asha's whole profile", p.Profile)
+	}
+	if c := p.Profile.Categories; len(c) != 2 || c[0] != "women" || c[1] != "first_generation" || !p.Profile.Consents.Categories {
+		t.Errorf("export categories = %v (consent %v), want [women first_generation] with their consent", c, p.Profile.Consents.Categories)
 	}
 	if c := p.Profile.Consents; !c.DataProcessing || c.Recorded.DataProcessing.NoticeVersion != "2026-11" || c.Recorded.DataProcessing.At.IsZero() {
 		t.Errorf("export consents = %+v, want processing consent with its time and notice version", c)

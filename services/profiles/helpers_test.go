@@ -28,7 +28,9 @@ func profileBody() map[string]any {
 		"degreeLevel": "master", "birthYear": 2001, "availableFrom": "2027-04-01", "availableTo": "2028-03-31",
 		"preferences": map[string]any{"programKinds": []any{"exchange", "joint_research"}, "hostRegions": []any{"Tokyo"}},
 		"statement":   "I want to build speech tools for disaster response.", "gender": "female",
-		"consents": map[string]any{"noticeVersion": "2026-11", "dataProcessing": true, "crossBorderTransfer": true, "visibleToHosts": true},
+		"categories": []any{"women", "first_generation"},
+		"consents": map[string]any{"noticeVersion": "2026-11", "dataProcessing": true, "crossBorderTransfer": true, "visibleToHosts": true,
+			"categories": true},
 	}
 }
 

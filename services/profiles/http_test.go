@@ -76,6 +76,24 @@ func TestCreateReadUpdate(t *testing.T) {
 		t.Errorf("GET after PUT = version %d statement %q, want version 2 with the new statement", again.Version, again.Statement)
 	}
 
+	// Withdrawing the categories consent while keeping the categories is
+	// refused and changes nothing; withdrawing it without them removes them.
+	keep := with(upd, "consents.categories", false)
+	r = env.Do(t, http.MethodPut, "/api/v1/profiles/me", tok, keep)
+	if r.Status != http.StatusBadRequest || len(r.Problem(t).Errors) != 1 || r.Problem(t).Errors[0].Field != "categories" {
+		t.Errorf("PUT categories without their consent = %d %s, want 400 naming categories", r.Status, r.Body)
+	}
+	r = env.Do(t, http.MethodPut, "/api/v1/profiles/me", tok, with(keep, "categories", nil))
+	mustStatus(t, r, http.StatusOK, "PUT withdrawing the categories consent")
+	var w apiprofiles.Profile
+	r.JSON(t, &w)
+	if w.Version != 3 || len(w.Categories) != 0 || w.Consents.Categories || !w.Consents.Recorded.Categories.At.After(got.Consents.Recorded.Categories.At) {
+		t.Errorf("after withdrawal = version %d categories %v consent %+v, want version 3, none, withdrawal recorded", w.Version, w.Categories, w.Consents)
+	}
+	if len(got.Categories) != 2 || !got.Consents.Categories {
+		t.Errorf("POST /profiles categories = %v consent %v, want two under consent", got.Categories, got.Consents.Categories)
+	}
+
 	other := env.Issuer.Token(t, uuid.NewString(), auth.RoleApplicant)
 	for _, c := range []struct{ method, path string }{
 		{http.MethodGet, "/api/v1/profiles/me"}, {http.MethodPut, "/api/v1/profiles/me"}, {http.MethodDelete, "/api/v1/profiles/me"},
@@ -123,6 +141,9 @@ func TestValidationOverHTTP(t *testing.T) {
 		{"program kind unknown", with(profileBody(), "preferences.programKinds", []any{"vacation"}), "preferences.programKinds[0]"},
 		{"host region unknown", with(profileBody(), "preferences.hostRegions", []any{"Gotham"}), "preferences.hostRegions[0]"},
 		{"gender not offered", with(profileBody(), "gender", "robot"), "gender"},
+		{"categories without their consent", with(profileBody(), "consents.categories", false), "categories"},
+		{"category unknown", with(profileBody(), "categories", []any{"women", "caste"}), "categories[1]"},
+		{"category twice", with(profileBody(), "categories", []any{"rural", "rural"}), "categories[1]"},
 		{"client sets id", with(profileBody(), "id", "someone-else"), "id"},
 		{"client sets consent time", with(profileBody(), "consents.at", "2020-01-01T00:00:00Z"), "at"},
 	} {
@@ -236,6 +257,15 @@ func TestAccess(t *testing.T) {
 	r.JSON(t, &v)
 	if v.ID != asha || v.Name != "Asha Rao" || v.Gender != "" {
 		t.Errorf("host view = id %q name %q gender %q; want Asha's profile without gender", v.ID, v.Name, v.Gender)
+	}
+	// Categories are for allocation only: a host sees neither them nor
+	// whether the applicant consented to give any.
+	if len(v.Categories) != 0 || v.Consents.Categories || !v.Consents.Recorded.Categories.At.IsZero() ||
+		strings.Contains(string(r.Body), "first_generation") || strings.Contains(string(r.Body), `"categories":true`) {
+		t.Errorf("host view shows categories: %s", r.Body)
+	}
+	if c := env.Do(t, http.MethodGet, "/api/v1/profiles/"+asha, coordTok, nil); !strings.Contains(string(c.Body), "first_generation") {
+		t.Errorf("coordinator view lacks the categories: %s", c.Body)
 	}
 	platformtest.ConsumerSettled(t, env.Deps.Bus, "MATCHING", "profiles-applications", 2)
 	if s := get(hostTok, ravi); s != http.StatusNotFound {

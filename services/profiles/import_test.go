@@ -296,3 +296,35 @@ func TestImportRequest(t *testing.T) {
 		t.Errorf("import as JSON = %d, want 415", r.Status)
 	}
 }
+
+// TestImportTakesLargeCSVOnly sends the import a 20 MiB CSV file (two
+// profiles padded with blank lines, which CSV skips) and POST /profiles a
+// 2 MiB JSON body: the import is read whole and accepted, while every
+// other body keeps the small limit and is refused with 413, storing
+// nothing.
+func TestImportTakesLargeCSVOnly(t *testing.T) {
+	t.Parallel()
+	env := start(t)
+	coord := env.Issuer.Token(t, uuid.NewString(), auth.RoleCoordinator)
+	big := importFile(2, nil) + strings.Repeat("\n", 20<<20)
+	r := doCSV(t, env, coord, big)
+	var res importResult
+	r.JSON(t, &res)
+	if r.Status != http.StatusCreated || res.Rows != 2 || res.Inserted != 2 {
+		t.Fatalf("20 MiB CSV import = %d %.300s, want 201 with 2 rows inserted", r.Status, r.Body)
+	}
+
+	applicant := env.Issuer.Token(t, uuid.NewString(), auth.RoleApplicant)
+	r = env.Do(t, http.MethodPost, "/api/v1/profiles", applicant, with(profileBody(), "statement", strings.Repeat("x", 2<<20)))
+	if r.Status != http.StatusRequestEntityTooLarge || r.Problem(t).Code != "body_too_large" {
+		t.Errorf("2 MiB JSON profile = %d %.300s, want 413 body_too_large", r.Status, r.Body)
+	}
+	if r := env.Do(t, http.MethodGet, "/api/v1/profiles/me", applicant, nil); r.Status != http.StatusNotFound {
+		t.Errorf("after the refused body GET /profiles/me = %d, want 404 (nothing stored)", r.Status)
+	}
+	// The large limit is for CSV only, even on the import route.
+	r = platformtest.Do(t, env.Server.URL, http.MethodPost, "/api/v1/profiles/import", coord, strings.Repeat(" ", 2<<20))
+	if r.Status != http.StatusRequestEntityTooLarge {
+		t.Errorf("2 MiB JSON body on the import route = %d, want 413", r.Status)
+	}
+}

@@ -330,6 +330,8 @@ func TestRoundCompletedLocksSeatsAndEligibility(t *testing.T) {
 	}{
 		{"seats", func(m map[string]any) { m["seats"] = 5 }, 409, "program_locked"},
 		{"eligibility", func(m map[string]any) { m["eligibility"] = map[string]any{} }, 409, "program_locked"},
+		{"reserves", func(m map[string]any) { m["reserves"] = []map[string]any{{"category": "rural", "seats": 1}} }, 409, "program_locked"},
+		{"reserve order", func(m map[string]any) { m["reserveOrder"] = "first" }, 409, "program_locked"},
 		{"title", func(m map[string]any) { m["title"] = "Still editable" }, 200, ""},
 	}
 	for _, tc := range tests {

@@ -324,9 +324,9 @@ func everyPage(t *testing.T, p *uiPlatform, s *seeded) {
 			"/profile/wizard", "/profile/wizard?step=2", "/profile/wizard?step=3", "/profile/wizard?step=4", "/profile/wizard?step=5",
 			"/programs/" + s.programA},
 		"host": {"/host/programs", "/host/programs/new", "/host/programs/" + s.programA + "/edit", "/host/programs/import",
-			"/host/programs/" + s.programA + "/candidates", "/notifications", "/account"},
+			"/host/programs/" + s.programA + "/candidates", "/host/programs/" + s.programA + "/ranking/import", "/notifications", "/account"},
 		"coordinator": {"/coord/hosts", "/coord/rounds", "/coord/rounds/new", "/coord/rounds/" + s.round,
-			"/coord/rounds/" + s.round + "/report", "/coord/review", "/coord/audit", "/coord/audit?entity=" + s.round},
+			"/coord/rounds/" + s.round + "/report", "/coord/rounds/" + s.round + "/ranks/import", "/coord/review", "/coord/audit", "/coord/audit?entity=" + s.round},
 		"admin": {"/admin/users"},
 	}
 	creds := map[string][2]string{
@@ -831,6 +831,12 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 	asha.submit("wizard step 4", `button[value=next]`)
 	asha.expect("wizard step 5", "main h2", "同意")
 	asha.choose(`#f-consents input[type=checkbox]`, "on")
+	// A category without its own consent is refused at the field.
+	asha.choose(`input[name=categories]`, "first_generation")
+	asha.submit("a category without its consent", `button[value=save]`)
+	asha.expect("the category needs its consent", "#e-categories", "専用の同意")
+	asha.choose(`#f-consents input[type=checkbox]`, "on")
+	asha.choose(`#f-categoriesConsent`, "on")
 	asha.shot("wizard-5-consents")
 	asha.submit("save the profile", `button[value=save]`)
 	if loc := asha.location(); !strings.HasPrefix(loc, "/profile") || strings.HasPrefix(loc, "/profile/wizard") {
@@ -899,6 +905,17 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 		host.choose("#f-elevel0", "B2")
 		host.choose("#f-publish", "on")
 		if i == 0 {
+			// Reserves beyond the seats are refused at the field first.
+			host.fill("#f-reserve_first_generation", "2")
+			host.fill("#f-reserve_rural", "1")
+			host.submit("reserves beyond the seats", `form[action="/host/programs/new"] button[type=submit]`)
+			host.expect("the reserves are refused", "#f-reserves", "Seats reserved")
+			if cls := host.eval(`document.getElementById("f-reserves").className`); !strings.Contains(cls, "invalid") {
+				t.Errorf("the reserves fieldset is %q after a refusal, want it marked invalid", cls)
+			}
+			host.fill("#f-reserve_rural", "")
+			host.choose("#f-reserveOrder", "first")
+			host.choose("#f-publish", "on")
 			host.shot("host-program-form")
 		}
 		host.submit("post a program", `form[action="/host/programs/new"] button[type=submit]`)
@@ -929,8 +946,27 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 	host.submit("rank the candidate", `.ranklist li:first-child form input[value="up"] ~ button`)
 	host.expect("the ranking is saved", ".notice", "ranking has been saved")
 	host.expect("the candidate is ranked", ".ranklist", "Your rank 1")
+	// The applicant's self-declared category is for allocation only.
+	if page := host.text("main"); strings.Contains(page, "First in family") || strings.Contains(page, "first_generation") {
+		t.Errorf("the host's candidates page shows the applicant's category: %q", page)
+	}
 	host.shot("host-candidates")
 
+	// A ranking file naming someone who never applied is refused by line,
+	// and the ranking stays as it was.
+	candidatesPage := host.location()
+	host.submit("open the ranking import", `//a[contains(@href, "/ranking/import")]`)
+	host.expect("the ranking import page", "main h1", "Import this program's ranking")
+	rankFile := filepath.Join(t.TempDir(), "ranking.csv")
+	if err := os.WriteFile(rankFile, []byte("nobody."+suffix+"@example.org\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	host.act("choose the ranking file", chromedp.SetUploadFiles("#f-file", []string{rankFile}))
+	host.submit("import a ranking naming a stranger", `form[action$="/ranking/import"] button[type=submit]`)
+	host.expect("the stranger's line is refused", "#rank-import-errors", "no imported profile")
+	host.shot("host-ranking-import-refused")
+	host.open(candidatesPage)
+	host.expect("the ranking is unchanged", ".ranklist", "Your rank 1")
 	reviewJourney(t, host, asha, titles[0], day(5))
 
 	first := asha.text(".ranklist li:first-child h2")

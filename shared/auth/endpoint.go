@@ -17,11 +17,15 @@ type Endpoint struct {
 	// BodyLimit raises the platform's body limit for this route (file
 	// uploads); zero keeps the default (web.Options.BodyLimit).
 	BodyLimit int64
+	// CSVBody lets the route take a text/csv body of up to
+	// web.CSVBodyLimit (imports); its other bodies, and every other
+	// route's, keep the server's small limit.
+	CSVBody bool
 }
 
 // Serve is the access-table row that serves e with h, described by d.
 func (e Endpoint) Serve(h echo.HandlerFunc, d *Doc) Route {
-	return Route{Method: e.Method, Path: e.Path, Policy: e.Policy, BodyLimit: e.BodyLimit, Handler: h, Doc: d}
+	return Route{Method: e.Method, Path: e.Path, Policy: e.Policy, BodyLimit: e.BodyLimit, Handler: h, Doc: d, CSVBody: e.CSVBody}
 }
 
 // Endpoints lists the Endpoint fields of the struct set, in the order they

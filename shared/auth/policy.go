@@ -55,6 +55,8 @@ type Route struct {
 	// It is nil only on routes that another process serves and describes,
 	// such as the gateway's forwarding in split mode.
 	Doc *Doc
+	// CSVBody: see Endpoint.CSVBody.
+	CSVBody bool
 }
 
 // Doc says what a route takes and answers, for the API document: the Go
@@ -100,6 +102,9 @@ func Register(g *echo.Group, v *Verifier, routes []Route) {
 		rt := g.Add(r.Method, r.Path, r.Handler, mw...)
 		if r.BodyLimit > 0 {
 			web.AllowBody(rt.Method, rt.Path, r.BodyLimit)
+		}
+		if r.CSVBody {
+			web.AllowCSVBody(rt.Method, rt.Path)
 		}
 		record(RouteInfo{Method: rt.Method, Path: rt.Path, Policy: p, Doc: r.Doc})
 	}

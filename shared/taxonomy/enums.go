@@ -123,3 +123,26 @@ var DegreeLevels = newEnum("degree level",
 	Term{DegreeFaculty, Labels{"Faculty member", "大学教員", "संकाय सदस्य"}},
 	Term{DegreeProfessional, Labels{"Working professional", "社会人・専門職", "कार्यरत पेशेवर"}},
 )
+
+// Applicant categories (profile "categories", program reserves).
+const (
+	CategoryWomen            = "women"
+	CategoryFirstGeneration  = "first_generation"
+	CategoryTier2Institution = "tier2_institution"
+	CategoryNortheastIndia   = "northeast_india"
+	CategoryDisability       = "disability"
+	CategoryRural            = "rural"
+)
+
+// Categories are the self-declared groups an applicant may belong to
+// (DESIGN.md §4). A program may hold seats for them (reserves); they are
+// used only by allocation and aggregate reports, never in scoring, and are
+// never shown to hosts.
+var Categories = newEnum("category",
+	Term{CategoryWomen, Labels{"Women", "女性", "महिलाएँ"}},
+	Term{CategoryFirstGeneration, Labels{"First in family at university", "家族で初めての大学進学者", "परिवार में पहली पीढ़ी के विद्यार्थी"}},
+	Term{CategoryTier2Institution, Labels{"From a tier-2 or tier-3 institution", "地方・中小規模の教育機関の出身", "टियर-2 या टियर-3 संस्थान से"}},
+	Term{CategoryNortheastIndia, Labels{"From Northeast India", "インド北東部の出身", "पूर्वोत्तर भारत से"}},
+	Term{CategoryDisability, Labels{"Person with a disability", "障害のある方", "दिव्यांगजन"}},
+	Term{CategoryRural, Labels{"From a rural area", "農村部の出身", "ग्रामीण क्षेत्र से"}},
+)

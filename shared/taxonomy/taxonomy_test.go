@@ -21,7 +21,7 @@ func allLabels() map[string]Labels {
 			out["region "+c.Code+"/"+r.Name] = r.Labels
 		}
 	}
-	for _, e := range []*Enum{ApplicantKinds, ProgramKinds, DegreeLevels} {
+	for _, e := range []*Enum{ApplicantKinds, ProgramKinds, DegreeLevels, Categories} {
 		for _, t := range e.Terms() {
 			out[e.Name()+" "+t.Code] = t.Labels
 		}
@@ -260,6 +260,10 @@ func TestEnums(t *testing.T) {
 		{DegreeLevels, "professional", 5},
 		{DegreeLevels, "PhD", -1},
 		{DegreeLevels, "", -1},
+		{Categories, "women", 0},
+		{Categories, "rural", 5},
+		{Categories, "Women", -1},
+		{Categories, "caste", -1},
 	}
 	for _, tc := range tests {
 		if got := tc.enum.Index(tc.code); got != tc.index {
@@ -276,6 +280,7 @@ func TestEnums(t *testing.T) {
 		{ApplicantKinds, "student|researcher|company"},
 		{ProgramKinds, "exchange|internship|joint_research|fellowship|scholarship|industry_partnership"},
 		{DegreeLevels, "bachelor|master|phd|postdoc|faculty|professional"},
+		{Categories, "women|first_generation|tier2_institution|northeast_india|disability|rural"},
 	}
 	for _, tc := range sizes {
 		if got := tc.enum.String(); got != tc.want {

@@ -87,3 +87,19 @@ func jsonKind(goKind string) string {
 	}
 	return "of another type"
 }
+
+// ReadRecorder passes reads through and keeps the first error other than
+// io.EOF, so a caller whose parser turns read errors into its own reports
+// can still tell that the body was too large (http.MaxBytesError).
+type ReadRecorder struct {
+	R   io.Reader
+	Err error
+}
+
+func (r *ReadRecorder) Read(p []byte) (int, error) {
+	n, err := r.R.Read(p)
+	if err != nil && err != io.EOF && r.Err == nil {
+		r.Err = err
+	}
+	return n, err
+}

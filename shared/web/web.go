@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
 	"strconv"
@@ -117,16 +118,44 @@ var routeLimits sync.Map
 // routes that declare a BodyLimit.
 func AllowBody(method, path string, n int64) { routeLimits.Store(method+" "+path, n) }
 
+// CSVBodyLimit is the most a text/csv body may hold on a route that
+// takes one (the imports): 50 MiB. Handlers read such bodies as a stream.
+const CSVBodyLimit = 50 << 20
+
+// csvRoutes are the routes ("METHOD /path/pattern") that take large CSV
+// bodies. Route patterns mean the same route in every service (DESIGN.md
+// §3), so one set serves every server in the process.
+var csvRoutes sync.Map
+
+// AllowCSVBody lets the route with this method and Echo path pattern take
+// a text/csv body of up to CSVBodyLimit. auth.Register calls it for
+// endpoints marked CSVBody.
+func AllowCSVBody(method, path string) {
+	csvRoutes.Store(method+" "+path, true)
+}
+
+// IsCSV reports whether a Content-Type header names a CSV body.
+func IsCSV(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == "text/csv" || mt == "application/csv")
+}
+
 // bodyLimit rejects bodies over n bytes (or the route's own limit, see
 // AllowBody) with 413, reading at most n+1 of them whether or not
-// Content-Length is honest.
+// Content-Length is honest. A text/csv body on a route allowed by
+// AllowCSVBody may hold up to CSVBodyLimit instead. It runs after routing,
+// so the route's pattern is known.
 func bodyLimit(def int64) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			req := c.Request()
 			n := def
-			if v, ok := routeLimits.Load(req.Method + " " + c.Path()); ok {
+			route := req.Method + " " + c.Path()
+			if v, ok := routeLimits.Load(route); ok {
 				n = v.(int64)
+			}
+			if _, ok := csvRoutes.Load(route); ok && IsCSV(req.Header.Get(echo.HeaderContentType)) {
+				n = max(n, CSVBodyLimit)
 			}
 			if req.ContentLength > n {
 				return &Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",

@@ -67,6 +67,9 @@ type Application struct {
 	History     []StageChange `json:"history"`
 	DocumentIDs []string      `json:"documentIds"`
 	Interview   *Booking      `json:"interview,omitempty"`
+	// RecordedByCoordinator is true when a coordinator recorded the
+	// application on the applicant's behalf (a rank-list import).
+	RecordedByCoordinator bool `json:"recordedByCoordinator,omitempty"`
 }
 
 // Recommendation is a program recommended to an applicant.
@@ -210,6 +213,16 @@ type Ranking struct {
 type ProgramRanking struct {
 	ApplicantIDs []string   `json:"applicantIds"`
 	UpdatedAt    *time.Time `json:"updatedAt"`
+}
+
+// RankImportResult is the answer of an accepted POST
+// /rounds/{id}/ranks/import.
+type RankImportResult struct {
+	// Applicants is how many rank lists the file set.
+	Applicants int `json:"applicants"`
+	// Applications is how many applications were recorded on the
+	// applicants' behalf (those they had not made themselves).
+	Applications int `json:"applications"`
 }
 
 // Report is a round's outcome report (GET /rounds/{id}/report). Every

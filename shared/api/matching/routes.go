@@ -29,7 +29,12 @@ var Routes = struct {
 	AddSlots, Slots, Book, CancelBooking, InterviewICS                   auth.Endpoint
 	Messages, PostMessage, BulkMessage, MyMessages                       auth.Endpoint
 	Demand, Vacancy                                                      auth.Endpoint
+	ImportProgramRanking, ImportRoundRanks                               auth.Endpoint
 }{
+	ImportRoundRanks: auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/ranks/import",
+		Policy: auth.Coordinators, CSVBody: true},
+	ImportProgramRanking: auth.Endpoint{Method: http.MethodPost, Path: "/programs/:id/ranking/import",
+		Policy: auth.HostsAndCoords, CSVBody: true},
 	Recommendations:   auth.Endpoint{Method: http.MethodGet, Path: "/recommendations/me", Policy: auth.Applicants},
 	Candidates:        auth.Endpoint{Method: http.MethodGet, Path: "/programs/:id/candidates", Policy: auth.HostsAndCoords},
 	SetProgramRanking: auth.Endpoint{Method: http.MethodPut, Path: "/programs/:id/ranking", Policy: auth.HostsAndCoords},

@@ -14,23 +14,26 @@ import (
 // whole profile as the applicant writes it. The server adds the id, times,
 // version and consent records; a body naming any other field is refused.
 type ProfileRequest struct {
-	Kind            string              `json:"kind"`
-	Name            string              `json:"name"`
-	HomeCountry     string              `json:"homeCountry"`
-	Institution     string              `json:"institution"`
-	Region          string              `json:"region"`
-	Fields          []string            `json:"fields"`
-	Skills          []string            `json:"skills"`
-	Languages       []taxonomy.Language `json:"languages"`
-	DegreeLevel     string              `json:"degreeLevel"`
-	BirthYear       int                 `json:"birthYear"`
-	AvailableFrom   string              `json:"availableFrom"`
-	AvailableTo     string              `json:"availableTo"`
-	Preferences     PreferencesRequest  `json:"preferences"`
-	Statement       string              `json:"statement"`
-	Gender          string              `json:"gender"`
-	Consents        ConsentsRequest     `json:"consents"`
-	GuardianConsent *GuardianRequest    `json:"guardianConsent,omitempty"`
+	Kind          string              `json:"kind"`
+	Name          string              `json:"name"`
+	HomeCountry   string              `json:"homeCountry"`
+	Institution   string              `json:"institution"`
+	Region        string              `json:"region"`
+	Fields        []string            `json:"fields"`
+	Skills        []string            `json:"skills"`
+	Languages     []taxonomy.Language `json:"languages"`
+	DegreeLevel   string              `json:"degreeLevel"`
+	BirthYear     int                 `json:"birthYear"`
+	AvailableFrom string              `json:"availableFrom"`
+	AvailableTo   string              `json:"availableTo"`
+	Preferences   PreferencesRequest  `json:"preferences"`
+	Statement     string              `json:"statement"`
+	Gender        string              `json:"gender"`
+	// Categories are optional, self-declared, from taxonomy.Categories,
+	// and need consents.categories.
+	Categories      []string         `json:"categories,omitempty"`
+	Consents        ConsentsRequest  `json:"consents"`
+	GuardianConsent *GuardianRequest `json:"guardianConsent,omitempty"`
 }
 
 // PreferencesRequest are the program kinds and host regions the applicant
@@ -47,6 +50,9 @@ type ConsentsRequest struct {
 	DataProcessing      bool   `json:"dataProcessing"`
 	CrossBorderTransfer bool   `json:"crossBorderTransfer"`
 	VisibleToHosts      bool   `json:"visibleToHosts"`
+	// Categories permits processing self-declared categories (used only
+	// for seats reserved for them and aggregate reports).
+	Categories bool `json:"categories"`
 }
 
 // GuardianRequest is the consenting parent or guardian of an applicant who

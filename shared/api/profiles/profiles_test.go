@@ -18,14 +18,16 @@ func TestProfileRequestWire(t *testing.T) {
 		Languages: []taxonomy.Language{{Code: "ja", Level: "N4"}}, DegreeLevel: "master", BirthYear: 2001,
 		AvailableFrom: "2027-04-01", AvailableTo: "2028-03-31",
 		Preferences: PreferencesRequest{ProgramKinds: []string{"exchange"}, HostRegions: []string{"Tokyo"}},
-		Statement:   "s", Gender: "female",
-		Consents:        ConsentsRequest{NoticeVersion: "2026-11", DataProcessing: true, CrossBorderTransfer: true, VisibleToHosts: true},
+		Statement:   "s", Gender: "female", Categories: []string{"women", "rural"},
+		Consents: ConsentsRequest{NoticeVersion: "2026-11", DataProcessing: true, CrossBorderTransfer: true, VisibleToHosts: true,
+			Categories: true},
 		GuardianConsent: &GuardianRequest{Name: "R Rao", Relation: "parent"}}
 	want := `{"kind":"student","name":"Asha Rao","homeCountry":"IN","institution":"IIT Madras","region":"Tamil Nadu",` +
 		`"fields":["1.2"],"skills":["nlp"],"languages":[{"code":"ja","level":"N4"}],"degreeLevel":"master",` +
 		`"birthYear":2001,"availableFrom":"2027-04-01","availableTo":"2028-03-31",` +
 		`"preferences":{"programKinds":["exchange"],"hostRegions":["Tokyo"]},"statement":"s","gender":"female",` +
-		`"consents":{"noticeVersion":"2026-11","dataProcessing":true,"crossBorderTransfer":true,"visibleToHosts":true},` +
+		`"categories":["women","rural"],` +
+		`"consents":{"noticeVersion":"2026-11","dataProcessing":true,"crossBorderTransfer":true,"visibleToHosts":true,"categories":true},` +
 		`"guardianConsent":{"name":"R Rao","relation":"parent"}}`
 	wire(t, r, want)
 	r.GuardianConsent = nil
@@ -49,9 +51,11 @@ func TestProfileWire(t *testing.T) {
 	want := `{"id":"u1","kind":"student","name":"A","homeCountry":"IN","fields":[],"skills":[],"languages":[],` +
 		`"degreeLevel":"phd","birthYear":1999,"preferences":{"programKinds":[],"hostRegions":[]},` +
 		`"consents":{"noticeVersion":"2026-11","dataProcessing":true,"crossBorderTransfer":false,"visibleToHosts":false,` +
+		`"categories":false,` +
 		`"recorded":{"dataProcessing":{"at":"0001-01-01T00:00:00Z","noticeVersion":""},` +
 		`"crossBorderTransfer":{"at":"0001-01-01T00:00:00Z","noticeVersion":""},` +
-		`"visibleToHosts":{"at":"0001-01-01T00:00:00Z","noticeVersion":""}}},` +
+		`"visibleToHosts":{"at":"0001-01-01T00:00:00Z","noticeVersion":""},` +
+		`"categories":{"at":"0001-01-01T00:00:00Z","noticeVersion":""}}},` +
 		`"createdAt":"2026-12-01T09:00:00Z","updatedAt":"2026-12-01T09:00:00Z","email":"a@example.org","version":3}`
 	wire(t, p, want)
 }

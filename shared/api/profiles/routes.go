@@ -20,5 +20,5 @@ var Routes = struct {
 	Export:        auth.Endpoint{Method: http.MethodGet, Path: "/profiles/me/export", Policy: auth.SignedIn},
 	Read:          auth.Endpoint{Method: http.MethodGet, Path: "/profiles/:id", Policy: auth.SignedIn},
 	List:          auth.Endpoint{Method: http.MethodGet, Path: "/profiles", Policy: auth.Coordinators},
-	Import:        auth.Endpoint{Method: http.MethodPost, Path: "/profiles/import", Policy: auth.Coordinators},
+	Import:        auth.Endpoint{Method: http.MethodPost, Path: "/profiles/import", Policy: auth.Coordinators, CSVBody: true},
 }

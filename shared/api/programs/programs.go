@@ -17,17 +17,22 @@ import (
 // and the stipend's amount are pointers so that a missing number can be
 // told from zero.
 type ProgramRequest struct {
-	Title               string            `json:"title"`
-	TitleJa             string            `json:"titleJa,omitempty"`
-	Description         string            `json:"description"`
-	DescriptionJa       string            `json:"descriptionJa,omitempty"`
-	Kind                string            `json:"kind"`
-	HostOrg             string            `json:"hostOrg"`
-	HostCountry         string            `json:"hostCountry"`
-	Region              string            `json:"region"`
-	Fields              []string          `json:"fields"`
-	Skills              []string          `json:"skills,omitempty"`
-	Seats               *int              `json:"seats"`
+	Title         string   `json:"title"`
+	TitleJa       string   `json:"titleJa,omitempty"`
+	Description   string   `json:"description"`
+	DescriptionJa string   `json:"descriptionJa,omitempty"`
+	Kind          string   `json:"kind"`
+	HostOrg       string   `json:"hostOrg"`
+	HostCountry   string   `json:"hostCountry"`
+	Region        string   `json:"region"`
+	Fields        []string `json:"fields"`
+	Skills        []string `json:"skills,omitempty"`
+	Seats         *int     `json:"seats"`
+	// Reserves hold seats for categories of applicants (known categories,
+	// seats ≥ 1 each, each category once, sum at most seats).
+	Reserves []programsev.Reserve `json:"reserves,omitempty"`
+	// ReserveOrder is "last" (the default) or "first".
+	ReserveOrder        string            `json:"reserveOrder,omitempty"`
 	StartDate           string            `json:"startDate"`
 	EndDate             string            `json:"endDate"`
 	ApplicationDeadline string            `json:"applicationDeadline"`

@@ -16,7 +16,7 @@ var Routes = struct {
 }{
 	Search:  auth.Endpoint{Method: http.MethodGet, Path: "/programs", Policy: auth.Anyone},
 	Create:  auth.Endpoint{Method: http.MethodPost, Path: "/programs", Policy: auth.Hosts},
-	Import:  auth.Endpoint{Method: http.MethodPost, Path: "/programs/import", Policy: auth.Hosts},
+	Import:  auth.Endpoint{Method: http.MethodPost, Path: "/programs/import", Policy: auth.Hosts, CSVBody: true},
 	Get:     auth.Endpoint{Method: http.MethodGet, Path: "/programs/:id", Policy: auth.Anyone},
 	Update:  auth.Endpoint{Method: http.MethodPut, Path: "/programs/:id", Policy: auth.Hosts},
 	Publish: auth.Endpoint{Method: http.MethodPost, Path: "/programs/:id/publish", Policy: auth.Hosts},

@@ -24,29 +24,38 @@ const Source = "profiles"
 // Gender is self-declared and may only be used in aggregate outcome
 // reports, never to score or rank anyone.
 type Profile struct {
-	ID              string              `json:"id"`
-	Kind            string              `json:"kind"`
-	Name            string              `json:"name"`
-	HomeCountry     string              `json:"homeCountry"`
-	Institution     string              `json:"institution,omitempty"`
-	Region          string              `json:"region,omitempty"`
-	Fields          []string            `json:"fields"`
-	Skills          []string            `json:"skills"`
-	Languages       []taxonomy.Language `json:"languages"`
-	DegreeLevel     string              `json:"degreeLevel"`
-	BirthYear       int                 `json:"birthYear"`
-	AvailableFrom   string              `json:"availableFrom,omitempty"`
-	AvailableTo     string              `json:"availableTo,omitempty"`
-	Preferences     Preferences         `json:"preferences"`
-	Statement       string              `json:"statement,omitempty"`
-	Gender          string              `json:"gender,omitempty"`
-	Consents        Consents            `json:"consents"`
-	GuardianConsent *GuardianConsent    `json:"guardianConsent,omitempty"`
+	ID            string              `json:"id"`
+	Kind          string              `json:"kind"`
+	Name          string              `json:"name"`
+	HomeCountry   string              `json:"homeCountry"`
+	Institution   string              `json:"institution,omitempty"`
+	Region        string              `json:"region,omitempty"`
+	Fields        []string            `json:"fields"`
+	Skills        []string            `json:"skills"`
+	Languages     []taxonomy.Language `json:"languages"`
+	DegreeLevel   string              `json:"degreeLevel"`
+	BirthYear     int                 `json:"birthYear"`
+	AvailableFrom string              `json:"availableFrom,omitempty"`
+	AvailableTo   string              `json:"availableTo,omitempty"`
+	Preferences   Preferences         `json:"preferences"`
+	Statement     string              `json:"statement,omitempty"`
+	Gender        string              `json:"gender,omitempty"`
+	// Categories are self-declared (taxonomy.Categories), present only
+	// under consents.categories; they may be used by allocation (program
+	// reserves) and aggregate reports only, never to score, and never
+	// shown to hosts.
+	Categories      []string         `json:"categories,omitempty"`
+	Consents        Consents         `json:"consents"`
+	GuardianConsent *GuardianConsent `json:"guardianConsent,omitempty"`
 	// Imported is true for a profile a coordinator imported from a file
 	// rather than one its owner created.
-	Imported  bool      `json:"imported,omitempty"`
-	CreatedAt time.Time `json:"createdAt"`
-	UpdatedAt time.Time `json:"updatedAt"`
+	Imported bool `json:"imported,omitempty"`
+	// ImportedEmail is the e-mail address of an imported profile (empty
+	// for every other), so that services can resolve an applicant named
+	// by e-mail in a coordinator's import. It is never shown to hosts.
+	ImportedEmail string    `json:"importedEmail,omitempty"`
+	CreatedAt     time.Time `json:"createdAt"`
+	UpdatedAt     time.Time `json:"updatedAt"`
 }
 
 // Preferences are the program kinds and host regions the applicant would
@@ -67,8 +76,11 @@ type Consents struct {
 	CrossBorderTransfer bool   `json:"crossBorderTransfer"`
 	// VisibleToHosts lets hosts of programs the applicant applied to see
 	// the profile; without it they never do.
-	VisibleToHosts bool           `json:"visibleToHosts"`
-	Recorded       ConsentRecords `json:"recorded"`
+	VisibleToHosts bool `json:"visibleToHosts"`
+	// Categories permits processing the self-declared categories; without
+	// it a profile has none.
+	Categories bool           `json:"categories"`
+	Recorded   ConsentRecords `json:"recorded"`
 }
 
 // ConsentRecords says when each consent was last given or withdrawn, and
@@ -77,6 +89,7 @@ type ConsentRecords struct {
 	DataProcessing      ConsentRecord `json:"dataProcessing"`
 	CrossBorderTransfer ConsentRecord `json:"crossBorderTransfer"`
 	VisibleToHosts      ConsentRecord `json:"visibleToHosts"`
+	Categories          ConsentRecord `json:"categories"`
 }
 
 // ConsentRecord is when a consent was set (server time) and the notice

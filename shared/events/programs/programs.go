@@ -44,6 +44,20 @@ type Stipend struct {
 	Period   string `json:"period"`
 }
 
+// Reserve holds Seats of a program for applicants of one category
+// (taxonomy.Categories); see DESIGN.md §5 for how a round fills them.
+type Reserve struct {
+	Category string `json:"category"`
+	Seats    int    `json:"seats"`
+}
+
+// Reserve orders: whether a program's reserved slots come after its open
+// slots (the default) or before them.
+const (
+	ReserveOrderLast  = "last"
+	ReserveOrderFirst = "first"
+)
+
 // Program is a full snapshot of a program. JSON names follow DESIGN.md §4,
 // so a consumer can decode the fields it knows into its own type.
 type Program struct {
@@ -61,6 +75,10 @@ type Program struct {
 	Fields        []string `json:"fields"`
 	Skills        []string `json:"skills"`
 	Seats         int      `json:"seats"`
+	// Reserves are seats held for categories of applicants (their sum at
+	// most Seats); ReserveOrder is "last" (default) or "first".
+	Reserves     []Reserve `json:"reserves"`
+	ReserveOrder string    `json:"reserveOrder"`
 	// StartDate, EndDate and ApplicationDeadline are "YYYY-MM-DD". The
 	// deadline is the last day to apply, to the end of that day in the host
 	// country (see eligibility.Closes); ClosesAt is that instant.

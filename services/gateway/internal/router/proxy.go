@@ -188,7 +188,7 @@ func (p *Proxy) Register(api *echo.Group, v *auth.Verifier) {
 	routes := make([]auth.Route, 0, len(Table))
 	for _, r := range Table {
 		routes = append(routes, auth.Route{Method: r.Method, Path: r.Path, Policy: auth.Anyone, Handler: p.Handler(r.Service),
-			BodyLimit: r.BodyLimit})
+			BodyLimit: r.BodyLimit, CSVBody: r.CSVBody})
 	}
 	auth.Register(api, v, routes)
 }

@@ -31,6 +31,8 @@ type Route struct {
 	// BodyLimit is the route's own body limit (file uploads), 0 for the
 	// default.
 	BodyLimit int64
+	// CSVBody: the route takes large CSV bodies (auth.Endpoint.CSVBody).
+	CSVBody bool
 }
 
 // Table is every public route of the services other than the gateway. It
@@ -48,7 +50,7 @@ var Table = slices.Concat(
 func forward(service string, routes any) []Route {
 	var out []Route
 	for _, e := range auth.Endpoints(routes) {
-		out = append(out, Route{Method: e.Method, Path: e.Path, Service: service, BodyLimit: e.BodyLimit})
+		out = append(out, Route{Method: e.Method, Path: e.Path, Service: service, BodyLimit: e.BodyLimit, CSVBody: e.CSVBody})
 	}
 	return out
 }

@@ -144,6 +144,8 @@ func problemKey(reason string) string {
 		return "problem.guardian_adult"
 	case strings.HasPrefix(r, "is required"), has("name at least one"):
 		return "problem.required"
+	case has("their own consent", "categoriesconsent"):
+		return "problem.categories_consent"
 	case has("must be true"):
 		return "problem.consent_required"
 	case has("notice version", "noticeversion"):

@@ -195,6 +195,12 @@ func programFromForm(v url.Values, f *Form) apiprograms.ProgramRequest {
 		seats := int(n)
 		b.Seats = &seats
 	}
+	for _, code := range taxonomy.Categories.Codes() {
+		if n, ok := number("reserve_"+code, "pform.reserves"); ok {
+			b.Reserves = append(b.Reserves, programsev.Reserve{Category: code, Seats: int(n)})
+		}
+	}
+	b.ReserveOrder = v.Get("reserveOrder")
 	if n, ok := number("stipendAmount", "pform.stipendAmount"); ok {
 		b.Stipend = &apiprograms.StipendRequest{Amount: &n, Currency: v.Get("stipendCurrency"), Period: v.Get("stipendPeriod")}
 	}
@@ -237,6 +243,10 @@ func programValues(p programsev.Program) url.Values {
 	v["fields"] = p.Fields
 	set("skills", strings.Join(p.Skills, ", "))
 	v.Set("seats", strconv.Itoa(p.Seats))
+	for _, r := range p.Reserves {
+		v.Set("reserve_"+r.Category, strconv.Itoa(r.Seats))
+	}
+	set("reserveOrder", p.ReserveOrder)
 	set("startDate", p.StartDate)
 	set("endDate", p.EndDate)
 	set("applicationDeadline", p.ApplicationDeadline)
@@ -279,6 +289,10 @@ func programField(field string) (string, string, bool) {
 	case "title", "titleJa", "description", "descriptionJa", "kind", "hostOrg", "hostCountry", "region",
 		"fields", "skills", "seats", "startDate", "endDate", "applicationDeadline":
 		return base, "pform." + base, true
+	case "reserves", "reserves.category", "reserves.seats":
+		return "reserves", "pform.reserves", true
+	case "reserveOrder":
+		return "reserveOrder", "pform.reserveOrder", true
 	case "stipend", "stipend.amount":
 		return "stipendAmount", "pform.stipendAmount", true
 	case "stipend.currency":

@@ -208,6 +208,13 @@ func fixtures() []fixture {
 		{name: "import", tmpl: "program_import", role: "host", title: "import.title", data: ImportData{Done: true, Imported: 3}},
 		{name: "import-refused", tmpl: "program_import", role: "host", title: "import.title",
 			data: ImportData{Rows: []web.FieldError{{Line: 3, Field: "seats", Reason: "must be at least 1"}}}},
+		{name: "rank-import", tmpl: "rank_import", role: "host", title: "rimport.program.title",
+			data: RankImportData{Key: "rimport.program", Action: "/host/programs/p-1/ranking/import", Done: true, Count: 4}},
+		{name: "rank-import-refused", tmpl: "rank_import", role: "host", title: "rimport.program.title",
+			data: RankImportData{Key: "rimport.program", Action: "/host/programs/p-1/ranking/import",
+				Rows: []web.FieldError{{Line: 2, Field: "applicant", Reason: "is not an applicant with a live application to this program"}}}},
+		{name: "round-rank-import", tmpl: "rank_import", role: "coordinator", title: "rimport.round.title",
+			data: RankImportData{Key: "rimport.round", Action: "/coord/rounds/r-1/ranks/import", Done: true, Count: 40, Recorded: 120}},
 		{name: "candidates", tmpl: "candidates", role: "host", title: "cands.title",
 			data: CandidatesData{Program: prog, CanRank: true, Candidates: []CandidateView{
 				{Candidate: apimatching.Candidate{ApplicantID: "a-1", Name: "Asha Rao", Institution: "Kaveri Institute of Technology", HomeCountry: "IN",

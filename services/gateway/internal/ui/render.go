@@ -299,6 +299,7 @@ var funcs = template.FuncMap{
 	"taxKinds":          func() []taxonomy.Term { return taxonomy.ProgramKinds.Terms() },
 	"taxApplicantKinds": func() []taxonomy.Term { return taxonomy.ApplicantKinds.Terms() },
 	"taxDegrees":        func() []taxonomy.Term { return taxonomy.DegreeLevels.Terms() },
+	"taxCategories":     func() []taxonomy.Term { return taxonomy.Categories.Terms() },
 	"taxCountries":      taxonomy.Countries,
 	"taxRegions":        taxonomy.Regions,
 	"taxFields":         taxonomy.Fields,

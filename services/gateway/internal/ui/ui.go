@@ -155,6 +155,8 @@ func (u *UI) Table() []auth.Route {
 		r(post, "/host/programs/:id/close", auth.HostsAndCoords, u.closeProgram),
 		r(get, "/host/programs/:id/candidates", auth.HostsAndCoords, u.candidates),
 		r(post, "/host/programs/:id/ranking", auth.Hosts, u.moveCandidate),
+		r(get, "/host/programs/:id/ranking/import", auth.HostsAndCoords, u.rankImportForm(programRankImport)),
+		r(post, "/host/programs/:id/ranking/import", auth.HostsAndCoords, u.rankImport(programRankImport)),
 
 		// Coordinators.
 		r(get, "/coord/hosts", auth.Coordinators, u.pendingHosts),
@@ -167,6 +169,8 @@ func (u *UI) Table() []auth.Route {
 		r(post, "/coord/rounds/:id/publish", auth.Coordinators, u.publishRound),
 		r(post, "/coord/rounds/:id/vacancy", auth.Coordinators, u.vacancyRound),
 		r(get, "/coord/rounds/:id/report", auth.Coordinators, u.report),
+		r(get, "/coord/rounds/:id/ranks/import", auth.Coordinators, u.rankImportForm(roundRankImport)),
+		r(post, "/coord/rounds/:id/ranks/import", auth.Coordinators, u.rankImport(roundRankImport)),
 		r(get, "/coord/review", auth.Coordinators, u.review),
 		r(post, "/coord/matches/:id/approve", auth.Coordinators, u.approveMatch),
 		r(post, "/coord/matches/:id/reject", auth.Coordinators, u.rejectMatch),

@@ -41,9 +41,10 @@ func bodyOf(p profilesev.Profile) apiprofiles.ProfileRequest {
 		Fields: p.Fields, Skills: p.Skills, Languages: p.Languages, DegreeLevel: p.DegreeLevel,
 		BirthYear: p.BirthYear, AvailableFrom: p.AvailableFrom, AvailableTo: p.AvailableTo,
 		Preferences: apiprofiles.PreferencesRequest{ProgramKinds: p.Preferences.ProgramKinds, HostRegions: p.Preferences.HostRegions},
-		Statement:   p.Statement, Gender: p.Gender,
+		Statement:   p.Statement, Gender: p.Gender, Categories: p.Categories,
 		Consents: apiprofiles.ConsentsRequest{NoticeVersion: p.Consents.NoticeVersion, DataProcessing: p.Consents.DataProcessing,
-			CrossBorderTransfer: p.Consents.CrossBorderTransfer, VisibleToHosts: p.Consents.VisibleToHosts},
+			CrossBorderTransfer: p.Consents.CrossBorderTransfer, VisibleToHosts: p.Consents.VisibleToHosts,
+			Categories: p.Consents.Categories},
 	}
 	if g := p.GuardianConsent; g != nil {
 		b.GuardianConsent = &apiprofiles.GuardianRequest{Name: g.Name, Relation: g.Relation}
@@ -230,6 +231,8 @@ func applyStep(d *apiprofiles.ProfileRequest, step int, v url.Values) {
 		d.Consents.DataProcessing = v.Get("dataProcessing") == "on"
 		d.Consents.CrossBorderTransfer = v.Get("crossBorderTransfer") == "on"
 		d.Consents.VisibleToHosts = v.Get("visibleToHosts") == "on"
+		d.Consents.Categories = v.Get("categoriesConsent") == "on"
+		d.Categories = nonEmpty(v["categories"])
 		d.GuardianConsent = nil
 		if n, r := strings.TrimSpace(v.Get("guardianName")), v.Get("guardianRelation"); n != "" || r != "" {
 			d.GuardianConsent = &apiprofiles.GuardianRequest{Name: n, Relation: r}
@@ -275,6 +278,10 @@ func valuesOf(d apiprofiles.ProfileRequest) url.Values {
 	if d.Consents.VisibleToHosts {
 		v.Set("visibleToHosts", "on")
 	}
+	if d.Consents.Categories {
+		v.Set("categoriesConsent", "on")
+	}
+	v["categories"] = d.Categories
 	if g := d.GuardianConsent; g != nil {
 		set("guardianName", g.Name)
 		set("guardianRelation", g.Relation)
@@ -298,6 +305,8 @@ func wizardField(field string) (step int, name, label string) {
 	}
 	base := indexRe.ReplaceAllString(field, "")
 	switch base {
+	case "categories":
+		return 5, "categories", "wizard.categories"
 	case "kind", "name", "homeCountry", "region", "birthYear", "gender":
 		return 1, base, "wizard." + base
 	case "institution", "degreeLevel", "fields", "skills", "statement":

@@ -26,6 +26,13 @@ type ReadModel interface {
 	Profile(ctx context.Context, id string) (*domain.Profile, error)
 	// Profiles returns the live profiles among ids, by id.
 	Profiles(ctx context.Context, ids []string) (map[string]domain.Profile, error)
+	// ImportRanks stores, all at once, new applications recorded on the
+	// applicants' behalf (each with its events) and the applicants' rank
+	// lists, replacing any they had.
+	ImportRanks(ctx context.Context, apps []domain.Application, evs [][]events.Envelope, ranks map[string][]string, at time.Time) error
+	// ProfileIDsByEmail maps the e-mail addresses (lower case) of live
+	// imported profiles among emails to their applicant ids.
+	ProfileIDsByEmail(ctx context.Context, emails []string) (map[string]string, error)
 	// PutProgram stores p unless a version at or above p.Version is
 	// stored. It reports whether it wrote.
 	PutProgram(ctx context.Context, p domain.Program) (bool, error)

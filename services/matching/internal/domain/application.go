@@ -30,6 +30,9 @@ type Application struct {
 	History     []StageChange
 	DocumentIDs []string
 	Interview   *Booking
+	// RecordedBy is the coordinator who recorded the application on the
+	// applicant's behalf (a rank-list import); empty when they applied.
+	RecordedBy string
 }
 
 // NewApplication returns a submitted application.

@@ -31,23 +31,30 @@ type Profile struct {
 // in a tombstone. The BSON names are those of the read model's documents,
 // the JSON names those of the data export's copy of the profile.
 type ProfileData struct {
-	Kind           string              `json:"kind" bson:"kind,omitempty"`
-	Name           string              `json:"name" bson:"name,omitempty"`
-	HomeCountry    string              `json:"homeCountry" bson:"homeCountry,omitempty"`
-	Institution    string              `json:"institution" bson:"institution,omitempty"`
-	Region         string              `json:"region" bson:"region,omitempty"`
-	Fields         []string            `json:"fields" bson:"fields,omitempty"`
-	Skills         []string            `json:"skills" bson:"skills,omitempty"`
-	Languages      []taxonomy.Language `json:"languages" bson:"languages,omitempty"`
-	DegreeLevel    string              `json:"degreeLevel" bson:"degreeLevel,omitempty"`
-	BirthYear      int                 `json:"birthYear" bson:"birthYear,omitempty"`
-	AvailableFrom  string              `json:"availableFrom" bson:"availableFrom,omitempty"`
-	AvailableTo    string              `json:"availableTo" bson:"availableTo,omitempty"`
-	ProgramKinds   []string            `json:"preferredProgramKinds" bson:"programKinds,omitempty"`
-	HostRegions    []string            `json:"preferredHostRegions" bson:"hostRegions,omitempty"`
-	Statement      string              `json:"statement" bson:"statement,omitempty"`
-	Gender         string              `json:"gender" bson:"gender,omitempty"`
-	VisibleToHosts bool                `json:"visibleToHosts" bson:"visibleToHosts,omitempty"`
+	Kind          string              `json:"kind" bson:"kind,omitempty"`
+	Name          string              `json:"name" bson:"name,omitempty"`
+	HomeCountry   string              `json:"homeCountry" bson:"homeCountry,omitempty"`
+	Institution   string              `json:"institution" bson:"institution,omitempty"`
+	Region        string              `json:"region" bson:"region,omitempty"`
+	Fields        []string            `json:"fields" bson:"fields,omitempty"`
+	Skills        []string            `json:"skills" bson:"skills,omitempty"`
+	Languages     []taxonomy.Language `json:"languages" bson:"languages,omitempty"`
+	DegreeLevel   string              `json:"degreeLevel" bson:"degreeLevel,omitempty"`
+	BirthYear     int                 `json:"birthYear" bson:"birthYear,omitempty"`
+	AvailableFrom string              `json:"availableFrom" bson:"availableFrom,omitempty"`
+	AvailableTo   string              `json:"availableTo" bson:"availableTo,omitempty"`
+	ProgramKinds  []string            `json:"preferredProgramKinds" bson:"programKinds,omitempty"`
+	HostRegions   []string            `json:"preferredHostRegions" bson:"hostRegions,omitempty"`
+	Statement     string              `json:"statement" bson:"statement,omitempty"`
+	Gender        string              `json:"gender" bson:"gender,omitempty"`
+	// Categories are self-declared and kept under their own consent: for
+	// category reserves in rounds and aggregate reports only, never for
+	// scoring, never in a host's view.
+	Categories []string `json:"categories,omitempty" bson:"categories,omitempty"`
+	// Email is set only for imported profiles, so rank-list imports can
+	// name an applicant by e-mail; it is never shown to hosts.
+	Email          string `json:"email,omitempty" bson:"email,omitempty"`
+	VisibleToHosts bool   `json:"visibleToHosts" bson:"visibleToHosts,omitempty"`
 }
 
 // ProfileFromEvent builds the read model entry of a profile snapshot.
@@ -58,7 +65,8 @@ func ProfileFromEvent(p profilesev.Profile, version int64) Profile {
 			Fields: slices.Clone(p.Fields), Skills: slices.Clone(p.Skills), Languages: slices.Clone(p.Languages),
 			DegreeLevel: p.DegreeLevel, BirthYear: p.BirthYear, AvailableFrom: p.AvailableFrom, AvailableTo: p.AvailableTo,
 			ProgramKinds: slices.Clone(p.Preferences.ProgramKinds), HostRegions: slices.Clone(p.Preferences.HostRegions),
-			Statement: p.Statement, Gender: p.Gender, VisibleToHosts: p.Consents.VisibleToHosts},
+			Statement: p.Statement, Gender: p.Gender, VisibleToHosts: p.Consents.VisibleToHosts,
+			Categories: slices.Clone(p.Categories), Email: p.ImportedEmail},
 	}
 }
 
@@ -100,25 +108,29 @@ func (p Profile) EligibilityApplicant() eligibility.Applicant {
 // Program is this service's copy of a program, built from tb.programs.v1.*
 // events. The BSON names are those of the read model's documents.
 type Program struct {
-	ID                  string            `bson:"_id"`
-	Version             int64             `bson:"version"`
-	HostID              string            `bson:"hostId"`
-	Title               string            `bson:"title"`
-	Description         string            `bson:"description,omitempty"`
-	Kind                string            `bson:"kind"`
-	HostOrg             string            `bson:"hostOrg"`
-	HostCountry         string            `bson:"hostCountry"`
-	Region              string            `bson:"region,omitempty"`
-	Fields              []string          `bson:"fields,omitempty"`
-	Skills              []string          `bson:"skills,omitempty"`
-	Seats               int               `bson:"seats"`
-	StartDate           string            `bson:"startDate,omitempty"`
-	EndDate             string            `bson:"endDate,omitempty"`
-	ApplicationDeadline string            `bson:"applicationDeadline,omitempty"`
-	ClosesAt            time.Time         `bson:"closesAt"`
-	Eligibility         eligibility.Rules `bson:"eligibility"`
-	Status              string            `bson:"status"`
-	ClosedReason        string            `bson:"closedReason,omitempty"`
+	ID          string   `bson:"_id"`
+	Version     int64    `bson:"version"`
+	HostID      string   `bson:"hostId"`
+	Title       string   `bson:"title"`
+	Description string   `bson:"description,omitempty"`
+	Kind        string   `bson:"kind"`
+	HostOrg     string   `bson:"hostOrg"`
+	HostCountry string   `bson:"hostCountry"`
+	Region      string   `bson:"region,omitempty"`
+	Fields      []string `bson:"fields,omitempty"`
+	Skills      []string `bson:"skills,omitempty"`
+	Seats       int      `bson:"seats"`
+	// Reserves and ReserveOrder are the program's category reserves, for
+	// rounds' allocation policies.
+	Reserves            []programsev.Reserve `bson:"reserves,omitempty"`
+	ReserveOrder        string               `bson:"reserveOrder,omitempty"`
+	StartDate           string               `bson:"startDate,omitempty"`
+	EndDate             string               `bson:"endDate,omitempty"`
+	ApplicationDeadline string               `bson:"applicationDeadline,omitempty"`
+	ClosesAt            time.Time            `bson:"closesAt"`
+	Eligibility         eligibility.Rules    `bson:"eligibility"`
+	Status              string               `bson:"status"`
+	ClosedReason        string               `bson:"closedReason,omitempty"`
 }
 
 // ProgramFromEvent builds the read model entry of a program snapshot.
@@ -128,6 +140,7 @@ func ProgramFromEvent(p programsev.Program, version int64) Program {
 		Title: p.Title, Description: p.Description, Kind: p.Kind, HostOrg: p.HostOrg,
 		HostCountry: p.HostCountry, Region: p.Region,
 		Fields: slices.Clone(p.Fields), Skills: slices.Clone(p.Skills), Seats: p.Seats,
+		Reserves: slices.Clone(p.Reserves), ReserveOrder: p.ReserveOrder,
 		StartDate: p.StartDate, EndDate: p.EndDate, ApplicationDeadline: p.ApplicationDeadline,
 		ClosesAt: p.ClosesAt.UTC(), Eligibility: p.Eligibility, Status: p.Status, ClosedReason: p.ClosedReason,
 	}

@@ -15,7 +15,7 @@ import (
 
 func applicationOf(v app.ApplicationView) apimatching.Application {
 	a := apimatching.Application{ID: v.ID, ProgramID: v.ProgramID, ProgramTitle: v.ProgramTitle, Status: v.Status,
-		SubmittedAt: v.SubmittedAt, WithdrawnAt: timePtr(v.WithdrawnAt)}
+		SubmittedAt: v.SubmittedAt, WithdrawnAt: timePtr(v.WithdrawnAt), RecordedByCoordinator: v.RecordedBy != ""}
 	if m := v.Match; m != nil {
 		a.Match = &apimatching.MatchRef{ID: m.ID, RoundID: m.RoundID, Status: m.Status}
 	}

@@ -63,6 +63,12 @@ func (h *Handlers) Table() []auth.Route {
 			Response: api.Page[apimatching.Candidate]{}, Errors: []int{400}}),
 		r.SetProgramRanking.Serve(h.setProgramRanking, &auth.Doc{Summary: "Set the program's ranking of applicants",
 			Request: apimatching.ProgramRankingRequest{}, Response: apimatching.ProgramRanking{}, Errors: []int{422}}),
+		r.ImportProgramRanking.Serve(h.importProgramRanking, &auth.Doc{
+			Summary:      "Replace the program's ranking from CSV: one applicant id or imported e-mail address per line, in order; all or nothing",
+			RequestMedia: "text/csv", Response: apimatching.ProgramRanking{}, Errors: []int{413, 415, 422}}),
+		r.ImportRoundRanks.Serve(h.importRoundRanks, &auth.Doc{
+			Summary:      "Import the round's rank lists from CSV (applicant,program1,program2,…), recording applications on the applicants' behalf; all or nothing",
+			RequestMedia: "text/csv", Response: apimatching.RankImportResult{}, Errors: []int{409, 413, 415, 422}}),
 		r.ProgramRanking.Serve(h.programRanking, &auth.Doc{Summary: "The program's ranking of applicants", Response: apimatching.ProgramRanking{}}),
 		r.Apply.Serve(h.apply, &auth.Doc{Summary: "Apply to a program", Request: apimatching.ApplyRequest{},
 			Status: http.StatusCreated, Response: apimatching.Application{}, Errors: []int{404, 409, 422}}),

@@ -168,3 +168,53 @@ func (s *Store) RemoveProgramRanked(ctx context.Context, programID, applicantID 
 		bson.D{{Key: "$pullAll", Value: bson.D{{Key: "applicantIds", Value: bson.A{applicantID}}}}})
 	return err
 }
+
+// ImportRanks inserts the applications (unordered, in one bulk write; one
+// already there from an earlier, interrupted import is skipped) and
+// upserts the rank lists in a second bulk write.
+func (s *Store) ImportRanks(ctx context.Context, apps []domain.Application, evs [][]events.Envelope, ranks map[string][]string, at time.Time) error {
+	if len(apps) > 0 {
+		docs := make([]any, len(apps))
+		for i := range apps {
+			ob, err := s.relay.Encode(ctx, evs[i]...)
+			if err != nil {
+				return err
+			}
+			d := applicationDocOf(&apps[i])
+			d.Outbox = ob
+			docs[i] = d
+		}
+		_, err := s.apps.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+		if err != nil && !onlyDuplicates(err) {
+			return fmt.Errorf("import applications: %w", err)
+		}
+		s.relay.Kick()
+	}
+	if len(ranks) == 0 {
+		return nil
+	}
+	models := make([]mongo.WriteModel, 0, len(ranks))
+	for applicant, programIDs := range ranks {
+		models = append(models, mongo.NewReplaceOneModel().SetFilter(id(applicant)).
+			SetReplacement(rankingDoc{ID: applicant, ProgramIDs: programIDs, UpdatedAt: at}).SetUpsert(true))
+	}
+	if _, err := s.rankings.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
+		return fmt.Errorf("import rank lists: %w", err)
+	}
+	return nil
+}
+
+// onlyDuplicates reports whether every failed write of a bulk insert was a
+// duplicate key.
+func onlyDuplicates(err error) bool {
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
+		return false
+	}
+	for _, we := range bwe.WriteErrors {
+		if we.Code != 11000 {
+			return false
+		}
+	}
+	return true
+}

@@ -70,6 +70,7 @@ type applicationDoc struct {
 	SubmittedAt time.Time      `bson:"submittedAt"`
 	WithdrawnAt *time.Time     `bson:"withdrawnAt,omitempty"`
 	Version     int64          `bson:"version"`
+	RecordedBy  string         `bson:"recordedBy,omitempty"`
 	Outbox      []outbox.Event `bson:"outbox,omitempty"`
 	// The review (review.go).
 	Stage       string           `bson:"stage,omitempty"`
@@ -87,7 +88,7 @@ func liveKey(a *domain.Application) string {
 
 func applicationDocOf(a *domain.Application) applicationDoc {
 	d := applicationDoc{ID: a.ID, ApplicantID: a.ApplicantID, ProgramID: a.ProgramID, HostID: a.HostID,
-		Status: a.Status, LiveKey: liveKey(a), SubmittedAt: a.SubmittedAt, Version: a.Version}
+		Status: a.Status, LiveKey: liveKey(a), SubmittedAt: a.SubmittedAt, Version: a.Version, RecordedBy: a.RecordedBy}
 	if !a.WithdrawnAt.IsZero() {
 		t := a.WithdrawnAt
 		d.WithdrawnAt = &t
@@ -98,7 +99,7 @@ func applicationDocOf(a *domain.Application) applicationDoc {
 
 func (d applicationDoc) application() domain.Application {
 	a := domain.Application{ID: d.ID, ApplicantID: d.ApplicantID, ProgramID: d.ProgramID, HostID: d.HostID,
-		Status: d.Status, SubmittedAt: d.SubmittedAt.UTC(), Version: d.Version}
+		Status: d.Status, SubmittedAt: d.SubmittedAt.UTC(), Version: d.Version, RecordedBy: d.RecordedBy}
 	if d.WithdrawnAt != nil {
 		a.WithdrawnAt = d.WithdrawnAt.UTC()
 	}

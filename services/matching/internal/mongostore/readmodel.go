@@ -8,6 +8,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/talentbridge/platform/services/matching/internal/domain"
 	"github.com/talentbridge/platform/shared/mongodb"
@@ -125,6 +126,35 @@ func (s *Store) Profile(ctx context.Context, pid string) (*domain.Profile, error
 	}
 	p := d.profile()
 	return &p, nil
+}
+
+// ProfileIDsByEmail maps the e-mail addresses of live imported profiles
+// among emails to their ids.
+func (s *Store) ProfileIDsByEmail(ctx context.Context, emails []string) (map[string]string, error) {
+	out := make(map[string]string, len(emails))
+	if len(emails) == 0 {
+		return out, nil
+	}
+	cur, err := s.profiles.Find(ctx, bson.D{{Key: "email", Value: bson.D{{Key: "$in", Value: emails}}}},
+		options.Find().SetProjection(bson.D{{Key: "email", Value: 1}, {Key: "erased", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("profiles by e-mail: %w", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d struct {
+			ID     string `bson:"_id"`
+			Email  string `bson:"email"`
+			Erased bool   `bson:"erased"`
+		}
+		if err := cur.Decode(&d); err != nil {
+			return nil, fmt.Errorf("profiles by e-mail: %w", err)
+		}
+		if !d.Erased {
+			out[d.Email] = d.ID
+		}
+	}
+	return out, cur.Err()
 }
 
 // Profiles returns the live profiles among ids.

@@ -87,6 +87,7 @@ func (s *Store) Relay() *outbox.Relay { return s.relay }
 var Indexes = []mongodb.Index{
 	{Collection: ApplicationsCollection, Keys: bson.D{{Key: "liveKey", Value: 1}}, Unique: true},
 	{Collection: ApplicationsCollection, Keys: bson.D{{Key: "applicantId", Value: 1}}},
+	{Collection: ProfilesCollection, Keys: bson.D{{Key: "email", Value: 1}}},
 	{Collection: ApplicationsCollection, Keys: bson.D{{Key: "programId", Value: 1}, {Key: "status", Value: 1}}},
 	{Collection: RoundsCollection, Keys: bson.D{{Key: "createdAt", Value: -1}}},
 	{Collection: MatchesCollection, Keys: bson.D{{Key: "roundId", Value: 1}}},

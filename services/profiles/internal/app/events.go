@@ -29,22 +29,26 @@ func Snapshot(p *domain.Profile) profilesev.Profile {
 			ProgramKinds: nonNil(p.Preferences.ProgramKinds),
 			HostRegions:  nonNil(p.Preferences.HostRegions),
 		},
-		Statement: p.Statement,
-		Gender:    p.Gender,
+		Statement:  p.Statement,
+		Gender:     p.Gender,
+		Categories: slices.Clone(p.Categories),
 		Consents: profilesev.Consents{
 			NoticeVersion:       p.Consents.NoticeVersion,
 			DataProcessing:      p.Consents.DataProcessing.Granted,
 			CrossBorderTransfer: p.Consents.CrossBorderTransfer.Granted,
 			VisibleToHosts:      p.Consents.VisibleToHosts.Granted,
+			Categories:          p.Consents.Categories.Granted,
 			Recorded: profilesev.ConsentRecords{
 				DataProcessing:      consentRecord(p.Consents.DataProcessing),
 				CrossBorderTransfer: consentRecord(p.Consents.CrossBorderTransfer),
 				VisibleToHosts:      consentRecord(p.Consents.VisibleToHosts),
+				Categories:          consentRecord(p.Consents.Categories),
 			},
 		},
-		Imported:  p.ImportBatch != "",
-		CreatedAt: p.CreatedAt,
-		UpdatedAt: p.UpdatedAt,
+		Imported:      p.ImportBatch != "",
+		ImportedEmail: importedEmail(p),
+		CreatedAt:     p.CreatedAt,
+		UpdatedAt:     p.UpdatedAt,
 	}
 	if s.Languages == nil {
 		s.Languages = []taxonomy.Language{}
@@ -81,4 +85,13 @@ func updatedEvent(p *domain.Profile) (events.Envelope, error) {
 func erasedEvent(p *domain.Profile) (events.Envelope, error) {
 	return events.New(profilesev.Source, events.ProfileErased, p.ID, p.Version+1,
 		profilesev.ProfileErased{ProfileID: p.ID})
+}
+
+// importedEmail is the address an imported profile was made from; a
+// profile its owner created carries none in its events.
+func importedEmail(p *domain.Profile) string {
+	if p.ImportBatch == "" {
+		return ""
+	}
+	return p.Email
 }

@@ -16,9 +16,14 @@ import (
 // View returns what an audience sees of p, as the API returns it.
 func View(p *domain.Profile, a Audience) apiprofiles.Profile {
 	v := apiprofiles.Profile{Profile: Snapshot(p), Email: p.Email, Version: p.Version}
+	v.ImportedEmail = "" // the API names it once, as email
 	if a == AudienceHost {
-		// Hosts decide on merit: no gender, no guardian, no e-mail.
+		// Hosts decide on merit: no gender, no categories (nor whether
+		// the applicant consented to give any), no guardian, no e-mail.
 		v.Gender = ""
+		v.Categories = nil
+		v.Consents.Categories = false
+		v.Consents.Recorded.Categories = profilesev.ConsentRecord{}
 		v.GuardianConsent = nil
 		v.Email = ""
 	}

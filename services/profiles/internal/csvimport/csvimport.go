@@ -27,6 +27,8 @@
 //	hostRegions                    preferred host regions, e.g. Tokyo;Karnataka
 //	statement                      at most 4,000 characters
 //	gender                         female | male | non_binary | other | prefer_not_to_say
+//	categories                     self-declared categories, e.g. women;first_generation (women | first_generation | tier2_institution | northeast_india | disability | rural); needs categoriesConsent
+//	categoriesConsent              true | false (default false): the person consented to the processing of their categories
 //	noticeVersion                  the consent notice version the person agreed to; must be the current one (2026-11) when given
 //	dataProcessing       yes       must be true: by importing, the coordinator attests that the person consented to processing under the current notice
 //	crossBorderTransfer            true | false (default false)
@@ -61,7 +63,7 @@ import (
 )
 
 // MaxRows is the most profiles one file may hold.
-const MaxRows = 10000
+const MaxRows = 50000
 
 // Column names.
 const (
@@ -82,6 +84,8 @@ const (
 	ColHostRegions         = "hostRegions"
 	ColStatement           = "statement"
 	ColGender              = "gender"
+	ColCategories          = "categories"
+	ColCategoriesConsent   = "categoriesConsent"
 	ColNoticeVersion       = "noticeVersion"
 	ColDataProcessing      = "dataProcessing"
 	ColCrossBorderTransfer = "crossBorderTransfer"
@@ -94,7 +98,7 @@ const (
 var Columns = []string{
 	ColEmail, ColName, ColKind, ColHomeCountry, ColInstitution, ColRegion, ColFields, ColSkills,
 	ColLanguages, ColDegreeLevel, ColBirthYear, ColAvailableFrom, ColAvailableTo, ColProgramKinds,
-	ColHostRegions, ColStatement, ColGender, ColNoticeVersion, ColDataProcessing,
+	ColHostRegions, ColStatement, ColGender, ColCategories, ColCategoriesConsent, ColNoticeVersion, ColDataProcessing,
 	ColCrossBorderTransfer, ColVisibleToHosts, ColGuardianName, ColGuardianRelation,
 }
 
@@ -239,8 +243,9 @@ func readRow(line int, rec []string, cols map[string]int, now time.Time) (domain
 			ProgramKinds: list(get(ColProgramKinds)),
 			HostRegions:  list(get(ColHostRegions)),
 		},
-		Statement: get(ColStatement),
-		Gender:    get(ColGender),
+		Statement:  get(ColStatement),
+		Gender:     get(ColGender),
+		Categories: list(get(ColCategories)),
 	}}
 	for i, item := range list(get(ColLanguages)) {
 		code, level, ok := strings.Cut(item, ":")
@@ -266,6 +271,7 @@ func readRow(line int, rec []string, cols map[string]int, now time.Time) (domain
 		{ColDataProcessing, &d.Consents.DataProcessing},
 		{ColCrossBorderTransfer, &d.Consents.CrossBorderTransfer},
 		{ColVisibleToHosts, &d.Consents.VisibleToHosts},
+		{ColCategoriesConsent, &d.Consents.Categories},
 	} {
 		v, err := parseBool(get(b.col))
 		if err != nil {
@@ -292,7 +298,7 @@ func readRow(line int, rec []string, cols map[string]int, now time.Time) (domain
 		} else {
 			for _, p := range ve.Problems {
 				col, reason := column(p)
-				if failed[col] && (col == ColBirthYear || col == ColDataProcessing || col == ColCrossBorderTransfer || col == ColVisibleToHosts) {
+				if failed[col] && (col == ColBirthYear || col == ColDataProcessing || col == ColCrossBorderTransfer || col == ColVisibleToHosts || col == ColCategoriesConsent) {
 					continue
 				}
 				add(col, reason)
@@ -326,6 +332,8 @@ func column(p domain.Problem) (col, reason string) {
 		return ColNoticeVersion, fmt.Sprintf("must be the current notice version %s, or left empty", domain.NoticeVersion)
 	case "consents.dataProcessing":
 		return ColDataProcessing, fmt.Sprintf("must be true: import only people who consented to the processing of their data under notice %s", domain.NoticeVersion)
+	case "categories":
+		return ColCategories, "are kept only with the person's consent: set categoriesConsent to true, or leave categories empty"
 	case "guardianConsent":
 		return ColGuardianName, reason
 	case "guardianConsent.name":

@@ -45,6 +45,10 @@ type Details struct {
 	// Gender is self-declared and optional; it is used only in aggregate
 	// outcome reports, never in scoring.
 	Gender string
+	// Categories are self-declared (taxonomy.Categories), kept only under
+	// the categories consent, used only by allocation (program reserves)
+	// and aggregate reports, and never shown to hosts.
+	Categories []string
 }
 
 // Preferences are program kinds and host regions the applicant would like.
@@ -60,6 +64,8 @@ type ConsentChoice struct {
 	DataProcessing      bool
 	CrossBorderTransfer bool
 	VisibleToHosts      bool
+	// Categories permits processing the self-declared categories.
+	Categories bool
 }
 
 // GuardianChoice names the parent or guardian who consents for a minor.
@@ -92,6 +98,7 @@ type Consents struct {
 	DataProcessing      Consent
 	CrossBorderTransfer Consent
 	VisibleToHosts      Consent
+	Categories          Consent
 }
 
 // Guardian is a recorded guardian consent.
@@ -137,6 +144,7 @@ func New(id string, d Draft, now time.Time, by string) (*Profile, error) {
 		DataProcessing:      record(d.Consents.DataProcessing, d.Consents.NoticeVersion, now, by),
 		CrossBorderTransfer: record(d.Consents.CrossBorderTransfer, d.Consents.NoticeVersion, now, by),
 		VisibleToHosts:      record(d.Consents.VisibleToHosts, d.Consents.NoticeVersion, now, by),
+		Categories:          record(d.Consents.Categories, d.Consents.NoticeVersion, now, by),
 	}
 	if d.Guardian != nil {
 		p.Guardian = &Guardian{Name: d.Guardian.Name, Relation: d.Guardian.Relation, At: now, NoticeVersion: d.Consents.NoticeVersion}
@@ -164,6 +172,7 @@ func (p *Profile) Revise(d Draft, now time.Time) (changed bool, err error) {
 	next.Consents.DataProcessing = revise(p.Consents.DataProcessing, d.Consents.DataProcessing, d.Consents.NoticeVersion, now)
 	next.Consents.CrossBorderTransfer = revise(p.Consents.CrossBorderTransfer, d.Consents.CrossBorderTransfer, d.Consents.NoticeVersion, now)
 	next.Consents.VisibleToHosts = revise(p.Consents.VisibleToHosts, d.Consents.VisibleToHosts, d.Consents.NoticeVersion, now)
+	next.Consents.Categories = revise(p.Consents.Categories, d.Consents.Categories, d.Consents.NoticeVersion, now)
 	next.Guardian = nil
 	if g := d.Guardian; g != nil {
 		if old := p.Guardian; old != nil && old.Name == g.Name && old.Relation == g.Relation && old.NoticeVersion == d.Consents.NoticeVersion {
@@ -210,6 +219,7 @@ func (p *Profile) Clone() *Profile {
 	c.Languages = slices.Clone(p.Languages)
 	c.Preferences.ProgramKinds = slices.Clone(p.Preferences.ProgramKinds)
 	c.Preferences.HostRegions = slices.Clone(p.Preferences.HostRegions)
+	c.Categories = slices.Clone(p.Categories)
 	if p.Guardian != nil {
 		g := *p.Guardian
 		c.Guardian = &g

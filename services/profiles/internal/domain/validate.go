@@ -238,6 +238,27 @@ func Validate(d Draft, now time.Time) (Draft, error) {
 		ps.add("gender", "must be one of %s, or left out", strings.Join(Genders, "|"))
 	}
 
+	x.Categories = make([]string, 0, len(d.Categories))
+	if len(d.Categories) > taxonomy.Categories.Len() {
+		ps.add("categories", "may list at most %d categories, not %d", taxonomy.Categories.Len(), len(d.Categories))
+		d.Categories = d.Categories[:taxonomy.Categories.Len()]
+	}
+	for i, g := range d.Categories {
+		g = strings.TrimSpace(g)
+		path := fmt.Sprintf("categories[%d]", i)
+		switch {
+		case !taxonomy.Categories.Valid(g):
+			ps.add(path, "%q is not a category: one of %s", g, taxonomy.Categories)
+		case slices.Contains(x.Categories, g):
+			ps.add(path, "%q is listed twice", g)
+		default:
+			x.Categories = append(x.Categories, g)
+		}
+	}
+	if len(d.Categories) > 0 && !d.Consents.Categories {
+		ps.add("categories", "are kept only with their own consent: set consents.categories to true, or leave categories out (withdrawing that consent removes them)")
+	}
+
 	c := &out.Consents
 	c.NoticeVersion = strings.TrimSpace(c.NoticeVersion)
 	switch {

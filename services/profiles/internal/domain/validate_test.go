@@ -106,6 +106,12 @@ func TestValidateRules(t *testing.T) {
 		{"host region unknown", func(d *Draft) { d.Preferences.HostRegions = []string{"Atlantis"} }, "preferences.hostRegions[0]"},
 		{"statement too long", func(d *Draft) { d.Statement = strings.Repeat("あ", MaxStatementLen+1) }, "statement"},
 		{"gender unknown", func(d *Draft) { d.Gender = "x" }, "gender"},
+		{"category without consent", func(d *Draft) { d.Categories = []string{"rural"} }, "categories"},
+		{"category unknown", func(d *Draft) { d.Categories, d.Consents.Categories = []string{"caste"}, true }, "categories[0]"},
+		{"category twice", func(d *Draft) { d.Categories, d.Consents.Categories = []string{"women", "women"}, true }, "categories[1]"},
+		{"too many categories", func(d *Draft) {
+			d.Categories, d.Consents.Categories = []string{"women", "rural", "disability", "first_generation", "northeast_india", "tier2_institution", "women"}, true
+		}, "categories"},
 		{"notice missing", func(d *Draft) { d.Consents.NoticeVersion = "" }, "consents.noticeVersion"},
 		{"notice outdated", func(d *Draft) { d.Consents.NoticeVersion = "2025-01" }, "consents.noticeVersion"},
 		{"no processing consent", func(d *Draft) { d.Consents.DataProcessing = false }, "consents.dataProcessing"},

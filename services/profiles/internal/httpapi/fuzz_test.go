@@ -59,6 +59,8 @@ func FuzzDecodeProfile(f *testing.F) {
 	f.Add([]byte(sampleProfile))
 	f.Add([]byte(`{"kind":"researcher","name":"Kenji","homeCountry":"JP","degreeLevel":"phd","birthYear":1990,"consents":{"noticeVersion":"2026-11","dataProcessing":true}}`))
 	f.Add([]byte(`{"name":"x","birthYear":2012,"guardianConsent":{"name":"y","relation":"parent"}}`))
+	f.Add([]byte(`{"kind":"student","name":"Meera","homeCountry":"IN","degreeLevel":"master","birthYear":2000,"categories":["women","rural"],"consents":{"noticeVersion":"2026-11","dataProcessing":true,"categories":true}}`))
+	f.Add([]byte(`{"kind":"student","name":"Meera","homeCountry":"IN","degreeLevel":"master","birthYear":2000,"categories":["women","women","caste"],"consents":{"noticeVersion":"2026-11","dataProcessing":true}}`))
 	f.Add([]byte(`{"languages":[{"code":"ja","level":"b2"}],"fields":["9"]}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, body []byte) {
@@ -88,6 +90,12 @@ func FuzzDecodeProfile(f *testing.F) {
 		if p.Name == "" || utf8.RuneCountInString(p.Statement) > domain.MaxStatementLen || !p.Consents.DataProcessing.Granted {
 			t.Fatalf("accepted a profile that breaks a rule: %+v", p)
 		}
+		if len(p.Categories) > 0 && !p.Consents.Categories.Granted {
+			t.Fatalf("accepted categories %v without their consent", p.Categories)
+		}
+		if v := app.View(p, app.AudienceHost); len(v.Categories) != 0 || v.Consents.Categories {
+			t.Fatalf("a host's view shows categories: %+v", v.Categories)
+		}
 		if domain.MightBeMinor(p.BirthYear, fuzzNow) != (p.Guardian != nil) {
 			t.Fatalf("accepted birth year %d with guardian %v", p.BirthYear, p.Guardian)
 		}
@@ -96,6 +104,7 @@ func FuzzDecodeProfile(f *testing.F) {
 		changed, err := again.Revise(domain.Draft{Details: p.Details, Consents: domain.ConsentChoice{
 			NoticeVersion: p.Consents.NoticeVersion, DataProcessing: true,
 			CrossBorderTransfer: p.Consents.CrossBorderTransfer.Granted, VisibleToHosts: p.Consents.VisibleToHosts.Granted,
+			Categories: p.Consents.Categories.Granted,
 		}, Guardian: guardianChoice(p.Guardian)}, fuzzNow)
 		if err != nil || changed {
 			t.Fatalf("re-saving an accepted profile = changed %v, %v; want unchanged, nil", changed, err)

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -189,21 +188,24 @@ func (h *Handlers) importCSV(c echo.Context) error {
 		return &web.Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
 			Detail: "send the file as text/csv"}
 	}
-	raw, err := io.ReadAll(req.Body)
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return &web.Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
-				Detail: fmt.Sprintf("the file may be at most %d bytes; split it", mbe.Limit)}
-		}
-		return web.BadRequest("unreadable_body", "the file could not be read")
+	// The file is read once, as a stream: parsed row by row while its
+	// hash (the batch id) is taken.
+	h256 := sha256.New()
+	src := &web.ReadRecorder{R: io.TeeReader(req.Body, h256)}
+	rows, problems, err := csvimport.Parse(src, time.Now())
+	var mbe *http.MaxBytesError
+	if errors.As(src.Err, &mbe) {
+		return &web.Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
+			Detail: fmt.Sprintf("the file may be at most %d bytes; split it", mbe.Limit)}
 	}
-	sum := sha256.Sum256(raw)
-	batch := hex.EncodeToString(sum[:16])
-	rows, problems, err := csvimport.Parse(bytes.NewReader(raw), time.Now())
 	if err != nil {
 		return web.BadRequest("unreadable_body", "the file could not be read")
 	}
+	if len(problems) == 0 {
+		// Parse stops at the end of the rows; count any trailing bytes too.
+		_, _ = io.Copy(h256, req.Body)
+	}
+	batch := hex.EncodeToString(h256.Sum(nil)[:16])
 	res, err := h.App.Import(req.Context(), claims(c).UserID(), batch, rows, problems)
 	var ie *domain.ImportError
 	if errors.As(err, &ie) {

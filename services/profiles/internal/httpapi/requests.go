@@ -25,14 +25,16 @@ func draftOf(r apiprofiles.ProfileRequest) domain.Draft {
 				ProgramKinds: r.Preferences.ProgramKinds,
 				HostRegions:  r.Preferences.HostRegions,
 			},
-			Statement: r.Statement,
-			Gender:    r.Gender,
+			Statement:  r.Statement,
+			Gender:     r.Gender,
+			Categories: r.Categories,
 		},
 		Consents: domain.ConsentChoice{
 			NoticeVersion:       r.Consents.NoticeVersion,
 			DataProcessing:      r.Consents.DataProcessing,
 			CrossBorderTransfer: r.Consents.CrossBorderTransfer,
 			VisibleToHosts:      r.Consents.VisibleToHosts,
+			Categories:          r.Consents.Categories,
 		},
 	}
 	if g := r.GuardianConsent; g != nil {

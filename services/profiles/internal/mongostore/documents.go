@@ -37,6 +37,7 @@ type ProfileFields struct {
 	Preferences   preferencesDoc `bson:"preferences"`
 	Statement     string         `bson:"statement"`
 	Gender        string         `bson:"gender"`
+	Categories    []string       `bson:"categories"`
 	Consents      consentsDoc    `bson:"consents"`
 	Guardian      *guardianDoc   `bson:"guardian"`
 	Email         string         `bson:"email"`
@@ -65,6 +66,7 @@ type consentsDoc struct {
 	DataProcessing      consentDoc `bson:"dataProcessing"`
 	CrossBorderTransfer consentDoc `bson:"crossBorderTransfer"`
 	VisibleToHosts      consentDoc `bson:"visibleToHosts"`
+	Categories          consentDoc `bson:"categories"`
 }
 
 type consentDoc struct {
@@ -107,13 +109,15 @@ func fieldsOf(p *domain.Profile) ProfileFields {
 			ProgramKinds: orEmpty(p.Preferences.ProgramKinds),
 			HostRegions:  orEmpty(p.Preferences.HostRegions),
 		},
-		Statement: p.Statement,
-		Gender:    p.Gender,
+		Statement:  p.Statement,
+		Gender:     p.Gender,
+		Categories: orEmpty(p.Categories),
 		Consents: consentsDoc{
 			NoticeVersion:       p.Consents.NoticeVersion,
 			DataProcessing:      consentDoc(p.Consents.DataProcessing),
 			CrossBorderTransfer: consentDoc(p.Consents.CrossBorderTransfer),
 			VisibleToHosts:      consentDoc(p.Consents.VisibleToHosts),
+			Categories:          consentDoc(p.Consents.Categories),
 		},
 		Email:       p.Email,
 		ImportBatch: p.ImportBatch,
@@ -154,14 +158,16 @@ func (d *profileDoc) profile() *domain.Profile {
 				ProgramKinds: orEmpty(f.Preferences.ProgramKinds),
 				HostRegions:  orEmpty(f.Preferences.HostRegions),
 			},
-			Statement: f.Statement,
-			Gender:    f.Gender,
+			Statement:  f.Statement,
+			Gender:     f.Gender,
+			Categories: orEmpty(f.Categories),
 		},
 		Consents: domain.Consents{
 			NoticeVersion:       f.Consents.NoticeVersion,
 			DataProcessing:      consent(f.Consents.DataProcessing),
 			CrossBorderTransfer: consent(f.Consents.CrossBorderTransfer),
 			VisibleToHosts:      consent(f.Consents.VisibleToHosts),
+			Categories:          consent(f.Consents.Categories),
 		},
 		Email:       f.Email,
 		ImportBatch: f.ImportBatch,

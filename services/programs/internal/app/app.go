@@ -505,6 +505,14 @@ func Snapshot(p *domain.Program) programsev.Program {
 		Status: string(p.Status), Locked: p.Locked, Version: p.Version,
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, ClosedReason: p.ClosedReason,
 	}
+	out.ReserveOrder = c.ReserveOrder
+	if out.ReserveOrder == "" {
+		out.ReserveOrder = programsev.ReserveOrderLast
+	}
+	out.Reserves = make([]programsev.Reserve, len(c.Reserves))
+	for i, x := range c.Reserves {
+		out.Reserves[i] = programsev.Reserve{Category: x.Category, Seats: x.Seats}
+	}
 	if c.Stipend != nil {
 		out.Stipend = &programsev.Stipend{Amount: c.Stipend.Amount, Currency: c.Stipend.Currency, Period: c.Stipend.Period}
 	}

@@ -33,7 +33,7 @@ import (
 )
 
 // MaxRows is the most programs one file may hold.
-const MaxRows = 500
+const MaxRows = 10000
 
 // Columns lists every column a file may have; Required those it must have.
 var (

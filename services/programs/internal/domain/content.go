@@ -55,6 +55,10 @@ type Content struct {
 	Skills        []string
 	// Seats is nil when the writer did not say; that is an error.
 	Seats *int
+	// Reserves hold seats for categories of applicants; ReserveOrder is
+	// ReserveLast or ReserveFirst (DESIGN.md §4, §5).
+	Reserves     []Reserve
+	ReserveOrder string
 	// Dates are "YYYY-MM-DD".
 	StartDate           string
 	EndDate             string
@@ -62,6 +66,18 @@ type Content struct {
 	Stipend             *Stipend
 	Eligibility         eligibility.Rules
 }
+
+// Reserve holds Seats for applicants of Category (taxonomy.Categories).
+type Reserve struct {
+	Category string
+	Seats    int
+}
+
+// Reserve orders.
+const (
+	ReserveLast  = "last"
+	ReserveFirst = "first"
+)
 
 // SeatCount returns the number of seats (0 when not given).
 func (c Content) SeatCount() int {
@@ -108,6 +124,19 @@ func (c Content) Normalize() Content {
 	if c.Seats != nil {
 		n := *c.Seats
 		c.Seats = &n
+	}
+	if len(c.Reserves) == 0 {
+		c.Reserves = nil
+	} else {
+		rs := make([]Reserve, len(c.Reserves))
+		for i, x := range c.Reserves {
+			rs[i] = Reserve{Category: strings.TrimSpace(x.Category), Seats: x.Seats}
+		}
+		c.Reserves = rs
+	}
+	c.ReserveOrder = strings.ToLower(strings.TrimSpace(c.ReserveOrder))
+	if c.ReserveOrder == "" {
+		c.ReserveOrder = ReserveLast
 	}
 	r := c.Eligibility
 	r.ApplicantKinds = trimAll(r.ApplicantKinds)
@@ -204,6 +233,8 @@ func (c Content) Validate(now time.Time) error {
 	case *c.Seats < 0 || *c.Seats > MaxSeats:
 		errs.add("seats", "must be between 0 and %d", MaxSeats)
 	}
+
+	validateReserves(&errs, c)
 
 	start, startOK := date(&errs, "startDate", c.StartDate)
 	end, endOK := date(&errs, "endDate", c.EndDate)
@@ -312,8 +343,38 @@ func (c Content) Equal(d Content) bool {
 		c.Kind == d.Kind && c.HostOrg == d.HostOrg && c.HostCountry == d.HostCountry &&
 		c.Region == d.Region && slices.Equal(c.Fields, d.Fields) && slices.Equal(c.Skills, d.Skills) &&
 		c.SeatCount() == d.SeatCount() && (c.Seats == nil) == (d.Seats == nil) &&
+		slices.Equal(c.Reserves, d.Reserves) && c.ReserveOrder == d.ReserveOrder &&
 		c.StartDate == d.StartDate && c.EndDate == d.EndDate &&
 		c.ApplicationDeadline == d.ApplicationDeadline &&
 		((c.Stipend == nil && d.Stipend == nil) || (c.Stipend != nil && d.Stipend != nil && *c.Stipend == *d.Stipend)) &&
 		sameRules(c.Eligibility, d.Eligibility)
+}
+
+// validateReserves checks the reserves: known categories, each once, at
+// least one seat each, together no more than the program's seats.
+func validateReserves(errs *fieldErrors, c Content) {
+	if c.ReserveOrder != ReserveLast && c.ReserveOrder != ReserveFirst {
+		errs.add("reserveOrder", "must be %s or %s, not %q", ReserveLast, ReserveFirst, c.ReserveOrder)
+	}
+	if len(c.Reserves) > taxonomy.Categories.Len() {
+		errs.add("reserves", "at most %d reserves, one per category", taxonomy.Categories.Len())
+		return
+	}
+	sum := 0
+	for i, r := range c.Reserves {
+		switch {
+		case !taxonomy.Categories.Valid(r.Category):
+			errs.add(fmt.Sprintf("reserves[%d].category", i), "unknown category %q; want one of %s", r.Category, taxonomy.Categories)
+		case slices.ContainsFunc(c.Reserves[:i], func(o Reserve) bool { return o.Category == r.Category }):
+			errs.add(fmt.Sprintf("reserves[%d].category", i), "category %q is reserved twice; give it one reserve", r.Category)
+		}
+		if r.Seats < 1 || r.Seats > MaxSeats {
+			errs.add(fmt.Sprintf("reserves[%d].seats", i), "must be between 1 and %d", MaxSeats)
+			continue
+		}
+		sum += r.Seats
+	}
+	if c.Seats != nil && *c.Seats >= 0 && sum > *c.Seats {
+		errs.add("reserves", "hold %d seats in all, more than the program's %d seats", sum, *c.Seats)
+	}
 }

@@ -85,7 +85,7 @@ func New(id, hostID string, c Content, now time.Time) (*Program, error) {
 }
 
 // Edit replaces the content. A closed program cannot change; once locked by
-// a round its seats and eligibility cannot change either. It reports whether
+// a round its seats, reserves and eligibility cannot change either. It reports whether
 // anything changed.
 func (p *Program) Edit(c Content, now time.Time) (bool, error) {
 	if p.Status == StatusClosed {
@@ -95,7 +95,8 @@ func (p *Program) Edit(c Content, now time.Time) (bool, error) {
 	if err := c.Validate(now); err != nil {
 		return false, err
 	}
-	if p.Locked && (c.SeatCount() != p.SeatCount() || !sameRules(c.Eligibility, p.Eligibility)) {
+	if p.Locked && (c.SeatCount() != p.SeatCount() || !sameRules(c.Eligibility, p.Eligibility) ||
+		!slices.Equal(c.Reserves, p.Reserves) || c.ReserveOrder != p.ReserveOrder) {
 		return false, ErrLocked
 	}
 	if c.Equal(p.Content) {

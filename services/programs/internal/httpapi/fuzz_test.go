@@ -18,6 +18,8 @@ import (
 // change nothing. Seeds are in testdata/fuzz/FuzzParseProgram.
 func FuzzParseProgram(f *testing.F) {
 	f.Add([]byte(`{"title":"T","description":"D","kind":"exchange","hostOrg":"O","hostCountry":"JP","region":"Tokyo","fields":["1.2"],"seats":1,"startDate":"2027-06-01","endDate":"2027-08-31","applicationDeadline":"2027-03-31"}`))
+	f.Add([]byte(`{"title":"T","description":"D","kind":"exchange","hostOrg":"O","hostCountry":"JP","region":"Tokyo","fields":["1.2"],"seats":3,"reserves":[{"category":"women","seats":1},{"category":"rural","seats":2}],"reserveOrder":"first","startDate":"2027-06-01","endDate":"2027-08-31","applicationDeadline":"2027-03-31"}`))
+	f.Add([]byte(`{"title":"T","description":"D","kind":"exchange","hostOrg":"O","hostCountry":"JP","region":"Tokyo","fields":["1.2"],"seats":1,"reserves":[{"category":"caste","seats":0},{"category":"rural","seats":5}],"reserveOrder":"Middle","startDate":"2027-06-01","endDate":"2027-08-31","applicationDeadline":"2027-03-31"}`))
 	now := time.Date(2027, 1, 10, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseProgram(bytes.NewReader(data))

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -142,11 +141,16 @@ func (h *Handlers) importCSV(c echo.Context) error {
 		}
 		publish = b
 	}
-	data, err := csvBody(c)
+	body, done, err := csvBody(c)
 	if err != nil {
 		return err
 	}
-	rows, problems := csvimport.Parse(bytes.NewReader(data))
+	defer done()
+	src := &web.ReadRecorder{R: body}
+	rows, problems := csvimport.Parse(src)
+	if tooLarge(src.Err) {
+		return bodyTooLarge()
+	}
 	a := actor(c)
 	progs, err := h.app.Import(c.Request().Context(), a, rows, problems, publish)
 	var ie *app.ImportError
@@ -163,7 +167,10 @@ func (h *Handlers) importCSV(c echo.Context) error {
 	return c.JSON(http.StatusCreated, out)
 }
 
-func csvBody(c echo.Context) ([]byte, error) {
+// csvBody returns the CSV file of an import request as a stream: the body
+// itself (text/csv, up to web.CSVBodyLimit) or the "file" field of a
+// multipart form (within the server's small limit). done releases it.
+func csvBody(c echo.Context) (io.Reader, func(), error) {
 	req := c.Request()
 	mt := "text/csv"
 	if ct := req.Header.Get(echo.HeaderContentType); ct != "" {
@@ -180,28 +187,20 @@ func csvBody(c echo.Context) ([]byte, error) {
 		fh, err := c.FormFile("file")
 		if err != nil {
 			if tooLarge(err) {
-				return nil, bodyTooLarge()
+				return nil, nil, bodyTooLarge()
 			}
-			return nil, web.Invalid(web.FieldError{Field: "file", Reason: "attach the CSV file as the form field \"file\""})
+			return nil, nil, web.Invalid(web.FieldError{Field: "file", Reason: "attach the CSV file as the form field \"file\""})
 		}
 		f, err := fh.Open()
 		if err != nil {
-			return nil, fmt.Errorf("open upload: %w", err)
+			return nil, nil, fmt.Errorf("open upload: %w", err)
 		}
-		defer f.Close()
-		r = f
+		return f, func() { _ = f.Close() }, nil
 	default:
-		return nil, &web.Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+		return nil, nil, &web.Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
 			Detail: "send the CSV as text/csv or as the file field of multipart/form-data"}
 	}
-	data, err := io.ReadAll(r)
-	if err != nil {
-		if tooLarge(err) {
-			return nil, bodyTooLarge()
-		}
-		return nil, web.BadRequest("unreadable_body", "the file could not be read")
-	}
-	return data, nil
+	return r, func() {}, nil
 }
 
 func tooLarge(err error) bool {

@@ -30,7 +30,10 @@ func contentOf(r apiprograms.ProgramRequest) (domain.Content, error) {
 		Kind: r.Kind, HostOrg: r.HostOrg, HostCountry: r.HostCountry, Region: r.Region,
 		Fields: r.Fields, Skills: r.Skills, Seats: r.Seats,
 		StartDate: r.StartDate, EndDate: r.EndDate, ApplicationDeadline: r.ApplicationDeadline,
-		Eligibility: r.Eligibility,
+		Eligibility: r.Eligibility, ReserveOrder: r.ReserveOrder,
+	}
+	for _, x := range r.Reserves {
+		c.Reserves = append(c.Reserves, domain.Reserve{Category: x.Category, Seats: x.Seats})
 	}
 	if s := r.Stipend; s != nil {
 		if s.Amount == nil {
@@ -48,7 +51,10 @@ func RequestOf(c domain.Content) apiprograms.ProgramRequest {
 		Kind: c.Kind, HostOrg: c.HostOrg, HostCountry: c.HostCountry, Region: c.Region,
 		Fields: c.Fields, Skills: c.Skills, Seats: c.Seats,
 		StartDate: c.StartDate, EndDate: c.EndDate, ApplicationDeadline: c.ApplicationDeadline,
-		Eligibility: c.Eligibility,
+		Eligibility: c.Eligibility, ReserveOrder: c.ReserveOrder,
+	}
+	for _, x := range c.Reserves {
+		r.Reserves = append(r.Reserves, programsev.Reserve{Category: x.Category, Seats: x.Seats})
 	}
 	if c.Stipend != nil {
 		amount := c.Stipend.Amount

@@ -12,34 +12,36 @@ import (
 // programDoc is a program as stored in the programs collection, with its
 // unpublished events.
 type programDoc struct {
-	ID            string      `bson:"_id"`
-	HostID        string      `bson:"hostId"`
-	Title         string      `bson:"title"`
-	TitleJa       string      `bson:"titleJa"`
-	Description   string      `bson:"description"`
-	DescriptionJa string      `bson:"descriptionJa"`
-	Kind          string      `bson:"kind"`
-	HostOrg       string      `bson:"hostOrg"`
-	HostCountry   string      `bson:"hostCountry"`
-	Region        string      `bson:"region"`
-	Fields        []string    `bson:"fields"`
-	Skills        []string    `bson:"skills"`
-	Seats         int         `bson:"seats"`
-	StartDate     string      `bson:"startDate"`
-	EndDate       string      `bson:"endDate"`
-	Deadline      string      `bson:"applicationDeadline"`
-	ClosesAt      time.Time   `bson:"closesAt"`
-	Stipend       *stipendDoc `bson:"stipend"`
-	Eligibility   rulesDoc    `bson:"eligibility"`
-	Status        string      `bson:"status"`
-	Locked        bool        `bson:"locked"`
-	LockedBy      []string    `bson:"lockedBy"`
-	Version       int64       `bson:"version"`
-	CreatedAt     time.Time   `bson:"createdAt"`
-	UpdatedAt     time.Time   `bson:"updatedAt"`
-	PublishedAt   *time.Time  `bson:"publishedAt"`
-	ClosedAt      *time.Time  `bson:"closedAt"`
-	ClosedReason  string      `bson:"closedReason"`
+	ID            string       `bson:"_id"`
+	HostID        string       `bson:"hostId"`
+	Title         string       `bson:"title"`
+	TitleJa       string       `bson:"titleJa"`
+	Description   string       `bson:"description"`
+	DescriptionJa string       `bson:"descriptionJa"`
+	Kind          string       `bson:"kind"`
+	HostOrg       string       `bson:"hostOrg"`
+	HostCountry   string       `bson:"hostCountry"`
+	Region        string       `bson:"region"`
+	Fields        []string     `bson:"fields"`
+	Skills        []string     `bson:"skills"`
+	Seats         int          `bson:"seats"`
+	Reserves      []reserveDoc `bson:"reserves"`
+	ReserveOrder  string       `bson:"reserveOrder"`
+	StartDate     string       `bson:"startDate"`
+	EndDate       string       `bson:"endDate"`
+	Deadline      string       `bson:"applicationDeadline"`
+	ClosesAt      time.Time    `bson:"closesAt"`
+	Stipend       *stipendDoc  `bson:"stipend"`
+	Eligibility   rulesDoc     `bson:"eligibility"`
+	Status        string       `bson:"status"`
+	Locked        bool         `bson:"locked"`
+	LockedBy      []string     `bson:"lockedBy"`
+	Version       int64        `bson:"version"`
+	CreatedAt     time.Time    `bson:"createdAt"`
+	UpdatedAt     time.Time    `bson:"updatedAt"`
+	PublishedAt   *time.Time   `bson:"publishedAt"`
+	ClosedAt      *time.Time   `bson:"closedAt"`
+	ClosedReason  string       `bson:"closedReason"`
 	// Rev counts every write of the document; writes are conditional on
 	// the revision they read.
 	Rev int64 `bson:"rev"`
@@ -82,6 +84,10 @@ func toDoc(p *domain.Program) programDoc {
 	if c.Stipend != nil {
 		d.Stipend = &stipendDoc{Amount: c.Stipend.Amount, Currency: c.Stipend.Currency, Period: c.Stipend.Period}
 	}
+	d.ReserveOrder = c.ReserveOrder
+	for _, x := range c.Reserves {
+		d.Reserves = append(d.Reserves, reserveDoc(x))
+	}
 	r := c.Eligibility
 	d.Eligibility = rulesDoc{ApplicantKinds: r.ApplicantKinds, HomeCountries: r.HomeCountries,
 		DegreeLevels: r.DegreeLevels, MinAge: r.MinAge, MaxAge: r.MaxAge}
@@ -101,6 +107,13 @@ func fromDoc(d programDoc) *domain.Program {
 	}
 	if d.Stipend != nil {
 		c.Stipend = &domain.Stipend{Amount: d.Stipend.Amount, Currency: d.Stipend.Currency, Period: d.Stipend.Period}
+	}
+	c.ReserveOrder = d.ReserveOrder
+	if c.ReserveOrder == "" {
+		c.ReserveOrder = domain.ReserveLast // stored before reserves existed
+	}
+	for _, x := range d.Reserves {
+		c.Reserves = append(c.Reserves, domain.Reserve(x))
 	}
 	r := d.Eligibility
 	c.Eligibility = eligibility.Rules{ApplicantKinds: nilIfEmpty(r.ApplicantKinds), HomeCountries: nilIfEmpty(r.HomeCountries),
@@ -176,3 +189,8 @@ const (
 	importPending = "pending"
 	importDone    = "done"
 )
+
+type reserveDoc struct {
+	Category string `bson:"category"`
+	Seats    int    `bson:"seats"`
+}

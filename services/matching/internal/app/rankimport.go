@@ -1,0 +1,242 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/talentbridge/platform/services/matching/internal/domain"
+	"github.com/talentbridge/platform/services/matching/internal/rankimport"
+	"github.com/talentbridge/platform/shared/eligibility"
+	"github.com/talentbridge/platform/shared/events"
+	matchingev "github.com/talentbridge/platform/shared/events/matching"
+	"github.com/talentbridge/platform/shared/explain"
+)
+
+// ImportError refuses an import: every line with a problem, nothing
+// written.
+type ImportError struct {
+	Problems []rankimport.Problem
+}
+
+func (e *ImportError) Error() string {
+	return fmt.Sprintf("import refused: %d lines have problems", len(e.Problems))
+}
+
+// ImportProgramRanking replaces the ranking of a program the caller
+// manages with the applicants of the file, in order. Each line names an
+// applicant by id or by the e-mail address of an imported profile, who must
+// have a live application to the program. Every line is checked before
+// anything is written; any problem refuses the whole file.
+func (s *Service) ImportProgramRanking(ctx context.Context, c Caller, programID string, refs []rankimport.Ref) (*Ranking, error) {
+	p, err := s.hostedProgram(ctx, c, programID)
+	if err != nil {
+		return nil, err
+	}
+	if len(refs) > domain.MaxHostRanked {
+		return nil, &ImportError{Problems: []rankimport.Problem{{Line: refs[domain.MaxHostRanked].Line,
+			Reason: fmt.Sprintf("a program may rank at most %d applicants", domain.MaxHostRanked)}}}
+	}
+	ids, problems, err := s.resolveRefs(ctx, refs)
+	if err != nil {
+		return nil, err
+	}
+	apps, err := s.store.LiveApplicationsTo(ctx, []string{p.ID})
+	if err != nil {
+		return nil, err
+	}
+	applied := make(map[string]bool, len(apps))
+	for _, a := range apps {
+		applied[a.ApplicantID] = true
+	}
+	seen := make(map[string]int, len(ids))
+	for i, id := range ids {
+		if id == "" {
+			continue // not resolved: reported already
+		}
+		line := refs[i].Line
+		switch first, dup := seen[id]; {
+		case dup:
+			problems = append(problems, rankimport.Problem{Line: line, Reason: fmt.Sprintf("names the same applicant as line %d", first)})
+		case !applied[id]:
+			problems = append(problems, rankimport.Problem{Line: line, Reason: "is not an applicant with a live application to this program"})
+		default:
+			seen[id] = line
+		}
+	}
+	if len(problems) > 0 {
+		sortProblems(problems)
+		return nil, &ImportError{Problems: problems}
+	}
+	now := s.now()
+	if err := s.store.SetProgramRanking(ctx, p.ID, ids, c.ID, now); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, domain.AuditEntry{At: now, ActorID: c.ID, ActorRole: c.Role, Action: "program.ranking.imported",
+		EntityType: domain.EntityProgram, EntityID: p.ID})
+	return &Ranking{IDs: ids, UpdatedAt: now}, nil
+}
+
+// resolveRefs turns each line's reference into an applicant id, looking
+// e-mail addresses up among imported profiles in one query. An unknown
+// address leaves an empty id and a problem.
+func (s *Service) resolveRefs(ctx context.Context, refs []rankimport.Ref) ([]string, []rankimport.Problem, error) {
+	var emails []string
+	for _, r := range refs {
+		if r.Email != "" {
+			emails = append(emails, r.Email)
+		}
+	}
+	byEmail, err := s.store.ProfileIDsByEmail(ctx, emails)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := make([]string, len(refs))
+	var problems []rankimport.Problem
+	for i, r := range refs {
+		if r.Email == "" {
+			ids[i] = r.ID
+			continue
+		}
+		if id, ok := byEmail[r.Email]; ok {
+			ids[i] = id
+		} else {
+			problems = append(problems, rankimport.Problem{Line: r.Line, Reason: fmt.Sprintf("no imported profile has the e-mail address %s", r.Email)})
+		}
+	}
+	return ids, problems, nil
+}
+
+func sortProblems(ps []rankimport.Problem) {
+	slices.SortStableFunc(ps, func(a, b rankimport.Problem) int { return a.Line - b.Line })
+}
+
+// RankImport is what a round's rank-list import did.
+type RankImport struct {
+	Applicants   int
+	Applications int
+}
+
+// ImportRoundRanks records, for a coordinator, the rank lists of a round's
+// applicants gathered elsewhere: each row names an applicant (by id, or by
+// the e-mail of an imported profile) and programs of the round in rank
+// order. Missing applications are recorded on the applicants' behalf and
+// shown to them as such; the rank list replaces theirs. Every row is
+// checked first (applicant known, programs in the round, eligible, no
+// applicant twice); any problem refuses the whole file. The writes are
+// two bulk writes.
+func (s *Service) ImportRoundRanks(ctx context.Context, c Caller, roundID string, rows []rankimport.RankRow) (*RankImport, error) {
+	r, err := s.store.Round(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if r.Status == domain.RoundPublished || r.Running(now) {
+		return nil, domain.Conflict("round_closed", "rank lists can be imported only before a round runs or between runs, not once it is running or published")
+	}
+	refs := make([]rankimport.Ref, len(rows))
+	for i, row := range rows {
+		refs[i] = row.Ref
+	}
+	ids, problems, err := s.resolveRefs(ctx, refs)
+	if err != nil {
+		return nil, err
+	}
+	known := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if id != "" {
+			known = append(known, id)
+		}
+	}
+	profiles, err := s.store.Profiles(ctx, known)
+	if err != nil {
+		return nil, err
+	}
+	programs, err := s.store.Programs(ctx, r.ProgramIDs)
+	if err != nil {
+		return nil, err
+	}
+	live, err := s.store.LiveApplicationsOf(ctx, known)
+	if err != nil {
+		return nil, err
+	}
+	applied := make(map[string]bool, len(live))
+	for _, a := range live {
+		applied[a.ApplicantID+" "+a.ProgramID] = true
+	}
+
+	var apps []domain.Application
+	var evs [][]events.Envelope
+	ranks := make(map[string][]string, len(rows))
+	seen := make(map[string]int, len(rows))
+	for i, row := range rows {
+		id := ids[i]
+		if id == "" {
+			continue // unknown e-mail: reported already
+		}
+		prof, ok := profiles[id]
+		if !ok {
+			problems = append(problems, rankimport.Problem{Line: row.Line, Reason: fmt.Sprintf("applicant %s has no profile", id)})
+			continue
+		}
+		if first, dup := seen[id]; dup {
+			problems = append(problems, rankimport.Problem{Line: row.Line, Reason: fmt.Sprintf("names the same applicant as line %d", first)})
+			continue
+		}
+		seen[id] = row.Line
+		rowOK := true
+		var rowApps []domain.Application
+		for _, pid := range row.ProgramIDs {
+			prog, ok := programs[pid]
+			if !ok || !slices.Contains(r.ProgramIDs, pid) {
+				problems = append(problems, rankimport.Problem{Line: row.Line, Reason: fmt.Sprintf("program %s is not in this round", pid)})
+				rowOK = false
+				continue
+			}
+			if res := eligibility.Check(prof.EligibilityApplicant(), prog.AllocationProgram(), now); !res.Eligible {
+				problems = append(problems, rankimport.Problem{Line: row.Line, Reason: fmt.Sprintf("applicant is not eligible for program %s: %s", pid, reasonText(res.Reasons))})
+				rowOK = false
+				continue
+			}
+			if !applied[id+" "+pid] {
+				a := domain.NewApplication(newID(), id, prog, now)
+				a.RecordedBy = c.ID
+				rowApps = append(rowApps, *a)
+			}
+		}
+		if !rowOK {
+			continue
+		}
+		for _, a := range rowApps {
+			ev, err := s.event(ctx, events.ApplicationSubmitted, a.ID, a.Version, matchingev.ApplicationSubmitted{
+				ApplicationID: a.ID, ApplicantID: a.ApplicantID, ProgramID: a.ProgramID, HostID: a.HostID, SubmittedAt: now,
+			})
+			if err != nil {
+				return nil, err
+			}
+			apps = append(apps, a)
+			evs = append(evs, []events.Envelope{ev})
+		}
+		ranks[id] = slices.Clone(row.ProgramIDs)
+	}
+	if len(problems) > 0 {
+		sortProblems(problems)
+		return nil, &ImportError{Problems: problems}
+	}
+	if err := s.store.ImportRanks(ctx, apps, evs, ranks, now); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, domain.AuditEntry{At: now, ActorID: c.ID, ActorRole: c.Role, Action: "round.ranks.imported",
+		EntityType: domain.EntityRound, EntityID: r.ID, Note: fmt.Sprintf("%d applicants, %d applications recorded", len(ranks), len(apps))})
+	return &RankImport{Applicants: len(ranks), Applications: len(apps)}, nil
+}
+
+// reasonText joins the English texts of unmet eligibility rules.
+func reasonText(rs []explain.Reason) string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Text
+	}
+	return strings.Join(out, "; ")
+}

@@ -1,0 +1,118 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/talentbridge/platform/services/matching/internal/app"
+	"github.com/talentbridge/platform/services/matching/internal/domain"
+	"github.com/talentbridge/platform/services/matching/internal/rankimport"
+	"github.com/talentbridge/platform/shared/api"
+	apimatching "github.com/talentbridge/platform/shared/api/matching"
+	"github.com/talentbridge/platform/shared/web"
+)
+
+// importProgramRanking handles POST /programs/{id}/ranking/import: a
+// text/csv body (up to web.CSVBodyLimit), read as a stream.
+func (h *Handlers) importProgramRanking(c echo.Context) error {
+	id, err := pathID(c, "program")
+	if err != nil {
+		return err
+	}
+	req := c.Request()
+	if !web.IsCSV(req.Header.Get(echo.HeaderContentType)) {
+		return &web.Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+			Detail: "send the file as text/csv"}
+	}
+	src := &web.ReadRecorder{R: req.Body}
+	refs, problems, err := rankimport.ParseRanking(src)
+	if tooLarge := tooLargeError(src.Err, err); tooLarge != nil {
+		return tooLarge
+	}
+	if err != nil {
+		return web.BadRequest("unreadable_body", "the file could not be read")
+	}
+	if len(problems) > 0 {
+		return importRefused(c, problems)
+	}
+	r, err := h.App.ImportProgramRanking(req.Context(), caller(c), id, refs)
+	var ie *app.ImportError
+	if errors.As(err, &ie) {
+		return importRefused(c, ie.Problems)
+	}
+	if err != nil {
+		return err
+	}
+	return private(c, http.StatusOK, programRankingOf(r))
+}
+
+// importRoundRanks handles POST /rounds/{id}/ranks/import: a text/csv
+// body (up to web.CSVBodyLimit), read as a stream.
+func (h *Handlers) importRoundRanks(c echo.Context) error {
+	id, err := pathID(c, "round")
+	if err != nil {
+		return err
+	}
+	req := c.Request()
+	if !web.IsCSV(req.Header.Get(echo.HeaderContentType)) {
+		return &web.Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+			Detail: "send the file as text/csv"}
+	}
+	src := &web.ReadRecorder{R: req.Body}
+	rows, problems, err := rankimport.ParseRanks(src, domain.MaxRanked)
+	if tooLarge := tooLargeError(src.Err, err); tooLarge != nil {
+		return tooLarge
+	}
+	if err != nil {
+		return web.BadRequest("unreadable_body", "the file could not be read")
+	}
+	if len(problems) > 0 {
+		return importRefused(c, problems)
+	}
+	res, err := h.App.ImportRoundRanks(req.Context(), caller(c), id, rows)
+	var ie *app.ImportError
+	if errors.As(err, &ie) {
+		return importRefused(c, ie.Problems)
+	}
+	if err != nil {
+		return err
+	}
+	return private(c, http.StatusOK, apimatching.RankImportResult{Applicants: res.Applicants, Applications: res.Applications})
+}
+
+// tooLargeError is the 413 answer when reading the body hit its limit.
+func tooLargeError(errs ...error) error {
+	for _, err := range errs {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return &web.Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
+				Detail: fmt.Sprintf("the file may be at most %d bytes", mbe.Limit)}
+		}
+	}
+	return nil
+}
+
+// importRefused answers 422 with every bad line; nothing was written.
+func importRefused(c echo.Context, problems []rankimport.Problem) error {
+	p := api.ImportProblem{
+		Type:     "https://talentbridge.example/problems/import_rejected",
+		Title:    http.StatusText(http.StatusUnprocessableEntity),
+		Status:   http.StatusUnprocessableEntity,
+		Code:     "import_rejected",
+		Detail:   fmt.Sprintf("%d lines have problems; nothing was imported. Fix them and send the whole file again.", len(problems)),
+		Instance: c.Request().URL.Path,
+		Errors:   make([]api.RowError, len(problems)),
+	}
+	for i, pr := range problems {
+		p.Errors[i] = api.RowError{Line: pr.Line, Field: "applicant", Reason: pr.Reason}
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusUnprocessableEntity, "application/problem+json", b)
+}
