@@ -241,7 +241,11 @@ func (s *split) mongo(ctx context.Context) *mongo.Client {
 
 func (s *split) bus(ctx context.Context) *natsbus.Bus {
 	s.t.Helper()
-	b, err := natsbus.Connect(ctx, s.busURL, "reliability-test", quietLog())
+	url := s.busURL
+	if url == "" {
+		url = s.natsURL // the infra process's NATS, as the profiles service
+	}
+	b, err := natsbus.Connect(ctx, url, "reliability-test", quietLog())
 	if err != nil {
 		s.t.Fatal(err)
 	}
