@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 )
 
@@ -81,7 +82,11 @@ func MongoURI(dir string) (string, error) {
 	return socketURI(filepath.Join(d, proxySock)), nil
 }
 
-func socketURI(path string) string { return "mongodb://" + url.PathEscape(path) + "/" }
+// A "+" is escaped too: the driver unescapes the host as a query value,
+// where "+" means a space.
+func socketURI(path string) string {
+	return "mongodb://" + strings.ReplaceAll(url.PathEscape(path), "+", "%2B") + "/"
+}
 
 // clearSocket removes a socket file a stopped server left behind, so the
 // next listener can bind; anything that is not a socket is left alone.
