@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -23,31 +24,13 @@ func (h *Handlers) importProgramRanking(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	req := c.Request()
-	if !web.IsCSV(req.Header.Get(echo.HeaderContentType)) {
-		return &web.Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
-			Detail: "send the file as text/csv"}
-	}
-	src := &web.ReadRecorder{R: req.Body}
-	refs, problems, err := rankimport.ParseRanking(src)
-	if tooLarge := tooLargeError(src.Err, err); tooLarge != nil {
-		return tooLarge
-	}
-	if err != nil {
-		return web.BadRequest("unreadable_body", "the file could not be read")
-	}
-	if len(problems) > 0 {
-		return importRefused(c, problems)
-	}
-	r, err := h.App.ImportProgramRanking(req.Context(), caller(c), id, refs)
-	var ie *app.ImportError
-	if errors.As(err, &ie) {
-		return importRefused(c, ie.Problems)
-	}
-	if err != nil {
-		return err
-	}
-	return private(c, http.StatusOK, programRankingOf(r))
+	return importCSV(c, rankimport.ParseRanking, func(refs []rankimport.Ref) (any, error) {
+		r, err := h.App.ImportProgramRanking(c.Request().Context(), caller(c), id, refs)
+		if err != nil {
+			return nil, err
+		}
+		return programRankingOf(r), nil
+	})
 }
 
 // importRoundRanks handles POST /rounds/{id}/ranks/import: a text/csv
@@ -57,13 +40,31 @@ func (h *Handlers) importRoundRanks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	parse := func(r io.Reader) ([]rankimport.RankRow, []rankimport.Problem, error) {
+		return rankimport.ParseRanks(r, domain.MaxRanked)
+	}
+	return importCSV(c, parse, func(rows []rankimport.RankRow) (any, error) {
+		res, err := h.App.ImportRoundRanks(c.Request().Context(), caller(c), id, rows)
+		if err != nil {
+			return nil, err
+		}
+		return apimatching.RankImportResult{Applicants: res.Applicants, Applications: res.Applications}, nil
+	})
+}
+
+// importCSV is the part both rank imports share: it refuses a body that is
+// not text/csv (415), too large (413) or unreadable (400), answers every
+// refused line at once (422) from the parser or from store, and otherwise
+// answers store's result.
+func importCSV[T any](c echo.Context, parse func(io.Reader) (T, []rankimport.Problem, error),
+	store func(T) (any, error)) error {
 	req := c.Request()
 	if !web.IsCSV(req.Header.Get(echo.HeaderContentType)) {
 		return &web.Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
 			Detail: "send the file as text/csv"}
 	}
 	src := &web.ReadRecorder{R: req.Body}
-	rows, problems, err := rankimport.ParseRanks(src, domain.MaxRanked)
+	rows, problems, err := parse(src)
 	if tooLarge := tooLargeError(src.Err, err); tooLarge != nil {
 		return tooLarge
 	}
@@ -73,7 +74,7 @@ func (h *Handlers) importRoundRanks(c echo.Context) error {
 	if len(problems) > 0 {
 		return importRefused(c, problems)
 	}
-	res, err := h.App.ImportRoundRanks(req.Context(), caller(c), id, rows)
+	out, err := store(rows)
 	var ie *app.ImportError
 	if errors.As(err, &ie) {
 		return importRefused(c, ie.Problems)
@@ -81,7 +82,7 @@ func (h *Handlers) importRoundRanks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return private(c, http.StatusOK, apimatching.RankImportResult{Applicants: res.Applicants, Applications: res.Applications})
+	return private(c, http.StatusOK, out)
 }
 
 // tooLargeError is the 413 answer when reading the body hit its limit.
