@@ -9,8 +9,8 @@ import (
 
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
 	"github.com/talentbridge/platform/shared/auth"
-	"github.com/talentbridge/platform/shared/platformtest"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
+	"github.com/talentbridge/platform/shared/platformtest"
 )
 
 // policyMarket: program P (2 seats, 1 reserved for women, open seat
