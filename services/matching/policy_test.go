@@ -151,6 +151,15 @@ func TestRoundRunsUnderItsPolicy(t *testing.T) {
 		!strings.Contains(b2, "round.region_cap") || !strings.Contains(b2, "Tohoku reached its cap of 1") {
 		t.Errorf("b2's reasons = %s, want the reserve for women at P and region Tohoku's cap at Q2", b2)
 	}
+	var rep apimatching.Report
+	m.must(http.MethodGet, "/rounds/"+created.ID+"/report", coord, nil, http.StatusOK, &rep)
+	if len(rep.ByRegion) != 1 || rep.ByRegion[0].Name != "Tohoku" || rep.ByRegion[0].Cap != 1 || !rep.ByRegion[0].Filled.Suppressed ||
+		rep.ByRegion[0].Filled.N != nil || rep.ByRegion[0].Filled.Display != "<10" {
+		t.Errorf("report regions = %+v, want Tohoku, cap 1, filled <10", rep.ByRegion)
+	}
+	if len(rep.ByCategory) != 1 || rep.ByCategory[0].Category != "women" || rep.ByCategory[0].Reserved != 1 || !rep.ByCategory[0].ToCategory.Suppressed {
+		t.Errorf("report categories = %+v, want women, 1 reserved, filled <10", rep.ByCategory)
+	}
 }
 
 // TestMockRunSavesNothingAndTellsNoOne: a mock run gives the would-be
