@@ -103,7 +103,7 @@ func policyReason(r engine.Reason, p domain.Program, policy *domain.Policy) (exp
 			name = reg.Name
 		}
 		return explain.New(CodeRegionCap, fmt.Sprintf("%s had a seat left, but region %s reached its cap of %d",
-			p.Title, name, r.RegionCap), "programId", p.ID, "region", r.Region, "cap", strconv.Itoa(r.RegionCap)), true
+			p.Title, name, r.RegionCap), "programId", p.ID, "regionId", r.Region, "regionName", name, "cap", strconv.Itoa(r.RegionCap)), true
 	case engine.ReasonReserved:
 		return explain.New(CodeReserved, fmt.Sprintf("The %d %s of %s reserved for %s went to applicants in that category",
 			r.ReservedSeats, plural(r.ReservedSeats, "seat", "seats"), p.Title, r.Category),
