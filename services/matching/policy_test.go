@@ -1,14 +1,17 @@
 package matching_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
 	"github.com/talentbridge/platform/shared/auth"
+	profilesev "github.com/talentbridge/platform/shared/events/profiles"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 	"github.com/talentbridge/platform/shared/platformtest"
 )
@@ -248,4 +251,50 @@ func sorted(s []string) []string {
 	s = slices.Clone(s)
 	slices.Sort(s)
 	return s
+}
+
+// TestMockRunIsExportedAndErased: an applicant's would-be match of a mock
+// run is in their export and goes with their erasure.
+func TestMockRunIsExportedAndErased(t *testing.T) {
+	t.Parallel()
+	m := newPolicyMarket(t)
+	coord := m.coordinator()
+	var r apimatching.Round
+	m.must(http.MethodPost, "/rounds", coord, map[string]any{"name": "Mock", "programIds": []string{m.p, m.q1, m.q2},
+		"seed": 7, "policy": m.policy()}, http.StatusCreated, &r)
+	m.must(http.MethodPost, "/rounds/"+r.ID+"/mock", coord, nil, http.StatusOK, nil)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	msg, err := m.env.Deps.Bus.NC.RequestWithContext(ctx, profilesev.ExportSubject(profilesev.ServiceMatching), []byte(`{"userId":"b1"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var part profilesev.ExportPart
+	platformtest.DecodeJSON(t, msg.Data, &part)
+	var data struct {
+		MockMatches []struct {
+			RoundID   string `json:"roundId"`
+			ProgramID string `json:"programId"`
+		} `json:"mockMatches"`
+	}
+	platformtest.DecodeJSON(t, part.Data, &data)
+	if len(data.MockMatches) != 1 || data.MockMatches[0].RoundID != r.ID || data.MockMatches[0].ProgramID != m.p {
+		t.Errorf("b1's export mock matches = %+v, want P in round %s", data.MockMatches, r.ID)
+	}
+
+	m.erase("b1", 2)
+	platformtest.Eventually(t, 20*time.Second, func() error {
+		var mock apimatching.MockRun
+		m.must(http.MethodGet, "/rounds/"+r.ID+"/mock", coord, nil, http.StatusOK, &mock)
+		for _, x := range mock.Items {
+			if x.ApplicantID == "b1" {
+				return fmt.Errorf("b1 is still in the mock run")
+			}
+		}
+		if len(mock.Items) != 2 {
+			return fmt.Errorf("mock run holds %d items, want the other 2", len(mock.Items))
+		}
+		return nil
+	})
 }

@@ -187,6 +187,9 @@ type MockStore interface {
 	// Mock returns the round's last mock run (a *domain.NotFoundError
 	// when it has none).
 	Mock(ctx context.Context, roundID string) (*domain.MockRun, error)
+	// MockMatchesOf returns an applicant's would-be matches, one mock run
+	// per round holding only theirs.
+	MockMatchesOf(ctx context.Context, applicantID string) ([]domain.MockRun, error)
 }
 
 // Eraser removes everything about an applicant except audit records.

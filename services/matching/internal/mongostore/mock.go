@@ -111,6 +111,26 @@ func (s *Store) Mock(ctx context.Context, roundID string) (*domain.MockRun, erro
 	return m, nil
 }
 
+// MockMatchesOf returns an applicant's would-be matches, one mock run per
+// round holding only theirs.
+func (s *Store) MockMatchesOf(ctx context.Context, applicantID string) ([]domain.MockRun, error) {
+	docs, err := all[mockMatchDoc](ctx, s.db.Collection(MockMatchesCollection), bson.D{{Key: "applicantId", Value: applicantID}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.MockRun, 0, len(docs))
+	for _, x := range docs {
+		m := domain.MockRun{RoundID: x.RoundID, Items: []domain.MockItem{{ApplicantID: x.ApplicantID, ProgramID: x.ProgramID, Reasons: x.Reasons}}}
+		var run mockRunDoc
+		if err := s.db.Collection(MockRunsCollection).FindOne(ctx, id(x.RoundID)).Decode(&run); err == nil {
+			m.RanAt = run.RanAt.UTC()
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
 // eraseMock deletes an applicant's would-be matches of mock runs.
 func (s *Store) eraseMock(ctx context.Context, applicantID string) error {
 	if _, err := s.db.Collection(MockMatchesCollection).DeleteMany(ctx, bson.D{{Key: "applicantId", Value: applicantID}}); err != nil {
