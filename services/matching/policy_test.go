@@ -163,6 +163,22 @@ func TestRoundRunsUnderItsPolicy(t *testing.T) {
 	if len(rep.ByCategory) != 1 || rep.ByCategory[0].Category != "women" || rep.ByCategory[0].Reserved != 1 || !rep.ByCategory[0].ToCategory.Suppressed {
 		t.Errorf("report categories = %+v, want women, 1 reserved, filled <10", rep.ByCategory)
 	}
+
+	// A re-run keeps b4's approved seat at Q1, which counts against the
+	// region's cap: Q2 still may not take b2.
+	ms := mm.matches(created.ID)
+	m.must(http.MethodPost, "/matches/"+ms["b4 "+m.q1].ID+"/approve", coord, nil, http.StatusOK, nil)
+	again := m.runRound(created.ID)
+	if again.BlockingPairs != 0 {
+		t.Errorf("re-run blocking pairs = %d, want 0", again.BlockingPairs)
+	}
+	ms = mm.matches(created.ID)
+	if _, over := ms["b2 "+m.q2]; over {
+		t.Errorf("the re-run put b2 in Q2 although b4's kept seat fills region Tohoku's cap of 1: %v", pairs(ms, "proposed", "approved"))
+	}
+	if got := pairs(ms, "proposed", "approved"); !slices.Equal(got, sorted(want)) {
+		t.Errorf("after the re-run = %v, want %v", got, sorted(want))
+	}
 }
 
 // TestMockRunSavesNothingAndTellsNoOne: a mock run gives the would-be

@@ -265,7 +265,7 @@ func Allocate(in Input) (*Result, error) {
 		hostRanked[pi] = ranked
 		inst.Programs[pi].Prefs, inst.Programs[pi].Ranks = engine.FlattenTies(groups)
 	}
-	applyPolicies(inst, in, progIndex)
+	held := applyPolicies(inst, in, progIndex)
 	for pair, n := range notes {
 		inst.Notes = append(inst.Notes, engine.Note{Applicant: pair[0], Program: pair[1], Text: n.reason.Text})
 	}
@@ -300,7 +300,7 @@ func Allocate(in Input) (*Result, error) {
 		}
 	}
 
-	use, err := policyUse(inst, m, in)
+	use, err := policyUse(inst, m, in, held)
 	if err != nil {
 		return nil, fmt.Errorf("explain round policies: %w", err)
 	}

@@ -20,8 +20,10 @@ const (
 // applyPolicies puts the round's policy and its programs' reserves into the
 // instance: applicants' categories (the read model holds them only under
 // consent), each program's reserves within the seats it has left to give,
-// and the round's regions with their caps and targets.
-func applyPolicies(inst *engine.Instance, in Input, progIndex map[string]int) {
+// and the round's regions with their caps and targets. A region's cap is
+// lowered by the seats its programs' fixed matches hold (a re-run keeps
+// them); held returns those seats per region.
+func applyPolicies(inst *engine.Instance, in Input, progIndex map[string]int) (held []int) {
 	for ai, a := range in.Applicants {
 		inst.Applicants[ai].Categories = slices.Clone(a.Profile.Categories)
 	}
@@ -41,10 +43,16 @@ func applyPolicies(inst *engine.Instance, in Input, progIndex map[string]int) {
 		}
 	}
 	if in.Policy.Empty() {
-		return
+		return nil
 	}
-	for _, r := range in.Policy.Regions {
-		reg := engine.Region{ID: r.ID, Cap: max(0, r.Cap)}
+	held = make([]int, len(in.Policy.Regions))
+	for i, r := range in.Policy.Regions {
+		for _, id := range r.ProgramIDs {
+			if pi, ok := progIndex[id]; ok && in.Programs[pi].Allocatable() {
+				held[i] += max(0, in.Programs[pi].Seats-in.Programs[pi].Capacity)
+			}
+		}
+		reg := engine.Region{ID: r.ID, Cap: max(0, r.Cap-held[i])}
 		// Targets (explicit, or the seats left) are kept within the cap in
 		// the region's order, should seats have grown since the round was
 		// made.
@@ -66,11 +74,13 @@ func applyPolicies(inst *engine.Instance, in Input, progIndex map[string]int) {
 		}
 		inst.Regions = append(inst.Regions, reg)
 	}
+	return held
 }
 
 // policyUse reports how the matching used the reserves and regions, or nil
-// when the instance has no policies.
-func policyUse(inst *engine.Instance, m *engine.Matching, in Input) (*domain.PolicyUse, error) {
+// when the instance has no policies. A region's fill counts the seats held
+// by fixed matches too, against its whole cap.
+func policyUse(inst *engine.Instance, m *engine.Matching, in Input, held []int) (*domain.PolicyUse, error) {
 	if !inst.HasPolicies() {
 		return nil, nil
 	}
@@ -87,8 +97,8 @@ func policyUse(inst *engine.Instance, m *engine.Matching, in Input) (*domain.Pol
 	}
 	for _, ru := range regions {
 		reg := in.Policy.Regions[ru.Region]
-		use.Regions = append(use.Regions, domain.RegionUse{RegionID: reg.ID, Name: reg.Name, Cap: inst.Regions[ru.Region].Cap,
-			Filled: ru.Filled})
+		use.Regions = append(use.Regions, domain.RegionUse{RegionID: reg.ID, Name: reg.Name, Cap: reg.Cap,
+			Filled: ru.Filled + held[ru.Region]})
 	}
 	return use, nil
 }
