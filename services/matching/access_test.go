@@ -38,8 +38,8 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 			t.Errorf("%s %s has no access policy", r.Method, r.Path)
 		}
 	}
-	if n != 43 {
-		t.Errorf("%d routes checked, want 43", n)
+	if n != 45 {
+		t.Errorf("%d routes checked, want 45", n)
 	}
 	for _, tc := range []struct {
 		method, path string
@@ -53,6 +53,8 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 		{"GET", "/api/v1/audit", auth.Coordinators},
 		{"GET", "/api/v1/rounds/:id/demand", apimatching.ApplicantsAndCoords},
 		{"POST", "/api/v1/rounds/:id/vacancy", auth.Coordinators},
+		{"POST", "/api/v1/rounds/:id/mock", auth.Coordinators},
+		{"GET", "/api/v1/rounds/:id/mock", auth.Coordinators},
 	} {
 		if got, _ := auth.PolicyOf(tc.method, tc.path); got.String() != tc.want.String() {
 			t.Errorf("PolicyOf(%s %s) = %v, want %v", tc.method, tc.path, got, tc.want)

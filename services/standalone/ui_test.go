@@ -989,8 +989,9 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 	coord.fill("#f-name", "Noto spring round "+suffix)
 	coord.fill("#f-offerDays", "3")
 	for _, title := range titles {
-		coord.act("tick "+title, chromedp.Click(fmt.Sprintf(`//label[contains(., %q)]/input`, title)))
+		coord.act("tick "+title, chromedp.Click(fmt.Sprintf(`//fieldset[@id="f-programIds"]//label[contains(., %q)]/input`, title)))
 	}
+	roundPolicyEditor(coord, titles)
 	coord.submit("create the round", `form[action="/coord/rounds/new"] button[type=submit]`)
 	roundPath, _, _ := strings.Cut(coord.location(), "?")
 	asha.open("/applications?round=" + url.QueryEscape(path.Base(roundPath)))
@@ -1001,6 +1002,7 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 	})
 	coord.expect("the round is stable", "main", "stable")
 	coord.shot("coordinator-round-completed")
+	mockRunPage(coord, roundPath, titles[0])
 	coord.open("/coord/review")
 	coord.expect("the proposed match is explained", "main", "Choice 1 on the applicant's list")
 	coord.shot("coordinator-review")
@@ -1023,6 +1025,7 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 	if bars := coord.eval(`String(document.querySelectorAll("figure.chart svg rect.bar").length)`); bars == "0" {
 		t.Errorf("the report draws no bars")
 	}
+	reportPolicyTables(coord)
 	coord.shot("coordinator-report")
 
 	// The applicant accepts the offer.

@@ -33,6 +33,26 @@ type RoundRequest struct {
 	// OfferDays is how long the round's offers stay open: 1 to 60 days,
 	// 7 when left out.
 	OfferDays *int `json:"offerDays,omitempty"`
+	// Policy caps regions of the round's programs (DESIGN.md §5
+	// "Allocation policies"); category reserves belong to the programs.
+	Policy *Policy `json:"policy,omitempty"`
+}
+
+// Policy is a round's allocation policy.
+type Policy struct {
+	Regions []Region `json:"regions"`
+}
+
+// Region caps how many applicants its programs admit together. ProgramIDs
+// are in the order the region's round-robin visits them; Targets gives a
+// program the seats it fills from its own proposers first (default: its
+// seats). Targets may not add up to more than Cap.
+type Region struct {
+	ID         string         `json:"id"`
+	Name       string         `json:"name"`
+	Cap        int            `json:"cap"`
+	ProgramIDs []string       `json:"programIds"`
+	Targets    map[string]int `json:"targets,omitempty"`
 }
 
 // ApproveRequest is the optional body of POST /matches/{id}/approve.
@@ -152,6 +172,7 @@ type Round struct {
 	// Seats then holds each program's seats left there.
 	VacancyOf string         `json:"vacancyOf,omitempty"`
 	Seats     map[string]int `json:"seats,omitempty"`
+	Policy    *Policy        `json:"policy,omitempty"`
 }
 
 // Match is a match (DESIGN.md §4). Coordinators see who decided and their
@@ -240,6 +261,90 @@ type Report struct {
 	ByGender      []GroupRate     `json:"byGender"`
 	Choices       []ChoiceCount   `json:"choices"`
 	Unmatched     []ReasonCount   `json:"unmatched"`
+	// ByCategory and ByRegion report the last run's category reserves and
+	// regions; counts of fewer than 10 people are suppressed.
+	ByCategory []CategoryReport `json:"byCategory"`
+	ByRegion   []RegionReport   `json:"byRegion"`
+}
+
+// Count is a number of people in a report. A group of fewer than 10 is
+// not shown: N is left out, Suppressed is true and Display is "<10".
+type Count struct {
+	N          *int   `json:"n,omitempty"`
+	Suppressed bool   `json:"suppressed,omitempty"`
+	Display    string `json:"display"`
+}
+
+// CategoryReport is what became of the seats reserved for one category
+// across the round's programs: seats reserved, those filled by applicants
+// in the category and those that, finding none, reverted to others.
+type CategoryReport struct {
+	Category   string `json:"category"`
+	Reserved   int    `json:"reserved"`
+	ToCategory Count  `json:"toCategory"`
+	Reverted   Count  `json:"reverted"`
+}
+
+// RegionReport is how many applicants a region's programs admitted
+// against its cap.
+type RegionReport struct {
+	RegionID string `json:"regionId"`
+	Name     string `json:"name"`
+	Cap      int    `json:"cap"`
+	Filled   Count  `json:"filled"`
+}
+
+// MockRun is the body of POST and GET /rounds/{id}/mock: what a run would
+// give now, saved apart from matches and told to no one.
+type MockRun struct {
+	RoundID       string     `json:"roundId"`
+	RanAt         time.Time  `json:"ranAt"`
+	RanBy         string     `json:"ranBy"`
+	BlockingPairs int        `json:"blockingPairs"`
+	Items         []MockItem `json:"items"`
+	Fill          MockFill   `json:"fill"`
+}
+
+// MockItem is one would-be match.
+type MockItem struct {
+	ApplicantID string           `json:"applicantId"`
+	ProgramID   string           `json:"programId"`
+	Reasons     []explain.Reason `json:"reasons"`
+}
+
+// MockFill are a mock run's fill rates per program, region and category.
+type MockFill struct {
+	Programs   []ProgramFill  `json:"programs"`
+	Regions    []RegionFill   `json:"regions"`
+	Categories []CategoryFill `json:"categories"`
+}
+
+// ProgramFill is one program's seats and how many the mock run filled.
+type ProgramFill struct {
+	ProgramID string  `json:"programId"`
+	Title     string  `json:"title"`
+	Seats     int     `json:"seats"`
+	Filled    int     `json:"filled"`
+	Rate      float64 `json:"rate"`
+}
+
+// RegionFill is one region's cap and how many its programs took.
+type RegionFill struct {
+	RegionID string  `json:"regionId"`
+	Name     string  `json:"name"`
+	Cap      int     `json:"cap"`
+	Filled   int     `json:"filled"`
+	Rate     float64 `json:"rate"`
+}
+
+// CategoryFill is one category's reserved seats: filled by the category,
+// reverted to others, and the share that went to the category.
+type CategoryFill struct {
+	Category   string  `json:"category"`
+	Reserved   int     `json:"reserved"`
+	ToCategory int     `json:"toCategory"`
+	Reverted   int     `json:"reverted"`
+	Rate       float64 `json:"rate"`
 }
 
 // ReportTotals are a round's headline counts: applicants, those holding a

@@ -59,7 +59,18 @@ func TestReportWire(t *testing.T) {
 		`"totals":{"applicants":0,"matched":0,"unmatched":0,"matchRate":0,"seats":0,"offered":0,"filled":0},`+
 		`"programs":[{"programId":"p","title":"t","seats":2,"matched":0,"proposed":0,"approved":0,"rejected":0,"offered":0,"filled":0,"declined":0}],`+
 		`"byHomeCountry":[{"value":"IN","applicants":1,"matched":0,"rate":0}],"byKind":null,"byDegreeLevel":null,"byGender":null,`+
-		`"choices":[{"choice":1,"count":1}],"unmatched":[{"code":"no_seats","count":1}]}`)
+		`"choices":[{"choice":1,"count":1}],"unmatched":[{"code":"no_seats","count":1}],"byCategory":null,"byRegion":null}`)
+}
+
+func TestPolicyWire(t *testing.T) {
+	wire(t, RoundRequest{Name: "n", ProgramIDs: []string{"p", "q"}, Policy: &Policy{Regions: []Region{
+		{ID: "tohoku", Name: "Tohoku", Cap: 3, ProgramIDs: []string{"p", "q"}, Targets: map[string]int{"p": 1}}}}},
+		`{"name":"n","programIds":["p","q"],"policy":{"regions":[{"id":"tohoku","name":"Tohoku","cap":3,"programIds":["p","q"],"targets":{"p":1}}]}}`)
+	// A suppressed count carries the marker, never the number.
+	n := 12
+	wire(t, CategoryReport{Category: "women", Reserved: 20, ToCategory: Count{N: &n, Display: "12"},
+		Reverted: Count{Suppressed: true, Display: "<10"}},
+		`{"category":"women","reserved":20,"toCategory":{"n":12,"display":"12"},"reverted":{"suppressed":true,"display":"\u003c10"}}`)
 }
 
 func TestRequestsWire(t *testing.T) {

@@ -30,6 +30,8 @@ var Routes = struct {
 	Messages, PostMessage, BulkMessage, MyMessages                       auth.Endpoint
 	Demand, Vacancy                                                      auth.Endpoint
 	ImportProgramRanking, ImportRoundRanks                               auth.Endpoint
+	// Mock runs of a round's allocation, saved apart from matches.
+	Mock, MockResult auth.Endpoint
 }{
 	ImportRoundRanks: auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/ranks/import",
 		Policy: auth.Coordinators, CSVBody: true},
@@ -78,4 +80,7 @@ var Routes = struct {
 
 	Demand:  auth.Endpoint{Method: http.MethodGet, Path: "/rounds/:id/demand", Policy: ApplicantsAndCoords},
 	Vacancy: auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/vacancy", Policy: auth.Coordinators},
+
+	Mock:       auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/mock", Policy: auth.Coordinators},
+	MockResult: auth.Endpoint{Method: http.MethodGet, Path: "/rounds/:id/mock", Policy: auth.Coordinators},
 }

@@ -61,6 +61,8 @@ func (u *UI) rounds(c echo.Context) error {
 // RoundFormData is the new-round form.
 type RoundFormData struct {
 	Programs []programsev.Program
+	// Regions are the rows of the policy editor.
+	Regions []RegionRow
 }
 
 func (u *UI) openPrograms(c echo.Context) ([]programsev.Program, error) {
@@ -78,7 +80,7 @@ func (u *UI) newRoundForm(c echo.Context) error {
 	}
 	p := u.page(c, "rnew.title")
 	p.Form = newForm(nil)
-	p.Data = RoundFormData{Programs: progs}
+	p.Data = RoundFormData{Programs: progs, Regions: regionRows()}
 	return u.render(c, http.StatusOK, "round_new", p)
 }
 
@@ -106,13 +108,15 @@ func (u *UI) createRound(c echo.Context) error {
 		}
 		body.Seed = &n
 	}
+	policy, rows := parsePolicy(v, f)
+	body.Policy = policy
 	if !f.HasErrors() {
 		var r Round
 		err := u.call(c, http.MethodPost, "/rounds", body, &r)
 		switch {
 		case err == nil:
 			return seeOther(c, "/coord/rounds/"+url.PathEscape(r.ID)+"?done=round_created")
-		case f.fromProblem(err, simpleFields(map[string]string{"name": "rnew.name", "programIds": "rnew.programs", "seed": "rnew.seed", "offerDays": "rnew.offer_days"})):
+		case f.fromProblem(err, roundFields(rows)):
 		default:
 			return err
 		}
@@ -123,7 +127,7 @@ func (u *UI) createRound(c echo.Context) error {
 	}
 	p := u.page(c, "rnew.title")
 	p.Form = f
-	p.Data = RoundFormData{Programs: progs}
+	p.Data = RoundFormData{Programs: progs, Regions: regionRows()}
 	return u.render(c, http.StatusUnprocessableEntity, "round_new", p)
 }
 

@@ -109,6 +109,8 @@ func allReasons() []explain.Reason {
 		explain.New("round.rejected", "", "programId", "p-1"),
 		explain.New("round.declined", "", "programId", "p-1"),
 		explain.New("round.blocking", "", "programId", "p-1", "capacity", "2", "yourRank", "1", "lastAdmittedRank", "1"),
+		explain.New("round.region_cap", "", "programId", "p-1", "regionId", "tohoku", "regionName", "Tohoku", "cap", "40"),
+		explain.New("round.reserved", "", "programId", "p-1", "category", "women", "seats", "2"),
 	)
 }
 
@@ -267,6 +269,8 @@ func fixtures() []fixture {
 		fs = append(fs, fixture{name: "wizard-" + WizardSteps[step-1], tmpl: "wizard", role: "applicant", title: "wizard.title",
 			data: wizard(step), form: full, errs: step == 3})
 	}
+	fs = append(fs, policyFixtures(round, prog, prof, reasons)...)
+	rep.ByCategory, rep.ByRegion = samplePolicyReport()
 	fs = append(fs, fixture{name: "report", tmpl: "report", role: "coordinator", title: "report.title"})
 	fs[len(fs)-1].data = rep // filled in by render (charts need the page)
 	return fs

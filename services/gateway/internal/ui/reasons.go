@@ -141,7 +141,11 @@ func reasonParams(cat *catalog, lang string, r explain.Reason, titles map[string
 			val = Raw(strings.ReplaceAll(v, ",", sep))
 		case "matched", "of", "shared", "days", "percent", "margin", "younger", "older", "minAge", "maxAge", "rank", "count", "seats":
 			val = number(v)
-		case "program", "programTitle", "title", "name", "note":
+		case "category":
+			val = enumLabel(taxonomy.Categories, v, lang)
+		case "cap":
+			val = number(v)
+		case "program", "programTitle", "title", "name", "note", "regionName":
 			val = Raw(v)
 		case "programId":
 			title := titles[v]

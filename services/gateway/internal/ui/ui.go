@@ -169,6 +169,8 @@ func (u *UI) Table() []auth.Route {
 		r(post, "/coord/rounds/:id/publish", auth.Coordinators, u.publishRound),
 		r(post, "/coord/rounds/:id/vacancy", auth.Coordinators, u.vacancyRound),
 		r(get, "/coord/rounds/:id/report", auth.Coordinators, u.report),
+		r(get, "/coord/rounds/:id/mock", auth.Coordinators, u.mockPage),
+		r(post, "/coord/rounds/:id/mock", auth.Coordinators, u.runMock),
 		r(get, "/coord/rounds/:id/ranks/import", auth.Coordinators, u.rankImportForm(roundRankImport)),
 		r(post, "/coord/rounds/:id/ranks/import", auth.Coordinators, u.rankImport(roundRankImport)),
 		r(get, "/coord/review", auth.Coordinators, u.review),

@@ -74,7 +74,9 @@ type Input struct {
 	// rank list.
 	Others     map[string]domain.Program
 	Applicants []Applicant
-	Now        time.Time
+	// Policy is the round's regions, caps and targets; nil for none.
+	Policy *domain.Policy
+	Now    time.Time
 	// Progress, when not nil, is told when each phase starts.
 	Progress func(phase string, progress int)
 }
@@ -107,6 +109,9 @@ type Result struct {
 	Certificate engine.Certificate
 	Instance    *engine.Instance
 	Matching    *engine.Matching
+	// PolicyUse is how the matching used reserves and regions; nil when
+	// the round has neither.
+	PolicyUse *domain.PolicyUse
 }
 
 // Reason codes of round explanations and match reasons.
@@ -260,6 +265,7 @@ func Allocate(in Input) (*Result, error) {
 		hostRanked[pi] = ranked
 		inst.Programs[pi].Prefs, inst.Programs[pi].Ranks = engine.FlattenTies(groups)
 	}
+	held := applyPolicies(inst, in, progIndex)
 	for pair, n := range notes {
 		inst.Notes = append(inst.Notes, engine.Note{Applicant: pair[0], Program: pair[1], Text: n.reason.Text})
 	}
@@ -294,12 +300,25 @@ func Allocate(in Input) (*Result, error) {
 		}
 	}
 
-	res := &Result{Certificate: cert, Instance: inst, Matching: m}
+	use, err := policyUse(inst, m, in, held)
+	if err != nil {
+		return nil, fmt.Errorf("explain round policies: %w", err)
+	}
+	res := &Result{Certificate: cert, Instance: inst, Matching: m, PolicyUse: use}
 	for ai, a := range in.Applicants {
 		id := a.Profile.ID
 		out := Outcome{ApplicantID: id, Choices: orders[ai], Reasons: []explain.Reason{}}
 		for _, r := range why[ai] {
-			out.Reasons = append(out.Reasons, roundReason(r, in.Programs[r.Program].Program, notes[[2]int{ai, r.Program}]))
+			prog := in.Programs[r.Program].Program
+			if pr, ok := policyReason(r, prog, in.Policy); ok {
+				out.Reasons = append(out.Reasons, pr)
+				continue
+			}
+			reason := roundReason(r, prog, notes[[2]int{ai, r.Program}])
+			if r.Code == engine.ReasonFilled {
+				reason = reserveNote(reason, inst.Programs[r.Program], inst.Applicants[ai].Categories)
+			}
+			out.Reasons = append(out.Reasons, reason)
 		}
 		pi := m.ProgramOf[ai]
 		if pi == engine.Unmatched {

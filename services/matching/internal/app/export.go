@@ -23,6 +23,17 @@ type ExportData struct {
 	// of their applications' threads; InterviewSlots the slots they hold.
 	Messages       []ExportMessage `json:"messages"`
 	InterviewSlots []ExportSlot    `json:"interviewSlots"`
+	// MockMatches are the person's would-be matches in coordinators' mock
+	// runs: never offered, but kept until the next mock of the round.
+	MockMatches []ExportMockMatch `json:"mockMatches"`
+}
+
+// ExportMockMatch is one would-be match of a mock run.
+type ExportMockMatch struct {
+	RoundID   string    `json:"roundId"`
+	ProgramID string    `json:"programId"`
+	Reasons   any       `json:"reasons"`
+	RanAt     time.Time `json:"ranAt"`
 }
 
 // ExportMessage is one message.
@@ -113,7 +124,7 @@ type ExportRound struct {
 // Export collects what the service holds about userID.
 func (s *Service) Export(ctx context.Context, userID string) (*ExportData, error) {
 	out := &ExportData{Applications: []ExportApplication{}, Matches: []ExportMatch{}, Explanations: []ExportRound{},
-		Messages: []ExportMessage{}, InterviewSlots: []ExportSlot{}}
+		Messages: []ExportMessage{}, InterviewSlots: []ExportSlot{}, MockMatches: []ExportMockMatch{}}
 	p, err := s.store.Profile(ctx, userID)
 	switch {
 	case err == nil:
@@ -180,6 +191,15 @@ func (s *Service) Export(ctx context.Context, userID string) (*ExportData, error
 	for _, sl := range slots {
 		out.InterviewSlots = append(out.InterviewSlots, ExportSlot{ID: sl.ID, ProgramID: sl.ProgramID, ApplicationID: sl.ApplicationID,
 			Start: sl.Start, End: sl.End, Mode: sl.Mode, Location: sl.Location, BookedAt: sl.BookedAt})
+	}
+	mocks, err := s.store.MockMatchesOf(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range mocks {
+		for _, x := range m.Items {
+			out.MockMatches = append(out.MockMatches, ExportMockMatch{RoundID: m.RoundID, ProgramID: x.ProgramID, Reasons: x.Reasons, RanAt: m.RanAt})
+		}
 	}
 	return out, nil
 }

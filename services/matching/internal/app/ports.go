@@ -180,6 +180,18 @@ type AuditStore interface {
 	Audit(ctx context.Context, entityType, entityID string, page, size int) ([]domain.AuditEntry, int64, error)
 }
 
+// MockStore keeps mock runs apart from matches.
+type MockStore interface {
+	// SaveMock replaces the round's mock run.
+	SaveMock(ctx context.Context, m *domain.MockRun) error
+	// Mock returns the round's last mock run (a *domain.NotFoundError
+	// when it has none).
+	Mock(ctx context.Context, roundID string) (*domain.MockRun, error)
+	// MockMatchesOf returns an applicant's would-be matches, one mock run
+	// per round holding only theirs.
+	MockMatchesOf(ctx context.Context, applicantID string) ([]domain.MockRun, error)
+}
+
 // Eraser removes everything about an applicant except audit records.
 type Eraser interface {
 	// EraseApplicant deletes the applicant's applications, rank list,
@@ -234,4 +246,5 @@ type Store interface {
 	AuditStore
 	Eraser
 	ReviewStore
+	MockStore
 }

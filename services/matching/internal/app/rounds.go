@@ -41,7 +41,7 @@ type RoundCounts struct {
 // CreateRound records a round over programs of the read model. Without a
 // seed, one is drawn and recorded, so every run of the round can be
 // reproduced.
-func (s *Service) CreateRound(ctx context.Context, c Caller, name string, programIDs []string, seed *int64, offerDays *int) (*RoundView, error) {
+func (s *Service) CreateRound(ctx context.Context, c Caller, name string, programIDs []string, seed *int64, offerDays *int, policy *domain.Policy) (*RoundView, error) {
 	sd := rand.Int64N(domain.MaxSeed + 1)
 	if seed != nil {
 		sd = *seed
@@ -70,6 +70,16 @@ func (s *Service) CreateRound(ctx context.Context, c Caller, name string, progra
 	}
 	if len(bad) > 0 {
 		return nil, &domain.RuleError{Code: "invalid_programs", Detail: bad[0].Field + " " + bad[0].Reason, Fields: bad}
+	}
+	if policy != nil {
+		seats := make(map[string]int, len(progs))
+		for id, p := range progs {
+			seats[id] = p.Seats
+		}
+		if bad := domain.CheckPolicy(policy, r.ProgramIDs, seats); len(bad) > 0 {
+			return nil, &domain.RuleError{Code: "invalid_policy", Detail: bad[0].Field + " " + bad[0].Reason, Fields: bad}
+		}
+		r.Policy = policy.Normalize()
 	}
 	if err := s.store.InsertRound(ctx, r); err != nil {
 		return nil, err

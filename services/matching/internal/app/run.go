@@ -204,7 +204,7 @@ func (s *Service) load(ctx context.Context, rn *run) error {
 	if err != nil {
 		return err
 	}
-	in := allocation.Input{Seed: uint64(r.Seed), Others: others, Now: s.now()}
+	in := allocation.Input{Seed: uint64(r.Seed), Others: others, Policy: r.Policy, Now: s.now()}
 	for _, id := range r.ProgramIDs {
 		p, ok := progs[id]
 		if !ok {
@@ -283,6 +283,7 @@ func (s *Service) save(ctx context.Context, rn *run) (events.Envelope, error) {
 	r.BlockingPairs = res.Certificate.BlockingPairs
 	r.OverCapacity, r.Unacceptable = res.Certificate.OverCapacity, res.Certificate.Unacceptable
 	r.Stats, r.Seats = stats, seats
+	r.PolicyUse = res.PolicyUse
 	r.Runs++
 	r.CompletedAt = now
 	r.Duration = now.Sub(r.StartedAt)

@@ -66,8 +66,18 @@ func ProfileFromEvent(p profilesev.Profile, version int64) Profile {
 			DegreeLevel: p.DegreeLevel, BirthYear: p.BirthYear, AvailableFrom: p.AvailableFrom, AvailableTo: p.AvailableTo,
 			ProgramKinds: slices.Clone(p.Preferences.ProgramKinds), HostRegions: slices.Clone(p.Preferences.HostRegions),
 			Statement: p.Statement, Gender: p.Gender, VisibleToHosts: p.Consents.VisibleToHosts,
-			Categories: slices.Clone(p.Categories), Email: p.ImportedEmail},
+			Categories: consentedCategories(p), Email: p.ImportedEmail},
 	}
+}
+
+// consentedCategories are the profile's categories if its owner consented
+// to their processing, and none otherwise: the read model never holds
+// categories without consent, whatever the event carries.
+func consentedCategories(p profilesev.Profile) []string {
+	if !p.Consents.Categories {
+		return nil
+	}
+	return slices.Clone(p.Categories)
 }
 
 // ErasedProfile is the tombstone a profile.erased event of the given

@@ -197,6 +197,7 @@ func BuildReport(r *Round, seats map[string]int, titles map[string]string, entri
 	if rep.Programs == nil {
 		rep.Programs = []ProgramResult{}
 	}
+	rep.ByCategory, rep.ByRegion = policyReport(r.PolicyUse)
 	return rep
 }
 

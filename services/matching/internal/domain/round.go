@@ -78,7 +78,12 @@ type Round struct {
 	ParentID   string
 	SeatLimits map[string]int
 	Applicants []string
-	Runs       int
+	// Policy is the round's allocation policy (regions with caps and
+	// targets); nil for none. PolicyUse is how the last run used it and
+	// the programs' reserves.
+	Policy    *Policy
+	PolicyUse *PolicyUse
+	Runs      int
 	// RunID names the run in progress (or the last one); RunExpiresAt is
 	// when it counts as abandoned unless renewed. Outside a run it is the
 	// zero time, so the round may run.

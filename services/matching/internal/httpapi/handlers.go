@@ -217,7 +217,7 @@ func (h *Handlers) createRound(c echo.Context) error {
 	if err := web.Bind(c, &req); err != nil {
 		return err
 	}
-	r, err := h.App.CreateRound(c.Request().Context(), caller(c), req.Name, req.ProgramIDs, req.Seed, req.OfferDays)
+	r, err := h.App.CreateRound(c.Request().Context(), caller(c), req.Name, req.ProgramIDs, req.Seed, req.OfferDays, policyIn(req.Policy))
 	if err != nil {
 		return err
 	}

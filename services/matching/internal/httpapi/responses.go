@@ -55,7 +55,8 @@ func roundOf(v *app.RoundView) apimatching.Round {
 			Accepted: c.Accepted, Declined: c.Declined, Expired: c.Expired, Undecided: c.Undecided, Unmatched: c.Unmatched},
 		Runs: r.Runs, LastError: r.LastError, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt,
 		StartedAt: timePtr(r.StartedAt), CompletedAt: timePtr(r.CompletedAt), PublishedAt: timePtr(r.PublishedAt),
-		DurationMS: r.Duration.Milliseconds(), OfferDays: r.Days(), VacancyOf: r.ParentID, Seats: r.SeatLimits}
+		DurationMS: r.Duration.Milliseconds(), OfferDays: r.Days(), VacancyOf: r.ParentID, Seats: r.SeatLimits,
+		Policy: policyOf(r.Policy)}
 }
 
 func matchOf(m *domain.Match, coordinator bool) apimatching.Match {

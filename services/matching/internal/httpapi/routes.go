@@ -10,7 +10,7 @@
 //	DELETE /applications/{id}           applicants    withdraw one of the caller's applications
 //	PUT    /applications/me/ranking     applicants    the caller's rank list {programIds}
 //	GET    /applications/me/ranking     applicants    that rank list
-//	POST   /rounds                      coordinators  create a round {name, programIds, seed?, offerDays?}
+//	POST   /rounds                      coordinators  create a round {name, programIds, seed?, offerDays?, policy?}
 //	GET    /rounds                      coordinators  rounds, newest first (paged)
 //	GET    /rounds/{id}                 coordinators  status, phase, progress, counts, stability certificate
 //	POST   /rounds/{id}/run             coordinators  run (or re-run) the round in the background: 202
@@ -20,6 +20,8 @@
 //	GET    /rounds/{id}/demand          coordinators; applicants with an application in the round: counts per program
 //	POST   /rounds/{id}/vacancy         coordinators  a vacancy round over a published round's leftovers {name, offerDays?}
 //	GET    /rounds/{id}/report          coordinators  outcome report
+//	POST   /rounds/{id}/mock            coordinators  run the allocation without saving matches or telling anyone
+//	GET    /rounds/{id}/mock            coordinators  the last mock run with fill per program, region and category
 //	GET    /matches                     coordinators  matches by ?status= and ?roundId= (paged)
 //	GET    /matches/me                  applicants    the caller's offers and answers
 //	POST   /matches/{id}/approve        coordinators  {note?}
@@ -101,6 +103,10 @@ func (h *Handlers) Table() []auth.Route {
 			Response: apimatching.DemandList{}}),
 		r.Vacancy.Serve(h.vacancy, &auth.Doc{Summary: "A vacancy round over the seats a published round left",
 			Request: apimatching.VacancyRequest{}, Status: http.StatusCreated, Response: apimatching.Round{}, Errors: []int{409, 422}}),
+		r.Mock.Serve(h.mockRun, &auth.Doc{Summary: "Try the round's allocation under its policy without saving matches or telling anyone; replaces the last mock",
+			Response: apimatching.MockRun{}, Errors: []int{409}}),
+		r.MockResult.Serve(h.mock, &auth.Doc{Summary: "The round's last mock run: would-be matches and fill per program, region and category",
+			Response: apimatching.MockRun{}}),
 		r.Audit.Serve(h.audit, &auth.Doc{Summary: "The audit trail of an entity", Response: api.Page[apimatching.AuditEntry]{}, Errors: []int{400}}),
 	}, h.reviewTable()...)
 }

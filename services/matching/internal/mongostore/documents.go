@@ -152,6 +152,8 @@ type roundDoc struct {
 	ParentID      string         `bson:"parentId,omitempty"`
 	SeatLimits    []seatsDoc     `bson:"seatLimits,omitempty"`
 	Applicants    []string       `bson:"applicantIds,omitempty"`
+	Policy        *policyDoc     `bson:"policy,omitempty"`
+	PolicyUse     *policyUseDoc  `bson:"policyUse,omitempty"`
 	Runs          int            `bson:"runs"`
 	RunID         string         `bson:"runId"`
 	RunExpiresAt  time.Time      `bson:"runExpiresAt"`
@@ -208,7 +210,8 @@ func roundDocOf(r *domain.Round) roundDoc {
 		LastError: r.LastError, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, StartedAt: timePtr(r.StartedAt),
 		CompletedAt: timePtr(r.CompletedAt), PublishedAt: timePtr(r.PublishedAt),
 		DurationMS: r.Duration.Milliseconds(), Version: r.Version,
-		OfferDays: r.OfferDays, ParentID: r.ParentID, SeatLimits: seatList(r.ProgramIDs, r.SeatLimits), Applicants: r.Applicants}
+		OfferDays: r.OfferDays, ParentID: r.ParentID, SeatLimits: seatList(r.ProgramIDs, r.SeatLimits), Applicants: r.Applicants,
+		Policy: policyDocOf(r.Policy), PolicyUse: policyUseDocOf(r.PolicyUse)}
 }
 
 func seatMap(l []seatsDoc) map[string]int {
@@ -238,7 +241,8 @@ func (d roundDoc) round() *domain.Round {
 		LastError: d.LastError, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt.UTC(), StartedAt: timeOf(d.StartedAt),
 		CompletedAt: timeOf(d.CompletedAt), PublishedAt: timeOf(d.PublishedAt),
 		Duration: time.Duration(d.DurationMS) * time.Millisecond, Version: d.Version,
-		OfferDays: d.OfferDays, ParentID: d.ParentID, SeatLimits: seatMap(d.SeatLimits), Applicants: d.Applicants}
+		OfferDays: d.OfferDays, ParentID: d.ParentID, SeatLimits: seatMap(d.SeatLimits), Applicants: d.Applicants,
+		Policy: d.Policy.policy(), PolicyUse: d.PolicyUse.use()}
 }
 
 // matchDoc is a match.

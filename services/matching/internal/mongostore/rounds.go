@@ -104,6 +104,7 @@ func (s *Store) CompleteRun(ctx context.Context, r *domain.Round, runID string, 
 		{Key: "unacceptable", Value: d.Unacceptable}, {Key: "stats", Value: d.Stats}, {Key: "seats", Value: d.Seats},
 		{Key: "runs", Value: d.Runs}, {Key: "runExpiresAt", Value: d.RunExpiresAt}, {Key: "lastError", Value: ""},
 		{Key: "completedAt", Value: d.CompletedAt}, {Key: "durationMs", Value: d.DurationMS}, {Key: "version", Value: d.Version},
+		{Key: "policyUse", Value: d.PolicyUse},
 	}
 	res, err := s.rounds.UpdateOne(ctx, running(r.ID, runID), bson.D{{Key: "$set", Value: set}, outbox.Push(ob)})
 	if err != nil {

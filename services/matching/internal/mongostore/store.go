@@ -96,6 +96,8 @@ var Indexes = []mongodb.Index{
 	{Collection: MatchesCollection, Keys: bson.D{{Key: "status", Value: 1}, {Key: "respondBy", Value: 1}}},
 	{Collection: RoundApplicantsCollection, Keys: bson.D{{Key: "roundId", Value: 1}}},
 	{Collection: RoundApplicantsCollection, Keys: bson.D{{Key: "applicantId", Value: 1}}},
+	{Collection: MockMatchesCollection, Keys: bson.D{{Key: "roundId", Value: 1}}},
+	{Collection: MockMatchesCollection, Keys: bson.D{{Key: "applicantId", Value: 1}}},
 	{Collection: RunsCollection, Keys: bson.D{{Key: "roundId", Value: 1}}},
 	{Collection: AuditCollection, Keys: bson.D{{Key: "entityId", Value: 1}, {Key: "at", Value: -1}}},
 	{Collection: AuditCollection, Keys: bson.D{{Key: "at", Value: -1}}},
@@ -161,6 +163,9 @@ func byID[D, T any](ctx context.Context, c *mongo.Collection, ids []string, valu
 func (s *Store) EraseApplicant(ctx context.Context, applicantID string) error {
 	who := bson.D{{Key: "applicantId", Value: applicantID}}
 	if err := s.eraseReview(ctx, applicantID); err != nil {
+		return err
+	}
+	if err := s.eraseMock(ctx, applicantID); err != nil {
 		return err
 	}
 	if _, err := s.apps.DeleteMany(ctx, who); err != nil {

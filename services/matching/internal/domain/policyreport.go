@@ -1,0 +1,46 @@
+package domain
+
+import (
+	"strconv"
+
+	apimatching "github.com/talentbridge/platform/shared/api/matching"
+)
+
+// MinShownGroup is the smallest number of people a report shows: a count
+// below it could point at someone, so it is shown as "<10".
+const MinShownGroup = 10
+
+// Types of the report's policy tables (shared/api/matching).
+type (
+	Count          = apimatching.Count
+	CategoryReport = apimatching.CategoryReport
+	RegionReport   = apimatching.RegionReport
+)
+
+// PeopleCount is n as a report shows it: the number, or, under
+// MinShownGroup, only the marker.
+func PeopleCount(n int) Count {
+	if n < MinShownGroup {
+		return Count{Suppressed: true, Display: "<" + strconv.Itoa(MinShownGroup)}
+	}
+	return Count{N: &n, Display: strconv.Itoa(n)}
+}
+
+// policyReport is the last run's use of the category reserves, summed by
+// category, and of the regions: seats reserved, people the reserves went
+// to in the category and people they reverted to, and people each region
+// admitted against its cap. Never nil, so the JSON has empty lists.
+func policyReport(u *PolicyUse) ([]CategoryReport, []RegionReport) {
+	cats, regions := []CategoryReport{}, []RegionReport{}
+	if u == nil {
+		return cats, regions
+	}
+	for _, c := range CategoryTotals(u.Reserves) {
+		cats = append(cats, CategoryReport{Category: c.Category, Reserved: c.Reserved,
+			ToCategory: PeopleCount(c.ToCategory), Reverted: PeopleCount(c.Reverted)})
+	}
+	for _, r := range u.Regions {
+		regions = append(regions, RegionReport{RegionID: r.RegionID, Name: r.Name, Cap: r.Cap, Filled: PeopleCount(r.Filled)})
+	}
+	return cats, regions
+}
