@@ -66,6 +66,12 @@ type decoder struct {
 
 	notes []rawNote
 
+	// The ids of the list being read, interned together when it ends (symbols.refs);
+	// batchBuf holds copies of those that had escapes, and hashes is refs' scratch.
+	batch    []pending
+	batchBuf []byte
+	hashes   []uint64
+
 	pol policyData // categories, reserves, targets and regions (policy.go)
 }
 
@@ -255,18 +261,32 @@ func (d *decoder) applicantPrefs(i int) error {
 	if err := d.expectIn('[', field{"applicants", i, "prefs", -1}, "an array"); err != nil {
 		return err
 	}
+	d.batch, d.batchBuf = d.batch[:0], d.batchBuf[:0]
 	for k := 0; ; k++ {
 		more, err := d.nextElem()
-		if err != nil || !more {
+		if err != nil {
 			return err
+		}
+		if !more {
+			d.appRefs, d.hashes = d.progs.refs(d.batch, d.hashes, d.appRefs)
+			return nil
 		}
 		id, err := d.stringValue(field{"applicants", i, "prefs", k}, "a program id string")
 		if err != nil {
 			return err
 		}
-		at := d.pos
-		d.appRefs = append(d.appRefs, d.progs.ref(id, at))
+		d.queue(id)
 	}
+}
+
+// queue adds the id just read by stringValue, at d.pos, to d.batch.
+func (d *decoder) queue(id []byte) {
+	if len(id) > 0 && len(d.buf) > 0 && &id[0] == &d.buf[0] { // unescaped into d.buf
+		start := len(d.batchBuf)
+		d.batchBuf = append(d.batchBuf, id...)
+		id = d.batchBuf[start:len(d.batchBuf):len(d.batchBuf)]
+	}
+	d.batch = append(d.batch, pending{id, int32(d.pos)})
 }
 
 func (d *decoder) programs() error {
@@ -353,10 +373,15 @@ func (d *decoder) programPrefs(i int) (tied bool, err error) {
 	if err := d.expectIn('[', field{"programs", i, "prefs", -1}, "an array"); err != nil {
 		return false, err
 	}
+	d.batch, d.batchBuf = d.batch[:0], d.batchBuf[:0]
 	for rank := int32(0); ; rank++ {
 		more, err := d.nextElem()
-		if err != nil || !more {
-			return tied, err
+		if err != nil {
+			return false, err
+		}
+		if !more {
+			d.progRefs, d.hashes = d.apps.refs(d.batch, d.hashes, d.progRefs)
+			return tied, nil
 		}
 		if d.dec.PeekKind() != '[' {
 			if err := d.programRef(i, rank); err != nil {
@@ -399,8 +424,7 @@ func (d *decoder) programRef(i int, rank int32) error {
 	if err != nil {
 		return err
 	}
-	at := d.pos
-	d.progRefs = append(d.progRefs, d.apps.ref(id, at))
+	d.queue(id)
 	d.progRanks = append(d.progRanks, rank)
 	return nil
 }

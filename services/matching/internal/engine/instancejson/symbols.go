@@ -24,6 +24,8 @@ type symbols struct {
 	def      []int32 // index of the defining applicant or program, or -1
 	defAt    []int32 // offset of the definition
 	firstRef []int32 // offset of the first reference, or -1
+
+	touched uint64 // see refs
 }
 
 // slot is one entry of the table: meta is tag<<40 | length<<32 | symbol+1 (0: empty),
@@ -49,7 +51,11 @@ func (s *symbols) name(sym int32) string { return string(s.bytes(sym)) }
 
 // key returns the hash of id and the parts of a slot that identify it.
 func (s *symbols) key(id []byte) (h, meta, head uint64) {
-	h = maphash.Bytes(s.seed, id)
+	return s.keyHashed(id, maphash.Bytes(s.seed, id))
+}
+
+// keyHashed is key for an id whose hash h is already known.
+func (s *symbols) keyHashed(id []byte, h uint64) (_, meta, head uint64) {
 	var b [8]byte
 	copy(b[:], id)
 	return h, h>>40<<40 | uint64(min(len(id), 255))<<32, binary.LittleEndian.Uint64(b[:])
@@ -57,7 +63,12 @@ func (s *symbols) key(id []byte) (h, meta, head uint64) {
 
 // intern returns id's symbol, and whether this call created it.
 func (s *symbols) intern(id []byte) (int32, bool) {
-	h, meta, head := s.key(id)
+	return s.internHashed(id, maphash.Bytes(s.seed, id))
+}
+
+// internHashed is intern for an id whose hash h is already known.
+func (s *symbols) internHashed(id []byte, h uint64) (int32, bool) {
+	h, meta, head := s.keyHashed(id, h)
 	mask := uint64(len(s.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		e := s.slots[i]
@@ -106,6 +117,40 @@ func (s *symbols) ref(id []byte, at int) int32 {
 		s.firstRef[sym] = int32(at)
 	}
 	return sym
+}
+
+// pending is an id read from a list and not yet interned (see refs).
+type pending struct {
+	id []byte
+	at int32 // offset of the reference
+}
+
+// refs interns a whole list of referenced ids and appends their symbols to out.
+//
+// In a large instance nearly every lookup misses the cache (the applicant table alone is
+// 16 MiB), and looked up one by one, between the tokenizer's work on each id, the misses
+// wait for memory in turn. Hashing the batch first and then touching each id's first slot
+// in a tight loop lets the processor have many of those fetches in flight at once; the
+// lookups that follow find their slots in cache. hs is scratch space, returned for reuse.
+func (s *symbols) refs(ids []pending, hs []uint64, out []int32) ([]int32, []uint64) {
+	hs = hs[:0]
+	for _, p := range ids {
+		hs = append(hs, maphash.Bytes(s.seed, p.id))
+	}
+	mask := uint64(len(s.slots) - 1)
+	var touch uint64
+	for _, h := range hs {
+		touch |= s.slots[h&mask].meta
+	}
+	s.touched += touch & 1 // keeps the loads from being optimised away
+	for k, p := range ids {
+		sym, created := s.internHashed(p.id, hs[k])
+		if created {
+			s.firstRef[sym] = p.at
+		}
+		out = append(out, sym)
+	}
+	return out, hs
 }
 
 // names returns every symbol's name as substrings of one string: one allocation in all.
