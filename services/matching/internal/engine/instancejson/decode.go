@@ -93,16 +93,21 @@ func Decode(data []byte) (*engine.Instance, error) {
 // program) and grow if needed.
 func newDecoder(data []byte) *decoder {
 	refs := len(data) / 20
+	nA, nP := len(data)/400, len(data)/3000
 	d := &decoder{
-		data:     data,
-		dec:      newTokens(data),
-		apps:     newSymbols("applicant", len(data)/400),
-		progs:    newSymbols("program", len(data)/3000),
-		appList:  []int32{0},
-		pol:      policyData{catOff: []int32{0}},
-		progList: []int32{0},
-		appRefs:  make([]int32, 0, refs),
-		progRefs: make([]int32, 0, refs),
+		data:       data,
+		dec:        newTokens(data),
+		apps:       newSymbols("applicant", nA),
+		progs:      newSymbols("program", nP),
+		appSym:     make([]int32, 0, nA),
+		appList:    append(make([]int32, 0, nA+1), 0),
+		appListAt:  make([]int32, 0, nA),
+		pol:        policyData{catOff: append(make([]int32, 0, nA+1), 0)},
+		progSym:    make([]int32, 0, nP),
+		progList:   append(make([]int32, 0, nP+1), 0),
+		progListAt: make([]int32, 0, nP),
+		appRefs:    make([]int32, 0, refs),
+		progRefs:   make([]int32, 0, refs),
 	}
 	d.progRanks = make([]int32, 0, refs)
 	return d

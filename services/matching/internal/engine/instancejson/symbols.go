@@ -40,7 +40,19 @@ func newSymbols(kind string, sizeHint int) *symbols {
 	for n < 2*sizeHint {
 		n *= 2
 	}
-	return &symbols{kind: kind, seed: maphash.MakeSeed(), slots: make([]slot, n), off: []int32{0}}
+	// The per-symbol arrays are sized for the hint too: grown by doubling, their copies
+	// cost as much as filling them.
+	s := &symbols{
+		kind:     kind,
+		seed:     maphash.MakeSeed(),
+		slots:    make([]slot, n),
+		arena:    make([]byte, 0, 8*sizeHint),
+		off:      make([]int32, 1, sizeHint+1),
+		def:      make([]int32, 0, sizeHint),
+		defAt:    make([]int32, 0, sizeHint),
+		firstRef: make([]int32, 0, sizeHint),
+	}
+	return s
 }
 
 func (s *symbols) len() int { return len(s.off) - 1 }
