@@ -50,26 +50,7 @@ func Check(in *Instance, m *Matching) (Certificate, error) {
 		return checkPolicies(in, m), nil
 	}
 
-	// For each applicant: does their list contain their program, and which programs do
-	// they list above it? Those candidates are grouped by program for the pass below.
-	members := make([][]int, len(in.Programs))
-	listsOwn := make([]bool, len(in.Applicants))
-	wanted := make([][]int, len(in.Programs))
-	for a, app := range in.Applicants {
-		p := m.ProgramOf[a]
-		above := app.Prefs
-		if p != Unmatched {
-			members[p] = append(members[p], a)
-			if k := slices.Index(app.Prefs, p); k >= 0 {
-				listsOwn[a] = true
-				above = app.Prefs[:k]
-			}
-		}
-		for _, q := range above {
-			wanted[q] = append(wanted[q], a)
-		}
-	}
-
+	h := holdingsOf(in, m)
 	// One program at a time: mark the applicants it lists with their stated rank, then
 	// compare each one who wants it against the weakest applicant it got.
 	listedBy := make([]int, len(in.Applicants)) // program index + 1 that lists a, this pass
@@ -82,15 +63,16 @@ func Check(in *Instance, m *Matching) (Certificate, error) {
 				rank[a] = prog.Ranks[k]
 			}
 		}
-		listed := func(a int) bool { return listedBy[a] == p+1 }
+		listed := func(a int32) bool { return listedBy[a] == p+1 }
 
-		if len(members[p]) > prog.Capacity {
+		members := h.members(p)
+		if len(members) > prog.Capacity {
 			c.OverCapacity++
 		}
 		weakest := -1
 		unlistedMember := false
-		for _, a := range members[p] {
-			if !listsOwn[a] || !listed(a) {
+		for _, a := range members {
+			if !h.listsOwn[a] || !listed(a) {
 				c.Unacceptable++
 			}
 			if listed(a) {
@@ -99,17 +81,75 @@ func Check(in *Instance, m *Matching) (Certificate, error) {
 				unlistedMember = true
 			}
 		}
-		for _, a := range wanted[p] {
+		for _, a := range h.wanted(p) {
 			if !listed(a) {
 				continue
 			}
-			hasRoom := len(members[p]) < prog.Capacity
+			hasRoom := len(members) < prog.Capacity
 			// A program prefers anyone it lists to someone it does not list.
-			prefersA := unlistedMember || (len(members[p]) > 0 && rank[a] < weakest)
+			prefersA := unlistedMember || (len(members) > 0 && rank[a] < weakest)
 			if hasRoom || prefersA {
 				c.BlockingPairs++
 			}
 		}
 	}
 	return c, nil
+}
+
+// holdings is what both checkers read off the matching before judging it: the
+// applicants each program got, and the applicants who ranked each program above their
+// match (every program they ranked, when unmatched), in applicant order. Both live in
+// flat arrays built by counting first, since at 10× NRMP size a slice per program grown
+// by appending cost as much as the check itself.
+type holdings struct {
+	memOff, mem   []int32 // program p got mem[memOff[p]:memOff[p+1]]
+	wantOff, want []int32 // and is wanted by want[wantOff[p]:wantOff[p+1]]
+	// listsOwn[a] says whether applicant a ranked the program they got.
+	listsOwn []bool
+}
+
+func (h *holdings) members(p int) []int32 { return h.mem[h.memOff[p]:h.memOff[p+1]] }
+func (h *holdings) wanted(p int) []int32  { return h.want[h.wantOff[p]:h.wantOff[p+1]] }
+
+// holdingsOf reads the holdings of a matching that checkMatching accepted.
+func holdingsOf(in *Instance, m *Matching) *holdings {
+	nA, nP := len(in.Applicants), len(in.Programs)
+	h := &holdings{
+		memOff:   make([]int32, nP+1),
+		wantOff:  make([]int32, nP+1),
+		listsOwn: make([]bool, nA),
+	}
+	above := make([]int32, nA) // how many of a's list count as wanted
+	for a, app := range in.Applicants {
+		above[a] = int32(len(app.Prefs))
+		if p := m.ProgramOf[a]; p != Unmatched {
+			h.memOff[p+1]++
+			if k := slices.Index(app.Prefs, p); k >= 0 {
+				h.listsOwn[a] = true
+				above[a] = int32(k)
+			}
+		}
+		for _, q := range app.Prefs[:above[a]] {
+			h.wantOff[q+1]++
+		}
+	}
+	for p := range nP {
+		h.memOff[p+1] += h.memOff[p]
+		h.wantOff[p+1] += h.wantOff[p]
+	}
+	h.mem = make([]int32, h.memOff[nP])
+	h.want = make([]int32, h.wantOff[nP])
+	memAt := slices.Clone(h.memOff[:nP])
+	wantAt := slices.Clone(h.wantOff[:nP])
+	for a, app := range in.Applicants {
+		if p := m.ProgramOf[a]; p != Unmatched {
+			h.mem[memAt[p]] = int32(a)
+			memAt[p]++
+		}
+		for _, q := range app.Prefs[:above[a]] {
+			h.want[wantAt[q]] = int32(a)
+			wantAt[q]++
+		}
+	}
+	return h
 }

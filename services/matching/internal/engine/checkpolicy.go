@@ -16,38 +16,22 @@ import (
 func checkPolicies(in *Instance, m *Matching) Certificate {
 	var c Certificate
 	nA, nP := len(in.Applicants), len(in.Programs)
-	members := make([][]int, nP)
-	wanted := make([][]int, nP)
-	listsOwn := make([]bool, nA)
-	for a, app := range in.Applicants {
-		p := m.ProgramOf[a]
-		above := app.Prefs
-		if p != Unmatched {
-			members[p] = append(members[p], a)
-			if k := slices.Index(app.Prefs, p); k >= 0 {
-				listsOwn[a] = true
-				above = app.Prefs[:k]
-			}
-		}
-		for _, q := range above {
-			wanted[q] = append(wanted[q], a)
-		}
-	}
-
+	h := holdingsOf(in, m)
+	held := func(p int) int { return len(h.members(p)) }
 	// seatsWith[p] is how many applicants p may take once one more proposer joins it.
 	seatsWith := make([]int, nP)
 	for p := range in.Programs {
-		seatsWith[p] = min(len(members[p])+1, in.Programs[p].Capacity)
+		seatsWith[p] = min(held(p)+1, in.Programs[p].Capacity)
 	}
 	for _, reg := range in.Regions {
-		held := 0
+		total := 0
 		for _, p := range reg.Programs {
-			held += len(members[p])
+			total += held(p)
 		}
-		if held > reg.Cap {
+		if total > reg.Cap {
 			c.RegionsOverCap++
 		}
-		for k, share := range regionShares(in, reg, members) {
+		for k, share := range regionShares(in, reg, held) {
 			seatsWith[reg.Programs[k]] = share
 		}
 	}
@@ -101,16 +85,17 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 		}
 		listed := func(a int) bool { return listedBy[a] == p+1 }
 
-		if len(members[p]) > prog.Capacity {
+		members := h.members(p)
+		if len(members) > prog.Capacity {
 			c.OverCapacity++
 		}
 		// Members the program does not list rank below everyone it lists.
-		held := make([]int, 0, len(members[p])+1)
-		for _, a := range members[p] {
-			if !listsOwn[a] || !listed(a) {
+		got := make([]int, 0, len(members)+1)
+		for _, a := range members {
+			if !h.listsOwn[a] || !listed(int(a)) {
 				c.Unacceptable++
 			}
-			held = append(held, a)
+			got = append(got, int(a))
 		}
 		rankOf := func(a int) int {
 			if listed(a) {
@@ -118,7 +103,7 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 			}
 			return len(order) + a
 		}
-		slices.SortFunc(held, func(x, y int) int { return cmp.Compare(rankOf(x), rankOf(y)) })
+		slices.SortFunc(got, func(x, y int) int { return cmp.Compare(rankOf(x), rankOf(y)) })
 		resCats = resCats[:0] // categories with reserved seats here
 		var progBits uint64
 		for _, r := range prog.Reserves {
@@ -130,11 +115,12 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 		// Whether p takes a depends only on how many it holds rank above a and on which
 		// of its reserved categories a is in, so each such case is worked out once.
 		clear(memo)
-		for _, a := range wanted[p] {
+		for _, a32 := range h.wanted(p) {
+			a := int(a32)
 			if !listed(a) {
 				continue
 			}
-			k, _ := slices.BinarySearchFunc(held, rankOf(a), func(x, r int) int { return cmp.Compare(rankOf(x), r) })
+			k, _ := slices.BinarySearchFunc(got, rankOf(a), func(x, r int) int { return cmp.Compare(rankOf(x), r) })
 			var mask uint64
 			if bits != nil {
 				mask = bits[a] & progBits
@@ -148,7 +134,7 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 			key := [2]uint64{uint64(k), mask}
 			chosen, known := memo[key]
 			if !known || (bits == nil && len(resCats) > 64) {
-				chosen = wouldChoose(prog, in.Applicants, held, a, k, seatsWith[p], mask != 0)
+				chosen = wouldChoose(prog, in.Applicants, got, a, k, seatsWith[p], mask != 0)
 				memo[key] = chosen
 			}
 			if chosen {
