@@ -53,17 +53,18 @@ func Check(in *Instance, m *Matching) (Certificate, error) {
 	h := holdingsOf(in, m)
 	// One program at a time: mark the applicants it lists with their stated rank, then
 	// compare each one who wants it against the weakest applicant it got.
-	listedBy := make([]int, len(in.Applicants)) // program index + 1 that lists a, this pass
-	rank := make([]int, len(in.Applicants))
+	// mark[a] is which program lists a in this pass (index + 1) and at what stated rank,
+	// side by side so that the scattered writes touch one cache line per entry.
+	mark := make([]listMark, len(in.Applicants))
 	for p, prog := range in.Programs {
 		for k, a := range prog.Prefs {
-			listedBy[a] = p + 1
-			rank[a] = k
+			r := k
 			if prog.Ranks != nil {
-				rank[a] = prog.Ranks[k]
+				r = prog.Ranks[k]
 			}
+			mark[a] = listMark{int32(p + 1), r}
 		}
-		listed := func(a int32) bool { return listedBy[a] == p+1 }
+		listed := func(a int32) bool { return mark[a].by == int32(p+1) }
 
 		members := h.members(p)
 		if len(members) > prog.Capacity {
@@ -76,7 +77,7 @@ func Check(in *Instance, m *Matching) (Certificate, error) {
 				c.Unacceptable++
 			}
 			if listed(a) {
-				weakest = max(weakest, rank[a])
+				weakest = max(weakest, mark[a].rank)
 			} else {
 				unlistedMember = true
 			}
@@ -87,13 +88,20 @@ func Check(in *Instance, m *Matching) (Certificate, error) {
 			}
 			hasRoom := len(members) < prog.Capacity
 			// A program prefers anyone it lists to someone it does not list.
-			prefersA := unlistedMember || (len(members) > 0 && rank[a] < weakest)
+			prefersA := unlistedMember || (len(members) > 0 && mark[a].rank < weakest)
 			if hasRoom || prefersA {
 				c.BlockingPairs++
 			}
 		}
 	}
 	return c, nil
+}
+
+// listMark records, for an applicant, the program listing them in a checker's pass over
+// the programs (index + 1; 0 for none yet) and their rank or position in its order.
+type listMark struct {
+	by   int32
+	rank int // a stated rank may be any int
 }
 
 // holdings is what both checkers read off the matching before judging it: the

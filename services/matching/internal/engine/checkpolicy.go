@@ -36,9 +36,8 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 		}
 	}
 
-	var draws map[int]uint64 // lottery numbers, drawn only for programs with ties
-	pos := make([]int, nA)
-	listedBy := make([]int, nA) // p+1 when program p lists the applicant, this pass
+	var draws map[int]uint64     // lottery numbers, drawn only for programs with ties
+	mark := make([]listMark, nA) // program p+1 listing the applicant this pass, and where
 	var resCats []string
 	memo := map[[2]uint64]bool{}
 	// bits[a] marks a's reserved categories, numbered in catBit, when there are at most 64.
@@ -81,9 +80,9 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 			})
 		}
 		for k, a := range order {
-			pos[a], listedBy[a] = k, p+1
+			mark[a] = listMark{int32(p + 1), k}
 		}
-		listed := func(a int) bool { return listedBy[a] == p+1 }
+		listed := func(a int) bool { return mark[a].by == int32(p+1) }
 
 		members := h.members(p)
 		if len(members) > prog.Capacity {
@@ -99,7 +98,7 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 		}
 		rankOf := func(a int) int {
 			if listed(a) {
-				return pos[a]
+				return mark[a].rank
 			}
 			return len(order) + a
 		}
