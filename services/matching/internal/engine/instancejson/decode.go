@@ -541,17 +541,26 @@ func (d *decoder) resolve() (*engine.Instance, error) {
 		Applicants: make([]engine.Applicant, len(d.appSym)),
 		Programs:   make([]engine.Program, len(d.progSym)),
 	}
+	// The two sides' lists resolve independently, each with its own scattered reads, so
+	// the programs' run on a second core; if both fail, the applicants' error is the one
+	// reported, as when they ran one after the other.
+	var progPrefs [][]int
+	var progErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		progPrefs, progErr = d.lists(d.progList, d.progListAt, d.progRefs, d.apps.def, len(d.appSym), appNames, "programs", "applicant")
+	}()
 	appPrefs, err := d.lists(d.appList, d.appListAt, d.appRefs, d.progs.def, len(d.progSym), progNames, "applicants", "program")
+	<-done
+	if err == nil {
+		err = progErr
+	}
 	if err != nil {
 		return nil, err
 	}
 	for i, sym := range d.appSym {
 		in.Applicants[i] = engine.Applicant{ID: appNames[sym], Prefs: appPrefs[i]}
-	}
-
-	progPrefs, err := d.lists(d.progList, d.progListAt, d.progRefs, d.apps.def, len(d.appSym), appNames, "programs", "applicant")
-	if err != nil {
-		return nil, err
 	}
 	for i, sym := range d.progSym {
 		lo, hi := d.progList[i], d.progList[i+1]
