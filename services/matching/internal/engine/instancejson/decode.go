@@ -66,11 +66,15 @@ type decoder struct {
 
 	notes []rawNote
 
-	// The ids of the list being read, interned together when it ends (symbols.refs);
-	// batchBuf holds copies of those that had escapes, and hashes is refs' scratch.
-	batch    []pending
-	batchBuf []byte
-	hashes   []uint64
+	// The interner on a second core (intern.go): while it runs, the tokenizer leaves
+	// apps, progs, appSym, progSym, appRefs and progRefs to it and counts the references
+	// it has sent in nAppRefs and nProgRefs.
+	work, free          chan *batch
+	cur                 *batch // being filled by the tokenizer
+	hashes              []uint64
+	touched             uint64
+	werr                error // the interner's error, read after sync
+	nAppRefs, nProgRefs int
 
 	pol policyData // categories, reserves, targets and regions (policy.go)
 }
@@ -81,7 +85,12 @@ func Decode(data []byte) (*engine.Instance, error) {
 	if len(data) >= math.MaxInt32 {
 		return nil, d.errorAt(0, "input larger than 2 GiB")
 	}
-	if err := d.instance(); err != nil {
+	d.startInterner()
+	err := d.instance()
+	if werr := d.stopInterner(); werr != nil {
+		return nil, werr // earlier in the input than err: see intern.go
+	}
+	if err != nil {
 		return nil, err
 	}
 	return d.resolve()
@@ -135,7 +144,7 @@ func (d *decoder) instance() error {
 		case "programs":
 			parse, slot = d.programs, 1
 		case "notes":
-			parse, slot = d.parseNotes, 2
+			parse, slot = d.parseNotes, 2 // it looks ids up itself, after a sync
 		case "regions":
 			parse, slot = d.parseRegions, 3
 		default:
@@ -197,7 +206,7 @@ func (d *decoder) applicants() error {
 					return d.errorAt(keyAt, "applicants[%d]: duplicate field \"id\"", i)
 				}
 				hasID = true
-				if err := d.define(d.apps, &d.appSym, len(d.appSym), field{"applicants", i, "id", -1}); err != nil {
+				if err := d.define(defApplicant, field{"applicants", i, "id", -1}); err != nil {
 					return err
 				}
 			case "prefs":
@@ -227,16 +236,16 @@ func (d *decoder) applicants() error {
 		if !hasID {
 			return d.errorAt(objAt, "applicants[%d]: missing \"id\"", i)
 		}
-		d.appList = append(d.appList, int32(len(d.appRefs)))
+		d.appList = append(d.appList, int32(d.nAppRefs))
 		d.appListAt = append(d.appListAt, listAt)
 		d.pol.catOff = append(d.pol.catOff, int32(len(d.pol.cats)))
 		return nil
 	})
 }
 
-// define reads an id string and records it as the definition of the next applicant or
-// program, whose index is idx.
-func (d *decoder) define(s *symbols, syms *[]int32, idx int, f field) error {
+// define reads an id string and sends it to the interner as the definition of the next
+// applicant or program (kind); the interner reports a duplicate.
+func (d *decoder) define(kind opKind, f field) error {
 	d.skipSpace()
 	at := d.pos
 	id, err := d.stringValue(f, "an id string")
@@ -246,14 +255,7 @@ func (d *decoder) define(s *symbols, syms *[]int32, idx int, f field) error {
 	if len(id) == 0 {
 		return d.errorAt(at, "%v: empty id", f)
 	}
-	sym, _ := s.intern(id)
-	if s.def[sym] >= 0 {
-		line, column := d.lineColumn(int(s.defAt[sym]))
-		return d.errorAt(at, "duplicate %s id %s (first at line %d, column %d)", s.kind, strconv.Quote(string(id)), line, column)
-	}
-	s.def[sym] = int32(idx)
-	s.defAt[sym] = int32(at)
-	*syms = append(*syms, sym)
+	d.push(kind, id)
 	return nil
 }
 
@@ -266,32 +268,18 @@ func (d *decoder) applicantPrefs(i int) error {
 	if err := d.expectIn('[', field{"applicants", i, "prefs", -1}, "an array"); err != nil {
 		return err
 	}
-	d.batch, d.batchBuf = d.batch[:0], d.batchBuf[:0]
 	for k := 0; ; k++ {
 		more, err := d.nextElem()
-		if err != nil {
+		if err != nil || !more {
 			return err
-		}
-		if !more {
-			d.appRefs, d.hashes = d.progs.refs(d.batch, d.hashes, d.appRefs)
-			return nil
 		}
 		id, err := d.stringValue(field{"applicants", i, "prefs", k}, "a program id string")
 		if err != nil {
 			return err
 		}
-		d.queue(id)
+		d.push(refProgram, id)
+		d.nAppRefs++
 	}
-}
-
-// queue adds the id just read by stringValue, at d.pos, to d.batch.
-func (d *decoder) queue(id []byte) {
-	if len(id) > 0 && len(d.buf) > 0 && &id[0] == &d.buf[0] { // unescaped into d.buf
-		start := len(d.batchBuf)
-		d.batchBuf = append(d.batchBuf, id...)
-		id = d.batchBuf[start:len(d.batchBuf):len(d.batchBuf)]
-	}
-	d.batch = append(d.batch, pending{id, int32(d.pos)})
 }
 
 func (d *decoder) programs() error {
@@ -325,7 +313,7 @@ func (d *decoder) programs() error {
 				if err := dup("id", &hasID); err != nil {
 					return err
 				}
-				if err := d.define(d.progs, &d.progSym, len(d.progSym), field{"programs", i, "id", -1}); err != nil {
+				if err := d.define(defProgram, field{"programs", i, "id", -1}); err != nil {
 					return err
 				}
 			case "capacity":
@@ -360,7 +348,7 @@ func (d *decoder) programs() error {
 		if !hasCap {
 			return d.errorAt(objAt, "programs[%d]: missing \"capacity\"", i)
 		}
-		d.progList = append(d.progList, int32(len(d.progRefs)))
+		d.progList = append(d.progList, int32(d.nProgRefs))
 		d.progListAt = append(d.progListAt, listAt)
 		d.progCap = append(d.progCap, capacity)
 		d.progTied = append(d.progTied, tied)
@@ -378,15 +366,10 @@ func (d *decoder) programPrefs(i int) (tied bool, err error) {
 	if err := d.expectIn('[', field{"programs", i, "prefs", -1}, "an array"); err != nil {
 		return false, err
 	}
-	d.batch, d.batchBuf = d.batch[:0], d.batchBuf[:0]
 	for rank := int32(0); ; rank++ {
 		more, err := d.nextElem()
-		if err != nil {
-			return false, err
-		}
-		if !more {
-			d.progRefs, d.hashes = d.apps.refs(d.batch, d.hashes, d.progRefs)
-			return tied, nil
+		if err != nil || !more {
+			return tied, err
 		}
 		if d.dec.PeekKind() != '[' {
 			if err := d.programRef(i, rank); err != nil {
@@ -429,7 +412,8 @@ func (d *decoder) programRef(i int, rank int32) error {
 	if err != nil {
 		return err
 	}
-	d.queue(id)
+	d.push(refApplicant, id)
+	d.nProgRefs++
 	d.progRanks = append(d.progRanks, rank)
 	return nil
 }
@@ -467,6 +451,9 @@ func (d *decoder) count(f field, what string) (int, error) {
 }
 
 func (d *decoder) parseNotes() error {
+	if err := d.sync(); err != nil {
+		return err
+	}
 	return d.list("an array of notes", func(i int) error {
 		d.skipSpace()
 		objAt := d.pos

@@ -24,8 +24,6 @@ type symbols struct {
 	def      []int32 // index of the defining applicant or program, or -1
 	defAt    []int32 // offset of the definition
 	firstRef []int32 // offset of the first reference, or -1
-
-	touched uint64 // see refs
 }
 
 // slot is one entry of the table: meta is tag<<40 | length<<32 | symbol+1 (0: empty),
@@ -63,7 +61,7 @@ func (s *symbols) name(sym int32) string { return string(s.bytes(sym)) }
 
 // key returns the hash of id and the parts of a slot that identify it.
 func (s *symbols) key(id []byte) (h, meta, head uint64) {
-	return s.keyHashed(id, maphash.Bytes(s.seed, id))
+	return s.keyHashed(id, s.hash(id))
 }
 
 // keyHashed is key for an id whose hash h is already known.
@@ -75,7 +73,7 @@ func (s *symbols) keyHashed(id []byte, h uint64) (_, meta, head uint64) {
 
 // intern returns id's symbol, and whether this call created it.
 func (s *symbols) intern(id []byte) (int32, bool) {
-	return s.internHashed(id, maphash.Bytes(s.seed, id))
+	return s.internHashed(id, s.hash(id))
 }
 
 // internHashed is intern for an id whose hash h is already known.
@@ -124,46 +122,20 @@ func (s *symbols) grow() {
 // records its offset: a symbol created by its definition needs none, since only
 // undefined ids are reported by the offset of their first reference.
 func (s *symbols) ref(id []byte, at int) int32 {
-	sym, created := s.intern(id)
+	return s.refHashed(id, s.hash(id), int32(at))
+}
+
+// refHashed is ref for an id whose hash h is already known.
+func (s *symbols) refHashed(id []byte, h uint64, at int32) int32 {
+	sym, created := s.internHashed(id, h)
 	if created {
-		s.firstRef[sym] = int32(at)
+		s.firstRef[sym] = at
 	}
 	return sym
 }
 
-// pending is an id read from a list and not yet interned (see refs).
-type pending struct {
-	id []byte
-	at int32 // offset of the reference
-}
-
-// refs interns a whole list of referenced ids and appends their symbols to out.
-//
-// In a large instance nearly every lookup misses the cache (the applicant table alone is
-// 16 MiB), and looked up one by one, between the tokenizer's work on each id, the misses
-// wait for memory in turn. Hashing the batch first and then touching each id's first slot
-// in a tight loop lets the processor have many of those fetches in flight at once; the
-// lookups that follow find their slots in cache. hs is scratch space, returned for reuse.
-func (s *symbols) refs(ids []pending, hs []uint64, out []int32) ([]int32, []uint64) {
-	hs = hs[:0]
-	for _, p := range ids {
-		hs = append(hs, maphash.Bytes(s.seed, p.id))
-	}
-	mask := uint64(len(s.slots) - 1)
-	var touch uint64
-	for _, h := range hs {
-		touch |= s.slots[h&mask].meta
-	}
-	s.touched += touch & 1 // keeps the loads from being optimised away
-	for k, p := range ids {
-		sym, created := s.internHashed(p.id, hs[k])
-		if created {
-			s.firstRef[sym] = p.at
-		}
-		out = append(out, sym)
-	}
-	return out, hs
-}
+// hash is the hash intern uses for id.
+func (s *symbols) hash(id []byte) uint64 { return maphash.Bytes(s.seed, id) }
 
 // names returns every symbol's name as substrings of one string: one allocation in all.
 func (s *symbols) names() []string {
