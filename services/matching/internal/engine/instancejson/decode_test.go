@@ -21,11 +21,8 @@ import (
 // Instances written by Write, ties and notes included, decode to themselves.
 func TestDecodeRoundTrip(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
-	for i := range 300 {
-		in := enginetest.Random(r, enginetest.Options{
-			Applicants: r.IntN(20), Programs: r.IntN(6), MaxCapacity: 5, ListProb: 0.5, MutualProb: 0.8, TieProb: 0.4,
-		})
-		in.Seed = 0
+	checkRoundTrips(t, 300, Decode, func() *engine.Instance {
+		in := randomSmall(r, 0.4)
 		// Exotic ids on some applicants, to exercise escaping both ways.
 		for a := range in.Applicants {
 			if a%3 == 0 {
@@ -39,16 +36,36 @@ func TestDecodeRoundTrip(t *testing.T) {
 				}
 			}
 		}
+		return in
+	})
+}
+
+// randomSmall draws a small random instance with ties (tieProb) and seed 0, which the
+// format does not carry.
+func randomSmall(r *rand.Rand, tieProb float64) *engine.Instance {
+	in := enginetest.Random(r, enginetest.Options{
+		Applicants: r.IntN(20), Programs: r.IntN(6), MaxCapacity: 5, ListProb: 0.5, MutualProb: 0.8, TieProb: tieProb,
+	})
+	in.Seed = 0
+	return in
+}
+
+// checkRoundTrips writes n instances drawn by gen and checks that decode reads each one
+// back as it was.
+func checkRoundTrips(t *testing.T, n int, decode func([]byte) (*engine.Instance, error), gen func() *engine.Instance) {
+	t.Helper()
+	for i := range n {
+		in := gen()
 		var buf bytes.Buffer
 		if err := Write(&buf, in); err != nil {
 			t.Fatal(err)
 		}
-		got, err := Decode(buf.Bytes())
+		got, err := decode(buf.Bytes())
 		if err != nil {
-			t.Fatalf("case %d: Decode(%s) error: %v", i, buf.Bytes(), err)
+			t.Fatalf("case %d: decoding %s: %v", i, buf.Bytes(), err)
 		}
 		if !sameInstance(got, in) {
-			t.Fatalf("case %d: Decode(%s) = %+v, want %+v", i, buf.Bytes(), got, in)
+			t.Fatalf("case %d: decoding %s gave %+v, want %+v", i, buf.Bytes(), got, in)
 		}
 	}
 }
