@@ -13,7 +13,7 @@ import (
 func TestPolicyRoundTrip(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	withPolicies := 0
-	checkRoundTrips(t, 300, Decode, func() *engine.Instance {
+	checkRoundTrips(t, 300, func() *engine.Instance {
 		in := enginetest.Random(r, enginetest.Options{Applicants: r.IntN(15), Programs: 1 + r.IntN(6), MaxCapacity: 5, ListProb: 0.5, MutualProb: 0.8, TieProb: 0.3})
 		enginetest.AddPolicies(r, in, enginetest.PolicyOptions{
 			Categories: []string{"women", "first \"generation\""}, CategoryProb: 0.4, ReserveProb: 0.5, FirstProb: 0.5,
@@ -24,7 +24,7 @@ func TestPolicyRoundTrip(t *testing.T) {
 			withPolicies++
 		}
 		return in
-	})
+	}, Decode)
 	if withPolicies < 200 {
 		t.Errorf("only %d of 300 instances had policies", withPolicies)
 	}
