@@ -65,14 +65,11 @@ func (f sideFlag) String() string {
 }
 
 func (f sideFlag) Set(s string) error {
-	switch s {
-	case "applicants":
-		*f.side = engine.ApplicantOptimal
-	case "programs":
-		*f.side = engine.ProgramOptimal
-	default:
+	side, ok := engine.ParseSide(s)
+	if !ok {
 		return errors.New(`want "applicants" or "programs"`)
 	}
+	*f.side = side
 	return nil
 }
 

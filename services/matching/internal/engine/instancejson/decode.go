@@ -185,53 +185,33 @@ func (d *decoder) list(what string, elem func(i int) error) error {
 
 func (d *decoder) applicants() error {
 	return d.list("an array of applicants", func(i int) error {
-		d.skipSpace()
-		objAt := d.pos
-		if err := d.expectIn('{', field{"applicants", i, "", -1}, "an object"); err != nil {
-			return err
-		}
+		f := field{"applicants", i, "", -1}
 		hasID, hasPrefs, hasCats := false, false, false
 		listAt := int32(-1)
-		for {
-			key, keyAt, more, err := d.nextField()
-			if err != nil {
-				return err
-			}
-			if !more {
-				break
-			}
+		objAt, err := d.object(f, func(key []byte, keyAt int) (bool, error) {
 			switch string(key) {
 			case "id":
-				if hasID {
-					return d.errorAt(keyAt, "applicants[%d]: duplicate field \"id\"", i)
+				if err := d.once(&hasID, f, "id", keyAt); err != nil {
+					return true, err
 				}
-				hasID = true
-				if err := d.define(defApplicant, field{"applicants", i, "id", -1}); err != nil {
-					return err
-				}
+				return true, d.define(defApplicant, field{"applicants", i, "id", -1})
 			case "prefs":
-				if hasPrefs {
-					return d.errorAt(keyAt, "applicants[%d]: duplicate field \"prefs\"", i)
+				if err := d.once(&hasPrefs, f, "prefs", keyAt); err != nil {
+					return true, err
 				}
-				hasPrefs = true
 				d.skipSpace()
 				listAt = int32(d.pos)
-				if err := d.applicantPrefs(i); err != nil {
-					return err
-				}
+				return true, d.applicantPrefs(i)
 			case "categories":
-				if hasCats {
-					return d.errorAt(keyAt, "applicants[%d]: duplicate field \"categories\"", i)
+				if err := d.once(&hasCats, f, "categories", keyAt); err != nil {
+					return true, err
 				}
-				hasCats = true
-				if err := d.applicantCategories(i); err != nil {
-					return err
-				}
-			default:
-				if err := d.skipValue(); err != nil {
-					return err
-				}
+				return true, d.applicantCategories(i)
 			}
+			return false, nil
+		})
+		if err != nil {
+			return err
 		}
 		if !hasID {
 			return d.errorAt(objAt, "applicants[%d]: missing \"id\"", i)
@@ -243,20 +223,60 @@ func (d *decoder) applicants() error {
 	})
 }
 
+// object reads the object next in the input, element f of a list, calling each with
+// every field's key and the key's offset: each reads the value of a field it knows and
+// answers known=false for any other, whose value is skipped. It returns the offset of
+// the object, for messages about it as a whole.
+func (d *decoder) object(f field, each func(key []byte, keyAt int) (known bool, err error)) (objAt int, err error) {
+	d.skipSpace()
+	objAt = d.pos
+	if err := d.expectIn('{', f, "an object"); err != nil {
+		return objAt, err
+	}
+	for {
+		key, keyAt, more, err := d.nextField()
+		if err != nil || !more {
+			return objAt, err
+		}
+		known, err := each(key, keyAt)
+		if err == nil && !known {
+			err = d.skipValue()
+		}
+		if err != nil {
+			return objAt, err
+		}
+	}
+}
+
+// once records that field name of object f has been read, or reports that it came twice.
+func (d *decoder) once(seen *bool, f field, name string, keyAt int) error {
+	if *seen {
+		return d.errorAt(keyAt, "%v: duplicate field %q", f, name)
+	}
+	*seen = true
+	return nil
+}
+
 // define reads an id string and sends it to the interner as the definition of the next
 // applicant or program (kind); the interner reports a duplicate.
 func (d *decoder) define(kind opKind, f field) error {
+	id, err := d.nonEmpty(f, "an id string", "id")
+	if err == nil {
+		d.push(kind, id)
+	}
+	return err
+}
+
+// nonEmpty reads a string that may not be empty, for field f; want and what name it in
+// errors. Like stringValue, it leaves d.pos at the string.
+func (d *decoder) nonEmpty(f field, want, what string) ([]byte, error) {
 	d.skipSpace()
 	at := d.pos
-	id, err := d.stringValue(f, "an id string")
-	if err != nil {
-		return err
+	s, err := d.stringValue(f, want)
+	if err == nil && len(s) == 0 {
+		err = d.errorAt(at, "%v: empty %s", f, what)
 	}
-	if len(id) == 0 {
-		return d.errorAt(at, "%v: empty id", f)
-	}
-	d.push(kind, id)
-	return nil
+	return s, err
 }
 
 // applicantPrefs reads an applicant's list of program ids; it is the hot loop for large
@@ -284,64 +304,41 @@ func (d *decoder) applicantPrefs(i int) error {
 
 func (d *decoder) programs() error {
 	return d.list("an array of programs", func(i int) error {
-		d.skipSpace()
-		objAt := d.pos
-		if err := d.expectIn('{', field{"programs", i, "", -1}, "an object"); err != nil {
-			return err
-		}
+		f := field{"programs", i, "", -1}
 		hasID, hasCap, hasPrefs, tied := false, false, false, false
 		capacity := 0
 		listAt := int32(-1)
-		pol := programPolicy{at: int32(objAt), region: -1, target: -1}
-		for {
-			key, keyAt, more, err := d.nextField()
-			if err != nil {
-				return err
-			}
-			if !more {
-				break
-			}
-			dup := func(name string, seen *bool) error {
-				if *seen {
-					return d.errorAt(keyAt, "programs[%d]: duplicate field %q", i, name)
-				}
-				*seen = true
-				return nil
-			}
+		pol := programPolicy{region: -1, target: -1}
+		objAt, err := d.object(f, func(key []byte, keyAt int) (_ bool, err error) {
 			switch string(key) {
 			case "id":
-				if err := dup("id", &hasID); err != nil {
-					return err
+				if err := d.once(&hasID, f, "id", keyAt); err != nil {
+					return true, err
 				}
-				if err := d.define(defProgram, field{"programs", i, "id", -1}); err != nil {
-					return err
-				}
+				return true, d.define(defProgram, field{"programs", i, "id", -1})
 			case "capacity":
-				if err := dup("capacity", &hasCap); err != nil {
-					return err
+				if err := d.once(&hasCap, f, "capacity", keyAt); err != nil {
+					return true, err
 				}
-				if capacity, err = d.capacity(i); err != nil {
-					return err
-				}
+				capacity, err = d.capacity(i)
+				return true, err
 			case "prefs":
-				if err := dup("prefs", &hasPrefs); err != nil {
-					return err
+				if err := d.once(&hasPrefs, f, "prefs", keyAt); err != nil {
+					return true, err
 				}
 				d.skipSpace()
 				listAt = int32(d.pos)
-				if tied, err = d.programPrefs(i); err != nil {
-					return err
-				}
+				tied, err = d.programPrefs(i)
+				return true, err
 			case "reserves", "reserveOrder", "region", "target":
-				if err := d.programPolicyField(i, string(key), keyAt, &pol); err != nil {
-					return err
-				}
-			default:
-				if err := d.skipValue(); err != nil {
-					return err
-				}
+				return true, d.programPolicyField(i, string(key), keyAt, &pol)
 			}
+			return false, nil
+		})
+		if err != nil {
+			return err
 		}
+		pol.at = int32(objAt)
 		if !hasID {
 			return d.errorAt(objAt, "programs[%d]: missing \"id\"", i)
 		}
@@ -455,50 +452,48 @@ func (d *decoder) parseNotes() error {
 		return err
 	}
 	return d.list("an array of notes", func(i int) error {
-		d.skipSpace()
-		objAt := d.pos
-		if err := d.expectIn('{', field{"notes", i, "", -1}, "an object"); err != nil {
-			return err
-		}
-		n := rawNote{app: -1, prog: -1, at: objAt}
-		hasReason := false
-		for {
-			key, keyAt, more, err := d.nextField()
-			if err != nil {
-				return err
+		f := field{"notes", i, "", -1}
+		n := rawNote{app: -1, prog: -1}
+		hasApp, hasProg, hasReason := false, false, false
+		objAt, err := d.object(f, func(key []byte, keyAt int) (bool, error) {
+			name := string(key)
+			var seen *bool
+			switch name {
+			case "applicant":
+				seen = &hasApp
+			case "program":
+				seen = &hasProg
+			case "reason":
+				seen = &hasReason
+			default:
+				return false, nil
 			}
-			if !more {
-				break
+			if err := d.once(seen, f, name, keyAt); err != nil {
+				return true, err
 			}
 			d.skipSpace()
 			at := d.pos
-			switch name := string(key); name {
-			case "applicant", "program", "reason":
-				if (name == "applicant" && n.app >= 0) || (name == "program" && n.prog >= 0) || (name == "reason" && hasReason) {
-					return d.errorAt(keyAt, "notes[%d]: duplicate field %q", i, name)
-				}
-				s, err := d.stringValue(field{"notes", i, name, -1}, "a string")
-				if err != nil {
-					return err
-				}
-				switch name {
-				case "applicant":
-					n.app = d.apps.ref(s, at)
-				case "program":
-					n.prog = d.progs.ref(s, at)
-				default:
-					n.text, hasReason = string(s), true
-				}
-			default:
-				if err := d.skipValue(); err != nil {
-					return err
-				}
+			s, err := d.stringValue(field{"notes", i, name, -1}, "a string")
+			if err != nil {
+				return true, err
 			}
-		}
+			switch name {
+			case "applicant":
+				n.app = d.apps.ref(s, at)
+			case "program":
+				n.prog = d.progs.ref(s, at)
+			default:
+				n.text = string(s)
+			}
+			return true, nil
+		})
+		n.at = objAt
 		switch {
-		case n.app < 0:
+		case err != nil:
+			return err
+		case !hasApp:
 			return d.errorAt(objAt, "notes[%d]: missing \"applicant\"", i)
-		case n.prog < 0:
+		case !hasProg:
 			return d.errorAt(objAt, "notes[%d]: missing \"program\"", i)
 		case !hasReason:
 			return d.errorAt(objAt, "notes[%d]: missing \"reason\"", i)
