@@ -51,12 +51,21 @@ func Check(in *Instance, m *Matching) (Certificate, error) {
 	}
 
 	h := holdingsOf(in, m)
-	// One program at a time: mark the applicants it lists with their stated rank, then
-	// compare each one who wants it against the weakest applicant it got.
+	return byPrograms(len(in.Programs), func(lo, hi int) Certificate {
+		return checkPrograms(in, h, lo, hi)
+	}), nil
+}
+
+// checkPrograms is the plain check of programs lo…hi-1. One program at a time: mark the
+// applicants it lists with their stated rank, then compare each one who wants it against
+// the weakest applicant it got.
+func checkPrograms(in *Instance, h *holdings, lo, hi int) Certificate {
+	var c Certificate
 	// mark[a] is which program lists a in this pass (index + 1) and at what stated rank,
 	// side by side so that the scattered writes touch one cache line per entry.
 	mark := make([]listMark, len(in.Applicants))
-	for p, prog := range in.Programs {
+	for p := lo; p < hi; p++ {
+		prog := &in.Programs[p]
 		for k, a := range prog.Prefs {
 			r := k
 			if prog.Ranks != nil {
@@ -94,7 +103,31 @@ func Check(in *Instance, m *Matching) (Certificate, error) {
 			}
 		}
 	}
-	return c, nil
+	return c
+}
+
+// byPrograms runs check on the first and second halves of n programs on two cores and
+// adds up the certificates: each program is judged on its own, against the holdings.
+func byPrograms(n int, check func(lo, hi int) Certificate) Certificate {
+	mid := n / 2
+	var first Certificate
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		first = check(0, mid)
+	}()
+	c := check(mid, n)
+	<-done
+	c.add(first)
+	return c
+}
+
+// add counts o's problems into c.
+func (c *Certificate) add(o Certificate) {
+	c.BlockingPairs += o.BlockingPairs
+	c.OverCapacity += o.OverCapacity
+	c.Unacceptable += o.Unacceptable
+	c.RegionsOverCap += o.RegionsOverCap
 }
 
 // listMark records, for an applicant, the program listing them in a checker's pass over

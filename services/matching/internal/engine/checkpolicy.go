@@ -36,10 +36,6 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 		}
 	}
 
-	var draws map[int]uint64     // lottery numbers, drawn only for programs with ties
-	mark := make([]listMark, nA) // program p+1 listing the applicant this pass, and where
-	var resCats []string
-	memo := map[[2]uint64]bool{}
 	// bits[a] marks a's reserved categories, numbered in catBit, when there are at most 64.
 	catBit := map[string]int{}
 	for p := range in.Programs {
@@ -60,7 +56,22 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 			}
 		}
 	}
-	for p := range in.Programs {
+	c.add(byPrograms(nP, func(lo, hi int) Certificate {
+		return checkPolicyPrograms(in, h, seatsWith, catBit, bits, lo, hi)
+	}))
+	return c
+}
+
+// checkPolicyPrograms judges programs lo…hi-1 under their policies (see checkPolicies):
+// seatsWith[p] is how many applicants p may take with one more proposer, and bits[a]
+// a's reserved categories numbered by catBit (nil when there are more than 64).
+func checkPolicyPrograms(in *Instance, h *holdings, seatsWith []int, catBit map[string]int, bits []uint64, lo, hi int) Certificate {
+	var c Certificate
+	var draws map[int]uint64                     // lottery numbers, drawn only for programs with ties
+	mark := make([]listMark, len(in.Applicants)) // program p+1 listing the applicant this pass, and where
+	var resCats []string
+	memo := map[[2]uint64]bool{}
+	for p := lo; p < hi; p++ {
 		prog := &in.Programs[p]
 		order := prog.Prefs
 		if prog.Ranks != nil {
