@@ -88,24 +88,40 @@ func (pr *prepared) crossRanks(needPRank bool) {
 	}
 
 	pr.aRank = make([]int32, len(pr.aProg))
-	posAt := make([]int32, nP) // 1 + this applicant's position in program p's order; 0 = not listed
-	var listAt []int32         // 1 + program p's position in this applicant's list
 	if needPRank {
 		pr.pRank = make([]int32, len(pr.pApp))
-		listAt = make([]int32, nP)
 	}
-	for a := range nA {
+	// Applicants write only their own entries of aRank and pRank, so the two halves of
+	// them run on two cores, each with its own scratch arrays.
+	mid := nA / 2
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		pr.crossRanksOf(0, mid, bOff, bucket, needPRank)
+	}()
+	pr.crossRanksOf(mid, nA, bOff, bucket, needPRank)
+	<-done
+}
+
+// crossRanksOf fills aRank (and pRank) for applicants lo…hi-1 from the bucketed entries.
+func (pr *prepared) crossRanksOf(lo, hi int, bOff []int32, bucket []uint64, needPRank bool) {
+	posAt := make([]int32, pr.nP) // 1 + this applicant's position in program p's order; 0 = not listed
+	var listAt []int32            // 1 + program p's position in this applicant's list
+	if needPRank {
+		listAt = make([]int32, pr.nP)
+	}
+	for a := lo; a < hi; a++ {
 		mine := bucket[bOff[a]:bOff[a+1]]
 		for _, e := range mine {
 			p, g := int32(e>>32), int32(uint32(e))
 			posAt[p] = g - pr.pOff[p] + 1
 		}
-		lo, hi := pr.aOff[a], pr.aOff[a+1]
-		for i := lo; i < hi; i++ {
+		first, last := pr.aOff[a], pr.aOff[a+1]
+		for i := first; i < last; i++ {
 			p := pr.aProg[i]
 			pr.aRank[i] = posAt[p] - 1
 			if needPRank {
-				listAt[p] = i - lo + 1
+				listAt[p] = i - first + 1
 			}
 		}
 		for _, e := range mine {
@@ -116,7 +132,7 @@ func (pr *prepared) crossRanks(needPRank bool) {
 			}
 		}
 		if needPRank {
-			for i := lo; i < hi; i++ {
+			for i := first; i < last; i++ {
 				listAt[pr.aProg[i]] = 0
 			}
 		}
