@@ -51,7 +51,7 @@ func Check(in *Instance, m *Matching) (Certificate, error) {
 	}
 
 	h := holdingsOf(in, m)
-	return byPrograms(len(in.Programs), func(lo, hi int) Certificate {
+	return byPrograms(in, h, func(lo, hi int) Certificate {
 		return checkPrograms(in, h, lo, hi)
 	}), nil
 }
@@ -106,10 +106,23 @@ func checkPrograms(in *Instance, h *holdings, lo, hi int) Certificate {
 	return c
 }
 
-// byPrograms runs check on the first and second halves of n programs on two cores and
-// adds up the certificates: each program is judged on its own, against the holdings.
-func byPrograms(n int, check func(lo, hi int) Certificate) Certificate {
-	mid := n / 2
+// byPrograms runs check on two runs of the programs on two cores and adds up the
+// certificates: each program is judged on its own, against the holdings h. The runs
+// hold about half the work each: a program's grows with its list and with the
+// applicants who wanted it (popular programs, which generated instances put first,
+// weigh most).
+func byPrograms(in *Instance, h *holdings, check func(lo, hi int) Certificate) Certificate {
+	n := len(in.Programs)
+	work := func(p int) int { return len(in.Programs[p].Prefs) + len(h.wanted(p)) }
+	total := 0
+	for p := range n {
+		total += work(p)
+	}
+	mid, seen := 0, 0
+	for mid < n && 2*seen < total {
+		seen += work(mid)
+		mid++
+	}
 	var first Certificate
 	done := make(chan struct{})
 	go func() {

@@ -56,7 +56,7 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 			}
 		}
 	}
-	c.add(byPrograms(nP, func(lo, hi int) Certificate {
+	c.add(byPrograms(in, h, func(lo, hi int) Certificate {
 		return checkPolicyPrograms(in, h, seatsWith, catBit, bits, lo, hi)
 	}))
 	return c
