@@ -70,7 +70,8 @@ type decoder struct {
 	// apps, progs, appSym, progSym, appRefs and progRefs to it and counts the references
 	// it has sent in nAppRefs and nProgRefs.
 	work, free          chan *batch
-	cur                 *batch // being filled by the tokenizer
+	stopped             chan struct{} // closed when the interner returns
+	cur                 *batch        // being filled by the tokenizer
 	hashes              []uint64
 	touched             uint64
 	werr                error // the interner's error, read after sync

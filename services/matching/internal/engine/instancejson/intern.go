@@ -55,11 +55,13 @@ func (d *decoder) startInterner() {
 		d.free <- &batch{ops: make([]op, 0, batchSize)}
 	}
 	d.cur = &batch{ops: make([]op, 0, batchSize)}
+	d.stopped = make(chan struct{})
 	go d.interner()
 }
 
 // interner interns batches until the work channel closes.
 func (d *decoder) interner() {
+	defer close(d.stopped)
 	for b := range d.work {
 		if d.werr == nil {
 			d.werr = d.internBatch(b)
@@ -103,10 +105,11 @@ func (d *decoder) sync() error {
 	return d.werr
 }
 
-// stopInterner syncs, ends the interner and returns its error.
+// stopInterner syncs, ends the interner, waits for it to return and returns its error.
 func (d *decoder) stopInterner() error {
 	err := d.sync()
 	close(d.work)
+	<-d.stopped
 	return err
 }
 
