@@ -25,17 +25,22 @@ func prepare(in *Instance, needPRank bool) *prepared {
 	nA, nP := len(in.Applicants), len(in.Programs)
 	pr := &prepared{nA: nA, nP: nP}
 
-	pr.aOff = make([]int32, nA+1)
-	for a, ap := range in.Applicants {
-		pr.aOff[a+1] = pr.aOff[a] + int32(len(ap.Prefs))
-	}
-	pr.aProg = make([]int32, pr.aOff[nA])
-	for a, ap := range in.Applicants {
-		list := pr.aProg[pr.aOff[a]:pr.aOff[a+1]]
-		for k, p := range ap.Prefs {
-			list[k] = int32(p)
+	// The applicants' lists are flattened on a second core while the programs' are.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		pr.aOff = make([]int32, nA+1)
+		for a, ap := range in.Applicants {
+			pr.aOff[a+1] = pr.aOff[a] + int32(len(ap.Prefs))
 		}
-	}
+		pr.aProg = make([]int32, pr.aOff[nA])
+		for a, ap := range in.Applicants {
+			list := pr.aProg[pr.aOff[a]:pr.aOff[a+1]]
+			for k, p := range ap.Prefs {
+				list[k] = int32(p)
+			}
+		}
+	}()
 
 	draws := lotteryDraws(in)
 	pr.pOff = make([]int32, nP+1)
@@ -55,6 +60,7 @@ func prepare(in *Instance, needPRank bool) *prepared {
 		}
 	}
 
+	<-done
 	pr.crossRanks(needPRank)
 	return pr
 }
