@@ -176,31 +176,33 @@ func (in *Instance) Validate() error {
 
 // validateApplicantIDs checks that applicant ids are present and unique.
 func (in *Instance) validateApplicantIDs() error {
-	ids := make(map[string]int, len(in.Applicants))
-	for i, a := range in.Applicants {
-		if a.ID == "" {
-			return invalid(fmt.Sprintf("applicants[%d].id", i), "empty id")
+	_, err := uniqueIDs("applicants", len(in.Applicants), func(i int) string { return in.Applicants[i].ID })
+	return err
+}
+
+// uniqueIDs checks that the n ids of list (id(i) for i in 0…n-1) are present and unique;
+// at is the index of the first bad one (n when there is none).
+func uniqueIDs(list string, n int, id func(i int) string) (at int, err error) {
+	ids := make(map[string]int, n)
+	for i := range n {
+		s := id(i)
+		if s == "" {
+			return i, invalid(fmt.Sprintf("%s[%d].id", list, i), "empty id")
 		}
-		if j, dup := ids[a.ID]; dup {
-			return invalid(fmt.Sprintf("applicants[%d].id", i), "duplicate id %q (also applicants[%d])", a.ID, j)
+		if j, dup := ids[s]; dup {
+			return i, invalid(fmt.Sprintf("%s[%d].id", list, i), "duplicate id %q (also %s[%d])", s, list, j)
 		}
-		ids[a.ID] = i
+		ids[s] = i
 	}
-	return nil
+	return n, nil
 }
 
 // validatePrograms checks that program ids are present and unique, capacities are not
-// negative and ranks, when given, match the lists in length.
+// negative and ranks, when given, match the lists in length. The problem reported is the
+// first program's with one, its id checked before the rest.
 func (in *Instance) validatePrograms() error {
-	ids := make(map[string]int, len(in.Programs))
-	for i, p := range in.Programs {
-		if p.ID == "" {
-			return invalid(fmt.Sprintf("programs[%d].id", i), "empty id")
-		}
-		if j, dup := ids[p.ID]; dup {
-			return invalid(fmt.Sprintf("programs[%d].id", i), "duplicate id %q (also programs[%d])", p.ID, j)
-		}
-		ids[p.ID] = i
+	bad, idErr := uniqueIDs("programs", len(in.Programs), func(i int) string { return in.Programs[i].ID })
+	for i, p := range in.Programs[:bad] {
 		if p.Capacity < 0 {
 			return invalid(fmt.Sprintf("programs[%d].capacity", i), "negative capacity %d", p.Capacity)
 		}
@@ -208,7 +210,7 @@ func (in *Instance) validatePrograms() error {
 			return invalid(fmt.Sprintf("programs[%d].ranks", i), "%d ranks for %d prefs", len(p.Ranks), len(p.Prefs))
 		}
 	}
-	return nil
+	return idErr
 }
 
 // validateApplicantLists checks that applicants list real programs, each once, and
