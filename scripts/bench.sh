@@ -133,6 +133,7 @@ rm -f "$work/matchsolve.json" "$work/matchsolve-pol.json"
 step "engine: matchsolve process at 10x NRMP (500,000 x 65,000), plain and with policies"
 "$work/geninstance" -applicants 500000 -seed 1 >"$work/matchsolve-big.json"
 "$work/geninstance" -applicants 500000 -seed 1 -policies >"$work/matchsolve-big-pol.json"
+big_load=$(cut -d' ' -f1-3 /proc/loadavg) # the 10x rows say the load they ran under
 matchsolve_runs "$big_count" matchsolve-big matchsolve-big-pol
 rm -f "$work/matchsolve-big.json" "$work/matchsolve-big-pol.json"
 
@@ -252,8 +253,8 @@ ms_rows matchsolve "\`matchsolve < nrmp.json\`" 1 512
 ms_rows matchsolve-pol "\`matchsolve\` on the same instance with policies" 1 512
 ratio=$(awk -v a="$(column 1 "$work/out/matchsolve-pol.txt")" -v b="$(column 1 "$work/out/matchsolve.txt")" 'BEGIN { printf "%.2f", a / b }')
 row "Engine: policies ÷ plain, whole-process wall, same run" "$ratio" "×" "< 1.5 ×" "<" 1.5
-ms_rows matchsolve-big "\`matchsolve\` at 10× NRMP (500,000 × 65,000, lists of 20; $big_count run)" 5 2048
-ms_rows matchsolve-big-pol "\`matchsolve\` at 10× NRMP with policies ($big_count run)" 5 2048
+ms_rows matchsolve-big "\`matchsolve\` at 10× NRMP (500,000 × 65,000, lists of 20; $big_count run, load $big_load)" 5 2048
+ms_rows matchsolve-big-pol "\`matchsolve\` at 10× NRMP with policies ($big_count run, load $big_load)" 5 2048
 first=""
 for n in 5000 10000 20000 50000 100000 200000; do
   per=$(fmt "$(metric scaling "BenchmarkSolveScaling/applicants=$n" cpu-ns/entry)" 1 1)

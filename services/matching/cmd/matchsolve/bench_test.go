@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io"
 	"testing"
-	"time"
 
 	"github.com/talentbridge/platform/services/matching/internal/engine/enginetest"
 	"github.com/talentbridge/platform/services/matching/internal/engine/instancejson"
@@ -25,28 +24,22 @@ func nrmpJSON(b *testing.B, policies ...bool) []byte {
 	return buf.Bytes()
 }
 
-// cpuPerOp reports CPU time per operation (see processCPU) after the loop started at
-// start; run with -cpu 1 so that it measures one core.
-func cpuPerOp(b *testing.B, start time.Duration, ok bool) {
-	if end, ok2 := processCPU(); ok && ok2 {
-		b.ReportMetric(float64((end-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
-	}
-}
-
-// BenchmarkRunNRMP is the whole command in-process: decode, solve, check, encode.
-func BenchmarkRunNRMP(b *testing.B) {
-	data := nrmpJSON(b)
+// benchRun runs the whole command in-process on data: decode, solve, check, encode.
+func benchRun(b *testing.B, data []byte) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
-	start, ok := processCPU()
+	cpu := enginetest.StartCPU()
 	for b.Loop() {
 		var stderr bytes.Buffer
 		if code := run(nil, bytes.NewReader(data), io.Discard, &stderr); code != 0 {
 			b.Fatalf("run() = %d, stderr %q", code, stderr.String())
 		}
 	}
-	cpuPerOp(b, start, ok)
+	cpu.Report(b)
 }
+
+// BenchmarkRunNRMP is the whole command on the NRMP-size instance.
+func BenchmarkRunNRMP(b *testing.B) { benchRun(b, nrmpJSON(b)) }
 
 // BenchmarkRunNRMPPolicies is BenchmarkRunNRMP beside the same instance with 12 regions and
 // reserves on 60 % of programs, so that the two can be compared within one run.
@@ -55,18 +48,6 @@ func BenchmarkRunNRMPPolicies(b *testing.B) {
 		name     string
 		policies bool
 	}{{"plain", false}, {"policies", true}} {
-		b.Run(tc.name, func(b *testing.B) {
-			data := nrmpJSON(b, tc.policies)
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			start, ok := processCPU()
-			for b.Loop() {
-				var stderr bytes.Buffer
-				if code := run(nil, bytes.NewReader(data), io.Discard, &stderr); code != 0 {
-					b.Fatalf("run() = %d, stderr %q", code, stderr.String())
-				}
-			}
-			cpuPerOp(b, start, ok)
-		})
+		b.Run(tc.name, func(b *testing.B) { benchRun(b, nrmpJSON(b, tc.policies)) })
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 
 	"github.com/talentbridge/platform/services/matching/internal/engine"
 	"github.com/talentbridge/platform/services/matching/internal/engine/instancejson"
@@ -64,14 +65,11 @@ func (f sideFlag) String() string {
 }
 
 func (f sideFlag) Set(s string) error {
-	switch s {
-	case "applicants":
-		*f.side = engine.ApplicantOptimal
-	case "programs":
-		*f.side = engine.ProgramOptimal
-	default:
+	side, ok := engine.ParseSide(s)
+	if !ok {
 		return errors.New(`want "applicants" or "programs"`)
 	}
+	*f.side = side
 	return nil
 }
 
@@ -108,11 +106,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(exitBadInput, "bad flag: %v", err)
 	}
 
-	data, err := readAll(stdin)
+	data, release, err := readInput(stdin)
 	if err != nil {
 		return fail(exitInternal, "read instance: %v", err)
 	}
 	in, err := instancejson.Decode(data)
+	release()
 	if err != nil {
 		return fail(exitBadInput, "decode instance: %v", err)
 	}
@@ -146,6 +145,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(exitInternal, "write result: %v", err)
 	}
 	return exitOK
+}
+
+// readInput returns the whole input: mapped into memory when it is a regular file (see
+// mapFile), else read. release frees it once it has been decoded.
+func readInput(r io.Reader) (data []byte, release func(), err error) {
+	if f, ok := r.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			if data, release, ok := mapFile(f, fi.Size()); ok {
+				return data, release, nil
+			}
+		}
+	}
+	data, err = readAll(r)
+	return data, func() {}, err
 }
 
 // readAll reads stdin in one allocation when its size is known, as for a redirected file.

@@ -3,7 +3,6 @@ package engine_test
 import (
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/talentbridge/platform/services/matching/internal/engine"
 	"github.com/talentbridge/platform/services/matching/internal/engine/enginetest"
@@ -13,32 +12,6 @@ import (
 func nrmp(b *testing.B, tieProb float64) *engine.Instance {
 	b.Helper()
 	return enginetest.NRMP(enginetest.NRMPOptions{Applicants: 50000, Seed: 1, TieProb: tieProb})
-}
-
-// cpuMeter reports CPU time per operation (see processCPU); run with -cpu 1 so that it
-// measures one core.
-type cpuMeter struct {
-	start time.Duration
-	ok    bool
-}
-
-func startCPU() cpuMeter {
-	t, ok := processCPU()
-	return cpuMeter{t, ok}
-}
-
-func (m cpuMeter) report(b *testing.B) {
-	if t, ok := processCPU(); ok && m.ok {
-		b.ReportMetric(float64((t-m.start).Nanoseconds())/float64(b.N), "cpu-ns/op")
-	}
-}
-
-// reportPerEntry adds CPU time per list entry (applicant and program lists together), the
-// figure that should stay flat if solving is linear in the input size.
-func (m cpuMeter) reportPerEntry(b *testing.B, in *engine.Instance) {
-	if t, ok := processCPU(); ok && m.ok {
-		b.ReportMetric(float64((t-m.start).Nanoseconds())/float64(b.N)/float64(enginetest.Entries(in)), "cpu-ns/entry")
-	}
 }
 
 func BenchmarkSolveNRMP(b *testing.B) {
@@ -54,14 +27,14 @@ func BenchmarkSolveNRMP(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			in := nrmp(b, tc.tieProb)
 			b.ReportAllocs()
-			cpu := startCPU()
+			cpu := enginetest.StartCPU()
 			for b.Loop() {
 				if _, err := engine.Solve(in, tc.side); err != nil {
 					b.Fatal(err)
 				}
 			}
-			cpu.report(b)
-			cpu.reportPerEntry(b, in)
+			cpu.Report(b)
+			cpu.ReportPerEntry(b, in)
 		})
 	}
 }
@@ -84,13 +57,13 @@ func BenchmarkSolveNRMPPolicies(b *testing.B) {
 				enginetest.WithNRMPPolicies(in, 1)
 			}
 			b.ReportAllocs()
-			cpu := startCPU()
+			cpu := enginetest.StartCPU()
 			for b.Loop() {
 				if _, err := engine.Solve(in, engine.ApplicantOptimal); err != nil {
 					b.Fatal(err)
 				}
 			}
-			cpu.report(b)
+			cpu.Report(b)
 		})
 	}
 }
@@ -103,13 +76,13 @@ func BenchmarkCheckNRMPPolicies(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cpu := startCPU()
+	cpu := enginetest.StartCPU()
 	for b.Loop() {
 		if c, err := engine.Check(in, m); err != nil || !c.Stable() {
 			b.Fatal(c, err)
 		}
 	}
-	cpu.report(b)
+	cpu.Report(b)
 }
 
 func BenchmarkExplainNRMPPolicies(b *testing.B) {
@@ -118,13 +91,13 @@ func BenchmarkExplainNRMPPolicies(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cpu := startCPU()
+	cpu := enginetest.StartCPU()
 	for b.Loop() {
 		if _, err := engine.Explain(in, m); err != nil {
 			b.Fatal(err)
 		}
 	}
-	cpu.report(b)
+	cpu.Report(b)
 }
 
 func BenchmarkCheckNRMP(b *testing.B) {
@@ -134,13 +107,13 @@ func BenchmarkCheckNRMP(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
-	cpu := startCPU()
+	cpu := enginetest.StartCPU()
 	for b.Loop() {
 		if c, err := engine.Check(in, m); err != nil || !c.Stable() {
 			b.Fatal(c, err)
 		}
 	}
-	cpu.report(b)
+	cpu.Report(b)
 }
 
 func BenchmarkExplainNRMP(b *testing.B) {
@@ -150,13 +123,13 @@ func BenchmarkExplainNRMP(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
-	cpu := startCPU()
+	cpu := enginetest.StartCPU()
 	for b.Loop() {
 		if _, err := engine.Explain(in, m); err != nil {
 			b.Fatal(err)
 		}
 	}
-	cpu.report(b)
+	cpu.Report(b)
 }
 
 // BenchmarkSolveScaling grows the market at a fixed shape; cpu-ns/entry should stay flat
@@ -165,14 +138,14 @@ func BenchmarkSolveScaling(b *testing.B) {
 	for _, n := range []int{5000, 10000, 20000, 50000, 100000, 200000} {
 		b.Run(fmt.Sprintf("applicants=%d", n), func(b *testing.B) {
 			in := enginetest.NRMP(enginetest.NRMPOptions{Applicants: n, Seed: 1})
-			cpu := startCPU()
+			cpu := enginetest.StartCPU()
 			for b.Loop() {
 				if _, err := engine.Solve(in, engine.ApplicantOptimal); err != nil {
 					b.Fatal(err)
 				}
 			}
-			cpu.report(b)
-			cpu.reportPerEntry(b, in)
+			cpu.Report(b)
+			cpu.ReportPerEntry(b, in)
 		})
 	}
 }

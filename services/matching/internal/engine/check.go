@@ -50,66 +50,160 @@ func Check(in *Instance, m *Matching) (Certificate, error) {
 		return checkPolicies(in, m), nil
 	}
 
-	// For each applicant: does their list contain their program, and which programs do
-	// they list above it? Those candidates are grouped by program for the pass below.
-	members := make([][]int, len(in.Programs))
-	listsOwn := make([]bool, len(in.Applicants))
-	wanted := make([][]int, len(in.Programs))
-	for a, app := range in.Applicants {
-		p := m.ProgramOf[a]
-		above := app.Prefs
-		if p != Unmatched {
-			members[p] = append(members[p], a)
-			if k := slices.Index(app.Prefs, p); k >= 0 {
-				listsOwn[a] = true
-				above = app.Prefs[:k]
-			}
-		}
-		for _, q := range above {
-			wanted[q] = append(wanted[q], a)
-		}
-	}
+	h := holdingsOf(in, m)
+	return byPrograms(in, h, func(lo, hi int) Certificate {
+		return checkPrograms(in, h, lo, hi)
+	}), nil
+}
 
-	// One program at a time: mark the applicants it lists with their stated rank, then
-	// compare each one who wants it against the weakest applicant it got.
-	listedBy := make([]int, len(in.Applicants)) // program index + 1 that lists a, this pass
-	rank := make([]int, len(in.Applicants))
-	for p, prog := range in.Programs {
+// checkPrograms is the plain check of programs lo…hi-1. One program at a time: mark the
+// applicants it lists with their stated rank, then compare each one who wants it against
+// the weakest applicant it got.
+func checkPrograms(in *Instance, h *holdings, lo, hi int) Certificate {
+	var c Certificate
+	// mark[a] is which program lists a in this pass (index + 1) and at what stated rank,
+	// side by side so that the scattered writes touch one cache line per entry.
+	mark := make([]listMark, len(in.Applicants))
+	for p := lo; p < hi; p++ {
+		prog := &in.Programs[p]
 		for k, a := range prog.Prefs {
-			listedBy[a] = p + 1
-			rank[a] = k
+			r := k
 			if prog.Ranks != nil {
-				rank[a] = prog.Ranks[k]
+				r = prog.Ranks[k]
 			}
+			mark[a] = listMark{int32(p + 1), r}
 		}
-		listed := func(a int) bool { return listedBy[a] == p+1 }
+		listed := func(a int32) bool { return mark[a].by == int32(p+1) }
 
-		if len(members[p]) > prog.Capacity {
+		members := h.members(p)
+		if len(members) > prog.Capacity {
 			c.OverCapacity++
 		}
 		weakest := -1
 		unlistedMember := false
-		for _, a := range members[p] {
-			if !listsOwn[a] || !listed(a) {
+		for _, a := range members {
+			if !h.listsOwn[a] || !listed(a) {
 				c.Unacceptable++
 			}
 			if listed(a) {
-				weakest = max(weakest, rank[a])
+				weakest = max(weakest, mark[a].rank)
 			} else {
 				unlistedMember = true
 			}
 		}
-		for _, a := range wanted[p] {
+		for _, a := range h.wanted(p) {
 			if !listed(a) {
 				continue
 			}
-			hasRoom := len(members[p]) < prog.Capacity
+			hasRoom := len(members) < prog.Capacity
 			// A program prefers anyone it lists to someone it does not list.
-			prefersA := unlistedMember || (len(members[p]) > 0 && rank[a] < weakest)
+			prefersA := unlistedMember || (len(members) > 0 && mark[a].rank < weakest)
 			if hasRoom || prefersA {
 				c.BlockingPairs++
 			}
 		}
 	}
-	return c, nil
+	return c
+}
+
+// byPrograms runs check on two runs of the programs on two cores and adds up the
+// certificates: each program is judged on its own, against the holdings h. The runs
+// hold about half the work each: a program's grows with its list and with the
+// applicants who wanted it (popular programs, which generated instances put first,
+// weigh most).
+func byPrograms(in *Instance, h *holdings, check func(lo, hi int) Certificate) Certificate {
+	n := len(in.Programs)
+	work := func(p int) int { return len(in.Programs[p].Prefs) + len(h.wanted(p)) }
+	total := 0
+	for p := range n {
+		total += work(p)
+	}
+	mid, seen := 0, 0
+	for mid < n && 2*seen < total {
+		seen += work(mid)
+		mid++
+	}
+	var first Certificate
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		first = check(0, mid)
+	}()
+	c := check(mid, n)
+	<-done
+	c.add(first)
+	return c
+}
+
+// add counts o's problems into c.
+func (c *Certificate) add(o Certificate) {
+	c.BlockingPairs += o.BlockingPairs
+	c.OverCapacity += o.OverCapacity
+	c.Unacceptable += o.Unacceptable
+	c.RegionsOverCap += o.RegionsOverCap
+}
+
+// listMark records, for an applicant, the program listing them in a checker's pass over
+// the programs (index + 1; 0 for none yet) and their rank or position in its order.
+type listMark struct {
+	by   int32
+	rank int // a stated rank may be any int
+}
+
+// holdings is what both checkers read off the matching before judging it: the
+// applicants each program got, and the applicants who ranked each program above their
+// match (every program they ranked, when unmatched), in applicant order. Both live in
+// flat arrays built by counting first, since at 10× NRMP size a slice per program grown
+// by appending cost as much as the check itself.
+type holdings struct {
+	memOff, mem   []int32 // program p got mem[memOff[p]:memOff[p+1]]
+	wantOff, want []int32 // and is wanted by want[wantOff[p]:wantOff[p+1]]
+	// listsOwn[a] says whether applicant a ranked the program they got.
+	listsOwn []bool
+}
+
+func (h *holdings) members(p int) []int32 { return h.mem[h.memOff[p]:h.memOff[p+1]] }
+func (h *holdings) wanted(p int) []int32  { return h.want[h.wantOff[p]:h.wantOff[p+1]] }
+
+// holdingsOf reads the holdings of a matching that checkMatching accepted.
+func holdingsOf(in *Instance, m *Matching) *holdings {
+	nA, nP := len(in.Applicants), len(in.Programs)
+	h := &holdings{
+		memOff:   make([]int32, nP+1),
+		wantOff:  make([]int32, nP+1),
+		listsOwn: make([]bool, nA),
+	}
+	above := make([]int32, nA) // how many of a's list count as wanted
+	for a, app := range in.Applicants {
+		above[a] = int32(len(app.Prefs))
+		if p := m.ProgramOf[a]; p != Unmatched {
+			h.memOff[p+1]++
+			if k := slices.Index(app.Prefs, p); k >= 0 {
+				h.listsOwn[a] = true
+				above[a] = int32(k)
+			}
+		}
+		for _, q := range app.Prefs[:above[a]] {
+			h.wantOff[q+1]++
+		}
+	}
+	for p := range nP {
+		h.memOff[p+1] += h.memOff[p]
+		h.wantOff[p+1] += h.wantOff[p]
+	}
+	h.mem = make([]int32, h.memOff[nP])
+	h.want = make([]int32, h.wantOff[nP])
+	memAt := slices.Clone(h.memOff[:nP])
+	wantAt := slices.Clone(h.wantOff[:nP])
+	for a, app := range in.Applicants {
+		if p := m.ProgramOf[a]; p != Unmatched {
+			h.mem[memAt[p]] = int32(a)
+			memAt[p]++
+		}
+		for _, q := range app.Prefs[:above[a]] {
+			h.want[wantAt[q]] = int32(a)
+			wantAt[q]++
+		}
+	}
+	return h
 }

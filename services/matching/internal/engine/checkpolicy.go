@@ -16,47 +16,26 @@ import (
 func checkPolicies(in *Instance, m *Matching) Certificate {
 	var c Certificate
 	nA, nP := len(in.Applicants), len(in.Programs)
-	members := make([][]int, nP)
-	wanted := make([][]int, nP)
-	listsOwn := make([]bool, nA)
-	for a, app := range in.Applicants {
-		p := m.ProgramOf[a]
-		above := app.Prefs
-		if p != Unmatched {
-			members[p] = append(members[p], a)
-			if k := slices.Index(app.Prefs, p); k >= 0 {
-				listsOwn[a] = true
-				above = app.Prefs[:k]
-			}
-		}
-		for _, q := range above {
-			wanted[q] = append(wanted[q], a)
-		}
-	}
-
+	h := holdingsOf(in, m)
+	held := func(p int) int { return len(h.members(p)) }
 	// seatsWith[p] is how many applicants p may take once one more proposer joins it.
 	seatsWith := make([]int, nP)
 	for p := range in.Programs {
-		seatsWith[p] = min(len(members[p])+1, in.Programs[p].Capacity)
+		seatsWith[p] = min(held(p)+1, in.Programs[p].Capacity)
 	}
 	for _, reg := range in.Regions {
-		held := 0
+		total := 0
 		for _, p := range reg.Programs {
-			held += len(members[p])
+			total += held(p)
 		}
-		if held > reg.Cap {
+		if total > reg.Cap {
 			c.RegionsOverCap++
 		}
-		for k, share := range regionShares(in, reg, members) {
+		for k, share := range regionShares(in, reg, held) {
 			seatsWith[reg.Programs[k]] = share
 		}
 	}
 
-	var draws map[int]uint64 // lottery numbers, drawn only for programs with ties
-	pos := make([]int, nA)
-	listedBy := make([]int, nA) // p+1 when program p lists the applicant, this pass
-	var resCats []string
-	memo := map[[2]uint64]bool{}
 	// bits[a] marks a's reserved categories, numbered in catBit, when there are at most 64.
 	catBit := map[string]int{}
 	for p := range in.Programs {
@@ -77,7 +56,22 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 			}
 		}
 	}
-	for p := range in.Programs {
+	c.add(byPrograms(in, h, func(lo, hi int) Certificate {
+		return checkPolicyPrograms(in, h, seatsWith, catBit, bits, lo, hi)
+	}))
+	return c
+}
+
+// checkPolicyPrograms judges programs lo…hi-1 under their policies (see checkPolicies):
+// seatsWith[p] is how many applicants p may take with one more proposer, and bits[a]
+// a's reserved categories numbered by catBit (nil when there are more than 64).
+func checkPolicyPrograms(in *Instance, h *holdings, seatsWith []int, catBit map[string]int, bits []uint64, lo, hi int) Certificate {
+	var c Certificate
+	var draws map[int]uint64                     // lottery numbers, drawn only for programs with ties
+	mark := make([]listMark, len(in.Applicants)) // program p+1 listing the applicant this pass, and where
+	var resCats []string
+	memo := map[[2]uint64]bool{}
+	for p := lo; p < hi; p++ {
 		prog := &in.Programs[p]
 		order := prog.Prefs
 		if prog.Ranks != nil {
@@ -97,28 +91,29 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 			})
 		}
 		for k, a := range order {
-			pos[a], listedBy[a] = k, p+1
+			mark[a] = listMark{int32(p + 1), k}
 		}
-		listed := func(a int) bool { return listedBy[a] == p+1 }
+		listed := func(a int) bool { return mark[a].by == int32(p+1) }
 
-		if len(members[p]) > prog.Capacity {
+		members := h.members(p)
+		if len(members) > prog.Capacity {
 			c.OverCapacity++
 		}
 		// Members the program does not list rank below everyone it lists.
-		held := make([]int, 0, len(members[p])+1)
-		for _, a := range members[p] {
-			if !listsOwn[a] || !listed(a) {
+		got := make([]int, 0, len(members)+1)
+		for _, a := range members {
+			if !h.listsOwn[a] || !listed(int(a)) {
 				c.Unacceptable++
 			}
-			held = append(held, a)
+			got = append(got, int(a))
 		}
 		rankOf := func(a int) int {
 			if listed(a) {
-				return pos[a]
+				return mark[a].rank
 			}
 			return len(order) + a
 		}
-		slices.SortFunc(held, func(x, y int) int { return cmp.Compare(rankOf(x), rankOf(y)) })
+		slices.SortFunc(got, func(x, y int) int { return cmp.Compare(rankOf(x), rankOf(y)) })
 		resCats = resCats[:0] // categories with reserved seats here
 		var progBits uint64
 		for _, r := range prog.Reserves {
@@ -130,11 +125,12 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 		// Whether p takes a depends only on how many it holds rank above a and on which
 		// of its reserved categories a is in, so each such case is worked out once.
 		clear(memo)
-		for _, a := range wanted[p] {
+		for _, a32 := range h.wanted(p) {
+			a := int(a32)
 			if !listed(a) {
 				continue
 			}
-			k, _ := slices.BinarySearchFunc(held, rankOf(a), func(x, r int) int { return cmp.Compare(rankOf(x), r) })
+			k, _ := slices.BinarySearchFunc(got, rankOf(a), func(x, r int) int { return cmp.Compare(rankOf(x), r) })
 			var mask uint64
 			if bits != nil {
 				mask = bits[a] & progBits
@@ -148,7 +144,7 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 			key := [2]uint64{uint64(k), mask}
 			chosen, known := memo[key]
 			if !known || (bits == nil && len(resCats) > 64) {
-				chosen = wouldChoose(prog, in.Applicants, held, a, k, seatsWith[p], mask != 0)
+				chosen = wouldChoose(prog, in.Applicants, got, a, k, seatsWith[p], mask != 0)
 				memo[key] = chosen
 			}
 			if chosen {

@@ -121,7 +121,7 @@ func newPolicyView(in *Instance, m *Matching, pr *prepared) *policyView {
 		v.regionOf[p] = -1
 	}
 	for r, reg := range in.Regions {
-		for k, share := range regionShares(in, reg, v.members) {
+		for k, share := range regionShares(in, reg, func(p int) int { return len(v.members[p]) }) {
 			v.regionOf[reg.Programs[k]] = r
 			v.seatsWith[reg.Programs[k]] = share
 		}

@@ -124,65 +124,27 @@ func (in *Instance) Validate() error {
 		return invalid("instance", "too many applicants or programs")
 	}
 
-	ids := make(map[string]int, max(nA, nP))
-	for i, a := range in.Applicants {
-		if a.ID == "" {
-			return invalid(fmt.Sprintf("applicants[%d].id", i), "empty id")
+	// The applicants' ids and lists are checked on a second core while the programs'
+	// are checked here; the first problem is then reported in the order a single pass
+	// would meet it: applicant ids, program ids, applicant lists, program lists.
+	var appIDs, appLists error
+	appTotal := 0
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if appIDs = in.validateApplicantIDs(); appIDs == nil {
+			appTotal, appLists = in.validateApplicantLists()
 		}
-		if j, dup := ids[a.ID]; dup {
-			return invalid(fmt.Sprintf("applicants[%d].id", i), "duplicate id %q (also applicants[%d])", a.ID, j)
-		}
-		ids[a.ID] = i
-	}
-	clear(ids)
-	for i, p := range in.Programs {
-		if p.ID == "" {
-			return invalid(fmt.Sprintf("programs[%d].id", i), "empty id")
-		}
-		if j, dup := ids[p.ID]; dup {
-			return invalid(fmt.Sprintf("programs[%d].id", i), "duplicate id %q (also programs[%d])", p.ID, j)
-		}
-		ids[p.ID] = i
-		if p.Capacity < 0 {
-			return invalid(fmt.Sprintf("programs[%d].capacity", i), "negative capacity %d", p.Capacity)
-		}
-		if p.Ranks != nil && len(p.Ranks) != len(p.Prefs) {
-			return invalid(fmt.Sprintf("programs[%d].ranks", i), "%d ranks for %d prefs", len(p.Ranks), len(p.Prefs))
+	}()
+	progIDs := in.validatePrograms()
+	progTotal, progLists := in.validateProgramLists()
+	<-done
+	for _, err := range []error{appIDs, progIDs, appLists, progLists} {
+		if err != nil {
+			return err
 		}
 	}
-
-	// stamp[x] == owner+1 marks x as already listed by the current owner, so no clearing
-	// is needed between lists.
-	total := 0
-	stamp := make([]int32, nP)
-	for i, a := range in.Applicants {
-		for k, p := range a.Prefs {
-			if p < 0 || p >= nP {
-				return invalid(fmt.Sprintf("applicants[%d].prefs[%d]", i, k), "program index %d out of range", p)
-			}
-			if stamp[p] == int32(i+1) {
-				return invalid(fmt.Sprintf("applicants[%d].prefs[%d]", i, k), "program %q listed twice", in.Programs[p].ID)
-			}
-			stamp[p] = int32(i + 1)
-		}
-		total += len(a.Prefs)
-	}
-	stamp = make([]int32, nA)
-	for i, p := range in.Programs {
-		for k, a := range p.Prefs {
-			if a < 0 || a >= nA {
-				return invalid(fmt.Sprintf("programs[%d].prefs[%d]", i, k), "applicant index %d out of range", a)
-			}
-			if stamp[a] == int32(i+1) {
-				return invalid(fmt.Sprintf("programs[%d].prefs[%d]", i, k), "applicant %q listed twice", in.Applicants[a].ID)
-			}
-			stamp[a] = int32(i + 1)
-			if k > 0 && p.Ranks != nil && p.Ranks[k] < p.Ranks[k-1] {
-				return invalid(fmt.Sprintf("programs[%d].ranks[%d]", i, k), "rank %d after rank %d", p.Ranks[k], p.Ranks[k-1])
-			}
-		}
-		total += len(p.Prefs)
-	}
+	total := appTotal + progTotal
 	if total >= math.MaxInt32 {
 		return invalid("instance", "lists hold %d entries, more than the solver supports", total)
 	}
@@ -210,6 +172,92 @@ func (in *Instance) Validate() error {
 		}
 	}
 	return nil
+}
+
+// validateApplicantIDs checks that applicant ids are present and unique.
+func (in *Instance) validateApplicantIDs() error {
+	_, err := uniqueIDs("applicants", len(in.Applicants), func(i int) string { return in.Applicants[i].ID })
+	return err
+}
+
+// uniqueIDs checks that the n ids of list (id(i) for i in 0…n-1) are present and unique;
+// at is the index of the first bad one (n when there is none).
+func uniqueIDs(list string, n int, id func(i int) string) (at int, err error) {
+	ids := make(map[string]int, n)
+	for i := range n {
+		s := id(i)
+		if s == "" {
+			return i, invalid(fmt.Sprintf("%s[%d].id", list, i), "empty id")
+		}
+		if j, dup := ids[s]; dup {
+			return i, invalid(fmt.Sprintf("%s[%d].id", list, i), "duplicate id %q (also %s[%d])", s, list, j)
+		}
+		ids[s] = i
+	}
+	return n, nil
+}
+
+// validatePrograms checks that program ids are present and unique, capacities are not
+// negative and ranks, when given, match the lists in length. The problem reported is the
+// first program's with one, its id checked before the rest.
+func (in *Instance) validatePrograms() error {
+	bad, idErr := uniqueIDs("programs", len(in.Programs), func(i int) string { return in.Programs[i].ID })
+	for i, p := range in.Programs[:bad] {
+		if p.Capacity < 0 {
+			return invalid(fmt.Sprintf("programs[%d].capacity", i), "negative capacity %d", p.Capacity)
+		}
+		if p.Ranks != nil && len(p.Ranks) != len(p.Prefs) {
+			return invalid(fmt.Sprintf("programs[%d].ranks", i), "%d ranks for %d prefs", len(p.Ranks), len(p.Prefs))
+		}
+	}
+	return idErr
+}
+
+// validateApplicantLists checks that applicants list real programs, each once, and
+// counts the entries.
+func (in *Instance) validateApplicantLists() (total int, err error) {
+	nP := len(in.Programs)
+	// stamp[x] == owner+1 marks x as already listed by the current owner, so no clearing
+	// is needed between lists.
+	stamp := make([]int32, nP)
+	for i, a := range in.Applicants {
+		for k, p := range a.Prefs {
+			if p < 0 || p >= nP {
+				return 0, invalid(fmt.Sprintf("applicants[%d].prefs[%d]", i, k), "program index %d out of range", p)
+			}
+			if stamp[p] == int32(i+1) {
+				return 0, invalid(fmt.Sprintf("applicants[%d].prefs[%d]", i, k), "program %q listed twice", in.Programs[p].ID)
+			}
+			stamp[p] = int32(i + 1)
+		}
+		total += len(a.Prefs)
+	}
+	return total, nil
+}
+
+// validateProgramLists checks that programs list real applicants, each once, with ranks
+// that do not decrease, and counts the entries. Ranks of the wrong length are left to
+// validatePrograms.
+func (in *Instance) validateProgramLists() (total int, err error) {
+	nA := len(in.Applicants)
+	stamp := make([]int32, nA) // as in validateApplicantLists
+	for i, p := range in.Programs {
+		ranked := p.Ranks != nil && len(p.Ranks) == len(p.Prefs)
+		for k, a := range p.Prefs {
+			if a < 0 || a >= nA {
+				return 0, invalid(fmt.Sprintf("programs[%d].prefs[%d]", i, k), "applicant index %d out of range", a)
+			}
+			if stamp[a] == int32(i+1) {
+				return 0, invalid(fmt.Sprintf("programs[%d].prefs[%d]", i, k), "applicant %q listed twice", in.Applicants[a].ID)
+			}
+			stamp[a] = int32(i + 1)
+			if k > 0 && ranked && p.Ranks[k] < p.Ranks[k-1] {
+				return 0, invalid(fmt.Sprintf("programs[%d].ranks[%d]", i, k), "rank %d after rank %d", p.Ranks[k], p.Ranks[k-1])
+			}
+		}
+		total += len(p.Prefs)
+	}
+	return total, nil
 }
 
 // checkMatching reports whether m has the shape of a matching of in.

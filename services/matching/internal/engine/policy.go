@@ -19,15 +19,13 @@ const (
 	ReservesFirst
 )
 
-func (o ReserveOrder) String() string {
-	switch o {
-	case ReservesLast:
-		return "last"
-	case ReservesFirst:
-		return "first"
-	}
-	return fmt.Sprintf("ReserveOrder(%d)", int(o))
-}
+var reserveOrders = enum[ReserveOrder]{"ReserveOrder", []string{ReservesLast: "last", ReservesFirst: "first"}}
+
+// String is the order's JSON name.
+func (o ReserveOrder) String() string { return reserveOrders.name(o) }
+
+// ParseReserveOrder reads a JSON name back ("last" or "first").
+func ParseReserveOrder(name string) (ReserveOrder, bool) { return reserveOrders.parse(name) }
 
 // Region caps how many applicants its programs admit together, as the Japan Residency
 // Matching Program caps prefectures. Programs lists its members, in the order the region's

@@ -25,17 +25,22 @@ func prepare(in *Instance, needPRank bool) *prepared {
 	nA, nP := len(in.Applicants), len(in.Programs)
 	pr := &prepared{nA: nA, nP: nP}
 
-	pr.aOff = make([]int32, nA+1)
-	for a, ap := range in.Applicants {
-		pr.aOff[a+1] = pr.aOff[a] + int32(len(ap.Prefs))
-	}
-	pr.aProg = make([]int32, pr.aOff[nA])
-	for a, ap := range in.Applicants {
-		list := pr.aProg[pr.aOff[a]:pr.aOff[a+1]]
-		for k, p := range ap.Prefs {
-			list[k] = int32(p)
+	// The applicants' lists are flattened on a second core while the programs' are.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		pr.aOff = make([]int32, nA+1)
+		for a, ap := range in.Applicants {
+			pr.aOff[a+1] = pr.aOff[a] + int32(len(ap.Prefs))
 		}
-	}
+		pr.aProg = make([]int32, pr.aOff[nA])
+		for a, ap := range in.Applicants {
+			list := pr.aProg[pr.aOff[a]:pr.aOff[a+1]]
+			for k, p := range ap.Prefs {
+				list[k] = int32(p)
+			}
+		}
+	}()
 
 	draws := lotteryDraws(in)
 	pr.pOff = make([]int32, nP+1)
@@ -55,6 +60,7 @@ func prepare(in *Instance, needPRank bool) *prepared {
 		}
 	}
 
+	<-done
 	pr.crossRanks(needPRank)
 	return pr
 }
@@ -88,24 +94,40 @@ func (pr *prepared) crossRanks(needPRank bool) {
 	}
 
 	pr.aRank = make([]int32, len(pr.aProg))
-	posAt := make([]int32, nP) // 1 + this applicant's position in program p's order; 0 = not listed
-	var listAt []int32         // 1 + program p's position in this applicant's list
 	if needPRank {
 		pr.pRank = make([]int32, len(pr.pApp))
-		listAt = make([]int32, nP)
 	}
-	for a := range nA {
+	// Applicants write only their own entries of aRank and pRank, so the two halves of
+	// them run on two cores, each with its own scratch arrays.
+	mid := nA / 2
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		pr.crossRanksOf(0, mid, bOff, bucket, needPRank)
+	}()
+	pr.crossRanksOf(mid, nA, bOff, bucket, needPRank)
+	<-done
+}
+
+// crossRanksOf fills aRank (and pRank) for applicants lo…hi-1 from the bucketed entries.
+func (pr *prepared) crossRanksOf(lo, hi int, bOff []int32, bucket []uint64, needPRank bool) {
+	posAt := make([]int32, pr.nP) // 1 + this applicant's position in program p's order; 0 = not listed
+	var listAt []int32            // 1 + program p's position in this applicant's list
+	if needPRank {
+		listAt = make([]int32, pr.nP)
+	}
+	for a := lo; a < hi; a++ {
 		mine := bucket[bOff[a]:bOff[a+1]]
 		for _, e := range mine {
 			p, g := int32(e>>32), int32(uint32(e))
 			posAt[p] = g - pr.pOff[p] + 1
 		}
-		lo, hi := pr.aOff[a], pr.aOff[a+1]
-		for i := lo; i < hi; i++ {
+		first, last := pr.aOff[a], pr.aOff[a+1]
+		for i := first; i < last; i++ {
 			p := pr.aProg[i]
 			pr.aRank[i] = posAt[p] - 1
 			if needPRank {
-				listAt[p] = i - lo + 1
+				listAt[p] = i - first + 1
 			}
 		}
 		for _, e := range mine {
@@ -116,7 +138,7 @@ func (pr *prepared) crossRanks(needPRank bool) {
 			}
 		}
 		if needPRank {
-			for i := lo; i < hi; i++ {
+			for i := first; i < last; i++ {
 				listAt[pr.aProg[i]] = 0
 			}
 		}

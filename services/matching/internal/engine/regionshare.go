@@ -2,7 +2,7 @@ package engine
 
 // regionShares says, for each program of region reg (in its order), how many applicants
 // the region's rule lets it take when it has one proposer more than it holds, the others
-// holding what they hold (members[p] are the applicants program p holds). It is the
+// holding what they hold (held(p) is how many applicants program p holds). It is the
 // checker's and the explanations' reading of the rule, kept apart from the solver's.
 //
 // Taking each program in turn and replaying the round-robin would cost the region's size
@@ -14,17 +14,17 @@ package engine
 // over all programs, plus the programs listed before p with d_q > d. A running count by d
 // (a Fenwick tree) gives the second term in order, so the whole region costs
 // O(programs × log seats).
-func regionShares(in *Instance, reg Region, members [][]int) []int {
+func regionShares(in *Instance, reg Region, held func(p int) int) []int {
 	n := len(reg.Programs)
-	held := make([]int, n)
+	heldBy := make([]int, n)
 	base := make([]int, n)  // b
 	extra := make([]int, n) // d
 	rest := reg.Cap         // R
 	maxExtra := 0
 	for k, p := range reg.Programs {
 		prog := &in.Programs[p]
-		held[k] = len(members[p])
-		can := min(held[k], prog.Capacity)
+		heldBy[k] = held(p)
+		can := min(heldBy[k], prog.Capacity)
 		goal := prog.Capacity
 		if prog.Target != nil {
 			goal = *prog.Target
@@ -56,8 +56,8 @@ func regionShares(in *Instance, reg Region, members [][]int) []int {
 		if prog.Target != nil {
 			goal = *prog.Target
 		}
-		can := min(held[k], prog.Capacity)
-		more := min(held[k]+1, prog.Capacity)
+		can := min(heldBy[k], prog.Capacity)
+		more := min(heldBy[k]+1, prog.Capacity)
 		d := extra[k]
 		switch {
 		case more == can: // full: one more proposer changes nothing

@@ -1,6 +1,9 @@
 package engine
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Side says whose optimal stable matching Solve returns; that side proposes.
 type Side int
@@ -14,14 +17,32 @@ const (
 	ProgramOptimal
 )
 
-func (s Side) String() string {
-	switch s {
-	case ApplicantOptimal:
-		return "applicants"
-	case ProgramOptimal:
-		return "programs"
+var sides = enum[Side]{"Side", []string{ApplicantOptimal: "applicants", ProgramOptimal: "programs"}}
+
+// String names the side as matchsolve's --optimal flag does.
+func (s Side) String() string { return sides.name(s) }
+
+// ParseSide reads a side's name back ("applicants" or "programs").
+func ParseSide(name string) (Side, bool) { return sides.parse(name) }
+
+// enum names the values 0, 1, … of an enumeration type T.
+type enum[T ~int] struct {
+	typ   string
+	names []string
+}
+
+// name is v's name, or typ(v) for a value outside the enumeration.
+func (e enum[T]) name(v T) string {
+	if v >= 0 && int(v) < len(e.names) {
+		return e.names[v]
 	}
-	return fmt.Sprintf("Side(%d)", int(s))
+	return fmt.Sprintf("%s(%d)", e.typ, int(v))
+}
+
+// parse is the value named name.
+func (e enum[T]) parse(name string) (T, bool) {
+	i := slices.Index(e.names, name)
+	return T(i), i >= 0
 }
 
 // Unmatched is the program index of an applicant without a seat.

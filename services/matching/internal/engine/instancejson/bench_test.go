@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"io"
 	"testing"
-	"time"
 
 	"github.com/talentbridge/platform/services/matching/internal/engine"
 	"github.com/talentbridge/platform/services/matching/internal/engine/enginetest"
@@ -21,25 +20,17 @@ func nrmpJSON(b *testing.B) []byte {
 	return buf.Bytes()
 }
 
-// cpuPerOp reports CPU time per operation (see processCPU) after the loop started at
-// start; run with -cpu 1 so that it measures one core.
-func cpuPerOp(b *testing.B, start time.Duration, ok bool) {
-	if end, ok2 := processCPU(); ok && ok2 {
-		b.ReportMetric(float64((end-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
-	}
-}
-
 func BenchmarkDecodeNRMP(b *testing.B) {
 	data := nrmpJSON(b)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
-	start, ok := processCPU()
+	cpu := enginetest.StartCPU()
 	for b.Loop() {
 		if _, err := Decode(data); err != nil {
 			b.Fatal(err)
 		}
 	}
-	cpuPerOp(b, start, ok)
+	cpu.Report(b)
 }
 
 func BenchmarkEncodeNRMP(b *testing.B) {
@@ -53,13 +44,13 @@ func BenchmarkEncodeNRMP(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
-	start, ok := processCPU()
+	cpu := enginetest.StartCPU()
 	for b.Loop() {
 		w := bufioDiscard()
 		WriteResult(w, in, m, engine.Certificate{}, nil)
 		w.Flush()
 	}
-	cpuPerOp(b, start, ok)
+	cpu.Report(b)
 }
 
 func bufioDiscard() *bufio.Writer { return bufio.NewWriterSize(io.Discard, 1<<16) }
@@ -79,11 +70,11 @@ func benchDecode(b *testing.B, decode func([]byte) (*engine.Instance, error)) {
 	}
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
-	start, ok := processCPU()
+	cpu := enginetest.StartCPU()
 	for b.Loop() {
 		if _, err := decode(data); err != nil {
 			b.Fatal(err)
 		}
 	}
-	cpuPerOp(b, start, ok)
+	cpu.Report(b)
 }

@@ -66,6 +66,17 @@ type decoder struct {
 
 	notes []rawNote
 
+	// The interner on a second core (intern.go): while it runs, the tokenizer leaves
+	// apps, progs, appSym, progSym, appRefs and progRefs to it and counts the references
+	// it has sent in nAppRefs and nProgRefs.
+	work, free          chan *batch
+	stopped             chan struct{} // closed when the interner returns
+	cur                 *batch        // being filled by the tokenizer
+	hashes              []uint64
+	touched             uint64
+	werr                error // the interner's error, read after sync
+	nAppRefs, nProgRefs int
+
 	pol policyData // categories, reserves, targets and regions (policy.go)
 }
 
@@ -75,7 +86,12 @@ func Decode(data []byte) (*engine.Instance, error) {
 	if len(data) >= math.MaxInt32 {
 		return nil, d.errorAt(0, "input larger than 2 GiB")
 	}
-	if err := d.instance(); err != nil {
+	d.startInterner()
+	err := d.instance()
+	if werr := d.stopInterner(); werr != nil {
+		return nil, werr // earlier in the input than err: see intern.go
+	}
+	if err != nil {
 		return nil, err
 	}
 	return d.resolve()
@@ -87,16 +103,21 @@ func Decode(data []byte) (*engine.Instance, error) {
 // program) and grow if needed.
 func newDecoder(data []byte) *decoder {
 	refs := len(data) / 20
+	nA, nP := len(data)/400, len(data)/3000
 	d := &decoder{
-		data:     data,
-		dec:      newTokens(data),
-		apps:     newSymbols("applicant", len(data)/400),
-		progs:    newSymbols("program", len(data)/3000),
-		appList:  []int32{0},
-		pol:      policyData{catOff: []int32{0}},
-		progList: []int32{0},
-		appRefs:  make([]int32, 0, refs),
-		progRefs: make([]int32, 0, refs),
+		data:       data,
+		dec:        newTokens(data),
+		apps:       newSymbols("applicant", nA),
+		progs:      newSymbols("program", nP),
+		appSym:     make([]int32, 0, nA),
+		appList:    append(make([]int32, 0, nA+1), 0),
+		appListAt:  make([]int32, 0, nA),
+		pol:        policyData{catOff: append(make([]int32, 0, nA+1), 0)},
+		progSym:    make([]int32, 0, nP),
+		progList:   append(make([]int32, 0, nP+1), 0),
+		progListAt: make([]int32, 0, nP),
+		appRefs:    make([]int32, 0, refs),
+		progRefs:   make([]int32, 0, refs),
 	}
 	d.progRanks = make([]int32, 0, refs)
 	return d
@@ -124,7 +145,7 @@ func (d *decoder) instance() error {
 		case "programs":
 			parse, slot = d.programs, 1
 		case "notes":
-			parse, slot = d.parseNotes, 2
+			parse, slot = d.parseNotes, 2 // it looks ids up itself, after a sync
 		case "regions":
 			parse, slot = d.parseRegions, 3
 		default:
@@ -165,85 +186,98 @@ func (d *decoder) list(what string, elem func(i int) error) error {
 
 func (d *decoder) applicants() error {
 	return d.list("an array of applicants", func(i int) error {
-		d.skipSpace()
-		objAt := d.pos
-		if err := d.expectIn('{', field{"applicants", i, "", -1}, "an object"); err != nil {
-			return err
-		}
+		f := field{"applicants", i, "", -1}
 		hasID, hasPrefs, hasCats := false, false, false
 		listAt := int32(-1)
-		for {
-			key, keyAt, more, err := d.nextField()
-			if err != nil {
-				return err
-			}
-			if !more {
-				break
-			}
+		objAt, err := d.object(f, func(key []byte, keyAt int) (bool, error) {
 			switch string(key) {
 			case "id":
-				if hasID {
-					return d.errorAt(keyAt, "applicants[%d]: duplicate field \"id\"", i)
+				if err := d.once(&hasID, f, "id", keyAt); err != nil {
+					return true, err
 				}
-				hasID = true
-				if err := d.define(d.apps, &d.appSym, len(d.appSym), field{"applicants", i, "id", -1}); err != nil {
-					return err
-				}
+				return true, d.define(defApplicant, field{"applicants", i, "id", -1})
 			case "prefs":
-				if hasPrefs {
-					return d.errorAt(keyAt, "applicants[%d]: duplicate field \"prefs\"", i)
+				if err := d.once(&hasPrefs, f, "prefs", keyAt); err != nil {
+					return true, err
 				}
-				hasPrefs = true
 				d.skipSpace()
 				listAt = int32(d.pos)
-				if err := d.applicantPrefs(i); err != nil {
-					return err
-				}
+				return true, d.applicantPrefs(i)
 			case "categories":
-				if hasCats {
-					return d.errorAt(keyAt, "applicants[%d]: duplicate field \"categories\"", i)
+				if err := d.once(&hasCats, f, "categories", keyAt); err != nil {
+					return true, err
 				}
-				hasCats = true
-				if err := d.applicantCategories(i); err != nil {
-					return err
-				}
-			default:
-				if err := d.skipValue(); err != nil {
-					return err
-				}
+				return true, d.applicantCategories(i)
 			}
+			return false, nil
+		})
+		if err != nil {
+			return err
 		}
 		if !hasID {
 			return d.errorAt(objAt, "applicants[%d]: missing \"id\"", i)
 		}
-		d.appList = append(d.appList, int32(len(d.appRefs)))
+		d.appList = append(d.appList, int32(d.nAppRefs))
 		d.appListAt = append(d.appListAt, listAt)
 		d.pol.catOff = append(d.pol.catOff, int32(len(d.pol.cats)))
 		return nil
 	})
 }
 
-// define reads an id string and records it as the definition of the next applicant or
-// program, whose index is idx.
-func (d *decoder) define(s *symbols, syms *[]int32, idx int, f field) error {
+// object reads the object next in the input, element f of a list, calling each with
+// every field's key and the key's offset: each reads the value of a field it knows and
+// answers known=false for any other, whose value is skipped. It returns the offset of
+// the object, for messages about it as a whole.
+func (d *decoder) object(f field, each func(key []byte, keyAt int) (known bool, err error)) (objAt int, err error) {
+	d.skipSpace()
+	objAt = d.pos
+	if err := d.expectIn('{', f, "an object"); err != nil {
+		return objAt, err
+	}
+	for {
+		key, keyAt, more, err := d.nextField()
+		if err != nil || !more {
+			return objAt, err
+		}
+		known, err := each(key, keyAt)
+		if err == nil && !known {
+			err = d.skipValue()
+		}
+		if err != nil {
+			return objAt, err
+		}
+	}
+}
+
+// once records that field name of object f has been read, or reports that it came twice.
+func (d *decoder) once(seen *bool, f field, name string, keyAt int) error {
+	if *seen {
+		return d.errorAt(keyAt, "%v: duplicate field %q", f, name)
+	}
+	*seen = true
+	return nil
+}
+
+// define reads an id string and sends it to the interner as the definition of the next
+// applicant or program (kind); the interner reports a duplicate.
+func (d *decoder) define(kind opKind, f field) error {
+	id, err := d.nonEmpty(f, "an id string", "id")
+	if err == nil {
+		d.push(kind, id)
+	}
+	return err
+}
+
+// nonEmpty reads a string that may not be empty, for field f; want and what name it in
+// errors. Like stringValue, it leaves d.pos at the string.
+func (d *decoder) nonEmpty(f field, want, what string) ([]byte, error) {
 	d.skipSpace()
 	at := d.pos
-	id, err := d.stringValue(f, "an id string")
-	if err != nil {
-		return err
+	s, err := d.stringValue(f, want)
+	if err == nil && len(s) == 0 {
+		err = d.errorAt(at, "%v: empty %s", f, what)
 	}
-	if len(id) == 0 {
-		return d.errorAt(at, "%v: empty id", f)
-	}
-	sym, _ := s.intern(id)
-	if s.def[sym] >= 0 {
-		line, column := d.lineColumn(int(s.defAt[sym]))
-		return d.errorAt(at, "duplicate %s id %s (first at line %d, column %d)", s.kind, strconv.Quote(string(id)), line, column)
-	}
-	s.def[sym] = int32(idx)
-	s.defAt[sym] = int32(at)
-	*syms = append(*syms, sym)
-	return nil
+	return s, err
 }
 
 // applicantPrefs reads an applicant's list of program ids; it is the hot loop for large
@@ -264,78 +298,55 @@ func (d *decoder) applicantPrefs(i int) error {
 		if err != nil {
 			return err
 		}
-		at := d.pos
-		d.appRefs = append(d.appRefs, d.progs.ref(id, at))
+		d.push(refProgram, id)
+		d.nAppRefs++
 	}
 }
 
 func (d *decoder) programs() error {
 	return d.list("an array of programs", func(i int) error {
-		d.skipSpace()
-		objAt := d.pos
-		if err := d.expectIn('{', field{"programs", i, "", -1}, "an object"); err != nil {
-			return err
-		}
+		f := field{"programs", i, "", -1}
 		hasID, hasCap, hasPrefs, tied := false, false, false, false
 		capacity := 0
 		listAt := int32(-1)
-		pol := programPolicy{at: int32(objAt), region: -1, target: -1}
-		for {
-			key, keyAt, more, err := d.nextField()
-			if err != nil {
-				return err
-			}
-			if !more {
-				break
-			}
-			dup := func(name string, seen *bool) error {
-				if *seen {
-					return d.errorAt(keyAt, "programs[%d]: duplicate field %q", i, name)
-				}
-				*seen = true
-				return nil
-			}
+		pol := programPolicy{region: -1, target: -1}
+		objAt, err := d.object(f, func(key []byte, keyAt int) (_ bool, err error) {
 			switch string(key) {
 			case "id":
-				if err := dup("id", &hasID); err != nil {
-					return err
+				if err := d.once(&hasID, f, "id", keyAt); err != nil {
+					return true, err
 				}
-				if err := d.define(d.progs, &d.progSym, len(d.progSym), field{"programs", i, "id", -1}); err != nil {
-					return err
-				}
+				return true, d.define(defProgram, field{"programs", i, "id", -1})
 			case "capacity":
-				if err := dup("capacity", &hasCap); err != nil {
-					return err
+				if err := d.once(&hasCap, f, "capacity", keyAt); err != nil {
+					return true, err
 				}
-				if capacity, err = d.capacity(i); err != nil {
-					return err
-				}
+				capacity, err = d.capacity(i)
+				return true, err
 			case "prefs":
-				if err := dup("prefs", &hasPrefs); err != nil {
-					return err
+				if err := d.once(&hasPrefs, f, "prefs", keyAt); err != nil {
+					return true, err
 				}
 				d.skipSpace()
 				listAt = int32(d.pos)
-				if tied, err = d.programPrefs(i); err != nil {
-					return err
-				}
+				tied, err = d.programPrefs(i)
+				return true, err
 			case "reserves", "reserveOrder", "region", "target":
-				if err := d.programPolicyField(i, string(key), keyAt, &pol); err != nil {
-					return err
-				}
-			default:
-				if err := d.skipValue(); err != nil {
-					return err
-				}
+				return true, d.programPolicyField(i, string(key), keyAt, &pol)
 			}
+			return false, nil
+		})
+		if err != nil {
+			return err
 		}
+		pol.at = int32(objAt)
 		if !hasID {
 			return d.errorAt(objAt, "programs[%d]: missing \"id\"", i)
 		}
 		if !hasCap {
 			return d.errorAt(objAt, "programs[%d]: missing \"capacity\"", i)
 		}
-		d.progList = append(d.progList, int32(len(d.progRefs)))
+		d.progList = append(d.progList, int32(d.nProgRefs))
 		d.progListAt = append(d.progListAt, listAt)
 		d.progCap = append(d.progCap, capacity)
 		d.progTied = append(d.progTied, tied)
@@ -399,8 +410,8 @@ func (d *decoder) programRef(i int, rank int32) error {
 	if err != nil {
 		return err
 	}
-	at := d.pos
-	d.progRefs = append(d.progRefs, d.apps.ref(id, at))
+	d.push(refApplicant, id)
+	d.nProgRefs++
 	d.progRanks = append(d.progRanks, rank)
 	return nil
 }
@@ -438,51 +449,52 @@ func (d *decoder) count(f field, what string) (int, error) {
 }
 
 func (d *decoder) parseNotes() error {
+	if err := d.sync(); err != nil {
+		return err
+	}
 	return d.list("an array of notes", func(i int) error {
-		d.skipSpace()
-		objAt := d.pos
-		if err := d.expectIn('{', field{"notes", i, "", -1}, "an object"); err != nil {
-			return err
-		}
-		n := rawNote{app: -1, prog: -1, at: objAt}
-		hasReason := false
-		for {
-			key, keyAt, more, err := d.nextField()
-			if err != nil {
-				return err
+		f := field{"notes", i, "", -1}
+		n := rawNote{app: -1, prog: -1}
+		hasApp, hasProg, hasReason := false, false, false
+		objAt, err := d.object(f, func(key []byte, keyAt int) (bool, error) {
+			name := string(key)
+			var seen *bool
+			switch name {
+			case "applicant":
+				seen = &hasApp
+			case "program":
+				seen = &hasProg
+			case "reason":
+				seen = &hasReason
+			default:
+				return false, nil
 			}
-			if !more {
-				break
+			if err := d.once(seen, f, name, keyAt); err != nil {
+				return true, err
 			}
 			d.skipSpace()
 			at := d.pos
-			switch name := string(key); name {
-			case "applicant", "program", "reason":
-				if (name == "applicant" && n.app >= 0) || (name == "program" && n.prog >= 0) || (name == "reason" && hasReason) {
-					return d.errorAt(keyAt, "notes[%d]: duplicate field %q", i, name)
-				}
-				s, err := d.stringValue(field{"notes", i, name, -1}, "a string")
-				if err != nil {
-					return err
-				}
-				switch name {
-				case "applicant":
-					n.app = d.apps.ref(s, at)
-				case "program":
-					n.prog = d.progs.ref(s, at)
-				default:
-					n.text, hasReason = string(s), true
-				}
-			default:
-				if err := d.skipValue(); err != nil {
-					return err
-				}
+			s, err := d.stringValue(field{"notes", i, name, -1}, "a string")
+			if err != nil {
+				return true, err
 			}
-		}
+			switch name {
+			case "applicant":
+				n.app = d.apps.ref(s, at)
+			case "program":
+				n.prog = d.progs.ref(s, at)
+			default:
+				n.text = string(s)
+			}
+			return true, nil
+		})
+		n.at = objAt
 		switch {
-		case n.app < 0:
+		case err != nil:
+			return err
+		case !hasApp:
 			return d.errorAt(objAt, "notes[%d]: missing \"applicant\"", i)
-		case n.prog < 0:
+		case !hasProg:
 			return d.errorAt(objAt, "notes[%d]: missing \"program\"", i)
 		case !hasReason:
 			return d.errorAt(objAt, "notes[%d]: missing \"reason\"", i)
@@ -512,17 +524,26 @@ func (d *decoder) resolve() (*engine.Instance, error) {
 		Applicants: make([]engine.Applicant, len(d.appSym)),
 		Programs:   make([]engine.Program, len(d.progSym)),
 	}
+	// The two sides' lists resolve independently, each with its own scattered reads, so
+	// the programs' run on a second core; if both fail, the applicants' error is the one
+	// reported, as when they ran one after the other.
+	var progPrefs [][]int
+	var progErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		progPrefs, progErr = d.lists(d.progList, d.progListAt, d.progRefs, d.apps.def, len(d.appSym), appNames, "programs", "applicant")
+	}()
 	appPrefs, err := d.lists(d.appList, d.appListAt, d.appRefs, d.progs.def, len(d.progSym), progNames, "applicants", "program")
+	<-done
+	if err == nil {
+		err = progErr
+	}
 	if err != nil {
 		return nil, err
 	}
 	for i, sym := range d.appSym {
 		in.Applicants[i] = engine.Applicant{ID: appNames[sym], Prefs: appPrefs[i]}
-	}
-
-	progPrefs, err := d.lists(d.progList, d.progListAt, d.progRefs, d.apps.def, len(d.appSym), appNames, "programs", "applicant")
-	if err != nil {
-		return nil, err
 	}
 	for i, sym := range d.progSym {
 		lo, hi := d.progList[i], d.progList[i+1]

@@ -13,7 +13,8 @@
 // Decode reads the input with the streaming tokenizer of
 // github.com/go-json-experiment/json/jsontext, which checks the syntax, and builds the
 // instance as it goes, without an intermediate tree: each id is read in place and interned
-// once in an open-addressing table (an NRMP-size instance holds two million ids). Every
+// once in an open-addressing table (an NRMP-size instance holds two million ids), by a
+// second goroutine fed in batches while the tokenizer reads on (intern.go). Every
 // error names its line, column and byte offset. docs/BENCHMARKS.md has the measurement
 // that retired the earlier hand-written tokenizer.
 package instancejson

@@ -129,14 +129,11 @@ func (d *decoder) programPolicyField(i int, key string, keyAt int, pol *programP
 		if err != nil {
 			return err
 		}
-		switch string(s) {
-		case "last":
-			pol.order = engine.ReservesLast
-		case "first":
-			pol.order = engine.ReservesFirst
-		default:
+		order, ok := engine.ParseReserveOrder(string(s))
+		if !ok {
 			return d.errorAt(at, "%v: %s is not \"last\" or \"first\"", f, strconv.Quote(string(s)))
 		}
+		pol.order = order
 	case "region":
 		d.skipSpace()
 		pol.regionAt = int32(d.pos)
@@ -167,53 +164,37 @@ func (d *decoder) programPolicyField(i int, key string, keyAt int, pol *programP
 
 // reserve reads element k of program i's reserves.
 func (d *decoder) reserve(i, k int) error {
-	d.skipSpace()
-	objAt := d.pos
 	f := field{"programs", i, "reserves", k}
-	if err := d.expectIn('{', f, "an object"); err != nil {
-		return err
-	}
-	r := engine.Reserve{Seats: -1}
-	for {
-		key, keyAt, more, err := d.nextField()
-		if err != nil {
-			return err
-		}
-		if !more {
-			break
-		}
+	r := engine.Reserve{}
+	hasCat, hasSeats := false, false
+	objAt, err := d.object(f, func(key []byte, keyAt int) (_ bool, err error) {
 		switch string(key) {
 		case "category":
-			if r.Category != "" {
-				return d.errorAt(keyAt, "%v: duplicate field \"category\"", f)
+			if err := d.once(&hasCat, f, "category", keyAt); err != nil {
+				return true, err
 			}
-			d.skipSpace()
-			at := d.pos
-			s, err := d.stringValue(f, "a category string")
+			s, err := d.nonEmpty(f, "a category string", "category")
 			if err != nil {
-				return err
-			}
-			if len(s) == 0 {
-				return d.errorAt(at, "%v: empty category", f)
+				return true, err
 			}
 			r.Category = d.pol.intern(s)
 		case "seats":
-			if r.Seats >= 0 {
-				return d.errorAt(keyAt, "%v: duplicate field \"seats\"", f)
+			if err := d.once(&hasSeats, f, "seats", keyAt); err != nil {
+				return true, err
 			}
-			if r.Seats, err = d.count(f, "seats"); err != nil {
-				return err
-			}
+			r.Seats, err = d.count(f, "seats")
+			return true, err
 		default:
-			if err := d.skipValue(); err != nil {
-				return err
-			}
+			return false, nil
 		}
-	}
+		return true, nil
+	})
 	switch {
-	case r.Category == "":
+	case err != nil:
+		return err
+	case !hasCat:
 		return d.errorAt(objAt, "%v: missing \"category\"", f)
-	case r.Seats < 0:
+	case !hasSeats:
 		return d.errorAt(objAt, "%v: missing \"seats\"", f)
 	}
 	d.pol.reserves = append(d.pol.reserves, r)
@@ -224,57 +205,42 @@ func (d *decoder) reserve(i, k int) error {
 func (d *decoder) parseRegions() error {
 	d.pol.regionIdx = map[string]int32{}
 	return d.list("an array of regions", func(i int) error {
-		d.skipSpace()
-		objAt := d.pos
 		f := field{"regions", i, "", -1}
-		if err := d.expectIn('{', f, "an object"); err != nil {
-			return err
-		}
-		reg := engine.Region{Cap: -1}
-		for {
-			key, keyAt, more, err := d.nextField()
-			if err != nil {
-				return err
-			}
-			if !more {
-				break
-			}
+		reg := engine.Region{}
+		hasID, hasCap := false, false
+		objAt, err := d.object(f, func(key []byte, keyAt int) (_ bool, err error) {
 			switch string(key) {
 			case "id":
-				if reg.ID != "" {
-					return d.errorAt(keyAt, "regions[%d]: duplicate field \"id\"", i)
+				if err := d.once(&hasID, f, "id", keyAt); err != nil {
+					return true, err
 				}
-				d.skipSpace()
-				at := d.pos
-				s, err := d.stringValue(field{"regions", i, "id", -1}, "an id string")
+				s, err := d.nonEmpty(field{"regions", i, "id", -1}, "an id string", "id")
 				if err != nil {
-					return err
+					return true, err
 				}
-				if len(s) == 0 {
-					return d.errorAt(at, "regions[%d].id: empty id", i)
-				}
+				at := d.pos
 				if j, dup := d.pol.regionIdx[string(s)]; dup {
 					line, column := d.lineColumn(int(d.pol.regionAt[j]))
-					return d.errorAt(at, "duplicate region id %s (first at line %d, column %d)", strconv.Quote(string(s)), line, column)
+					return true, d.errorAt(at, "duplicate region id %s (first at line %d, column %d)", strconv.Quote(string(s)), line, column)
 				}
 				reg.ID = string(s)
 			case "cap":
-				if reg.Cap >= 0 {
-					return d.errorAt(keyAt, "regions[%d]: duplicate field \"cap\"", i)
+				if err := d.once(&hasCap, f, "cap", keyAt); err != nil {
+					return true, err
 				}
-				if reg.Cap, err = d.count(field{"regions", i, "cap", -1}, "cap"); err != nil {
-					return err
-				}
+				reg.Cap, err = d.count(field{"regions", i, "cap", -1}, "cap")
+				return true, err
 			default:
-				if err := d.skipValue(); err != nil {
-					return err
-				}
+				return false, nil
 			}
-		}
+			return true, nil
+		})
 		switch {
-		case reg.ID == "":
+		case err != nil:
+			return err
+		case !hasID:
 			return d.errorAt(objAt, "regions[%d]: missing \"id\"", i)
-		case reg.Cap < 0:
+		case !hasCap:
 			return d.errorAt(objAt, "regions[%d]: missing \"cap\"", i)
 		}
 		d.pol.regionIdx[reg.ID] = int32(len(d.pol.regions))

@@ -38,7 +38,19 @@ func newSymbols(kind string, sizeHint int) *symbols {
 	for n < 2*sizeHint {
 		n *= 2
 	}
-	return &symbols{kind: kind, seed: maphash.MakeSeed(), slots: make([]slot, n), off: []int32{0}}
+	// The per-symbol arrays are sized for the hint too: grown by doubling, their copies
+	// cost as much as filling them.
+	s := &symbols{
+		kind:     kind,
+		seed:     maphash.MakeSeed(),
+		slots:    make([]slot, n),
+		arena:    make([]byte, 0, 8*sizeHint),
+		off:      make([]int32, 1, sizeHint+1),
+		def:      make([]int32, 0, sizeHint),
+		defAt:    make([]int32, 0, sizeHint),
+		firstRef: make([]int32, 0, sizeHint),
+	}
+	return s
 }
 
 func (s *symbols) len() int { return len(s.off) - 1 }
@@ -49,7 +61,11 @@ func (s *symbols) name(sym int32) string { return string(s.bytes(sym)) }
 
 // key returns the hash of id and the parts of a slot that identify it.
 func (s *symbols) key(id []byte) (h, meta, head uint64) {
-	h = maphash.Bytes(s.seed, id)
+	return s.keyHashed(id, s.hash(id))
+}
+
+// keyHashed is key for an id whose hash h is already known.
+func (s *symbols) keyHashed(id []byte, h uint64) (_, meta, head uint64) {
 	var b [8]byte
 	copy(b[:], id)
 	return h, h>>40<<40 | uint64(min(len(id), 255))<<32, binary.LittleEndian.Uint64(b[:])
@@ -57,7 +73,12 @@ func (s *symbols) key(id []byte) (h, meta, head uint64) {
 
 // intern returns id's symbol, and whether this call created it.
 func (s *symbols) intern(id []byte) (int32, bool) {
-	h, meta, head := s.key(id)
+	return s.internHashed(id, s.hash(id))
+}
+
+// internHashed is intern for an id whose hash h is already known.
+func (s *symbols) internHashed(id []byte, h uint64) (int32, bool) {
+	h, meta, head := s.keyHashed(id, h)
 	mask := uint64(len(s.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		e := s.slots[i]
@@ -101,12 +122,20 @@ func (s *symbols) grow() {
 // records its offset: a symbol created by its definition needs none, since only
 // undefined ids are reported by the offset of their first reference.
 func (s *symbols) ref(id []byte, at int) int32 {
-	sym, created := s.intern(id)
+	return s.refHashed(id, s.hash(id), int32(at))
+}
+
+// refHashed is ref for an id whose hash h is already known.
+func (s *symbols) refHashed(id []byte, h uint64, at int32) int32 {
+	sym, created := s.internHashed(id, h)
 	if created {
-		s.firstRef[sym] = int32(at)
+		s.firstRef[sym] = at
 	}
 	return sym
 }
+
+// hash is the hash intern uses for id.
+func (s *symbols) hash(id []byte) uint64 { return maphash.Bytes(s.seed, id) }
 
 // names returns every symbol's name as substrings of one string: one allocation in all.
 func (s *symbols) names() []string {

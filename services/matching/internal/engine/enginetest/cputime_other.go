@@ -1,6 +1,6 @@
 //go:build !unix
 
-package instancejson
+package enginetest
 
 import "time"
 
