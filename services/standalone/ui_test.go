@@ -1026,6 +1026,14 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 		t.Errorf("the report draws no bars")
 	}
 	reportPolicyTables(coord)
+	// A round of a few applicants: every group is under 10 people and the
+	// charts say "<10", never "0 % (0 of 1)".
+	for _, id := range []string{"chart-country", "chart-kind", "chart-degree", "chart-gender"} {
+		got := coord.eval(`document.getElementById("` + id + `").textContent`)
+		if !strings.Contains(got, "<10") || regexp.MustCompile(`\(\d+ of \d+\)`).MatchString(got) {
+			t.Errorf("the report's %s shows %q, want only \"<10\" for groups under 10 people", id, got)
+		}
+	}
 	coord.shot("coordinator-report")
 
 	// The applicant accepts the offer.

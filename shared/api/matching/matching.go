@@ -373,12 +373,19 @@ type ProgramResult struct {
 	Declined  int    `json:"declined"`
 }
 
-// GroupRate is the match rate of one group of applicants.
+// GroupRate is the match rate of one group of applicants. A group of
+// fewer than 10 applicants is suppressed: Applicants, Matched and Rate are
+// 0 and mean nothing, Suppressed is set and Display is "<10". When that
+// would hide a single group of a breakdown (which the totals would give
+// back), the smallest other group is suppressed too, with Display
+// "hidden".
 type GroupRate struct {
 	Value      string  `json:"value"`
 	Applicants int     `json:"applicants"`
 	Matched    int     `json:"matched"`
 	Rate       float64 `json:"rate"`
+	Suppressed bool    `json:"suppressed,omitempty"`
+	Display    string  `json:"display,omitempty"`
 }
 
 // ChoiceCount says how many matched applicants got their n-th choice.

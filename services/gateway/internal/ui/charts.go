@@ -139,6 +139,15 @@ func reportCharts(p *Page, rep apimatching.Report) []Chart {
 	rates := func(id, title string, groups []apimatching.GroupRate, label func(string) string) {
 		b := newChart(id, title)
 		for _, g := range groups {
+			if g.Suppressed {
+				// A group too small to show: no bar, no number.
+				text := p.T("report.hidden")
+				if g.Display != "hidden" {
+					text = g.Display
+				}
+				b.group(label(g.Value), false, []float64{0}, []string{text})
+				continue
+			}
 			b.group(label(g.Value), false, []float64{g.Rate},
 				[]string{p.T("report.rate", "Rate", FormatPercent(g.Rate), "Matched", num(g.Matched), "Applicants", num(g.Applicants))})
 		}

@@ -147,7 +147,7 @@ func fixtures() []fixture {
 	rep.ByHomeCountry = []apimatching.GroupRate{{Value: "IN", Applicants: 8, Matched: 3, Rate: 0.375}, {Value: "JP", Applicants: 4, Matched: 1, Rate: 0.25}}
 	rep.ByKind = []apimatching.GroupRate{{Value: "student", Applicants: 12, Matched: 4, Rate: 0.33}}
 	rep.ByDegreeLevel = []apimatching.GroupRate{{Value: "master", Applicants: 12, Matched: 4, Rate: 0.33}}
-	rep.ByGender = []apimatching.GroupRate{{Value: "female", Applicants: 6, Matched: 2, Rate: 0.33}, {Value: "not_stated", Applicants: 6, Matched: 2, Rate: 0.33}}
+	rep.ByGender = []apimatching.GroupRate{{Value: "female", Applicants: 6, Matched: 2, Rate: 0.33}, {Value: "not_stated", Applicants: 6, Matched: 2, Rate: 0.33}, {Value: "non_binary", Suppressed: true, Display: "<10"}}
 	rep.Choices = append(rep.Choices, apimatching.ChoiceCount{Choice: 1, Count: 3}, apimatching.ChoiceCount{Choice: 2, Count: 1})
 	for _, code := range []string{"filled", "no_seats", "not_eligible", "not_ranked", "rejected", "declined", "other"} {
 		rep.Unmatched = append(rep.Unmatched, apimatching.ReasonCount{Code: code, Count: 1})

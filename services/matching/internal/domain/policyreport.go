@@ -26,6 +26,35 @@ func PeopleCount(n int) Count {
 	return Count{N: &n, Display: strconv.Itoa(n)}
 }
 
+// suppressSmallGroups hides, in one breakdown, every group of fewer than
+// MinShownGroup applicants. If that hides exactly one group, the smallest
+// group still shown is hidden as well: the report's totals minus the
+// shown groups would otherwise give the hidden one back.
+func suppressSmallGroups(groups []GroupRate) {
+	hide := func(g *GroupRate, display string) {
+		*g = GroupRate{Value: g.Value, Suppressed: true, Display: display}
+	}
+	hidden := 0
+	for i := range groups {
+		if groups[i].Applicants < MinShownGroup {
+			hide(&groups[i], "<"+strconv.Itoa(MinShownGroup))
+			hidden++
+		}
+	}
+	if hidden != 1 {
+		return
+	}
+	smallest := -1
+	for i := range groups {
+		if !groups[i].Suppressed && (smallest < 0 || groups[i].Applicants < groups[smallest].Applicants) {
+			smallest = i
+		}
+	}
+	if smallest >= 0 {
+		hide(&groups[smallest], "hidden")
+	}
+}
+
 // policyReport is the last run's use of the category reserves, summed by
 // category, and of the regions: seats reserved, people the reserves went
 // to in the category and people they reverted to, and people each region

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,5 +60,37 @@ func TestCheckPolicy(t *testing.T) {
 	}
 	if got := strings.Join(fields, ","); got != "policy.regions[0].targets.b,policy.regions[0].cap" {
 		t.Errorf("CheckPolicy(target over seats and cap) fields = %s, want the target and the cap", got)
+	}
+}
+
+func TestSuppressSmallGroups(t *testing.T) {
+	g := func(v string, apps, matched int) GroupRate {
+		return GroupRate{Value: v, Applicants: apps, Matched: matched, Rate: float64(matched) / float64(apps)}
+	}
+	tests := []struct {
+		name string
+		in   []GroupRate
+		want map[string]string // value → display of the suppressed groups
+	}{
+		{"all large", []GroupRate{g("IN", 40, 10), g("JP", 12, 3)}, map[string]string{}},
+		// One small group alone would be total − the others: the smallest
+		// shown group goes too.
+		{"one small", []GroupRate{g("IN", 40, 10), g("JP", 12, 3), g("KR", 1, 0)}, map[string]string{"KR": "<10", "JP": "hidden"}},
+		{"two small", []GroupRate{g("IN", 40, 10), g("JP", 3, 3), g("KR", 1, 0)}, map[string]string{"JP": "<10", "KR": "<10"}},
+		{"only small", []GroupRate{g("female", 6, 2), g("non_binary", 1, 0)}, map[string]string{"female": "<10", "non_binary": "<10"}},
+		{"exactly ten shows", []GroupRate{g("IN", 10, 1), g("JP", 10, 2)}, map[string]string{}},
+	}
+	for _, tc := range tests {
+		groups := slices.Clone(tc.in)
+		suppressSmallGroups(groups)
+		for i, got := range groups {
+			display, hidden := tc.want[got.Value]
+			switch {
+			case hidden && (!got.Suppressed || got.Display != display || got.Applicants != 0 || got.Matched != 0 || got.Rate != 0):
+				t.Errorf("%s: %s = %+v, want suppressed as %q with no numbers", tc.name, got.Value, got, display)
+			case !hidden && got != tc.in[i]:
+				t.Errorf("%s: %s = %+v, want it shown unchanged", tc.name, got.Value, got)
+			}
+		}
 	}
 }

@@ -182,6 +182,7 @@ func BuildReport(r *Round, seats map[string]int, titles map[string]string, entri
 			out[k] = append(out[k], *g)
 		}
 		slices.SortFunc(out[k], func(a, b GroupRate) int { return cmp.Compare(a.Value, b.Value) })
+		suppressSmallGroups(out[k])
 	}
 	rep.ByHomeCountry, rep.ByKind, rep.ByDegreeLevel, rep.ByGender = out[0], out[1], out[2], out[3]
 	rep.Choices = []ChoiceCount{}
