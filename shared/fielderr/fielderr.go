@@ -395,7 +395,9 @@ func NewGuardianAdult(field string, age int) FieldError {
 	return New(field, GuardianAdult, &Params{Age: intp(age)}, fmt.Sprintf("is only for applicants under %d; leave it out", age))
 }
 
-func NewNotFound(field string) FieldError { return New(field, NotFound, nil, "names nothing you can use") }
+func NewNotFound(field string) FieldError {
+	return New(field, NotFound, nil, "names nothing you can use")
+}
 
 func NewNotAvailable(field string) FieldError {
 	return New(field, NotAvailable, nil, "is not available for this")
