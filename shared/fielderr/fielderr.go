@@ -229,6 +229,12 @@ func (e FieldError) Because(format string, args ...any) FieldError {
 	return e
 }
 
+// WithParams replaces the parameters.
+func (e FieldError) WithParams(p *Params) FieldError {
+	e.Params = p
+	return e
+}
+
 // At sets the line of a file the problem is on.
 func (e FieldError) At(line int) FieldError {
 	e.Line = line
@@ -424,4 +430,32 @@ func NewColumns(min, max int) FieldError {
 // NewCSVSyntax: the file is not valid CSV at this line.
 func NewCSVSyntax(detail string) FieldError {
 	return New("", Format, &Params{Format: "csv"}, "not valid CSV: "+detail)
+}
+
+// Check reports a field error whose code is not one of Codes, or that
+// sets a parameter its code does not list (a page would not word it). The
+// services' tests run it over every error their validators produce.
+func Check(e FieldError) error {
+	allowed, ok := Codes[e.Code]
+	if !ok {
+		return fmt.Errorf("%s: code %q is not a field error code", e.Field, e.Code)
+	}
+	if e.Reason == "" {
+		return fmt.Errorf("%s (%s): no English reason", e.Field, e.Code)
+	}
+	if e.Params == nil {
+		return nil
+	}
+	p := *e.Params
+	set := map[string]bool{
+		"allowed": p.Allowed != nil, "min": p.Min != nil, "max": p.Max != nil, "other": p.Other != "",
+		"format": p.Format != "", "taxonomy": p.Taxonomy != "", "scale": p.Scale != "", "country": p.Country != "",
+		"version": p.Version != "", "age": p.Age != nil, "line": p.Line != 0,
+	}
+	for name, on := range set {
+		if on && !slices.Contains(allowed, name) {
+			return fmt.Errorf("%s (%s): sets param %s, which the code does not carry", e.Field, e.Code, name)
+		}
+	}
+	return nil
 }
