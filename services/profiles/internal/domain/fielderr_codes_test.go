@@ -27,7 +27,7 @@ func TestEveryProblemHasACode(t *testing.T) {
 		{},
 		{Details: Details{Kind: "professor", Name: strings.Repeat("n", 300), HomeCountry: "US", Region: "Gotham",
 			Fields: append(many(11, "9.9"), "1.2", "1.2"), Skills: append(many(31, "s"), "", "a\x01b", strings.Repeat("k", 70), "go", "Go"),
-			Languages: []taxonomy.Language{{Code: "xx", Level: "A1"}, {Code: "ja", Level: "B2"}, {Code: "en", Level: "C1"}, {Code: "en", Level: "C1"}},
+			Languages:   []taxonomy.Language{{Code: "xx", Level: "A1"}, {Code: "ja", Level: "B2"}, {Code: "en", Level: "C1"}, {Code: "en", Level: "C1"}},
 			DegreeLevel: "diploma", BirthYear: 1800, AvailableFrom: "1 April", AvailableTo: "3000-01-01",
 			Preferences: Preferences{ProgramKinds: []string{"vacation", "internship", "internship"}, HostRegions: append(many(21, "Gotham"), "Tokyo", "Tokyo")},
 			Statement:   strings.Repeat("w", 4001), Gender: "robot", Categories: []string{"caste", "rural", "rural"}},

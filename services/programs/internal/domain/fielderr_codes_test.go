@@ -22,7 +22,7 @@ func TestEveryFieldErrorHasACode(t *testing.T) {
 		{Title: strings.Repeat("t", MaxTitle+1), TitleJa: "a\x01b", Description: "\xff", HostOrg: "Org\u200b", Kind: "holiday",
 			HostCountry: "US", Region: "Gotham", Fields: []string{"9.9", "1.2", "1.2"}, Skills: []string{strings.Repeat("s", MaxSkill+1)},
 			Seats: &seats, ReserveOrder: "middle", StartDate: "2027-06-01", EndDate: "2027-05-01", ApplicationDeadline: "2027-07-01",
-			Stipend:     &Stipend{Amount: -1, Currency: "XYZ", Period: "decade"},
+			Stipend: &Stipend{Amount: -1, Currency: "XYZ", Period: "decade"},
 			Eligibility: eligibility.Rules{ApplicantKinds: []string{"alien", "student", "student"}, HomeCountries: []string{"US"},
 				DegreeLevels: []string{"x"}, Languages: []taxonomy.LanguageRequirement{{}, {Code: "xx", MinLevel: "A1"}, {Code: "ja", MinLevel: "B2"}, {Code: "en", MinLevel: "B2"}, {Code: "en", MinLevel: "B2"}},
 				MinAge: 40, MaxAge: 30}},
