@@ -66,7 +66,8 @@ const (
 	// type wanted: "string", "number", "boolean", "array", "object").
 	Type Code = "type"
 	// UnknownField: the request sets a field that does not exist or may
-	// not be set there.
+	// not be set there. Params: allowed (the fields or columns there are),
+	// when the list is short enough to give.
 	UnknownField Code = "unknown_field"
 	// UnknownCode: the value is not a code of a list. Params: taxonomy
 	// ("field", "language", "country", "category", "currency", …).
@@ -145,7 +146,7 @@ var Codes = map[Code][]string{
 	TooMany: {"max"}, TooFew: {"min"}, Range: {"min", "max"}, NumberOrder: {"other"},
 	SumTooLarge: {"max"}, DateOrder: {"other"}, DeadlineOrder: {"other"}, DatePast: nil,
 	DateFuture: nil, DateTooFar: {"max"}, Duration: {"other", "max"}, Overlap: nil,
-	Format: {"format"}, Type: {"format"}, UnknownField: nil, UnknownCode: {"taxonomy"},
+	Format: {"format"}, Type: {"format"}, UnknownField: {"allowed"}, UnknownCode: {"taxonomy"},
 	Duplicate: {"line", "other"}, LevelScale: {"scale", "allowed"}, Year: {"min", "max"},
 	Region: {"country"}, Email: nil, TextEncoding: nil, ControlCharacter: nil,
 	FormatCharacter: nil, ConsentRequired: nil, ConsentCategories: nil,
