@@ -2,6 +2,7 @@ package fielderr_test
 
 import (
 	"encoding/json"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -80,5 +81,18 @@ func TestJSONShape(t *testing.T) {
 	b, _ = json.Marshal(fielderr.NewRange("seats", 0, 500))
 	if want := `{"field":"seats","code":"range","reason":"must be between 0 and 500","params":{"min":0,"max":500}}`; string(b) != want {
 		t.Errorf("JSON = %s, want %s (a zero bound is kept)", b, want)
+	}
+}
+
+// TestDocumentedCodes: docs/API-ERRORS.md lists every code.
+func TestDocumentedCodes(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/API-ERRORS.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for code := range fielderr.Codes {
+		if !strings.Contains(string(doc), "| `"+string(code)+"` |") {
+			t.Errorf("docs/API-ERRORS.md does not list %s", code)
+		}
 	}
 }
