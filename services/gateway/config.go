@@ -13,6 +13,7 @@ import (
 	"github.com/talentbridge/platform/services/gateway/internal/password"
 	"github.com/talentbridge/platform/services/gateway/internal/router"
 	"github.com/talentbridge/platform/shared/config"
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // Config is the gateway's own configuration, read from the environment.
@@ -138,7 +139,7 @@ func adminPasswordError(email string, err error) error {
 	if !errors.As(err, &ve) {
 		return fmt.Errorf("TB_ADMIN_PASSWORD: %w", err)
 	}
-	if strings.Contains(ve.Problem, "e-mail address") {
+	if ve.Code == fielderr.PasswordEmail {
 		local, _, _ := strings.Cut(email, "@")
 		return fmt.Errorf("TB_ADMIN_PASSWORD must not contain %q, the part of TB_ADMIN_EMAIL (%s) before the @, in any mix "+
 			"of upper and lower case: remove it from TB_ADMIN_PASSWORD, or set TB_ADMIN_EMAIL to another address; "+

@@ -14,6 +14,7 @@ import (
 	"github.com/talentbridge/platform/services/gateway/internal/password"
 	"github.com/talentbridge/platform/shared/events"
 	"github.com/talentbridge/platform/shared/events/identity"
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // The acceptance flow: sign up, sign in, read the account, refresh, and
@@ -137,17 +138,18 @@ func TestSignupValidation(t *testing.T) {
 		body   string
 		status int
 		field  string
+		code   fielderr.Code
 	}{
-		{"common password", `{"email":"a@example.org","password":"password1234","role":"applicant","name":"A"}`, 400, "password"},
-		{"short password", `{"email":"a@example.org","password":"short pw","role":"applicant","name":"A"}`, 400, "password"},
-		{"admin role", `{"email":"a@example.org","password":"` + goodPassword + `","role":"admin","name":"A"}`, 400, "role"},
-		{"coordinator role", `{"email":"a@example.org","password":"` + goodPassword + `","role":"coordinator","name":"A"}`, 400, "role"},
-		{"host without organization", `{"email":"a@example.org","password":"` + goodPassword + `","role":"host","name":"A"}`, 400, "organization"},
-		{"bad email", `{"email":"not-an-address","password":"` + goodPassword + `","role":"applicant","name":"A"}`, 400, "email"},
-		{"status smuggled in", `{"email":"a@example.org","password":"` + goodPassword + `","role":"host","name":"A","status":"active"}`, 400, "status"},
-		{"id smuggled in", `{"email":"a@example.org","password":"` + goodPassword + `","role":"applicant","name":"A","id":"x"}`, 400, "id"},
-		{"email taken, other case", `{"email":"TAKEN@example.org","password":"` + goodPassword + `","role":"applicant","name":"A"}`, 409, ""},
-		{"not JSON", `email=a@example.org`, 400, ""},
+		{"common password", `{"email":"a@example.org","password":"password1234","role":"applicant","name":"A"}`, 400, "password", "password_common"},
+		{"short password", `{"email":"a@example.org","password":"short pw","role":"applicant","name":"A"}`, 400, "password", "password_too_short"},
+		{"admin role", `{"email":"a@example.org","password":"` + goodPassword + `","role":"admin","name":"A"}`, 400, "role", "one_of"},
+		{"coordinator role", `{"email":"a@example.org","password":"` + goodPassword + `","role":"coordinator","name":"A"}`, 400, "role", "one_of"},
+		{"host without organization", `{"email":"a@example.org","password":"` + goodPassword + `","role":"host","name":"A"}`, 400, "organization", "required"},
+		{"bad email", `{"email":"not-an-address","password":"` + goodPassword + `","role":"applicant","name":"A"}`, 400, "email", "email"},
+		{"status smuggled in", `{"email":"a@example.org","password":"` + goodPassword + `","role":"host","name":"A","status":"active"}`, 400, "status", "unknown_field"},
+		{"id smuggled in", `{"email":"a@example.org","password":"` + goodPassword + `","role":"applicant","name":"A","id":"x"}`, 400, "id", "unknown_field"},
+		{"email taken, other case", `{"email":"TAKEN@example.org","password":"` + goodPassword + `","role":"applicant","name":"A"}`, 409, "", ""},
+		{"not JSON", `email=a@example.org`, 400, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := e.do(t, "POST", "/api/v1/auth/signup", "", tc.body)
@@ -158,10 +160,10 @@ func TestSignupValidation(t *testing.T) {
 			if tc.field != "" {
 				found := false
 				for _, f := range p.Errors {
-					found = found || f.Field == tc.field
+					found = found || (f.Field == tc.field && f.Code == tc.code)
 				}
 				if !found {
-					t.Errorf("signup problem %s does not name %q", r.Body, tc.field)
+					t.Errorf("signup problem %s does not name %q with code %s", r.Body, tc.field, tc.code)
 				}
 			}
 			if strings.Contains(string(r.Body), "password1234") || strings.Contains(string(r.Body), goodPassword) {

@@ -12,6 +12,7 @@ import (
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
 	"github.com/talentbridge/platform/shared/auth"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
+	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/platform"
 	"github.com/talentbridge/platform/shared/platformtest"
 	"github.com/talentbridge/platform/shared/web"
@@ -139,11 +140,12 @@ func TestAccess(t *testing.T) {
 		}
 		// a2 cannot rank a program through a1's application.
 		r := w.do(http.MethodPut, "/applications/me/ranking", a2, map[string]any{"programIds": []string{open1.ID, jpOnly.ID}})
-		if p := r.Problem(t); p.Status != 422 || len(p.Errors) != 1 || p.Errors[0].Field != "programIds[1]" {
-			t.Errorf("rank a program without an application = %d %+v, want 422 naming programIds[1]", p.Status, p.Errors)
+		if p := r.Problem(t); p.Status != 422 || len(p.Errors) != 1 || p.Errors[0].Field != "programIds[1]" || p.Errors[0].Code != fielderr.NotAvailable {
+			t.Errorf("rank a program without an application = %d %+v, want 422 naming programIds[1], not_available", p.Status, p.Errors)
 		}
-		if p := w.do(http.MethodPut, "/applications/me/ranking", a2, map[string]any{"programIds": []string{open1.ID, open1.ID}}).Problem(t); p.Status != 422 || p.Errors[0].Field != "programIds[1]" {
-			t.Errorf("rank a program twice = %d %+v, want 422 naming programIds[1]", p.Status, p.Errors)
+		if p := w.do(http.MethodPut, "/applications/me/ranking", a2, map[string]any{"programIds": []string{open1.ID, open1.ID}}).Problem(t); p.Status != 422 || p.Errors[0].Field != "programIds[1]" || p.Errors[0].Code != fielderr.Duplicate ||
+			p.Errors[0].Params == nil || p.Errors[0].Params.Other != "programIds[0]" {
+			t.Errorf("rank a program twice = %d %+v, want 422 naming programIds[1], a duplicate of programIds[0]", p.Status, p.Errors)
 		}
 		w.must(http.MethodPut, "/applications/me/ranking", a1, map[string]any{"programIds": []string{open1.ID}}, http.StatusOK, nil)
 		var ranking struct {

@@ -12,6 +12,7 @@ import (
 	"github.com/talentbridge/platform/services/profiles"
 	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
 	"github.com/talentbridge/platform/shared/auth"
+	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/platform"
 	"github.com/talentbridge/platform/shared/platformtest"
 )
@@ -117,35 +118,36 @@ func TestValidationOverHTTP(t *testing.T) {
 		name  string
 		body  any
 		field string
+		code  fielderr.Code
 	}{
-		{"kind not an enumeration value", with(profileBody(), "kind", "professor"), "kind"},
-		{"home country not IN or JP", with(profileBody(), "homeCountry", "US"), "homeCountry"},
-		{"degree level unknown", with(profileBody(), "degreeLevel", "diploma"), "degreeLevel"},
-		{"japanese level on CEFR", with(profileBody(), "languages", lang("ja", "B2")), "languages[0].level"},
-		{"english level on JLPT", with(profileBody(), "languages", lang("en", "N2")), "languages[0].level"},
-		{"language code unknown", with(profileBody(), "languages", lang("klingon", "A1")), "languages[0].code"},
-		{"field code unknown", with(profileBody(), "fields", []any{"1.2", "7.1"}), "fields[1]"},
-		{"availability reversed", with(with(profileBody(), "availableFrom", "2028-04-01"), "availableTo", "2027-04-01"), "availableTo"},
-		{"date not ISO", with(profileBody(), "availableFrom", "1 April 2027"), "availableFrom"},
-		{"statement over 4000 characters", with(profileBody(), "statement", strings.Repeat("x", 4001)), "statement"},
-		{"region of the other country", with(profileBody(), "region", "Tokyo"), "region"},
-		{"name missing", with(profileBody(), "name", nil), "name"},
-		{"name too long", with(profileBody(), "name", strings.Repeat("n", 201)), "name"},
-		{"birth year implausible", with(profileBody(), "birthYear", 1850), "birthYear"},
-		{"birth year not a number", with(profileBody(), "birthYear", "2001"), "birthYear"},
-		{"no processing consent", with(profileBody(), "consents.dataProcessing", false), "consents.dataProcessing"},
-		{"old notice version", with(profileBody(), "consents.noticeVersion", "2025-04"), "consents.noticeVersion"},
-		{"minor without guardian", with(profileBody(), "birthYear", time.Now().Year()-16), "guardianConsent"},
+		{"kind not an enumeration value", with(profileBody(), "kind", "professor"), "kind", "one_of"},
+		{"home country not IN or JP", with(profileBody(), "homeCountry", "US"), "homeCountry", "one_of"},
+		{"degree level unknown", with(profileBody(), "degreeLevel", "diploma"), "degreeLevel", "one_of"},
+		{"japanese level on CEFR", with(profileBody(), "languages", lang("ja", "B2")), "languages[0].level", "level_scale"},
+		{"english level on JLPT", with(profileBody(), "languages", lang("en", "N2")), "languages[0].level", "level_scale"},
+		{"language code unknown", with(profileBody(), "languages", lang("klingon", "A1")), "languages[0].code", "unknown_code"},
+		{"field code unknown", with(profileBody(), "fields", []any{"1.2", "7.1"}), "fields[1]", "unknown_code"},
+		{"availability reversed", with(with(profileBody(), "availableFrom", "2028-04-01"), "availableTo", "2027-04-01"), "availableTo", "date_order"},
+		{"date not ISO", with(profileBody(), "availableFrom", "1 April 2027"), "availableFrom", "format"},
+		{"statement over 4000 characters", with(profileBody(), "statement", strings.Repeat("x", 4001)), "statement", "too_long"},
+		{"region of the other country", with(profileBody(), "region", "Tokyo"), "region", "region"},
+		{"name missing", with(profileBody(), "name", nil), "name", "required"},
+		{"name too long", with(profileBody(), "name", strings.Repeat("n", 201)), "name", "too_long"},
+		{"birth year implausible", with(profileBody(), "birthYear", 1850), "birthYear", "year"},
+		{"birth year not a number", with(profileBody(), "birthYear", "2001"), "birthYear", "type"},
+		{"no processing consent", with(profileBody(), "consents.dataProcessing", false), "consents.dataProcessing", "consent_required"},
+		{"old notice version", with(profileBody(), "consents.noticeVersion", "2025-04"), "consents.noticeVersion", "notice_version"},
+		{"minor without guardian", with(profileBody(), "birthYear", time.Now().Year()-16), "guardianConsent", "guardian_required"},
 		{"guardian relation unknown", with(with(profileBody(), "birthYear", time.Now().Year()-16), "guardianConsent",
-			map[string]any{"name": "Ravi Rao", "relation": "neighbour"}), "guardianConsent.relation"},
-		{"program kind unknown", with(profileBody(), "preferences.programKinds", []any{"vacation"}), "preferences.programKinds[0]"},
-		{"host region unknown", with(profileBody(), "preferences.hostRegions", []any{"Gotham"}), "preferences.hostRegions[0]"},
-		{"gender not offered", with(profileBody(), "gender", "robot"), "gender"},
-		{"categories without their consent", with(profileBody(), "consents.categories", false), "categories"},
-		{"category unknown", with(profileBody(), "categories", []any{"women", "caste"}), "categories[1]"},
-		{"category twice", with(profileBody(), "categories", []any{"rural", "rural"}), "categories[1]"},
-		{"client sets id", with(profileBody(), "id", "someone-else"), "id"},
-		{"client sets consent time", with(profileBody(), "consents.at", "2020-01-01T00:00:00Z"), "at"},
+			map[string]any{"name": "Ravi Rao", "relation": "neighbour"}), "guardianConsent.relation", "one_of"},
+		{"program kind unknown", with(profileBody(), "preferences.programKinds", []any{"vacation"}), "preferences.programKinds[0]", "one_of"},
+		{"host region unknown", with(profileBody(), "preferences.hostRegions", []any{"Gotham"}), "preferences.hostRegions[0]", "region"},
+		{"gender not offered", with(profileBody(), "gender", "robot"), "gender", "one_of"},
+		{"categories without their consent", with(profileBody(), "consents.categories", false), "categories", "consent_categories"},
+		{"category unknown", with(profileBody(), "categories", []any{"women", "caste"}), "categories[1]", "unknown_code"},
+		{"category twice", with(profileBody(), "categories", []any{"rural", "rural"}), "categories[1]", "duplicate"},
+		{"client sets id", with(profileBody(), "id", "someone-else"), "id", "unknown_field"},
+		{"client sets consent time", with(profileBody(), "consents.at", "2020-01-01T00:00:00Z"), "at", "unknown_field"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := env.Do(t, http.MethodPost, "/api/v1/profiles", tok, tc.body)
@@ -153,8 +155,8 @@ func TestValidationOverHTTP(t *testing.T) {
 				t.Fatalf("POST /profiles = %d %s, want 400", r.Status, r.Body)
 			}
 			p := r.Problem(t)
-			if len(p.Errors) != 1 || p.Errors[0].Field != tc.field || p.Errors[0].Reason == "" {
-				t.Errorf("POST /profiles errors = %+v, want one naming %q with a reason", p.Errors, tc.field)
+			if len(p.Errors) != 1 || p.Errors[0].Field != tc.field || p.Errors[0].Code != tc.code || p.Errors[0].Reason == "" {
+				t.Errorf("POST /profiles errors = %+v, want one naming %q with code %s and a reason", p.Errors, tc.field, tc.code)
 			}
 		})
 	}

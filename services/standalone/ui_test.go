@@ -969,7 +969,8 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 	}
 	host.act("choose the ranking file", chromedp.SetUploadFiles("#f-file", []string{rankFile}))
 	host.submit("import a ranking naming a stranger", `form[action$="/ranking/import"] button[type=submit]`)
-	host.expect("the stranger's line is refused", "#rank-import-errors", "no imported profile")
+	// Worded from the row's code (not_found), not from the API's English.
+	host.expect("the stranger's line is refused", "#rank-import-errors", "Nothing with this id or address was found.")
 	host.shot("host-ranking-import-refused")
 	host.open(candidatesPage)
 	host.expect("the ranking is unchanged", ".ranklist", "Your rank 1")

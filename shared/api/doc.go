@@ -10,6 +10,8 @@
 // own httpapi package.
 package api
 
+import "github.com/talentbridge/platform/shared/fielderr"
+
 // Page is a page of a list (DESIGN.md §4):
 // {"items": [...], "page": 1, "pageSize": 20, "total": 57}.
 type Page[T any] struct {
@@ -19,12 +21,29 @@ type Page[T any] struct {
 	Total    int64 `json:"total"`
 }
 
-// RowError is one problem of one row of an imported CSV file.
+// RowError is one problem of one row of an imported CSV file: a field
+// error (DESIGN.md §3) that always names its line.
 type RowError struct {
 	// Line is the file's line, from 1 (the header, when there is one).
-	Line   int    `json:"line"`
-	Field  string `json:"field"`
-	Reason string `json:"reason"`
+	Line int `json:"line"`
+	// Field is the column, or empty for a problem of the whole line.
+	Field string `json:"field"`
+	// Code is stable (shared/fielderr); pages word it in the user's
+	// language.
+	Code fielderr.Code `json:"code"`
+	// Reason is the problem in English.
+	Reason string           `json:"reason"`
+	Params *fielderr.Params `json:"params,omitempty"`
+}
+
+// RowErrors turns field errors with lines into the rows of an
+// ImportProblem.
+func RowErrors(fs []fielderr.FieldError) []RowError {
+	out := make([]RowError, len(fs))
+	for i, f := range fs {
+		out[i] = RowError{Line: f.Line, Field: f.Field, Code: f.Code, Reason: f.Reason, Params: f.Params}
+	}
+	return out
 }
 
 // ImportProblem is the application/problem+json body (RFC 9457) of a

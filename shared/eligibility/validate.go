@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/taxonomy"
 )
 
@@ -12,19 +13,12 @@ const maxAgeLimit = 120
 
 // FieldError is one problem with one field of a write, with the field's
 // JSON path ("eligibility.languages[0].minLevel") so a form can show it next
-// to the input.
-type FieldError struct {
-	Field   string `json:"field"`
-	Problem string `json:"problem"`
-}
-
-func (e FieldError) Error() string { return e.Field + ": " + e.Problem }
+// to the input, and a stable code.
+type FieldError = fielderr.FieldError
 
 type errorList []FieldError
 
-func (l *errorList) add(field, format string, args ...any) {
-	*l = append(*l, FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
-}
+func (l *errorList) add(e FieldError) { *l = append(*l, e) }
 
 // ValidateRules checks a program's eligibility object before it is stored:
 // every code must be known, no value repeated, language levels must be on
@@ -32,9 +26,9 @@ func (l *errorList) add(field, format string, args ...any) {
 // rules are valid. Paths start with "eligibility.".
 func ValidateRules(r Rules) []FieldError {
 	var errs errorList
-	validateCodes(&errs, "eligibility.applicantKinds", r.ApplicantKinds, taxonomy.ApplicantKinds.Valid, "applicant kind", taxonomy.ApplicantKinds.String())
-	validateCodes(&errs, "eligibility.homeCountries", r.HomeCountries, taxonomy.IsCountry, "country", countryCodes())
-	validateCodes(&errs, "eligibility.degreeLevels", r.DegreeLevels, taxonomy.DegreeLevels.Valid, "degree level", taxonomy.DegreeLevels.String())
+	validateCodes(&errs, "eligibility.applicantKinds", r.ApplicantKinds, taxonomy.ApplicantKinds.Valid, "applicant kind", "applicantKind", taxonomy.ApplicantKinds.String())
+	validateCodes(&errs, "eligibility.homeCountries", r.HomeCountries, taxonomy.IsCountry, "country", "country", countryCodes())
+	validateCodes(&errs, "eligibility.degreeLevels", r.DegreeLevels, taxonomy.DegreeLevels.Valid, "degree level", "degreeLevel", taxonomy.DegreeLevels.String())
 
 	seen := map[string]bool{}
 	for i, req := range r.Languages {
@@ -42,11 +36,11 @@ func ValidateRules(r Rules) []FieldError {
 		scale, ok := taxonomy.ScaleFor(req.Code)
 		switch {
 		case req.Code == "":
-			errs.add(path+".code", "is required")
+			errs.add(fielderr.NewRequired(path + ".code"))
 		case !ok:
-			errs.add(path+".code", "unsupported language %q; want an ISO 639-1 code such as en, ja or hi", req.Code)
+			errs.add(fielderr.NewUnknownCode(path+".code", "language").Because("unsupported language %q; want an ISO 639-1 code such as en, ja or hi", req.Code))
 		case seen[req.Code]:
-			errs.add(path+".code", "duplicate language %q", req.Code)
+			errs.add(fielderr.NewDuplicate(path+".code").Because("duplicate language %q", req.Code))
 		}
 		seen[req.Code] = true
 		if !ok {
@@ -54,18 +48,18 @@ func ValidateRules(r Rules) []FieldError {
 		}
 		switch {
 		case req.MinLevel == "":
-			errs.add(path+".minLevel", "is required")
+			errs.add(fielderr.NewRequired(path + ".minLevel"))
 		case !taxonomy.ValidLevel(req.Code, req.MinLevel):
-			errs.add(path+".minLevel", "%q is not a %s level; want one of %s", req.MinLevel, scale.Name, strings.Join(scale.Codes(), "|"))
+			errs.add(fielderr.NewLevelScale(path+".minLevel", scale.Name, scale.Codes()).Because("%q is not a %s level; want one of %s", req.MinLevel, scale.Name, strings.Join(scale.Codes(), "|")))
 		}
 	}
 
 	validAge := func(field string, n int) bool {
 		switch {
 		case n < 0:
-			errs.add(field, "must not be negative")
+			errs.add(fielderr.NewRange(field, 0, maxAgeLimit).Because("must not be negative"))
 		case n > maxAgeLimit:
-			errs.add(field, "must be at most %d", maxAgeLimit)
+			errs.add(fielderr.NewRange(field, 0, maxAgeLimit).Because("must be at most %d", maxAgeLimit))
 		default:
 			return true
 		}
@@ -74,20 +68,20 @@ func ValidateRules(r Rules) []FieldError {
 	minOK := validAge("eligibility.minAge", r.MinAge)
 	maxOK := validAge("eligibility.maxAge", r.MaxAge)
 	if minOK && maxOK && r.MinAge > 0 && r.MaxAge > 0 && r.MinAge > r.MaxAge {
-		errs.add("eligibility.minAge", "must not be greater than maxAge (%d > %d)", r.MinAge, r.MaxAge)
+		errs.add(fielderr.NewNumberOrder("eligibility.minAge", "eligibility.maxAge").Because("must not be greater than maxAge (%d > %d)", r.MinAge, r.MaxAge))
 	}
 	return errs
 }
 
-func validateCodes(errs *errorList, path string, codes []string, valid func(string) bool, what, want string) {
+func validateCodes(errs *errorList, path string, codes []string, valid func(string) bool, what, taxonomyName, want string) {
 	seen := make(map[string]bool, len(codes))
 	for i, c := range codes {
 		field := fmt.Sprintf("%s[%d]", path, i)
 		switch {
 		case !valid(c):
-			errs.add(field, "unknown %s %q; want one of %s", what, c, want)
+			errs.add(fielderr.NewUnknownCode(field, taxonomyName).Because("unknown %s %q; want one of %s", what, c, want))
 		case seen[c]:
-			errs.add(field, "duplicate %s %q", what, c)
+			errs.add(fielderr.NewDuplicate(field).Because("duplicate %s %q", what, c))
 		}
 		seen[c] = true
 	}
@@ -109,18 +103,18 @@ func ValidateProgram(p Program) []FieldError {
 	var errs errorList
 	switch {
 	case p.HostCountry == "":
-		errs.add("hostCountry", "is required")
+		errs.add(fielderr.NewRequired("hostCountry"))
 	case !taxonomy.IsCountry(p.HostCountry):
-		errs.add("hostCountry", "unknown country %q; want one of %s", p.HostCountry, countryCodes())
+		errs.add(fielderr.NewUnknownCode("hostCountry", "country").Because("unknown country %q; want one of %s", p.HostCountry, countryCodes()))
 	}
 	start, startOK := validDate(&errs, "startDate", p.StartDate)
 	end, endOK := validDate(&errs, "endDate", p.EndDate)
 	deadline, deadlineOK := validDate(&errs, "applicationDeadline", p.ApplicationDeadline)
 	if startOK && endOK && end < start {
-		errs.add("endDate", "must not be before startDate (%s)", p.StartDate)
+		errs.add(fielderr.NewDateOrder("endDate", "startDate").Because("must not be before startDate (%s)", p.StartDate))
 	}
 	if deadlineOK && endOK && deadline > end {
-		errs.add("applicationDeadline", "must not be after endDate (%s)", p.EndDate)
+		errs.add(fielderr.NewDeadlineOrder("applicationDeadline", "endDate").Because("must not be after endDate (%s)", p.EndDate))
 	}
 	return append(errs, ValidateRules(p.Eligibility)...)
 }
@@ -132,7 +126,7 @@ func validDate(errs *errorList, field, s string) (day int, ok bool) {
 	}
 	d, err := dayNumber(s, 0)
 	if err != nil {
-		errs.add(field, "%q is not a date; want YYYY-MM-DD", s)
+		errs.add(fielderr.NewFormat(field, "date").Because("%q is not a date; want YYYY-MM-DD", s))
 		return 0, false
 	}
 	return d, true

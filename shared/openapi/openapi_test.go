@@ -3,6 +3,7 @@ package openapi_test
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -119,6 +120,21 @@ func TestGenerate(t *testing.T) {
 		if problem[f] == nil {
 			t.Errorf("Problem has no %s: %v", f, keys(problem))
 		}
+	}
+	fe := schemas["FieldError"].(openapi.Doc)
+	feProps := fe["properties"].(openapi.Doc)
+	code, _ := feProps["code"].(openapi.Doc)
+	if ref, ok := code["$ref"].(string); ok {
+		code, _ = schemas[strings.TrimPrefix(ref, "#/components/schemas/")].(openapi.Doc)
+	}
+	if enum, _ := code["enum"].([]any); !slices.Contains(enum, any("required")) || !slices.Contains(enum, any("date_order")) {
+		t.Errorf("FieldError.code = %v, want an enum of the field error codes", code)
+	}
+	if feProps["params"] == nil || feProps["reason"] == nil {
+		t.Errorf("FieldError has no params or reason: %v", keys(feProps))
+	}
+	if req, _ := fe["required"].([]any); !slices.Contains(req, any("code")) {
+		t.Errorf("FieldError.required = %v, want code among them", fe["required"])
 	}
 	if gen["paths"].(openapi.Doc)["/elsewhere"] != nil {
 		t.Error("a route without a Doc was described")

@@ -20,6 +20,7 @@ import (
 
 	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/auth/authtest"
+	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/mongotest"
 	"github.com/talentbridge/platform/shared/natstest"
 	"github.com/talentbridge/platform/shared/platform"
@@ -155,7 +156,7 @@ func (r Response) JSON(t testing.TB, v any) {
 }
 
 // Problem decodes an RFC 9457 body, failing the test unless the response
-// is application/problem+json.
+// is application/problem+json or when a field error lacks a known code.
 func (r Response) Problem(t testing.TB) web.Problem {
 	t.Helper()
 	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
@@ -163,6 +164,11 @@ func (r Response) Problem(t testing.TB) web.Problem {
 	}
 	var p web.Problem
 	r.JSON(t, &p)
+	for _, fe := range p.Errors {
+		if !fielderr.Known(fe.Code) {
+			t.Errorf("field error %+v has no known code (shared/fielderr)", fe)
+		}
+	}
 	return p
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // Bind decodes a JSON body into v strictly: the media type must be JSON,
@@ -62,10 +63,10 @@ func decodeError(err error) error {
 		if field == "" {
 			field = "(body)"
 		}
-		return Invalid(FieldError{Field: field, Reason: "must be " + jsonKind(typ.Type.Kind().String())})
+		return Invalid(fielderr.NewType(field, jsonType(typ.Type.Kind().String())).Because("must be %s", jsonKind(typ.Type.Kind().String())))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return Invalid(FieldError{Field: name, Reason: "is not a field you can set"})
+		return Invalid(fielderr.NewUnknownField(name))
 	}
 	return BadRequest("malformed_json", "the body is not valid JSON")
 }
@@ -102,4 +103,22 @@ func (r *ReadRecorder) Read(p []byte) (int, error) {
 		r.Err = err
 	}
 	return n, err
+}
+
+// jsonType names the JSON type a Go kind decodes from, for a type error's
+// format parameter.
+func jsonType(goKind string) string {
+	switch goKind {
+	case "string":
+		return "string"
+	case "bool":
+		return "boolean"
+	case "slice", "array":
+		return "array"
+	case "map", "struct":
+		return "object"
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+		return "integer"
+	}
+	return "number"
 }

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/labstack/echo/v4"
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // Paging bounds shared by every list endpoint. The page bound keeps the
@@ -41,14 +42,14 @@ func ParsePaging(page, pageSize string) (Paging, []FieldError) {
 		if n, ok := bounded(page, MaxPage); ok {
 			p.Page = n
 		} else {
-			fields = append(fields, FieldError{Field: "page", Reason: pageReason})
+			fields = append(fields, fielderr.NewRange("page", 1, MaxPage).Because("%s", pageReason))
 		}
 	}
 	if pageSize != "" {
 		if n, ok := bounded(pageSize, MaxPageSize); ok {
 			p.Size = n
 		} else {
-			fields = append(fields, FieldError{Field: "pageSize", Reason: pageSizeReason})
+			fields = append(fields, fielderr.NewRange("pageSize", 1, MaxPageSize).Because("%s", pageSizeReason))
 		}
 	}
 	return p, fields

@@ -10,17 +10,13 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/nats-io/nats.go"
 
+	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/mongodb"
 )
 
-// FieldError names one field of a request and what is wrong with it.
-type FieldError struct {
-	// Line is the 1-based line of an uploaded file the error is about
-	// (CSV imports); 0 otherwise.
-	Line   int    `json:"line,omitempty"`
-	Field  string `json:"field"`
-	Reason string `json:"reason"`
-}
+// FieldError names one field of a request, what is wrong with it as a
+// stable code with parameters, and an English reason (DESIGN.md §3).
+type FieldError = fielderr.FieldError
 
 // Error is an error with an HTTP meaning. Handlers return it (or a domain
 // error that the service maps to it); the error handler renders it as

@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/web"
 )
 
@@ -190,14 +191,14 @@ func TestProblemMembers(t *testing.T) {
 	e := web.New(web.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	e.GET("/x", func(echo.Context) error {
 		return &web.Error{Status: http.StatusUnprocessableEntity, Code: "not_eligible", Detail: "no",
-			Fields:  []web.FieldError{{Field: "programId", Reason: "too young"}},
+			Fields:  []web.FieldError{{Field: "programId", Code: fielderr.NotEligible, Reason: "too young"}},
 			Members: map[string]any{"reasons": []map[string]string{{"code": "age"}}, "a": 1}}
 	})
 	e.GET("/plain", func(echo.Context) error { return web.NotFound("thing") })
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	for path, want := range map[string]string{
-		"/x":     `{"type":"https://talentbridge.example/problems/not_eligible","title":"Unprocessable Entity","status":422,"code":"not_eligible","detail":"no","instance":"/x","errors":[{"field":"programId","reason":"too young"}],"a":1,"reasons":[{"code":"age"}]}` + "\n",
+		"/x":     `{"type":"https://talentbridge.example/problems/not_eligible","title":"Unprocessable Entity","status":422,"code":"not_eligible","detail":"no","instance":"/x","errors":[{"field":"programId","code":"not_eligible","reason":"too young"}],"a":1,"reasons":[{"code":"age"}]}` + "\n",
 		"/plain": `{"type":"https://talentbridge.example/problems/not_found","title":"Not Found","status":404,"code":"not_found","detail":"thing not found","instance":"/plain"}` + "\n",
 	} {
 		res, err := http.Get(srv.URL + path)

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	apidocs "github.com/talentbridge/platform/shared/api/documents"
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // Errors the service's handlers map to HTTP answers.
@@ -38,10 +39,8 @@ const MaxReferences = 20
 // LinkLifetime is how long a referee's upload link works.
 const LinkLifetime = 30 * 24 * time.Hour
 
-// FieldError is one broken rule of a request.
-type FieldError struct {
-	Field, Reason string
-}
+// FieldError is one broken rule of a request, with a stable code.
+type FieldError = fielderr.FieldError
 
 // ValidationError lists every broken rule of a request.
 type ValidationError struct{ Fields []FieldError }
@@ -54,9 +53,7 @@ func (e *ValidationError) Error() string {
 	return "invalid request: " + strings.Join(parts, "; ")
 }
 
-func (e *ValidationError) add(field, reason string) {
-	e.Fields = append(e.Fields, FieldError{field, reason})
-}
+func (e *ValidationError) add(f FieldError) { e.Fields = append(e.Fields, f) }
 
 func (e *ValidationError) orNil() error {
 	if len(e.Fields) == 0 {
@@ -74,6 +71,23 @@ type FileError struct {
 }
 
 func (e *FileError) Error() string { return e.Code + ": " + e.Detail }
+
+// Field is the file problem as a field error of the file field.
+func (e *FileError) Field(field string) FieldError {
+	var p *fielderr.Params
+	code := fielderr.Format
+	switch e.Code {
+	case CodeTooLarge:
+		code, p = fielderr.FileTooLarge, &fielderr.Params{Max: new(int(apidocs.MaxFileSize >> 20))}
+	case CodeType:
+		code = fielderr.FileType
+	case CodePDFBroken:
+		code = fielderr.FileDamaged
+	case CodeMissingFile:
+		code = fielderr.FileEmpty
+	}
+	return fielderr.New(field, code, p, e.Detail)
+}
 
 // Upload-rule codes.
 const (
@@ -102,7 +116,7 @@ const maxTitle = 200
 func (u Upload) Validate() error {
 	var v ValidationError
 	if !isKind(u.Kind) {
-		v.add(apidocs.FieldKind, "must be one of "+strings.Join(apidocs.Kinds, ", "))
+		v.add(fielderr.NewOneOf(apidocs.FieldKind, apidocs.Kinds).Because("must be one of %s", strings.Join(apidocs.Kinds, ", ")))
 	}
 	checkText(&v, apidocs.FieldTitle, u.Title, maxTitle)
 	return v.orNil()
@@ -121,13 +135,13 @@ func isKind(k string) bool {
 func checkText(v *ValidationError, field, s string, max int) {
 	switch {
 	case !utf8.ValidString(s):
-		v.add(field, "must be UTF-8 text")
+		v.add(fielderr.NewTextEncoding(field).Because("must be UTF-8 text"))
 	case strings.TrimSpace(s) == "":
-		v.add(field, "is required")
+		v.add(fielderr.NewRequired(field))
 	case utf8.RuneCountInString(s) > max:
-		v.add(field, fmt.Sprintf("may be at most %d characters", max))
+		v.add(fielderr.NewTooLong(field, max).Because("may be at most %d characters", max))
 	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) }) >= 0:
-		v.add(field, "may not contain control characters")
+		v.add(fielderr.NewControlCharacter(field).Because("may not contain control characters"))
 	}
 }
 
@@ -206,7 +220,7 @@ func ValidateRequest(r *apidocs.ReferenceRequest) error {
 	checkText(&v, "refereeName", r.RefereeName, maxName)
 	checkText(&v, "relation", r.Relation, maxRelation)
 	if a, err := mail.ParseAddress(r.RefereeEmail); err != nil || a.Address != r.RefereeEmail || len(r.RefereeEmail) > maxEmail {
-		v.add("refereeEmail", "must be an e-mail address such as name@example.org")
+		v.add(fielderr.NewEmail("refereeEmail"))
 	}
 	if r.Language == "" {
 		r.Language = "en"
@@ -216,7 +230,7 @@ func ValidateRequest(r *apidocs.ReferenceRequest) error {
 		ok = ok || l == r.Language
 	}
 	if !ok {
-		v.add("language", "must be one of "+strings.Join(Languages, ", "))
+		v.add(fielderr.NewOneOf("language", Languages).Because("must be one of %s", strings.Join(Languages, ", ")))
 	}
 	return v.orNil()
 }

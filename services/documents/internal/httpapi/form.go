@@ -10,6 +10,7 @@ import (
 
 	"github.com/talentbridge/platform/services/documents/internal/domain"
 	apidocs "github.com/talentbridge/platform/shared/api/documents"
+	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/web"
 )
 
@@ -65,22 +66,21 @@ func readForm(mr *multipart.Reader, fields bool) (*form, error) {
 		switch name := p.FormName(); name {
 		case apidocs.FieldFile:
 			if fields && (f.kind == "" || f.title == "") {
-				fe = append(fe, web.FieldError{Field: apidocs.FieldFile,
-					Reason: "send the kind and title fields before the file"})
+				fe = append(fe, fielderr.NewRequired(apidocs.FieldFile).Because("send the kind and title fields before the file"))
 				return nil, web.Invalid(fe...)
 			}
 			f.file = p
 			return f, nil
 		case apidocs.FieldKind, apidocs.FieldTitle:
 			if !fields {
-				return nil, web.Invalid(web.FieldError{Field: name, Reason: "a referee's upload takes only the file"})
+				return nil, web.Invalid(fielderr.NewUnknownField(name).Because("a referee's upload takes only the file"))
 			}
 			raw, err := io.ReadAll(io.LimitReader(p, maxField+1))
 			if err != nil {
 				return nil, bodyError(err)
 			}
 			if len(raw) > maxField {
-				return nil, web.Invalid(web.FieldError{Field: name, Reason: "is too long"})
+				return nil, web.Invalid(fielderr.NewTooLong(name, maxField).Because("is too long"))
 			}
 			if name == apidocs.FieldKind {
 				f.kind = strings.TrimSpace(string(raw))
@@ -88,10 +88,10 @@ func readForm(mr *multipart.Reader, fields bool) (*form, error) {
 				f.title = strings.TrimSpace(string(raw))
 			}
 		default:
-			return nil, web.Invalid(web.FieldError{Field: name, Reason: "is not a field of this form"})
+			return nil, web.Invalid(fielderr.NewUnknownField(name).Because("is not a field of this form"))
 		}
 	}
-	return nil, web.Invalid(web.FieldError{Field: apidocs.FieldFile, Reason: "is required"})
+	return nil, web.Invalid(fielderr.NewRequired(apidocs.FieldFile))
 }
 
 // bodyError tells a body over the route's limit from a malformed one.

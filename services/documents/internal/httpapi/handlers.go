@@ -127,16 +127,12 @@ func (h *Handlers) delete(c echo.Context) error {
 func Problems(err error) *web.Error {
 	var ve *domain.ValidationError
 	if errors.As(err, &ve) {
-		fe := make([]web.FieldError, len(ve.Fields))
-		for i, f := range ve.Fields {
-			fe[i] = web.FieldError{Field: f.Field, Reason: f.Reason}
-		}
-		return web.Invalid(fe...)
+		return web.Invalid(ve.Fields...)
 	}
 	var fe *domain.FileError
 	if errors.As(err, &fe) {
 		return &web.Error{Status: fe.Status, Code: fe.Code, Detail: fe.Detail,
-			Fields: []web.FieldError{{Field: apidocs.FieldFile, Reason: fe.Detail}}}
+			Fields: []web.FieldError{fe.Field(apidocs.FieldFile)}}
 	}
 	switch {
 	case errors.Is(err, domain.ErrNotFound):

@@ -16,6 +16,7 @@ import (
 	"github.com/talentbridge/platform/services/gateway/internal/password"
 	"github.com/talentbridge/platform/shared/events"
 	"github.com/talentbridge/platform/shared/events/identity"
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // Config tunes the use cases. Zero values take the defaults.
@@ -139,7 +140,7 @@ type SignupInput struct {
 // cheap way to test which addresses have accounts.
 func (a *Accounts) Signup(ctx context.Context, in SignupInput) (*domain.User, error) {
 	if !in.Role.SelfService() {
-		return nil, &domain.ValidationError{Field: "role", Problem: "must be applicant or host"}
+		return nil, domain.Invalid(fielderr.NewOneOf("role", []string{string(domain.RoleApplicant), string(domain.RoleHost)}).Because("must be applicant or host"))
 	}
 	if _, err := validate(in); err != nil {
 		return nil, err

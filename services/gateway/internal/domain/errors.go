@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // Errors of the identity rules. The HTTP layer maps each to a status code.
@@ -22,13 +24,26 @@ var (
 	ErrBusy = errors.New("too busy")
 )
 
-// ValidationError names a field of the input and what is wrong with it.
+// ValidationError names a field of the input and what is wrong with it:
+// a stable code with parameters, and Problem in English.
 type ValidationError struct {
 	Field   string
 	Problem string
+	Code    fielderr.Code
+	Params  *fielderr.Params
 }
 
 func (e *ValidationError) Error() string { return e.Field + ": " + e.Problem }
+
+// Invalid is the ValidationError of a field error.
+func Invalid(fe fielderr.FieldError) *ValidationError {
+	return &ValidationError{Field: fe.Field, Problem: fe.Reason, Code: fe.Code, Params: fe.Params}
+}
+
+// FieldError is e in the shape of a problem's field errors.
+func (e *ValidationError) FieldError() fielderr.FieldError {
+	return fielderr.New(e.Field, e.Code, e.Params, e.Problem)
+}
 
 // RateLimitedError says that too many attempts were made and when to try
 // again.

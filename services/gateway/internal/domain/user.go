@@ -5,12 +5,12 @@ package domain
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/textnorm"
 	"golang.org/x/net/idna"
 	"golang.org/x/text/unicode/norm"
@@ -115,7 +115,7 @@ func NewUser(in NewUserInput) (*User, error) {
 		errs = append(errs, err)
 	}
 	if !in.Role.Valid() {
-		errs = append(errs, &ValidationError{Field: "role", Problem: "must be applicant, host, coordinator or admin"})
+		errs = append(errs, Invalid(fielderr.NewOneOf("role", []string{string(RoleApplicant), string(RoleHost), string(RoleCoordinator), string(RoleAdmin)}).Because("must be applicant, host, coordinator or admin")))
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -182,42 +182,41 @@ func (u *User) touch(now time.Time) {
 // joiners, bidi controls, soft hyphens) are refused rather than dropped:
 // they only serve to make one address look like another.
 func NormalizeEmail(s string) (string, error) {
-	bad := func(problem string) (string, error) {
-		return "", &ValidationError{Field: "email", Problem: problem}
-	}
+	bad := func(fe fielderr.FieldError) (string, error) { return "", Invalid(fe) }
+	const field = "email"
 	if !utf8.ValidString(s) {
-		return bad("must be valid UTF-8")
+		return bad(fielderr.NewTextEncoding(field).Because("must be valid UTF-8"))
 	}
 	if textnorm.Invisible(s) {
-		return bad(textnorm.InvisibleReason)
+		return bad(fielderr.NewFormatCharacter(field))
 	}
 	e := strings.ToLower(norm.NFKC.String(strings.TrimSpace(s)))
 	switch {
 	case e == "":
-		return bad("is required")
+		return bad(fielderr.NewRequired(field))
 	case len(e) > MaxEmailLength:
-		return bad(fmt.Sprintf("must be at most %d characters", MaxEmailLength))
+		return bad(fielderr.NewTooLong(field, MaxEmailLength))
 	}
 	for _, r := range e {
 		if unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '<' || r == '>' || r == ',' || r == ';' || r == '"' {
-			return bad("must be a single plain address such as name@example.org")
+			return bad(fielderr.NewEmail(field).Because("must be a single plain address such as name@example.org"))
 		}
 	}
 	at := strings.LastIndexByte(e, '@')
 	if at <= 0 || at == len(e)-1 || strings.Count(e, "@") != 1 {
-		return bad("must be an address such as name@example.org")
+		return bad(fielderr.NewEmail(field).Because("must be an address such as name@example.org"))
 	}
 	domain := e[at+1:]
 	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
-		return bad("must have a domain such as example.org")
+		return bad(fielderr.NewEmail(field).Because("must have a domain such as example.org"))
 	}
 	ascii, err := idna.Lookup.ToASCII(domain)
 	if err != nil {
-		return bad("must have a valid domain name such as example.org")
+		return bad(fielderr.NewEmail(field).Because("must have a valid domain name such as example.org"))
 	}
 	e = e[:at+1] + ascii
 	if len(e) > MaxEmailLength {
-		return bad(fmt.Sprintf("must be at most %d characters", MaxEmailLength))
+		return bad(fielderr.NewTooLong(field, MaxEmailLength))
 	}
 	return e, nil
 }
@@ -233,19 +232,19 @@ func cleanText(field, s string, required bool) (string, error) {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "" && required:
-		return "", &ValidationError{Field: field, Problem: "is required"}
+		return "", Invalid(fielderr.NewRequired(field))
 	case !utf8.ValidString(s):
-		return "", &ValidationError{Field: field, Problem: "must be valid UTF-8"}
+		return "", Invalid(fielderr.NewTextEncoding(field).Because("must be valid UTF-8"))
 	case utf8.RuneCountInString(s) > MaxNameLength:
-		return "", &ValidationError{Field: field, Problem: fmt.Sprintf("must be at most %d characters", MaxNameLength)}
+		return "", Invalid(fielderr.NewTooLong(field, MaxNameLength))
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) {
-			return "", &ValidationError{Field: field, Problem: "must not contain control characters"}
+			return "", Invalid(fielderr.NewControlCharacter(field))
 		}
 	}
 	if textnorm.Invisible(s) {
-		return "", &ValidationError{Field: field, Problem: textnorm.InvisibleReason}
+		return "", Invalid(fielderr.NewFormatCharacter(field))
 	}
 	return s, nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/talentbridge/platform/shared/api"
 	apiidentity "github.com/talentbridge/platform/shared/api/identity"
+	"github.com/talentbridge/platform/shared/fielderr"
 
 	"github.com/labstack/echo/v4"
 
@@ -124,7 +125,7 @@ func (h *Handlers) Refresh(c echo.Context) error {
 		return err
 	}
 	if req.RefreshToken == "" {
-		return web.Invalid(web.FieldError{Field: "refreshToken", Reason: "is required"})
+		return web.Invalid(fielderr.NewRequired("refreshToken"))
 	}
 	t, err := h.accounts.Refresh(c.Request().Context(), req.RefreshToken)
 	if err != nil {
@@ -238,13 +239,13 @@ func (h *Handlers) ListUsers(c echo.Context) error {
 	q := c.QueryParams()
 	if s := q.Get("status"); s != "" {
 		if !domain.Status(s).Valid() {
-			fields = append(fields, web.FieldError{Field: "status", Reason: "must be active, pending or disabled"})
+			fields = append(fields, fielderr.NewOneOf("status", []string{"active", "pending", "disabled"}))
 		}
 		f.Status = domain.Status(s)
 	}
 	if r := q.Get("role"); r != "" {
 		if !domain.Role(r).Valid() {
-			fields = append(fields, web.FieldError{Field: "role", Reason: "must be applicant, host, coordinator or admin"})
+			fields = append(fields, fielderr.NewOneOf("role", []string{"applicant", "host", "coordinator", "admin"}))
 		}
 		f.Role = domain.Role(r)
 	}
@@ -312,7 +313,7 @@ func Problems(err error) *web.Error {
 	if vs := domain.ValidationErrors(err); len(vs) > 0 {
 		fields := make([]web.FieldError, len(vs))
 		for i, v := range vs {
-			fields[i] = web.FieldError{Field: v.Field, Reason: v.Problem}
+			fields[i] = v.FieldError()
 		}
 		return web.Invalid(fields...)
 	}

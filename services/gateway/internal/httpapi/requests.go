@@ -10,6 +10,7 @@ import (
 	"github.com/talentbridge/platform/services/gateway/internal/app"
 	"github.com/talentbridge/platform/services/gateway/internal/domain"
 	apiidentity "github.com/talentbridge/platform/shared/api/identity"
+	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/web"
 )
 
@@ -28,7 +29,7 @@ func DecodeSignup(r io.Reader) (app.SignupInput, error) {
 	fields = required(fields, "name", req.Name)
 	role := domain.Role(req.Role)
 	if !role.SelfService() {
-		fields = append(fields, web.FieldError{Field: "role", Reason: "must be applicant or host"})
+		fields = append(fields, fielderr.NewOneOf("role", []string{string(domain.RoleApplicant), string(domain.RoleHost)}).Because("must be applicant or host"))
 	}
 	if len(fields) > 0 {
 		return app.SignupInput{}, web.Invalid(fields...)
@@ -46,7 +47,7 @@ func DecodeLogin(r io.Reader) (apiidentity.LoginRequest, error) {
 	fields = required(fields, "email", req.Email)
 	// The password is not trimmed: spaces may be part of it.
 	if req.Password == "" {
-		fields = append(fields, web.FieldError{Field: "password", Reason: "is required"})
+		fields = append(fields, fielderr.NewRequired("password"))
 	}
 	if len(fields) > 0 {
 		return apiidentity.LoginRequest{}, web.Invalid(fields...)
@@ -56,7 +57,7 @@ func DecodeLogin(r io.Reader) (apiidentity.LoginRequest, error) {
 
 func required(fields []web.FieldError, name, v string) []web.FieldError {
 	if strings.TrimSpace(v) == "" {
-		fields = append(fields, web.FieldError{Field: name, Reason: "is required"})
+		fields = append(fields, fielderr.NewRequired(name))
 	}
 	return fields
 }

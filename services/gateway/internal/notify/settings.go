@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -16,6 +17,7 @@ import (
 	"github.com/talentbridge/platform/services/gateway/internal/notify/mailtext"
 	apiidentity "github.com/talentbridge/platform/shared/api/identity"
 	"github.com/talentbridge/platform/shared/auth"
+	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/web"
 )
 
@@ -123,7 +125,7 @@ func DecodeSettings(r io.Reader) (apiidentity.NotificationSettings, error) {
 	}
 	var bad []web.FieldError
 	if s.Language != "" && !slices.Contains(mailtext.Languages, s.Language) {
-		bad = append(bad, web.FieldError{Field: "language", Reason: "must be one of en|ja|hi"})
+		bad = append(bad, fielderr.NewOneOf("language", mailtext.Languages))
 	}
 	keys := make([]string, 0, len(s.Email))
 	for k := range s.Email {
@@ -132,7 +134,7 @@ func DecodeSettings(r io.Reader) (apiidentity.NotificationSettings, error) {
 	slices.Sort(keys)
 	for _, k := range keys {
 		if !slices.Contains(MailKinds, k) {
-			bad = append(bad, web.FieldError{Field: "email." + k, Reason: "is not a kind of notification: one of account|offers|results|stages|interviews|messages"})
+			bad = append(bad, fielderr.NewOneOf("email."+k, MailKinds).Because("is not a kind of notification: one of %s", strings.Join(MailKinds, "|")))
 		}
 	}
 	if len(bad) > 0 {

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/talentbridge/platform/services/gateway/internal/domain"
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // Length limits, in characters (Unicode code points after NFC).
@@ -50,36 +51,35 @@ func CommonCount() int { return len(commonSet()) }
 // is a *domain.ValidationError for the field "password" and never contains
 // the password.
 func Check(pw, email string) error {
-	bad := func(problem string) error {
-		return &domain.ValidationError{Field: "password", Problem: problem}
-	}
+	const field = "password"
+	bad := func(fe fielderr.FieldError) error { return domain.Invalid(fe) }
 	if !utf8.ValidString(pw) {
-		return bad("must be valid UTF-8")
+		return bad(fielderr.NewTextEncoding(field).Because("must be valid UTF-8"))
 	}
 	pw = norm.NFC.String(pw)
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case n < MinLength:
-		return bad("must be at least 12 characters")
+		return bad(fielderr.New(field, fielderr.PasswordTooShort, &fielderr.Params{Min: new(MinLength)}, "must be at least 12 characters"))
 	case n > MaxLength:
-		return bad("must be at most 128 characters")
+		return bad(fielderr.New(field, fielderr.PasswordTooLong, &fielderr.Params{Max: new(MaxLength)}, "must be at most 128 characters"))
 	}
 	for _, r := range pw {
 		if unicode.IsControl(r) {
-			return bad("must not contain control characters")
+			return bad(fielderr.NewControlCharacter(field))
 		}
 	}
 	lower := strings.ToLower(pw)
 	if _, ok := commonSet()[lower]; ok {
-		return bad("is too common; choose a longer, less predictable passphrase")
+		return bad(fielderr.New(field, fielderr.PasswordCommon, nil, "is too common; choose a longer, less predictable passphrase"))
 	}
 	if strings.Count(lower, string([]rune(lower)[:1])) == n {
-		return bad("must not be one character repeated")
+		return bad(fielderr.New(field, fielderr.PasswordRepeated, nil, "must not be one character repeated"))
 	}
 	if email = strings.ToLower(strings.TrimSpace(email)); email != "" {
 		local, _, _ := strings.Cut(email, "@")
 		if lower == email || (utf8.RuneCountInString(local) >= 4 && strings.Contains(lower, local)) {
-			return bad("must not contain your e-mail address")
+			return bad(fielderr.New(field, fielderr.PasswordEmail, nil, "must not contain your e-mail address"))
 		}
 	}
 	return nil

@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/talentbridge/platform/shared/auth"
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // Form is what a form page needs besides its data: the values typed (to
@@ -30,8 +32,16 @@ type FieldProblem struct {
 	Label string
 	// Key is the message id of the localized problem.
 	Key string
-	// Detail is the API's own wording (English), shown as a detail.
+	// Detail is the API's own wording (English) of a problem without a
+	// field code; pages never read it to decide anything.
 	Detail string
+	// Code and Params are the API's field error code and its parameters;
+	// the page words the problem from them (fielderr.<code>).
+	Code   fielderr.Code
+	Params *fielderr.Params
+	// OtherLabel is the message id of the label of the field Params.Other
+	// names ("startDate" for an end date before it).
+	OtherLabel string
 }
 
 func newForm(v url.Values) *Form {
@@ -79,9 +89,25 @@ func (f *Form) HasErrors() bool { return f != nil && len(f.Summary) > 0 }
 
 // add records a problem of a field.
 func (f *Form) add(name, label, key, detail string) {
-	p := FieldProblem{Name: name, Label: label, Key: key, Detail: detail}
-	f.Errors[name] = append(f.Errors[name], p)
+	f.put(FieldProblem{Name: name, Label: label, Key: key, Detail: detail})
+}
+
+func (f *Form) put(p FieldProblem) {
+	f.Errors[p.Name] = append(f.Errors[p.Name], p)
 	f.Summary = append(f.Summary, p)
+}
+
+// addCoded records a field error the API (or the gateway's own rules)
+// gave a code; m names the field the code's "other" parameter points at.
+func (f *Form) addCoded(name, label string, fe fielderr.FieldError, m fieldMap) {
+	p := FieldProblem{Name: name, Label: label, Key: codeKey(fe), Code: fe.Code, Params: fe.Params}
+	if fe.Params != nil && fe.Params.Other != "" {
+		p.OtherLabel = "field.related"
+		if _, l, ok := m(fe.Params.Other); ok {
+			p.OtherLabel = l
+		}
+	}
+	f.put(p)
 }
 
 // fieldMap turns an API field path ("languages[1].level") into the name of
@@ -116,65 +142,27 @@ func (f *Form) fromProblem(err error, m fieldMap) bool {
 		if !ok {
 			name, label = "", "field.other"
 		}
-		f.add(name, label, problemKey(fe.Reason), fe.Reason)
+		f.addCoded(name, label, fe, m)
 	}
 	return true
 }
 
-// problemKey picks the localized wording of an API reason. The API words
-// its reasons in English only; the common kinds get a translation and the
-// exact wording is shown beside it.
-func problemKey(reason string) string {
-	r := strings.ToLower(reason)
-	has := func(subs ...string) bool {
-		for _, s := range subs {
-			if strings.Contains(r, s) {
-				return true
-			}
-		}
-		return false
+// codeKey is the message id that words a field error: fielderr.<code>,
+// with the format named when it has its own wording
+// (fielderr.format.date). An unknown code gets the general wording.
+func codeKey(fe fielderr.FieldError) string {
+	if !fielderr.Known(fe.Code) {
+		return "fielderr.invalid"
 	}
-	switch {
-	case has("because an applicant born", "guardian"):
-		if has("only for applicants under") {
-			return "problem.guardian_adult"
-		}
-		return "problem.guardian_required"
-	case has("only for applicants under"):
-		return "problem.guardian_adult"
-	case strings.HasPrefix(r, "is required"), has("name at least one"):
-		return "problem.required"
-	case has("their own consent", "categoriesconsent"):
-		return "problem.categories_consent"
-	case has("must be true"):
-		return "problem.consent_required"
-	case has("notice version", "noticeversion"):
-		return "problem.notice"
-	case has("must not be before"):
-		return "problem.date_order"
-	case has("must not be after"):
-		return "problem.deadline_order"
-	case has("is not a level", "level; want", " level for "):
-		return "problem.level_scale"
-	case has("year between", "must be a year"):
-		return "problem.year"
-	case has("prefecture", "state or union territory", "unknown region"):
-		return "problem.region"
-	case has("date"):
-		return "problem.date"
-	case has("at most", "too long"):
-		return "problem.too_long"
-	case has("listed twice", "duplicate", "repeats"):
-		return "problem.duplicate"
-	case has("at least", "between", "negative", "greater than"):
-		return "problem.range"
-	case has("password"):
-		return "problem.password"
-	case has("e-mail"):
-		return "problem.email"
+	key := "fielderr." + string(fe.Code)
+	if fe.Code == fielderr.Format && fe.Params != nil && slices.Contains(wordedFormats, fe.Params.Format) {
+		key += "." + fe.Params.Format
 	}
-	return "problem.invalid"
+	return key
 }
+
+// wordedFormats are the formats with their own wording.
+var wordedFormats = []string{"date", "datetime", "integer", "boolean", "year", "csv", "id", "language_level"}
 
 // csrfOK checks the double-submit token of a form post. Every POST handler
 // of the UI checks it, whether or not the auth middleware already did.

@@ -163,7 +163,7 @@ func (u *UI) login(c echo.Context) error {
 			f.add("", "field.other", "problem.rate_limited", "")
 		case len(domain.ValidationErrors(err)) > 0:
 			for _, ve := range domain.ValidationErrors(err) {
-				f.add(ve.Field, "login."+ve.Field, problemKey(ve.Problem), ve.Problem)
+				f.addCoded(ve.Field, "login."+ve.Field, ve.FieldError(), simpleFields(nil))
 			}
 		default:
 			return err

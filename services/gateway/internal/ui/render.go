@@ -22,6 +22,7 @@ import (
 	"github.com/talentbridge/platform/shared/auth"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 	"github.com/talentbridge/platform/shared/explain"
+	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/taxonomy"
 	"github.com/talentbridge/platform/shared/web"
 )
@@ -94,30 +95,63 @@ func (p *Page) T(id string, pairs ...any) string { return p.cat.text(p.Lang, id,
 func (p *Page) H(id string, pairs ...any) template.HTML { return p.cat.html(p.Lang, id, pairs...) }
 
 // Problem words a problem of a field for the summary, after the field's
-// label. The API explains problems in English only: English pages show its
-// exact words, the others a translation of the kind of problem.
+// label. A field error with a code is worded from the code and its
+// parameters in the page's language; the API's English reason is never
+// shown or read. A problem without a code (a whole-request refusal) shows
+// the API's detail on English pages and the problem's kind on the others.
 func (p *Page) Problem(fp FieldProblem) string {
+	if fp.Code != "" {
+		return p.coded(fp)
+	}
 	if p.Lang == "en" && fp.Detail != "" {
 		return fp.Detail
 	}
 	return p.T(fp.Key)
 }
 
-// FieldProblem words a problem next to its field: with the field's label
-// in English, where the API's words follow it ("Seats must be at least 1").
+// FieldProblem words a problem next to its field.
 func (p *Page) FieldProblem(fp FieldProblem) string {
+	if fp.Code != "" {
+		return p.coded(fp)
+	}
 	if p.Lang == "en" && fp.Detail != "" && fp.Label != "" {
 		return p.T(fp.Label) + " " + fp.Detail
 	}
 	return p.T(fp.Key)
 }
 
-// RowProblem words a problem of a line of an imported file.
-func (p *Page) RowProblem(reason string) string {
-	if p.Lang == "en" {
-		return reason
+// RowProblem words a problem of a line of an imported file from its code.
+func (p *Page) RowProblem(fe web.FieldError) string {
+	return p.coded(FieldProblem{Key: codeKey(fe), Code: fe.Code, Params: fe.Params, OtherLabel: "field.related"})
+}
+
+// coded words a field error from its code, filling in the parameters its
+// message uses: numbers in the page's digits, the other field by its label.
+func (p *Page) coded(fp FieldProblem) string {
+	var pairs []any
+	if pr := fp.Params; pr != nil {
+		year := fp.Code == fielderr.Year
+		num := func(name string, n *int) {
+			switch {
+			case n == nil:
+			case year:
+				pairs = append(pairs, name, strconv.Itoa(*n))
+			default:
+				pairs = append(pairs, name, p.Int(*n))
+			}
+		}
+		num("Min", pr.Min)
+		num("Max", pr.Max)
+		num("Age", pr.Age)
+		if pr.Line > 0 {
+			pairs = append(pairs, "Line", p.Int(pr.Line))
+		}
+		pairs = append(pairs, "Scale", pr.Scale, "Version", pr.Version)
 	}
-	return p.T(problemKey(reason))
+	if fp.OtherLabel != "" {
+		pairs = append(pairs, "Other", p.T(fp.OtherLabel))
+	}
+	return p.T(fp.Key, pairs...)
 }
 
 // Known reports whether a message id has a text, for optional labels

@@ -12,6 +12,7 @@ import (
 	"github.com/talentbridge/platform/shared/events"
 	matchingev "github.com/talentbridge/platform/shared/events/matching"
 	"github.com/talentbridge/platform/shared/explain"
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // ApplicationView is an application as its applicant sees it: with the
@@ -28,7 +29,7 @@ type ApplicationView struct {
 func (s *Service) Apply(ctx context.Context, c Caller, programID string) (*ApplicationView, error) {
 	programID = strings.TrimSpace(programID)
 	if programID == "" {
-		return nil, &domain.ValidationError{Fields: []domain.FieldError{{Field: "programId", Reason: "is required"}}}
+		return nil, &domain.ValidationError{Fields: []domain.FieldError{fielderr.NewRequired("programId")}}
 	}
 	prof, err := s.store.Profile(ctx, c.ID)
 	if isNotFound(err) {

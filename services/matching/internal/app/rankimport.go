@@ -12,6 +12,7 @@ import (
 	"github.com/talentbridge/platform/shared/events"
 	matchingev "github.com/talentbridge/platform/shared/events/matching"
 	"github.com/talentbridge/platform/shared/explain"
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // ImportError refuses an import: every line with a problem, nothing
@@ -35,8 +36,8 @@ func (s *Service) ImportProgramRanking(ctx context.Context, c Caller, programID 
 		return nil, err
 	}
 	if len(refs) > domain.MaxHostRanked {
-		return nil, &ImportError{Problems: []rankimport.Problem{{Line: refs[domain.MaxHostRanked].Line,
-			Reason: fmt.Sprintf("a program may rank at most %d applicants", domain.MaxHostRanked)}}}
+		return nil, &ImportError{Problems: []rankimport.Problem{fielderr.NewTooManyRows(domain.MaxHostRanked).At(refs[domain.MaxHostRanked].Line).
+			Because("a program may rank at most %d applicants", domain.MaxHostRanked)}}
 	}
 	ids, problems, err := s.resolveRefs(ctx, refs)
 	if err != nil {
@@ -58,9 +59,9 @@ func (s *Service) ImportProgramRanking(ctx context.Context, c Caller, programID 
 		line := refs[i].Line
 		switch first, dup := seen[id]; {
 		case dup:
-			problems = append(problems, rankimport.Problem{Line: line, Reason: fmt.Sprintf("names the same applicant as line %d", first)})
+			problems = append(problems, fielderr.NewDuplicateLine("", first).At(line).Because("names the same applicant as line %d", first))
 		case !applied[id]:
-			problems = append(problems, rankimport.Problem{Line: line, Reason: "is not an applicant with a live application to this program"})
+			problems = append(problems, fielderr.NewNotAvailable("").At(line).Because("is not an applicant with a live application to this program"))
 		default:
 			seen[id] = line
 		}
@@ -102,7 +103,7 @@ func (s *Service) resolveRefs(ctx context.Context, refs []rankimport.Ref) ([]str
 		if id, ok := byEmail[r.Email]; ok {
 			ids[i] = id
 		} else {
-			problems = append(problems, rankimport.Problem{Line: r.Line, Reason: fmt.Sprintf("no imported profile has the e-mail address %s", r.Email)})
+			problems = append(problems, fielderr.NewNotFound("").At(r.Line).Because("no imported profile has the e-mail address %s", r.Email))
 		}
 	}
 	return ids, problems, nil
@@ -177,11 +178,11 @@ func (s *Service) ImportRoundRanks(ctx context.Context, c Caller, roundID string
 		}
 		prof, ok := profiles[id]
 		if !ok {
-			problems = append(problems, rankimport.Problem{Line: row.Line, Reason: fmt.Sprintf("applicant %s has no profile", id)})
+			problems = append(problems, fielderr.NewNotFound("").At(row.Line).Because("applicant %s has no profile", id))
 			continue
 		}
 		if first, dup := seen[id]; dup {
-			problems = append(problems, rankimport.Problem{Line: row.Line, Reason: fmt.Sprintf("names the same applicant as line %d", first)})
+			problems = append(problems, fielderr.NewDuplicateLine("", first).At(row.Line).Because("names the same applicant as line %d", first))
 			continue
 		}
 		seen[id] = row.Line
@@ -190,12 +191,12 @@ func (s *Service) ImportRoundRanks(ctx context.Context, c Caller, roundID string
 		for _, pid := range row.ProgramIDs {
 			prog, ok := programs[pid]
 			if !ok || !slices.Contains(r.ProgramIDs, pid) {
-				problems = append(problems, rankimport.Problem{Line: row.Line, Reason: fmt.Sprintf("program %s is not in this round", pid)})
+				problems = append(problems, fielderr.NewNotAvailable("").At(row.Line).Because("program %s is not in this round", pid))
 				rowOK = false
 				continue
 			}
 			if res := eligibility.Check(prof.EligibilityApplicant(), prog.AllocationProgram(), now); !res.Eligible {
-				problems = append(problems, rankimport.Problem{Line: row.Line, Reason: fmt.Sprintf("applicant is not eligible for program %s: %s", pid, reasonText(res.Reasons))})
+				problems = append(problems, fielderr.New("", fielderr.NotEligible, nil, "").At(row.Line).Because("applicant is not eligible for program %s: %s", pid, reasonText(res.Reasons)))
 				rowOK = false
 				continue
 			}

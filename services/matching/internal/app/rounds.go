@@ -11,6 +11,7 @@ import (
 	"github.com/talentbridge/platform/services/matching/internal/domain"
 	"github.com/talentbridge/platform/shared/events"
 	matchingev "github.com/talentbridge/platform/shared/events/matching"
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // RoundView is a round with the counts of its matches as they stand.
@@ -63,9 +64,9 @@ func (s *Service) CreateRound(ctx context.Context, c Caller, name string, progra
 		p, ok := progs[id]
 		switch {
 		case !ok:
-			bad = append(bad, domain.FieldError{Field: fmt.Sprintf("programIds[%d]", i), Reason: "is not a published program"})
+			bad = append(bad, fielderr.NewNotAvailable(fmt.Sprintf("programIds[%d]", i)).Because("is not a published program"))
 		case !p.Allocatable():
-			bad = append(bad, domain.FieldError{Field: fmt.Sprintf("programIds[%d]", i), Reason: "was closed by its host or a coordinator"})
+			bad = append(bad, fielderr.NewNotAvailable(fmt.Sprintf("programIds[%d]", i)).Because("was closed by its host or a coordinator"))
 		}
 	}
 	if len(bad) > 0 {

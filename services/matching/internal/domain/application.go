@@ -3,6 +3,8 @@ package domain
 import (
 	"fmt"
 	"time"
+
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // Application statuses.
@@ -68,7 +70,7 @@ const MaxHostRanked = 5000
 func ValidateRanking(programIDs []string, live map[string]bool) error {
 	if len(programIDs) > MaxRanked {
 		return &RuleError{Code: "invalid_ranking", Detail: fmt.Sprintf("rank at most %d programs", MaxRanked),
-			Fields: []FieldError{{Field: "programIds", Reason: fmt.Sprintf("has %d entries; at most %d are allowed", len(programIDs), MaxRanked)}}}
+			Fields: []FieldError{fielderr.NewTooMany("programIds", MaxRanked).Because("has %d entries; at most %d are allowed", len(programIDs), MaxRanked)}}
 	}
 	return validateList("programIds", programIDs, live, "is not a program you have a live application to")
 }
@@ -78,7 +80,7 @@ func ValidateRanking(programIDs []string, live map[string]bool) error {
 func ValidateProgramRanking(applicantIDs []string, applied map[string]bool) error {
 	if len(applicantIDs) > MaxHostRanked {
 		return &RuleError{Code: "invalid_ranking", Detail: fmt.Sprintf("rank at most %d applicants", MaxHostRanked),
-			Fields: []FieldError{{Field: "applicantIds", Reason: fmt.Sprintf("has %d entries; at most %d are allowed", len(applicantIDs), MaxHostRanked)}}}
+			Fields: []FieldError{fielderr.NewTooMany("applicantIds", MaxHostRanked).Because("has %d entries; at most %d are allowed", len(applicantIDs), MaxHostRanked)}}
 	}
 	return validateList("applicantIds", applicantIDs, applied, "is not an applicant with a live application to this program")
 }
@@ -89,12 +91,12 @@ func validateList(field string, ids []string, allowed map[string]bool, notAllowe
 	for i, id := range ids {
 		name := fmt.Sprintf("%s[%d]", field, i)
 		if j, dup := seen[id]; dup {
-			errs = append(errs, FieldError{Field: name, Reason: fmt.Sprintf("repeats %s[%d]", field, j)})
+			errs = append(errs, fielderr.NewDuplicateOf(name, fmt.Sprintf("%s[%d]", field, j)))
 			continue
 		}
 		seen[id] = i
 		if !allowed[id] {
-			errs = append(errs, FieldError{Field: name, Reason: notAllowed})
+			errs = append(errs, fielderr.NewNotAvailable(name).Because("%s", notAllowed))
 		}
 	}
 	if len(errs) == 0 {

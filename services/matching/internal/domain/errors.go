@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/talentbridge/platform/shared/explain"
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // NotFoundError says that something does not exist or is not the caller's
@@ -34,11 +35,9 @@ func Conflict(code, format string, args ...any) error {
 	return &ConflictError{Code: code, Detail: fmt.Sprintf(format, args...)}
 }
 
-// FieldError names one field of a request and what is wrong with it.
-type FieldError struct {
-	Field  string
-	Reason string
-}
+// FieldError names one field of a request, a stable code and what is
+// wrong with it.
+type FieldError = fielderr.FieldError
 
 // ValidationError is a request whose shape breaks the rules (a missing
 // name, too many ids): the client can fix it without knowing any state.
@@ -80,9 +79,7 @@ func (e *NotEligibleError) Error() string {
 // fieldErrors collects field errors.
 type fieldErrors []FieldError
 
-func (l *fieldErrors) add(field, format string, args ...any) {
-	*l = append(*l, FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
-}
+func (l *fieldErrors) add(e FieldError) { *l = append(*l, e) }
 
 func (l fieldErrors) err() error {
 	if len(l) == 0 {

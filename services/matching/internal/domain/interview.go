@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // Interview modes.
@@ -56,11 +58,11 @@ func NewSlots(in []SlotInput, existing []Slot, programID, hostID string, now tim
 	var errs fieldErrors
 	switch {
 	case len(in) == 0:
-		errs.add("slots", "is required: give at least one slot")
+		errs.add(fielderr.NewTooFew("slots", 1).Because("is required: give at least one slot"))
 	case len(in) > MaxSlotsPerRequest:
-		errs.add("slots", "has %d entries; at most %d are allowed at once", len(in), MaxSlotsPerRequest)
+		errs.add(fielderr.NewTooMany("slots", MaxSlotsPerRequest).Because("has %d entries; at most %d are allowed at once", len(in), MaxSlotsPerRequest))
 	case len(in)+len(existing) > MaxSlotsPerProgram:
-		errs.add("slots", "would make %d slots; a program may have at most %d", len(in)+len(existing), MaxSlotsPerProgram)
+		errs.add(fielderr.NewTooMany("slots", MaxSlotsPerProgram).Because("would make %d slots; a program may have at most %d", len(in)+len(existing), MaxSlotsPerProgram))
 	}
 	if err := errs.err(); err != nil {
 		return nil, err
@@ -71,26 +73,26 @@ func NewSlots(in []SlotInput, existing []Slot, programID, hostID string, now tim
 		s.Location = strings.TrimSpace(s.Location)
 		switch {
 		case s.Start.IsZero():
-			errs.add(f("start"), "is required (RFC 3339)")
+			errs.add(fielderr.NewRequired(f("start")).Because("is required (RFC 3339)"))
 		case !s.Start.After(now):
-			errs.add(f("start"), "must be in the future")
+			errs.add(fielderr.NewDateFuture(f("start")))
 		}
 		switch {
 		case s.End.IsZero():
-			errs.add(f("end"), "is required (RFC 3339)")
+			errs.add(fielderr.NewRequired(f("end")).Because("is required (RFC 3339)"))
 		case !s.End.After(s.Start):
-			errs.add(f("end"), "must be after start")
+			errs.add(fielderr.NewDateOrder(f("end"), f("start")).Because("must be after start"))
 		case s.End.Sub(s.Start) > maxSlotLength:
-			errs.add(f("end"), "must be at most %s after start", maxSlotLength)
+			errs.add(fielderr.NewDuration(f("end"), f("start"), int(maxSlotLength/time.Hour)).Because("must be at most %s after start", maxSlotLength))
 		}
 		if s.Mode != ModeOnline && s.Mode != ModeOnsite {
-			errs.add(f("mode"), "must be one of online, onsite")
+			errs.add(fielderr.NewOneOf(f("mode"), []string{ModeOnline, ModeOnsite}).Because("must be one of online, onsite"))
 		}
 		if s.Mode == ModeOnsite && s.Location == "" {
-			errs.add(f("location"), "is required for an onsite interview")
+			errs.add(fielderr.NewRequired(f("location")).Because("is required for an onsite interview"))
 		}
 		if utf8.RuneCountInString(s.Location) > MaxLocationLen || !utf8.ValidString(s.Location) {
-			errs.add(f("location"), "is longer than %d characters", MaxLocationLen)
+			errs.add(fielderr.NewTooLong(f("location"), MaxLocationLen).Because("is longer than %d characters", MaxLocationLen))
 		}
 		out = append(out, Slot{ID: newID(), ProgramID: programID, HostID: hostID, Start: s.Start.UTC(), End: s.End.UTC(),
 			Mode: s.Mode, Location: s.Location, CreatedAt: now})
@@ -130,7 +132,7 @@ func NewSlots(in []SlotInput, existing []Slot, programID, hostID string, now tim
 	}
 	slices.Sort(bad)
 	for _, i := range slices.Compact(bad) {
-		errs.add(fmt.Sprintf("slots[%d]", i), "overlaps another slot of the program")
+		errs.add(fielderr.NewOverlap(fmt.Sprintf("slots[%d]", i)).Because("overlaps another slot of the program"))
 	}
 	if err := errs.err(); err != nil {
 		return nil, err

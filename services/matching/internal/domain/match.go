@@ -9,6 +9,7 @@ import (
 
 	matchingev "github.com/talentbridge/platform/shared/events/matching"
 	"github.com/talentbridge/platform/shared/explain"
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // Match statuses (DESIGN.md §4).
@@ -181,9 +182,9 @@ func cleanNote(field, s string, required bool) (string, error) {
 	var errs fieldErrors
 	switch {
 	case s == "" && required:
-		errs.add(field, "is required")
+		errs.add(fielderr.NewRequired(field))
 	case !utf8.ValidString(s) || utf8.RuneCountInString(s) > MaxNote:
-		errs.add(field, "must be at most %d characters of text", MaxNote)
+		errs.add(fielderr.NewTooLong(field, MaxNote).Because("must be at most %d characters of text", MaxNote))
 	}
 	return s, errs.err()
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // Message is a message in an application's thread (ApplicationID set) or
@@ -34,16 +36,16 @@ func MessageText(subject, body string, bulk bool) (string, string, error) {
 	subject, body = strings.TrimSpace(subject), strings.TrimSpace(body)
 	switch {
 	case body == "":
-		errs.add("body", "is required")
+		errs.add(fielderr.NewRequired("body"))
 	case !utf8.ValidString(body) || utf8.RuneCountInString(body) > MaxMessageLen:
-		errs.add("body", "is longer than %d characters", MaxMessageLen)
+		errs.add(fielderr.NewTooLong("body", MaxMessageLen).Because("is longer than %d characters", MaxMessageLen))
 	}
 	if bulk {
 		switch {
 		case subject == "":
-			errs.add("subject", "is required")
+			errs.add(fielderr.NewRequired("subject"))
 		case !utf8.ValidString(subject) || utf8.RuneCountInString(subject) > MaxSubjectLen:
-			errs.add("subject", "is longer than %d characters", MaxSubjectLen)
+			errs.add(fielderr.NewTooLong("subject", MaxSubjectLen).Because("is longer than %d characters", MaxSubjectLen))
 		}
 	}
 	return subject, body, errs.err()
@@ -72,17 +74,17 @@ type Audience struct {
 func (a Audience) Check() error {
 	var errs fieldErrors
 	if a == (Audience{}) {
-		errs.add("audience", "is empty: give roundId, programId, stage or matchStatus")
+		errs.add(fielderr.NewRequired("audience").Because("is empty: give roundId, programId, stage or matchStatus"))
 	}
 	if a.Stage != "" && !slices.Contains(Stages, a.Stage) {
-		errs.add("audience.stage", "must be one of %s", strings.Join(Stages, ", "))
+		errs.add(fielderr.NewOneOf("audience.stage", Stages).Because("must be one of %s", strings.Join(Stages, ", ")))
 	}
 	if a.MatchStatus != "" && !slices.Contains(MatchStatuses, a.MatchStatus) {
-		errs.add("audience.matchStatus", "must be one of %s", strings.Join(MatchStatuses, ", "))
+		errs.add(fielderr.NewOneOf("audience.matchStatus", MatchStatuses).Because("must be one of %s", strings.Join(MatchStatuses, ", ")))
 	}
 	for field, v := range map[string]string{"audience.roundId": a.RoundID, "audience.programId": a.ProgramID} {
 		if len(v) > MaxIDLen {
-			errs.add(field, "is not an id")
+			errs.add(fielderr.NewFormat(field, "id").Because("is not an id"))
 		}
 	}
 	return errs.err()

@@ -2,6 +2,8 @@ package domain
 
 import (
 	"time"
+
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // Offer deadlines (DESIGN.md §3 "Rounds, policies and offers").
@@ -22,7 +24,7 @@ func OfferDays(days *int) (int, error) {
 	}
 	var errs fieldErrors
 	if *days < MinOfferDays || *days > MaxOfferDays {
-		errs.add("offerDays", "must be a whole number of days from %d to %d", MinOfferDays, MaxOfferDays)
+		errs.add(fielderr.NewRange("offerDays", MinOfferDays, MaxOfferDays).Because("must be a whole number of days from %d to %d", MinOfferDays, MaxOfferDays))
 	}
 	return *days, errs.err()
 }
@@ -45,9 +47,9 @@ func (r *Round) RespondBy(now time.Time, given *time.Time) (time.Time, error) {
 	var errs fieldErrors
 	switch {
 	case !given.After(now):
-		errs.add("respondBy", "must be in the future")
+		errs.add(fielderr.NewDateFuture("respondBy"))
 	case given.Sub(now) > MaxRespondBy:
-		errs.add("respondBy", "must be at most 365 days ahead")
+		errs.add(fielderr.NewDateTooFar("respondBy", 365))
 	}
 	return given.UTC(), errs.err()
 }

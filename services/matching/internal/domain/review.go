@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	matchingev "github.com/talentbridge/platform/shared/events/matching"
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // Review stages (DESIGN.md §3): submitted → reviewing → shortlisted |
@@ -130,14 +131,14 @@ func PassReason(code, reason, note string) (StageChange, error) {
 	code, reason, note = strings.TrimSpace(code), strings.TrimSpace(reason), strings.TrimSpace(note)
 	switch {
 	case code == "" && reason == "":
-		errs.add("reason", "is required: give a reasonCode, your own words, or both")
+		errs.add(fielderr.NewRequired("reason").Because("is required: give a reasonCode, your own words, or both"))
 	case code != "" && !slices.Contains(matchingev.PassReasonCodes, code):
-		errs.add("reasonCode", "must be one of %s", strings.Join(matchingev.PassReasonCodes, ", "))
+		errs.add(fielderr.NewOneOf("reasonCode", matchingev.PassReasonCodes).Because("must be one of %s", strings.Join(matchingev.PassReasonCodes, ", ")))
 	case code == matchingev.PassOther && reason == "":
-		errs.add("reason", "is required with reasonCode other")
+		errs.add(fielderr.NewRequired("reason").Because("is required with reasonCode other"))
 	}
 	if utf8.RuneCountInString(reason) > MaxReasonLen {
-		errs.add("reason", "is longer than %d characters", MaxReasonLen)
+		errs.add(fielderr.NewTooLong("reason", MaxReasonLen).Because("is longer than %d characters", MaxReasonLen))
 	}
 	if err := checkNote(&errs, note); err != nil {
 		return StageChange{}, err
@@ -160,7 +161,7 @@ func Note(note string) (string, error) {
 
 func checkNote(errs *fieldErrors, note string) error {
 	if utf8.RuneCountInString(note) > MaxNoteLen {
-		errs.add("note", "is longer than %d characters", MaxNoteLen)
+		errs.add(fielderr.NewTooLong("note", MaxNoteLen).Because("is longer than %d characters", MaxNoteLen))
 	}
 	return nil
 }
@@ -201,7 +202,7 @@ const (
 func ValidateDocumentIDs(ids []string) error {
 	var errs fieldErrors
 	if len(ids) > MaxDocumentsPerApp {
-		errs.add("documentIds", "has %d entries; at most %d are allowed", len(ids), MaxDocumentsPerApp)
+		errs.add(fielderr.NewTooMany("documentIds", MaxDocumentsPerApp).Because("has %d entries; at most %d are allowed", len(ids), MaxDocumentsPerApp))
 		return errs.err()
 	}
 	seen := map[string]int{}
@@ -209,11 +210,11 @@ func ValidateDocumentIDs(ids []string) error {
 		name := fmt.Sprintf("documentIds[%d]", i)
 		switch j, dup := seen[id]; {
 		case strings.TrimSpace(id) == "":
-			errs.add(name, "is empty")
+			errs.add(fielderr.NewRequired(name).Because("is empty"))
 		case len(id) > MaxIDLen || !utf8.ValidString(id):
-			errs.add(name, "is not a document id")
+			errs.add(fielderr.NewFormat(name, "id").Because("is not a document id"))
 		case dup:
-			errs.add(name, "repeats documentIds[%d]", j)
+			errs.add(fielderr.NewDuplicateOf(name, fmt.Sprintf("documentIds[%d]", j)))
 		}
 		seen[id] = i
 	}

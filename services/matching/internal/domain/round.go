@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // Round statuses.
@@ -107,31 +109,31 @@ func NewRound(id, name string, programIDs []string, seed int64, by string, now t
 	name = strings.TrimSpace(name)
 	switch {
 	case name == "":
-		errs.add("name", "is required")
+		errs.add(fielderr.NewRequired("name"))
 	case !utf8.ValidString(name) || utf8.RuneCountInString(name) > MaxRoundName:
-		errs.add("name", "must be at most %d characters of text", MaxRoundName)
+		errs.add(fielderr.NewTooLong("name", MaxRoundName).Because("must be at most %d characters of text", MaxRoundName))
 	case strings.IndexFunc(name, unicode.IsControl) >= 0:
-		errs.add("name", "must not contain control characters")
+		errs.add(fielderr.NewControlCharacter("name"))
 	}
 	switch {
 	case len(programIDs) == 0:
-		errs.add("programIds", "name at least one program")
+		errs.add(fielderr.NewTooFew("programIds", 1).Because("name at least one program"))
 	case len(programIDs) > MaxRoundPrograms:
-		errs.add("programIds", "at most %d programs", MaxRoundPrograms)
+		errs.add(fielderr.NewTooMany("programIds", MaxRoundPrograms).Because("at most %d programs", MaxRoundPrograms))
 	default:
 		seen := map[string]int{}
 		for i, p := range programIDs {
 			if j, dup := seen[p]; dup {
-				errs.add(fieldIndex("programIds", i), "repeats programIds[%d]", j)
+				errs.add(fielderr.NewDuplicateOf(fieldIndex("programIds", i), fieldIndex("programIds", j)))
 			}
 			if strings.TrimSpace(p) == "" {
-				errs.add(fieldIndex("programIds", i), "is empty")
+				errs.add(fielderr.NewRequired(fieldIndex("programIds", i)).Because("is empty"))
 			}
 			seen[p] = i
 		}
 	}
 	if seed < 0 || seed > MaxSeed {
-		errs.add("seed", "must be between 0 and %d", int64(MaxSeed))
+		errs.add(fielderr.NewRange("seed", 0, int(MaxSeed)))
 	}
 	if err := errs.err(); err != nil {
 		return nil, err

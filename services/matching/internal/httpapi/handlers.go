@@ -15,6 +15,7 @@ import (
 	"github.com/talentbridge/platform/shared/api"
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
 	"github.com/talentbridge/platform/shared/auth"
+	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/platform"
 	"github.com/talentbridge/platform/shared/web"
 )
@@ -72,7 +73,7 @@ func Problems(err error) *web.Error {
 		// with their codes and parameters, for the UI to word.
 		fields := make([]web.FieldError, len(nel.Reasons))
 		for i, r := range nel.Reasons {
-			fields[i] = web.FieldError{Field: "programId", Reason: r.Text}
+			fields[i] = fielderr.New("programId", fielderr.NotEligible, nil, r.Text)
 		}
 		return &web.Error{Status: http.StatusUnprocessableEntity, Code: "not_eligible",
 			Detail: "you are not eligible for this program", Fields: fields,
@@ -81,13 +82,7 @@ func Problems(err error) *web.Error {
 	return nil
 }
 
-func fieldErrors(fs []domain.FieldError) []web.FieldError {
-	out := make([]web.FieldError, len(fs))
-	for i, f := range fs {
-		out[i] = web.FieldError{Field: f.Field, Reason: f.Reason}
-	}
-	return out
-}
+func fieldErrors(fs []domain.FieldError) []web.FieldError { return fs }
 
 // private answers with JSON that no cache may keep.
 func private(c echo.Context, status int, v any) error {
@@ -133,7 +128,7 @@ func (h *Handlers) setProgramRanking(c echo.Context) error {
 		return err
 	}
 	if req.ApplicantIDs == nil {
-		return web.Invalid(web.FieldError{Field: "applicantIds", Reason: "is required (an empty list removes the ranking)"})
+		return web.Invalid(fielderr.NewRequired("applicantIds").Because("is required (an empty list removes the ranking)"))
 	}
 	r, err := h.App.SetProgramRanking(c.Request().Context(), caller(c), id, req.ApplicantIDs)
 	if err != nil {
@@ -160,7 +155,7 @@ func (h *Handlers) apply(c echo.Context) error {
 		return err
 	}
 	if len(req.ProgramID) > maxIDLen {
-		return web.Invalid(web.FieldError{Field: "programId", Reason: "is too long"})
+		return web.Invalid(fielderr.NewTooLong("programId", maxIDLen).Because("is too long"))
 	}
 	a, err := h.App.Apply(c.Request().Context(), caller(c), req.ProgramID)
 	if err != nil {
@@ -195,7 +190,7 @@ func (h *Handlers) setRanking(c echo.Context) error {
 		return err
 	}
 	if req.ProgramIDs == nil {
-		return web.Invalid(web.FieldError{Field: "programIds", Reason: "is required (an empty list removes the rank list)"})
+		return web.Invalid(fielderr.NewRequired("programIds").Because("is required (an empty list removes the rank list)"))
 	}
 	r, err := h.App.SetRanking(c.Request().Context(), caller(c), req.ProgramIDs)
 	if err != nil {
@@ -269,7 +264,7 @@ func (h *Handlers) run(c echo.Context) error {
 func statusFilter(c echo.Context) (string, error) {
 	s := c.QueryParam("status")
 	if s != "" && !slices.Contains(domain.MatchStatuses, s) {
-		return "", web.Invalid(web.FieldError{Field: "status", Reason: "must be one of " + strings.Join(domain.MatchStatuses, "|")})
+		return "", web.Invalid(fielderr.NewOneOf("status", domain.MatchStatuses))
 	}
 	return s, nil
 }
@@ -328,8 +323,8 @@ func (h *Handlers) publish(c echo.Context) error {
 	if req.RespondBy != "" {
 		t, err := time.Parse(time.RFC3339, req.RespondBy)
 		if err != nil {
-			return &domain.ValidationError{Fields: []domain.FieldError{{Field: "respondBy",
-				Reason: "must be an RFC 3339 date and time, such as 2026-01-31T17:00:00+05:30"}}}
+			return &domain.ValidationError{Fields: []domain.FieldError{fielderr.NewFormat("respondBy", "datetime").
+				Because("must be an RFC 3339 date and time, such as 2026-01-31T17:00:00+05:30")}}
 		}
 		respondBy = &t
 	}
@@ -363,7 +358,7 @@ func (h *Handlers) matches(c echo.Context) error {
 	}
 	round := c.QueryParam("roundId")
 	if len(round) > maxIDLen {
-		return web.Invalid(web.FieldError{Field: "roundId", Reason: "is too long"})
+		return web.Invalid(fielderr.NewTooLong("roundId", maxIDLen).Because("is too long"))
 	}
 	ms, total, err := h.App.ListMatches(c.Request().Context(), app.MatchFilter{Status: status, RoundID: round}, page, size)
 	if err != nil {
@@ -452,7 +447,7 @@ func (h *Handlers) audit(c echo.Context) error {
 	}
 	entity := strings.TrimSpace(c.QueryParam("entity"))
 	if len(entity) > maxIDLen {
-		return web.Invalid(web.FieldError{Field: "entity", Reason: "is too long"})
+		return web.Invalid(fielderr.NewTooLong("entity", maxIDLen).Because("is too long"))
 	}
 	var typ, id string
 	if t, rest, ok := strings.Cut(entity, ":"); ok && slices.Contains(entityTypes, t) {

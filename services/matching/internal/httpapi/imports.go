@@ -106,10 +106,12 @@ func importRefused(c echo.Context, problems []rankimport.Problem) error {
 		Code:     "import_rejected",
 		Detail:   fmt.Sprintf("%d lines have problems; nothing was imported. Fix them and send the whole file again.", len(problems)),
 		Instance: c.Request().URL.Path,
-		Errors:   make([]api.RowError, len(problems)),
+		Errors:   api.RowErrors(problems),
 	}
-	for i, pr := range problems {
-		p.Errors[i] = api.RowError{Line: pr.Line, Field: "applicant", Reason: pr.Reason}
+	for i := range p.Errors {
+		if p.Errors[i].Field == "" {
+			p.Errors[i].Field = "applicant"
+		}
 	}
 	b, err := json.Marshal(p)
 	if err != nil {

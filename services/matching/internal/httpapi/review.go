@@ -10,6 +10,7 @@ import (
 	"github.com/talentbridge/platform/shared/api"
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
 	"github.com/talentbridge/platform/shared/auth"
+	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/web"
 )
 
@@ -170,7 +171,7 @@ func (h *Handlers) book(c echo.Context) error {
 		return err
 	}
 	if req.SlotID == "" || len(req.SlotID) > maxIDLen {
-		return web.Invalid(web.FieldError{Field: "slotId", Reason: "is required"})
+		return web.Invalid(fielderr.NewRequired("slotId"))
 	}
 	a, err := h.App.Book(c.Request().Context(), caller(c), id, req.SlotID)
 	if err != nil {

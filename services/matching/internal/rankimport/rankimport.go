@@ -10,10 +10,11 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // MaxRows is the most lines one file may hold.
@@ -30,11 +31,9 @@ type Ref struct {
 	Email string
 }
 
-// Problem is what is wrong with one line.
-type Problem struct {
-	Line   int
-	Reason string
-}
+// Problem is what is wrong with one line: a field error with the line set
+// and, for the line as a whole, no field.
+type Problem = fielderr.FieldError
 
 // ParseRanking reads a program ranking: one applicant per line. It returns
 // the lines in order, or every problem found; err is set only when the
@@ -54,23 +53,23 @@ func ParseRanking(r io.Reader) (refs []Ref, problems []Problem, err error) {
 		}
 		if rerr != nil {
 			if pe := (*csv.ParseError)(nil); errors.As(rerr, &pe) {
-				problems = append(problems, Problem{Line: pe.Line, Reason: "not valid CSV: " + pe.Err.Error()})
+				problems = append(problems, fielderr.NewCSVSyntax(pe.Err.Error()).At(pe.Line))
 				break
 			}
 			return nil, nil, rerr
 		}
 		line, _ := cr.FieldPos(0)
 		if len(refs)+len(problems) >= MaxRows {
-			problems = append(problems, Problem{Line: line, Reason: fmt.Sprintf("a file may hold at most %d lines; rank fewer applicants", MaxRows)})
+			problems = append(problems, fielderr.NewTooManyRows(MaxRows).At(line).Because("a file may hold at most %d lines; rank fewer applicants", MaxRows))
 			break
 		}
 		if len(rec) != 1 {
-			problems = append(problems, Problem{Line: line, Reason: fmt.Sprintf("has %d fields; give one applicant id or e-mail address per line", len(rec))})
+			problems = append(problems, fielderr.NewColumns(1, 1).At(line).Because("has %d fields; give one applicant id or e-mail address per line", len(rec)))
 			continue
 		}
-		ref, reason := parseRef(rec[0])
-		if reason != "" {
-			problems = append(problems, Problem{Line: line, Reason: reason})
+		ref, bad, ok := parseRef(rec[0])
+		if !ok {
+			problems = append(problems, bad.At(line))
 			continue
 		}
 		ref.Line = line
@@ -80,30 +79,30 @@ func ParseRanking(r io.Reader) (refs []Ref, problems []Problem, err error) {
 		return nil, problems, nil
 	}
 	if len(refs) == 0 {
-		return nil, []Problem{{Line: 1, Reason: "the file is empty: give one applicant id or e-mail address per line"}}, nil
+		return nil, []Problem{fielderr.NewEmptyFile().At(1).Because("the file is empty: give one applicant id or e-mail address per line")}, nil
 	}
 	return refs, nil, nil
 }
 
 // parseRef reads one applicant reference: an e-mail address when it holds
 // an @, an id otherwise.
-func parseRef(s string) (Ref, string) {
+func parseRef(s string) (Ref, Problem, bool) {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "":
-		return Ref{}, "is empty: give an applicant id or e-mail address"
+		return Ref{}, fielderr.NewRequired("").Because("is empty: give an applicant id or e-mail address"), false
 	case len(s) > MaxRef:
-		return Ref{}, fmt.Sprintf("is longer than %d characters", MaxRef)
+		return Ref{}, fielderr.NewTooLong("", MaxRef).Because("is longer than %d characters", MaxRef), false
 	case strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || r == ' ' }):
-		return Ref{}, "must not contain spaces or control characters"
+		return Ref{}, fielderr.NewControlCharacter("").Because("must not contain spaces or control characters"), false
 	case strings.Contains(s, "@"):
 		at := strings.LastIndexByte(s, '@')
 		if at == 0 || at == len(s)-1 || !strings.Contains(s[at+1:], ".") {
-			return Ref{}, fmt.Sprintf("%q is not an e-mail address like name@example.org", s)
+			return Ref{}, fielderr.NewEmail("").Because("%q is not an e-mail address like name@example.org", s), false
 		}
-		return Ref{Email: strings.ToLower(s)}, ""
+		return Ref{Email: strings.ToLower(s)}, Problem{}, true
 	}
-	return Ref{ID: s}, ""
+	return Ref{ID: s}, Problem{}, true
 }
 
 // RankRow is one applicant's rank list from a round's import.
@@ -130,47 +129,49 @@ func ParseRanks(r io.Reader, maxRanked int) (rows []RankRow, problems []Problem,
 		}
 		if rerr != nil {
 			if pe := (*csv.ParseError)(nil); errors.As(rerr, &pe) {
-				problems = append(problems, Problem{Line: pe.Line, Reason: "not valid CSV: " + pe.Err.Error()})
+				problems = append(problems, fielderr.NewCSVSyntax(pe.Err.Error()).At(pe.Line))
 				break
 			}
 			return nil, nil, rerr
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rows)+len(problems) >= MaxRows {
-			problems = append(problems, Problem{Line: line, Reason: fmt.Sprintf("a file may hold at most %d lines; split it", MaxRows)})
+			problems = append(problems, fielderr.NewTooManyRows(MaxRows).At(line))
 			break
 		}
-		ref, reason := parseRef(rec[0])
-		if reason != "" {
-			problems = append(problems, Problem{Line: line, Reason: "applicant " + reason})
+		ref, bad, ok := parseRef(rec[0])
+		if !ok {
+			problems = append(problems, bad.At(line).Because("applicant %s", bad.Reason))
 			continue
 		}
 		progs := make([]string, 0, len(rec)-1)
-		bad := ""
 		for i, p := range rec[1:] {
 			p = strings.TrimSpace(p)
+			ok = false
 			switch {
 			case p == "":
-				bad = fmt.Sprintf("program %d is empty", i+1)
+				bad = fielderr.NewRequired("").Because("program %d is empty", i+1)
 			case len(p) > MaxRef:
-				bad = fmt.Sprintf("program %d is longer than %d characters", i+1, MaxRef)
+				bad = fielderr.NewTooLong("", MaxRef).Because("program %d is longer than %d characters", i+1, MaxRef)
 			case slices.Contains(progs, p):
-				bad = fmt.Sprintf("program %d (%s) is ranked twice", i+1, p)
+				bad = fielderr.NewDuplicate("").Because("program %d (%s) is ranked twice", i+1, p)
+			default:
+				ok = true
 			}
-			if bad != "" {
+			if !ok {
 				break
 			}
 			progs = append(progs, p)
 		}
 		switch {
-		case bad != "":
-			problems = append(problems, Problem{Line: line, Reason: bad})
+		case !ok:
+			problems = append(problems, bad.At(line))
 			continue
 		case len(progs) == 0:
-			problems = append(problems, Problem{Line: line, Reason: "ranks no program: give program ids after the applicant"})
+			problems = append(problems, fielderr.NewTooFew("", 1).At(line).Because("ranks no program: give program ids after the applicant"))
 			continue
 		case len(progs) > maxRanked:
-			problems = append(problems, Problem{Line: line, Reason: fmt.Sprintf("ranks %d programs; at most %d are allowed", len(progs), maxRanked)})
+			problems = append(problems, fielderr.NewTooMany("", maxRanked).At(line).Because("ranks %d programs; at most %d are allowed", len(progs), maxRanked))
 			continue
 		}
 		ref.Line = line
@@ -180,7 +181,7 @@ func ParseRanks(r io.Reader, maxRanked int) (rows []RankRow, problems []Problem,
 		return nil, problems, nil
 	}
 	if len(rows) == 0 {
-		return nil, []Problem{{Line: 1, Reason: "the file is empty: give one line per applicant, applicant,program1,program2,…"}}, nil
+		return nil, []Problem{fielderr.NewEmptyFile().At(1).Because("the file is empty: give one line per applicant, applicant,program1,program2,…")}, nil
 	}
 	return rows, nil, nil
 }

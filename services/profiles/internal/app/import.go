@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
+	"github.com/talentbridge/platform/shared/fielderr"
 
 	"github.com/talentbridge/platform/services/profiles/internal/domain"
 	"github.com/talentbridge/platform/shared/events"
@@ -67,11 +68,11 @@ func (s *Service) Import(ctx context.Context, by, batchID string, rows []domain.
 		switch b, ok := stored[ids[i]]; {
 		case !ok || b == batchID:
 		case b == TombstoneBatch:
-			problems = append(problems, domain.RowProblem{Line: r.Line, Field: "email",
-				Reason: "the profile imported for this e-mail address is being erased; import it again in a minute"})
+			problems = append(problems, fielderr.New("email", fielderr.NotAvailable, nil,
+				"the profile imported for this e-mail address is being erased; import it again in a minute").At(r.Line))
 		default:
-			problems = append(problems, domain.RowProblem{Line: r.Line, Field: "email",
-				Reason: "a profile for this e-mail address was already imported from another file"})
+			problems = append(problems, fielderr.New("email", fielderr.Duplicate, nil,
+				"a profile for this e-mail address was already imported from another file").At(r.Line))
 		}
 	}
 	if len(problems) > 0 {
@@ -114,11 +115,11 @@ func (s *Service) Import(ctx context.Context, by, batchID string, rows []domain.
 func rowProblems(line int, err error) []domain.RowProblem {
 	ve, ok := err.(*domain.ValidationError)
 	if !ok {
-		return []domain.RowProblem{{Line: line, Field: "", Reason: err.Error()}}
+		return []domain.RowProblem{fielderr.New("", fielderr.Format, nil, err.Error()).At(line)}
 	}
 	out := make([]domain.RowProblem, len(ve.Problems))
 	for i, p := range ve.Problems {
-		out[i] = domain.RowProblem{Line: line, Field: p.Field, Reason: p.Reason}
+		out[i] = p.At(line)
 	}
 	return out
 }

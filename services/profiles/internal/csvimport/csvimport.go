@@ -59,6 +59,7 @@ import (
 	"time"
 
 	"github.com/talentbridge/platform/services/profiles/internal/domain"
+	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/taxonomy"
 )
 
@@ -120,10 +121,10 @@ func Parse(r io.Reader, now time.Time) (rows []domain.ImportRow, problems []doma
 	header, err := cr.Read()
 	switch {
 	case errors.Is(err, io.EOF):
-		return nil, []domain.RowProblem{{Line: 1, Reason: "the file is empty: the first line must name the columns"}}, nil
+		return nil, []domain.RowProblem{fielderr.NewEmptyFile().At(1).Because("the file is empty: the first line must name the columns")}, nil
 	case err != nil:
 		if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
-			return nil, []domain.RowProblem{{Line: pe.Line, Reason: "not valid CSV: " + pe.Err.Error()}}, nil
+			return nil, []domain.RowProblem{fielderr.NewCSVSyntax(pe.Err.Error()).At(pe.Line)}, nil
 		}
 		return nil, nil, fmt.Errorf("read header: %w", err)
 	}
@@ -141,7 +142,7 @@ func Parse(r io.Reader, now time.Time) (rows []domain.ImportRow, problems []doma
 		}
 		if err != nil {
 			if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
-				problems = append(problems, domain.RowProblem{Line: pe.Line, Reason: "not valid CSV: " + pe.Err.Error()})
+				problems = append(problems, fielderr.NewCSVSyntax(pe.Err.Error()).At(pe.Line))
 				break
 			}
 			return nil, nil, fmt.Errorf("read file: %w", err)
@@ -149,19 +150,19 @@ func Parse(r io.Reader, now time.Time) (rows []domain.ImportRow, problems []doma
 		line, _ := cr.FieldPos(0)
 		count++
 		if count > MaxRows {
-			problems = append(problems, domain.RowProblem{Line: line, Reason: fmt.Sprintf("a file may hold at most %d rows; split it", MaxRows)})
+			problems = append(problems, fielderr.NewTooManyRows(MaxRows).At(line).Because("a file may hold at most %d rows; split it", MaxRows))
 			break
 		}
 		if len(rec) != len(header) {
-			problems = append(problems, domain.RowProblem{Line: line,
-				Reason: fmt.Sprintf("has %d fields, but the header names %d columns", len(rec), len(header))})
+			problems = append(problems, fielderr.NewColumns(len(header), len(header)).At(line).
+				Because("has %d fields, but the header names %d columns", len(rec), len(header)))
 			continue
 		}
 		row, ps := readRow(line, rec, cols, now)
 		if row.Email != "" {
 			if first, ok := emails[row.Email]; ok {
-				ps = append(ps, domain.RowProblem{Line: line, Field: ColEmail,
-					Reason: fmt.Sprintf("%s is also on line %d: one row per person", row.Email, first)})
+				ps = append(ps, fielderr.NewDuplicateLine(ColEmail, first).At(line).
+					Because("%s is also on line %d: one row per person", row.Email, first))
 			} else {
 				emails[row.Email] = line
 			}
@@ -173,7 +174,7 @@ func Parse(r io.Reader, now time.Time) (rows []domain.ImportRow, problems []doma
 		rows = append(rows, row)
 	}
 	if count == 0 && len(problems) == 0 {
-		problems = append(problems, domain.RowProblem{Line: 2, Reason: "the file has a header but no rows"})
+		problems = append(problems, fielderr.NewEmptyFile().At(2).Because("the file has a header but no rows"))
 	}
 	if len(problems) > 0 {
 		return nil, problems, nil
@@ -192,17 +193,17 @@ func readHeader(header []string) (map[string]int, []domain.RowProblem) {
 		name, ok := known[strings.ToLower(strings.TrimSpace(h))]
 		switch {
 		case !ok:
-			ps = append(ps, domain.RowProblem{Line: 1, Field: h,
-				Reason: fmt.Sprintf("is not a known column; the columns are %s", strings.Join(Columns, ", "))})
+			ps = append(ps, fielderr.New(h, fielderr.UnknownField, &fielderr.Params{Allowed: Columns},
+				fmt.Sprintf("is not a known column; the columns are %s", strings.Join(Columns, ", "))).At(1))
 		case cols[name] != 0:
-			ps = append(ps, domain.RowProblem{Line: 1, Field: name, Reason: "is named twice"})
+			ps = append(ps, fielderr.NewDuplicate(name).At(1).Because("is named twice"))
 		default:
 			cols[name] = i + 1 // +1 so that 0 means absent
 		}
 	}
 	for _, c := range Required {
 		if cols[c] == 0 {
-			ps = append(ps, domain.RowProblem{Line: 1, Field: c, Reason: "is a required column and missing from the header"})
+			ps = append(ps, fielderr.New(c, fielderr.MissingColumn, nil, "is a required column and missing from the header").At(1))
 		}
 	}
 	return cols, ps
@@ -216,14 +217,15 @@ func readRow(line int, rec []string, cols map[string]int, now time.Time) (domain
 		return ""
 	}
 	var ps []domain.RowProblem
-	add := func(field, reason string) {
-		ps = append(ps, domain.RowProblem{Line: line, Field: field, Reason: reason})
+	add := func(col string, p domain.RowProblem) {
+		p.Line, p.Field = line, col
+		ps = append(ps, p)
 	}
 
 	row := domain.ImportRow{Line: line}
 	email, err := domain.NormalizeEmail(get(ColEmail))
 	if err != nil {
-		add(ColEmail, err.Error())
+		add(ColEmail, asProblem(err))
 	} else {
 		row.Email = email
 	}
@@ -250,13 +252,13 @@ func readRow(line int, rec []string, cols map[string]int, now time.Time) (domain
 	for i, item := range list(get(ColLanguages)) {
 		code, level, ok := strings.Cut(item, ":")
 		if !ok {
-			add(ColLanguages, fmt.Sprintf("item %d (%q) must be code:level, e.g. en:C1 or ja:N4", i+1, item))
+			add(ColLanguages, fielderr.NewFormat(ColLanguages, "language_level").Because("item %d (%q) must be code:level, e.g. en:C1 or ja:N4", i+1, item))
 			continue
 		}
 		d.Languages = append(d.Languages, taxonomy.Language{Code: strings.TrimSpace(code), Level: strings.TrimSpace(level)})
 	}
 	if y, err := domain.ParseYear(get(ColBirthYear)); err != nil {
-		add(ColBirthYear, err.Error())
+		add(ColBirthYear, asProblem(err))
 	} else {
 		d.BirthYear = y
 	}
@@ -275,7 +277,7 @@ func readRow(line int, rec []string, cols map[string]int, now time.Time) (domain
 	} {
 		v, err := parseBool(get(b.col))
 		if err != nil {
-			add(b.col, err.Error())
+			add(b.col, asProblem(err))
 			continue
 		}
 		*b.dst = v
@@ -294,14 +296,14 @@ func readRow(line int, rec []string, cols map[string]int, now time.Time) (domain
 	if err != nil {
 		var ve *domain.ValidationError
 		if !errors.As(err, &ve) {
-			add("", err.Error())
+			add("", asProblem(err))
 		} else {
 			for _, p := range ve.Problems {
-				col, reason := column(p)
-				if failed[col] && (col == ColBirthYear || col == ColDataProcessing || col == ColCrossBorderTransfer || col == ColVisibleToHosts || col == ColCategoriesConsent) {
+				p = column(p)
+				if col := p.Field; failed[col] && (col == ColBirthYear || col == ColDataProcessing || col == ColCrossBorderTransfer || col == ColVisibleToHosts || col == ColCategoriesConsent) {
 					continue
 				}
-				add(col, reason)
+				add(p.Field, p)
 			}
 		}
 	}
@@ -313,8 +315,22 @@ func readRow(line int, rec []string, cols map[string]int, now time.Time) (domain
 }
 
 // column maps a problem of the JSON-shaped profile onto the file's column,
-// naming the list item when the field is a list.
-func column(p domain.Problem) (col, reason string) {
+// naming the list item when the field is a list; code and params stay.
+func column(p domain.Problem) domain.Problem {
+	p.Field, p.Reason = columnReason(p)
+	return p
+}
+
+// asProblem is the problem an error of a cell's reader stands for.
+func asProblem(err error) domain.RowProblem {
+	var fe fielderr.FieldError
+	if errors.As(err, &fe) {
+		return fe
+	}
+	return fielderr.New("", fielderr.Format, nil, err.Error())
+}
+
+func columnReason(p domain.Problem) (col, reason string) {
 	path, reason := p.Field, p.Reason
 	base, rest, _ := strings.Cut(path, "[")
 	item := ""
@@ -365,5 +381,5 @@ func parseBool(s string) (bool, error) {
 	case "true", "yes", "1":
 		return true, nil
 	}
-	return false, fmt.Errorf("must be true or false, not %q", s)
+	return false, fielderr.NewFormat("", "boolean").Because("must be true or false, not %q", s)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // importNamespace is the UUID namespace of imported profile ids.
@@ -29,12 +30,9 @@ type ImportRow struct {
 	Draft Draft
 }
 
-// RowProblem is one broken rule in one row of an import file.
-type RowProblem struct {
-	Line   int
-	Field  string
-	Reason string
-}
+// RowProblem is one broken rule in one row of an import file: its line,
+// the column, a stable code and the English reason.
+type RowProblem = fielderr.FieldError
 
 // ImportError reports every bad row of an import; nothing was imported.
 type ImportError struct {

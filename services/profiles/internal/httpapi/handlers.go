@@ -21,6 +21,7 @@ import (
 	"github.com/talentbridge/platform/shared/api"
 	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
 	"github.com/talentbridge/platform/shared/auth"
+	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/platform"
 	"github.com/talentbridge/platform/shared/taxonomy"
 	"github.com/talentbridge/platform/shared/web"
@@ -140,29 +141,27 @@ func parseQuery(v map[string][]string) (app.Query, error) {
 	}
 	q := app.Query{Page: 1, PageSize: DefaultPageSize}
 	var fe []web.FieldError
-	bad := func(field, format string, args ...any) {
-		fe = append(fe, web.FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
-	}
+	bad := func(e web.FieldError) { fe = append(fe, e) }
 	if q.HomeCountry = get("country"); q.HomeCountry != "" && !taxonomy.IsCountry(q.HomeCountry) {
-		bad("country", "must be IN or JP, not %q", q.HomeCountry)
+		bad(fielderr.NewUnknownCode("country", "country").Because("must be IN or JP, not %q", q.HomeCountry))
 	}
 	if q.Kind = get("kind"); q.Kind != "" && !taxonomy.ApplicantKinds.Valid(q.Kind) {
-		bad("kind", "must be one of %s, not %q", taxonomy.ApplicantKinds, q.Kind)
+		bad(fielderr.NewOneOf("kind", taxonomy.ApplicantKinds.Codes()).Because("must be one of %s, not %q", taxonomy.ApplicantKinds, q.Kind))
 	}
 	if q.Field = get("field"); q.Field != "" && !taxonomy.IsField(q.Field) {
-		bad("field", "%q is not a field code of the OECD Fields of Science (e.g. \"1.2\")", q.Field)
+		bad(fielderr.NewUnknownCode("field", "field").Because("%q is not a field code of the OECD Fields of Science (e.g. \"1.2\")", q.Field))
 	}
 	if q.DegreeLevel = get("degreeLevel"); q.DegreeLevel != "" && !taxonomy.DegreeLevels.Valid(q.DegreeLevel) {
-		bad("degreeLevel", "must be one of %s, not %q", taxonomy.DegreeLevels, q.DegreeLevel)
+		bad(fielderr.NewOneOf("degreeLevel", taxonomy.DegreeLevels.Codes()).Because("must be one of %s, not %q", taxonomy.DegreeLevels, q.DegreeLevel))
 	}
 	terms := strings.Fields(strings.ToLower(get("q")))
 	switch {
 	case len(terms) > maxTerms:
-		bad("q", "may hold at most %d words", maxTerms)
+		bad(fielderr.NewTooMany("q", maxTerms).Because("may hold at most %d words", maxTerms))
 	default:
 		for _, t := range terms {
 			if len(t) > maxTermLen {
-				bad("q", "words may be at most %d bytes long", maxTermLen)
+				bad(fielderr.NewTooLong("q", maxTermLen).Because("words may be at most %d bytes long", maxTermLen))
 				break
 			}
 		}
@@ -229,10 +228,7 @@ func importRefused(c echo.Context, ie *domain.ImportError) error {
 		Code:     "import_rejected",
 		Detail:   fmt.Sprintf("%d rows have problems; nothing was imported. Fix them and send the whole file again.", len(ie.Lines())),
 		Instance: c.Request().URL.Path,
-		Errors:   make([]api.RowError, len(ie.Problems)),
-	}
-	for i, pr := range ie.Problems {
-		p.Errors[i] = api.RowError{Line: pr.Line, Field: pr.Field, Reason: pr.Reason}
+		Errors:   api.RowErrors(ie.Problems),
 	}
 	b, err := json.Marshal(p)
 	if err != nil {
@@ -268,11 +264,7 @@ func Problems(err error) *web.Error {
 	var ve *domain.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		fe := make([]web.FieldError, len(ve.Problems))
-		for i, p := range ve.Problems {
-			fe[i] = web.FieldError{Field: p.Field, Reason: p.Reason}
-		}
-		return web.Invalid(fe...)
+		return web.Invalid(ve.Problems...)
 	case errors.Is(err, domain.ErrProfileNotFound):
 		return web.NotFound("profile")
 	case errors.Is(err, domain.ErrAlreadyExists):

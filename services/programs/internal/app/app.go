@@ -19,6 +19,7 @@ import (
 	"github.com/talentbridge/platform/services/programs/internal/search"
 	"github.com/talentbridge/platform/shared/events"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // Options are what the use cases need.
@@ -214,7 +215,7 @@ func (s *Service) Import(ctx context.Context, a domain.Actor, rows []csvimport.R
 		switch {
 		case errors.As(err, &ve):
 			for _, f := range ve.Fields {
-				errs = append(errs, csvimport.RowError{Line: row.Line, Field: f.Field, Reason: f.Reason})
+				errs = append(errs, f.At(row.Line))
 			}
 			continue
 		case err != nil:
@@ -223,7 +224,7 @@ func (s *Service) Import(ctx context.Context, a domain.Actor, rows []csvimport.R
 		var evs []events.Envelope
 		if publish {
 			if _, err := p.Publish(now); err != nil {
-				errs = append(errs, csvimport.RowError{Line: row.Line, Field: "applicationDeadline", Reason: err.Error()})
+				errs = append(errs, fielderr.NewDatePast("applicationDeadline").At(row.Line).Because("%s", err.Error()))
 				continue
 			}
 			if evs, err = s.events(events.ProgramPublished, p); err != nil {

@@ -29,6 +29,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/talentbridge/platform/services/programs/internal/domain"
+	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/taxonomy"
 )
 
@@ -55,11 +56,7 @@ type Row struct {
 // path of the program field, as the API names it ("seats",
 // "eligibility.languages[0].minLevel"), a column name for problems with the
 // header, or "(row)" / "(file)" for problems with the CSV itself.
-type RowError struct {
-	Line   int    `json:"line"`
-	Field  string `json:"field"`
-	Reason string `json:"reason"`
-}
+type RowError = fielderr.FieldError
 
 // Parse reads every row of a CSV file. It returns the rows it could read
 // and every problem found; callers store nothing unless the problems are
@@ -75,16 +72,16 @@ func Parse(r io.Reader) ([]Row, []RowError) {
 	cr.FieldsPerRecord = -1
 
 	var errs []RowError
-	fail := func(line int, field, format string, args ...any) {
-		errs = append(errs, RowError{Line: line, Field: field, Reason: fmt.Sprintf(format, args...)})
-	}
+	fail := func(line int, e RowError) { errs = append(errs, e.At(line)) }
+	// whole names a problem of the file or of a row as a whole.
+	whole := func(field string, e RowError) RowError { e.Field = field; return e }
 
 	header, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			fail(1, "(file)", "the file is empty; the first line must name the columns")
+			fail(1, whole("(file)", fielderr.NewEmptyFile().Because("the file is empty; the first line must name the columns")))
 		} else {
-			fail(lineOf(err, 1), "(file)", "%s", csvProblem(err))
+			fail(lineOf(err, 1), csvProblem("(file)", err))
 		}
 		return nil, errs
 	}
@@ -93,18 +90,18 @@ func Parse(r io.Reader) ([]Row, []RowError) {
 		name = strings.TrimSpace(name)
 		switch {
 		case name == "":
-			fail(1, "(header)", "column %d has no name", i+1)
+			fail(1, fielderr.NewRequired("(header)").Because("column %d has no name", i+1))
 		case !slices.Contains(Columns, name):
-			fail(1, shorten(name), "is not a column; columns are %s", strings.Join(Columns, ", "))
+			fail(1, fielderr.New(shorten(name), fielderr.UnknownField, &fielderr.Params{Allowed: Columns}, "is not a column; columns are "+strings.Join(Columns, ", ")))
 		case hasKey(col, name):
-			fail(1, name, "appears twice")
+			fail(1, fielderr.NewDuplicate(name).Because("appears twice"))
 		default:
 			col[name] = i
 		}
 	}
 	for _, name := range Required {
 		if !hasKey(col, name) {
-			fail(1, name, "column is missing")
+			fail(1, fielderr.New(name, fielderr.MissingColumn, nil, "column is missing"))
 		}
 	}
 	if len(errs) > 0 {
@@ -120,16 +117,16 @@ func Parse(r io.Reader) ([]Row, []RowError) {
 		if err != nil {
 			// A broken quote leaves the reader unsure where rows begin, so
 			// nothing after it is trusted.
-			fail(lineOf(err, 0), "(row)", "%s", csvProblem(err))
+			fail(lineOf(err, 0), csvProblem("(row)", err))
 			break
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rows) >= MaxRows {
-			fail(line, "(file)", "at most %d programs per file", MaxRows)
+			fail(line, whole("(file)", fielderr.NewTooManyRows(MaxRows).Because("at most %d programs per file", MaxRows)))
 			break
 		}
 		if len(rec) != len(header) {
-			fail(line, "(row)", "has %d values, the header names %d columns", len(rec), len(header))
+			fail(line, whole("(row)", fielderr.NewColumns(len(header), len(header)).Because("has %d values, the header names %d columns", len(rec), len(header))))
 			continue
 		}
 		row, rowErrs := readRow(rec, col, line)
@@ -137,7 +134,7 @@ func Parse(r io.Reader) ([]Row, []RowError) {
 		rows = append(rows, row)
 	}
 	if len(rows) == 0 && len(errs) == 0 {
-		fail(2, "(file)", "the file holds no programs")
+		fail(2, whole("(file)", fielderr.NewEmptyFile().Because("the file holds no programs")))
 	}
 	return rows, errs
 }
@@ -163,12 +160,14 @@ func lineOf(err error, fallback int) int {
 	return fallback
 }
 
-func csvProblem(err error) string {
+func csvProblem(field string, err error) RowError {
+	e := fielderr.NewCSVSyntax("").Because("not valid CSV")
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return "not valid CSV: " + pe.Err.Error()
+		e = fielderr.NewCSVSyntax(pe.Err.Error())
 	}
-	return "not valid CSV"
+	e.Field = field
+	return e
 }
 
 func readRow(rec []string, col map[string]int, line int) (Row, []RowError) {
@@ -182,7 +181,7 @@ func readRow(rec []string, col map[string]int, line int) (Row, []RowError) {
 	}
 	for name, i := range col {
 		if !utf8.ValidString(rec[i]) {
-			errs = append(errs, RowError{Line: line, Field: name, Reason: "must be valid UTF-8"})
+			errs = append(errs, fielderr.NewTextEncoding(name).At(line).Because("must be valid UTF-8"))
 		}
 	}
 	// number reads a whole number from a column; errors name the field's
@@ -194,7 +193,7 @@ func readRow(rec []string, col map[string]int, line int) (Row, []RowError) {
 		}
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
-			errs = append(errs, RowError{Line: line, Field: path, Reason: fmt.Sprintf("%q is not a whole number", s)})
+			errs = append(errs, fielderr.NewFormat(path, "integer").At(line).Because("%q is not a whole number", s))
 			return 0, false
 		}
 		return n, true
@@ -215,7 +214,7 @@ func readRow(rec []string, col map[string]int, line int) (Row, []RowError) {
 	if hasAmount || get("stipendCurrency") != "" || get("stipendPeriod") != "" {
 		c.Stipend = &domain.Stipend{Amount: amount, Currency: get("stipendCurrency"), Period: get("stipendPeriod")}
 		if !hasAmount && get("stipendAmount") == "" {
-			errs = append(errs, RowError{Line: line, Field: "stipend.amount", Reason: "is required with a stipend currency or period"})
+			errs = append(errs, fielderr.NewRequired("stipend.amount").At(line).Because("is required with a stipend currency or period"))
 		}
 	}
 	c.Eligibility.ApplicantKinds = list(get("applicantKinds"))
@@ -224,8 +223,8 @@ func readRow(rec []string, col map[string]int, line int) (Row, []RowError) {
 	for i, pair := range list(get("languages")) {
 		code, level, ok := strings.Cut(pair, ":")
 		if !ok {
-			errs = append(errs, RowError{Line: line, Field: fmt.Sprintf("eligibility.languages[%d]", i),
-				Reason: fmt.Sprintf("%q is not code:minLevel, e.g. en:B2", pair)})
+			errs = append(errs, fielderr.NewFormat(fmt.Sprintf("eligibility.languages[%d]", i), "language_level").At(line).
+				Because("%q is not code:minLevel, e.g. en:B2", pair))
 			continue
 		}
 		c.Eligibility.Languages = append(c.Eligibility.Languages,

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/talentbridge/platform/shared/eligibility"
+	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/taxonomy"
 	"github.com/talentbridge/platform/shared/textnorm"
 )
@@ -167,9 +168,7 @@ func trimAll(in []string) []string {
 
 type fieldErrors []FieldError
 
-func (l *fieldErrors) add(field, format string, args ...any) {
-	*l = append(*l, FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
-}
+func (l *fieldErrors) add(e FieldError) { *l = append(*l, e) }
 
 // Validate checks c (normalized) against every rule of a program and
 // returns a *ValidationError listing all that fail, or nil. now decides
@@ -184,43 +183,43 @@ func (c Content) Validate(now time.Time) error {
 
 	switch {
 	case c.Kind == "":
-		errs.add("kind", "is required")
+		errs.add(fielderr.NewRequiredOneOf("kind", taxonomy.ProgramKinds.Codes()).Because("is required"))
 	case !taxonomy.ProgramKinds.Valid(c.Kind):
-		errs.add("kind", "unknown program kind %q; want one of %s", c.Kind, taxonomy.ProgramKinds.String())
+		errs.add(fielderr.NewOneOf("kind", taxonomy.ProgramKinds.Codes()).Because("unknown program kind %q; want one of %s", c.Kind, taxonomy.ProgramKinds.String()))
 	}
 	countryOK := false
 	switch {
 	case c.HostCountry == "":
-		errs.add("hostCountry", "is required")
+		errs.add(fielderr.NewRequired("hostCountry"))
 	case !taxonomy.IsCountry(c.HostCountry):
-		errs.add("hostCountry", "unknown country %q; want IN or JP", c.HostCountry)
+		errs.add(fielderr.NewUnknownCode("hostCountry", "country").Because("unknown country %q; want IN or JP", c.HostCountry))
 	default:
 		countryOK = true
 	}
 	switch {
 	case c.Region == "":
-		errs.add("region", "is required")
+		errs.add(fielderr.NewRequired("region"))
 	case countryOK && !taxonomy.IsRegion(c.HostCountry, c.Region):
-		errs.add("region", "%q is not a region of %s", c.Region, c.HostCountry)
+		errs.add(fielderr.NewRegion("region", c.HostCountry).Because("%q is not a region of %s", c.Region, c.HostCountry))
 	}
 
 	switch {
 	case len(c.Fields) == 0:
-		errs.add("fields", "name at least one field of science, e.g. \"1.2\"")
+		errs.add(fielderr.NewTooFew("fields", 1).Because("name at least one field of science, e.g. \"1.2\""))
 	case len(c.Fields) > MaxFields:
-		errs.add("fields", "at most %d fields", MaxFields)
+		errs.add(fielderr.NewTooMany("fields", MaxFields).Because("at most %d fields", MaxFields))
 	default:
 		for i, f := range c.Fields {
 			switch {
 			case !taxonomy.IsField(f):
-				errs.add(fmt.Sprintf("fields[%d]", i), "unknown field of science %q; want an OECD code such as \"1.2\"", f)
+				errs.add(fielderr.NewUnknownCode(fmt.Sprintf("fields[%d]", i), "field").Because("unknown field of science %q; want an OECD code such as \"1.2\"", f))
 			case slices.Contains(c.Fields[:i], f):
-				errs.add(fmt.Sprintf("fields[%d]", i), "duplicate field %q", f)
+				errs.add(fielderr.NewDuplicate(fmt.Sprintf("fields[%d]", i)).Because("duplicate field %q", f))
 			}
 		}
 	}
 	if len(c.Skills) > MaxSkills {
-		errs.add("skills", "at most %d skills", MaxSkills)
+		errs.add(fielderr.NewTooMany("skills", MaxSkills).Because("at most %d skills", MaxSkills))
 	} else {
 		for i, s := range c.Skills {
 			text(&errs, fmt.Sprintf("skills[%d]", i), s, true, MaxSkill, false)
@@ -229,9 +228,9 @@ func (c Content) Validate(now time.Time) error {
 
 	switch {
 	case c.Seats == nil:
-		errs.add("seats", "is required")
+		errs.add(fielderr.NewRequired("seats"))
 	case *c.Seats < 0 || *c.Seats > MaxSeats:
-		errs.add("seats", "must be between 0 and %d", MaxSeats)
+		errs.add(fielderr.NewRange("seats", 0, MaxSeats))
 	}
 
 	validateReserves(&errs, c)
@@ -240,32 +239,30 @@ func (c Content) Validate(now time.Time) error {
 	end, endOK := date(&errs, "endDate", c.EndDate)
 	deadline, deadlineOK := date(&errs, "applicationDeadline", c.ApplicationDeadline)
 	if startOK && endOK && end.Before(start) {
-		errs.add("endDate", "must not be before startDate (%s)", c.StartDate)
+		errs.add(fielderr.NewDateOrder("endDate", "startDate").Because("must not be before startDate (%s)", c.StartDate))
 	}
 	if deadlineOK && startOK && deadline.After(start) {
-		errs.add("applicationDeadline", "must not be after startDate (%s)", c.StartDate)
+		errs.add(fielderr.NewDeadlineOrder("applicationDeadline", "startDate").Because("must not be after startDate (%s)", c.StartDate))
 	}
 	if deadlineOK && countryOK {
 		if closes, ok := ClosesAt(c.HostCountry, c.ApplicationDeadline); ok && !now.Before(closes) {
-			errs.add("applicationDeadline", "has already passed")
+			errs.add(fielderr.NewDatePast("applicationDeadline"))
 		}
 	}
 
 	if s := c.Stipend; s != nil {
 		if s.Amount < 0 || s.Amount > MaxStipend {
-			errs.add("stipend.amount", "must be between 0 and %d", MaxStipend)
+			errs.add(fielderr.NewRange("stipend.amount", 0, MaxStipend))
 		}
 		if !slices.Contains(Currencies, s.Currency) {
-			errs.add("stipend.currency", "unknown currency %q; want one of %s", s.Currency, strings.Join(Currencies, "|"))
+			errs.add(fielderr.NewOneOf("stipend.currency", Currencies).Because("unknown currency %q; want one of %s", s.Currency, strings.Join(Currencies, "|")))
 		}
 		if !slices.Contains(StipendPeriods, s.Period) {
-			errs.add("stipend.period", "unknown period %q; want one of %s", s.Period, strings.Join(StipendPeriods, "|"))
+			errs.add(fielderr.NewOneOf("stipend.period", StipendPeriods).Because("unknown period %q; want one of %s", s.Period, strings.Join(StipendPeriods, "|")))
 		}
 	}
 
-	for _, fe := range eligibility.ValidateRules(c.Eligibility) {
-		errs.add(fe.Field, "%s", fe.Problem)
-	}
+	errs = append(errs, eligibility.ValidateRules(c.Eligibility)...)
 	if len(errs) == 0 {
 		return nil
 	}
@@ -279,19 +276,19 @@ func text(errs *fieldErrors, field, s string, required bool, max int, multiline 
 	switch {
 	case s == "":
 		if required {
-			errs.add(field, "is required")
+			errs.add(fielderr.NewRequired(field))
 		}
 		return
 	case !utf8.ValidString(s):
-		errs.add(field, "must be valid UTF-8")
+		errs.add(fielderr.NewTextEncoding(field).Because("must be valid UTF-8"))
 		return
 	case utf8.RuneCountInString(s) > max:
-		errs.add(field, "must be at most %d characters", max)
+		errs.add(fielderr.NewTooLong(field, max))
 		return
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) {
-			errs.add(field, "must not contain control characters")
+			errs.add(fielderr.NewControlCharacter(field))
 			return
 		}
 	}
@@ -299,19 +296,19 @@ func text(errs *fieldErrors, field, s string, required bool, max int, multiline 
 	// Single-line fields refuse them; descriptions may need joiners for
 	// emoji.
 	if !multiline && textnorm.Invisible(s) {
-		errs.add(field, textnorm.InvisibleReason)
+		errs.add(fielderr.NewFormatCharacter(field))
 	}
 }
 
 // date reads a required "YYYY-MM-DD" date.
 func date(errs *fieldErrors, field, s string) (time.Time, bool) {
 	if s == "" {
-		errs.add(field, "is required")
+		errs.add(fielderr.NewRequired(field))
 		return time.Time{}, false
 	}
 	t, err := eligibility.ParseDate(s)
 	if err != nil {
-		errs.add(field, "%q is not a date; want YYYY-MM-DD", s)
+		errs.add(fielderr.NewFormat(field, "date").Because("%q is not a date; want YYYY-MM-DD", s))
 		return time.Time{}, false
 	}
 	return t, true
@@ -354,27 +351,27 @@ func (c Content) Equal(d Content) bool {
 // least one seat each, together no more than the program's seats.
 func validateReserves(errs *fieldErrors, c Content) {
 	if c.ReserveOrder != ReserveLast && c.ReserveOrder != ReserveFirst {
-		errs.add("reserveOrder", "must be %s or %s, not %q", ReserveLast, ReserveFirst, c.ReserveOrder)
+		errs.add(fielderr.NewOneOf("reserveOrder", []string{ReserveLast, ReserveFirst}).Because("must be %s or %s, not %q", ReserveLast, ReserveFirst, c.ReserveOrder))
 	}
 	if len(c.Reserves) > taxonomy.Categories.Len() {
-		errs.add("reserves", "at most %d reserves, one per category", taxonomy.Categories.Len())
+		errs.add(fielderr.NewTooMany("reserves", taxonomy.Categories.Len()).Because("at most %d reserves, one per category", taxonomy.Categories.Len()))
 		return
 	}
 	sum := 0
 	for i, r := range c.Reserves {
 		switch {
 		case !taxonomy.Categories.Valid(r.Category):
-			errs.add(fmt.Sprintf("reserves[%d].category", i), "unknown category %q; want one of %s", r.Category, taxonomy.Categories)
+			errs.add(fielderr.NewUnknownCode(fmt.Sprintf("reserves[%d].category", i), "category").Because("unknown category %q; want one of %s", r.Category, taxonomy.Categories))
 		case slices.ContainsFunc(c.Reserves[:i], func(o Reserve) bool { return o.Category == r.Category }):
-			errs.add(fmt.Sprintf("reserves[%d].category", i), "category %q is reserved twice; give it one reserve", r.Category)
+			errs.add(fielderr.NewDuplicate(fmt.Sprintf("reserves[%d].category", i)).Because("category %q is reserved twice; give it one reserve", r.Category))
 		}
 		if r.Seats < 1 || r.Seats > MaxSeats {
-			errs.add(fmt.Sprintf("reserves[%d].seats", i), "must be between 1 and %d", MaxSeats)
+			errs.add(fielderr.NewRange(fmt.Sprintf("reserves[%d].seats", i), 1, MaxSeats))
 			continue
 		}
 		sum += r.Seats
 	}
 	if c.Seats != nil && *c.Seats >= 0 && sum > *c.Seats {
-		errs.add("reserves", "hold %d seats in all, more than the program's %d seats", sum, *c.Seats)
+		errs.add(fielderr.NewSumTooLarge("reserves", *c.Seats).Because("hold %d seats in all, more than the program's %d seats", sum, *c.Seats))
 	}
 }

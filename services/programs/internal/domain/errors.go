@@ -3,6 +3,8 @@ package domain
 import (
 	"errors"
 	"strings"
+
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // Errors of the programs domain. The HTTP layer gives each a status and a
@@ -23,12 +25,9 @@ var (
 	ErrDeadlinePassed = errors.New("the application deadline has passed")
 )
 
-// FieldError names one field of a program and what is wrong with it. Field
-// is the JSON path, e.g. "eligibility.languages[0].minLevel".
-type FieldError struct {
-	Field  string
-	Reason string
-}
+// FieldError names one field of a program, a stable code and what is wrong
+// with it. Field is the JSON path, e.g. "eligibility.languages[0].minLevel".
+type FieldError = fielderr.FieldError
 
 // ValidationError lists every rule a program breaks.
 type ValidationError struct {

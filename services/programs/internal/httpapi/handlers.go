@@ -21,6 +21,7 @@ import (
 	apiprograms "github.com/talentbridge/platform/shared/api/programs"
 	"github.com/talentbridge/platform/shared/auth"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
+	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/platform"
 	"github.com/talentbridge/platform/shared/web"
 )
@@ -137,7 +138,7 @@ func (h *Handlers) importCSV(c echo.Context) error {
 	if s := c.QueryParam("publish"); s != "" {
 		b, err := strconv.ParseBool(s)
 		if err != nil {
-			return web.Invalid(web.FieldError{Field: "publish", Reason: "must be true or false"})
+			return web.Invalid(fielderr.NewFormat("publish", "boolean").Because("must be true or false"))
 		}
 		publish = b
 	}
@@ -189,7 +190,7 @@ func csvBody(c echo.Context) (io.Reader, func(), error) {
 			if tooLarge(err) {
 				return nil, nil, bodyTooLarge()
 			}
-			return nil, nil, web.Invalid(web.FieldError{Field: "file", Reason: "attach the CSV file as the form field \"file\""})
+			return nil, nil, web.Invalid(fielderr.NewRequired("file").Because("attach the CSV file as the form field \"file\""))
 		}
 		f, err := fh.Open()
 		if err != nil {
@@ -223,10 +224,7 @@ func importProblem(c echo.Context, ie *app.ImportError) error {
 		Instance: c.Request().URL.Path,
 	}
 	if ie.Rows != nil {
-		p.Errors = make([]api.RowError, len(ie.Rows))
-	}
-	for i, r := range ie.Rows {
-		p.Errors[i] = api.RowError{Line: r.Line, Field: r.Field, Reason: r.Reason}
+		p.Errors = api.RowErrors(ie.Rows)
 	}
 	body, err := json.Marshal(p)
 	if err != nil {
@@ -242,11 +240,7 @@ func Problems(err error) *web.Error {
 	var ve *domain.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		fields := make([]web.FieldError, len(ve.Fields))
-		for i, f := range ve.Fields {
-			fields[i] = web.FieldError{Field: f.Field, Reason: f.Reason}
-		}
-		return web.Invalid(fields...)
+		return web.Invalid(ve.Fields...)
 	case errors.Is(err, domain.ErrNotFound):
 		return web.NotFound("program")
 	case errors.Is(err, domain.ErrHostNotVerified):

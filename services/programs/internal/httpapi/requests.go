@@ -8,6 +8,7 @@ import (
 	"github.com/talentbridge/platform/services/programs/internal/search"
 	apiprograms "github.com/talentbridge/platform/shared/api/programs"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
+	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/web"
 )
 
@@ -37,7 +38,7 @@ func contentOf(r apiprograms.ProgramRequest) (domain.Content, error) {
 	}
 	if s := r.Stipend; s != nil {
 		if s.Amount == nil {
-			return domain.Content{}, web.Invalid(web.FieldError{Field: "stipend.amount", Reason: "is required"})
+			return domain.Content{}, web.Invalid(fielderr.NewRequired("stipend.amount"))
 		}
 		c.Stipend = &domain.Stipend{Amount: *s.Amount, Currency: s.Currency, Period: s.Period}
 	}

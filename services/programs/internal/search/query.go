@@ -1,7 +1,6 @@
 package search
 
 import (
-	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/talentbridge/platform/services/programs/internal/domain"
 	"github.com/talentbridge/platform/shared/eligibility"
+	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/taxonomy"
 	"github.com/talentbridge/platform/shared/web"
 )
@@ -68,9 +68,7 @@ var params = []string{"q", "kind", "hostCountry", "field", "region", "open", "st
 func ParseQuery(v url.Values) (Query, []domain.FieldError) {
 	q := Query{Page: 1, PageSize: DefaultPageSize}
 	var errs []domain.FieldError
-	bad := func(field, format string, args ...any) {
-		errs = append(errs, domain.FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
-	}
+	bad := func(e domain.FieldError) { errs = append(errs, e) }
 	keys := make([]string, 0, len(v))
 	for k := range v {
 		keys = append(keys, k)
@@ -79,11 +77,11 @@ func ParseQuery(v url.Values) (Query, []domain.FieldError) {
 	for _, k := range keys {
 		switch {
 		case k == "":
-			bad("(query)", "has a value without a parameter name")
+			bad(fielderr.NewUnknownField("(query)").Because("has a value without a parameter name"))
 		case !slices.Contains(params, k):
-			bad(shorten(k), "is not a search parameter; use %s", strings.Join(params, ", "))
+			bad(fielderr.New(shorten(k), fielderr.UnknownField, &fielderr.Params{Allowed: params}, "is not a search parameter; use "+strings.Join(params, ", ")))
 		case len(v[k]) > 1:
-			bad(k, "give it once")
+			bad(fielderr.NewDuplicate(k).Because("give it once"))
 		}
 	}
 	get := func(k string) string {
@@ -96,10 +94,10 @@ func ParseQuery(v url.Values) (Query, []domain.FieldError) {
 	q.Text = get("q")
 	switch {
 	case !utf8.ValidString(q.Text):
-		bad("q", "must be valid UTF-8")
+		bad(fielderr.NewTextEncoding("q").Because("must be valid UTF-8"))
 		q.Text = ""
 	case utf8.RuneCountInString(q.Text) > MaxQueryLength:
-		bad("q", "must be at most %d characters", MaxQueryLength)
+		bad(fielderr.NewTooLong("q", MaxQueryLength))
 	default:
 		for _, t := range Tokens(q.Text) {
 			if !slices.Contains(q.Terms, t) {
@@ -107,43 +105,43 @@ func ParseQuery(v url.Values) (Query, []domain.FieldError) {
 			}
 		}
 		if len(q.Terms) > MaxQueryTerms {
-			bad("q", "has too many words; use at most %d", MaxQueryTerms)
+			bad(fielderr.NewTooMany("q", MaxQueryTerms).Because("has too many words; use at most %d", MaxQueryTerms))
 		}
 	}
 
 	if q.Kind = get("kind"); q.Kind != "" && !taxonomy.ProgramKinds.Valid(q.Kind) {
-		bad("kind", "unknown program kind %q; want one of %s", q.Kind, taxonomy.ProgramKinds.String())
+		bad(fielderr.NewOneOf("kind", taxonomy.ProgramKinds.Codes()).Because("unknown program kind %q; want one of %s", q.Kind, taxonomy.ProgramKinds.String()))
 	}
 	if q.HostCountry = strings.ToUpper(get("hostCountry")); q.HostCountry != "" && !taxonomy.IsCountry(q.HostCountry) {
-		bad("hostCountry", "unknown country %q; want IN or JP", q.HostCountry)
+		bad(fielderr.NewUnknownCode("hostCountry", "country").Because("unknown country %q; want IN or JP", q.HostCountry))
 	}
 	if q.Field = get("field"); q.Field != "" && !taxonomy.IsField(q.Field) {
-		bad("field", "unknown field of science %q; want an OECD code such as \"1.2\"", q.Field)
+		bad(fielderr.NewUnknownCode("field", "field").Because("unknown field of science %q; want an OECD code such as \"1.2\"", q.Field))
 	}
 	if r := get("region"); r != "" {
 		name, ok := lookupRegion(q.HostCountry, r)
 		if !ok {
-			bad("region", "unknown region %q", r)
+			bad(fielderr.NewRegion("region", q.HostCountry).Because("unknown region %q", r))
 		}
 		q.Region = name
 	}
 	if s := get("open"); s != "" {
 		b, err := strconv.ParseBool(s)
 		if err != nil {
-			bad("open", "must be true or false")
+			bad(fielderr.NewFormat("open", "boolean").Because("must be true or false"))
 		}
 		q.Open = b
 	}
 	if s := get("mine"); s != "" {
 		b, err := strconv.ParseBool(s)
 		if err != nil {
-			bad("mine", "must be true or false")
+			bad(fielderr.NewFormat("mine", "boolean").Because("must be true or false"))
 		}
 		q.Mine = b
 	}
 	if q.StartsAfter = get("startsAfter"); q.StartsAfter != "" {
 		if _, err := eligibility.ParseDate(q.StartsAfter); err != nil {
-			bad("startsAfter", "%q is not a date; want YYYY-MM-DD", q.StartsAfter)
+			bad(fielderr.NewFormat("startsAfter", "date").Because("%q is not a date; want YYYY-MM-DD", q.StartsAfter))
 		}
 	}
 	switch q.Sort = get("sort"); q.Sort {
@@ -154,17 +152,15 @@ func ParseQuery(v url.Values) (Query, []domain.FieldError) {
 		}
 	case SortRelevance, SortDeadline:
 	default:
-		bad("sort", "must be relevance or deadline")
+		bad(fielderr.NewOneOf("sort", []string{SortRelevance, SortDeadline}).Because("must be relevance or deadline"))
 	}
 	pg, pfe := web.ParsePaging(get("page"), get("pageSize"))
 	q.Page, q.PageSize = pg.Page, pg.Size
-	for _, f := range pfe {
-		bad(f.Field, "%s", f.Reason)
-	}
+	errs = append(errs, pfe...)
 	if s := get("asOf"); s != "" {
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
-			bad("asOf", "must be the asOf of an earlier page (an RFC 3339 time)")
+			bad(fielderr.NewFormat("asOf", "datetime").Because("must be the asOf of an earlier page (an RFC 3339 time)"))
 		} else {
 			q.AsOf = t.UTC()
 		}
