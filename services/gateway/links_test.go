@@ -1,14 +1,19 @@
 package gateway_test
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"github.com/talentbridge/platform/services/gateway"
 	apiidentity "github.com/talentbridge/platform/shared/api/identity"
+	"github.com/talentbridge/platform/shared/events"
+	programsev "github.com/talentbridge/platform/shared/events/programs"
 	"github.com/talentbridge/platform/shared/mail"
 	"github.com/talentbridge/platform/shared/mail/mailtest"
 )
@@ -279,4 +284,38 @@ func notices(srv *mailtest.Server) []mailtest.Message {
 		}
 	}
 	return out
+}
+
+// A saved search's match reaches its owner in the inbox and by e-mail in
+// their language, once however often the event arrives; the programs read
+// model is not touched by it.
+func TestSearchMatchedNotifiesTheOwner(t *testing.T) {
+	e, srv := mailEnv(t)
+	owner := e.signup(t, "kavya@example.in", "applicant")
+	tok := e.login(t, "kavya@example.in", goodPassword).AccessToken
+	e.settings(t, tok, map[string]any{"language": "hi"})
+	ev := newEvent(t, events.SearchMatched, "s-1", 0, programsev.SearchMatched{SearchID: "s-1", OwnerID: owner.ID,
+		ProgramID: "p-9", Title: "Kyoto robotics lab", MatchedAt: time.Now().UTC()})
+	e.publishEvent(t, ev, ev.ID)
+	e.publishEvent(t, ev, "again-"+ev.ID)
+	n := e.waitNote(t, tok, "search.matched")
+	if n.Params["program"] != "Kyoto robotics lab" || n.Link != "/programs/p-9" {
+		t.Errorf("notification = %+v, want the program named and linked", n)
+	}
+	m := srv.WaitFor(t, 20*time.Second, notice("kavya@example.in"))
+	if !strings.Contains(m.Subject, "Kyoto robotics lab") || !strings.Contains(m.Subject, "सहेजी गई खोज") ||
+		!strings.Contains(m.Text, "https://tb.example.org/programs/p-9") {
+		t.Errorf("mail = %q / %q, want the Hindi saved-search mail with the program's link", m.Subject, m.Text)
+	}
+	// A later event shows the repeated one was handled before it.
+	later := newEvent(t, events.SearchMatched, "s-1", 0, programsev.SearchMatched{SearchID: "s-1", OwnerID: owner.ID,
+		ProgramID: "p-10", Title: "Osaka AI school", MatchedAt: time.Now().UTC()})
+	e.publishEvent(t, later, later.ID)
+	srv.WaitFor(t, 20*time.Second, func(m mailtest.Message) bool { return strings.Contains(m.Subject, "Osaka AI school") })
+	if got := len(notices(srv)); got != 2 {
+		t.Errorf("%d notification mails, want 2 (each match once)", got)
+	}
+	if c, err := e.DB.Collection("notify_programs").CountDocuments(context.Background(), bson.D{}); err != nil || c != 0 {
+		t.Errorf("notify_programs holds %d documents (%v) after search.matched only, want 0", c, err)
+	}
 }

@@ -207,8 +207,8 @@ func TestNotificationSettingsRoutes(t *testing.T) {
 	r := e.do(t, "GET", "/api/v1/notifications/settings", tok, nil)
 	var s apiidentity.NotificationSettings
 	r.JSON(t, &s)
-	if r.Status != http.StatusOK || s.Language != "en" || len(s.Email) != 6 || s.EmailEnabled {
-		t.Fatalf("GET settings = %d %+v, want defaults (en, 6 kinds on) and e-mail off on this platform", r.Status, s)
+	if r.Status != http.StatusOK || s.Language != "en" || len(s.Email) != 7 || s.EmailEnabled {
+		t.Fatalf("GET settings = %d %+v, want defaults (en, 7 kinds on) and e-mail off on this platform", r.Status, s)
 	}
 	for _, c := range []struct {
 		body  string
