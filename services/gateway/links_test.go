@@ -319,3 +319,50 @@ func TestSearchMatchedNotifiesTheOwner(t *testing.T) {
 		t.Errorf("notify_programs holds %d documents (%v) after search.matched only, want 0", c, err)
 	}
 }
+
+// Links expire (a reset link after an hour), tokens are stored only as
+// hashes, and reset requests are limited per address and per account.
+func TestLinkLifetimeStorageAndLimits(t *testing.T) {
+	e, srv := mailEnv(t)
+	e.signup(t, "noor@example.in", "applicant")
+	verify := srv.WaitFor(t, 20*time.Second, mailtest.To("noor@example.in"))
+	token := tokenIn(t, verify, "verify-email")
+	ctx := context.Background()
+	if n, err := e.DB.Collection("link_tokens").CountDocuments(ctx, bson.D{{Key: "_id", Value: token}}); err != nil || n != 0 {
+		t.Errorf("the raw token is stored (%d, %v), want only its hash", n, err)
+	}
+
+	if r := e.do(t, "POST", "/api/v1/auth/password/forgot", "", map[string]string{"email": "noor@example.in"}); r.Status != http.StatusAccepted {
+		t.Fatalf("forgot = %d", r.Status)
+	}
+	reset := tokenIn(t, srv.WaitFor(t, 20*time.Second, subjectHas("noor@example.in", "new TalentBridge password")), "reset-password")
+	e.Clock.Advance(61 * time.Minute)
+	if r := e.do(t, "POST", "/api/v1/auth/password/reset", "", map[string]string{"token": reset, "password": "an expired link's passphrase"}); r.Status != http.StatusBadRequest {
+		t.Errorf("reset after an hour = %d %s, want 400", r.Status, r.Body)
+	}
+	// The verification link lasts two days.
+	if r := e.do(t, "POST", "/api/v1/auth/email/verify", "", map[string]string{"token": token}); r.Status != http.StatusOK {
+		t.Errorf("verify after an hour = %d %s, want 200", r.Status, r.Body)
+	}
+
+	// Per account: at most three reset mails an hour, however many asks.
+	e.Clock.Advance(time.Hour)
+	for range 5 {
+		if r := e.do(t, "POST", "/api/v1/auth/password/forgot", "", map[string]string{"email": "noor@example.in"}); r.Status != http.StatusAccepted {
+			t.Fatalf("forgot = %d %s", r.Status, r.Body)
+		}
+	}
+	srv.WaitCount(t, 20*time.Second, 5) // verification, the first reset, three more
+	time.Sleep(500 * time.Millisecond)
+	if got := len(srv.Messages()); got != 5 {
+		t.Errorf("%d mails after five more asks, want 5 (three resets an hour)", got)
+	}
+	// Per client address: twenty asks an hour, then 429 with Retry-After.
+	var last response
+	for i := range 16 {
+		last = e.do(t, "POST", "/api/v1/auth/password/forgot", "", map[string]string{"email": "someone-" + string(rune('a'+i)) + "@example.org"})
+	}
+	if last.Status != http.StatusTooManyRequests || last.Header.Get("Retry-After") == "" {
+		t.Errorf("the 21st ask from one address = %d (Retry-After %q), want 429 with Retry-After", last.Status, last.Header.Get("Retry-After"))
+	}
+}
