@@ -12,10 +12,12 @@ import (
 
 	"github.com/talentbridge/platform/services/gateway"
 	apiidentity "github.com/talentbridge/platform/shared/api/identity"
+	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/events"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 	"github.com/talentbridge/platform/shared/mail"
 	"github.com/talentbridge/platform/shared/mail/mailtest"
+	"github.com/talentbridge/platform/shared/openapi"
 )
 
 // mailEnv is a gateway that mails through a real (test) SMTP server.
@@ -364,5 +366,27 @@ func TestLinkLifetimeStorageAndLimits(t *testing.T) {
 	}
 	if last.Status != http.StatusTooManyRequests || last.Header.Get("Retry-After") == "" {
 		t.Errorf("the 21st ask from one address = %d (Retry-After %q), want 429 with Retry-After", last.Status, last.Header.Get("Retry-After"))
+	}
+}
+
+// The identity routes describe themselves in the OpenAPI part (a Doc the
+// generator refuses would drop the gateway's whole part).
+func TestIdentityRoutesGenerateOpenAPI(t *testing.T) {
+	start(t, envOptions{})
+	var routes []auth.RouteInfo
+	for _, r := range auth.Registered() {
+		if strings.HasPrefix(r.Path, "/api/v1/auth/") {
+			routes = append(routes, r)
+		}
+	}
+	doc, err := openapi.Generate("gateway", routes)
+	if err != nil {
+		t.Fatalf("openapi.Generate(identity routes): %v", err)
+	}
+	paths, _ := doc["paths"].(openapi.Doc)
+	for _, p := range []string{"/auth/password/forgot", "/auth/password/reset", "/auth/password/change", "/auth/email/verify", "/auth/users/{id}/disable"} {
+		if paths[p] == nil {
+			t.Errorf("the OpenAPI part has no %s", p)
+		}
 	}
 }
