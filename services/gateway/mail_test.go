@@ -115,7 +115,7 @@ func TestRoundResultAndOfferMails(t *testing.T) {
 		UnmatchedApplicantIDs: []string{ravi.ID, hana.ID}})
 	e.publishEvent(t, round, round.ID)
 
-	got := srv.WaitFor(t, 20*time.Second, mailtest.To("hana@example.jp"))
+	got := srv.WaitFor(t, 20*time.Second, notice("hana@example.jp"))
 	if got.Subject != "マッチングラウンド「Spring 2027」の結果" || !strings.Contains(got.Text, "残念ながら") ||
 		!strings.Contains(got.Text, "https://tb.example.org/settings/notifications") {
 		t.Errorf("Hana's mail = %q / %q, want the Japanese round result with the settings link", got.Subject, got.Text)
@@ -123,7 +123,7 @@ func TestRoundResultAndOfferMails(t *testing.T) {
 	if !got.TLS || got.MessageID != "<"+mail.ID(round.ID, "hana@example.jp")+">" {
 		t.Errorf("Hana's mail: TLS %v, Message-ID %s; want STARTTLS and the id of (event, recipient)", got.TLS, got.MessageID)
 	}
-	offer := srv.WaitFor(t, 20*time.Second, mailtest.To("mei@example.jp"))
+	offer := srv.WaitFor(t, 20*time.Second, notice("mei@example.jp"))
 	if !strings.Contains(offer.Text, "2027-03-01 17:00 IST") || !strings.Contains(offer.Text, "20:30 JST") ||
 		!strings.Contains(offer.Text, "https://tb.example.org/offers") {
 		t.Errorf("offer mail %q lacks the deadline in IST and JST or the link", offer.Text)
@@ -149,7 +149,7 @@ func TestRoundResultAndOfferMails(t *testing.T) {
 	e.publishEvent(t, later, later.ID)
 	srv.WaitFor(t, 20*time.Second, func(m mailtest.Message) bool { return strings.Contains(m.Subject, "Autumn 2027") })
 	perRecipient := map[string]int{}
-	for _, m := range srv.Messages() {
+	for _, m := range notices(srv) {
 		perRecipient[m.Rcpt[0]]++
 	}
 	if perRecipient["hana@example.jp"] != 2 || perRecipient["mei@example.jp"] != 1 || perRecipient["ravi@example.in"] != 0 {
@@ -162,8 +162,9 @@ func TestRoundResultAndOfferMails(t *testing.T) {
 
 	// Erasure removes the stored mails with the account.
 	n, err := e.DB.Collection("mails").CountDocuments(context.Background(), bson.D{{Key: "userId", Value: hana.ID}})
-	if err != nil || n != 2 {
-		t.Fatalf("Hana's stored mails = %d (%v), want 2", n, err)
+	// Two round results and the verification link of her sign-up.
+	if err != nil || n != 3 {
+		t.Fatalf("Hana's stored mails = %d (%v), want 3", n, err)
 	}
 	if r := e.do(t, "DELETE", "/api/v1/auth/me", tokHana, nil); r.Status != http.StatusNoContent {
 		t.Fatalf("DELETE /auth/me = %d %s", r.Status, r.Body)
@@ -192,7 +193,7 @@ func TestHostVerifiedMail(t *testing.T) {
 	if r := e.do(t, "POST", "/api/v1/auth/users/"+host.ID+"/verify", coord.AccessToken, nil); r.Status != http.StatusOK {
 		t.Fatalf("verify host = %d %s", r.Status, r.Body)
 	}
-	got := srv.WaitFor(t, 20*time.Second, mailtest.To("office@tohoku.example.jp"))
+	got := srv.WaitFor(t, 20*time.Second, notice("office@tohoku.example.jp"))
 	if got.Subject != "Your organisation is verified on TalentBridge" || !strings.Contains(got.Text, "Hello Test host,") {
 		t.Errorf("mail = %q / %q", got.Subject, got.Text)
 	}
@@ -206,8 +207,8 @@ func TestNotificationSettingsRoutes(t *testing.T) {
 	r := e.do(t, "GET", "/api/v1/notifications/settings", tok, nil)
 	var s apiidentity.NotificationSettings
 	r.JSON(t, &s)
-	if r.Status != http.StatusOK || s.Language != "en" || len(s.Email) != 6 || s.EmailEnabled {
-		t.Fatalf("GET settings = %d %+v, want defaults (en, 6 kinds on) and e-mail off on this platform", r.Status, s)
+	if r.Status != http.StatusOK || s.Language != "en" || len(s.Email) != 7 || s.EmailEnabled {
+		t.Fatalf("GET settings = %d %+v, want defaults (en, 7 kinds on) and e-mail off on this platform", r.Status, s)
 	}
 	for _, c := range []struct {
 		body  string

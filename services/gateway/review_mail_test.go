@@ -129,7 +129,7 @@ func TestReviewEventsNotifyAndMail(t *testing.T) {
 	srv.WaitFor(t, 20*time.Second, func(m mailtest.Message) bool { return m.MessageID == "<"+mail.ID(last.ID, "hana@example.jp")+">" })
 
 	perRecipient := map[string][]string{}
-	for _, m := range srv.Messages() {
+	for _, m := range notices(srv) {
 		perRecipient[m.Rcpt[0]] = append(perRecipient[m.Rcpt[0]], m.Subject)
 	}
 	// Hana: the pass and two messages. Ravi: booked, cancelled, booked,

@@ -163,6 +163,10 @@ func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
 	if s.inbox, err = notify.New(ctx, db, notify.Options{Mail: s.mails, Directory: s.contact(), PublicURL: cfg.PublicURL, Now: now, Log: d.Log}); err != nil {
 		return nil, err
 	}
+	// Verification and reset links go out through the inbox's mail texts
+	// and queue; admin actions are recorded in the store.
+	s.accounts.UseMail(s.store, s.inbox)
+	s.accounts.UseAudit(s.store)
 	setLanguage := func(ctx context.Context, userID, lang string) error {
 		_, err := s.inbox.UpdateSettings(ctx, userID, apiidentity.NotificationSettings{Language: lang})
 		return err
@@ -304,5 +308,6 @@ func (s *Service) Stop(ctx context.Context) error {
 	if s.loops != nil {
 		errs = append(errs, s.loops.Stop(ctx))
 	}
+	s.accounts.Wait()
 	return errors.Join(errs...)
 }

@@ -57,6 +57,7 @@ func TestEveryRouteHasPolicy(t *testing.T) {
 		"GET /api/v1/programs", "POST /api/v1/programs", "POST /api/v1/programs/import",
 		"GET /api/v1/programs/:id", "PUT /api/v1/programs/:id",
 		"POST /api/v1/programs/:id/publish", "POST /api/v1/programs/:id/close",
+		"POST /api/v1/searches", "GET /api/v1/searches/me", "DELETE /api/v1/searches/:id",
 	}
 	slices.Sort(got)
 	slices.Sort(want)

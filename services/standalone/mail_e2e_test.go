@@ -50,14 +50,14 @@ func settingsPages(t *testing.T, p *uiPlatform) {
 		if got := b.eval(`document.querySelector('input[name=language]:checked').value`); got != lang {
 			t.Errorf("%s: e-mail language preselected = %q, want the signup page's %q", lang, got, lang)
 		}
-		if n := b.eval(`String(document.querySelectorAll('input[name=email]:checked').length)`); n != "6" {
-			t.Errorf("%s: %s e-mail kinds on by default, want all 6", lang, n)
+		if n := b.eval(`String(document.querySelectorAll('input[name=email]:checked').length)`); n != "7" {
+			t.Errorf("%s: %s e-mail kinds on by default, want all 7", lang, n)
 		}
 		b.shot("settings-" + lang)
 
 		// Turn round results off and, for the English page, write e-mails
 		// in Hindi.
-		b.choose(`input[name=email]`, "account", "offers", "stages", "interviews", "messages")
+		b.choose(`input[name=email]`, "account", "offers", "stages", "interviews", "messages", "searches")
 		mailLang := lang
 		if lang == "en" {
 			mailLang = "hi"
@@ -175,7 +175,10 @@ func roundResultMails(t *testing.T, p *uiPlatform, srv *mailtest.Server) {
 		if !inRound[who.id] {
 			continue
 		}
-		got := srv.WaitFor(t, 60*time.Second, mailtest.To(who.email))
+		// The round's mail, not the address confirmation of the sign-up.
+		got := srv.WaitFor(t, 60*time.Second, func(m mailtest.Message) bool {
+			return mailtest.To(who.email)(m) && !strings.Contains(m.Text, "/verify-email?token=")
+		})
 		if offered[who.id] {
 			if !strings.Contains(got.Subject, "オファーが届きました") {
 				t.Errorf("%s holds an offer; mail subject %q, want the Japanese offer mail", who.email, got.Subject)

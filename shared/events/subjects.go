@@ -16,6 +16,9 @@ const (
 	ProgramPublished = "tb.programs.v1.program.published"
 	ProgramUpdated   = "tb.programs.v1.program.updated"
 	ProgramClosed    = "tb.programs.v1.program.closed"
+	// SearchMatched: a newly published program is found by an applicant's
+	// saved search that asked for alerts (payload programs.SearchMatched).
+	SearchMatched = "tb.programs.v1.search.matched"
 
 	ApplicationSubmitted = "tb.matching.v1.application.submitted"
 	ApplicationWithdrawn = "tb.matching.v1.application.withdrawn"
@@ -60,7 +63,7 @@ type Stream struct {
 var Streams = []Stream{
 	{Name: "IDENTITY", Subjects: []string{UserCreated, UserVerified, UserDeleted, SessionRevoked}},
 	{Name: "PROFILES", Subjects: []string{ProfileCreated, ProfileUpdated, ProfileErased}},
-	{Name: "PROGRAMS", Subjects: []string{ProgramPublished, ProgramUpdated, ProgramClosed}},
+	{Name: "PROGRAMS", Subjects: []string{ProgramPublished, ProgramUpdated, ProgramClosed, SearchMatched}},
 	{Name: "MATCHING", Subjects: []string{
 		ApplicationSubmitted, ApplicationWithdrawn, RoundCompleted, MatchProposed,
 		MatchApproved, MatchRejected, MatchPublished, OfferAccepted, OfferDeclined, OfferExpired, OfferReminder,

@@ -13,6 +13,9 @@ type SignupRequest struct {
 	Role         string `json:"role"`
 	Name         string `json:"name"`
 	Organization string `json:"organization,omitempty"`
+	// Language is the language (en, ja or hi) of the verification mail;
+	// English when empty.
+	Language string `json:"language,omitempty"`
 }
 
 // LoginRequest is the body of POST /auth/login.
@@ -48,6 +51,59 @@ type UserResponse struct {
 	Status       string     `json:"status"`
 	CreatedAt    time.Time  `json:"createdAt"`
 	VerifiedAt   *time.Time `json:"verifiedAt,omitempty"`
+	// EmailVerifiedAt is when the owner confirmed the address through the
+	// link mailed at signup (or a password reset); absent while
+	// unconfirmed.
+	EmailVerifiedAt *time.Time `json:"emailVerifiedAt,omitempty"`
+	// DisabledAt is when an admin disabled the account (status disabled).
+	DisabledAt *time.Time `json:"disabledAt,omitempty"`
+}
+
+// VerifyEmailRequest is the body of POST /auth/email/verify: the token of
+// the link mailed at signup.
+type VerifyEmailRequest struct {
+	Token string `json:"token"`
+}
+
+// ForgotPasswordRequest is the body of POST /auth/password/forgot.
+type ForgotPasswordRequest struct {
+	Email string `json:"email"`
+}
+
+// AcceptedResponse is the answer of POST /auth/password/forgot and of the
+// routes that queue a mail: the same for every address.
+type AcceptedResponse struct {
+	Status string `json:"status"`
+}
+
+// ResetPasswordRequest is the body of POST /auth/password/reset: the token
+// of the mailed link and the new password.
+type ResetPasswordRequest struct {
+	Token    string `json:"token"`
+	Password string `json:"password"`
+}
+
+// ChangePasswordRequest is the body of POST /auth/password/change.
+type ChangePasswordRequest struct {
+	CurrentPassword string `json:"currentPassword"`
+	NewPassword     string `json:"newPassword"`
+}
+
+// DisableUserRequest is the optional body of POST /auth/users/{id}/disable.
+type DisableUserRequest struct {
+	Reason string `json:"reason,omitempty"`
+}
+
+// AuditEntry is one admin action on an account (GET /auth/audit): only
+// ids, the action (disabled, enabled, password_reset_sent), a reason and
+// the time.
+type AuditEntry struct {
+	ID     string    `json:"id"`
+	Actor  string    `json:"actor"`
+	Target string    `json:"target"`
+	Action string    `json:"action"`
+	Reason string    `json:"reason,omitempty"`
+	At     time.Time `json:"at"`
 }
 
 // TokenResponse is what sign-in and refresh return.

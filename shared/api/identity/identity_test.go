@@ -17,6 +17,13 @@ func TestRequestsWire(t *testing.T) {
 	wire(t, LoginRequest{Email: "e", Password: "p"}, `{"email":"e","password":"p"}`)
 	wire(t, RefreshRequest{RefreshToken: "r"}, `{"refreshToken":"r"}`)
 	wire(t, CreateUserRequest{Email: "e", Password: "p", Name: "n"}, `{"email":"e","password":"p","name":"n"}`)
+	wire(t, SignupRequest{Email: "e", Password: "p", Role: "applicant", Name: "n", Language: "ja"},
+		`{"email":"e","password":"p","role":"applicant","name":"n","language":"ja"}`)
+	wire(t, VerifyEmailRequest{Token: "t"}, `{"token":"t"}`)
+	wire(t, ForgotPasswordRequest{Email: "e"}, `{"email":"e"}`)
+	wire(t, ResetPasswordRequest{Token: "t", Password: "p"}, `{"token":"t","password":"p"}`)
+	wire(t, ChangePasswordRequest{CurrentPassword: "a", NewPassword: "b"}, `{"currentPassword":"a","newPassword":"b"}`)
+	wire(t, DisableUserRequest{Reason: "r"}, `{"reason":"r"}`)
 }
 
 func TestResponsesWire(t *testing.T) {
@@ -25,6 +32,10 @@ func TestResponsesWire(t *testing.T) {
 		`{"id":"u","email":"e","name":"n","role":"applicant","status":"active","createdAt":"2027-01-02T03:04:05Z"}`)
 	wire(t, UserResponse{ID: "u", Organization: "o", VerifiedAt: &at, CreatedAt: at},
 		`{"id":"u","email":"","name":"","organization":"o","role":"","status":"","createdAt":"2027-01-02T03:04:05Z","verifiedAt":"2027-01-02T03:04:05Z"}`)
+	wire(t, UserResponse{ID: "u", CreatedAt: at, EmailVerifiedAt: &at, DisabledAt: &at},
+		`{"id":"u","email":"","name":"","role":"","status":"","createdAt":"2027-01-02T03:04:05Z","emailVerifiedAt":"2027-01-02T03:04:05Z","disabledAt":"2027-01-02T03:04:05Z"}`)
+	wire(t, AuditEntry{ID: "a", Actor: "x", Target: "y", Action: "disabled", At: at},
+		`{"id":"a","actor":"x","target":"y","action":"disabled","at":"2027-01-02T03:04:05Z"}`)
 	wire(t, TokenResponse{AccessToken: "a", RefreshToken: "r", TokenType: "Bearer", ExpiresIn: 900, RefreshExpiresIn: 3600},
 		`{"accessToken":"a","refreshToken":"r","tokenType":"Bearer","expiresIn":900,"refreshExpiresIn":3600}`)
 	wire(t, NotificationPage{Items: []Notification{{ID: "n", Code: "c", Text: "t", CreatedAt: at}}, Page: 1, PageSize: 20, Total: 1, Unread: 1},

@@ -70,3 +70,32 @@ type ImportResponse struct {
 	Imported int                  `json:"imported"`
 	Items    []programsev.Program `json:"items"`
 }
+
+// SavedSearchRequest is the body of POST /searches: the filters of a
+// program search (as GET /programs takes them) and whether a newly
+// published program the search finds should notify its owner.
+type SavedSearchRequest struct {
+	Q           string `json:"q,omitempty"`
+	Kind        string `json:"kind,omitempty"`
+	HostCountry string `json:"hostCountry,omitempty"`
+	Field       string `json:"field,omitempty"`
+	Alert       bool   `json:"alert"`
+}
+
+// SavedSearch is a saved search as its owner sees it.
+type SavedSearch struct {
+	ID          string    `json:"id"`
+	Q           string    `json:"q,omitempty"`
+	Kind        string    `json:"kind,omitempty"`
+	HostCountry string    `json:"hostCountry,omitempty"`
+	Field       string    `json:"field,omitempty"`
+	Alert       bool      `json:"alert"`
+	CreatedAt   time.Time `json:"createdAt"`
+	// Matched counts the programs the search alerted its owner to.
+	Matched int `json:"matched"`
+}
+
+// SavedSearchList is the answer of GET /searches/me, newest first.
+type SavedSearchList struct {
+	Items []SavedSearch `json:"items"`
+}

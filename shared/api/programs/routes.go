@@ -13,6 +13,8 @@ import (
 // and answer 404.
 var Routes = struct {
 	Search, Create, Import, Get, Update, Publish, Close auth.Endpoint
+	// Saved searches of applicants (DESIGN.md §3 /searches).
+	SaveSearch, MySearches, DeleteSearch auth.Endpoint
 }{
 	Search:  auth.Endpoint{Method: http.MethodGet, Path: "/programs", Policy: auth.Anyone},
 	Create:  auth.Endpoint{Method: http.MethodPost, Path: "/programs", Policy: auth.Hosts},
@@ -21,4 +23,8 @@ var Routes = struct {
 	Update:  auth.Endpoint{Method: http.MethodPut, Path: "/programs/:id", Policy: auth.Hosts},
 	Publish: auth.Endpoint{Method: http.MethodPost, Path: "/programs/:id/publish", Policy: auth.Hosts},
 	Close:   auth.Endpoint{Method: http.MethodPost, Path: "/programs/:id/close", Policy: auth.HostsAndCoords},
+
+	SaveSearch:   auth.Endpoint{Method: http.MethodPost, Path: "/searches", Policy: auth.Applicants},
+	MySearches:   auth.Endpoint{Method: http.MethodGet, Path: "/searches/me", Policy: auth.Applicants},
+	DeleteSearch: auth.Endpoint{Method: http.MethodDelete, Path: "/searches/:id", Policy: auth.Applicants},
 }

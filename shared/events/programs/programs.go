@@ -120,3 +120,15 @@ type ProgramUpdated struct {
 type ProgramClosed struct {
 	Program
 }
+
+// SearchMatched is the payload of tb.programs.v1.search.matched: a program
+// just published that an applicant's saved search (with alert on) finds.
+// It is published once per (search, program); its aggregate is the saved
+// search. Title is the program's, to word the notification.
+type SearchMatched struct {
+	SearchID  string    `json:"searchId"`
+	OwnerID   string    `json:"ownerId"`
+	ProgramID string    `json:"programId"`
+	Title     string    `json:"title"`
+	MatchedAt time.Time `json:"matchedAt"`
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -97,6 +98,13 @@ type Accounts struct {
 	// dummy is a hash checked when no account matches an address, so that
 	// a sign-in takes as long whether or not the account exists.
 	dummy string
+	// links and mailer send and check the e-mailed links (UseMail);
+	// auditLog records admin actions (UseAudit).
+	links    LinkTokenStore
+	mailer   AccountMailer
+	auditLog AuditStore
+	// bg joins the background work of reset requests.
+	bg sync.WaitGroup
 }
 
 // NewAccounts wires the use cases to their ports.
@@ -131,6 +139,9 @@ type SignupInput struct {
 	// ClientIP is where a self-service sign-up comes from; sign-ups are
 	// limited per address (Config.SignupLimit).
 	ClientIP string
+	// Lang is the language of the verification mail (the page's); empty
+	// for English.
+	Lang string
 }
 
 // Signup creates an applicant or host account. Hosts start pending.
@@ -154,7 +165,12 @@ func (a *Accounts) Signup(ctx context.Context, in SignupInput) (*domain.User, er
 	if n > a.cfg.SignupLimit {
 		return nil, &domain.RateLimitedError{Action: "signup", RetryAfter: max(start.Add(a.cfg.SignupWindow).Sub(now), time.Second)}
 	}
-	return a.create(ctx, in)
+	u, err := a.create(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	a.sendVerification(ctx, u, in.Lang)
+	return u, nil
 }
 
 // CreateCoordinator is an admin creating a coordinator account.

@@ -66,6 +66,47 @@ type SessionStore interface {
 	Revoke(ctx context.Context, s *domain.Session, now time.Time) error
 	// DeleteUser removes every session, token and record of a user.
 	DeleteUser(ctx context.Context, userID string) error
+	// UserSessions returns the sessions of a user that have not ended.
+	UserSessions(ctx context.Context, userID string, now time.Time) ([]*domain.Session, error)
+}
+
+// LinkTokenStore keeps the one-time tokens of e-mailed links, by hash.
+// Like refresh tokens they are never updated: a use is a mark inserted
+// under a key that can exist only once.
+type LinkTokenStore interface {
+	SaveLinkToken(ctx context.Context, t *domain.LinkToken) error
+	// LinkToken finds a token by hash; domain.ErrTokenInvalid if unknown.
+	LinkToken(ctx context.Context, hash string) (*domain.LinkToken, error)
+	// UseLinkToken records the use of t; false when it was used before (of
+	// concurrent uses exactly one gets true).
+	UseLinkToken(ctx context.Context, t *domain.LinkToken, now time.Time) (bool, error)
+	// DropLinkTokens deletes a user's tokens of purpose p (all purposes
+	// when p is empty), used or not.
+	DropLinkTokens(ctx context.Context, userID string, p domain.Purpose) error
+}
+
+// AccountMail is an e-mail about the account itself (a verification or
+// reset link). It is sent whatever the user chose for notifications.
+type AccountMail struct {
+	// Key identifies the mail for the once-per-key queue (a token's hash).
+	Key    string
+	UserID string
+	Email  string
+	Name   string
+	// Lang is the language to write in; empty means the user's chosen one.
+	Lang string
+	// Code names the text: "account.verify_email" or
+	// "account.reset_password".
+	Code string
+	// Path is the site path of the link, token included.
+	Path string
+}
+
+// AccountMailer sends account mails; Enabled is false when the platform
+// has no mail server.
+type AccountMailer interface {
+	SendAccountMail(ctx context.Context, m AccountMail) error
+	Enabled() bool
 }
 
 // Limiter counts attempts per key in fixed windows.

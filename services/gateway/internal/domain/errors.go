@@ -15,6 +15,15 @@ var (
 	ErrInvalidCredentials = errors.New("wrong e-mail address or password")
 	ErrAccountDisabled    = errors.New("account disabled")
 	ErrNotAHost           = errors.New("only host accounts are verified")
+	// ErrSelfDisable refuses an admin disabling their own account.
+	ErrSelfDisable = errors.New("an admin cannot disable their own account")
+	// ErrTokenInvalid covers every e-mailed link token that is not
+	// accepted: unknown, expired, already used or of another purpose.
+	ErrTokenInvalid = errors.New("link token invalid")
+	// ErrAlreadyVerified says the address was verified before.
+	ErrAlreadyVerified = errors.New("e-mail address already verified")
+	// ErrWrongPassword is a password change with a wrong current password.
+	ErrWrongPassword = errors.New("the current password is wrong")
 	// ErrSessionInvalid covers every refresh token that is not accepted:
 	// unknown, expired, revoked, or reused.
 	ErrSessionInvalid = errors.New("refresh token invalid")

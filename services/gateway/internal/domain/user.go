@@ -85,6 +85,14 @@ type User struct {
 	UpdatedAt  time.Time
 	VerifiedAt time.Time
 	VerifiedBy string
+	// EmailVerifiedAt is when the owner proved the address is theirs (the
+	// link mailed at signup, or a password reset through it); zero while
+	// unverified.
+	EmailVerifiedAt time.Time
+	// DisabledAt and DisabledBy say when and by which admin the account
+	// was disabled; zero unless Status is StatusDisabled.
+	DisabledAt time.Time
+	DisabledBy string
 }
 
 // NewUserInput is what an account is made from.
@@ -160,6 +168,52 @@ func (u *User) Verify(by string, now time.Time) (bool, error) {
 func (u *User) SetPasswordHash(h string, now time.Time) {
 	u.PasswordHash = h
 	u.UpdatedAt = now.UTC()
+}
+
+// EmailVerified reports whether the owner proved the address.
+func (u *User) EmailVerified() bool { return !u.EmailVerifiedAt.IsZero() }
+
+// MarkEmailVerified records that the owner proved the address. It reports
+// whether anything changed: a second proof changes nothing.
+func (u *User) MarkEmailVerified(now time.Time) bool {
+	if u.EmailVerified() {
+		return false
+	}
+	u.EmailVerifiedAt = now.UTC()
+	u.UpdatedAt = now.UTC()
+	return true
+}
+
+// Disable stops the account from signing in. An admin cannot disable their
+// own account (nobody could enable it again if they are the last admin).
+// It reports whether anything changed.
+func (u *User) Disable(by string, now time.Time) (bool, error) {
+	if by == u.ID {
+		return false, ErrSelfDisable
+	}
+	if u.Status == StatusDisabled {
+		return false, nil
+	}
+	u.Status = StatusDisabled
+	u.DisabledAt, u.DisabledBy = now.UTC(), by
+	u.UpdatedAt = now.UTC()
+	return true, nil
+}
+
+// Enable lets a disabled account sign in again: a host that was never
+// verified goes back to pending, everyone else to active. It reports
+// whether anything changed.
+func (u *User) Enable(now time.Time) bool {
+	if u.Status != StatusDisabled {
+		return false
+	}
+	u.Status = StatusActive
+	if u.Role == RoleHost && u.VerifiedAt.IsZero() {
+		u.Status = StatusPending
+	}
+	u.DisabledAt, u.DisabledBy = time.Time{}, ""
+	u.UpdatedAt = now.UTC()
+	return true
 }
 
 // CanSignIn reports whether the account may get tokens.

@@ -73,6 +73,7 @@ func (h *Handlers) Routes(root, v1 *echo.Group, v *auth.Verifier) {
 		{Method: http.MethodPost, Path: "/auth/users/:id/verify", Policy: auth.Coordinators, Handler: h.VerifyHost,
 			Doc: &auth.Doc{Summary: "Verify a host", Response: apiidentity.UserResponse{}, Errors: []int{409, 422}}},
 	})
+	auth.Register(v1, v, h.linkRoutes())
 }
 
 // JWKS serves the public keys that verify access tokens.
@@ -303,8 +304,13 @@ func Problems(err error) *web.Error {
 	if errors.As(err, &rl) {
 		secs := max(int(math.Ceil(rl.RetryAfter.Seconds())), 1)
 		detail := "too many failed sign-in attempts; try again later"
-		if rl.Action == "signup" {
+		switch rl.Action {
+		case "signup":
 			detail = "too many sign-ups from this address; try again later"
+		case "reset":
+			detail = "too many password reset requests from this address; try again later"
+		case "mail":
+			detail = "too many e-mails were sent to this account lately; try again later"
 		}
 		return &web.Error{Status: http.StatusTooManyRequests, Code: "rate_limited",
 			Detail: detail,
@@ -318,6 +324,16 @@ func Problems(err error) *web.Error {
 		return web.Invalid(fields...)
 	}
 	switch {
+	case errors.Is(err, domain.ErrTokenInvalid):
+		return web.BadRequest("invalid_token", "the link is unknown, expired or already used; ask for a new one")
+	case errors.Is(err, domain.ErrAlreadyVerified):
+		return web.Conflict("already_verified", "the e-mail address is verified already")
+	case errors.Is(err, domain.ErrWrongPassword):
+		return web.Invalid(web.FieldError{Field: "currentPassword", Reason: "is not the current password"})
+	case errors.Is(err, domain.ErrSelfDisable):
+		return web.Conflict("self_disable", "an admin cannot disable their own account")
+	case errors.Is(err, app.ErrMailOff):
+		return &web.Error{Status: http.StatusServiceUnavailable, Code: "mail_not_configured", Detail: "the platform sends no e-mail (TB_SMTP_ADDR is not set)"}
 	case errors.Is(err, domain.ErrEmailTaken):
 		return web.Conflict("email_taken", "an account with this e-mail address already exists")
 	case errors.Is(err, domain.ErrInvalidCredentials):

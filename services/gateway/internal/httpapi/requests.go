@@ -34,7 +34,13 @@ func DecodeSignup(r io.Reader) (app.SignupInput, error) {
 	if len(fields) > 0 {
 		return app.SignupInput{}, web.Invalid(fields...)
 	}
-	return app.SignupInput{Email: req.Email, Password: req.Password, Role: role, Name: req.Name, Organization: req.Organization}, nil
+	switch req.Language {
+	case "", "en", "ja", "hi":
+	default:
+		return app.SignupInput{}, web.Invalid(web.FieldError{Field: "language", Reason: "must be en, ja or hi"})
+	}
+	return app.SignupInput{Email: req.Email, Password: req.Password, Role: role, Name: req.Name, Organization: req.Organization,
+		Lang: req.Language}, nil
 }
 
 // DecodeLogin reads a sign-in body strictly.
@@ -71,6 +77,14 @@ func userResponse(u *domain.User) apiidentity.UserResponse {
 	if !u.VerifiedAt.IsZero() {
 		t := u.VerifiedAt
 		r.VerifiedAt = &t
+	}
+	if !u.EmailVerifiedAt.IsZero() {
+		t := u.EmailVerifiedAt
+		r.EmailVerifiedAt = &t
+	}
+	if !u.DisabledAt.IsZero() {
+		t := u.DisabledAt
+		r.DisabledAt = &t
 	}
 	return r
 }

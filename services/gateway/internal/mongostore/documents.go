@@ -18,22 +18,32 @@ const (
 	TokensCollection   = "refresh_tokens"
 	MarksCollection    = "session_marks"
 	AttemptsCollection = "login_attempts"
+	// LinksCollection holds the e-mailed link tokens (by hash) and the
+	// marks of their use ("used:<hash>").
+	LinksCollection = "link_tokens"
+	// AuditCollection holds the admins' actions on accounts.
+	AuditCollection = "account_audit"
 )
 
 type userDoc struct {
-	ID           string         `bson:"_id"`
-	Email        string         `bson:"email"`
-	Name         string         `bson:"name"`
-	Organization string         `bson:"organization,omitempty"`
-	Role         string         `bson:"role"`
-	Status       string         `bson:"status"`
-	PasswordHash string         `bson:"passwordHash"`
-	Version      int64          `bson:"version"`
-	CreatedAt    time.Time      `bson:"createdAt"`
-	UpdatedAt    time.Time      `bson:"updatedAt"`
-	VerifiedAt   *time.Time     `bson:"verifiedAt,omitempty"`
-	VerifiedBy   string         `bson:"verifiedBy,omitempty"`
-	Outbox       []outbox.Event `bson:"outbox,omitempty"`
+	ID           string     `bson:"_id"`
+	Email        string     `bson:"email"`
+	Name         string     `bson:"name"`
+	Organization string     `bson:"organization,omitempty"`
+	Role         string     `bson:"role"`
+	Status       string     `bson:"status"`
+	PasswordHash string     `bson:"passwordHash"`
+	Version      int64      `bson:"version"`
+	CreatedAt    time.Time  `bson:"createdAt"`
+	UpdatedAt    time.Time  `bson:"updatedAt"`
+	VerifiedAt   *time.Time `bson:"verifiedAt,omitempty"`
+	VerifiedBy   string     `bson:"verifiedBy,omitempty"`
+	// EmailVerifiedAt, DisabledAt and DisabledBy are written by Update as
+	// plain values (zero time and empty string when unset).
+	EmailVerifiedAt time.Time      `bson:"emailVerifiedAt,omitempty"`
+	DisabledAt      time.Time      `bson:"disabledAt,omitempty"`
+	DisabledBy      string         `bson:"disabledBy,omitempty"`
+	Outbox          []outbox.Event `bson:"outbox,omitempty"`
 }
 
 // tombstoneDoc replaces an erased account until its last event is
@@ -52,6 +62,7 @@ func toUserDoc(u *domain.User) userDoc {
 		ID: u.ID, Email: u.Email, Name: u.Name, Organization: u.Organization, Role: string(u.Role),
 		Status: string(u.Status), PasswordHash: u.PasswordHash, Version: u.Version,
 		CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC(), VerifiedBy: u.VerifiedBy,
+		EmailVerifiedAt: u.EmailVerifiedAt.UTC(), DisabledAt: u.DisabledAt.UTC(), DisabledBy: u.DisabledBy,
 	}
 	if !u.VerifiedAt.IsZero() {
 		t := u.VerifiedAt.UTC()
@@ -65,6 +76,13 @@ func (d userDoc) user() *domain.User {
 		ID: d.ID, Email: d.Email, Name: d.Name, Organization: d.Organization, Role: domain.Role(d.Role),
 		Status: domain.Status(d.Status), PasswordHash: d.PasswordHash, Version: d.Version,
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), VerifiedBy: d.VerifiedBy,
+		DisabledBy: d.DisabledBy,
+	}
+	if !d.EmailVerifiedAt.IsZero() {
+		u.EmailVerifiedAt = d.EmailVerifiedAt.UTC()
+	}
+	if !d.DisabledAt.IsZero() {
+		u.DisabledAt = d.DisabledAt.UTC()
 	}
 	if d.VerifiedAt != nil {
 		u.VerifiedAt = d.VerifiedAt.UTC()
@@ -109,4 +127,23 @@ type attemptDoc struct {
 	Key       string    `bson:"key"`
 	Window    int64     `bson:"window"`
 	ExpiresAt time.Time `bson:"expiresAt"`
+}
+
+// linkDoc is an e-mailed link token, or the mark of its use.
+type linkDoc struct {
+	ID        string    `bson:"_id"` // SHA-256 of the token, hex; "used:<hash>" for a mark
+	UserID    string    `bson:"userId"`
+	Purpose   string    `bson:"purpose"`
+	CreatedAt time.Time `bson:"createdAt"`
+	ExpiresAt time.Time `bson:"expiresAt"`
+}
+
+// auditDoc is one admin action on an account.
+type auditDoc struct {
+	ID     string    `bson:"_id"`
+	Actor  string    `bson:"actor"`
+	Target string    `bson:"target"`
+	Action string    `bson:"action"`
+	Reason string    `bson:"reason,omitempty"`
+	At     time.Time `bson:"at"`
 }

@@ -32,6 +32,10 @@ var Indexes = []mongodb.Index{
 	{Collection: MarksCollection, Keys: bson.D{{Key: "expiresAt", Value: 1}}},
 	{Collection: AttemptsCollection, Keys: bson.D{{Key: "key", Value: 1}, {Key: "window", Value: 1}}},
 	{Collection: AttemptsCollection, Keys: bson.D{{Key: "expiresAt", Value: 1}}},
+	{Collection: LinksCollection, Keys: bson.D{{Key: "userId", Value: 1}}},
+	{Collection: LinksCollection, Keys: bson.D{{Key: "expiresAt", Value: 1}}},
+	{Collection: AuditCollection, Keys: bson.D{{Key: "target", Value: 1}, {Key: "at", Value: -1}}},
+	{Collection: AuditCollection, Keys: bson.D{{Key: "at", Value: -1}}},
 }
 
 // Store is the identity database. It owns the outbox relay of the accounts
@@ -42,13 +46,17 @@ type Store struct {
 	tokens   *mongo.Collection
 	marks    *mongo.Collection
 	attempts *mongo.Collection
+	links    *mongo.Collection
+	audit    *mongo.Collection
 	relay    *outbox.Relay
 }
 
 var (
-	_ app.UserStore    = (*Store)(nil)
-	_ app.SessionStore = (*Store)(nil)
-	_ app.Limiter      = (*Store)(nil)
+	_ app.UserStore      = (*Store)(nil)
+	_ app.SessionStore   = (*Store)(nil)
+	_ app.Limiter        = (*Store)(nil)
+	_ app.LinkTokenStore = (*Store)(nil)
+	_ app.AuditStore     = (*Store)(nil)
 )
 
 // New returns the store of db whose relay publishes as ob says.
@@ -59,6 +67,8 @@ func New(db *mongo.Database, ob outbox.Config) *Store {
 		tokens:   db.Collection(TokensCollection),
 		marks:    db.Collection(MarksCollection),
 		attempts: db.Collection(AttemptsCollection),
+		links:    db.Collection(LinksCollection),
+		audit:    db.Collection(AuditCollection),
 	}
 	s.relay = outbox.NewRelay(ob, s.users)
 	return s
@@ -123,7 +133,7 @@ func (s *Store) Update(ctx context.Context, id string, change func(*domain.User)
 		if err != nil {
 			return nil, err
 		}
-		before, beforeHash := u.Version, u.PasswordHash
+		before, beforeHash, beforeStatus := u.Version, u.PasswordHash, string(u.Status)
 		evs, err := change(u)
 		if errors.Is(err, domain.ErrUnchanged) {
 			return u, nil
@@ -137,6 +147,8 @@ func (s *Store) Update(ctx context.Context, id string, change func(*domain.User)
 			{Key: "role", Value: d.Role}, {Key: "status", Value: d.Status},
 			{Key: "passwordHash", Value: d.PasswordHash}, {Key: "version", Value: d.Version},
 			{Key: "updatedAt", Value: d.UpdatedAt}, {Key: "verifiedBy", Value: d.VerifiedBy},
+			{Key: "emailVerifiedAt", Value: d.EmailVerifiedAt}, {Key: "disabledAt", Value: d.DisabledAt},
+			{Key: "disabledBy", Value: d.DisabledBy},
 		}
 		if d.VerifiedAt != nil {
 			set = append(set, bson.E{Key: "verifiedAt", Value: *d.VerifiedAt})
@@ -151,7 +163,9 @@ func (s *Store) Update(ctx context.Context, id string, change func(*domain.User)
 		}
 		// The version moves with every published change, the hash with a
 		// rehash: the write only lands on the account as it was read.
-		filter := bson.D{{Key: "_id", Value: id}, {Key: "version", Value: before}, {Key: "passwordHash", Value: beforeHash}, live}
+		// The status too: disabling and enabling change no version.
+		filter := bson.D{{Key: "_id", Value: id}, {Key: "version", Value: before}, {Key: "passwordHash", Value: beforeHash},
+			{Key: "status", Value: beforeStatus}, live}
 		res, err := s.users.UpdateOne(ctx, filter, upd)
 		if err != nil {
 			return nil, fmt.Errorf("update user: %w", err)
@@ -313,7 +327,7 @@ func (s *Store) Revoke(ctx context.Context, sess *domain.Session, now time.Time)
 
 // DeleteUser implements app.SessionStore.
 func (s *Store) DeleteUser(ctx context.Context, userID string) error {
-	for _, c := range []*mongo.Collection{s.tokens, s.marks, s.sessions} {
+	for _, c := range []*mongo.Collection{s.tokens, s.marks, s.sessions, s.links} {
 		if _, err := c.DeleteMany(ctx, bson.D{{Key: "userId", Value: userID}}); err != nil {
 			return fmt.Errorf("delete %s of user: %w", c.Name(), err)
 		}
@@ -362,7 +376,7 @@ func (s *Store) Forget(ctx context.Context, key string, start time.Time) error {
 // service runs this periodically.
 func (s *Store) Sweep(ctx context.Context, now time.Time) error {
 	before := bson.D{{Key: "expiresAt", Value: bson.D{{Key: "$lt", Value: now.UTC()}}}}
-	for _, c := range []*mongo.Collection{s.tokens, s.marks, s.sessions, s.attempts} {
+	for _, c := range []*mongo.Collection{s.tokens, s.marks, s.sessions, s.attempts, s.links} {
 		if _, err := c.DeleteMany(ctx, before); err != nil {
 			return fmt.Errorf("sweep %s: %w", c.Name(), err)
 		}

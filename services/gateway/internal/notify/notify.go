@@ -252,6 +252,9 @@ func (in *Inbox) forget(ctx context.Context, userID string) error {
 }
 
 func (in *Inbox) onProgram(ctx context.Context, ev events.Envelope) error {
+	if ev.Type == events.SearchMatched {
+		return in.onSearchMatched(ctx, ev)
+	}
 	var p programsev.Program
 	if err := ev.Decode(&p); err != nil {
 		return err
@@ -262,6 +265,25 @@ func (in *Inbox) onProgram(ctx context.Context, ev events.Envelope) error {
 	_, err := mongodb.UpsertVersioned(ctx, in.programs, p.ID, ev.AggregateVersion, "version",
 		program{ID: p.ID, Title: p.Title, HostID: p.HostID, Version: ev.AggregateVersion})
 	return err
+}
+
+// onSearchMatched tells the owner of a saved search that a newly
+// published program matches it, in the inbox and (kind "searches") by
+// e-mail.
+func (in *Inbox) onSearchMatched(ctx context.Context, ev events.Envelope) error {
+	var p programsev.SearchMatched
+	if err := ev.Decode(&p); err != nil {
+		return err
+	}
+	t := p.Title
+	if t == "" {
+		var err error
+		if t, err = in.title(ctx, p.ProgramID); err != nil {
+			return err
+		}
+	}
+	return in.add(ctx, ev, p.OwnerID, "search.matched", "/programs/"+p.ProgramID, map[string]string{"program": t},
+		mailParams{Program: t}, fmt.Sprintf("A new program matches your saved search: %s.", t))
 }
 
 // title names a program, falling back to its id when its events have not

@@ -23,7 +23,7 @@ import (
 
 // MailKinds are the kinds of notification a user may receive by e-mail, each
 // turned on or off in their settings (all on by default).
-var MailKinds = []string{"account", "offers", "results", "stages", "interviews", "messages"}
+var MailKinds = []string{"account", "offers", "results", "stages", "interviews", "messages", "searches"}
 
 // mailKind says which notification codes also go out by e-mail, and under
 // which kind of the settings. Codes not listed stay in the inbox only. The
@@ -45,6 +45,8 @@ var mailKind = map[string]string{
 	"interview.reminder":       "interviews",
 	"interview.reminder.host":  "interviews",
 	"message.bulk":             "messages",
+	// A saved search found a newly published program.
+	"search.matched": "searches",
 }
 
 // settingsDoc is one user's notification settings as stored; a user

@@ -387,24 +387,8 @@ func (u *UI) audit(c echo.Context) error {
 	return u.render(c, http.StatusOK, "audit", p)
 }
 
-// UsersData is the administrator's page.
-type UsersData struct {
-	Coordinators []apiidentity.UserResponse
-}
-
 func (u *UI) adminUsers(c echo.Context) error {
 	return u.renderUsers(c, http.StatusOK, newForm(nil))
-}
-
-func (u *UI) renderUsers(c echo.Context, status int, f *Form) error {
-	var res api.Page[apiidentity.UserResponse]
-	if err := u.call(c, http.MethodGet, "/auth/users?role=coordinator&pageSize=100", nil, &res); err != nil {
-		return err
-	}
-	p := u.page(c, "users.title")
-	p.Form = f
-	p.Data = UsersData{Coordinators: res.Items}
-	return u.render(c, status, "admin_users", p)
 }
 
 func (u *UI) createCoordinator(c echo.Context) error {

@@ -10,6 +10,7 @@ import (
 
 	apidocs "github.com/talentbridge/platform/shared/api/documents"
 	apiidentity "github.com/talentbridge/platform/shared/api/identity"
+	apiprograms "github.com/talentbridge/platform/shared/api/programs"
 
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
 
@@ -178,6 +179,8 @@ func fixtures() []fixture {
 		{name: "search", tmpl: "search", title: "search.title", form: url.Values{"q": {"robotics"}, "kind": {"exchange"}, "open": {"true"}},
 			data: SearchData{Results: ProgramPage{Items: []programsev.Program{prog}, Page: 2, PageSize: 10, Total: 31}, Prev: "/programs?page=1", Next: "/programs?page=3", Pages: 4}},
 		{name: "search-none", tmpl: "search", title: "search.title", data: SearchData{}},
+		{name: "search-applicant", tmpl: "search", role: "applicant", title: "search.title", form: url.Values{"q": {"robotics"}, "hostCountry": {"JP"}},
+			data: SearchData{Results: ProgramPage{Items: []programsev.Program{prog}, Page: 1, PageSize: 10, Total: 1}, Pages: 1}},
 		{name: "program-eligible", tmpl: "program", role: "applicant", title: "program.title",
 			data: ProgramData{Program: prog, Check: &check}},
 		{name: "program-not-eligible", tmpl: "program", role: "applicant", title: "program.title",
@@ -263,7 +266,22 @@ func fixtures() []fixture {
 		{name: "referee-done", tmpl: "referee", title: "referee.title", data: RefereeData{Done: true}},
 		{name: "referee-used", tmpl: "referee", title: "referee.title", data: RefereeData{Closed: true, Invitation: apidocs.UploadInvitation{Status: "received"}}},
 		{name: "admin-users", tmpl: "admin_users", role: "admin", title: "users.title",
-			data: UsersData{Coordinators: []apiidentity.UserResponse{{Name: "Mei Tanaka", Email: "mei@talentbridge.example"}}}},
+			data: UsersData{Coordinators: []apiidentity.UserResponse{{Name: "Mei Tanaka", Email: "mei@talentbridge.example"}},
+				Users: []apiidentity.UserResponse{{ID: "u-2", Name: "Ravi Kumar", Email: "ravi@example.in", Role: "applicant", Status: "disabled"},
+					{ID: "u-3", Name: "Mei Tanaka", Email: "mei@talentbridge.example", Role: "coordinator", Status: "active", EmailVerifiedAt: &created}},
+				Role: "applicant", Page: 2, Pages: 3, Prev: "/admin/users?page=1", Next: "/admin/users?page=3", Total: 60}},
+		{name: "verify-email", tmpl: "verify_email", title: "verify.title", data: TokenData{Token: "t"}},
+		{name: "verify-email-done", tmpl: "verify_email", title: "verify.title", data: TokenData{Done: true}},
+		{name: "verify-email-invalid", tmpl: "verify_email", title: "verify.title", data: TokenData{Invalid: true}},
+		{name: "forgot", tmpl: "forgot_password", title: "forgot.title", data: ForgotData{}, errs: true},
+		{name: "forgot-sent", tmpl: "forgot_password", title: "forgot.title", data: ForgotData{Sent: true}},
+		{name: "reset", tmpl: "reset_password", title: "reset.title", data: TokenData{Token: "t"}},
+		{name: "reset-invalid", tmpl: "reset_password", title: "reset.title", data: TokenData{Invalid: true}},
+		{name: "change-password", tmpl: "change_password", role: "applicant", title: "change.title", errs: true},
+		{name: "searches", tmpl: "searches", role: "applicant", title: "searches.title", data: SavedSearchesData{Items: []SavedSearchView{
+			{SavedSearch: apiprograms.SavedSearch{ID: "s-1", Q: "robotics", Kind: "exchange", HostCountry: "JP", Field: "2.2", Alert: true, Matched: 3}, Link: "/programs?q=robotics"},
+			{SavedSearch: apiprograms.SavedSearch{ID: "s-2"}, Link: "/programs?"}}}},
+		{name: "searches-none", tmpl: "searches", role: "applicant", title: "searches.title", data: SavedSearchesData{}},
 	}
 	for step := 1; step <= len(WizardSteps); step++ {
 		fs = append(fs, fixture{name: "wizard-" + WizardSteps[step-1], tmpl: "wizard", role: "applicant", title: "wizard.title",

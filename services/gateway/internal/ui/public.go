@@ -95,7 +95,7 @@ func (u *UI) signup(c echo.Context) error {
 	f := newForm(v)
 	role := v.Get("role")
 	body := apiidentity.SignupRequest{Email: strings.TrimSpace(v.Get("email")), Password: v.Get("password"),
-		Role: role, Name: v.Get("name"), Organization: strings.TrimSpace(v.Get("organization"))}
+		Role: role, Name: v.Get("name"), Organization: strings.TrimSpace(v.Get("organization")), Language: u.lang(c)}
 	err = u.call(c, http.MethodPost, "/auth/signup", body, nil)
 	switch {
 	case err == nil:

@@ -71,6 +71,8 @@ type Viewer struct {
 	Role   string
 	Status string
 	Unread int64
+	// EmailVerified is set once the owner confirmed the address.
+	EmailVerified bool
 }
 
 // Is reports whether the user has one of roles (coordinators include

@@ -12,7 +12,7 @@ import (
 
 // mailKinds are the kinds of notification the settings page offers to
 // receive by e-mail, in the order shown (the API's kinds).
-var mailKinds = []string{"account", "offers", "results", "stages", "interviews", "messages"}
+var mailKinds = []string{"account", "offers", "results", "stages", "interviews", "messages", "searches"}
 
 // SettingsData is the notification settings page.
 type SettingsData struct {

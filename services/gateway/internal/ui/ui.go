@@ -111,6 +111,13 @@ func (u *UI) Table() []auth.Route {
 		r(post, "/signup", auth.Anyone, u.signup),
 		r(get, "/login", auth.Anyone, u.loginForm),
 		r(post, "/login", auth.Anyone, u.login),
+		// E-mailed links and forgotten passwords (accounts.go).
+		r(get, "/verify-email", auth.Anyone, u.verifyEmailPage),
+		r(post, "/verify-email", auth.Anyone, u.verifyEmail),
+		r(get, "/forgot-password", auth.Anyone, u.forgotForm),
+		r(post, "/forgot-password", auth.Anyone, u.forgot),
+		r(get, "/reset-password", auth.Anyone, u.resetForm),
+		r(post, "/reset-password", auth.Anyone, u.reset),
 		r(post, "/logout", auth.Anyone, u.logout),
 		r(post, "/lang", auth.Anyone, u.setLang),
 		r(get, "/programs", auth.Anyone, u.search),
@@ -182,7 +189,7 @@ func (u *UI) Table() []auth.Route {
 		// Admins.
 		r(get, "/admin/users", auth.Admins, u.adminUsers),
 		r(post, "/admin/users", auth.Admins, u.createCoordinator),
-	}, u.reviewRoutes(r)...)
+	}, append(u.reviewRoutes(r), append(u.accountRoutes(r), u.searchRoutes(r)...)...)...)
 }
 
 // upload gives a page that takes a file the upload routes' body limit.
@@ -225,6 +232,7 @@ func (u *UI) viewer(c echo.Context) *Viewer {
 	var me apiidentity.UserResponse
 	if err := u.call(c, http.MethodGet, "/auth/me", nil, &me); err == nil {
 		v.Name, v.Email, v.Status = me.Name, me.Email, me.Status
+		v.EmailVerified = me.EmailVerifiedAt != nil
 	}
 	var inbox apiidentity.NotificationPage
 	if err := u.call(c, http.MethodGet, "/notifications/me?pageSize=1", nil, &inbox); err == nil {

@@ -40,6 +40,8 @@ type Service struct {
 	clock    func() time.Time
 	log      *slog.Logger
 	imports  importWatch
+	// searches keeps saved searches (UseSearches).
+	searches SearchStore
 }
 
 // New returns the use cases.

@@ -253,6 +253,12 @@ func Problems(err error) *web.Error {
 		return web.Conflict("deadline_passed", "the application deadline has passed; set a later one before publishing")
 	case errors.Is(err, app.ErrConflict):
 		return web.Conflict("concurrent_update", "the program was changed by someone else at the same time; try again")
+	case errors.Is(err, domain.ErrSearchNotFound):
+		return web.NotFound("saved search")
+	case errors.Is(err, domain.ErrTooManySearches):
+		return web.Conflict("too_many_searches", fmt.Sprintf("you can keep at most %d saved searches; delete one first", domain.MaxSavedSearches))
+	case errors.Is(err, domain.ErrNotApplicant):
+		return web.Forbidden("forbidden", "only applicants save searches")
 	}
 	return nil
 }

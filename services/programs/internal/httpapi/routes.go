@@ -37,6 +37,10 @@ func (h *Handlers) Table() []auth.Route {
 			Response: programsev.Program{}, Errors: []int{409, 415}}),
 		r.Publish.Serve(h.publish, &auth.Doc{Summary: "Publish a draft", Response: programsev.Program{}, Errors: []int{409}}),
 		r.Close.Serve(h.close, &auth.Doc{Summary: "Close a program to applications", Response: programsev.Program{}, Errors: []int{409}}),
+		r.SaveSearch.Serve(h.saveSearch, &auth.Doc{Summary: "Save a program search; with alert, newly published programs it finds notify the caller",
+			Request: apiprograms.SavedSearchRequest{}, Status: http.StatusCreated, Response: apiprograms.SavedSearch{}, Errors: []int{409, 415}}),
+		r.MySearches.Serve(h.mySearches, &auth.Doc{Summary: "The caller's saved searches, newest first", Response: apiprograms.SavedSearchList{}}),
+		r.DeleteSearch.Serve(h.deleteSearch, &auth.Doc{Summary: "Delete one of the caller's saved searches", Status: http.StatusNoContent}),
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 
 	"github.com/talentbridge/platform/services/programs/internal/app"
+	apiprograms "github.com/talentbridge/platform/shared/api/programs"
 	"github.com/talentbridge/platform/shared/events"
 	"github.com/talentbridge/platform/shared/events/identity"
 	"github.com/talentbridge/platform/shared/events/matching"
@@ -36,7 +37,43 @@ func (h *Handlers) Consumers() []natsbus.Consumer {
 			Subjects: []string{events.UserCreated, events.UserVerified, events.UserDeleted}, Handle: h.Identity},
 		{Service: Service, Name: "rounds", Stream: "MATCHING",
 			Subjects: []string{events.RoundCompleted}, Handle: h.RoundCompleted},
+		// The service's own publications, run against the saved searches
+		// that want alerts.
+		{Service: Service, Name: "search-alerts", Stream: "PROGRAMS",
+			Subjects: []string{events.ProgramPublished}, Handle: h.ProgramPublished},
+		// An erased profile takes its saved searches with it.
+		{Service: Service, Name: "profile-erasure", Stream: "PROFILES",
+			Subjects: []string{events.ProfileErased}, Handle: h.ProfileErased},
 	}
+}
+
+// ProgramPublished records search.matched for each alerting saved search
+// that finds the program (once per search and program, however often the
+// event arrives).
+func (h *Handlers) ProgramPublished(ctx context.Context, ev events.Envelope) error {
+	var p programsev.ProgramPublished
+	if err := ev.Decode(&p); err != nil {
+		return err
+	}
+	id := p.ID
+	if id == "" {
+		id = ev.Subject
+	}
+	return h.app.AlertSearches(ctx, id)
+}
+
+// ProfileErased deletes the saved searches of an erased profile's owner
+// (the profile's id is the account's).
+func (h *Handlers) ProfileErased(ctx context.Context, ev events.Envelope) error {
+	var p profilesev.ProfileErased
+	if err := ev.Decode(&p); err != nil {
+		return err
+	}
+	id := p.ProfileID
+	if id == "" {
+		id = ev.Subject
+	}
+	return h.app.ForgetSearches(ctx, id)
 }
 
 // Identity keeps the read model of host accounts. Each event only ever
@@ -71,6 +108,9 @@ func (h *Handlers) Identity(ctx context.Context, ev events.Envelope) error {
 		}
 		id, err := userID(p.UserID, ev)
 		if err != nil {
+			return err
+		}
+		if err := h.app.ForgetSearches(ctx, id); err != nil {
 			return err
 		}
 		return h.app.HostDeleted(ctx, id, p.Role)
@@ -112,9 +152,11 @@ func (h *Handlers) RoundCompleted(ctx context.Context, ev events.Envelope) error
 // shared/events/profiles).
 var ExportSubject = profilesev.ExportSubject(profilesev.ServicePrograms)
 
-// ExportData is what programs holds about a user: the programs they host.
+// ExportData is what programs holds about a user: the programs they host
+// and the searches they saved.
 type ExportData struct {
-	Programs []programsev.Program `json:"programs"`
+	Programs []programsev.Program      `json:"programs"`
+	Searches []apiprograms.SavedSearch `json:"searches"`
 }
 
 // ExportEndpoint answers export requests. The queue group, named after the
@@ -146,9 +188,17 @@ func export(a *app.Service, data []byte) (profilesev.ExportPart, string) {
 		reply.Error = "programs could not be read; try again"
 		return reply, "503"
 	}
-	out := ExportData{Programs: make([]programsev.Program, len(progs))}
+	searches, err := a.ExportSearches(ctx, req.UserID)
+	if err != nil {
+		reply.Error = "saved searches could not be read; try again"
+		return reply, "503"
+	}
+	out := ExportData{Programs: make([]programsev.Program, len(progs)), Searches: make([]apiprograms.SavedSearch, len(searches))}
 	for i, p := range progs {
 		out.Programs[i] = app.Snapshot(p)
+	}
+	for i, s := range searches {
+		out.Searches[i] = app.SavedSearchOf(s)
 	}
 	if reply.Data, err = json.Marshal(out); err != nil {
 		reply.Error = "programs could not be encoded"

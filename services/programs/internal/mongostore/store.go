@@ -36,6 +36,7 @@ const (
 	ProgramsCollection = "programs"
 	HostsCollection    = "hosts"
 	ImportsCollection  = "imports"
+	SearchesCollection = "searches"
 )
 
 // maxAttempts bounds the retries of an update that keeps losing races.
@@ -47,12 +48,14 @@ type Store struct {
 	programs *mongo.Collection
 	hosts    *mongo.Collection
 	imports  *mongo.Collection
+	searches *mongo.Collection
 	relay    *outbox.Relay
 }
 
 var (
 	_ app.ProgramStore = (*Store)(nil)
 	_ app.HostStore    = (*Store)(nil)
+	_ app.SearchStore  = (*Store)(nil)
 )
 
 // New returns a store on db whose relay publishes as ob says.
@@ -61,8 +64,11 @@ func New(db *mongo.Database, ob outbox.Config) *Store {
 		programs: db.Collection(ProgramsCollection),
 		hosts:    db.Collection(HostsCollection),
 		imports:  db.Collection(ImportsCollection),
+		searches: db.Collection(SearchesCollection),
 	}
-	s.relay = outbox.NewRelay(ob, s.programs)
+	// Saved searches carry their search.matched events in their own
+	// outbox, relayed with the programs'.
+	s.relay = outbox.NewRelay(ob, s.programs, s.searches)
 	return s
 }
 
@@ -77,6 +83,8 @@ func Indexes() []mongodb.Index {
 		{Collection: ImportsCollection, Keys: bson.D{{Key: "state", Value: 1}, {Key: "createdAt", Value: 1}}},
 		{Collection: ImportsCollection, Keys: bson.D{{Key: "hostId", Value: 1}}},
 		{Collection: HostsCollection, Keys: bson.D{{Key: "host", Value: 1}}},
+		{Collection: SearchesCollection, Keys: bson.D{{Key: "ownerId", Value: 1}, {Key: "createdAt", Value: -1}}},
+		{Collection: SearchesCollection, Keys: bson.D{{Key: "alert", Value: 1}}},
 	}
 }
 
