@@ -30,6 +30,8 @@ var Routes = struct {
 	Messages, PostMessage, BulkMessage, MyMessages                       auth.Endpoint
 	Demand, Vacancy                                                      auth.Endpoint
 	ImportProgramRanking, ImportRoundRanks                               auth.Endpoint
+	// ApproveRound approves every proposed match of a round at once.
+	ApproveRound auth.Endpoint
 }{
 	ImportRoundRanks: auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/ranks/import",
 		Policy: auth.Coordinators, CSVBody: true},
@@ -78,4 +80,6 @@ var Routes = struct {
 
 	Demand:  auth.Endpoint{Method: http.MethodGet, Path: "/rounds/:id/demand", Policy: ApplicantsAndCoords},
 	Vacancy: auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/vacancy", Policy: auth.Coordinators},
+
+	ApproveRound: auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/approve", Policy: auth.Coordinators},
 }

@@ -166,6 +166,10 @@ func (s *Service) ImportRoundRanks(ctx context.Context, c Caller, roundID string
 		applied[a.ApplicantID+" "+a.ProgramID] = true
 	}
 
+	inRound := make(map[string]bool, len(r.ProgramIDs))
+	for _, pid := range r.ProgramIDs {
+		inRound[pid] = true
+	}
 	var apps []domain.Application
 	var evs [][]events.Envelope
 	ranks := make(map[string][]string, len(rows))
@@ -189,7 +193,7 @@ func (s *Service) ImportRoundRanks(ctx context.Context, c Caller, roundID string
 		var rowApps []domain.Application
 		for _, pid := range row.ProgramIDs {
 			prog, ok := programs[pid]
-			if !ok || !slices.Contains(r.ProgramIDs, pid) {
+			if !ok || !inRound[pid] {
 				problems = append(problems, rankimport.Problem{Line: row.Line, Reason: fmt.Sprintf("program %s is not in this round", pid)})
 				rowOK = false
 				continue
