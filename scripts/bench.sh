@@ -372,7 +372,7 @@ if [ "${BENCH_NATIONAL:-1}" != 0 ]; then
   national() { awk -v n="$1" '$1 == "timing" && $2 == n { print $3; found = 1 } END { if (!found) print "nan" }' "$work/out/national.txt"; }
   nl="National round 50,000 × 6,500 × 20 (standalone platform, embedded store)"
   ranks=$(awk -v a="$(national import-ranks)" -v b="$(national import-rankings)" 'BEGIN { if (a == "nan" || b == "nan") print "nan"; else print a + b }')
-  row "$nl: rank lists (CSV, 5,000 a file) and host rankings (CSV, one per program) imported" "$(fmt "$ranks" 1 1)" s
+  row "$nl: rank lists (CSV, 2,000 a file) and host rankings (CSV, one per program) imported" "$(fmt "$ranks" 1 1)" s
   nrun=$(fmt "$(national run)" 1 1)
   row "$nl: run, POST /run to completed (load, solve, check, explain, save)" "$nrun" s "< 60 s" "<" 60
   row "$nl: approve all (POST /rounds/{id}/approve)" "$(fmt "$(national approve)" 1 1)" s

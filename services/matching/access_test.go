@@ -38,8 +38,8 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 			t.Errorf("%s %s has no access policy", r.Method, r.Path)
 		}
 	}
-	if n != 43 {
-		t.Errorf("%d routes checked, want 43", n)
+	if n != 44 {
+		t.Errorf("%d routes checked, want 44", n)
 	}
 	for _, tc := range []struct {
 		method, path string
@@ -49,6 +49,7 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 		{"GET", "/api/v1/programs/:id/candidates", auth.HostsAndCoords},
 		{"POST", "/api/v1/rounds", auth.Coordinators},
 		{"POST", "/api/v1/matches/:id/approve", auth.Coordinators},
+		{"POST", "/api/v1/rounds/:id/approve", auth.Coordinators},
 		{"POST", "/api/v1/matches/:id/accept", auth.Applicants},
 		{"GET", "/api/v1/audit", auth.Coordinators},
 		{"GET", "/api/v1/rounds/:id/demand", apimatching.ApplicantsAndCoords},

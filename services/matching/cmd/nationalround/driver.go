@@ -32,9 +32,9 @@ const password = "national round violet kettle 2026"
 // write timeout (60 s), even on a small, busy machine, as a scheme would
 // split its national files.
 const (
-	programsPerFile = 1000
-	profilesPerFile = 2500
-	ranksPerFile    = 5000
+	programsPerFile = 250
+	profilesPerFile = 1000
+	ranksPerFile    = 2000
 )
 
 func (d *driver) timing(name string, since time.Time) {

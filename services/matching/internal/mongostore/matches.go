@@ -107,16 +107,31 @@ func (s *Store) MatchesOf(ctx context.Context, applicantID string) ([]domain.Mat
 // --- round participants ---
 
 // KeepRoundApplicants deletes the round's entries of applicants not in
-// keep.
+// keep. The stale ones are found here and deleted by id: a filter with
+// $nin over a national round's applicants would be checked against every
+// entry.
 func (s *Store) KeepRoundApplicants(ctx context.Context, roundID string, keep []string) error {
-	filter := bson.D{{Key: "roundId", Value: roundID}}
-	if len(keep) > 0 {
-		filter = append(filter, bson.E{Key: "applicantId", Value: bson.D{{Key: "$nin", Value: keep}}})
+	docs, err := all[roundApplicantDoc](ctx, s.roundApplicants, bson.D{{Key: "roundId", Value: roundID}},
+		options.Find().SetProjection(bson.D{{Key: "applicantId", Value: 1}}))
+	if err != nil {
+		return err
 	}
-	if _, err := s.roundApplicants.DeleteMany(ctx, filter); err != nil {
-		return fmt.Errorf("delete round participants: %w", err)
+	kept := make(map[string]bool, len(keep))
+	for _, a := range keep {
+		kept[a] = true
 	}
-	return nil
+	var stale []string
+	for _, d := range docs {
+		if !kept[d.ApplicantID] {
+			stale = append(stale, d.ID)
+		}
+	}
+	return chunks(len(stale), func(from, to int) error {
+		if _, err := s.roundApplicants.DeleteMany(ctx, bson.D{{Key: "_id", Value: in(stale[from:to])}}); err != nil {
+			return fmt.Errorf("delete round participants: %w", err)
+		}
+		return nil
+	})
 }
 
 func (s *Store) findRoundApplicants(ctx context.Context, filter bson.D) ([]domain.RoundApplicant, error) {
