@@ -142,6 +142,7 @@ func (c *client) send(ctx context.Context, method, path, token string, in, out a
 // are retried on a cut connection: the same import file again.
 func retry(ctx context.Context, within time.Duration, transport bool, f func() error, statuses ...int) error {
 	deadline := time.Now().Add(within)
+	wait := time.Second
 	for {
 		err := f()
 		var ae *apiError
@@ -152,7 +153,10 @@ func retry(ctx context.Context, within time.Duration, transport bool, f func() e
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("%w (last: %v)", ctx.Err(), err)
-		case <-time.After(time.Second):
+		case <-time.After(wait):
 		}
+		// Back off up to 15 s: a refused import still reads the store, and
+		// the platform is busy taking in what it waits for.
+		wait = min(2*wait, 15*time.Second)
 	}
 }
