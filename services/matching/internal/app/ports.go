@@ -55,6 +55,9 @@ type ApplicationStore interface {
 	// LiveApplicationsTo returns the live applications to the programs,
 	// oldest first.
 	LiveApplicationsTo(ctx context.Context, programIDs []string) ([]domain.Application, error)
+	// LiveApplicantsTo returns the ids of the applicants with a live
+	// application to the program.
+	LiveApplicantsTo(ctx context.Context, programID string) ([]string, error)
 	// LiveApplicationsOf returns the live applications of the applicants,
 	// oldest first.
 	LiveApplicationsOf(ctx context.Context, applicantIDs []string) ([]domain.Application, error)

@@ -42,13 +42,15 @@ func (s *Service) ImportProgramRanking(ctx context.Context, c Caller, programID 
 	if err != nil {
 		return nil, err
 	}
-	apps, err := s.store.LiveApplicationsTo(ctx, []string{p.ID})
+	// Only who applied matters here: the store reads the applicant ids
+	// alone, a national round's program import after program import.
+	applicants, err := s.store.LiveApplicantsTo(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}
-	applied := make(map[string]bool, len(apps))
-	for _, a := range apps {
-		applied[a.ApplicantID] = true
+	applied := make(map[string]bool, len(applicants))
+	for _, a := range applicants {
+		applied[a] = true
 	}
 	seen := make(map[string]int, len(ids))
 	for i, id := range ids {

@@ -169,3 +169,23 @@ func (s *Store) MatchStatesOfRound(ctx context.Context, roundID string) ([]domai
 	}
 	return out, nil
 }
+
+// LiveApplicantsTo returns the ids of the applicants with a live
+// application to a program: only the ids are read and nothing is sorted, as
+// a ranking import checks each line against them (the embedded store reads
+// the whole collection for this filter all the same).
+func (s *Store) LiveApplicantsTo(ctx context.Context, programID string) ([]string, error) {
+	type idDoc struct {
+		ApplicantID string `bson:"applicantId"`
+	}
+	docs, err := all[idDoc](ctx, s.apps, bson.D{{Key: "programId", Value: programID}, {Key: "status", Value: domain.ApplicationSubmitted}},
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 0}, {Key: "applicantId", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(docs))
+	for i, d := range docs {
+		out[i] = d.ApplicantID
+	}
+	return out, nil
+}
