@@ -18,6 +18,12 @@
 #   api              GET /programs?q= and GET /recommendations/me at 500/s, the
 #                    highest rate each holds with p99 under 100 ms, and a bare
 #                    Echo handler under the same load generator
+#   national         a national round through the standalone platform
+#                    (scripts/national.sh: 50,000 applicants x 6,500 programs,
+#                    lists of 20): rank import, run from POST /run to
+#                    completed, approve and publish, each timed, and the
+#                    server's peak RSS; one run, some minutes on top of the
+#                    ten below (BENCH_NATIONAL=0 leaves it out)
 #   erase            the embedded store's insert, update and delete with
 #                    secure_delete and the write-ahead log trim off and on, and
 #                    one trim (shared/embedded/erase_bench_test.go)
@@ -177,6 +183,13 @@ bench shared/embedded "$work/embedded.test" erase -test.bench 'WritePath' \
   -test.benchtime 300x -test.count "$count" $(prof erase)
 bench shared/embedded "$work/embedded.test" trim -test.bench 'Trim$' \
   -test.benchtime 20x -test.count "$count"
+
+if [ "${BENCH_NATIONAL:-1}" != 0 ]; then
+  step "national: 50,000 x 6,500 x 20 through the standalone platform (one run)"
+  NATIONAL_APPLICANTS=50000 NATIONAL_PROGRAMS=6500 NATIONAL_LIST=20 NATIONAL_TIMEOUT=${BENCH_NATIONAL_TIMEOUT:-45m} \
+    scripts/national.sh >"$work/out/national.txt" 2>&1 || { echo "!! national failed:"; tail -n 30 "$work/out/national.txt"; }
+  grep -E '^(timing|peak-rss-kib|completed|check|published) ' "$work/out/national.txt" || true
+fi
 
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 elapsed=$(($(date +%s) - began))
@@ -353,6 +366,24 @@ for op in insert update delete; do
   row "Embedded store: the same, bytes written" "${o[0]} / ${o[1]} / ${o[2]}" KiB
 done
 row "Embedded store: one log trim (checkpoint with truncation) after 200 updates" "$(fmt "$(metric trim BenchmarkTrim trim-ms)" 1 1)" ms
+
+if [ "${BENCH_NATIONAL:-1}" != 0 ]; then
+  # national NAME: seconds of one step of scripts/national.sh, "nan" if it
+  # did not get there.
+  national() { awk -v n="$1" '$1 == "timing" && $2 == n { print $3; found = 1 } END { if (!found) print "nan" }' "$work/out/national.txt"; }
+  nl="National round 50,000 × 6,500 × 20 (standalone platform, embedded store)"
+  ranks=$(awk -v a="$(national import-ranks)" -v b="$(national import-rankings)" 'BEGIN { if (a == "nan" || b == "nan") print "nan"; else print a + b }')
+  row "$nl: rank lists (CSV, 2,000 a file) and host rankings (CSV, one per program) imported" "$(fmt "$ranks" 1 1)" s
+  nrun=$(fmt "$(national run)" 1 1)
+  row "$nl: run, POST /run to completed (load, solve, check, explain, save)" "$nrun" s "< 60 s" "<" 60
+  row "$nl: approve all (POST /rounds/{id}/approve)" "$(fmt "$(national approve)" 1 1)" s
+  row "$nl: publish" "$(fmt "$(national publish)" 1 1)" s
+  nrss=$(awk '$1 == "peak-rss-kib" && $2 ~ /^[0-9]+$/ { print $2 }' "$work/out/national.txt" | tail -n 1)
+  row "$nl: server peak RSS (VmHWM)" "$(fmt "${nrss:-nan}" 1024 0)" MiB
+  nok=no
+  if grep -q '^ok$' "$work/out/national.txt"; then nok=yes; fi
+  row "$nl: completed with 0 blocking pairs, equal to the applicant-optimal stable matching, published" "$nok" "" "yes"
+fi
 
 row "bench.sh: whole run" "$elapsed" s "< 600 s" "<" 600
 

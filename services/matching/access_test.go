@@ -39,8 +39,8 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 			t.Errorf("%s %s has no access policy", r.Method, r.Path)
 		}
 	}
-	if n != 45 {
-		t.Errorf("%d routes checked, want 45", n)
+	if n != 46 {
+		t.Errorf("%d routes checked, want 46", n)
 	}
 	for _, tc := range []struct {
 		method, path string
@@ -50,6 +50,7 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 		{"GET", "/api/v1/programs/:id/candidates", auth.HostsAndCoords},
 		{"POST", "/api/v1/rounds", auth.Coordinators},
 		{"POST", "/api/v1/matches/:id/approve", auth.Coordinators},
+		{"POST", "/api/v1/rounds/:id/approve", auth.Coordinators},
 		{"POST", "/api/v1/matches/:id/accept", auth.Applicants},
 		{"GET", "/api/v1/audit", auth.Coordinators},
 		{"GET", "/api/v1/rounds/:id/demand", apimatching.ApplicantsAndCoords},

@@ -60,6 +60,16 @@ type ApproveRequest struct {
 	Note string `json:"note,omitempty"`
 }
 
+// ApproveRoundRequest is the body of POST /rounds/{id}/approve, which
+// approves every proposed match of the round in one coordinator action.
+// Proposed is required: the number of proposed matches the coordinator
+// reviewed (the round's counts.proposed); when the round holds another
+// number (a run since), nothing is approved and the answer is 409.
+type ApproveRoundRequest struct {
+	Proposed *int   `json:"proposed"`
+	Note     string `json:"note,omitempty"`
+}
+
 // RejectRequest is the body of POST /matches/{id}/reject.
 type RejectRequest struct {
 	Reason string `json:"reason"`

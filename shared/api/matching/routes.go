@@ -32,6 +32,8 @@ var Routes = struct {
 	ImportProgramRanking, ImportRoundRanks                               auth.Endpoint
 	// Mock runs of a round's allocation, saved apart from matches.
 	Mock, MockResult auth.Endpoint
+	// ApproveRound approves every proposed match of a round at once.
+	ApproveRound auth.Endpoint
 }{
 	ImportRoundRanks: auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/ranks/import",
 		Policy: auth.Coordinators, CSVBody: true},
@@ -81,6 +83,7 @@ var Routes = struct {
 	Demand:  auth.Endpoint{Method: http.MethodGet, Path: "/rounds/:id/demand", Policy: ApplicantsAndCoords},
 	Vacancy: auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/vacancy", Policy: auth.Coordinators},
 
-	Mock:       auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/mock", Policy: auth.Coordinators},
-	MockResult: auth.Endpoint{Method: http.MethodGet, Path: "/rounds/:id/mock", Policy: auth.Coordinators},
+	Mock:         auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/mock", Policy: auth.Coordinators},
+	MockResult:   auth.Endpoint{Method: http.MethodGet, Path: "/rounds/:id/mock", Policy: auth.Coordinators},
+	ApproveRound: auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/approve", Policy: auth.Coordinators},
 }

@@ -55,6 +55,9 @@ type ApplicationStore interface {
 	// LiveApplicationsTo returns the live applications to the programs,
 	// oldest first.
 	LiveApplicationsTo(ctx context.Context, programIDs []string) ([]domain.Application, error)
+	// LiveApplicantsTo returns the ids of the applicants with a live
+	// application to the program.
+	LiveApplicantsTo(ctx context.Context, programID string) ([]string, error)
 	// LiveApplicationsOf returns the live applications of the applicants,
 	// oldest first.
 	LiveApplicationsOf(ctx context.Context, applicantIDs []string) ([]domain.Application, error)
@@ -104,15 +107,23 @@ type RoundStore interface {
 type MatchStore interface {
 	// MatchesOfRound returns a round's matches by program and applicant.
 	MatchesOfRound(ctx context.Context, roundID string) ([]domain.Match, error)
-	// SaveProposed inserts a proposed match with its events, or, when the
-	// same match is already proposed, refreshes its reasons.
-	SaveProposed(ctx context.Context, m *domain.Match, evs []events.Envelope) error
+	// MatchStatesOfRound returns a round's matches with only their id,
+	// applicant, program and status.
+	MatchStatesOfRound(ctx context.Context, roundID string) ([]domain.Match, error)
+	// SaveProposed inserts proposed matches in bulk, each with its events
+	// (evs[i] belongs to ms[i]), or, when the same match is already
+	// proposed, refreshes its reasons.
+	SaveProposed(ctx context.Context, ms []domain.Match, evs [][]events.Envelope) error
 	// DeleteProposed deletes the matches among ids that are still proposed.
 	DeleteProposed(ctx context.Context, ids []string) error
 	Match(ctx context.Context, id string) (*domain.Match, error)
 	// UpdateMatch writes m, changed from version m.Version-1, with its
 	// events. It reports false when the stored version moved on.
 	UpdateMatch(ctx context.Context, m *domain.Match, evs []events.Envelope) (bool, error)
+	// UpdateMatches writes, in bulk, each of ms still stored at version
+	// Version-1 with its events (evs[i] belongs to ms[i]); it returns how
+	// many it wrote.
+	UpdateMatches(ctx context.Context, ms []domain.Match, evs [][]events.Envelope) (int, error)
 	ListMatches(ctx context.Context, f MatchFilter, page, size int) ([]domain.Match, int64, error)
 	MatchesOf(ctx context.Context, applicantID string) ([]domain.Match, error)
 }
@@ -175,6 +186,8 @@ type RunRecord struct {
 type AuditStore interface {
 	// AddAudit stores an entry; an entry with the same id is kept as it is.
 	AddAudit(ctx context.Context, e domain.AuditEntry) error
+	// AddAudits stores entries in bulk, as AddAudit does one.
+	AddAudits(ctx context.Context, es []domain.AuditEntry) error
 	// Audit returns a page of entries, newest first; empty type or id do
 	// not filter.
 	Audit(ctx context.Context, entityType, entityID string, page, size int) ([]domain.AuditEntry, int64, error)

@@ -43,13 +43,15 @@ func (s *Service) ImportProgramRanking(ctx context.Context, c Caller, programID 
 	if err != nil {
 		return nil, err
 	}
-	apps, err := s.store.LiveApplicationsTo(ctx, []string{p.ID})
+	// Only who applied matters here: the store reads the applicant ids
+	// alone, a national round's program import after program import.
+	applicants, err := s.store.LiveApplicantsTo(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}
-	applied := make(map[string]bool, len(apps))
-	for _, a := range apps {
-		applied[a.ApplicantID] = true
+	applied := make(map[string]bool, len(applicants))
+	for _, a := range applicants {
+		applied[a] = true
 	}
 	seen := make(map[string]int, len(ids))
 	for i, id := range ids {
@@ -167,6 +169,10 @@ func (s *Service) ImportRoundRanks(ctx context.Context, c Caller, roundID string
 		applied[a.ApplicantID+" "+a.ProgramID] = true
 	}
 
+	inRound := make(map[string]bool, len(r.ProgramIDs))
+	for _, pid := range r.ProgramIDs {
+		inRound[pid] = true
+	}
 	var apps []domain.Application
 	var evs [][]events.Envelope
 	ranks := make(map[string][]string, len(rows))
@@ -190,7 +196,7 @@ func (s *Service) ImportRoundRanks(ctx context.Context, c Caller, roundID string
 		var rowApps []domain.Application
 		for _, pid := range row.ProgramIDs {
 			prog, ok := programs[pid]
-			if !ok || !slices.Contains(r.ProgramIDs, pid) {
+			if !ok || !inRound[pid] {
 				problems = append(problems, fielderr.NewNotAvailable("").At(row.Line).Because("program %s is not in this round", pid))
 				rowOK = false
 				continue

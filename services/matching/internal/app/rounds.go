@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"sort"
 	"time"
 
@@ -117,7 +116,9 @@ func (s *Service) Rounds(ctx context.Context, page, size int) ([]RoundView, int6
 }
 
 func (s *Service) view(ctx context.Context, r *domain.Round) (*RoundView, error) {
-	ms, err := s.store.MatchesOfRound(ctx, r.ID)
+	// Counting needs the statuses alone: a national round has tens of
+	// thousands of matches, each with its reasons.
+	ms, err := s.store.MatchStatesOfRound(ctx, r.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -296,7 +297,9 @@ func (s *Service) Publish(ctx context.Context, c Caller, roundID string, respond
 		return nil, domain.Conflict("matches_undecided", "%d %s undecided: approve or reject every proposed match first",
 			undecided, pluralize(undecided, "match is", "matches are"))
 	}
-	published := 0
+	var offers []domain.Match
+	var evs [][]events.Envelope
+	var audits []domain.AuditEntry
 	for i := range ms {
 		m := &ms[i]
 		if m.Status != domain.MatchApproved {
@@ -309,16 +312,21 @@ func (s *Service) Publish(ctx context.Context, c Caller, roundID string, respond
 		if err != nil {
 			return nil, err
 		}
-		ok, err := s.store.UpdateMatch(ctx, m, []events.Envelope{ev})
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, errConflictRetry
-		}
-		published++
-		s.audit(ctx, domain.AuditEntry{ID: ev.ID, At: now, ActorID: c.ID, ActorRole: c.Role, Action: "match.published",
+		offers = append(offers, *m)
+		evs = append(evs, []events.Envelope{ev})
+		audits = append(audits, domain.AuditEntry{ID: ev.ID, At: now, ActorID: c.ID, ActorRole: c.Role, Action: "match.published",
 			EntityType: domain.EntityMatch, EntityID: m.ID, RoundID: r.ID})
+	}
+	// The offers go out in bulk writes, each carrying its match.published
+	// event in its own document. Should one have changed meanwhile, the
+	// round stays unpublished and publishing again offers the rest.
+	published, err := s.store.UpdateMatches(ctx, offers, evs)
+	if err != nil {
+		return nil, err
+	}
+	s.audits(ctx, audits)
+	if published < len(offers) {
+		return nil, errConflictRetry
 	}
 	announce, err := s.publication(ctx, r, ms, c, now)
 	if err != nil {
@@ -354,7 +362,8 @@ func (s *Service) publication(ctx context.Context, r *domain.Round, ms []domain.
 	}
 	unmatched := []string{}
 	for _, e := range entries {
-		if !offered[e.ApplicantID] && !slices.Contains(unmatched, e.ApplicantID) {
+		if !offered[e.ApplicantID] {
+			offered[e.ApplicantID] = true // told once
 			unmatched = append(unmatched, e.ApplicantID)
 		}
 	}

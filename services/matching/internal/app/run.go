@@ -176,6 +176,9 @@ func (s *Service) load(ctx context.Context, rn *run) error {
 			}
 		}
 	}
+	if len(market) > domain.MaxRoundApplicants {
+		return fmt.Errorf("round %s has %d applicants, more than a run takes (%d)", r.ID, len(market), domain.MaxRoundApplicants)
+	}
 	apps, err := s.store.LiveApplicationsOf(ctx, market)
 	if err != nil {
 		return err
@@ -307,23 +310,29 @@ func (s *Service) saveMatches(ctx context.Context, rn *run, now time.Time) error
 		}
 	}
 	kept := map[string]bool{}
+	ms := make([]domain.Match, 0, len(rn.res.Proposals))
+	evs := make([][]events.Envelope, 0, len(rn.res.Proposals))
 	for _, p := range rn.res.Proposals {
-		m := &domain.Match{ID: domain.MatchID(r.ID, p.ApplicantID, p.ProgramID), RoundID: r.ID,
+		m := domain.Match{ID: domain.MatchID(r.ID, p.ApplicantID, p.ProgramID), RoundID: r.ID,
 			ApplicantID: p.ApplicantID, ProgramID: p.ProgramID, HostID: rn.programs[p.ProgramID].HostID,
 			Status: domain.MatchProposed, Choice: p.Choice, Score: p.Score, Reasons: p.Reasons,
 			CreatedAt: now, UpdatedAt: now, Version: 1}
 		kept[m.ID] = true
-		var evs []events.Envelope
+		var mevs []events.Envelope
 		if !proposed[m.ID] {
-			ev, err := s.event(ctx, events.MatchProposed, m.ID, m.Version, s.matchPayload(m, rn.by, now))
+			ev, err := s.event(ctx, events.MatchProposed, m.ID, m.Version, s.matchPayload(&m, rn.by, now))
 			if err != nil {
 				return err
 			}
-			evs = append(evs, ev)
+			mevs = []events.Envelope{ev}
 		}
-		if err := s.store.SaveProposed(ctx, m, evs); err != nil {
-			return err
-		}
+		ms = append(ms, m)
+		evs = append(evs, mevs)
+	}
+	// One bulk write per thousand matches: a national round proposes tens
+	// of thousands.
+	if err := s.store.SaveProposed(ctx, ms, evs); err != nil {
+		return err
 	}
 	var stale []string
 	for id := range proposed {

@@ -121,6 +121,21 @@ func (s *Service) audit(ctx context.Context, e domain.AuditEntry) {
 	}
 }
 
+// audits records entries in bulk, as audit does one.
+func (s *Service) audits(ctx context.Context, es []domain.AuditEntry) {
+	for i := range es {
+		if es[i].ID == "" {
+			es[i].ID = newID()
+		}
+		if es[i].At.IsZero() {
+			es[i].At = s.now()
+		}
+	}
+	if err := s.store.AddAudits(ctx, es); err != nil {
+		s.log.Warn("write audit entries", "err", err, "entries", len(es))
+	}
+}
+
 // Audit returns a page of the audit trail. entity is "<type>:<id>" or a
 // bare id.
 func (s *Service) Audit(ctx context.Context, entityType, entityID string, page, size int) ([]domain.AuditEntry, int64, error) {

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -43,6 +44,15 @@ func TestValidateRanking(t *testing.T) {
 	}
 }
 
+// programIDs are n distinct program ids.
+func programIDs(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("p%d", i)
+	}
+	return out
+}
+
 func TestNewRound(t *testing.T) {
 	tests := []struct {
 		name, roundName string
@@ -54,6 +64,8 @@ func TestNewRound(t *testing.T) {
 		{"no name", "  ", []string{"p1"}, 0, "name"},
 		{"no programs", "x", nil, 0, "programIds"},
 		{"duplicate program", "x", []string{"p1", "p1"}, 0, "programIds[1]"},
+		{"national size", "National 2027", programIDs(10000), 7, ""},
+		{"more than a national round", "x", programIDs(10001), 0, "programIds"},
 		{"negative seed", "x", []string{"p1"}, -1, "seed"},
 		{"seed beyond JSON precision", "x", []string{"p1"}, MaxSeed + 1, "seed"},
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/talentbridge/platform/shared/fielderr"
 )
 
 // Limits of a round's policy.
@@ -15,6 +17,8 @@ const (
 	MaxRegionIDLen  = 64
 	MaxRegionName   = 200
 	MaxRegionTarget = 1_000_000
+	// MaxRegionCap bounds a region's cap (a national round's seats).
+	MaxRegionCap = 1_000_000
 )
 
 // Policy is a round's allocation policy (DESIGN.md §5 "Allocation
@@ -62,7 +66,7 @@ func CheckPolicy(p *Policy, roundPrograms []string, seats map[string]int) []Fiel
 	}
 	var errs fieldErrors
 	if len(p.Regions) > MaxRegions {
-		errs.add("policy.regions", "at most %d regions", MaxRegions)
+		errs.add(fielderr.NewTooMany("policy.regions", MaxRegions).Because("at most %d regions", MaxRegions))
 		return errs
 	}
 	inRound := make(map[string]bool, len(roundPrograms))
@@ -76,23 +80,23 @@ func CheckPolicy(p *Policy, roundPrograms []string, seats map[string]int) []Fiel
 		id := strings.TrimSpace(r.ID)
 		switch {
 		case id == "":
-			errs.add(f+".id", "is required")
+			errs.add(fielderr.NewRequired(f + ".id"))
 		case utf8.RuneCountInString(id) > MaxRegionIDLen || strings.IndexFunc(id, unicode.IsControl) >= 0:
-			errs.add(f+".id", "must be at most %d characters without control characters", MaxRegionIDLen)
+			errs.add(fielderr.NewTooLong(f+".id", MaxRegionIDLen).Because("must be at most %d characters without control characters", MaxRegionIDLen))
 		default:
 			if j, dup := regionIDs[id]; dup {
-				errs.add(f+".id", "repeats policy.regions[%d].id", j)
+				errs.add(fielderr.NewDuplicateOf(f+".id", fmt.Sprintf("policy.regions[%d].id", j)).Because("repeats policy.regions[%d].id", j))
 			}
 			regionIDs[id] = i
 		}
 		if utf8.RuneCountInString(r.Name) > MaxRegionName || strings.IndexFunc(r.Name, unicode.IsControl) >= 0 {
-			errs.add(f+".name", "must be at most %d characters without control characters", MaxRegionName)
+			errs.add(fielderr.NewTooLong(f+".name", MaxRegionName).Because("must be at most %d characters without control characters", MaxRegionName))
 		}
-		if r.Cap < 0 {
-			errs.add(f+".cap", "must not be negative")
+		if r.Cap < 0 || r.Cap > MaxRegionCap {
+			errs.add(fielderr.NewRange(f+".cap", 0, MaxRegionCap))
 		}
 		if len(r.ProgramIDs) == 0 {
-			errs.add(f+".programIds", "name at least one program")
+			errs.add(fielderr.NewTooFew(f+".programIds", 1).Because("name at least one program"))
 		}
 		members := map[string]bool{}
 		targets := 0
@@ -100,13 +104,13 @@ func CheckPolicy(p *Policy, roundPrograms []string, seats map[string]int) []Fiel
 			pf := fmt.Sprintf("%s.programIds[%d]", f, k)
 			switch {
 			case !inRound[pid]:
-				errs.add(pf, "is not one of the round's programs")
+				errs.add(fielderr.NewNotFound(pf).Because("is not one of the round's programs"))
 				continue
 			case members[pid]:
-				errs.add(pf, "is listed twice in this region")
+				errs.add(fielderr.NewDuplicate(pf).Because("is listed twice in this region"))
 				continue
 			case owner[pid] != "":
-				errs.add(pf, "is already in %s; a program belongs to at most one region", owner[pid])
+				errs.add(fielderr.NewDuplicateOf(pf, owner[pid]).Because("is already in %s; a program belongs to at most one region", owner[pid]))
 				continue
 			}
 			members[pid] = true
@@ -122,17 +126,17 @@ func CheckPolicy(p *Policy, roundPrograms []string, seats map[string]int) []Fiel
 			tf := f + ".targets." + pid
 			switch {
 			case !members[pid]:
-				errs.add(tf, "names a program not in this region's programIds")
+				errs.add(fielderr.NewNotFound(tf).Because("names a program not in this region's programIds"))
 			case t < 0:
-				errs.add(tf, "must not be negative")
+				errs.add(fielderr.NewRange(tf, 0, MaxRegionTarget).Because("must not be negative"))
 			case t > MaxRegionTarget:
-				errs.add(tf, "must be at most %d", MaxRegionTarget)
+				errs.add(fielderr.NewRange(tf, 0, MaxRegionTarget))
 			case seats != nil && t > seats[pid]:
-				errs.add(tf, "is more than the program's %d seats", seats[pid])
+				errs.add(fielderr.NewRange(tf, 0, seats[pid]).Because("is more than the program's %d seats", seats[pid]))
 			}
 		}
 		if r.Cap >= 0 && targets > r.Cap {
-			errs.add(f+".cap", "is %d, less than the region's targets, which add up to %d (a program without a target counts its seats)", r.Cap, targets)
+			errs.add(fielderr.NewSumTooLarge(f+".cap", r.Cap).Because("is %d, less than the region's targets, which add up to %d (a program without a target counts its seats)", r.Cap, targets))
 		}
 	}
 	return errs

@@ -32,8 +32,13 @@ const (
 
 // Limits of a round.
 const (
-	MaxRoundName     = 200
-	MaxRoundPrograms = 500
+	MaxRoundName = 200
+	// MaxRoundPrograms is a national scheme's size: the largest rounds
+	// run (the NRMP's) hold some 6,500 programs.
+	MaxRoundPrograms = 10000
+	// MaxRoundApplicants is the most applicants one run takes part: what
+	// a run holds in memory is bounded by it and MaxRoundPrograms.
+	MaxRoundApplicants = 100000
 	// MaxSeed keeps seeds exact in JSON numbers (2^53 − 1).
 	MaxSeed = 1<<53 - 1
 )

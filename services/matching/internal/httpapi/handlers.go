@@ -397,6 +397,28 @@ func (h *Handlers) approve(c echo.Context) error {
 	return private(c, http.StatusOK, matchOf(m, true))
 }
 
+// approveRound handles POST /rounds/{id}/approve: every proposed match of
+// the round, once the coordinator names how many they reviewed.
+func (h *Handlers) approveRound(c echo.Context) error {
+	id, err := pathID(c, "round")
+	if err != nil {
+		return err
+	}
+	var req apimatching.ApproveRoundRequest
+	if err := web.Bind(c, &req); err != nil {
+		return err
+	}
+	proposed := 0
+	if req.Proposed != nil {
+		proposed = *req.Proposed
+	}
+	r, err := h.App.ApproveRound(c.Request().Context(), caller(c), id, proposed, req.Note)
+	if err != nil {
+		return err
+	}
+	return private(c, http.StatusOK, roundOf(r))
+}
+
 func (h *Handlers) reject(c echo.Context) error {
 	id, err := pathID(c, "match")
 	if err != nil {

@@ -16,6 +16,7 @@
 //	POST   /rounds/{id}/run             coordinators  run (or re-run) the round in the background: 202
 //	GET    /rounds/{id}/matches         coordinators  the round's matches with reasons (?status=)
 //	GET    /rounds/{id}/explanations    coordinators; applicants (their own, once published)
+//	POST   /rounds/{id}/approve         coordinators  approve every proposed match at once {proposed, note?}
 //	POST   /rounds/{id}/publish         coordinators  offer every approved match once none is undecided {respondBy?}
 //	GET    /rounds/{id}/demand          coordinators; applicants with an application in the round: counts per program
 //	POST   /rounds/{id}/vacancy         coordinators  a vacancy round over a published round's leftovers {name, offerDays?}
@@ -90,6 +91,8 @@ func (h *Handlers) Table() []auth.Route {
 			Response: api.Page[apimatching.Explanation]{}, Errors: []int{400}}),
 		r.Publish.Serve(h.publish, &auth.Doc{Summary: "Offer every approved match, to be answered by respondBy",
 			Request: apimatching.PublishRequest{}, RequestOptional: true, Response: apimatching.Round{}, Errors: []int{409, 422}}),
+		r.ApproveRound.Serve(h.approveRound, &auth.Doc{Summary: "Approve every proposed match of the round at once, naming how many were reviewed",
+			Request: apimatching.ApproveRoundRequest{}, Response: apimatching.Round{}, Errors: []int{400, 409}}),
 		r.Report.Serve(h.report, &auth.Doc{Summary: "The round's outcome report", Response: apimatching.Report{}}),
 		r.Matches.Serve(h.matches, &auth.Doc{Summary: "Matches by status and round", Response: api.Page[apimatching.Match]{}, Errors: []int{400}}),
 		r.MyMatches.Serve(h.myMatches, &auth.Doc{Summary: "The caller's offers and answers", Response: api.Page[apimatching.Match]{}}),

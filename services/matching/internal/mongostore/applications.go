@@ -45,9 +45,24 @@ func (s *Store) Application(ctx context.Context, aid string) (*domain.Applicatio
 }
 
 func (s *Store) findApplications(ctx context.Context, filter bson.D) ([]domain.Application, error) {
-	docs, err := all[applicationDoc](ctx, s.apps, filter,
-		options.Find().SetSort(bson.D{{Key: "submittedAt", Value: 1}, {Key: "_id", Value: 1}}).
-			SetProjection(bson.D{{Key: outbox.Field, Value: 0}}))
+	return s.findApplicationsIn(ctx, filter, "", nil)
+}
+
+// findApplicationsIn reads the applications that match filter and, when
+// field is set, whose field (programId or applicantId) is among values.
+func (s *Store) findApplicationsIn(ctx context.Context, filter bson.D, field string, values []string) ([]domain.Application, error) {
+	opts := options.Find().SetSort(bson.D{{Key: "submittedAt", Value: 1}, {Key: "_id", Value: 1}}).
+		SetProjection(bson.D{{Key: outbox.Field, Value: 0}})
+	var docs []applicationDoc
+	var err error
+	switch field {
+	case "":
+		docs, err = all[applicationDoc](ctx, s.apps, filter, opts)
+	case "programId":
+		docs, err = findIn(ctx, s.apps, filter, field, values, func(d applicationDoc) string { return d.ProgramID }, opts)
+	default:
+		docs, err = findIn(ctx, s.apps, filter, field, values, func(d applicationDoc) string { return d.ApplicantID }, opts)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +83,7 @@ func (s *Store) LiveApplicationsTo(ctx context.Context, programIDs []string) ([]
 	if len(programIDs) == 0 {
 		return nil, nil
 	}
-	return s.findApplications(ctx, bson.D{{Key: "programId", Value: in(programIDs)}, {Key: "status", Value: domain.ApplicationSubmitted}})
+	return s.findApplicationsIn(ctx, bson.D{{Key: "status", Value: domain.ApplicationSubmitted}}, "programId", programIDs)
 }
 
 // LiveApplicationsOf returns the live applications of the applicants.
@@ -76,7 +91,7 @@ func (s *Store) LiveApplicationsOf(ctx context.Context, applicantIDs []string) (
 	if len(applicantIDs) == 0 {
 		return nil, nil
 	}
-	return s.findApplications(ctx, bson.D{{Key: "applicantId", Value: in(applicantIDs)}, {Key: "status", Value: domain.ApplicationSubmitted}})
+	return s.findApplicationsIn(ctx, bson.D{{Key: "status", Value: domain.ApplicationSubmitted}}, "applicantId", applicantIDs)
 }
 
 // UpdateApplication writes a if the stored version is a.Version-1.

@@ -9,6 +9,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/talentbridge/platform/services/matching/internal/app"
 )
@@ -25,21 +26,38 @@ func (s *Store) Acquire(ctx context.Context, programIDs []string, owner, roundID
 			_ = err // the leases expire on their own
 		}
 	}
-	for _, pid := range ids {
-		doc := leaseDoc{ID: pid, Owner: owner, RoundID: roundID, ExpiresAt: now.Add(ttl)}
-		_, err := s.leases.InsertOne(ctx, doc)
+	// Free leases are taken by ordered bulk inserts, still in id order (a
+	// national round holds thousands of programs): an insert stops at the
+	// first lease that exists, which alone is looked at.
+	exp := now.Add(ttl)
+	for pos := 0; pos < len(ids); {
+		batch := ids[pos:min(len(ids), pos+bulkChunk)]
+		docs := make([]any, len(batch))
+		for k, pid := range batch {
+			docs[k] = leaseDoc{ID: pid, Owner: owner, RoundID: roundID, ExpiresAt: exp}
+		}
+		_, err := s.leases.InsertMany(ctx, docs, options.InsertMany().SetOrdered(true))
 		if err == nil {
-			taken = append(taken, pid)
+			taken = append(taken, batch...)
+			pos += len(batch)
 			continue
 		}
-		if !mongo.IsDuplicateKeyError(err) {
+		dup, onlyDup := duplicates(err)
+		if !onlyDup || len(dup) != 1 {
 			giveBack()
-			return nil, fmt.Errorf("acquire lease %s: %w", pid, err)
+			return nil, fmt.Errorf("acquire leases: %w", err)
 		}
+		var at int
+		for k := range dup {
+			at = k
+		}
+		taken = append(taken, batch[:at]...)
+		pid := batch[at]
+		pos += at + 1
 		res, err := s.leases.UpdateOne(ctx,
 			bson.D{{Key: "_id", Value: pid}, {Key: "expiresAt", Value: bson.D{{Key: "$lt", Value: now}}}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "owner", Value: owner}, {Key: "roundId", Value: roundID},
-				{Key: "expiresAt", Value: doc.ExpiresAt}}}})
+				{Key: "expiresAt", Value: exp}}}})
 		if err != nil {
 			giveBack()
 			return nil, fmt.Errorf("take over lease %s: %w", pid, err)

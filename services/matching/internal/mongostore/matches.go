@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/talentbridge/platform/services/matching/internal/app"
@@ -31,32 +30,6 @@ func (s *Store) findMatches(ctx context.Context, filter bson.D, opts *options.Fi
 func (s *Store) MatchesOfRound(ctx context.Context, roundID string) ([]domain.Match, error) {
 	return s.findMatches(ctx, bson.D{{Key: "roundId", Value: roundID}},
 		options.Find().SetSort(bson.D{{Key: "programId", Value: 1}, {Key: "applicantId", Value: 1}}))
-}
-
-// SaveProposed inserts a proposed match, or refreshes one already
-// proposed.
-func (s *Store) SaveProposed(ctx context.Context, m *domain.Match, evs []events.Envelope) error {
-	ob, err := s.relay.Encode(ctx, evs...)
-	if err != nil {
-		return err
-	}
-	d := matchDocOf(m)
-	d.Outbox = ob
-	_, err = s.matches.InsertOne(ctx, d)
-	if err == nil {
-		s.relay.Kick()
-		return nil
-	}
-	if !mongo.IsDuplicateKeyError(err) {
-		return fmt.Errorf("insert match: %w", err)
-	}
-	_, err = s.matches.UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}, {Key: "status", Value: domain.MatchProposed}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "choice", Value: d.Choice}, {Key: "score", Value: d.Score},
-			{Key: "reasons", Value: d.Reasons}, {Key: "updatedAt", Value: d.UpdatedAt}}}})
-	if err != nil {
-		return fmt.Errorf("refresh match: %w", err)
-	}
-	return nil
 }
 
 // DeleteProposed deletes the matches among ids that are still proposed.
@@ -87,18 +60,23 @@ func (s *Store) UpdateMatch(ctx context.Context, m *domain.Match, evs []events.E
 	if err != nil {
 		return false, err
 	}
+	res, err := s.matches.UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}, {Key: "version", Value: m.Version - 1}},
+		bson.D{{Key: "$set", Value: matchChanges(m)}, outbox.Push(ob)})
+	if err != nil {
+		return false, fmt.Errorf("update match: %w", err)
+	}
+	return s.wrote(res), nil
+}
+
+// matchChanges are the fields a decision, an offer or an answer changes.
+func matchChanges(m *domain.Match) bson.D {
 	d := matchDocOf(m)
 	set := bson.D{{Key: "status", Value: d.Status}, {Key: "note", Value: d.Note}, {Key: "decidedBy", Value: d.DecidedBy},
 		{Key: "decidedAt", Value: d.DecidedAt}, {Key: "updatedAt", Value: d.UpdatedAt}, {Key: "version", Value: d.Version}}
 	if d.RespondBy != nil {
 		set = append(set, bson.E{Key: "respondBy", Value: *d.RespondBy})
 	}
-	res, err := s.matches.UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}, {Key: "version", Value: m.Version - 1}},
-		bson.D{{Key: "$set", Value: set}, outbox.Push(ob)})
-	if err != nil {
-		return false, fmt.Errorf("update match: %w", err)
-	}
-	return s.wrote(res), nil
+	return set
 }
 
 // ListMatches returns a page of matches, oldest first.
@@ -128,28 +106,32 @@ func (s *Store) MatchesOf(ctx context.Context, applicantID string) ([]domain.Mat
 
 // --- round participants ---
 
-// SaveRoundApplicants writes the entries, replacing earlier ones.
-func (s *Store) SaveRoundApplicants(ctx context.Context, entries []domain.RoundApplicant) error {
-	for _, e := range entries {
-		d := roundApplicantDocOf(e)
-		if _, err := s.roundApplicants.ReplaceOne(ctx, id(d.ID), d, options.Replace().SetUpsert(true)); err != nil {
-			return fmt.Errorf("save round participant: %w", err)
+// KeepRoundApplicants deletes the round's entries of applicants not in
+// keep. The stale ones are found here and deleted by id: a filter with
+// $nin over a national round's applicants would be checked against every
+// entry.
+func (s *Store) KeepRoundApplicants(ctx context.Context, roundID string, keep []string) error {
+	docs, err := all[roundApplicantDoc](ctx, s.roundApplicants, bson.D{{Key: "roundId", Value: roundID}},
+		options.Find().SetProjection(bson.D{{Key: "applicantId", Value: 1}}))
+	if err != nil {
+		return err
+	}
+	kept := make(map[string]bool, len(keep))
+	for _, a := range keep {
+		kept[a] = true
+	}
+	var stale []string
+	for _, d := range docs {
+		if !kept[d.ApplicantID] {
+			stale = append(stale, d.ID)
 		}
 	}
-	return nil
-}
-
-// KeepRoundApplicants deletes the round's entries of applicants not in
-// keep.
-func (s *Store) KeepRoundApplicants(ctx context.Context, roundID string, keep []string) error {
-	filter := bson.D{{Key: "roundId", Value: roundID}}
-	if len(keep) > 0 {
-		filter = append(filter, bson.E{Key: "applicantId", Value: bson.D{{Key: "$nin", Value: keep}}})
-	}
-	if _, err := s.roundApplicants.DeleteMany(ctx, filter); err != nil {
-		return fmt.Errorf("delete round participants: %w", err)
-	}
-	return nil
+	return chunks(len(stale), func(from, to int) error {
+		if _, err := s.roundApplicants.DeleteMany(ctx, bson.D{{Key: "_id", Value: in(stale[from:to])}}); err != nil {
+			return fmt.Errorf("delete round participants: %w", err)
+		}
+		return nil
+	})
 }
 
 func (s *Store) findRoundApplicants(ctx context.Context, filter bson.D) ([]domain.RoundApplicant, error) {

@@ -135,26 +135,22 @@ func (s *Store) ProfileIDsByEmail(ctx context.Context, emails []string) (map[str
 	if len(emails) == 0 {
 		return out, nil
 	}
-	cur, err := s.profiles.Find(ctx, bson.D{{Key: "email", Value: bson.D{{Key: "$in", Value: emails}}}},
+	type emailDoc struct {
+		ID     string `bson:"_id"`
+		Email  string `bson:"email"`
+		Erased bool   `bson:"erased"`
+	}
+	docs, err := findIn(ctx, s.profiles, bson.D{}, "email", emails, func(d emailDoc) string { return d.Email },
 		options.Find().SetProjection(bson.D{{Key: "email", Value: 1}, {Key: "erased", Value: 1}}))
 	if err != nil {
 		return nil, fmt.Errorf("profiles by e-mail: %w", err)
 	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var d struct {
-			ID     string `bson:"_id"`
-			Email  string `bson:"email"`
-			Erased bool   `bson:"erased"`
-		}
-		if err := cur.Decode(&d); err != nil {
-			return nil, fmt.Errorf("profiles by e-mail: %w", err)
-		}
+	for _, d := range docs {
 		if !d.Erased {
 			out[d.Email] = d.ID
 		}
 	}
-	return out, cur.Err()
+	return out, nil
 }
 
 // Profiles returns the live profiles among ids.

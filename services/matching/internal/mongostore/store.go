@@ -137,6 +137,46 @@ func all[T any](ctx context.Context, c *mongo.Collection, filter any, opts ...op
 	return out, nil
 }
 
+// manyValues is the longest list of values a filter names with $in. The
+// embedded store (FerretDB v1) checks an $in against every document it
+// reads, value by value, so a national round's lists (thousands of
+// programs, tens of thousands of applicants) would cost documents × values
+// comparisons; longer lists are matched here, in a set, on the documents
+// the rest of the filter selects.
+const manyValues = 256
+
+// findIn reads the documents of c that match filter and whose field
+// (read by key) is among values, in the order opts gives.
+func findIn[D any](ctx context.Context, c *mongo.Collection, filter bson.D, field string, values []string,
+	key func(D) string, opts ...options.Lister[options.FindOptions]) ([]D, error) {
+	if len(values) <= manyValues {
+		return all[D](ctx, c, append(bson.D{{Key: field, Value: in(values)}}, filter...), opts...)
+	}
+	want := make(map[string]bool, len(values))
+	for _, v := range values {
+		want[v] = true
+	}
+	cur, err := c.Find(ctx, filter, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("find %s: %w", c.Name(), err)
+	}
+	defer cur.Close(ctx)
+	var out []D
+	for cur.Next(ctx) {
+		var d D
+		if err := cur.Decode(&d); err != nil {
+			return nil, fmt.Errorf("read %s: %w", c.Name(), err)
+		}
+		if want[key(d)] {
+			out = append(out, d)
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", c.Name(), err)
+	}
+	return out, nil
+}
+
 // byID reads the documents of c whose ids are among ids into a map, each
 // as value turns it; a document value rejects (ok false) is left out. No
 // ids is an empty map without a query.
@@ -145,7 +185,7 @@ func byID[D, T any](ctx context.Context, c *mongo.Collection, ids []string, valu
 	if len(ids) == 0 {
 		return out, nil
 	}
-	docs, err := all[D](ctx, c, bson.D{{Key: "_id", Value: in(ids)}})
+	docs, err := findIn(ctx, c, bson.D{}, "_id", ids, func(d D) string { k, _, _ := value(d); return k })
 	if err != nil {
 		return nil, err
 	}

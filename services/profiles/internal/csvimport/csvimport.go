@@ -63,8 +63,10 @@ import (
 	"github.com/talentbridge/platform/shared/taxonomy"
 )
 
-// MaxRows is the most profiles one file may hold.
-const MaxRows = 50000
+// MaxRows is the most profiles one file may hold: a national scheme's
+// applicants (a round takes up to 100,000). The body limit of imports
+// (50 MiB) bounds the memory a file takes.
+const MaxRows = 100000
 
 // Column names.
 const (

@@ -1,0 +1,410 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// driver runs the round step by step.
+type driver struct {
+	o   options
+	out io.Writer
+	api *client
+
+	in         *instance
+	coord      *session // the coordinator
+	programIDs []string // by program index
+	applicants []string // profile ids by applicant index
+	roundID    string
+}
+
+const password = "national round violet kettle 2026"
+
+// Rows per import file: every file is stored well within the server's
+// write timeout (60 s), even on a small, busy machine, as a scheme would
+// split its national files.
+const (
+	programsPerFile = 250
+	profilesPerFile = 1000
+	ranksPerFile    = 2000
+)
+
+func (d *driver) timing(name string, since time.Time) {
+	fmt.Fprintf(d.out, "timing %s %.2f\n", name, time.Since(since).Seconds())
+}
+
+func (d *driver) run(ctx context.Context) error {
+	t := time.Now()
+	d.in = generate(d.o.applicants, d.o.programs, d.o.list, d.o.seed)
+	d.timing("generate", t)
+	fmt.Fprintf(d.out, "instance %d applicants, %d programs, lists of %d\n", d.o.applicants, d.o.programs, d.o.list)
+	if err := d.accounts(ctx); err != nil {
+		return err
+	}
+	t = time.Now()
+	if err := d.importPrograms(ctx); err != nil {
+		return err
+	}
+	d.timing("import-programs", t)
+	t = time.Now()
+	if err := d.importProfiles(ctx); err != nil {
+		return err
+	}
+	d.timing("import-profiles", t)
+	var round struct {
+		ID string `json:"id"`
+	}
+	// Matching learns of the published programs from events: the round is
+	// refused (422) until it has them all.
+	t = time.Now()
+	err := retry(ctx, 10*time.Minute, false, func() error {
+		return d.api.do(ctx, http.MethodPost, "/rounds", d.coord, map[string]any{
+			"name": fmt.Sprintf("National round %d", d.o.seed), "programIds": d.programIDs, "seed": d.o.seed}, &round)
+	}, http.StatusUnprocessableEntity)
+	if err != nil {
+		return fmt.Errorf("create the round: %w", err)
+	}
+	d.timing("create-round", t)
+	d.roundID = round.ID
+	t = time.Now()
+	if err := d.importRanks(ctx); err != nil {
+		return err
+	}
+	d.timing("import-ranks", t)
+	t = time.Now()
+	if err := d.importRankings(ctx); err != nil {
+		return err
+	}
+	d.timing("import-rankings", t)
+	t = time.Now()
+	if err := d.runRound(ctx); err != nil {
+		return err
+	}
+	d.timing("run", t)
+	t = time.Now()
+	if err := d.check(ctx); err != nil {
+		return err
+	}
+	d.timing("check", t)
+	t = time.Now()
+	var done roundView
+	if err := d.api.do(ctx, http.MethodGet, "/rounds/"+d.roundID, d.coord, nil, &done); err != nil {
+		return fmt.Errorf("read the round: %w", err)
+	}
+	if err := d.api.do(ctx, http.MethodPost, "/rounds/"+d.roundID+"/approve", d.coord,
+		map[string]any{"proposed": done.Counts.Proposed, "note": "national round, approved as a whole"}, nil); err != nil {
+		return fmt.Errorf("approve the round's matches: %w", err)
+	}
+	d.timing("approve", t)
+	t = time.Now()
+	var pub roundView
+	if err := d.api.do(ctx, http.MethodPost, "/rounds/"+d.roundID+"/publish", d.coord, nil, &pub); err != nil {
+		return fmt.Errorf("publish the round: %w", err)
+	}
+	d.timing("publish", t)
+	if pub.Status != "published" || pub.Counts.Published == 0 {
+		return fmt.Errorf("after publishing, the round is %q with %d offers", pub.Status, pub.Counts.Published)
+	}
+	fmt.Fprintf(d.out, "published %d offers\n", pub.Counts.Published)
+	return nil
+}
+
+// accounts makes a coordinator (through the administrator) and signs it
+// in.
+func (d *driver) accounts(ctx context.Context) error {
+	admin, err := d.api.login(ctx, d.o.adminEmail, d.o.adminPassword)
+	if err != nil {
+		return fmt.Errorf("sign in the administrator: %w", err)
+	}
+	coordEmail := fmt.Sprintf("coordinator-%d@national.example.org", d.o.seed)
+	err = d.api.do(ctx, http.MethodPost, "/auth/users", admin, map[string]any{"email": coordEmail, "password": password,
+		"name": "National Coordinator", "organization": "National Matching Scheme"}, nil)
+	if err != nil && !isStatus(err, http.StatusConflict) {
+		return fmt.Errorf("create the coordinator: %w", err)
+	}
+	d.coord, err = d.api.login(ctx, coordEmail, password)
+	if err != nil {
+		return fmt.Errorf("sign in the coordinator: %w", err)
+	}
+	return nil
+}
+
+// importPrograms signs a host up, has the coordinator verify it, and
+// imports and publishes every program, programsPerFile to a file.
+func (d *driver) importPrograms(ctx context.Context) error {
+	hostEmail := fmt.Sprintf("host-%d@national.example.org", d.o.seed)
+	var host struct {
+		ID string `json:"id"`
+	}
+	if err := d.api.do(ctx, http.MethodPost, "/auth/signup", nil, map[string]any{"email": hostEmail, "password": password,
+		"role": "host", "name": "National Host", "organization": "National Consortium"}, &host); err != nil {
+		return fmt.Errorf("sign the host up: %w", err)
+	}
+	if err := d.api.do(ctx, http.MethodPost, "/auth/users/"+url.PathEscape(host.ID)+"/verify", d.coord, nil, nil); err != nil {
+		return fmt.Errorf("verify the host: %w", err)
+	}
+	tok, err := d.api.login(ctx, hostEmail, password)
+	if err != nil {
+		return fmt.Errorf("sign in the host: %w", err)
+	}
+	// Files of a thousand programs: each is stored within the server's
+	// write timeout even on a busy machine.
+	type imported struct {
+		ID     string `json:"id"`
+		Title  string `json:"title"`
+		Status string `json:"status"`
+	}
+	var items []imported
+	now := time.Now().UTC()
+	for from := 0; from < d.o.programs; from += programsPerFile {
+		file := d.in.programsCSV(now, from, min(d.o.programs, from+programsPerFile))
+		var res struct {
+			Items []imported `json:"items"`
+		}
+		// The programs service learns of the verification from an event:
+		// the first imports may be refused.
+		err = retry(ctx, time.Minute, false, func() error {
+			return d.api.do(ctx, http.MethodPost, "/programs/import?publish=true", tok, rawCSV(file), &res)
+		}, http.StatusForbidden)
+		if err != nil {
+			return fmt.Errorf("import the programs: %w", err)
+		}
+		items = append(items, res.Items...)
+	}
+	d.programIDs = make([]string, d.o.programs)
+	for _, p := range items {
+		j, err := strconv.Atoi(strings.TrimPrefix(p.Title, "National program "))
+		if err != nil || j < 0 || j >= d.o.programs || d.programIDs[j] != "" || p.Status != "published" {
+			return fmt.Errorf("the import answered an unexpected program %q (%s)", p.Title, p.Status)
+		}
+		d.programIDs[j] = p.ID
+	}
+	if len(items) != d.o.programs {
+		return fmt.Errorf("the import made %d programs, want %d", len(items), d.o.programs)
+	}
+	return nil
+}
+
+// importProfiles imports every applicant's profile, profilesPerFile to a
+// file.
+func (d *driver) importProfiles(ctx context.Context) error {
+	var notice struct {
+		Version string `json:"version"`
+	}
+	if err := d.api.do(ctx, http.MethodGet, "/profiles/consent-notice", nil, nil, &notice); err != nil {
+		return fmt.Errorf("read the consent notice: %w", err)
+	}
+	d.applicants = make([]string, d.o.applicants)
+	for from := 0; from < d.o.applicants; from += profilesPerFile {
+		to := min(d.o.applicants, from+profilesPerFile)
+		var res struct {
+			Items []struct {
+				Line int    `json:"line"`
+				ID   string `json:"id"`
+			} `json:"items"`
+		}
+		file := rawCSV(d.in.profilesCSV(notice.Version, from, to))
+		// Sending the same file again finishes an import the server's write
+		// timeout cut short, and answers every line.
+		err := retry(ctx, 10*time.Minute, true, func() error {
+			return d.api.do(ctx, http.MethodPost, "/profiles/import", d.coord, file, &res)
+		})
+		if err != nil {
+			return fmt.Errorf("import the profiles: %w", err)
+		}
+		for _, it := range res.Items {
+			i := from + it.Line - 2 // line 1 is the header
+			if i < from || i >= to || d.applicants[i] != "" {
+				return fmt.Errorf("the import answered an unexpected line %d", it.Line)
+			}
+			d.applicants[i] = it.ID
+		}
+		if len(res.Items) != to-from {
+			return fmt.Errorf("the import made %d profiles, want %d", len(res.Items), to-from)
+		}
+	}
+	return nil
+}
+
+// importRanks imports every rank list, ranksPerFile to a file. Matching learns of the
+// profiles and programs from events, so the import is refused (422) until
+// it has them all.
+func (d *driver) importRanks(ctx context.Context) error {
+	for from := 0; from < d.o.applicants; from += ranksPerFile {
+		to := min(d.o.applicants, from+ranksPerFile)
+		file := rawCSV(d.in.ranksCSV(d.applicants, d.programIDs, from, to))
+		var res struct {
+			Applicants int `json:"applicants"`
+		}
+		err := retry(ctx, 10*time.Minute, true, func() error {
+			return d.api.do(ctx, http.MethodPost, "/rounds/"+d.roundID+"/ranks/import", d.coord, file, &res)
+		}, http.StatusUnprocessableEntity)
+		if err != nil {
+			return fmt.Errorf("import the rank lists: %w", err)
+		}
+		if res.Applicants != to-from {
+			return fmt.Errorf("the rank import set %d lists, want %d", res.Applicants, to-from)
+		}
+	}
+	return nil
+}
+
+// importRankings imports each program's ranking, two at a time.
+func (d *driver) importRankings(ctx context.Context) error {
+	jobs := make(chan int)
+	errs := make(chan error, 2)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			for j := range jobs {
+				if len(d.in.ranks[j]) == 0 {
+					continue
+				}
+				path := "/programs/" + url.PathEscape(d.programIDs[j]) + "/ranking/import"
+				file := rawCSV(d.in.rankingCSV(j, d.applicants))
+				err := retry(ctx, 5*time.Minute, true, func() error { return d.api.do(ctx, http.MethodPost, path, d.coord, file, nil) })
+				if err != nil {
+					errs <- fmt.Errorf("import the ranking of program %d: %w", j, err)
+					return
+				}
+			}
+		})
+	}
+	var err error
+feed:
+	for j := range d.programIDs {
+		select {
+		case jobs <- j:
+		case err = <-errs:
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if err == nil {
+		select {
+		case err = <-errs:
+		default:
+		}
+	}
+	return err
+}
+
+type roundView struct {
+	Status        string `json:"status"`
+	Phase         string `json:"phase"`
+	Progress      int    `json:"progress"`
+	BlockingPairs int    `json:"blockingPairs"`
+	OverCapacity  int    `json:"overCapacity"`
+	Unacceptable  int    `json:"unacceptablePairs"`
+	LastError     string `json:"lastError"`
+	Counts        struct {
+		Proposed  int `json:"proposed"`
+		Approved  int `json:"approved"`
+		Published int `json:"published"`
+	} `json:"counts"`
+}
+
+// runRound starts the run and waits for it to complete.
+func (d *driver) runRound(ctx context.Context) error {
+	if err := d.api.do(ctx, http.MethodPost, "/rounds/"+d.roundID+"/run", d.coord, nil, nil); err != nil {
+		return fmt.Errorf("run the round: %w", err)
+	}
+	for {
+		var r roundView
+		if err := d.api.do(ctx, http.MethodGet, "/rounds/"+d.roundID, d.coord, nil, &r); err != nil {
+			return fmt.Errorf("read the round: %w", err)
+		}
+		switch {
+		case r.Phase == "failed":
+			return fmt.Errorf("the run failed: %s", r.LastError)
+		case r.Status == "completed":
+			if r.BlockingPairs != 0 || r.OverCapacity != 0 || r.Unacceptable != 0 {
+				return fmt.Errorf("the run completed with %d blocking pairs, %d over capacity, %d unacceptable pairs",
+					r.BlockingPairs, r.OverCapacity, r.Unacceptable)
+			}
+			fmt.Fprintf(d.out, "completed: %d proposed, 0 blocking pairs\n", r.Counts.Proposed)
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("the run did not complete in time (phase %s, %d%%)", r.Phase, r.Progress)
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// check compares the round's matches with the matching deferred
+// acceptance gives: the same applicant at the same program, and so the
+// same seats filled per program.
+func (d *driver) check(ctx context.Context) error {
+	want := d.in.deferredAcceptance()
+	var got struct {
+		Items []struct {
+			ApplicantID string `json:"applicantId"`
+			ProgramID   string `json:"programId"`
+			Status      string `json:"status"`
+		} `json:"items"`
+	}
+	if err := d.api.do(ctx, http.MethodGet, "/rounds/"+d.roundID+"/matches", d.coord, nil, &got); err != nil {
+		return fmt.Errorf("read the matches: %w", err)
+	}
+	appIdx := make(map[string]int, len(d.applicants))
+	for i, id := range d.applicants {
+		appIdx[id] = i
+	}
+	progIdx := make(map[string]int, len(d.programIDs))
+	for j, id := range d.programIDs {
+		progIdx[id] = j
+	}
+	filledWant := make([]int, len(d.programIDs))
+	wantCount := 0
+	for _, j := range want {
+		if j >= 0 {
+			filledWant[j]++
+			wantCount++
+		}
+	}
+	filledGot := make([]int, len(d.programIDs))
+	var problems []string
+	for _, m := range got.Items {
+		i, ok1 := appIdx[m.ApplicantID]
+		j, ok2 := progIdx[m.ProgramID]
+		if !ok1 || !ok2 {
+			problems = append(problems, fmt.Sprintf("a match of unknown applicant %s or program %s", m.ApplicantID, m.ProgramID))
+			continue
+		}
+		filledGot[j]++
+		if want[i] != j {
+			problems = append(problems, fmt.Sprintf("applicant %d matched to program %d, deferred acceptance gives %d", i, j, want[i]))
+		}
+	}
+	for j := range filledWant {
+		if filledWant[j] != filledGot[j] {
+			problems = append(problems, fmt.Sprintf("program %d: %d seats filled, deferred acceptance fills %d", j, filledGot[j], filledWant[j]))
+		}
+	}
+	if len(got.Items) != wantCount {
+		problems = append(problems, fmt.Sprintf("%d matches, deferred acceptance makes %d", len(got.Items), wantCount))
+	}
+	if len(problems) > 0 {
+		if len(problems) > 10 {
+			problems = append(problems[:10], fmt.Sprintf("and %d more", len(problems)-10))
+		}
+		return errors.New("the round differs from the applicant-optimal stable matching:\n  " + strings.Join(problems, "\n  "))
+	}
+	seats := 0
+	for _, s := range d.in.seats {
+		seats += s
+	}
+	fmt.Fprintf(d.out, "check: %d matches on %d seats equal the applicant-optimal stable matching, program by program\n", wantCount, seats)
+	return nil
+}

@@ -1,0 +1,191 @@
+package mongostore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/talentbridge/platform/services/matching/internal/domain"
+	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/outbox"
+)
+
+// A national round writes tens of thousands of matches, participants and
+// audit entries at once. They go in bulk writes of at most bulkChunk
+// documents (a few MiB each), unordered, so one round trip carries many
+// documents and the store may apply them in any order.
+const bulkChunk = 1000
+
+// chunks calls f with each run of at most bulkChunk indexes of n items.
+func chunks(n int, f func(from, to int) error) error {
+	for from := 0; from < n; from += bulkChunk {
+		if err := f(from, min(n, from+bulkChunk)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// duplicates returns the indexes, within the batch, of the documents a
+// bulk insert refused as duplicates, and whether those were its only
+// errors.
+func duplicates(err error) (map[int]bool, bool) {
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
+		return nil, false
+	}
+	out := make(map[int]bool, len(bwe.WriteErrors))
+	for _, we := range bwe.WriteErrors {
+		if we.Code != 11000 {
+			return nil, false
+		}
+		out[we.Index] = true
+	}
+	return out, true
+}
+
+// SaveProposed inserts proposed matches, each with its events (evs[i]
+// belongs to ms[i]), or, for a match already proposed (a re-run), refreshes
+// its choice, score and reasons and adds no event: each match.proposed
+// event is stored once, in the document it announces.
+func (s *Store) SaveProposed(ctx context.Context, ms []domain.Match, evs [][]events.Envelope) error {
+	err := chunks(len(ms), func(from, to int) error {
+		docs := make([]any, 0, to-from)
+		for i := from; i < to; i++ {
+			ob, err := s.relay.Encode(ctx, evs[i]...)
+			if err != nil {
+				return err
+			}
+			d := matchDocOf(&ms[i])
+			d.Outbox = ob
+			docs = append(docs, d)
+		}
+		_, err := s.matches.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+		if err == nil {
+			return nil
+		}
+		dup, ok := duplicates(err)
+		if !ok {
+			return fmt.Errorf("insert matches: %w", err)
+		}
+		refresh := make([]mongo.WriteModel, 0, len(dup))
+		for k := range dup {
+			d := docs[k].(matchDoc)
+			refresh = append(refresh, mongo.NewUpdateOneModel().
+				SetFilter(bson.D{{Key: "_id", Value: d.ID}, {Key: "status", Value: domain.MatchProposed}}).
+				SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "choice", Value: d.Choice}, {Key: "score", Value: d.Score},
+					{Key: "reasons", Value: d.Reasons}, {Key: "updatedAt", Value: d.UpdatedAt}}}}))
+		}
+		if _, err := s.matches.BulkWrite(ctx, refresh, options.BulkWrite().SetOrdered(false)); err != nil {
+			return fmt.Errorf("refresh matches: %w", err)
+		}
+		return nil
+	})
+	if len(ms) > 0 {
+		s.relay.Kick()
+	}
+	return err
+}
+
+// UpdateMatches writes each of ms that is stored at version Version-1,
+// with its events (evs[i] belongs to ms[i]), in bulk, and returns how many
+// it wrote: fewer than len(ms) when some moved on meanwhile.
+func (s *Store) UpdateMatches(ctx context.Context, ms []domain.Match, evs [][]events.Envelope) (int, error) {
+	written := 0
+	err := chunks(len(ms), func(from, to int) error {
+		models := make([]mongo.WriteModel, 0, to-from)
+		for i := from; i < to; i++ {
+			m := &ms[i]
+			ob, err := s.relay.Encode(ctx, evs[i]...)
+			if err != nil {
+				return err
+			}
+			models = append(models, mongo.NewUpdateOneModel().
+				SetFilter(bson.D{{Key: "_id", Value: m.ID}, {Key: "version", Value: m.Version - 1}}).
+				SetUpdate(bson.D{{Key: "$set", Value: matchChanges(m)}, outbox.Push(ob)}))
+		}
+		res, err := s.matches.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+		if res != nil {
+			written += int(res.ModifiedCount)
+		}
+		if err != nil {
+			return fmt.Errorf("update matches: %w", err)
+		}
+		return nil
+	})
+	if written > 0 {
+		s.relay.Kick()
+	}
+	return written, err
+}
+
+// AddAudits stores entries, skipping those whose id is stored already.
+func (s *Store) AddAudits(ctx context.Context, es []domain.AuditEntry) error {
+	return chunks(len(es), func(from, to int) error {
+		docs := make([]any, 0, to-from)
+		for _, e := range es[from:to] {
+			docs = append(docs, auditDoc{ID: e.ID, At: e.At, ActorID: e.ActorID, ActorRole: e.ActorRole,
+				Action: e.Action, EntityType: e.EntityType, EntityID: e.EntityID, RoundID: e.RoundID, Note: e.Note})
+		}
+		_, err := s.audit.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+		if err != nil && !onlyDuplicates(err) {
+			return fmt.Errorf("add audit entries: %w", err)
+		}
+		return nil
+	})
+}
+
+// SaveRoundApplicants writes the entries, replacing earlier ones, in bulk.
+func (s *Store) SaveRoundApplicants(ctx context.Context, entries []domain.RoundApplicant) error {
+	return chunks(len(entries), func(from, to int) error {
+		models := make([]mongo.WriteModel, 0, to-from)
+		for _, e := range entries[from:to] {
+			d := roundApplicantDocOf(e)
+			models = append(models, mongo.NewReplaceOneModel().SetFilter(id(d.ID)).SetReplacement(d).SetUpsert(true))
+		}
+		if _, err := s.roundApplicants.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
+			return fmt.Errorf("save round participants: %w", err)
+		}
+		return nil
+	})
+}
+
+// MatchStatesOfRound returns a round's matches with only their id,
+// applicant, program and status: what counting them needs, without the
+// reasons that make up most of a match document.
+func (s *Store) MatchStatesOfRound(ctx context.Context, roundID string) ([]domain.Match, error) {
+	docs, err := all[matchDoc](ctx, s.matches, bson.D{{Key: "roundId", Value: roundID}},
+		options.Find().SetProjection(bson.D{{Key: "applicantId", Value: 1}, {Key: "programId", Value: 1}, {Key: "status", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.Match, len(docs))
+	for i, d := range docs {
+		out[i] = domain.Match{ID: d.ID, RoundID: roundID, ApplicantID: d.ApplicantID, ProgramID: d.ProgramID, Status: d.Status}
+	}
+	return out, nil
+}
+
+// LiveApplicantsTo returns the ids of the applicants with a live
+// application to a program: only the ids are read and nothing is sorted, as
+// a ranking import checks each line against them (the embedded store reads
+// the whole collection for this filter all the same).
+func (s *Store) LiveApplicantsTo(ctx context.Context, programID string) ([]string, error) {
+	type idDoc struct {
+		ApplicantID string `bson:"applicantId"`
+	}
+	docs, err := all[idDoc](ctx, s.apps, bson.D{{Key: "programId", Value: programID}, {Key: "status", Value: domain.ApplicationSubmitted}},
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 0}, {Key: "applicantId", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(docs))
+	for i, d := range docs {
+		out[i] = d.ApplicantID
+	}
+	return out, nil
+}
