@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-		"fmt"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
