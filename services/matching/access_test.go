@@ -38,8 +38,8 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 			t.Errorf("%s %s has no access policy", r.Method, r.Path)
 		}
 	}
-	if n != 43 {
-		t.Errorf("%d routes checked, want 43", n)
+	if n != 44 {
+		t.Errorf("%d routes checked, want 44", n)
 	}
 	for _, tc := range []struct {
 		method, path string

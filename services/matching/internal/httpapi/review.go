@@ -36,6 +36,8 @@ func (h *Handlers) reviewTable() []auth.Route {
 			Status: http.StatusCreated, Response: api.Page[apimatching.Slot]{}}),
 		r.Slots.Serve(h.slots, &auth.Doc{Summary: "A program's interview slots (all for its host; free ones for shortlisted applicants)",
 			Response: api.Page[apimatching.Slot]{}}),
+		r.CancelSlot.Serve(h.cancelSlot, &auth.Doc{Summary: "Cancel an interview slot; a booked one's interview is withdrawn and the applicant told",
+			Status: http.StatusNoContent}),
 		r.Book.Serve(h.book, &auth.Doc{Summary: "Book an interview slot for a shortlisted application", Request: apimatching.BookRequest{},
 			Response: apimatching.Application{}, Errors: []int{409}}),
 		r.CancelBooking.Serve(h.cancelBooking, &auth.Doc{Summary: "Cancel the interview (until 24 h before it)",
@@ -146,6 +148,21 @@ func (h *Handlers) addSlots(c echo.Context) error {
 		return err
 	}
 	return private(c, http.StatusCreated, onePage(slots, func(s domain.Slot) apimatching.Slot { return slotOf(s, true) }))
+}
+
+func (h *Handlers) cancelSlot(c echo.Context) error {
+	id, err := pathID(c, "program")
+	if err != nil {
+		return err
+	}
+	slotID := c.Param("slotId")
+	if slotID == "" || len(slotID) > maxIDLen {
+		return web.NotFound("slot")
+	}
+	if err := h.App.CancelSlot(c.Request().Context(), caller(c), id, slotID); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
 }
 
 func (h *Handlers) slots(c echo.Context) error {
