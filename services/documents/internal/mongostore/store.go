@@ -182,17 +182,27 @@ func (s *Store) Delete(ctx context.Context, id string, evs []events.Envelope) er
 	if err != nil {
 		return err
 	}
+	return s.writeWithEvents(ctx, evs, "delete document", domain.ErrNotFound, func(ob []outbox.Event) (*mongo.UpdateResult, error) {
+		return s.docs.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, live},
+			tombstoneDoc{ID: id, OwnerID: d.OwnerID, Tombstone: true, Outbox: ob})
+	})
+}
+
+// writeWithEvents makes one conditional write that carries evs in the
+// document's outbox: write gets them encoded; when it matches nothing the
+// answer is missing; otherwise the relay is woken.
+func (s *Store) writeWithEvents(ctx context.Context, evs []events.Envelope, what string, missing error,
+	write func([]outbox.Event) (*mongo.UpdateResult, error)) error {
 	ob, err := s.relay.Encode(ctx, evs...)
 	if err != nil {
 		return err
 	}
-	res, err := s.docs.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, live},
-		tombstoneDoc{ID: id, OwnerID: d.OwnerID, Tombstone: true, Outbox: ob})
+	res, err := write(ob)
 	if err != nil {
-		return fmt.Errorf("delete document: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	if res.MatchedCount == 0 {
-		return domain.ErrNotFound
+		return missing
 	}
 	s.relay.Kick()
 	return nil
@@ -318,21 +328,11 @@ func (s *Store) ReferencesOf(ctx context.Context, applicantID string) ([]*domain
 // MarkReceived implements app.ReferenceStore: one conditional update, so
 // of two uploads racing on one link only one lands.
 func (s *Store) MarkReceived(ctx context.Context, id, documentID string, at time.Time, evs []events.Envelope) error {
-	ob, err := s.relay.Encode(ctx, evs...)
-	if err != nil {
-		return err
-	}
-	res, err := s.refs.UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "receivedAt", Value: bson.D{{Key: "$exists", Value: false}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "receivedAt", Value: at}, {Key: "documentId", Value: documentID}}}, outbox.Push(ob)})
-	if err != nil {
-		return fmt.Errorf("mark reference received: %w", err)
-	}
-	if res.MatchedCount == 0 {
-		return domain.ErrLinkUsed
-	}
-	s.relay.Kick()
-	return nil
+	return s.writeWithEvents(ctx, evs, "mark reference received", domain.ErrLinkUsed, func(ob []outbox.Event) (*mongo.UpdateResult, error) {
+		return s.refs.UpdateOne(ctx,
+			bson.D{{Key: "_id", Value: id}, {Key: "receivedAt", Value: bson.D{{Key: "$exists", Value: false}}}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "receivedAt", Value: at}, {Key: "documentId", Value: documentID}}}, outbox.Push(ob)})
+	})
 }
 
 // EraseReferences implements app.ReferenceStore.

@@ -59,13 +59,8 @@ type HostApplicationsData struct {
 }
 
 func (u *UI) hostApplications(c echo.Context) error {
-	id := c.Param("id")
-	var prog programsev.Program
-	if err := u.call(c, http.MethodGet, "/programs/"+url.PathEscape(id), nil, &prog); err != nil {
-		return err
-	}
-	var res api.Page[apimatching.Review]
-	if err := u.call(c, http.MethodGet, "/programs/"+url.PathEscape(id)+"/applications", nil, &res); err != nil {
+	prog, res, err := programWith[apimatching.Review](u, c, "/applications")
+	if err != nil {
 		return err
 	}
 	p := u.page(c, "apprev.title")
@@ -81,19 +76,27 @@ type SlotsData struct {
 }
 
 func (u *UI) hostSlots(c echo.Context) error {
-	id := c.Param("id")
-	var prog programsev.Program
-	if err := u.call(c, http.MethodGet, "/programs/"+url.PathEscape(id), nil, &prog); err != nil {
-		return err
-	}
-	var res api.Page[apimatching.Slot]
-	if err := u.call(c, http.MethodGet, "/programs/"+url.PathEscape(id)+"/interview-slots", nil, &res); err != nil {
+	prog, res, err := programWith[apimatching.Slot](u, c, "/interview-slots")
+	if err != nil {
 		return err
 	}
 	p := u.page(c, "slots.title")
 	p.TitleRaw = p.ProgramTitle(prog)
 	p.Data = SlotsData{Program: prog, Slots: res.Items}
 	return u.render(c, http.StatusOK, "host_slots", p)
+}
+
+// programWith loads the program named by the path's id and one page of
+// what the API lists under it (sub: "/applications", "/interview-slots").
+func programWith[T any](u *UI, c echo.Context, sub string) (programsev.Program, api.Page[T], error) {
+	path := "/programs/" + url.PathEscape(c.Param("id"))
+	var prog programsev.Program
+	var res api.Page[T]
+	if err := u.call(c, http.MethodGet, path, nil, &prog); err != nil {
+		return prog, res, err
+	}
+	err := u.call(c, http.MethodGet, path+sub, nil, &res)
+	return prog, res, err
 }
 
 // slotZones are the zones the slot form takes times in.
