@@ -241,7 +241,9 @@ func fixtures() []fixture {
 			data: SlotsData{Program: prog, Slots: []apimatching.Slot{slot, {ID: "s-2", Start: created.Add(48 * time.Hour), End: created.Add(49 * time.Hour), Mode: "onsite", Location: "Aoba campus"}}}},
 		{name: "application-applicant", tmpl: "application", role: "applicant", title: "appview.title",
 			data: ApplicationPageData{ID: "x-1", ProgramID: "p-1", Program: &prog, Messages: thread,
-				Own: &apimatching.Application{ID: "x-1", ProgramID: "p-1", Stage: "shortlisted", History: reviewed.History[:2]}, Slots: []apimatching.Slot{slot}}},
+				Own:   &apimatching.Application{ID: "x-1", ProgramID: "p-1", Stage: "shortlisted", History: reviewed.History[:2], DocumentIDs: []string{"d-1"}},
+				Slots: []apimatching.Slot{slot}, Attached: map[string]bool{"d-1": true},
+				Documents: []apidocs.Document{{ID: "d-1", Kind: "transcript", Title: "Transcript 2026"}, {ID: "d-2", Kind: "cv", Title: "CV"}}}},
 		{name: "application-booked", tmpl: "application", role: "applicant", title: "appview.title",
 			data: ApplicationPageData{ID: "x-1", ProgramID: "p-1", Program: &prog,
 				Own: &apimatching.Application{ID: "x-1", ProgramID: "p-1", Stage: "interview_scheduled", Interview: reviewed.Interview}}},
@@ -383,5 +385,28 @@ func TestReasonParamsAreEscaped(t *testing.T) {
 	unknown := explain.Reason{Code: "round.something_new", Text: "Filled <b>up</b>"}
 	if got := string(reasonHTML(u.cat, "ja", unknown, nil)); got != `<span lang="en">Filled &lt;b&gt;up&lt;/b&gt;</span>` {
 		t.Errorf("reasonHTML(unknown code) = %q, want the English text, escaped and marked as English", got)
+	}
+}
+
+// The applicant's application page holds the document picker in each
+// language: every own document a box, the attached ones ticked, posted to
+// the application's documents.
+func TestApplicationPageDocumentPicker(t *testing.T) {
+	u := testUI(t)
+	var f fixture
+	for _, x := range fixtures() {
+		if x.name == "application-applicant" {
+			f = x
+		}
+	}
+	heading := map[string]string{"en": "Documents for the host", "ja": "受け入れ先に見せる書類", "hi": "मेज़बान के लिए दस्तावेज़"}
+	for lang, h := range heading {
+		out := renderFixture(t, u, f, lang)
+		for _, want := range []string{h, `action="/applications/x-1/documents"`,
+			`name="doc" value="d-1" checked>`, `name="doc" value="d-2">`} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: the application page lacks %q", lang, want)
+			}
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/talentbridge/platform/shared/api"
+	apidocs "github.com/talentbridge/platform/shared/api/documents"
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
 	"github.com/talentbridge/platform/shared/auth"
 	matchingev "github.com/talentbridge/platform/shared/events/matching"
@@ -33,6 +34,7 @@ func (u *UI) reviewRoutes(r func(m, p string, pol auth.Policy, h echo.HandlerFun
 		r(post, "/applications/:id/book", auth.Applicants, u.bookSlot),
 		r(post, "/applications/:id/cancel", auth.Applicants, u.cancelSlot),
 		r(post, "/applications/:id/messages", apimatching.Parties, u.postMessage),
+		r(post, "/applications/:id/documents", auth.Applicants, u.attachDocuments),
 	}
 }
 
@@ -160,6 +162,10 @@ type ApplicationPageData struct {
 	Messages  []apimatching.Message
 	Program   *programsev.Program
 	Reasons   []string
+	// Documents are the applicant's own documents and letters, for the
+	// picker; Attached marks those the application lists.
+	Documents []apidocs.Document
+	Attached  map[string]bool
 }
 
 func (u *UI) applicationPage(c echo.Context) error {
@@ -180,6 +186,14 @@ func (u *UI) applicationPage(c echo.Context) error {
 			return &APIError{Status: http.StatusNotFound}
 		}
 		d.ProgramID = d.Own.ProgramID
+		var docs apidocs.Documents
+		if err := u.call(c, http.MethodGet, "/documents/me", nil, &docs); err == nil {
+			d.Documents = docs.Items
+		}
+		d.Attached = map[string]bool{}
+		for _, id := range d.Own.DocumentIDs {
+			d.Attached[id] = true
+		}
 		if d.Own.Stage == "shortlisted" {
 			var slots api.Page[apimatching.Slot]
 			if err := u.call(c, http.MethodGet, "/programs/"+url.PathEscape(d.ProgramID)+"/interview-slots", nil, &slots); err == nil {
@@ -254,6 +268,28 @@ func (u *UI) postMessage(c echo.Context) error {
 		return u.applicationBack(c, "message_sent")
 	case statusOf(err) == http.StatusBadRequest:
 		return u.applicationBack(c, "message_refused")
+	}
+	return err
+}
+
+// attachDocuments saves the documents picked on the application page: the
+// ticked boxes, none when all are unticked.
+func (u *UI) attachDocuments(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	ids := form["doc"]
+	if ids == nil {
+		ids = []string{}
+	}
+	err = u.call(c, http.MethodPut, "/applications/"+url.PathEscape(c.Param("id"))+"/documents",
+		apimatching.DocumentsRequest{DocumentIDs: ids}, nil)
+	switch {
+	case err == nil:
+		return u.applicationBack(c, "documents_saved")
+	case statusOf(err) == http.StatusBadRequest || statusOf(err) == http.StatusConflict:
+		return u.applicationBack(c, "documents_refused")
 	}
 	return err
 }
