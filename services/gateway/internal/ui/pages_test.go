@@ -244,6 +244,10 @@ func fixtures() []fixture {
 				Own:   &apimatching.Application{ID: "x-1", ProgramID: "p-1", Stage: "shortlisted", History: reviewed.History[:2], DocumentIDs: []string{"d-1"}},
 				Slots: []apimatching.Slot{slot}, Attached: map[string]bool{"d-1": true},
 				Documents: []apidocs.Document{{ID: "d-1", Kind: "transcript", Title: "Transcript 2026"}, {ID: "d-2", Kind: "cv", Title: "CV"}}}},
+		{name: "messages", tmpl: "messages", role: "applicant", title: "messages.title", data: MessagesData{
+			Threads: []ThreadSummary{{ApplicationID: "x-1", Title: "Flood sensing lab", Messages: thread}, {ApplicationID: "x-2", Title: "Robotics"}},
+			Bulk:    []apimatching.Message{{ID: "m-9", AuthorRole: "host", Subject: "Interview week", Body: "Slots are open.", SentAt: created}}}},
+		{name: "messages-empty", tmpl: "messages", role: "applicant", title: "messages.title", data: MessagesData{}},
 		{name: "application-booked", tmpl: "application", role: "applicant", title: "appview.title",
 			data: ApplicationPageData{ID: "x-1", ProgramID: "p-1", Program: &prog,
 				Own: &apimatching.Application{ID: "x-1", ProgramID: "p-1", Stage: "interview_scheduled", Interview: reviewed.Interview}}},
@@ -406,6 +410,27 @@ func TestApplicationPageDocumentPicker(t *testing.T) {
 			`name="doc" value="d-1" checked>`, `name="doc" value="d-2">`} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s: the application page lacks %q", lang, want)
+			}
+		}
+	}
+}
+
+// The messages page lists each application's thread, linked to the
+// application, and the messages sent to many, in each language.
+func TestMessagesPage(t *testing.T) {
+	u := testUI(t)
+	var f fixture
+	for _, x := range fixtures() {
+		if x.name == "messages" {
+			f = x
+		}
+	}
+	heading := map[string]string{"en": "My messages", "ja": "メッセージ", "hi": "मेरे संदेश"}
+	for lang, h := range heading {
+		out := renderFixture(t, u, f, lang)
+		for _, want := range []string{h, `href="/applications/x-1"`, `href="/applications/x-2"`, "Flood sensing lab", "Interview week", "Slots are open."} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: the messages page lacks %q", lang, want)
 			}
 		}
 	}

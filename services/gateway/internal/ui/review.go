@@ -35,6 +35,7 @@ func (u *UI) reviewRoutes(r func(m, p string, pol auth.Policy, h echo.HandlerFun
 		r(post, "/applications/:id/cancel", auth.Applicants, u.cancelSlot),
 		r(post, "/applications/:id/messages", apimatching.Parties, u.postMessage),
 		r(post, "/applications/:id/documents", auth.Applicants, u.attachDocuments),
+		r(get, "/messages", auth.Applicants, u.messagesPage),
 	}
 }
 
@@ -292,4 +293,50 @@ func (u *UI) attachDocuments(c echo.Context) error {
 		return u.applicationBack(c, "documents_refused")
 	}
 	return err
+}
+
+// MessagesData is the applicant's messages page: the thread of each of
+// their applications and the messages sent to many at once.
+type MessagesData struct {
+	Threads []ThreadSummary
+	Bulk    []apimatching.Message
+}
+
+// ThreadSummary is one application's thread on the messages page.
+type ThreadSummary struct {
+	ApplicationID string
+	Title         string
+	Messages      []apimatching.Message
+}
+
+func (u *UI) messagesPage(c echo.Context) error {
+	apps, err := u.myApplications(c)
+	if err != nil {
+		return err
+	}
+	p := u.page(c, "messages.title")
+	ids := make([]string, len(apps))
+	for i, a := range apps {
+		ids[i] = a.ProgramID
+	}
+	progs := u.programs(c, ids)
+	d := MessagesData{}
+	for _, a := range apps {
+		var msgs api.Page[apimatching.Message]
+		if err := u.call(c, http.MethodGet, "/applications/"+url.PathEscape(a.ID)+"/messages", nil, &msgs); err != nil {
+			return err
+		}
+		title := a.ProgramID
+		if pr := progs[a.ProgramID]; pr != nil {
+			title = p.ProgramTitle(*pr)
+		}
+		d.Threads = append(d.Threads, ThreadSummary{ApplicationID: a.ID, Title: title, Messages: msgs.Items})
+	}
+	var bulk api.Page[apimatching.Message]
+	if err := u.call(c, http.MethodGet, "/messages/me", nil, &bulk); err != nil {
+		return err
+	}
+	d.Bulk = bulk.Items
+	p.Data = d
+	return u.render(c, http.StatusOK, "messages", p)
 }
