@@ -236,7 +236,7 @@ func fixtures() []fixture {
 				{At: created, ActorID: "h-1", ActorRole: "host", Action: "program.ranking.set", EntityType: "program", EntityID: "p-1"},
 				{At: created, ActorID: "a-1", ActorRole: "applicant", Action: "offer.accepted", EntityType: "match", EntityID: "m-1"}}}},
 		{name: "host-applications", tmpl: "host_applications", role: "host", title: "apprev.title",
-			data: HostApplicationsData{Program: prog, PassReasons: PassReasons, Applications: []apimatching.Review{reviewed, {ID: "x-2", ApplicantID: "a-2", Stage: "submitted", SubmittedAt: created}}}},
+			data: HostApplicationsData{Program: prog, PassReasons: PassReasons, Stages: bulkStages, Applications: []apimatching.Review{reviewed, {ID: "x-2", ApplicantID: "a-2", Stage: "submitted", SubmittedAt: created}}}},
 		{name: "host-slots", tmpl: "host_slots", role: "host", title: "slots.title",
 			data: SlotsData{Program: prog, Slots: []apimatching.Slot{slot, {ID: "s-2", Start: created.Add(48 * time.Hour), End: created.Add(49 * time.Hour), Mode: "onsite", Location: "Aoba campus"}}}},
 		{name: "application-applicant", tmpl: "application", role: "applicant", title: "appview.title",
@@ -431,6 +431,27 @@ func TestMessagesPage(t *testing.T) {
 		for _, want := range []string{h, `href="/applications/x-1"`, `href="/applications/x-2"`, "Flood sensing lab", "Interview week", "Slots are open."} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s: the messages page lacks %q", lang, want)
+			}
+		}
+	}
+}
+
+// The host's applications page holds the bulk message form in each
+// language, its audience this program with any stage or one of them.
+func TestHostBulkMessageForm(t *testing.T) {
+	u := testUI(t)
+	var f fixture
+	for _, x := range fixtures() {
+		if x.name == "host-applications" {
+			f = x
+		}
+	}
+	heading := map[string]string{"en": "Write to the applicants", "ja": "応募者への一斉連絡", "hi": "आवेदकों को लिखें"}
+	for lang, h := range heading {
+		out := renderFixture(t, u, f, lang)
+		for _, want := range []string{h, `action="/host/programs/p-1/message"`, `<option value="shortlisted">`, `name="subject"`, `name="body"`} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: the host's applications page lacks %q", lang, want)
 			}
 		}
 	}

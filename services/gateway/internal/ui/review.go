@@ -36,6 +36,7 @@ func (u *UI) reviewRoutes(r func(m, p string, pol auth.Policy, h echo.HandlerFun
 		r(post, "/applications/:id/messages", apimatching.Parties, u.postMessage),
 		r(post, "/applications/:id/documents", auth.Applicants, u.attachDocuments),
 		r(get, "/messages", auth.Applicants, u.messagesPage),
+		r(post, "/host/programs/:id/message", auth.HostsAndCoords, u.bulkMessage),
 	}
 }
 
@@ -59,7 +60,12 @@ type HostApplicationsData struct {
 	Program      programsev.Program
 	Applications []apimatching.Review
 	PassReasons  []string
+	// Stages are the stages the bulk message form may pick its audience by.
+	Stages []string
 }
+
+// bulkStages are the review stages a host may write to at once.
+var bulkStages = []string{"submitted", "reviewing", "shortlisted", "not_shortlisted", "interview_scheduled", "interviewed"}
 
 func (u *UI) hostApplications(c echo.Context) error {
 	prog, res, err := programWith[apimatching.Review](u, c, "/applications")
@@ -68,7 +74,7 @@ func (u *UI) hostApplications(c echo.Context) error {
 	}
 	p := u.page(c, "apprev.title")
 	p.TitleRaw = p.ProgramTitle(prog)
-	p.Data = HostApplicationsData{Program: prog, Applications: res.Items, PassReasons: PassReasons}
+	p.Data = HostApplicationsData{Program: prog, Applications: res.Items, PassReasons: PassReasons, Stages: bulkStages}
 	return u.render(c, http.StatusOK, "host_applications", p)
 }
 
@@ -339,4 +345,21 @@ func (u *UI) messagesPage(c echo.Context) error {
 	d.Bulk = bulk.Items
 	p.Data = d
 	return u.render(c, http.StatusOK, "messages", p)
+}
+
+// bulkMessage writes once to the program's applicants, all of them or
+// those at one stage (DESIGN.md §3 audience: programId and stage).
+func (u *UI) bulkMessage(c echo.Context) error {
+	id := c.Param("id")
+	back := "/host/programs/" + url.PathEscape(id) + "/applications"
+	err := u.call(c, http.MethodPost, "/messages/bulk", apimatching.BulkRequest{
+		Audience: apimatching.Audience{ProgramID: id, Stage: c.FormValue("stage")},
+		Subject:  c.FormValue("subject"), Body: c.FormValue("body")}, nil)
+	switch {
+	case err == nil:
+		return seeOther(c, back+"?done=bulk_sent")
+	case statusOf(err) == http.StatusBadRequest:
+		return seeOther(c, back+"?done=bulk_refused")
+	}
+	return err
 }
