@@ -560,7 +560,14 @@ func envOf(r rendered, c corev1.Container) map[string]string {
 		}
 	}
 	for _, e := range c.Env {
-		if e.ValueFrom != nil {
+		if ref := e.ValueFrom; ref != nil && ref.ConfigMapKeyRef != nil {
+			out[e.Name] = "?"
+			for _, cm := range r.ConfigMaps {
+				if v, ok := cm.Data[ref.ConfigMapKeyRef.Key]; ok && cm.Name == ref.ConfigMapKeyRef.Name {
+					out[e.Name] = v
+				}
+			}
+		} else if ref != nil {
 			out[e.Name] = "?"
 		} else {
 			out[e.Name] = e.Value
@@ -841,31 +848,35 @@ func appendZero[T any](list *[]T) *T {
 	return &(*list)[len(*list)-1]
 }
 
-// E-mail settings reach the gateway from an optional Secret (the platform
-// runs without e-mail), and the links in mails point at the Ingress host.
+// E-mail settings reach the gateway (notifications) and the documents
+// service (referee links) from an optional Secret (the platform runs
+// without e-mail), and the links in mails point at the Ingress host.
 func TestProdGatewayMailSettings(t *testing.T) {
 	r := prod(t)
+	seen := map[string]bool{}
 	for _, d := range r.Deployments {
-		if d.Name != "gateway" {
+		if d.Name != "gateway" && d.Name != "documents" {
 			continue
 		}
+		seen[d.Name] = true
 		c := d.Spec.Template.Spec.Containers[0]
 		found := false
 		for _, ef := range c.EnvFrom {
 			if ef.SecretRef != nil && ef.SecretRef.Name == "gateway-smtp" {
 				found = true
 				if ef.SecretRef.Optional == nil || !*ef.SecretRef.Optional {
-					t.Error("gateway: the gateway-smtp Secret must be optional")
+					t.Errorf("%s: the gateway-smtp Secret must be optional", d.Name)
 				}
 			}
 		}
 		if !found {
-			t.Error("gateway: no envFrom of the gateway-smtp Secret (TB_SMTP_*)")
+			t.Errorf("%s: no envFrom of the gateway-smtp Secret (TB_SMTP_*)", d.Name)
 		}
 		if u := envOf(r, c)["TB_PUBLIC_URL"]; !strings.HasPrefix(u, "https://") {
-			t.Errorf("gateway: TB_PUBLIC_URL = %q, want the https address of the Ingress", u)
+			t.Errorf("%s: TB_PUBLIC_URL = %q, want the https address of the Ingress", d.Name, u)
 		}
-		return
 	}
-	t.Fatal("no gateway Deployment rendered")
+	if !seen["gateway"] || !seen["documents"] {
+		t.Fatalf("rendered Deployments %v, want gateway and documents", seen)
+	}
 }

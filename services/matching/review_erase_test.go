@@ -13,6 +13,9 @@ import (
 	"github.com/talentbridge/platform/services/matching"
 	"github.com/talentbridge/platform/shared/api"
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
+	"github.com/talentbridge/platform/shared/auth"
+	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/events/identity"
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
 	"github.com/talentbridge/platform/shared/platformtest"
 )
@@ -96,5 +99,52 @@ func TestReviewExportAndErasure(t *testing.T) {
 		if strings.Contains(string(raw), s) {
 			t.Errorf("%q remains after erasure: %s", s, raw)
 		}
+	}
+}
+
+// An erased host's messages: the thread stays for the applicant, in
+// order, with the applicant's own words; each of the host's messages keeps
+// its place, id, time and role but loses its words, and no message of the
+// host's, in a thread or sent in bulk, holds them any more.
+func TestAnErasedHostsMessagesKeepTheirPlaceButNotTheirWords(t *testing.T) {
+	t.Parallel()
+	w := newReviewWorld(t)
+	a1 := w.apps["a1"]
+	w.must(http.MethodPost, "/applications/"+a1+"/messages", w.app("a1"), apimatching.MessageRequest{Body: "Is the lab open in July?"}, http.StatusCreated, nil)
+	w.must(http.MethodPost, "/applications/"+a1+"/messages", w.h1, apimatching.MessageRequest{Body: "Yes - call me on 090-5555-0142, Dr Hiro Tanaka"}, http.StatusCreated, nil)
+	w.must(http.MethodPost, "/messages/bulk", w.h1, apimatching.BulkRequest{Audience: apimatching.Audience{ProgramID: w.p1},
+		Subject: "From Dr Hiro Tanaka", Body: "Office hours with Dr Hiro Tanaka"}, http.StatusCreated, nil)
+	w.must(http.MethodPost, "/applications/"+a1+"/messages", w.app("a1"), apimatching.MessageRequest{Body: "Thank you!"}, http.StatusCreated, nil)
+
+	deleted := platformtest.Event(t, "identity", events.UserDeleted, "h1", 3,
+		identity.UserDeleted{UserID: "h1", Role: auth.RoleHost, DeletedAt: time.Now().UTC()})
+	publish(t, w.env, deleted, deleted.ID)
+	var thread api.Page[apimatching.Message]
+	platformtest.Eventually(t, 60*time.Second, func() error {
+		w.must(http.MethodGet, "/applications/"+a1+"/messages", w.app("a1"), nil, http.StatusOK, &thread)
+		if len(thread.Items) != 3 || !thread.Items[1].Erased {
+			return fmt.Errorf("thread = %+v", thread.Items)
+		}
+		return nil
+	})
+	mine, host := thread.Items[0], thread.Items[1]
+	if mine.Body != "Is the lab open in July?" || thread.Items[2].Body != "Thank you!" || mine.Erased {
+		t.Errorf("the applicant's own messages = %+v, %+v; want them whole", mine, thread.Items[2])
+	}
+	if host.Body != "" || host.AuthorRole != auth.RoleHost || host.AuthorID != "h1" || host.SentAt.IsZero() {
+		t.Errorf("the erased host's message = %+v, want its place, role and time without words", host)
+	}
+	var bulk api.Page[apimatching.Message]
+	w.must(http.MethodGet, "/messages/me", w.app("a2"), nil, http.StatusOK, &bulk)
+	if len(bulk.Items) != 1 || bulk.Items[0].Body != "" || bulk.Items[0].Subject != "" || !bulk.Items[0].Erased {
+		t.Errorf("the erased host's bulk message = %+v, want it without subject or body", bulk.Items)
+	}
+	// Nothing the host wrote remains in the messages collection.
+	coll := w.env.Deps.DB(matching.Database).Collection("messages")
+	n, err := coll.CountDocuments(context.Background(), bson.D{{Key: "$or", Value: bson.A{
+		bson.D{{Key: "body", Value: bson.D{{Key: "$regex", Value: "Tanaka"}}}},
+		bson.D{{Key: "subject", Value: bson.D{{Key: "$regex", Value: "Tanaka"}}}}}}})
+	if err != nil || n != 0 {
+		t.Fatalf("messages still naming the host: %d (%v)", n, err)
 	}
 }

@@ -253,9 +253,13 @@ func TestInterviews(t *testing.T) {
 		t.Fatalf("created %d slots", len(created.Items))
 	}
 	s3d, s5d, s10h := created.Items[0].ID, created.Items[1].ID, created.Items[2].ID
-	// Overlapping an existing slot is refused too.
+	// Overlapping an existing slot is refused too: a conflict with what is
+	// stored (409), where an overlap inside one request is a 400.
+	problemCode(t, w.do(http.MethodPost, slotsPath, w.h1, apimatching.SlotsRequest{Slots: []apimatching.SlotInput{
+		{Start: in3d.Add(-30 * time.Minute), End: in3d.Add(30 * time.Minute), Mode: "online"}}}), http.StatusConflict, "slot_overlap")
 	w.must(http.MethodPost, slotsPath, w.h1, apimatching.SlotsRequest{Slots: []apimatching.SlotInput{
-		{Start: in3d.Add(-30 * time.Minute), End: in3d.Add(30 * time.Minute), Mode: "online"}}}, http.StatusBadRequest, nil)
+		{Start: in3d.Add(24 * time.Hour), End: in3d.Add(25 * time.Hour), Mode: "online"},
+		{Start: in3d.Add(24*time.Hour + 30*time.Minute), End: in3d.Add(26 * time.Hour), Mode: "online"}}}, http.StatusBadRequest, nil)
 
 	// Who sees slots: shortlisted applicants the free ones, others none.
 	var seen api.Page[apimatching.Slot]

@@ -25,6 +25,7 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/talentbridge/platform/services/documents"
 	"github.com/talentbridge/platform/services/gateway"
 	"github.com/talentbridge/platform/services/programs"
 	"github.com/talentbridge/platform/shared/config"
@@ -48,7 +49,7 @@ var composeServiceConfigs = map[string][]any{
 	"profiles":  {&config.Service{}},
 	"programs":  {&config.Service{}, &programs.Config{}},
 	"matching":  {&config.Service{}},
-	"documents": {&config.Service{}},
+	"documents": {&config.Service{}, &documents.Config{}},
 }
 
 // composeVarsRead returns the environment variables service reads, by name.
@@ -893,22 +894,44 @@ func TestComposeMailGoesToMailpit(t *testing.T) {
 	if !strings.HasPrefix(mp.Image, "axllent/mailpit:") {
 		t.Errorf("mailpit image = %q, want axllent/mailpit", mp.Image)
 	}
-	gw := f.Services["gateway"]
-	env := composeResolvedEnv(t, "gateway", gw)
-	if env["TB_SMTP_ADDR"] != "mailpit:1025" || env["TB_SMTP_TLS"] != "none" {
-		t.Errorf("gateway TB_SMTP_ADDR=%q TB_SMTP_TLS=%q, want mailpit:1025 without TLS", env["TB_SMTP_ADDR"], env["TB_SMTP_TLS"])
-	}
-	if _, waits := gw.DependsOn["mailpit"]; waits {
-		t.Error("the gateway depends_on mailpit: its start and readiness must not wait for the mail server")
-	}
-	var c gateway.Config
-	for k, v := range env {
-		t.Setenv(k, v)
-	}
-	if err := composeLoadConfig(&c); err != nil {
-		t.Fatalf("gateway config from compose: %v", err)
-	}
-	if !c.SMTP.Enabled() || c.SMTP.From == "" {
-		t.Errorf("gateway SMTP settings from compose = %s, want e-mail on", c.SMTP)
+	// The gateway mails notifications, the documents service referee
+	// links: both reach Mailpit, link to the same public address, and
+	// neither waits for the mail server.
+	var public string
+	for _, tc := range []struct {
+		name string
+		cfg  interface{ smtp() config.SMTP }
+	}{{"gateway", &composeGatewayMail{}}, {"documents", &composeDocumentsMail{}}} {
+		svc := f.Services[tc.name]
+		env := composeResolvedEnv(t, tc.name, svc)
+		if env["TB_SMTP_ADDR"] != "mailpit:1025" || env["TB_SMTP_TLS"] != "none" {
+			t.Errorf("%s TB_SMTP_ADDR=%q TB_SMTP_TLS=%q, want mailpit:1025 without TLS", tc.name, env["TB_SMTP_ADDR"], env["TB_SMTP_TLS"])
+		}
+		if env["TB_PUBLIC_URL"] == "" || (public != "" && env["TB_PUBLIC_URL"] != public) {
+			t.Errorf("%s TB_PUBLIC_URL = %q, want the gateway's %q", tc.name, env["TB_PUBLIC_URL"], public)
+		}
+		public = env["TB_PUBLIC_URL"]
+		if _, waits := svc.DependsOn["mailpit"]; waits {
+			t.Errorf("%s depends_on mailpit: its start and readiness must not wait for the mail server", tc.name)
+		}
+		for k, v := range env {
+			t.Setenv(k, v)
+		}
+		if err := composeLoadConfig(tc.cfg); err != nil {
+			t.Fatalf("%s config from compose: %v", tc.name, err)
+		}
+		if c := tc.cfg.smtp(); !c.Enabled() || c.From == "" {
+			t.Errorf("%s SMTP settings from compose = %s, want e-mail on", tc.name, c)
+		}
 	}
 }
+
+// composeGatewayMail and composeDocumentsMail are the services' configs,
+// read as the services read them, with their SMTP part.
+type (
+	composeGatewayMail   struct{ gateway.Config }
+	composeDocumentsMail struct{ documents.Config }
+)
+
+func (c *composeGatewayMail) smtp() config.SMTP   { return c.SMTP }
+func (c *composeDocumentsMail) smtp() config.SMTP { return c.SMTP }

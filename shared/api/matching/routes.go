@@ -27,6 +27,7 @@ var Routes = struct {
 	// Application review, interviews and messages.
 	ProgramApplications, Review, Shortlist, Pass, Interviewed, Documents auth.Endpoint
 	AddSlots, Slots, Book, CancelBooking, InterviewICS                   auth.Endpoint
+	CancelSlot                                                           auth.Endpoint
 	Messages, PostMessage, BulkMessage, MyMessages                       auth.Endpoint
 	Demand, Vacancy                                                      auth.Endpoint
 	ImportProgramRanking, ImportRoundRanks                               auth.Endpoint
@@ -72,6 +73,7 @@ var Routes = struct {
 	Documents:           auth.Endpoint{Method: http.MethodPut, Path: "/applications/:id/documents", Policy: auth.Applicants},
 	AddSlots:            auth.Endpoint{Method: http.MethodPost, Path: "/programs/:id/interview-slots", Policy: auth.HostsAndCoords},
 	Slots:               auth.Endpoint{Method: http.MethodGet, Path: "/programs/:id/interview-slots", Policy: Parties},
+	CancelSlot:          auth.Endpoint{Method: http.MethodDelete, Path: "/programs/:id/interview-slots/:slotId", Policy: auth.HostsAndCoords},
 	Book:                auth.Endpoint{Method: http.MethodPost, Path: "/applications/:id/interview", Policy: auth.Applicants},
 	CancelBooking:       auth.Endpoint{Method: http.MethodDelete, Path: "/applications/:id/interview", Policy: auth.Applicants},
 	InterviewICS:        auth.Endpoint{Method: http.MethodGet, Path: "/applications/:id/interview.ics", Policy: Parties},

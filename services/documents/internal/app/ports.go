@@ -47,6 +47,11 @@ type DocumentStore interface {
 	// EraseOwner deletes every document of the owner, tombstones
 	// included, and returns the ids of their files.
 	EraseOwner(ctx context.Context, ownerID string) ([]string, error)
+	// MarkErased records, by id alone, that a person was erased; Erased
+	// tells whether they were. An upload checks it after its write, so
+	// one that raced with the erasure is taken back.
+	MarkErased(ctx context.Context, personID string, at time.Time) error
+	Erased(ctx context.Context, personID string) (bool, error)
 }
 
 // ReferenceStore keeps referee requests.

@@ -149,8 +149,15 @@ func (s *Service) Upload(ctx context.Context, ownerID string, u domain.Upload, f
 	return d, nil
 }
 
-// store writes the bytes, then the metadata with its event.
+// store writes the bytes, then the metadata with its event. An owner
+// erased before the write gets nothing stored; one erased while the bytes
+// were arriving gets the write taken back: Erase marks the person before
+// it sweeps, so either the sweep finds this document or this check finds
+// the mark.
 func (s *Service) store(ctx context.Context, ownerID, kind, title, refID string, waived bool, file io.Reader) (*domain.Document, error) {
+	if err := s.ownerLive(ctx, ownerID); err != nil {
+		return nil, err
+	}
 	id := uuid.Must(uuid.NewV7()).String()
 	f, err := s.writeFile(ctx, id, file)
 	if err != nil {
@@ -167,7 +174,22 @@ func (s *Service) store(ctx context.Context, ownerID, kind, title, refID string,
 	if err := s.o.Documents.Insert(ctx, d, []events.Envelope{ev}); err != nil {
 		return nil, errors.Join(err, s.o.Files.Remove(ctx, id))
 	}
+	if err := s.ownerLive(ctx, ownerID); err != nil {
+		return nil, errors.Join(err, s.rollback(context.WithoutCancel(ctx), id))
+	}
 	return d, nil
+}
+
+// ownerLive returns ErrOwnerErased for a person who was erased.
+func (s *Service) ownerLive(ctx context.Context, ownerID string) error {
+	gone, err := s.o.Documents.Erased(ctx, ownerID)
+	if err != nil {
+		return err
+	}
+	if gone {
+		return domain.ErrOwnerErased
+	}
+	return nil
 }
 
 func (s *Service) rollback(ctx context.Context, id string) error {
@@ -264,20 +286,46 @@ func (s *Service) Delete(ctx context.Context, ownerID, id string) error {
 // and letters with every GridFS chunk, referee requests, and their entries
 // in the applications read model. Running it again finds nothing.
 func (s *Service) Erase(ctx context.Context, personID string) error {
-	ids, err := s.o.Documents.EraseOwner(ctx, personID)
-	if err != nil {
-		return fmt.Errorf("erase documents: %w", err)
-	}
-	for _, id := range ids {
-		if err := s.o.Files.Remove(ctx, id); err != nil {
-			return fmt.Errorf("erase file: %w", err)
-		}
+	// The mark comes first: an upload still in flight sees it after its
+	// write and takes the write back (see store).
+	if err := s.o.Documents.MarkErased(ctx, personID, s.now()); err != nil {
+		return fmt.Errorf("mark erased: %w", err)
 	}
 	errs := []error{s.o.References.EraseReferences(ctx, personID), s.o.Models.EraseApplicant(ctx, personID)}
 	if s.o.Mailer != nil {
 		errs = append(errs, s.o.Mailer.Forget(ctx, personID))
 	}
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	// The bytes go before the metadata, so that a document that answers
+	// 404 has no chunk left either.
+	live, err := s.o.Documents.ForOwner(ctx, personID)
+	if err != nil {
+		return fmt.Errorf("erase documents: %w", err)
+	}
+	if err := s.removeFiles(ctx, live); err != nil {
+		return err
+	}
+	ids, err := s.o.Documents.EraseOwner(ctx, personID)
+	if err != nil {
+		return fmt.Errorf("erase documents: %w", err)
+	}
+	for _, id := range ids { // whatever arrived in between; removing twice is no error
+		if err := s.o.Files.Remove(ctx, id); err != nil {
+			return fmt.Errorf("erase file: %w", err)
+		}
+	}
+	return nil
+}
+
+func (s *Service) removeFiles(ctx context.Context, docs []*domain.Document) error {
+	for _, d := range docs {
+		if err := s.o.Files.Remove(ctx, d.ID); err != nil {
+			return fmt.Errorf("erase file: %w", err)
+		}
+	}
+	return nil
 }
 
 // RecordProgram keeps who hosts a program.

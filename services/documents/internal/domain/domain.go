@@ -31,6 +31,9 @@ var (
 	ErrLinkExpired = errors.New("this upload link has expired")
 	// ErrTooManyReferences: the applicant asked for MaxReferences letters.
 	ErrTooManyReferences = errors.New("reference limit reached")
+	// ErrOwnerErased: the file's owner erased their account; nothing more
+	// is stored for them.
+	ErrOwnerErased = errors.New("the owner's account has been erased")
 )
 
 // MaxReferences is how many letters one applicant may ask for.

@@ -147,6 +147,8 @@ func Problems(err error) *web.Error {
 			"an applicant may ask for at most "+strconv.Itoa(domain.MaxReferences)+" letters")
 	case errors.Is(err, domain.ErrLinkUsed):
 		return &web.Error{Status: http.StatusGone, Code: "link_used", Detail: "this upload link was already used; a letter was received"}
+	case errors.Is(err, domain.ErrOwnerErased):
+		return &web.Error{Status: http.StatusGone, Code: "account_erased", Detail: "the account this file was for has been erased; nothing was stored"}
 	case errors.Is(err, domain.ErrLinkExpired):
 		return &web.Error{Status: http.StatusGone, Code: "link_expired", Detail: "this upload link has expired; ask the applicant for a new one"}
 	}

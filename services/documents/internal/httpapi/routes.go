@@ -35,7 +35,7 @@ func (h *Handlers) Table() []auth.Route {
 	r := apidocs.Routes
 	return []auth.Route{
 		r.Upload.Serve(h.upload, &auth.Doc{Summary: "Upload a document (multipart form: kind, title, then file; PDF, PNG or JPEG, at most 10 MiB, 50 per applicant)",
-			RequestMedia: multipartForm, Status: http.StatusCreated, Response: apidocs.Document{}, Errors: []int{409, 413, 415}}),
+			RequestMedia: multipartForm, Status: http.StatusCreated, Response: apidocs.Document{}, Errors: []int{409, 410, 413, 415}}),
 		r.Mine.Serve(h.mine, &auth.Doc{Summary: "One's own documents and referee letters", Response: apidocs.Documents{}}),
 		r.Read.Serve(h.read, &auth.Doc{Summary: "A document's metadata", Response: apidocs.Document{}}),
 		r.Content.Serve(h.content, &auth.Doc{Summary: "A document's bytes, as an attachment", Errors: []int{403}}),

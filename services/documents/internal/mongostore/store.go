@@ -6,6 +6,8 @@ package mongostore
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -27,16 +29,20 @@ const (
 	ReferencesCollection   = "references"
 	ProgramsCollection     = "programs"
 	ApplicationsCollection = "applications"
+	// ErasedCollection marks erased people by a hash of their id (so
+	// that not even the id stays behind) with the time.
+	ErasedCollection = "erased"
 )
 
 // Store keeps the service's collections and owns the outbox relay of the
 // documents and references collections.
 type Store struct {
-	docs  *mongo.Collection
-	refs  *mongo.Collection
-	progs *mongo.Collection
-	apps  *mongo.Collection
-	relay *outbox.Relay
+	docs   *mongo.Collection
+	refs   *mongo.Collection
+	progs  *mongo.Collection
+	apps   *mongo.Collection
+	erased *mongo.Collection
+	relay  *outbox.Relay
 }
 
 var (
@@ -48,10 +54,11 @@ var (
 // New returns a store over db whose relay publishes as ob says.
 func New(db *mongo.Database, ob outbox.Config) *Store {
 	s := &Store{
-		docs:  db.Collection(DocumentsCollection),
-		refs:  db.Collection(ReferencesCollection),
-		progs: db.Collection(ProgramsCollection),
-		apps:  db.Collection(ApplicationsCollection),
+		docs:   db.Collection(DocumentsCollection),
+		refs:   db.Collection(ReferencesCollection),
+		progs:  db.Collection(ProgramsCollection),
+		apps:   db.Collection(ApplicationsCollection),
+		erased: db.Collection(ErasedCollection),
 	}
 	s.relay = outbox.NewRelay(ob, s.docs, s.refs)
 	return s
@@ -138,18 +145,24 @@ func (s *Store) Get(ctx context.Context, id string) (*domain.Document, error) {
 
 // ForOwner implements app.DocumentStore.
 func (s *Store) ForOwner(ctx context.Context, ownerID string) ([]*domain.Document, error) {
-	cur, err := s.docs.Find(ctx, bson.D{{Key: "ownerId", Value: ownerID}, live},
-		options.Find().SetSort(bson.D{{Key: "uploadedAt", Value: -1}, {Key: "_id", Value: -1}}).SetProjection(noOutbox))
+	return findNewestFirst(ctx, s.docs, bson.D{{Key: "ownerId", Value: ownerID}, live}, "uploadedAt", "documents", documentDoc.document)
+}
+
+// findNewestFirst finds what filter picks in c, newest by field first,
+// without the outbox, and maps each stored form with conv.
+func findNewestFirst[D, T any](ctx context.Context, c *mongo.Collection, filter bson.D, field, what string, conv func(D) T) ([]T, error) {
+	cur, err := c.Find(ctx, filter,
+		options.Find().SetSort(bson.D{{Key: field, Value: -1}, {Key: "_id", Value: -1}}).SetProjection(noOutbox))
 	if err != nil {
-		return nil, fmt.Errorf("find documents: %w", err)
+		return nil, fmt.Errorf("find %s: %w", what, err)
 	}
-	var docs []documentDoc
+	var docs []D
 	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("read documents: %w", err)
+		return nil, fmt.Errorf("read %s: %w", what, err)
 	}
-	out := make([]*domain.Document, len(docs))
+	out := make([]T, len(docs))
 	for i, d := range docs {
-		out[i] = d.document()
+		out[i] = conv(d)
 	}
 	return out, nil
 }
@@ -169,17 +182,27 @@ func (s *Store) Delete(ctx context.Context, id string, evs []events.Envelope) er
 	if err != nil {
 		return err
 	}
+	return s.writeWithEvents(ctx, evs, "delete document", domain.ErrNotFound, func(ob []outbox.Event) (*mongo.UpdateResult, error) {
+		return s.docs.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, live},
+			tombstoneDoc{ID: id, OwnerID: d.OwnerID, Tombstone: true, Outbox: ob})
+	})
+}
+
+// writeWithEvents makes one conditional write that carries evs in the
+// document's outbox: write gets them encoded; when it matches nothing the
+// answer is missing; otherwise the relay is woken.
+func (s *Store) writeWithEvents(ctx context.Context, evs []events.Envelope, what string, missing error,
+	write func([]outbox.Event) (*mongo.UpdateResult, error)) error {
 	ob, err := s.relay.Encode(ctx, evs...)
 	if err != nil {
 		return err
 	}
-	res, err := s.docs.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, live},
-		tombstoneDoc{ID: id, OwnerID: d.OwnerID, Tombstone: true, Outbox: ob})
+	res, err := write(ob)
 	if err != nil {
-		return fmt.Errorf("delete document: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	if res.MatchedCount == 0 {
-		return domain.ErrNotFound
+		return missing
 	}
 	s.relay.Kick()
 	return nil
@@ -214,6 +237,32 @@ func (s *Store) EraseOwner(ctx context.Context, ownerID string) ([]string, error
 		out[i] = d.ID
 	}
 	return out, nil
+}
+
+// MarkErased implements app.DocumentStore; marking twice keeps the first
+// time.
+func (s *Store) MarkErased(ctx context.Context, personID string, at time.Time) error {
+	_, err := s.erased.UpdateOne(ctx, bson.D{{Key: "_id", Value: erasedKey(personID)}},
+		bson.D{{Key: "$setOnInsert", Value: bson.D{{Key: "at", Value: at}}}}, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("mark erased: %w", err)
+	}
+	return nil
+}
+
+// Erased implements app.DocumentStore.
+func (s *Store) Erased(ctx context.Context, personID string) (bool, error) {
+	n, err := s.erased.CountDocuments(ctx, bson.D{{Key: "_id", Value: erasedKey(personID)}}, options.Count().SetLimit(1))
+	if err != nil {
+		return false, fmt.Errorf("look up erasure: %w", err)
+	}
+	return n > 0, nil
+}
+
+// erasedKey is how an erased person is marked: the SHA-256 of their id.
+func erasedKey(personID string) string {
+	sum := sha256.Sum256([]byte("erased:" + personID))
+	return hex.EncodeToString(sum[:])
 }
 
 type referenceDoc struct {
@@ -273,40 +322,17 @@ func (s *Store) ReferenceByToken(ctx context.Context, tokenHash string) (*domain
 
 // ReferencesOf implements app.ReferenceStore.
 func (s *Store) ReferencesOf(ctx context.Context, applicantID string) ([]*domain.Reference, error) {
-	cur, err := s.refs.Find(ctx, bson.D{{Key: "applicantId", Value: applicantID}},
-		options.Find().SetSort(bson.D{{Key: "requestedAt", Value: -1}, {Key: "_id", Value: -1}}).SetProjection(noOutbox))
-	if err != nil {
-		return nil, fmt.Errorf("find references: %w", err)
-	}
-	var docs []referenceDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("read references: %w", err)
-	}
-	out := make([]*domain.Reference, len(docs))
-	for i, d := range docs {
-		out[i] = d.reference()
-	}
-	return out, nil
+	return findNewestFirst(ctx, s.refs, bson.D{{Key: "applicantId", Value: applicantID}}, "requestedAt", "references", referenceDoc.reference)
 }
 
 // MarkReceived implements app.ReferenceStore: one conditional update, so
 // of two uploads racing on one link only one lands.
 func (s *Store) MarkReceived(ctx context.Context, id, documentID string, at time.Time, evs []events.Envelope) error {
-	ob, err := s.relay.Encode(ctx, evs...)
-	if err != nil {
-		return err
-	}
-	res, err := s.refs.UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "receivedAt", Value: bson.D{{Key: "$exists", Value: false}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "receivedAt", Value: at}, {Key: "documentId", Value: documentID}}}, outbox.Push(ob)})
-	if err != nil {
-		return fmt.Errorf("mark reference received: %w", err)
-	}
-	if res.MatchedCount == 0 {
-		return domain.ErrLinkUsed
-	}
-	s.relay.Kick()
-	return nil
+	return s.writeWithEvents(ctx, evs, "mark reference received", domain.ErrLinkUsed, func(ob []outbox.Event) (*mongo.UpdateResult, error) {
+		return s.refs.UpdateOne(ctx,
+			bson.D{{Key: "_id", Value: id}, {Key: "receivedAt", Value: bson.D{{Key: "$exists", Value: false}}}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "receivedAt", Value: at}, {Key: "documentId", Value: documentID}}}, outbox.Push(ob)})
+	})
 }
 
 // EraseReferences implements app.ReferenceStore.

@@ -241,12 +241,18 @@ func fixtures() []fixture {
 				{At: created, ActorID: "h-1", ActorRole: "host", Action: "program.ranking.set", EntityType: "program", EntityID: "p-1"},
 				{At: created, ActorID: "a-1", ActorRole: "applicant", Action: "offer.accepted", EntityType: "match", EntityID: "m-1"}}}},
 		{name: "host-applications", tmpl: "host_applications", role: "host", title: "apprev.title",
-			data: HostApplicationsData{Program: prog, PassReasons: PassReasons, Applications: []apimatching.Review{reviewed, {ID: "x-2", ApplicantID: "a-2", Stage: "submitted", SubmittedAt: created}}}},
+			data: HostApplicationsData{Program: prog, PassReasons: PassReasons, Stages: bulkStages, Applications: []apimatching.Review{reviewed, {ID: "x-2", ApplicantID: "a-2", Stage: "submitted", SubmittedAt: created}}}},
 		{name: "host-slots", tmpl: "host_slots", role: "host", title: "slots.title",
 			data: SlotsData{Program: prog, Slots: []apimatching.Slot{slot, {ID: "s-2", Start: created.Add(48 * time.Hour), End: created.Add(49 * time.Hour), Mode: "onsite", Location: "Aoba campus"}}}},
 		{name: "application-applicant", tmpl: "application", role: "applicant", title: "appview.title",
 			data: ApplicationPageData{ID: "x-1", ProgramID: "p-1", Program: &prog, Messages: thread,
-				Own: &apimatching.Application{ID: "x-1", ProgramID: "p-1", Stage: "shortlisted", History: reviewed.History[:2]}, Slots: []apimatching.Slot{slot}}},
+				Own:   &apimatching.Application{ID: "x-1", ProgramID: "p-1", Stage: "shortlisted", History: reviewed.History[:2], DocumentIDs: []string{"d-1"}},
+				Slots: []apimatching.Slot{slot}, Attached: map[string]bool{"d-1": true},
+				Documents: []apidocs.Document{{ID: "d-1", Kind: "transcript", Title: "Transcript 2026"}, {ID: "d-2", Kind: "cv", Title: "CV"}}}},
+		{name: "messages", tmpl: "messages", role: "applicant", title: "messages.title", data: MessagesData{
+			Threads: []ThreadSummary{{ApplicationID: "x-1", Title: "Flood sensing lab", Messages: thread}, {ApplicationID: "x-2", Title: "Robotics"}},
+			Bulk:    []apimatching.Message{{ID: "m-9", AuthorRole: "host", Subject: "Interview week", Body: "Slots are open.", SentAt: created}}}},
+		{name: "messages-empty", tmpl: "messages", role: "applicant", title: "messages.title", data: MessagesData{}},
 		{name: "application-booked", tmpl: "application", role: "applicant", title: "appview.title",
 			data: ApplicationPageData{ID: "x-1", ProgramID: "p-1", Program: &prog,
 				Own: &apimatching.Application{ID: "x-1", ProgramID: "p-1", Stage: "interview_scheduled", Interview: reviewed.Interview}}},
@@ -405,5 +411,70 @@ func TestReasonParamsAreEscaped(t *testing.T) {
 	unknown := explain.Reason{Code: "round.something_new", Text: "Filled <b>up</b>"}
 	if got := string(reasonHTML(u.cat, "ja", unknown, nil)); got != `<span lang="en">Filled &lt;b&gt;up&lt;/b&gt;</span>` {
 		t.Errorf("reasonHTML(unknown code) = %q, want the English text, escaped and marked as English", got)
+	}
+}
+
+// The applicant's application page holds the document picker in each
+// language: every own document a box, the attached ones ticked, posted to
+// the application's documents.
+func TestApplicationPageDocumentPicker(t *testing.T) {
+	u := testUI(t)
+	var f fixture
+	for _, x := range fixtures() {
+		if x.name == "application-applicant" {
+			f = x
+		}
+	}
+	heading := map[string]string{"en": "Documents for the host", "ja": "受け入れ先に見せる書類", "hi": "मेज़बान के लिए दस्तावेज़"}
+	for lang, h := range heading {
+		out := renderFixture(t, u, f, lang)
+		for _, want := range []string{h, `action="/applications/x-1/documents"`,
+			`name="doc" value="d-1" checked>`, `name="doc" value="d-2">`} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: the application page lacks %q", lang, want)
+			}
+		}
+	}
+}
+
+// The messages page lists each application's thread, linked to the
+// application, and the messages sent to many, in each language.
+func TestMessagesPage(t *testing.T) {
+	u := testUI(t)
+	var f fixture
+	for _, x := range fixtures() {
+		if x.name == "messages" {
+			f = x
+		}
+	}
+	heading := map[string]string{"en": "My messages", "ja": "メッセージ", "hi": "मेरे संदेश"}
+	for lang, h := range heading {
+		out := renderFixture(t, u, f, lang)
+		for _, want := range []string{h, `href="/applications/x-1"`, `href="/applications/x-2"`, "Flood sensing lab", "Interview week", "Slots are open."} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: the messages page lacks %q", lang, want)
+			}
+		}
+	}
+}
+
+// The host's applications page holds the bulk message form in each
+// language, its audience this program with any stage or one of them.
+func TestHostBulkMessageForm(t *testing.T) {
+	u := testUI(t)
+	var f fixture
+	for _, x := range fixtures() {
+		if x.name == "host-applications" {
+			f = x
+		}
+	}
+	heading := map[string]string{"en": "Write to the applicants", "ja": "応募者への一斉連絡", "hi": "आवेदकों को लिखें"}
+	for lang, h := range heading {
+		out := renderFixture(t, u, f, lang)
+		for _, want := range []string{h, `action="/host/programs/p-1/message"`, `<option value="shortlisted">`, `name="subject"`, `name="body"`} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: the host's applications page lacks %q", lang, want)
+			}
+		}
 	}
 }

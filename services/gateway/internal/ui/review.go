@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/talentbridge/platform/shared/api"
+	apidocs "github.com/talentbridge/platform/shared/api/documents"
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
 	"github.com/talentbridge/platform/shared/auth"
 	matchingev "github.com/talentbridge/platform/shared/events/matching"
@@ -33,6 +34,9 @@ func (u *UI) reviewRoutes(r func(m, p string, pol auth.Policy, h echo.HandlerFun
 		r(post, "/applications/:id/book", auth.Applicants, u.bookSlot),
 		r(post, "/applications/:id/cancel", auth.Applicants, u.cancelSlot),
 		r(post, "/applications/:id/messages", apimatching.Parties, u.postMessage),
+		r(post, "/applications/:id/documents", auth.Applicants, u.attachDocuments),
+		r(get, "/messages", auth.Applicants, u.messagesPage),
+		r(post, "/host/programs/:id/message", auth.HostsAndCoords, u.bulkMessage),
 	}
 }
 
@@ -56,21 +60,21 @@ type HostApplicationsData struct {
 	Program      programsev.Program
 	Applications []apimatching.Review
 	PassReasons  []string
+	// Stages are the stages the bulk message form may pick its audience by.
+	Stages []string
 }
 
+// bulkStages are the review stages a host may write to at once.
+var bulkStages = []string{"submitted", "reviewing", "shortlisted", "not_shortlisted", "interview_scheduled", "interviewed"}
+
 func (u *UI) hostApplications(c echo.Context) error {
-	id := c.Param("id")
-	var prog programsev.Program
-	if err := u.call(c, http.MethodGet, "/programs/"+url.PathEscape(id), nil, &prog); err != nil {
-		return err
-	}
-	var res api.Page[apimatching.Review]
-	if err := u.call(c, http.MethodGet, "/programs/"+url.PathEscape(id)+"/applications", nil, &res); err != nil {
+	prog, res, err := programWith[apimatching.Review](u, c, "/applications")
+	if err != nil {
 		return err
 	}
 	p := u.page(c, "apprev.title")
 	p.TitleRaw = p.ProgramTitle(prog)
-	p.Data = HostApplicationsData{Program: prog, Applications: res.Items, PassReasons: PassReasons}
+	p.Data = HostApplicationsData{Program: prog, Applications: res.Items, PassReasons: PassReasons, Stages: bulkStages}
 	return u.render(c, http.StatusOK, "host_applications", p)
 }
 
@@ -81,19 +85,27 @@ type SlotsData struct {
 }
 
 func (u *UI) hostSlots(c echo.Context) error {
-	id := c.Param("id")
-	var prog programsev.Program
-	if err := u.call(c, http.MethodGet, "/programs/"+url.PathEscape(id), nil, &prog); err != nil {
-		return err
-	}
-	var res api.Page[apimatching.Slot]
-	if err := u.call(c, http.MethodGet, "/programs/"+url.PathEscape(id)+"/interview-slots", nil, &res); err != nil {
+	prog, res, err := programWith[apimatching.Slot](u, c, "/interview-slots")
+	if err != nil {
 		return err
 	}
 	p := u.page(c, "slots.title")
 	p.TitleRaw = p.ProgramTitle(prog)
 	p.Data = SlotsData{Program: prog, Slots: res.Items}
 	return u.render(c, http.StatusOK, "host_slots", p)
+}
+
+// programWith loads the program named by the path's id and one page of
+// what the API lists under it (sub: "/applications", "/interview-slots").
+func programWith[T any](u *UI, c echo.Context, sub string) (programsev.Program, api.Page[T], error) {
+	path := "/programs/" + url.PathEscape(c.Param("id"))
+	var prog programsev.Program
+	var res api.Page[T]
+	if err := u.call(c, http.MethodGet, path, nil, &prog); err != nil {
+		return prog, res, err
+	}
+	err := u.call(c, http.MethodGet, path+sub, nil, &res)
+	return prog, res, err
 }
 
 // slotZones are the zones the slot form takes times in.
@@ -157,6 +169,10 @@ type ApplicationPageData struct {
 	Messages  []apimatching.Message
 	Program   *programsev.Program
 	Reasons   []string
+	// Documents are the applicant's own documents and letters, for the
+	// picker; Attached marks those the application lists.
+	Documents []apidocs.Document
+	Attached  map[string]bool
 }
 
 func (u *UI) applicationPage(c echo.Context) error {
@@ -177,6 +193,14 @@ func (u *UI) applicationPage(c echo.Context) error {
 			return &APIError{Status: http.StatusNotFound}
 		}
 		d.ProgramID = d.Own.ProgramID
+		var docs apidocs.Documents
+		if err := u.call(c, http.MethodGet, "/documents/me", nil, &docs); err == nil {
+			d.Documents = docs.Items
+		}
+		d.Attached = map[string]bool{}
+		for _, id := range d.Own.DocumentIDs {
+			d.Attached[id] = true
+		}
 		if d.Own.Stage == "shortlisted" {
 			var slots api.Page[apimatching.Slot]
 			if err := u.call(c, http.MethodGet, "/programs/"+url.PathEscape(d.ProgramID)+"/interview-slots", nil, &slots); err == nil {
@@ -251,6 +275,91 @@ func (u *UI) postMessage(c echo.Context) error {
 		return u.applicationBack(c, "message_sent")
 	case statusOf(err) == http.StatusBadRequest:
 		return u.applicationBack(c, "message_refused")
+	}
+	return err
+}
+
+// attachDocuments saves the documents picked on the application page: the
+// ticked boxes, none when all are unticked.
+func (u *UI) attachDocuments(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	ids := form["doc"]
+	if ids == nil {
+		ids = []string{}
+	}
+	err = u.call(c, http.MethodPut, "/applications/"+url.PathEscape(c.Param("id"))+"/documents",
+		apimatching.DocumentsRequest{DocumentIDs: ids}, nil)
+	switch {
+	case err == nil:
+		return u.applicationBack(c, "documents_saved")
+	case statusOf(err) == http.StatusBadRequest || statusOf(err) == http.StatusConflict:
+		return u.applicationBack(c, "documents_refused")
+	}
+	return err
+}
+
+// MessagesData is the applicant's messages page: the thread of each of
+// their applications and the messages sent to many at once.
+type MessagesData struct {
+	Threads []ThreadSummary
+	Bulk    []apimatching.Message
+}
+
+// ThreadSummary is one application's thread on the messages page.
+type ThreadSummary struct {
+	ApplicationID string
+	Title         string
+	Messages      []apimatching.Message
+}
+
+func (u *UI) messagesPage(c echo.Context) error {
+	apps, err := u.myApplications(c)
+	if err != nil {
+		return err
+	}
+	p := u.page(c, "messages.title")
+	ids := make([]string, len(apps))
+	for i, a := range apps {
+		ids[i] = a.ProgramID
+	}
+	progs := u.programs(c, ids)
+	d := MessagesData{}
+	for _, a := range apps {
+		var msgs api.Page[apimatching.Message]
+		if err := u.call(c, http.MethodGet, "/applications/"+url.PathEscape(a.ID)+"/messages", nil, &msgs); err != nil {
+			return err
+		}
+		title := a.ProgramID
+		if pr := progs[a.ProgramID]; pr != nil {
+			title = p.ProgramTitle(*pr)
+		}
+		d.Threads = append(d.Threads, ThreadSummary{ApplicationID: a.ID, Title: title, Messages: msgs.Items})
+	}
+	var bulk api.Page[apimatching.Message]
+	if err := u.call(c, http.MethodGet, "/messages/me", nil, &bulk); err != nil {
+		return err
+	}
+	d.Bulk = bulk.Items
+	p.Data = d
+	return u.render(c, http.StatusOK, "messages", p)
+}
+
+// bulkMessage writes once to the program's applicants, all of them or
+// those at one stage (DESIGN.md §3 audience: programId and stage).
+func (u *UI) bulkMessage(c echo.Context) error {
+	id := c.Param("id")
+	back := "/host/programs/" + url.PathEscape(id) + "/applications"
+	err := u.call(c, http.MethodPost, "/messages/bulk", apimatching.BulkRequest{
+		Audience: apimatching.Audience{ProgramID: id, Stage: c.FormValue("stage")},
+		Subject:  c.FormValue("subject"), Body: c.FormValue("body")}, nil)
+	switch {
+	case err == nil:
+		return seeOther(c, back+"?done=bulk_sent")
+	case statusOf(err) == http.StatusBadRequest:
+		return seeOther(c, back+"?done=bulk_refused")
 	}
 	return err
 }

@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"time"
 
 	"github.com/talentbridge/platform/services/matching/internal/domain"
 	"github.com/talentbridge/platform/shared/events"
@@ -14,24 +16,126 @@ import (
 // day before.
 
 // AddSlots adds interview slots to a program the caller hosts (any for a
-// coordinator).
+// coordinator). Reading the program's slots, checking the new ones against
+// them and storing them happen under the program's slots lock, so of two
+// overlapping requests at once the second sees the first's slots and gets
+// a conflict.
 func (s *Service) AddSlots(ctx context.Context, c Caller, programID string, in []domain.SlotInput) ([]domain.Slot, error) {
 	p, err := s.hostedProgram(ctx, c, programID)
 	if err != nil {
 		return nil, err
 	}
+	slots, err := domain.NewSlots(in, nil, p.ID, p.HostID, s.now(), newID)
+	if err != nil {
+		return nil, err
+	}
+	release, err := s.lockSlots(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	existing, err := s.store.Slots(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}
-	slots, err := domain.NewSlots(in, existing, p.ID, p.HostID, s.now(), newID)
-	if err != nil {
+	if err := domain.FitSlots(slots, existing); err != nil {
 		return nil, err
 	}
 	if err := s.store.InsertSlots(ctx, slots); err != nil {
 		return nil, err
 	}
 	return slots, nil
+}
+
+// slotsLockTTL bounds how long a crashed writer keeps a program's slots
+// locked; slotsLockWait how long a writer waits for the lock.
+const (
+	slotsLockTTL  = 10 * time.Second
+	slotsLockWait = 5 * time.Second
+	slotsLockPoll = 20 * time.Millisecond
+)
+
+// lockSlots waits for the program's slots lock and returns its release.
+func (s *Service) lockSlots(ctx context.Context, programID string) (func(), error) {
+	owner := newID()
+	deadline := time.Now().Add(slotsLockWait)
+	for {
+		now := s.now()
+		ok, err := s.store.LockSlots(ctx, programID, owner, now, now.Add(slotsLockTTL))
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return func() {
+				if err := s.store.UnlockSlots(context.WithoutCancel(ctx), programID, owner); err != nil {
+					s.log.Warn("unlock slots", "program", programID, "err", err)
+				}
+			}, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, domain.Conflict("slots_busy", "the program's slots are being changed; try again")
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(slotsLockPoll):
+		}
+	}
+}
+
+// CancelSlot takes back one of a program's slots (its host or a
+// coordinator). A booked slot's interview is withdrawn first, with the
+// interview.cancelled event that tells the applicant, so no application
+// keeps an interview whose slot is gone. The slot is marked cancelled
+// before anything else, so nobody can book it meanwhile; a booking that
+// claimed it just before checks the slot after recording itself (Book)
+// and withdraws itself. Running it again after a failure finishes the job.
+func (s *Service) CancelSlot(ctx context.Context, c Caller, programID, slotID string) error {
+	p, err := s.hostedProgram(ctx, c, programID)
+	if err != nil {
+		return err
+	}
+	sl, err := s.store.Slot(ctx, slotID)
+	if err != nil || sl.ProgramID != p.ID {
+		return domain.NotFound("slot")
+	}
+	if sl, err = s.store.CancelSlot(ctx, slotID); err != nil {
+		return err
+	}
+	if sl.ApplicationID != "" {
+		if err := s.withdrawInterview(ctx, c, sl.ApplicationID, sl.ID); err != nil {
+			return err
+		}
+	}
+	return s.store.DeleteSlot(ctx, slotID)
+}
+
+// withdrawInterview takes the interview of slotID back from an
+// application, if it still holds it.
+func (s *Service) withdrawInterview(ctx context.Context, c Caller, applicationID, slotID string) error {
+	for range writeAttempts {
+		a, err := s.store.Application(ctx, applicationID)
+		var nf *domain.NotFoundError
+		if errors.As(err, &nf) {
+			return nil // erased meanwhile: nothing to take back
+		}
+		if err != nil {
+			return err
+		}
+		b, held, err := a.WithdrawInterview(slotID, domain.StageChange{At: s.now(), By: c.ID, ByRole: c.Role})
+		if err != nil || !held {
+			return err
+		}
+		evs, err := s.interviewEvents(ctx, a, domain.StageScheduled, c, events.InterviewCancelled, b)
+		if err != nil {
+			return err
+		}
+		ok, err := s.store.ReviewApplication(ctx, a, evs)
+		if err != nil || ok {
+			return err
+		}
+	}
+	return errConflictRetry
 }
 
 // SlotsView is a program's slots as the caller may see them; Own is true
@@ -120,6 +224,19 @@ func (s *Service) Book(ctx context.Context, c Caller, id, slotID string) (*domai
 			s.log.Warn("book: release slot", "slot", sl.ID, "err", rerr)
 		}
 		return nil, err
+	}
+	// The host may have cancelled the slot between the claim and the
+	// record: then the booking takes itself back rather than point at a
+	// slot that is gone.
+	held, err := s.store.SlotHeld(ctx, sl.ID, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !held {
+		if err := s.withdrawInterview(context.WithoutCancel(ctx), c, a.ID, sl.ID); err != nil {
+			return nil, err
+		}
+		return nil, domain.Conflict("slot_cancelled", "the host cancelled this slot; choose another")
 	}
 	return booked, nil
 }

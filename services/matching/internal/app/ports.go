@@ -212,6 +212,9 @@ type Eraser interface {
 	// their interview slots and empties the bodies of the messages they
 	// wrote or that were in their applications' threads.
 	EraseApplicant(ctx context.Context, applicantID string) error
+	// EraseAuthor empties the subject and body of every message the
+	// person wrote, leaving ids, times and the erased mark.
+	EraseAuthor(ctx context.Context, personID string) error
 }
 
 // ReviewStore keeps the review of applications: stages and documents on
@@ -234,6 +237,16 @@ type ReviewStore interface {
 	// ReleaseSlot frees the slot if applicationID holds it.
 	ReleaseSlot(ctx context.Context, slotID, applicationID string) error
 	SlotsOf(ctx context.Context, applicantID string) ([]domain.Slot, error)
+	// CancelSlot marks an open slot cancelled (nobody may claim it any
+	// more) and returns it as it was; DeleteSlot then removes it.
+	CancelSlot(ctx context.Context, slotID string) (*domain.Slot, error)
+	DeleteSlot(ctx context.Context, slotID string) error
+	// SlotHeld reports whether the slot is open and held by applicationID.
+	SlotHeld(ctx context.Context, slotID, applicationID string) (bool, error)
+	// LockSlots lets one writer at a time change a program's slots, until
+	// the lock expires; UnlockSlots gives it back.
+	LockSlots(ctx context.Context, programID, owner string, now, until time.Time) (bool, error)
+	UnlockSlots(ctx context.Context, programID, owner string) error
 	InsertMessage(ctx context.Context, m *domain.Message, evs []events.Envelope) error
 	// Thread returns an application's messages, oldest first.
 	Thread(ctx context.Context, applicationID string) ([]domain.Message, error)

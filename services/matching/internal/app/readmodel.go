@@ -54,3 +54,12 @@ func (s *Service) ApplyProgram(ctx context.Context, p domain.Program) error {
 	_, err := s.store.PutProgram(ctx, p)
 	return err
 }
+
+// EraseAuthor carries out user.deleted for what the person wrote: each
+// message they wrote keeps its place, id, time and role in its thread, so
+// the applicant's side of the conversation still reads in order, but
+// loses its subject and body (DESIGN.md §6: nothing identifying remains
+// but ids). Applicants' own data goes with profile.erased (EraseApplicant).
+func (s *Service) EraseAuthor(ctx context.Context, id string) error {
+	return s.store.EraseAuthor(ctx, id)
+}

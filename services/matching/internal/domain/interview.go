@@ -139,3 +139,24 @@ func NewSlots(in []SlotInput, existing []Slot, programID, hostID string, now tim
 	}
 	return out, nil
 }
+
+// FitSlots checks new slots, already valid on their own (NewSlots with no
+// existing slots), against the program's stored ones: the number of slots
+// a program may hold, and no overlap. An overlap is a conflict with what
+// is stored (409 slot_overlap), not a mistake in the request.
+func FitSlots(slots, existing []Slot) error {
+	if len(slots)+len(existing) > MaxSlotsPerProgram {
+		var errs fieldErrors
+		errs.add(fielderr.NewTooMany("slots", MaxSlotsPerProgram).Because("would make %d slots; a program may have at most %d", len(slots)+len(existing), MaxSlotsPerProgram))
+		return errs.err()
+	}
+	for i, s := range slots {
+		for _, o := range existing {
+			if s.Start.Before(o.End) && o.Start.Before(s.End) {
+				return Conflict("slot_overlap", "slots[%d] (%s to %s) overlaps the program's slot from %s to %s",
+					i, s.Start.Format(time.RFC3339), s.End.Format(time.RFC3339), o.Start.Format(time.RFC3339), o.End.Format(time.RFC3339))
+			}
+		}
+	}
+	return nil
+}

@@ -96,11 +96,27 @@ func (a *Application) Move(stage string, ch StageChange) (string, error) {
 // CancelInterview moves an application with a booked interview back to
 // shortlisted, at least a day before the interview starts.
 func (a *Application) CancelInterview(ch StageChange) (Booking, error) {
+	return a.dropInterview(ch, true)
+}
+
+// WithdrawInterview takes back the interview of slotID when the host
+// cancels the slot, at any time before or after the notice an applicant
+// must give; an application that holds another slot, or none, is left
+// alone (false).
+func (a *Application) WithdrawInterview(slotID string, ch StageChange) (Booking, bool, error) {
+	if a.Interview == nil || a.Interview.SlotID != slotID || a.StageOf() != StageScheduled {
+		return Booking{}, false, nil
+	}
+	b, err := a.dropInterview(ch, false)
+	return b, err == nil, err
+}
+
+func (a *Application) dropInterview(ch StageChange, notice bool) (Booking, error) {
 	if a.Interview == nil || a.StageOf() != StageScheduled {
 		return Booking{}, &ConflictError{Code: "no_interview", Detail: fmt.Sprintf("the application is %s and holds no interview", a.StageOf())}
 	}
 	b := *a.Interview
-	if b.Start.Sub(ch.At) < CancelNotice {
+	if notice && b.Start.Sub(ch.At) < CancelNotice {
 		return Booking{}, Conflict("too_late", "an interview can be cancelled until %s before it starts", CancelNotice)
 	}
 	if _, err := a.Move(stageCancelInterview, ch); err != nil {

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -37,6 +38,8 @@ func (h *Handlers) reviewTable() []auth.Route {
 			Status: http.StatusCreated, Response: api.Page[apimatching.Slot]{}}),
 		r.Slots.Serve(h.slots, &auth.Doc{Summary: "A program's interview slots (all for its host; free ones for shortlisted applicants)",
 			Response: api.Page[apimatching.Slot]{}}),
+		r.CancelSlot.Serve(h.cancelSlot, &auth.Doc{Summary: "Cancel an interview slot; a booked one's interview is withdrawn and the applicant told",
+			Status: http.StatusNoContent}),
 		r.Book.Serve(h.book, &auth.Doc{Summary: "Book an interview slot for a shortlisted application", Request: apimatching.BookRequest{},
 			Response: apimatching.Application{}, Errors: []int{409}}),
 		r.CancelBooking.Serve(h.cancelBooking, &auth.Doc{Summary: "Cancel the interview (until 24 h before it)",
@@ -102,31 +105,16 @@ func (h *Handlers) pass(c echo.Context) error {
 }
 
 func (h *Handlers) programApplications(c echo.Context) error {
-	id, err := pathID(c, "program")
-	if err != nil {
-		return err
-	}
-	views, err := h.App.ProgramApplications(c.Request().Context(), caller(c), id)
-	if err != nil {
-		return err
-	}
-	return private(c, http.StatusOK, onePage(views, reviewOf))
+	return onID(c, "program", http.StatusOK, func(ctx context.Context, cl app.Caller, id string) (any, error) {
+		views, err := h.App.ProgramApplications(ctx, cl, id)
+		return onePage(views, reviewOf), err
+	})
 }
 
 func (h *Handlers) setDocuments(c echo.Context) error {
-	id, err := pathID(c, "application")
-	if err != nil {
-		return err
-	}
-	var req apimatching.DocumentsRequest
-	if err := web.Bind(c, &req); err != nil {
-		return err
-	}
-	a, err := h.App.SetDocuments(c.Request().Context(), caller(c), id, req.DocumentIDs)
-	if err != nil {
-		return err
-	}
-	return private(c, http.StatusOK, applicationOf(app.ApplicationView{Application: *a}))
+	return onIDWith(c, "application", http.StatusOK, func(ctx context.Context, cl app.Caller, id string, req apimatching.DocumentsRequest) (any, error) {
+		return applicationResult(h.App.SetDocuments(ctx, cl, id, req.DocumentIDs))
+	})
 }
 
 func (h *Handlers) addSlots(c echo.Context) error {
@@ -149,6 +137,21 @@ func (h *Handlers) addSlots(c echo.Context) error {
 	return private(c, http.StatusCreated, onePage(slots, func(s domain.Slot) apimatching.Slot { return slotOf(s, true) }))
 }
 
+func (h *Handlers) cancelSlot(c echo.Context) error {
+	id, err := pathID(c, "program")
+	if err != nil {
+		return err
+	}
+	slotID := c.Param("slotId")
+	if slotID == "" || len(slotID) > maxIDLen {
+		return web.NotFound("slot")
+	}
+	if err := h.App.CancelSlot(c.Request().Context(), caller(c), id, slotID); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
 func (h *Handlers) slots(c echo.Context) error {
 	id, err := pathID(c, "program")
 	if err != nil {
@@ -162,62 +165,35 @@ func (h *Handlers) slots(c echo.Context) error {
 }
 
 func (h *Handlers) book(c echo.Context) error {
-	id, err := pathID(c, "application")
-	if err != nil {
-		return err
-	}
-	var req apimatching.BookRequest
-	if err := web.Bind(c, &req); err != nil {
-		return err
-	}
-	if req.SlotID == "" || len(req.SlotID) > maxIDLen {
-		return web.Invalid(fielderr.NewRequired("slotId"))
-	}
-	a, err := h.App.Book(c.Request().Context(), caller(c), id, req.SlotID)
-	if err != nil {
-		return err
-	}
-	return private(c, http.StatusOK, applicationOf(app.ApplicationView{Application: *a}))
+	return onIDWith(c, "application", http.StatusOK, func(ctx context.Context, cl app.Caller, id string, req apimatching.BookRequest) (any, error) {
+		if req.SlotID == "" || len(req.SlotID) > maxIDLen {
+			return nil, web.Invalid(fielderr.NewRequired("slotId"))
+		}
+		return applicationResult(h.App.Book(ctx, cl, id, req.SlotID))
+	})
 }
 
 func (h *Handlers) cancelBooking(c echo.Context) error {
-	id, err := pathID(c, "application")
-	if err != nil {
-		return err
-	}
-	a, err := h.App.CancelBooking(c.Request().Context(), caller(c), id)
-	if err != nil {
-		return err
-	}
-	return private(c, http.StatusOK, applicationOf(app.ApplicationView{Application: *a}))
+	return onID(c, "application", http.StatusOK, func(ctx context.Context, cl app.Caller, id string) (any, error) {
+		return applicationResult(h.App.CancelBooking(ctx, cl, id))
+	})
 }
 
 func (h *Handlers) thread(c echo.Context) error {
-	id, err := pathID(c, "application")
-	if err != nil {
-		return err
-	}
-	msgs, err := h.App.Thread(c.Request().Context(), caller(c), id)
-	if err != nil {
-		return err
-	}
-	return private(c, http.StatusOK, onePage(msgs, messageOf))
+	return onID(c, "application", http.StatusOK, func(ctx context.Context, cl app.Caller, id string) (any, error) {
+		msgs, err := h.App.Thread(ctx, cl, id)
+		return onePage(msgs, messageOf), err
+	})
 }
 
 func (h *Handlers) postMessage(c echo.Context) error {
-	id, err := pathID(c, "application")
-	if err != nil {
-		return err
-	}
-	var req apimatching.MessageRequest
-	if err := web.Bind(c, &req); err != nil {
-		return err
-	}
-	m, err := h.App.PostMessage(c.Request().Context(), caller(c), id, req.Body)
-	if err != nil {
-		return err
-	}
-	return private(c, http.StatusCreated, messageOf(*m))
+	return onIDWith(c, "application", http.StatusCreated, func(ctx context.Context, cl app.Caller, id string, req apimatching.MessageRequest) (any, error) {
+		m, err := h.App.PostMessage(ctx, cl, id, req.Body)
+		if err != nil {
+			return nil, err
+		}
+		return messageOf(*m), nil
+	})
 }
 
 func (h *Handlers) bulk(c echo.Context) error {
@@ -287,4 +263,39 @@ func slotOf(s domain.Slot, own bool) apimatching.Slot {
 func messageOf(m domain.Message) apimatching.Message {
 	return apimatching.Message{ID: m.ID, ApplicationID: m.ApplicationID, ProgramID: m.ProgramID, AuthorID: m.AuthorID,
 		AuthorRole: m.AuthorRole, Subject: m.Subject, Body: m.Body, Erased: m.Erased, SentAt: m.SentAt}
+}
+
+// onID serves a route on one object named by the path's id: do gets the
+// caller and the id, and its result is answered with status, never
+// cached. Its error is answered instead.
+func onID(c echo.Context, what string, status int, do func(context.Context, app.Caller, string) (any, error)) error {
+	id, err := pathID(c, what)
+	if err != nil {
+		return err
+	}
+	out, err := do(c.Request().Context(), caller(c), id)
+	if err != nil {
+		return err
+	}
+	return private(c, status, out)
+}
+
+// onIDWith is onID for a route that takes a JSON body too.
+func onIDWith[Req any](c echo.Context, what string, status int, do func(context.Context, app.Caller, string, Req) (any, error)) error {
+	return onID(c, what, status, func(ctx context.Context, cl app.Caller, id string) (any, error) {
+		var req Req
+		if err := web.Bind(c, &req); err != nil {
+			return nil, err
+		}
+		return do(ctx, cl, id, req)
+	})
+}
+
+// applicationResult answers a use case's application as its applicant
+// sees it.
+func applicationResult(a *domain.Application, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return applicationOf(app.ApplicationView{Application: *a}), nil
 }

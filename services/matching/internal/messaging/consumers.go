@@ -12,6 +12,7 @@ import (
 	"github.com/talentbridge/platform/services/matching/internal/app"
 	"github.com/talentbridge/platform/services/matching/internal/domain"
 	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/events/identity"
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 	"github.com/talentbridge/platform/shared/natsbus"
@@ -25,6 +26,10 @@ const (
 	ProfilesConsumer = "profiles"
 	ProgramsConsumer = "programs"
 	AuditConsumer    = "audit"
+	// UserDeletedConsumer takes an erased account's words out of the
+	// threads it wrote in (hosts and coordinators have no profile, so
+	// profile.erased never reaches them).
+	UserDeletedConsumer = "user-deleted"
 )
 
 // The streams of the events the read models are built from.
@@ -63,6 +68,8 @@ func (h Handlers) Consumers() []natsbus.Consumer {
 		{Service: Service, Name: AuditConsumer, Stream: "MATCHING",
 			Subjects: []string{events.MatchApproved, events.MatchRejected, events.MatchPublished,
 				events.OfferAccepted, events.OfferDeclined}, Handle: h.App.AuditEvent},
+		{Service: Service, Name: UserDeletedConsumer, Stream: "IDENTITY",
+			Subjects: []string{events.UserDeleted}, Handle: h.UserDeleted},
 	}
 }
 
@@ -86,6 +93,22 @@ func (h Handlers) Profile(ctx context.Context, ev events.Envelope) error {
 		return h.App.EraseApplicant(ctx, p.ID, ev.AggregateVersion, ev.Time)
 	}
 	return h.App.ApplyProfile(ctx, p)
+}
+
+// UserDeleted erases what a deleted account wrote in threads and bulk
+// messages; running it again changes nothing.
+func (h Handlers) UserDeleted(ctx context.Context, ev events.Envelope) error {
+	var p identity.UserDeleted
+	if err := ev.Decode(&p); err != nil {
+		return err
+	}
+	if p.UserID == "" {
+		p.UserID = ev.Subject
+	}
+	if p.UserID == "" {
+		return fmt.Errorf("%w: %s without userId", events.ErrMalformed, ev.Type)
+	}
+	return h.App.EraseAuthor(ctx, p.UserID)
 }
 
 // Program applies program.published, .updated and .closed to the read

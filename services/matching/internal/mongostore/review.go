@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/talentbridge/platform/services/matching/internal/domain"
@@ -117,7 +118,13 @@ type slotDoc struct {
 	ApplicantID   string     `bson:"applicantId"`
 	BookedAt      *time.Time `bson:"bookedAt,omitempty"`
 	CreatedAt     time.Time  `bson:"createdAt"`
+	// Cancelled: the host took the slot back; it is deleted once its
+	// booking, if any, is withdrawn.
+	Cancelled bool `bson:"cancelled,omitempty"`
 }
+
+// notCancelled picks slots the host has not cancelled.
+var notCancelled = bson.E{Key: "cancelled", Value: bson.D{{Key: "$ne", Value: true}}}
 
 func (d slotDoc) slot() domain.Slot {
 	s := domain.Slot{ID: d.ID, ProgramID: d.ProgramID, HostID: d.HostID, Start: d.Start.UTC(), End: d.End.UTC(), Mode: d.Mode,
@@ -143,7 +150,7 @@ func (s *Store) InsertSlots(ctx context.Context, slots []domain.Slot) error {
 
 // Slots returns a program's slots by start.
 func (s *Store) Slots(ctx context.Context, programID string) ([]domain.Slot, error) {
-	docs, err := all[slotDoc](ctx, s.slots, bson.D{{Key: "programId", Value: programID}},
+	docs, err := all[slotDoc](ctx, s.slots, bson.D{{Key: "programId", Value: programID}, notCancelled},
 		options.Find().SetSort(bson.D{{Key: "start", Value: 1}, {Key: "_id", Value: 1}}))
 	if err != nil {
 		return nil, err
@@ -158,7 +165,7 @@ func (s *Store) Slots(ctx context.Context, programID string) ([]domain.Slot, err
 // Slot returns a slot or a *domain.NotFoundError.
 func (s *Store) Slot(ctx context.Context, slotID string) (*domain.Slot, error) {
 	var d slotDoc
-	if err := s.slots.FindOne(ctx, id(slotID)).Decode(&d); err != nil {
+	if err := s.slots.FindOne(ctx, bson.D{{Key: "_id", Value: slotID}, notCancelled}).Decode(&d); err != nil {
 		return nil, notFound(err, "slot")
 	}
 	sl := d.slot()
@@ -169,7 +176,7 @@ func (s *Store) Slot(ctx context.Context, slotID string) (*domain.Slot, error) {
 // of two applicants booking the same slot at once, one wins. It reports
 // whether the slot was free.
 func (s *Store) ClaimSlot(ctx context.Context, slotID, applicationID, applicantID string, at time.Time) (bool, error) {
-	res, err := s.slots.UpdateOne(ctx, bson.D{{Key: "_id", Value: slotID}, {Key: "applicationId", Value: ""}},
+	res, err := s.slots.UpdateOne(ctx, bson.D{{Key: "_id", Value: slotID}, {Key: "applicationId", Value: ""}, notCancelled},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "applicationId", Value: applicationID}, {Key: "applicantId", Value: applicantID},
 			{Key: "bookedAt", Value: at}}}})
 	if err != nil {
@@ -184,6 +191,65 @@ func (s *Store) ReleaseSlot(ctx context.Context, slotID, applicationID string) e
 		bson.D{{Key: "$set", Value: bson.D{{Key: "applicationId", Value: ""}, {Key: "applicantId", Value: ""}, {Key: "bookedAt", Value: nil}}}})
 	if err != nil {
 		return fmt.Errorf("release slot: %w", err)
+	}
+	return nil
+}
+
+// CancelSlot marks a slot cancelled, so that nobody can claim it any
+// more, and returns it as it was; a slot already cancelled or gone is not
+// found.
+func (s *Store) CancelSlot(ctx context.Context, slotID string) (*domain.Slot, error) {
+	var d slotDoc
+	err := s.slots.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: slotID}, notCancelled},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "cancelled", Value: true}}}}).Decode(&d)
+	if err != nil {
+		return nil, notFound(err, "slot")
+	}
+	sl := d.slot()
+	return &sl, nil
+}
+
+// DeleteSlot deletes a cancelled slot.
+func (s *Store) DeleteSlot(ctx context.Context, slotID string) error {
+	if _, err := s.slots.DeleteOne(ctx, bson.D{{Key: "_id", Value: slotID}, {Key: "cancelled", Value: true}}); err != nil {
+		return fmt.Errorf("delete slot: %w", err)
+	}
+	return nil
+}
+
+// SlotHeld reports whether a slot is still open and held by
+// applicationID.
+func (s *Store) SlotHeld(ctx context.Context, slotID, applicationID string) (bool, error) {
+	n, err := s.slots.CountDocuments(ctx, bson.D{{Key: "_id", Value: slotID}, {Key: "applicationId", Value: applicationID}, notCancelled})
+	if err != nil {
+		return false, fmt.Errorf("look up slot: %w", err)
+	}
+	return n > 0, nil
+}
+
+// LockSlots gives owner the right to change a program's slots until
+// until: one insert, or the take-over of an expired lock, in one
+// conditional write each. It reports false while another owner holds it.
+func (s *Store) LockSlots(ctx context.Context, programID, owner string, now, until time.Time) (bool, error) {
+	_, err := s.slotLocks.InsertOne(ctx, bson.D{{Key: "_id", Value: programID}, {Key: "owner", Value: owner}, {Key: "until", Value: until}})
+	if err == nil {
+		return true, nil
+	}
+	if !mongo.IsDuplicateKeyError(err) {
+		return false, fmt.Errorf("lock slots: %w", err)
+	}
+	res, err := s.slotLocks.UpdateOne(ctx, bson.D{{Key: "_id", Value: programID}, {Key: "until", Value: bson.D{{Key: "$lt", Value: now}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "owner", Value: owner}, {Key: "until", Value: until}}}})
+	if err != nil {
+		return false, fmt.Errorf("take over slots lock: %w", err)
+	}
+	return res.MatchedCount == 1, nil
+}
+
+// UnlockSlots gives the lock back if owner still holds it.
+func (s *Store) UnlockSlots(ctx context.Context, programID, owner string) error {
+	if _, err := s.slotLocks.DeleteOne(ctx, bson.D{{Key: "_id", Value: programID}, {Key: "owner", Value: owner}}); err != nil {
+		return fmt.Errorf("unlock slots: %w", err)
 	}
 	return nil
 }
@@ -282,9 +348,8 @@ func (s *Store) MessagesBy(ctx context.Context, personID string) ([]domain.Messa
 // ids and times stay, as an audit that holds ids only), their place among
 // bulk messages' recipients, and their interview bookings.
 func (s *Store) eraseReview(ctx context.Context, personID string) error {
-	blank := bson.D{{Key: "$set", Value: bson.D{{Key: "body", Value: ""}, {Key: "subject", Value: ""}, {Key: "erased", Value: true}}}}
 	if _, err := s.messages.UpdateMany(ctx, bson.D{{Key: "$or", Value: bson.A{
-		bson.D{{Key: "authorId", Value: personID}}, bson.D{{Key: "applicantId", Value: personID}}}}}, blank); err != nil {
+		bson.D{{Key: "authorId", Value: personID}}, bson.D{{Key: "applicantId", Value: personID}}}}}, blankMessage); err != nil {
 		return fmt.Errorf("erase messages: %w", err)
 	}
 	if _, err := s.messages.UpdateMany(ctx, bson.D{{Key: "recipientIds", Value: personID}},
@@ -294,6 +359,17 @@ func (s *Store) eraseReview(ctx context.Context, personID string) error {
 	if _, err := s.slots.UpdateMany(ctx, bson.D{{Key: "applicantId", Value: personID}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "applicationId", Value: ""}, {Key: "applicantId", Value: ""}, {Key: "bookedAt", Value: nil}}}}); err != nil {
 		return fmt.Errorf("erase interview bookings: %w", err)
+	}
+	return nil
+}
+
+// blankMessage empties a message, keeping its ids and time.
+var blankMessage = bson.D{{Key: "$set", Value: bson.D{{Key: "body", Value: ""}, {Key: "subject", Value: ""}, {Key: "erased", Value: true}}}}
+
+// EraseAuthor empties the messages a person wrote.
+func (s *Store) EraseAuthor(ctx context.Context, personID string) error {
+	if _, err := s.messages.UpdateMany(ctx, bson.D{{Key: "authorId", Value: personID}}, blankMessage); err != nil {
+		return fmt.Errorf("erase authored messages: %w", err)
 	}
 	return nil
 }

@@ -35,6 +35,7 @@ const (
 	RunsCollection            = "runs"
 	AuditCollection           = "audit"
 	SlotsCollection           = "interview_slots"
+	SlotLocksCollection       = "interview_slot_locks"
 	MessagesCollection        = "messages"
 )
 
@@ -54,6 +55,7 @@ type Store struct {
 	runs            *mongo.Collection
 	audit           *mongo.Collection
 	slots           *mongo.Collection
+	slotLocks       *mongo.Collection
 	messages        *mongo.Collection
 	now             func() time.Time
 	relay           *outbox.Relay
@@ -75,6 +77,7 @@ func New(db *mongo.Database, now func() time.Time, ob outbox.Config) *Store {
 		matches: db.Collection(MatchesCollection), roundApplicants: db.Collection(RoundApplicantsCollection),
 		leases: db.Collection(LeasesCollection), runs: db.Collection(RunsCollection),
 		audit: db.Collection(AuditCollection), slots: db.Collection(SlotsCollection), messages: db.Collection(MessagesCollection),
+		slotLocks: db.Collection(SlotLocksCollection),
 	}
 	s.relay = outbox.NewRelay(ob, s.apps, s.matches, s.rounds, s.messages)
 	return s
