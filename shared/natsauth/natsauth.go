@@ -54,7 +54,7 @@ var Users = map[string]User{
 	"matching": {Events: "tb.matching.v1.>", Stream: "MATCHING", Serves: []string{"tb.rpc.matching.export"}},
 	// Services being added: uncomment when their stream exists.
 	"documents": {Events: "tb.documents.v1.>", Stream: "DOCUMENTS", Serves: []string{"tb.rpc.documents.export"}},
-	// "placements": {Events: "tb.placements.v1.>", Stream: "PLACEMENTS", Serves: []string{"tb.rpc.placements.export"}},
+	"placements": {Events: "tb.placements.v1.>", Stream: "PLACEMENTS", Serves: []string{"tb.rpc.placements.export"}},
 	Platform: {},
 }
 
