@@ -1,9 +1,8 @@
-// Package placementrules holds the rules of what follows an accepted offer
-// as versioned data with their public sources: the visa pathway
-// (visa.json) and the Highly Skilled Professional points table (hsp.json).
-// The files are embedded and checked when first read; the services decide
-// with them, this package only loads and validates.
 package placementrules
+
+// The visa pathway (visa.json) and the Highly Skilled Professional points
+// table (hsp.json) are embedded beside the checklist and checked when first
+// read; the placements service decides with them.
 
 import (
 	"bytes"
@@ -17,19 +16,6 @@ import (
 
 	"github.com/talentbridge/platform/shared/taxonomy"
 )
-
-// Directions of a placement (DESIGN.md §4).
-const (
-	DirectionToJapan = "IN_JP"
-	DirectionToIndia = "JP_IN"
-)
-
-// Source is a public page a rule rests on, with the day it was checked.
-type Source struct {
-	Name    string `json:"name"`
-	URL     string `json:"url"`
-	Checked string `json:"checked"`
-}
 
 // VisaType is one visa or status of residence.
 type VisaType struct {
@@ -184,7 +170,7 @@ func (r *VisaRules) validate() error {
 	}
 	// Every direction and program kind must end in a rule without
 	// conditions, so a placement always gets an answer.
-	for _, d := range []string{DirectionToJapan, DirectionToIndia} {
+	for _, d := range []string{DirectionINJP, DirectionJPIN} {
 		for _, k := range taxonomy.ProgramKinds.Codes() {
 			if !r.covered(d, k) {
 				return fmt.Errorf("no unconditional rule for %s %s", d, k)
@@ -214,6 +200,7 @@ func (r *VisaRules) covered(d, k string) bool {
 	return paid && unpaid
 }
 
+// validate checks a visa or points-table source.
 func (s Source) validate() error {
 	if s.Name == "" {
 		return fmt.Errorf("name: required")
@@ -229,7 +216,7 @@ func (s Source) validate() error {
 }
 
 func validDirection(d string) error {
-	if d != DirectionToJapan && d != DirectionToIndia {
+	if d != DirectionINJP && d != DirectionJPIN {
 		return fmt.Errorf("direction %q: want IN_JP or JP_IN", d)
 	}
 	return nil

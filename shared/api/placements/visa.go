@@ -37,13 +37,6 @@ type VisaOption struct {
 	Reason *VisaNote       `json:"reason,omitempty"`
 }
 
-// Source is a public page the answer rests on and the day it was checked.
-type Source struct {
-	Name    string `json:"name"`
-	URL     string `json:"url"`
-	Checked string `json:"checked"`
-}
-
 // HSPEstimate is a Highly Skilled Professional points estimate, item by
 // item, from what the platform knows. It is an estimate (Estimate is
 // always true): the immigration authority decides on documents.

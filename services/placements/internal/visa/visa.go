@@ -15,7 +15,7 @@ import (
 // Skilled Professional status as an alternative).
 func Pathway(rules *placementrules.VisaRules, table *placementrules.HSPTable, in Input) apiplacements.VisaResponse {
 	var res apiplacements.VisaResponse
-	if in.Direction == placementrules.DirectionToJapan && in.Paid() {
+	if in.Direction == placementrules.DirectionINJP && in.Paid() {
 		est := EstimateHSP(table, in)
 		res.HSP = &est
 	}
