@@ -19,7 +19,7 @@ func WriteCSV(w io.Writer, t Table) error {
 	for _, r := range append(append([]Row(nil), t.Groups...), t.Totals) {
 		rec := []string{r.Key}
 		for _, m := range t.Measures {
-			rec = append(rec, r.Cells[m].String())
+			rec = append(rec, r.Counts[m].String())
 		}
 		if err := out.Write(rec); err != nil {
 			return err

@@ -2,23 +2,21 @@ package stats
 
 import (
 	"cmp"
-	"encoding/json"
-	"fmt"
 	"slices"
-	"strconv"
 	"time"
+
+	apiplacements "github.com/talentbridge/platform/shared/api/placements"
 )
 
 // Threshold is the smallest count published as a number.
 const Threshold = 10
 
-// Cell markers.
+// Cell markers: Suppressed for a count under Threshold, Hidden for a
+// larger count hidden so that a suppressed cell of its column cannot be
+// computed back.
 const (
-	// Suppressed marks a count under Threshold.
-	Suppressed = "<10"
-	// Hidden marks a count of Threshold or more, hidden so that a
-	// suppressed cell of its column cannot be computed back.
-	Hidden = "suppressed"
+	Suppressed = apiplacements.StatsSuppressed
+	Hidden     = apiplacements.StatsHidden
 )
 
 // Groupings (the groupBy parameter).
@@ -92,79 +90,13 @@ func (r Record) events(now time.Time) map[string]time.Time {
 	return ev
 }
 
-// Cell is a published count: a number, or a marker in its place.
-type Cell struct {
-	n      int
-	marker string
-}
-
-// Count is a cell shown as its number.
-func Count(n int) Cell { return Cell{n: n} }
-
-// Shown reports whether the cell is published as a number.
-func (c Cell) Shown() bool { return c.marker == "" }
-
-// Value is the number (0 when not shown).
-func (c Cell) Value() int {
-	if !c.Shown() {
-		return 0
-	}
-	return c.n
-}
-
-// String is the cell as CSV and the page write it.
-func (c Cell) String() string {
-	if c.Shown() {
-		return strconv.Itoa(c.n)
-	}
-	return c.marker
-}
-
-// MarshalJSON writes a number, or the marker as a string.
-func (c Cell) MarshalJSON() ([]byte, error) {
-	if c.Shown() {
-		return []byte(strconv.Itoa(c.n)), nil
-	}
-	return json.Marshal(c.marker)
-}
-
-// UnmarshalJSON reads what MarshalJSON writes.
-func (c *Cell) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		if s != Suppressed && s != Hidden {
-			return fmt.Errorf("stats cell %q: want a number, %q or %q", s, Suppressed, Hidden)
-		}
-		*c = Cell{marker: s}
-		return nil
-	}
-	var n int
-	if err := json.Unmarshal(b, &n); err != nil {
-		return fmt.Errorf("stats cell: %w", err)
-	}
-	*c = Cell{n: n}
-	return nil
-}
-
-// Row is one group and its cells, one per measure.
-type Row struct {
-	Key   string          `json:"key"`
-	Cells map[string]Cell `json:"counts"`
-}
-
-// Table is the answer of GET /stats/exchanges.
-type Table struct {
-	GroupBy string `json:"groupBy"`
-	// From and To are the window: first and last month, inclusive.
-	From     string   `json:"from"`
-	To       string   `json:"to"`
-	Measures []string `json:"measures"`
-	Groups   []Row    `json:"groups"`
-	Totals   Row      `json:"totals"`
-	// Threshold and markers, so a reader knows what they mean.
-	Threshold int    `json:"threshold"`
-	Target    Target `json:"target"`
-}
+// Cell, Row, Table and Target are the public shapes (shared/api/placements).
+type (
+	Cell   = apiplacements.StatsCell
+	Row    = apiplacements.StatsRow
+	Table  = apiplacements.ExchangeStats
+	Target = apiplacements.StatsTarget
+)
 
 // Compute counts records into a table, then suppresses. Groups come in
 // order of key (months in calendar order).
@@ -201,9 +133,9 @@ func Compute(records []Record, q Query, now time.Time) Table {
 	t := Table{GroupBy: q.GroupBy, From: q.From.Format("2006-01"), To: q.To.Format("2006-01"),
 		Measures: slices.Clone(Measures), Threshold: Threshold}
 	for _, k := range keys {
-		t.Groups = append(t.Groups, Row{Key: k, Cells: counts(raw[k])})
+		t.Groups = append(t.Groups, Row{Key: k, Counts: counts(raw[k])})
 	}
-	t.Totals = Row{Key: "total", Cells: counts(total)}
+	t.Totals = Row{Key: "total", Counts: counts(total)}
 	suppress(&t, raw, total)
 	t.Target = target(records, now)
 	return t
@@ -212,7 +144,7 @@ func Compute(records []Record, q Query, now time.Time) Table {
 func counts(m map[string]int) map[string]Cell {
 	out := make(map[string]Cell, len(Measures))
 	for _, name := range Measures {
-		out[name] = Count(m[name])
+		out[name] = apiplacements.Count(m[name])
 	}
 	return out
 }
@@ -222,28 +154,28 @@ func counts(m map[string]int) map[string]Cell {
 func suppress(t *Table, raw map[string]map[string]int, total map[string]int) {
 	for _, m := range Measures {
 		if total[m] < Threshold {
-			t.Totals.Cells[m] = Cell{marker: Suppressed}
+			t.Totals.Counts[m] = apiplacements.SuppressedCell()
 		}
 		for _, g := range t.Groups {
 			if raw[g.Key][m] < Threshold {
-				g.Cells[m] = Cell{marker: Suppressed}
+				g.Counts[m] = apiplacements.SuppressedCell()
 			}
 		}
-		for t.Totals.Cells[m].Shown() && exposed(t, m, total[m]) {
+		for t.Totals.Counts[m].Shown() && exposed(t, m, total[m]) {
 			// Hide the smallest shown cell of the column as well.
 			best := -1
 			for i, g := range t.Groups {
-				if c := g.Cells[m]; c.Shown() && (best < 0 || c.n < t.Groups[best].Cells[m].n) {
+				if c := g.Counts[m]; c.Shown() && (best < 0 || c.Value() < t.Groups[best].Counts[m].Value()) {
 					best = i
 				}
 			}
 			if best < 0 {
 				// Every group is under 10 and pinned (all exactly 9):
 				// only the total can go.
-				t.Totals.Cells[m] = Cell{n: total[m], marker: Hidden}
+				t.Totals.Counts[m] = apiplacements.HiddenCell()
 				break
 			}
-			t.Groups[best].Cells[m] = Cell{n: t.Groups[best].Cells[m].n, marker: Hidden}
+			t.Groups[best].Counts[m] = apiplacements.HiddenCell()
 		}
 	}
 }
@@ -257,10 +189,10 @@ func suppress(t *Table, raw map[string]map[string]int, total map[string]int) {
 func exposed(t *Table, m string, total int) bool {
 	rest, small, hidden := total, 0, 0
 	for _, g := range t.Groups {
-		switch c := g.Cells[m]; {
+		switch c := g.Counts[m]; {
 		case c.Shown():
-			rest -= c.n
-		case c.marker == Suppressed:
+			rest -= c.Value()
+		case c.Marker() == Suppressed:
 			small++
 		default:
 			hidden++

@@ -42,11 +42,11 @@ func mustQuery(t *testing.T, groupBy, from, to string) Query {
 
 func cells(tb Table, key, measure string) string {
 	if key == "total" {
-		return tb.Totals.Cells[measure].String()
+		return tb.Totals.Counts[measure].String()
 	}
 	for _, g := range tb.Groups {
 		if g.Key == key {
-			return g.Cells[measure].String()
+			return g.Counts[measure].String()
 		}
 	}
 	return "absent"
@@ -104,15 +104,15 @@ func TestComputeComplementarySuppression(t *testing.T) {
 // still believe for each "<10" cell: an independent brute force over the
 // markers' promises (0–9 for "<10", 10 up to the total for "suppressed").
 func feasible(tb Table, m string) map[string]map[int]bool {
-	total := tb.Totals.Cells[m]
+	total := tb.Totals.Counts[m]
 	if !total.Shown() {
 		return nil
 	}
-	rest := total.n
+	rest := total.Value()
 	var unknown []Row
 	for _, g := range tb.Groups {
-		if c := g.Cells[m]; c.Shown() {
-			rest -= c.n
+		if c := g.Counts[m]; c.Shown() {
+			rest -= c.Value()
 		} else {
 			unknown = append(unknown, g)
 		}
@@ -126,7 +126,7 @@ func feasible(tb Table, m string) map[string]map[int]bool {
 		if i == len(unknown) {
 			if sum == rest {
 				for j, g := range unknown {
-					if g.Cells[m].marker == Suppressed {
+					if g.Counts[m].Marker() == Suppressed {
 						if out[g.Key] == nil {
 							out[g.Key] = map[int]bool{}
 						}
@@ -137,7 +137,7 @@ func feasible(tb Table, m string) map[string]map[int]bool {
 			return
 		}
 		lo, hi := 0, Threshold-1
-		if unknown[i].Cells[m].marker == Hidden {
+		if unknown[i].Counts[m].Marker() == Hidden {
 			lo, hi = Threshold, rest
 		}
 		for v := lo; v <= hi; v++ {
@@ -187,8 +187,8 @@ func TestComputeNoSuppressedCellCanBeComputed(t *testing.T) {
 		}
 		for _, m := range Measures {
 			for _, g := range append(append([]Row(nil), tb.Groups...), tb.Totals) {
-				if c := g.Cells[m]; c.Shown() && c.n < Threshold {
-					t.Fatalf("trial %d: %s %s shows %d", trial, g.Key, m, c.n)
+				if c := g.Counts[m]; c.Shown() && c.Value() < Threshold {
+					t.Fatalf("trial %d: %s %s shows %d", trial, g.Key, m, c.Value())
 				}
 			}
 			for key, vals := range feasible(tb, m) {
@@ -222,7 +222,7 @@ func TestComputeCountsEachMeasureAtItsOwnDate(t *testing.T) {
 	}
 	// A window of February only sees none of it.
 	tb = Compute(recs, mustQuery(t, "month", "2027-02", "2027-02"), now)
-	if len(tb.Groups) != 0 || tb.Totals.Cells[OffersAccepted].String() != Suppressed {
+	if len(tb.Groups) != 0 || tb.Totals.Counts[OffersAccepted].String() != Suppressed {
 		t.Errorf("February window = %+v, want no groups and a suppressed total", tb)
 	}
 }
