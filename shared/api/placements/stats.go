@@ -14,6 +14,34 @@ const (
 	StatsHidden     = "suppressed"
 )
 
+// Groupings of GET /stats/exchanges (its groupBy parameter).
+const (
+	StatsByDirection  = "direction"
+	StatsByKind       = "kind"
+	StatsByField      = "field"
+	StatsByHostRegion = "hostRegion"
+	StatsByHomeRegion = "homeRegion"
+	StatsByMonth      = "month"
+)
+
+// StatsGroupBys lists the groupings in the order pages offer them.
+var StatsGroupBys = []string{StatsByDirection, StatsByKind, StatsByField, StatsByHostRegion, StatsByHomeRegion, StatsByMonth}
+
+// Measures of the statistics, in column order.
+const (
+	StatsOffersAccepted       = "offersAccepted"
+	StatsPlacementsStarted    = "placementsStarted"
+	StatsPlacementsCompleted  = "placementsCompleted"
+	StatsPlacementsEndedEarly = "placementsEndedEarly"
+)
+
+// StatsMeasures lists the measures in column order.
+var StatsMeasures = []string{StatsOffersAccepted, StatsPlacementsStarted, StatsPlacementsCompleted, StatsPlacementsEndedEarly}
+
+// StatsUnknown is the group of placements without a value for the
+// grouping (an erased participant's home region, say).
+const StatsUnknown = "unknown"
+
 // StatsCell is a published count: a number, or a marker in its place. In
 // JSON it is a number or one of the marker strings.
 type StatsCell struct {

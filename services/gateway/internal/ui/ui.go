@@ -115,6 +115,7 @@ func (u *UI) Table() []auth.Route {
 		r(post, "/lang", auth.Anyone, u.setLang),
 		r(get, "/programs", auth.Anyone, u.search),
 		r(get, "/programs/:id", auth.Anyone, u.program),
+		r(get, "/stats", auth.Anyone, u.stats),
 
 		// Anyone signed in.
 		r(get, "/notifications", auth.SignedIn, u.notifications),

@@ -19,33 +19,28 @@ const (
 	Hidden     = apiplacements.StatsHidden
 )
 
-// Groupings (the groupBy parameter).
+// Groupings, measures and the unknown group, as the API names them.
 const (
-	ByDirection  = "direction"
-	ByKind       = "kind"
-	ByField      = "field"
-	ByHostRegion = "hostRegion"
-	ByHomeRegion = "homeRegion"
-	ByMonth      = "month"
+	ByDirection  = apiplacements.StatsByDirection
+	ByKind       = apiplacements.StatsByKind
+	ByField      = apiplacements.StatsByField
+	ByHostRegion = apiplacements.StatsByHostRegion
+	ByHomeRegion = apiplacements.StatsByHomeRegion
+	ByMonth      = apiplacements.StatsByMonth
+
+	OffersAccepted       = apiplacements.StatsOffersAccepted
+	PlacementsStarted    = apiplacements.StatsPlacementsStarted
+	PlacementsCompleted  = apiplacements.StatsPlacementsCompleted
+	PlacementsEndedEarly = apiplacements.StatsPlacementsEndedEarly
+
+	Unknown = apiplacements.StatsUnknown
 )
 
-// GroupBys lists the groupings in the order the page shows them.
-var GroupBys = []string{ByDirection, ByKind, ByField, ByHostRegion, ByHomeRegion, ByMonth}
-
-// Measures, in column order.
-const (
-	OffersAccepted       = "offersAccepted"
-	PlacementsStarted    = "placementsStarted"
-	PlacementsCompleted  = "placementsCompleted"
-	PlacementsEndedEarly = "placementsEndedEarly"
+// GroupBys and Measures list the groupings and the columns.
+var (
+	GroupBys = apiplacements.StatsGroupBys
+	Measures = apiplacements.StatsMeasures
 )
-
-// Measures lists the columns.
-var Measures = []string{OffersAccepted, PlacementsStarted, PlacementsCompleted, PlacementsEndedEarly}
-
-// Unknown is the group of records without a value (an erased participant's
-// home region, say).
-const Unknown = "unknown"
 
 // Record is what the statistics need of one placement.
 type Record struct {
