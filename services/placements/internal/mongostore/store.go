@@ -113,8 +113,8 @@ type placementDoc struct {
 	Start            time.Time     `bson:"start"`
 	End              time.Time     `bson:"end"`
 	Finished         string        `bson:"finished"`
-	FinishedAt       *time.Time    `bson:"finishedAt,omitempty"`
-	EndReason        string        `bson:"endReason,omitempty"`
+	FinishedAt       *time.Time    `bson:"finishedAt"`
+	EndReason        string        `bson:"endReason"`
 	ChecklistVersion string        `bson:"checklistVersion"`
 	Tasks            []taskDoc     `bson:"tasks"`
 	Feedback         []feedbackDoc `bson:"feedback"`
@@ -215,7 +215,9 @@ func (s *Store) Get(ctx context.Context, id string) (*domain.Placement, error) {
 }
 
 // fieldsOf is the $set of a placement: every field but _id and the
-// outbox, which only grows through Push.
+// outbox, which only grows through Push. Top-level fields of placementDoc
+// carry no omitempty, so a field cleared (an erased reason) is written
+// empty rather than left as it was.
 func fieldsOf(p *domain.Placement) (bson.D, error) {
 	raw, err := bson.Marshal(docOf(p))
 	if err != nil {
