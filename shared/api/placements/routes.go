@@ -14,6 +14,9 @@ var ApplicantsAndHosts = auth.Policy{Roles: []string{auth.RoleApplicant, auth.Ro
 // decided per object besides (DESIGN.md §3 "Placements").
 var Routes = struct {
 	Mine, List, Read, Tasks, TaskDone, Complete, End, Feedback auth.Endpoint
+	// Visa is the visa pathway (same access as Read); Stats and StatsCSV
+	// the public exchange statistics, no sign-in.
+	Visa, Stats, StatsCSV auth.Endpoint
 }{
 	Mine:     auth.Endpoint{Method: http.MethodGet, Path: "/placements/me", Policy: auth.Applicants},
 	List:     auth.Endpoint{Method: http.MethodGet, Path: "/placements", Policy: auth.HostsAndCoords},
@@ -23,4 +26,7 @@ var Routes = struct {
 	Complete: auth.Endpoint{Method: http.MethodPost, Path: "/placements/:id/complete", Policy: auth.HostsAndCoords},
 	End:      auth.Endpoint{Method: http.MethodPost, Path: "/placements/:id/end", Policy: auth.HostsAndCoords},
 	Feedback: auth.Endpoint{Method: http.MethodPost, Path: "/placements/:id/feedback", Policy: ApplicantsAndHosts},
+	Visa:     auth.Endpoint{Method: http.MethodGet, Path: "/placements/:id/visa", Policy: auth.SignedIn},
+	Stats:    auth.Endpoint{Method: http.MethodGet, Path: "/stats/exchanges", Policy: auth.Anyone},
+	StatsCSV: auth.Endpoint{Method: http.MethodGet, Path: "/stats/exchanges.csv", Policy: auth.Anyone},
 }

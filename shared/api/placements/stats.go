@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+
+	"github.com/swaggest/jsonschema-go"
 )
 
 // Markers written in place of a count in the public statistics (DESIGN.md
@@ -135,4 +137,16 @@ type StatsTarget struct {
 	Share   float64   `json:"share"`
 	Source  string    `json:"source"`
 	Name    string    `json:"name"`
+}
+
+// JSONSchema describes a cell for the OpenAPI document: a whole number
+// (10 or more), or one of the two markers.
+func (StatsCell) JSONSchema() (jsonschema.Schema, error) {
+	var count, marker jsonschema.Schema
+	count.WithType(jsonschema.Integer.Type()).WithMinimum(0)
+	marker.WithType(jsonschema.String.Type()).WithEnum(StatsSuppressed, StatsHidden)
+	var s jsonschema.Schema
+	s.WithDescription(`A count of people: a number when it is 10 or more; "<10" when under 10; "suppressed" when it is 10 or more but hidden so that a "<10" cell cannot be computed back from the totals.`)
+	s.OneOf = []jsonschema.SchemaOrBool{count.ToSchemaOrBool(), marker.ToSchemaOrBool()}
+	return s, nil
 }

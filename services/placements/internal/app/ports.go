@@ -12,6 +12,7 @@ import (
 
 	"github.com/talentbridge/platform/services/placements/internal/domain"
 	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/taxonomy"
 )
 
 // Change is what an update does to a placement: the events it causes, or
@@ -46,12 +47,26 @@ type Program struct {
 	ID, HostID, Title, Kind, HostCountry, Region string
 	Fields                                       []string
 	StartDate, EndDate                           string
+	// Stipend is what the program pays (nil: nothing), for the visa
+	// pathway.
+	Stipend *Stipend
+}
+
+// Stipend is a program's pay: Amount in Currency per Period.
+type Stipend struct {
+	Amount   int64
+	Currency string
+	Period   string
 }
 
 // Profile is the read-model entry of an applicant, from PROFILES events:
-// where they come from, nothing more.
+// where they come from, and what the visa pathway's points estimate reads
+// (degree level, birth year, languages).
 type Profile struct {
 	ID, HomeCountry, Region string
+	DegreeLevel             string
+	BirthYear               int
+	Languages               []taxonomy.Language
 }
 
 // ReadModels keep what other services' events say, versioned so that a

@@ -9,6 +9,8 @@
 //	POST /placements/{id}/complete               hosts, coordinators the placement's host or a coordinator
 //	POST /placements/{id}/end                    hosts, coordinators ended early, with a reason
 //	POST /placements/{id}/feedback               applicants, hosts   each side once, after the end (409 on the second)
+//	GET  /placements/{id}/visa                   signed in           the visa pathway, as GET /placements/{id}
+//	GET  /stats/exchanges[.csv]?groupBy=&from=&to= anyone            public statistics, small counts suppressed
 package httpapi
 
 import (
@@ -30,7 +32,7 @@ type Handlers struct {
 // its handler and what it takes and answers.
 func (h *Handlers) Table() []auth.Route {
 	r := api.Routes
-	return []auth.Route{
+	return append([]auth.Route{
 		r.Mine.Serve(h.mine, &auth.Doc{Summary: "One's own placements, newest first", Response: api.Placements{}}),
 		r.List.Serve(h.list, &auth.Doc{Summary: "Placements of the host's programs (coordinators: all), by program and status; status at-risk lists those with overdue tasks",
 			Response: api.Placements{}}),
@@ -43,7 +45,7 @@ func (h *Handlers) Table() []auth.Route {
 			Response: api.Placement{}, Errors: []int{409}}),
 		r.Feedback.Serve(h.feedback, &auth.Doc{Summary: "Leave feedback on a finished placement (the participant and the host, once each)",
 			Request: api.FeedbackRequest{}, Status: http.StatusCreated, Response: api.Placement{}, Errors: []int{409}}),
-	}
+	}, h.visaAndStats()...)
 }
 
 // Register adds the routes to the /api/v1 group.

@@ -105,9 +105,12 @@ func (h Handlers) Program(ctx context.Context, ev events.Envelope) error {
 		}
 		return fmt.Errorf("%w: %s without id or hostId", events.ErrMalformed, ev.Type)
 	}
-	return h.App.RecordProgram(ctx, app.Program{ID: p.ID, HostID: p.HostID, Title: p.Title, Kind: p.Kind,
-		HostCountry: p.HostCountry, Region: p.Region, Fields: p.Fields, StartDate: p.StartDate, EndDate: p.EndDate},
-		ev.AggregateVersion)
+	prog := app.Program{ID: p.ID, HostID: p.HostID, Title: p.Title, Kind: p.Kind,
+		HostCountry: p.HostCountry, Region: p.Region, Fields: p.Fields, StartDate: p.StartDate, EndDate: p.EndDate}
+	if p.Stipend != nil {
+		prog.Stipend = &app.Stipend{Amount: p.Stipend.Amount, Currency: p.Stipend.Currency, Period: p.Stipend.Period}
+	}
+	return h.App.RecordProgram(ctx, prog, ev.AggregateVersion)
 }
 
 // Profile keeps where an applicant comes from.
@@ -122,7 +125,8 @@ func (h Handlers) Profile(ctx context.Context, ev events.Envelope) error {
 	if p.ID == "" {
 		return fmt.Errorf("%w: %s without id", events.ErrMalformed, ev.Type)
 	}
-	return h.App.RecordProfile(ctx, app.Profile{ID: p.ID, HomeCountry: p.HomeCountry, Region: p.Region}, ev.AggregateVersion)
+	return h.App.RecordProfile(ctx, app.Profile{ID: p.ID, HomeCountry: p.HomeCountry, Region: p.Region,
+		DegreeLevel: p.DegreeLevel, BirthYear: p.BirthYear, Languages: p.Languages}, ev.AggregateVersion)
 }
 
 // UserDeleted erases a deleted account's placements down to ids and counts.
