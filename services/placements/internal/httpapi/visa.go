@@ -22,8 +22,8 @@ func (h *Handlers) visaAndStats() []auth.Route {
 		r.Visa.Serve(h.visa, &auth.Doc{Summary: "The likely visa or status of residence, what it needs and why, and for a paid placement in Japan an estimate of Highly Skilled Professional points item by item (the participant, the host, coordinators)",
 			Response: api.VisaResponse{}}),
 		r.Stats.Serve(h.stats, &auth.Doc{Summary: "Public exchange statistics: offers accepted, placements started, completed and ended early, by groupBy over whole months from–to; counts under 10 are \"<10\"",
-			Response: api.ExchangeStats{}}),
-		r.StatsCSV.Serve(h.statsCSV, &auth.Doc{Summary: "The same statistics as CSV (cells escaped against formula injection)"}),
+			Response: api.ExchangeStats{}, Errors: []int{400}}),
+		r.StatsCSV.Serve(h.statsCSV, &auth.Doc{Summary: "The same statistics as CSV (cells escaped against formula injection)", Errors: []int{400}}),
 	}
 }
 

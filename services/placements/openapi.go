@@ -1,0 +1,20 @@
+package placements
+
+import (
+	_ "embed"
+
+	"github.com/talentbridge/platform/shared/platform"
+)
+
+// OpenAPI is the service's hand-written part of the OpenAPI document: what
+// the access table cannot say — the statistics' query parameters, the CSV
+// media type and how small counts are suppressed.
+//
+//go:embed openapi.json
+var OpenAPI []byte
+
+// OpenAPI returns the service's hand-written part, which the platform lays
+// over the part generated from its access table.
+func (s *Service) OpenAPI() []byte { return OpenAPI }
+
+var _ platform.Documented = (*Service)(nil)
