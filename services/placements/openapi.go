@@ -7,8 +7,7 @@ import (
 )
 
 // OpenAPI is the service's hand-written part of the OpenAPI document: what
-// the access table cannot say — the statistics' query parameters, the CSV
-// media type and how small counts are suppressed.
+// the access table cannot say, such as the list's query parameters.
 //
 //go:embed openapi.json
 var OpenAPI []byte

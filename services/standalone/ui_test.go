@@ -57,7 +57,7 @@ func startUIPlatform(t *testing.T) *uiPlatform {
 		"TB_ADMIN_EMAIL": uiAdminEmail, "TB_ADMIN_PASSWORD": uiAdminPassword,
 		// Every journey signs in several people from one address.
 		"TB_LOGIN_LIMIT":  "10000",
-		"TB_PROFILES_URL": "", "TB_PROGRAMS_URL": "", "TB_MATCHING_URL": "", "TB_DOCUMENTS_URL": "",
+		"TB_PROFILES_URL": "", "TB_PROGRAMS_URL": "", "TB_MATCHING_URL": "", "TB_DOCUMENTS_URL": "", "TB_PLACEMENTS_URL": "",
 	} {
 		t.Setenv(k, v)
 	}
