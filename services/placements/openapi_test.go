@@ -41,7 +41,9 @@ func TestOpenAPIPartDescribesEveryRoute(t *testing.T) {
 	if ps := openapitest.Problems(raw, routes); len(ps) > 0 {
 		t.Fatalf("the placements part has %d problems:\n%s", len(ps), strings.Join(ps, "\n"))
 	}
-	for _, want := range []string{`"at-risk"`, `"dueDate"`, `"checklistVersion"`} {
+	// The visa pathway and the statistics: the CSV's media type, the cell
+	// markers and the grouping parameter.
+	for _, want := range []string{`"at-risk"`, `"dueDate"`, `"checklistVersion"`, `"text/csv"`, `"\u003c10"`, `"suppressed"`, `"groupBy"`, `"oneOf"`, `"/placements/{id}/visa"`} {
 		if !strings.Contains(string(raw), want) {
 			t.Errorf("the placements part never names %s", want)
 		}
