@@ -90,11 +90,15 @@ func academicBackground(t *placementrules.HSPTable, cat placementrules.HSPCatego
 	if level == "" {
 		return item(it, 0, "degree.missing")
 	}
+	label := taxonomy.Labels{En: level, Ja: level, Hi: level}
+	if term, ok := taxonomy.DegreeLevels.Term(level); ok {
+		label = term.Labels
+	}
 	d, ok := t.Degrees[level]
 	if !ok {
-		return item(it, 0, "degree.unscored", "level", level)
+		return item(it, 0, "degree.unscored", "level", label)
 	}
-	return item(it, cat.AcademicBackground[d], "degree."+d, "level", level)
+	return item(it, cat.AcademicBackground[d], "degree."+d, "level", label)
 }
 
 func professionalCareer(cat placementrules.HSPCategory, years *int) apiplacements.HSPItem {
@@ -218,7 +222,7 @@ func yenText(n int64) string {
 
 // item builds a line with its reason in each language from the templates
 // in texts.go; kv are the template's parameters.
-func item(code string, points int, reason string, kv ...string) apiplacements.HSPItem {
+func item(code string, points int, reason string, kv ...any) apiplacements.HSPItem {
 	l := reasonText(reason, kv...)
 	return apiplacements.HSPItem{Item: code, Points: points, Reason: l.En, Text: l}
 }

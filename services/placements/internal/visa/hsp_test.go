@@ -1,6 +1,7 @@
 package visa
 
 import (
+	"strings"
 	"testing"
 
 	apiplacements "github.com/talentbridge/platform/shared/api/placements"
@@ -136,6 +137,9 @@ func TestEstimateHSPWorkedExamples(t *testing.T) {
 				if it.Reason == "" || it.Text.Ja == "" || it.Text.Hi == "" {
 					t.Errorf("item %s has no reason in every language: %+v", it.Item, it)
 				}
+				if strings.Contains(it.Text.En+it.Text.Ja+it.Text.Hi, "{") {
+					t.Errorf("item %s has an unfilled parameter: %+v", it.Item, it.Text)
+				}
 			}
 			for item, want := range tc.want {
 				if points[item] != want {
@@ -165,6 +169,13 @@ func TestEstimateHSPSaysWhatIsMissing(t *testing.T) {
 		if w, ok := want[it.Item]; ok && it.Reason != w {
 			t.Errorf("%s reason = %q, want %q", it.Item, it.Reason, w)
 		}
+	}
+}
+
+func TestDegreeReasonInEachLanguage(t *testing.T) {
+	got := academicBackground(placementrules.HSP(), placementrules.HSP().Categories["academic"], "phd")
+	if got.Points != 30 || !strings.Contains(got.Text.Ja, "博士") || strings.Contains(got.Text.Ja, "phd") || strings.Contains(got.Text.Hi, "phd") {
+		t.Errorf("academic background for phd = %+v, want 30 with the degree named in each language", got)
 	}
 }
 

@@ -38,16 +38,27 @@ var reasons = map[string]taxonomy.Labels{
 	"bonus.unassessed": {En: "Other bonuses (a Japanese degree, the employer's support measures, …) need facts the platform does not hold", Ja: "その他の加算(日本の大学の学位、受入れ機関への支援措置など)は、本サービスにない情報が必要です", Hi: "अन्य बोनस (जापानी डिग्री, नियोक्ता को मिली सहायता, …) के लिए ऐसी जानकारी चाहिए जो प्लेटफ़ॉर्म के पास नहीं है"},
 }
 
-// reasonText fills the template code with kv (name, value, …).
-func reasonText(code string, kv ...string) taxonomy.Labels {
+// reasonText fills the template code with kv (name, value, …); a value is
+// a string, the same in every language, or taxonomy.Labels.
+func reasonText(code string, kv ...any) taxonomy.Labels {
 	l, ok := reasons[code]
 	if !ok {
 		return taxonomy.Labels{En: code, Ja: code, Hi: code}
 	}
-	pairs := make([]string, 0, len(kv))
-	for i := 0; i+1 < len(kv); i += 2 {
-		pairs = append(pairs, "{"+kv[i]+"}", kv[i+1])
+	fill := func(lang, text string) string {
+		pairs := make([]string, 0, len(kv))
+		for i := 0; i+1 < len(kv); i += 2 {
+			name, _ := kv[i].(string)
+			var v string
+			switch x := kv[i+1].(type) {
+			case string:
+				v = x
+			case taxonomy.Labels:
+				v = x.In(lang)
+			}
+			pairs = append(pairs, "{"+name+"}", v)
+		}
+		return strings.NewReplacer(pairs...).Replace(text)
 	}
-	r := strings.NewReplacer(pairs...)
-	return taxonomy.Labels{En: r.Replace(l.En), Ja: r.Replace(l.Ja), Hi: r.Replace(l.Hi)}
+	return taxonomy.Labels{En: fill("en", l.En), Ja: fill("ja", l.Ja), Hi: fill("hi", l.Hi)}
 }
