@@ -269,7 +269,7 @@ func fixtures() []fixture {
 	}
 	fs = append(fs, fixture{name: "report", tmpl: "report", role: "coordinator", title: "report.title"})
 	fs[len(fs)-1].data = rep // filled in by render (charts need the page)
-	return fs
+	return append(fs, placementFixtures()...)
 }
 
 func renderFixture(t *testing.T, u *UI, f fixture, lang string) string {
