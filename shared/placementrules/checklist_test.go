@@ -1,6 +1,7 @@
 package placementrules
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +22,16 @@ func TestEmbeddedChecklistIsValid(t *testing.T) {
 	}
 	if c.Version == "" || len(c.Tasks) == 0 {
 		t.Fatalf("checklist %q has %d tasks", c.Version, len(c.Tasks))
+	}
+	// The Japanese and Hindi titles are read on pages that may show no
+	// English: no Latin words (abbreviations such as FRRO included).
+	latin := regexp.MustCompile(`[A-Za-z]{3,}`)
+	for _, task := range c.Tasks {
+		for _, l := range []string{"ja", "hi"} {
+			if w := latin.FindString(task.Title[l]); w != "" {
+				t.Errorf("task %s: the %s title has the Latin word %q", task.ID, l, w)
+			}
+		}
 	}
 }
 

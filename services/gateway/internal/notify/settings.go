@@ -43,6 +43,11 @@ var mailKind = map[string]string{
 	"interview.reminder":       "interviews",
 	"interview.reminder.host":  "interviews",
 	"message.bulk":             "messages",
+	// What follows an accepted offer: the placement and its late tasks.
+	"placement.created":           "offers",
+	"placement.created.host":      "offers",
+	"placement.task.overdue":      "offers",
+	"placement.task.overdue.host": "offers",
 }
 
 // settingsDoc is one user's notification settings as stored; a user

@@ -275,7 +275,7 @@ func fixtures() []fixture {
 			GroupBy: "month", From: "2027-01", To: "2027-03", Measures: apiplacements.StatsMeasures,
 			Totals: apiplacements.StatsRow{Counts: map[string]apiplacements.StatsCell{}}, Target: apiplacements.StatsTarget{People: 500_000, Counted: apiplacements.SuppressedCell()}}},
 		fixture{name: "stats-refused", tmpl: "stats", title: "stats.title", data: statsRefused{}, form: url.Values{"from": {"March"}}})
-	return fs
+	return append(fs, placementFixtures()...)
 }
 
 func renderFixture(t *testing.T, u *UI, f fixture, lang string) string {

@@ -180,7 +180,7 @@ func (u *UI) Table() []auth.Route {
 		// Admins.
 		r(get, "/admin/users", auth.Admins, u.adminUsers),
 		r(post, "/admin/users", auth.Admins, u.createCoordinator),
-	}, u.reviewRoutes(r)...)
+	}, append(u.reviewRoutes(r), u.placementRoutes(r)...)...)
 }
 
 // upload gives a page that takes a file the upload routes' body limit.
