@@ -147,3 +147,61 @@ func TestStatisticsQueryErrors(t *testing.T) {
 		t.Errorf("empty statistics = %s", r.Body)
 	}
 }
+
+// An erased participant's placement still counts, under an unknown home
+// region, and the points estimate no longer reads their profile.
+func TestErasureKeepsCountsNotFacts(t *testing.T) {
+	env := start(t, jan2027)
+	host, coord := newPerson(t, env, auth.RoleHost), newPerson(t, env, auth.RoleCoordinator)
+	progID := uuid.NewString()
+	paidFellowship(t, env, progID, host.id, 200_000)
+	var appls []person
+	for range 10 {
+		a := newPerson(t, env, auth.RoleApplicant)
+		phdProfile(t, env, a.id, "Kerala")
+		accept(t, env, uuid.NewString(), a.id, progID, host.id)
+		appls = append(appls, a)
+	}
+	var first api.Placement
+	for i, a := range appls {
+		if p := waitMine(t, env, a, 1)[0]; i == 0 {
+			first = p
+		}
+	}
+	byHome := func() api.ExchangeStats {
+		r := get(t, env, "/api/v1/stats/exchanges?groupBy=homeRegion", "")
+		mustStatus(t, r, http.StatusOK, "stats by home region")
+		var st api.ExchangeStats
+		r.JSON(t, &st)
+		return st
+	}
+	if st := byHome(); len(st.Groups) != 1 || st.Groups[0].Key != "Kerala" || st.Groups[0].Counts[api.StatsOffersAccepted].String() != "10" {
+		t.Fatalf("before erasure: %+v", st.Groups)
+	}
+
+	publish(t, env, platformtest.Event(t, profilesev.Source, events.ProfileErased, appls[0].id, 9,
+		profilesev.ProfileErased{ProfileID: appls[0].id}))
+	platformtest.ConsumerSettled(t, env.Deps.Bus, "PROFILES", "placements-profile-erased", 1)
+
+	st := byHome()
+	keys := map[string]string{}
+	for _, g := range st.Groups {
+		keys[g.Key] = g.Counts[api.StatsOffersAccepted].String()
+	}
+	if keys["Kerala"] != api.StatsSuppressed || keys[api.StatsUnknown] != api.StatsSuppressed || st.Totals.Counts[api.StatsOffersAccepted].String() != "10" {
+		t.Fatalf("after erasure: groups %v, total %s; want Kerala and unknown as <10 and 10 in all", keys, st.Totals.Counts[api.StatsOffersAccepted])
+	}
+
+	r := get(t, env, "/api/v1/placements/"+first.ID+"/visa", coord.token)
+	mustStatus(t, r, http.StatusOK, "visa of an erased participant's placement")
+	var v api.VisaResponse
+	r.JSON(t, &v)
+	if v.HSP == nil {
+		t.Fatal("no estimate")
+	}
+	for _, it := range v.HSP.Items {
+		if (it.Item == api.HSPAcademicBackground || it.Item == api.HSPJapaneseLanguage || it.Item == api.HSPAge) && it.Points != 0 {
+			t.Errorf("after erasure %s = %d (%s), want 0: the profile's facts are gone", it.Item, it.Points, it.Reason)
+		}
+	}
+}
