@@ -135,6 +135,7 @@ func TestUI(t *testing.T) {
 	t.Run("SearchPages", func(t *testing.T) { searchPages(t, p) })
 	t.Run("ApplicantExportsAndDeletes", func(t *testing.T) { exportAndDelete(t, p) })
 	t.Run("DemoLoadIsIdempotent", func(t *testing.T) { demoTwice(t, p) })
+	t.Run("PlacementPages", func(t *testing.T) { placementPages(t, p, seed) })
 }
 
 // --- Plain HTTP, as a browser without JavaScript ----------------------------
