@@ -17,10 +17,8 @@ package documents
 
 import (
 	"context"
-	"errors"
 
 	"github.com/labstack/echo/v4"
-	"github.com/nats-io/nats.go/micro"
 
 	"github.com/talentbridge/platform/services/documents/internal/app"
 	"github.com/talentbridge/platform/services/documents/internal/httpapi"
@@ -29,7 +27,6 @@ import (
 	"github.com/talentbridge/platform/services/documents/internal/refmail"
 	"github.com/talentbridge/platform/shared/config"
 	"github.com/talentbridge/platform/shared/mail"
-	"github.com/talentbridge/platform/shared/natsbus"
 	"github.com/talentbridge/platform/shared/outbox"
 	"github.com/talentbridge/platform/shared/platform"
 	"github.com/talentbridge/platform/shared/web"
@@ -40,12 +37,13 @@ const Database = "documents"
 
 // Service is the running documents service.
 type Service struct {
-	deps   platform.Deps
-	app    *app.Service
-	relay  *outbox.Relay
-	mails  *mail.Queue
-	loops  *platform.Loops
-	export micro.Service
+	deps  platform.Deps
+	app   *app.Service
+	relay *outbox.Relay
+	mails *mail.Queue
+	// Background holds the relay, the mail queue and the export
+	// responder; its Stop ends them.
+	platform.Background
 }
 
 // Config is the service's own configuration, read from the environment.
@@ -115,29 +113,10 @@ func (s *Service) Routes(_ *echo.Echo, api *echo.Group) {
 
 // Start runs the outbox relay, the consumers and the export responder.
 func (s *Service) Start(ctx context.Context) error {
-	s.loops = platform.NewLoops(ctx)
-	s.loops.Go(s.relay.Run)
-	s.loops.Go(s.mails.Run)
+	s.Go(ctx, s.relay.Run, s.mails.Run)
 	if err := (messaging.Handlers{App: s.app}).Start(ctx, s.deps.Bus); err != nil {
 		return err
 	}
 	log := s.deps.Log.With("component", "export")
-	svc, err := natsbus.Serve(s.deps.Bus.NC, messaging.Service, log, messaging.ExportEndpoint(s.app, log))
-	if err != nil {
-		return err
-	}
-	s.export = svc
-	return nil
-}
-
-// Stop ends the export responder and the background loops.
-func (s *Service) Stop(ctx context.Context) error {
-	var errs []error
-	if s.export != nil {
-		errs = append(errs, s.export.Stop())
-	}
-	if s.loops != nil {
-		errs = append(errs, s.loops.Stop(ctx))
-	}
-	return errors.Join(errs...)
+	return s.Serve(s.deps.Bus.NC, messaging.Service, log, messaging.ExportEndpoint(s.app, log))
 }

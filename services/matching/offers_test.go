@@ -25,8 +25,10 @@ type offer struct {
 }
 
 // publishMarket runs the market's round, approves every proposal and
-// publishes with respondBy; it returns the round and its matches.
-func publishMarket(m *market, respondBy time.Time) (round, map[string]match) {
+// publishes with a respondBy ahead of the moment of publishing (taken
+// then, so that a slow machine's set-up does not eat into it); it returns
+// the round, its matches and the deadline.
+func publishMarket(m *market, ahead time.Duration) (round, map[string]match, time.Time) {
 	m.t.Helper()
 	coord := m.coordinator()
 	var r round
@@ -45,8 +47,9 @@ func publishMarket(m *market, respondBy time.Time) (round, map[string]match) {
 			m.t.Errorf("publish with respondBy %q = %+v, want a respondBy field error", bad, p)
 		}
 	}
+	respondBy := time.Now().Add(ahead).Truncate(time.Second)
 	m.must(http.MethodPost, "/rounds/"+r.ID+"/publish", coord, map[string]string{"respondBy": respondBy.Format(time.RFC3339)}, http.StatusOK, &r)
-	return r, m.matches(r.ID)
+	return r, m.matches(r.ID), respondBy
 }
 
 // The market's round publishes four offers with a deadline seconds ahead:
@@ -59,8 +62,7 @@ func TestOffersExpireOnceAcrossReplicasAndRestarts(t *testing.T) {
 	t.Parallel()
 	one := &world{t: t, env: platformtest.Start(t, platformtest.Options{}, matching.NewWithOptions(sweepFast))}
 	m := marketOn(one)
-	deadline := time.Now().Add(4 * time.Second).Truncate(time.Second)
-	r, ms := publishMarket(m, deadline)
+	r, ms, deadline := publishMarket(m, 5*time.Second)
 	if r.Status != "published" || r.Counts.Published != 4 {
 		t.Fatalf("published round = %+v, want 4 offers", r)
 	}

@@ -18,12 +18,10 @@ package matching
 
 import (
 	"context"
-	"errors"
 	"os"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/nats-io/nats.go/micro"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 
@@ -31,7 +29,6 @@ import (
 	"github.com/talentbridge/platform/services/matching/internal/httpapi"
 	"github.com/talentbridge/platform/services/matching/internal/messaging"
 	"github.com/talentbridge/platform/services/matching/internal/mongostore"
-	"github.com/talentbridge/platform/shared/natsbus"
 	"github.com/talentbridge/platform/shared/outbox"
 	"github.com/talentbridge/platform/shared/platform"
 	"github.com/talentbridge/platform/shared/web"
@@ -63,13 +60,14 @@ type Options struct {
 
 // Service is the running matching service.
 type Service struct {
-	deps   platform.Deps
-	app    *app.Service
-	dir    *app.Directory
-	store  *mongostore.Store
-	relay  *outbox.Relay
-	loops  *platform.Loops
-	export micro.Service
+	deps  platform.Deps
+	app   *app.Service
+	dir   *app.Directory
+	store *mongostore.Store
+	relay *outbox.Relay
+	// Background holds the loops (round runs included) and the export
+	// responder.
+	platform.Background
 	follow *messaging.Follower
 	sweep  time.Duration
 }
@@ -96,12 +94,13 @@ func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
 	if err := store.EnsureIndexes(ctx); err != nil {
 		return nil, err
 	}
-	s := &Service{deps: d, store: store, loops: platform.NewLoops(ctx), sweep: o.OfferSweep}
+	s := &Service{deps: d, store: store, sweep: o.OfferSweep}
+	s.Go(ctx) // the loops exist before Start: the app runs rounds in them
 	s.relay = store.Relay()
 	s.dir = app.NewDirectory(now)
 	host, _ := os.Hostname()
 	s.app = app.New(app.Options{
-		Store: store, Directory: s.dir, Go: s.loops.Go, Log: log, Now: now,
+		Store: store, Directory: s.dir, Go: func(f func(context.Context)) { s.Go(ctx, f) }, Log: log, Now: now,
 		LeaseTTL: o.LeaseTTL, PhasePause: o.PhasePause, Instance: host,
 		OnRunFinished: func(d time.Duration, outcome string) {
 			metricRoundDuration.WithLabelValues(outcome).Observe(d.Seconds())
@@ -131,31 +130,20 @@ func (s *Service) Start(ctx context.Context) error {
 		return err
 	}
 	s.follow = follow
-	s.loops.Go(s.relay.Run)
-	s.loops.Go(func(ctx context.Context) { s.app.SweepOffers(ctx, s.sweep) })
+	s.Go(ctx, s.relay.Run, func(ctx context.Context) { s.app.SweepOffers(ctx, s.sweep) })
 	if err := (messaging.Handlers{App: s.app}).Start(ctx, s.deps.Bus); err != nil {
 		return err
 	}
 	log := s.deps.Log.With("service", "matching", "component", "export")
-	svc, err := natsbus.Serve(s.deps.Bus.NC, messaging.Service, log, messaging.ExportEndpoint(s.app, log))
-	if err != nil {
-		return err
-	}
-	s.export = svc
-	return nil
+	return s.Serve(s.deps.Bus.NC, messaging.Service, log, messaging.ExportEndpoint(s.app, log))
 }
 
 // Stop ends the export responder and the background loops (round runs
 // included: an interrupted run gives its leases back and a later run
 // repeats it). The consumers are drained by the bus when it closes.
 func (s *Service) Stop(ctx context.Context) error {
-	var errs []error
 	if s.follow != nil {
 		s.follow.Stop()
 	}
-	if s.export != nil {
-		errs = append(errs, s.export.Stop())
-	}
-	errs = append(errs, s.loops.Stop(ctx))
-	return errors.Join(errs...)
+	return s.Background.Stop(ctx)
 }

@@ -16,18 +16,15 @@ package placements
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/nats-io/nats.go/micro"
 
 	"github.com/talentbridge/platform/services/placements/internal/app"
 	"github.com/talentbridge/platform/services/placements/internal/httpapi"
 	"github.com/talentbridge/platform/services/placements/internal/messaging"
 	"github.com/talentbridge/platform/services/placements/internal/mongostore"
 	"github.com/talentbridge/platform/shared/config"
-	"github.com/talentbridge/platform/shared/natsbus"
 	"github.com/talentbridge/platform/shared/outbox"
 	"github.com/talentbridge/platform/shared/platform"
 	"github.com/talentbridge/platform/shared/web"
@@ -38,12 +35,11 @@ const Database = "placements"
 
 // Service is the running placements service.
 type Service struct {
-	deps   platform.Deps
-	app    *app.Service
-	relay  *outbox.Relay
-	cfg    Config
-	loops  *platform.Loops
-	export micro.Service
+	platform.Background // the relay, the overdue sweep and the export responder
+	deps                platform.Deps
+	app                 *app.Service
+	relay               *outbox.Relay
+	cfg                 Config
 }
 
 // Config is the service's own configuration, read from the environment.
@@ -105,19 +101,12 @@ func (s *Service) Routes(_ *echo.Echo, api *echo.Group) {
 // Start runs the outbox relay, the overdue sweep, the consumers and the
 // export responder.
 func (s *Service) Start(ctx context.Context) error {
-	s.loops = platform.NewLoops(ctx)
-	s.loops.Go(s.relay.Run)
-	s.loops.Go(s.alertOverdue)
+	s.Go(ctx, s.relay.Run, s.alertOverdue)
 	if err := (messaging.Handlers{App: s.app}).Start(ctx, s.deps.Bus); err != nil {
 		return err
 	}
 	log := s.deps.Log.With("component", "export")
-	svc, err := natsbus.Serve(s.deps.Bus.NC, messaging.Service, log, messaging.ExportEndpoint(s.app, log))
-	if err != nil {
-		return err
-	}
-	s.export = svc
-	return nil
+	return s.Serve(s.deps.Bus.NC, messaging.Service, log, messaging.ExportEndpoint(s.app, log))
 }
 
 // alertOverdue announces overdue tasks every OverdueEvery until ctx ends.
@@ -136,16 +125,4 @@ func (s *Service) alertOverdue(ctx context.Context) {
 		case <-t.C:
 		}
 	}
-}
-
-// Stop ends the export responder and the background loops.
-func (s *Service) Stop(ctx context.Context) error {
-	var errs []error
-	if s.export != nil {
-		errs = append(errs, s.export.Stop())
-	}
-	if s.loops != nil {
-		errs = append(errs, s.loops.Stop(ctx))
-	}
-	return errors.Join(errs...)
 }

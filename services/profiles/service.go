@@ -12,17 +12,14 @@ package profiles
 
 import (
 	"context"
-	"errors"
 
 	"github.com/labstack/echo/v4"
-	"github.com/nats-io/nats.go/micro"
 
 	"github.com/talentbridge/platform/services/profiles/internal/app"
 	"github.com/talentbridge/platform/services/profiles/internal/httpapi"
 	"github.com/talentbridge/platform/services/profiles/internal/messaging"
 	"github.com/talentbridge/platform/services/profiles/internal/mongostore"
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
-	"github.com/talentbridge/platform/shared/natsbus"
 	"github.com/talentbridge/platform/shared/outbox"
 	"github.com/talentbridge/platform/shared/platform"
 	"github.com/talentbridge/platform/shared/web"
@@ -33,11 +30,12 @@ const Database = "profiles"
 
 // Service is the running profiles service.
 type Service struct {
-	deps   platform.Deps
-	app    *app.Service
-	relay  *outbox.Relay
-	loops  *platform.Loops
-	export micro.Service
+	deps  platform.Deps
+	app   *app.Service
+	relay *outbox.Relay
+	// Background holds the relay and the export responder; its Stop ends
+	// them (the consumers are drained by the bus when it closes).
+	platform.Background
 }
 
 // New builds the service: indexes, store, use cases, outbox relay.
@@ -69,29 +67,10 @@ func (s *Service) Routes(_ *echo.Echo, api *echo.Group) {
 
 // Start runs the outbox relay, the consumers and the export responder.
 func (s *Service) Start(ctx context.Context) error {
-	s.loops = platform.NewLoops(ctx)
-	s.loops.Go(s.relay.Run)
+	s.Go(ctx, s.relay.Run)
 	if err := (messaging.Handlers{App: s.app}).Start(ctx, s.deps.Bus); err != nil {
 		return err
 	}
 	log := s.deps.Log.With("component", "export")
-	svc, err := natsbus.Serve(s.deps.Bus.NC, messaging.Service, log, messaging.ExportEndpoint(s.app, log))
-	if err != nil {
-		return err
-	}
-	s.export = svc
-	return nil
-}
-
-// Stop ends the export responder and the background loops. The consumers
-// are drained by the bus when it closes.
-func (s *Service) Stop(ctx context.Context) error {
-	var errs []error
-	if s.export != nil {
-		errs = append(errs, s.export.Stop())
-	}
-	if s.loops != nil {
-		errs = append(errs, s.loops.Stop(ctx))
-	}
-	return errors.Join(errs...)
+	return s.Serve(s.deps.Bus.NC, messaging.Service, log, messaging.ExportEndpoint(s.app, log))
 }

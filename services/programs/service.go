@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/nats-io/nats.go/micro"
 
 	"github.com/talentbridge/platform/services/programs/internal/app"
 	"github.com/talentbridge/platform/services/programs/internal/httpapi"
@@ -136,9 +135,9 @@ type Service struct {
 	http   *httpapi.Handlers
 	events *messaging.Handlers
 
-	loops  *platform.Loops
-	subs   []*natsbus.Subscription
-	export micro.Service
+	subs []*natsbus.Subscription
+	// Background holds the loops and the export responder.
+	platform.Background
 }
 
 // Problems gives the service's domain errors their HTTP meaning
@@ -167,15 +166,11 @@ func (s *Service) Start(ctx context.Context) error {
 		}
 		s.subs = append(s.subs, sub)
 	}
-	s.export, err = natsbus.Serve(s.deps.Bus.NC, messaging.Service, s.deps.Log, messaging.ExportEndpoint(s.app, s.deps.Log))
-	if err != nil {
+	if err := s.Serve(s.deps.Bus.NC, messaging.Service, s.deps.Log, messaging.ExportEndpoint(s.app, s.deps.Log)); err != nil {
 		s.stopSubs(ctx)
 		return fmt.Errorf("serve export: %w", err)
 	}
-	s.loops = platform.NewLoops(ctx)
-	s.loops.Go(s.relay.Run)
-	s.loops.Go(s.closeLoop)
-	s.loops.Go(func(ctx context.Context) { s.refreshLoop(ctx, last) })
+	s.Go(ctx, s.relay.Run, s.closeLoop, func(ctx context.Context) { s.refreshLoop(ctx, last) })
 	return nil
 }
 
@@ -241,15 +236,7 @@ func (s *Service) stopSubs(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Stop ends the export responder, the consumers and the loops.
+// Stop ends the consumers, then the export responder and the loops.
 func (s *Service) Stop(ctx context.Context) error {
-	var errs []error
-	if s.export != nil {
-		errs = append(errs, s.export.Stop())
-	}
-	errs = append(errs, s.stopSubs(ctx))
-	if s.loops != nil {
-		errs = append(errs, s.loops.Stop(ctx))
-	}
-	return errors.Join(errs...)
+	return errors.Join(s.stopSubs(ctx), s.Background.Stop(ctx))
 }

@@ -23,18 +23,7 @@ func TestErasureReachesTheDisk(t *testing.T) {
 	p := startInProcess(t, "TB_ADMIN_EMAIL", matchAdminEmail, "TB_ADMIN_PASSWORD", matchAdminPassword,
 		"TB_LOGIN_LIMIT", "1000")
 	f := &matchFlow{t: t, base: p.URL}
-	admin := f.login(matchAdminEmail, matchAdminPassword)
-	f.must(http.MethodPost, "/auth/users", admin, map[string]string{"email": "coord@disk-erasure.example",
-		"password": matchPassword, "name": "Coordinator"}, http.StatusCreated, nil)
-	coord := f.login("coord@disk-erasure.example", matchPassword)
-	hostID, _ := f.signup("host@disk-erasure.example", "host", "Host", "Kyushu University")
-	f.must(http.MethodPost, "/auth/users/"+hostID+"/verify", coord, nil, http.StatusOK, nil)
-	host := f.login("host@disk-erasure.example", matchPassword)
-	var program struct {
-		ID string `json:"id"`
-	}
-	f.eventually(http.MethodPost, "/programs", host, matchProgramBody("Disk erasure program", "Kyushu University", "JP", "Fukuoka", 1, []string{"IN", "JP"}), http.StatusCreated, &program)
-	f.must(http.MethodPost, "/programs/"+program.ID+"/publish", host, nil, http.StatusOK, nil)
+	host, programID := f.hostedProgram("disk-erasure.example", "host", "Host", "Kyushu University", "Disk erasure program", "Fukuoka")
 
 	// The person. Every string is unique to them; the statements carry
 	// characters JSON escapes, so that both spellings are looked for.
@@ -48,14 +37,14 @@ func TestErasureReachesTheDisk(t *testing.T) {
 	f.must(http.MethodPost, "/profiles", tok, body, http.StatusCreated, nil)
 	body["name"], body["statement"] = newName, newStatement
 	f.must(http.MethodPut, "/profiles/me", tok, body, http.StatusOK, nil)
-	f.eventually(http.MethodPost, "/applications", tok, map[string]string{"programId": program.ID}, http.StatusCreated, nil)
+	f.eventually(http.MethodPost, "/applications", tok, map[string]string{"programId": programID}, http.StatusCreated, nil)
 	// Matching holds the applicant once the export shows the application.
 	f.waitFor("the export to hold the application", func() error {
 		r := f.call(http.MethodGet, "/profiles/me/export", tok, nil)
 		if r.status != http.StatusOK {
 			return fmt.Errorf("export = %d %s", r.status, r.body)
 		}
-		if !bytes.Contains(r.body, []byte(program.ID)) || !bytes.Contains(r.body, []byte("rain-gauge-lattice-8812")) {
+		if !bytes.Contains(r.body, []byte(programID)) || !bytes.Contains(r.body, []byte("rain-gauge-lattice-8812")) {
 			return fmt.Errorf("export lacks the application or the statement: %.400s", r.body)
 		}
 		return nil
@@ -91,7 +80,7 @@ func TestErasureReachesTheDisk(t *testing.T) {
 	if r := f.call(http.MethodPost, "/auth/login", "", map[string]string{"email": email, "password": matchPassword}); r.status == http.StatusOK {
 		t.Fatalf("the erased account still signs in: %s", r.body)
 	}
-	f.must(http.MethodGet, "/programs/"+program.ID, host, nil, http.StatusOK, nil)
+	f.must(http.MethodGet, "/programs/"+programID, host, nil, http.StatusOK, nil)
 
 	p.Stop()
 	if left := onDisk(t, p.DataDir, needles); len(left) > 0 {

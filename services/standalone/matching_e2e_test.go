@@ -148,6 +148,32 @@ func (f *matchFlow) signup(email, role, name, org string) (string, string) {
 
 func matchDay(d int) string { return time.Now().AddDate(0, 0, d).Format("2006-01-02") }
 
+// coordinator has the admin make a coordinator at domain and returns its
+// token.
+func (f *matchFlow) coordinator(domain string) string {
+	admin := f.login(matchAdminEmail, matchAdminPassword)
+	f.must(http.MethodPost, "/auth/users", admin, map[string]string{"email": "coord@" + domain,
+		"password": matchPassword, "name": "Coordinator"}, http.StatusCreated, nil)
+	return f.login("coord@"+domain, matchPassword)
+}
+
+// hostedProgram makes a coordinator at domain, a verified host (local part
+// hostLocal) of org, and a published one-seat program in Japan (region)
+// open to Indian and Japanese applicants; it returns the host's token and
+// the program's id.
+func (f *matchFlow) hostedProgram(domain, hostLocal, hostName, org, title, region string) (host, programID string) {
+	coord := f.coordinator(domain)
+	hostID, _ := f.signup(hostLocal+"@"+domain, "host", hostName, org)
+	f.must(http.MethodPost, "/auth/users/"+hostID+"/verify", coord, nil, http.StatusOK, nil)
+	host = f.login(hostLocal+"@"+domain, matchPassword)
+	var program struct {
+		ID string `json:"id"`
+	}
+	f.eventually(http.MethodPost, "/programs", host, matchProgramBody(title, org, "JP", region, 1, []string{"IN", "JP"}), http.StatusCreated, &program)
+	f.must(http.MethodPost, "/programs/"+program.ID+"/publish", host, nil, http.StatusOK, nil)
+	return host, program.ID
+}
+
 func matchProgramBody(title, hostOrg, country, region string, seats int, homeCountries []string) map[string]any {
 	elig := map[string]any{"applicantKinds": []string{"student", "researcher"}}
 	if homeCountries != nil {

@@ -29,18 +29,7 @@ func TestExportAndErasureAcrossServices(t *testing.T) {
 	p := startInProcess(t, "TB_ADMIN_EMAIL", matchAdminEmail, "TB_ADMIN_PASSWORD", matchAdminPassword,
 		"TB_LOGIN_LIMIT", "1000")
 	f := &matchFlow{t: t, base: p.URL}
-	admin := f.login(matchAdminEmail, matchAdminPassword)
-	f.must(http.MethodPost, "/auth/users", admin, map[string]string{"email": "coord@privacy.example",
-		"password": matchPassword, "name": "Coordinator"}, http.StatusCreated, nil)
-	coord := f.login("coord@privacy.example", matchPassword)
-	hostID, _ := f.signup("host@privacy.example", "host", "Host", "Tohoku University")
-	f.must(http.MethodPost, "/auth/users/"+hostID+"/verify", coord, nil, http.StatusOK, nil)
-	host := f.login("host@privacy.example", matchPassword)
-	var program struct {
-		ID string `json:"id"`
-	}
-	f.eventually(http.MethodPost, "/programs", host, matchProgramBody("Privacy program", "Tohoku University", "JP", "Miyagi", 1, []string{"IN", "JP"}), http.StatusCreated, &program)
-	f.must(http.MethodPost, "/programs/"+program.ID+"/publish", host, nil, http.StatusOK, nil)
+	host, programID := f.hostedProgram("privacy.example", "host", "Host", "Tohoku University", "Privacy program", "Miyagi")
 
 	// The person, with markers that can only come from them.
 	email, name := "meera.quill.7731@privacy.example", "Meera Quillfeather"
@@ -52,7 +41,7 @@ func TestExportAndErasureAcrossServices(t *testing.T) {
 	var app struct {
 		ID string `json:"id"`
 	}
-	f.eventually(http.MethodPost, "/applications", tok, map[string]string{"programId": program.ID}, http.StatusCreated, &app)
+	f.eventually(http.MethodPost, "/applications", tok, map[string]string{"programId": programID}, http.StatusCreated, &app)
 	// Issue 19: the application's thread holds their words and words about
 	// them; erasure empties both.
 	said := "my-lab-phone-is-98400-77311"
@@ -70,7 +59,7 @@ func TestExportAndErasureAcrossServices(t *testing.T) {
 			return err
 		}
 		text := string(r.body)
-		for _, want := range []string{statement, `"noticeVersion"`, program.ID, "application.submitted", email} {
+		for _, want := range []string{statement, `"noticeVersion"`, programID, "application.submitted", email} {
 			if !strings.Contains(text, want) {
 				return fmt.Errorf("export lacks %q: %s", want, text[:min(len(text), 600)])
 			}

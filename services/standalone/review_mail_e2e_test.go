@@ -23,18 +23,7 @@ func TestReviewMailJourney(t *testing.T) {
 		"TB_LOGIN_LIMIT", "1000", "TB_SMTP_ADDR", srv.Addr(), "TB_SMTP_TLS", "none",
 		"TB_SMTP_FROM", "TalentBridge <no-reply@talentbridge.test>", "TB_PUBLIC_URL", "https://tb.example.org")
 	f := &matchFlow{t: t, base: p.URL}
-	admin := f.login(matchAdminEmail, matchAdminPassword)
-	f.must(http.MethodPost, "/auth/users", admin, map[string]string{"email": "coord@review-mail.example",
-		"password": matchPassword, "name": "Coordinator"}, http.StatusCreated, nil)
-	coord := f.login("coord@review-mail.example", matchPassword)
-	hostID, _ := f.signup("office@review-mail.example", "host", "Kenji Sato", "Tohoku University")
-	f.must(http.MethodPost, "/auth/users/"+hostID+"/verify", coord, nil, http.StatusOK, nil)
-	host := f.login("office@review-mail.example", matchPassword)
-	var program struct {
-		ID string `json:"id"`
-	}
-	f.eventually(http.MethodPost, "/programs", host, matchProgramBody("Flood sensing lab", "Tohoku University", "JP", "Miyagi", 1, []string{"IN", "JP"}), http.StatusCreated, &program)
-	f.must(http.MethodPost, "/programs/"+program.ID+"/publish", host, nil, http.StatusOK, nil)
+	host, programID := f.hostedProgram("review-mail.example", "office", "Kenji Sato", "Tohoku University", "Flood sensing lab", "Miyagi")
 
 	email := "priya@review-mail.example"
 	_, tok := f.signup(email, "applicant", "Priya Nair", "")
@@ -43,7 +32,7 @@ func TestReviewMailJourney(t *testing.T) {
 	var app struct {
 		ID string `json:"id"`
 	}
-	f.eventually(http.MethodPost, "/applications", tok, map[string]string{"programId": program.ID}, http.StatusCreated, &app)
+	f.eventually(http.MethodPost, "/applications", tok, map[string]string{"programId": programID}, http.StatusCreated, &app)
 	f.eventually(http.MethodPost, "/applications/"+app.ID+"/review", host, nil, http.StatusOK, nil)
 	f.must(http.MethodPost, "/applications/"+app.ID+"/shortlist", host, nil, http.StatusOK, nil)
 	words := "bring-your-rain-gauge-5521"
@@ -58,7 +47,7 @@ func TestReviewMailJourney(t *testing.T) {
 	msg := srv.WaitFor(t, 60*time.Second, func(m mailtest.Message) bool {
 		return m.Rcpt[0] == email && strings.Contains(m.Text, "Kenji Sato さんが")
 	})
-	if !strings.Contains(msg.Text, "https://tb.example.org/applications/"+app.ID+"?program="+program.ID) ||
+	if !strings.Contains(msg.Text, "https://tb.example.org/applications/"+app.ID+"?program="+programID) ||
 		!strings.Contains(msg.Subject, "Flood sensing lab") || strings.Contains(msg.Text, words) {
 		t.Errorf("message mail = %q / %q, want the program, the thread's link and not the message's words", msg.Subject, msg.Text)
 	}

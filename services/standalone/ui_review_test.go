@@ -18,7 +18,7 @@ func reviewJourney(t *testing.T, host, asha *tab, title, interviewDay string) {
 	host.expect("the host reads the statement of an applicant who applied", ".cards", "flood forecasting")
 	host.submit("open Asha's application", `//li[contains(., "Asha Rao")]//a[contains(@href, "/applications/")]`)
 	host.submit("shortlist before reviewing", `input[name=action][value=shortlist] ~ button`)
-	host.expect("an invalid move is refused", ".notice", "cannot move there")
+	host.expect("an invalid move is refused, as an alert", `main > .alert[role=alert]`, "cannot move there")
 	host.submit("start reviewing", `input[name=action][value=review] ~ button`)
 	host.expect("the application is under review", "main", "Under review")
 	host.submit("shortlist", `input[name=action][value=shortlist] ~ button`)

@@ -135,6 +135,9 @@ func TestUI(t *testing.T) {
 	t.Run("SearchPages", func(t *testing.T) { searchPages(t, p) })
 	t.Run("ApplicantExportsAndDeletes", func(t *testing.T) { exportAndDelete(t, p) })
 	t.Run("DemoLoadIsIdempotent", func(t *testing.T) { demoTwice(t, p) })
+	t.Run("CoordinatorFeedback", func(t *testing.T) { coordinatorFeedback(t, p, seed) })
+	t.Run("ApplicantOrdersAndWithdraws", func(t *testing.T) { applicantOrdersAndWithdraws(t, p, seed) })
+	t.Run("PlacementPages", func(t *testing.T) { placementPages(t, p, seed) })
 }
 
 // --- Plain HTTP, as a browser without JavaScript ----------------------------
@@ -201,6 +204,7 @@ type seeded struct {
 	round                                       string
 	applicationA                                string // applicant A's
 	matchA                                      string // applicant A's offer, if any
+	emailA, emailB                              string // the applicants' sign-in addresses
 }
 
 func seedPlatform(t *testing.T, p *uiPlatform) *seeded {
@@ -229,6 +233,7 @@ func seedPlatform(t *testing.T, p *uiPlatform) *seeded {
 		coord: apiLogin(t, p.URL, demo.CoordinatorEmail, demo.Password),
 		hostA: apiLogin(t, p.URL, email("host", 0), demo.Password), hostB: apiLogin(t, p.URL, email("host", 1), demo.Password),
 		applicantA: apiLogin(t, p.URL, email("applicant", 0), demo.Password), applicantB: apiLogin(t, p.URL, email("applicant", 1), demo.Password),
+		emailA: email("applicant", 0), emailB: email("applicant", 1),
 	}
 	var mine struct {
 		Items []struct {
@@ -246,10 +251,12 @@ func seedPlatform(t *testing.T, p *uiPlatform) *seeded {
 			ProgramID string `json:"programId"`
 		} `json:"items"`
 	}
-	apiCall(t, p.URL, http.MethodGet, "/applications/me", s.applicantA, nil, &apps)
-	if len(apps.Items) == 0 {
-		t.Fatal("the demo applicant has no application")
-	}
+	// The applications are recorded by matching from the demo's requests;
+	// on a loaded machine they may show a moment later.
+	eventually(t, 20*time.Second, "the demo applicant's applications are listed", func() bool {
+		apiCall(t, p.URL, http.MethodGet, "/applications/me", s.applicantA, nil, &apps)
+		return len(apps.Items) > 0
+	})
 	s.applicationA = apps.Items[0].ID
 	var all struct {
 		Items []struct {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
@@ -83,6 +84,9 @@ type ApplicationsData struct {
 	// it names.
 	Demand   []apimatching.Demand
 	Programs map[string]*programsev.Program
+	// Accepted holds the programs whose offer the applicant accepted:
+	// their applications are not offered for withdrawal.
+	Accepted map[string]bool
 }
 
 func (u *UI) applications(c echo.Context) error {
@@ -106,6 +110,16 @@ func (u *UI) applications(c echo.Context) error {
 	}
 	sortByRank(d.Ranked)
 	d.Demand, d.Programs = u.applicantDemand(c, apps), progs
+	var offers api.Page[Match]
+	if err := u.call(c, http.MethodGet, "/matches/me", nil, &offers); err != nil {
+		return err
+	}
+	d.Accepted = map[string]bool{}
+	for _, m := range offers.Items {
+		if m.Status == "accepted" {
+			d.Accepted[m.ProgramID] = true
+		}
+	}
 	p := u.page(c, "apps.title")
 	p.Data = d
 	return u.render(c, http.StatusOK, "applications", p)
@@ -145,25 +159,36 @@ func (u *UI) moveApplication(c echo.Context) error {
 	for i, a := range live {
 		ids[i] = a.ProgramID
 	}
-	ids = move(ids, c.FormValue("programId"), c.FormValue("dir"))
+	ids = move(ids, c.FormValue("programId"), c.FormValue("dir"), c.FormValue("place"))
 	if err := u.call(c, http.MethodPut, "/applications/me/ranking", apimatching.RankingRequest{ProgramIDs: ids}, nil); err != nil {
 		return err
 	}
 	return seeOther(c, "/applications?done=ranking_saved")
 }
 
-// move moves id one place up or down in ids; anything else leaves ids as
-// they are.
-func move(ids []string, id, dir string) []string {
+// move moves id one place up or down in ids, or (dir "to") straight to
+// place (1 is the first choice), shifting the ones between; anything else
+// leaves ids as they are.
+func move(ids []string, id, dir, place string) []string {
 	i := slices.Index(ids, id)
+	to := i
 	switch {
 	case i < 0:
-	case dir == "up" && i > 0:
-		ids[i-1], ids[i] = ids[i], ids[i-1]
-	case dir == "down" && i < len(ids)-1:
-		ids[i+1], ids[i] = ids[i], ids[i+1]
+		return ids
+	case dir == "up":
+		to = i - 1
+	case dir == "down":
+		to = i + 1
+	case dir == "to":
+		if n, err := strconv.Atoi(place); err == nil {
+			to = n - 1
+		}
 	}
-	return ids
+	if to < 0 || to >= len(ids) || to == i {
+		return ids
+	}
+	ids = slices.Delete(ids, i, i+1)
+	return slices.Insert(ids, to, id)
 }
 
 func (u *UI) withdraw(c echo.Context) error {

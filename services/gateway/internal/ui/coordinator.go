@@ -131,6 +131,9 @@ func (u *UI) createRound(c echo.Context) error {
 type RoundData struct {
 	Round   Round
 	Matches []MatchView
+	// Undecided are the proposed matches still waiting for review: they
+	// stop the round from being published.
+	Undecided []MatchView
 	// Unmatched are the applicants of the last run without a seat, with
 	// the reasons.
 	Unmatched []ExplanationView
@@ -176,6 +179,13 @@ func (u *UI) round(c echo.Context) error {
 			return err
 		}
 		d.Matches = u.matchViews(c, res.Items)
+		if r.Status == "completed" {
+			var open api.Page[Match]
+			if err := u.call(c, http.MethodGet, "/rounds/"+url.PathEscape(id)+"/matches?status=proposed&pageSize=100", nil, &open); err != nil {
+				return err
+			}
+			d.Undecided = u.matchViews(c, open.Items)
+		}
 		var ex api.Page[apimatching.Explanation]
 		if err := u.call(c, http.MethodGet, "/rounds/"+url.PathEscape(id)+"/explanations?pageSize=100", nil, &ex); err != nil {
 			return err
@@ -285,20 +295,51 @@ func (u *UI) renderReview(c echo.Context, status int, f *Form) error {
 func (u *UI) approveMatch(c echo.Context) error {
 	id := c.Param("id")
 	body := apimatching.ApproveRequest{Note: strings.TrimSpace(c.FormValue("note"))}
-	return u.decide(c, id, "approve", body, "note-"+id)
+	return u.decide(c, id, "approve", "match_approved", body, "note-"+id)
 }
 
 func (u *UI) rejectMatch(c echo.Context) error {
 	id := c.Param("id")
-	return u.decide(c, id, "reject", apimatching.RejectRequest{Reason: c.FormValue("reason")}, "reason-"+id)
+	return u.decide(c, id, "reject", "match_rejected", apimatching.RejectRequest{Reason: c.FormValue("reason")}, "reason-"+id)
+}
+
+// approveMatches approves the matches ticked in the review queue, one
+// request each: the queue shows at most a page of them. A match someone
+// decided meanwhile is left as it is and counted.
+func (u *UI) approveMatches(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	ids := form["id"]
+	if len(ids) == 0 {
+		return seeOther(c, "/coord/review?done=bulk_refused")
+	}
+	note := apimatching.ApproveRequest{Note: strings.TrimSpace(form.Get("note"))}
+	changed := 0
+	for _, id := range ids {
+		err := u.call(c, http.MethodPost, "/matches/"+url.PathEscape(id)+"/approve", note, nil)
+		switch st := statusOf(err); {
+		case err == nil:
+		case st == http.StatusConflict || st == http.StatusNotFound:
+			changed++
+		default:
+			return err
+		}
+	}
+	if changed > 0 {
+		return seeOther(c, "/coord/review?done=match_changed")
+	}
+	return seeOther(c, "/coord/review?done=matches_approved")
 }
 
 // decide approves or rejects a match; problems with the note or reason are
-// shown next to that match's field in the queue.
-func (u *UI) decide(c echo.Context, id, action string, body any, input string) error {
+// shown next to that match's field in the queue; done names the notice
+// of success.
+func (u *UI) decide(c echo.Context, id, action, done string, body any, input string) error {
 	err := u.call(c, http.MethodPost, "/matches/"+url.PathEscape(id)+"/"+action, body, nil)
 	if err == nil {
-		return seeOther(c, "/coord/review?done=match_"+action+"d")
+		return seeOther(c, "/coord/review?done="+done)
 	}
 	f := newForm(url.Values{})
 	var ae *APIError

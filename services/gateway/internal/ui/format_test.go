@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -107,28 +108,41 @@ func TestLocalPath(t *testing.T) {
 
 func TestMove(t *testing.T) {
 	tests := []struct {
-		ids     []string
-		id, dir string
-		want    []string
+		ids            []string
+		id, dir, place string
+		want           []string
 	}{
-		{[]string{"a", "b", "c"}, "b", "up", []string{"b", "a", "c"}},
-		{[]string{"a", "b", "c"}, "b", "down", []string{"a", "c", "b"}},
-		{[]string{"a", "b", "c"}, "a", "up", []string{"a", "b", "c"}},
-		{[]string{"a", "b", "c"}, "c", "down", []string{"a", "b", "c"}},
-		{[]string{"a", "b", "c"}, "x", "up", []string{"a", "b", "c"}},
-		{[]string{"a", "b", "c"}, "b", "sideways", []string{"a", "b", "c"}},
+		{[]string{"a", "b", "c"}, "b", "up", "", []string{"b", "a", "c"}},
+		{[]string{"a", "b", "c"}, "b", "down", "", []string{"a", "c", "b"}},
+		{[]string{"a", "b", "c"}, "a", "up", "", []string{"a", "b", "c"}},
+		{[]string{"a", "b", "c"}, "c", "down", "", []string{"a", "b", "c"}},
+		{[]string{"a", "b", "c"}, "x", "up", "", []string{"a", "b", "c"}},
+		{[]string{"a", "b", "c"}, "b", "sideways", "", []string{"a", "b", "c"}},
+		// Straight to a place, in one step, shifting the ones between.
+		{[]string{"a", "b", "c", "d"}, "d", "to", "1", []string{"d", "a", "b", "c"}},
+		{[]string{"a", "b", "c", "d"}, "a", "to", "3", []string{"b", "c", "a", "d"}},
+		{[]string{"a", "b", "c", "d"}, "b", "to", "2", []string{"a", "b", "c", "d"}},
+		{[]string{"a", "b", "c", "d"}, "b", "to", "9", []string{"a", "b", "c", "d"}},
+		{[]string{"a", "b", "c", "d"}, "b", "to", "0", []string{"a", "b", "c", "d"}},
+		{[]string{"a", "b", "c", "d"}, "b", "to", "two", []string{"a", "b", "c", "d"}},
 	}
 	for _, tc := range tests {
 		in := append([]string(nil), tc.ids...)
-		got := move(in, tc.id, tc.dir)
-		if len(got) != len(tc.want) {
-			t.Fatalf("move(%v, %q, %q) = %v, want %v", tc.ids, tc.id, tc.dir, got, tc.want)
+		got := move(in, tc.id, tc.dir, tc.place)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("move(%v, %q, %q, %q) = %v, want %v", tc.ids, tc.id, tc.dir, tc.place, got, tc.want)
 		}
-		for i := range got {
-			if got[i] != tc.want[i] {
-				t.Errorf("move(%v, %q, %q) = %v, want %v", tc.ids, tc.id, tc.dir, got, tc.want)
-				break
-			}
+	}
+}
+
+func TestRefusalNotices(t *testing.T) {
+	for n, want := range map[string]bool{
+		"matches_undecided": true, "round_refused": true, "refused_host_not_verified": true, "respond_by_invalid": true,
+		"interview_too_late": true, "match_changed": true, "bulk_refused": true,
+		"match_approved": false, "match_rejected": false, "round_published": false, "withdrawn": false, "matches_approved": false,
+	} {
+		if got := refusal(n); got != want {
+			t.Errorf("refusal(%q) = %v, want %v", n, got, want)
 		}
 	}
 }

@@ -455,7 +455,7 @@ func (u *UI) moveCandidate(c echo.Context) error {
 			ids = append(ids, s.ApplicantID)
 		}
 	}
-	ids = move(ids, c.FormValue("applicantId"), c.FormValue("dir"))
+	ids = move(ids, c.FormValue("applicantId"), c.FormValue("dir"), c.FormValue("place"))
 	if err := u.call(c, http.MethodPut, "/programs/"+url.PathEscape(id)+"/ranking", apimatching.ProgramRankingRequest{ApplicantIDs: ids}, nil); err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -91,9 +92,24 @@ func (u *UI) publishRound(c echo.Context) error {
 	case st == http.StatusBadRequest || st == http.StatusUnprocessableEntity:
 		return seeOther(c, "/coord/rounds/"+url.PathEscape(id)+"?done=respond_by_invalid")
 	case st == http.StatusConflict:
-		return seeOther(c, "/coord/rounds/"+url.PathEscape(id)+"?done=round_refused")
+		return seeOther(c, "/coord/rounds/"+url.PathEscape(id)+"?done="+publishRefusal(err))
 	}
 	return err
+}
+
+// publishRefusal names the notice for a refused publish after what
+// blocked it (the problem's code), so the page can say what to do.
+func publishRefusal(err error) string {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		switch ae.Problem.Code {
+		case "matches_undecided", "round_running", "round_not_run", "round_run_failed":
+			return ae.Problem.Code
+		case "round_published":
+			return "round_already_published"
+		}
+	}
+	return "round_refused"
 }
 
 // vacancyRound makes a vacancy round of a published round and shows it.

@@ -47,8 +47,11 @@ type Page struct {
 	Path string
 	// Notice is the message id of a confirmation to show ("saved").
 	Notice string
-	Form   *Form
-	Data   any
+	// Refused marks a notice that says something was not done: it is shown
+	// as an alert, not as a confirmation.
+	Refused bool
+	Form    *Form
+	Data    any
 	// Refresh, in seconds, reloads the page without JavaScript (a running
 	// round); the script refreshes it more smoothly.
 	Refresh int
@@ -386,8 +389,21 @@ func (u *UI) page(c echo.Context, title string) *Page {
 	p.User = u.viewer(c)
 	if n := c.QueryParam("done"); n != "" && u.cat.has(p.Lang, "notice."+n) {
 		p.Notice = "notice." + n
+		p.Refused = refusal(n)
 	}
 	return p
+}
+
+// refusal tells whether the notice n reports something not done. Such
+// notices are named for what stopped it: refused_*, *_refused,
+// *_invalid, *_too_late, match_changed, and the publish refusals.
+func refusal(n string) bool {
+	switch n {
+	case "match_changed", "matches_undecided", "round_running", "round_not_run", "round_already_published", "round_run_failed":
+		return true
+	}
+	return strings.HasPrefix(n, "refused_") || strings.HasSuffix(n, "_refused") ||
+		strings.HasSuffix(n, "_invalid") || strings.HasSuffix(n, "_too_late")
 }
 
 // pathWithout is the request's path and query without a parameter (the

@@ -173,6 +173,7 @@ func (u *UI) Table() []auth.Route {
 		r(get, "/coord/rounds/:id/ranks/import", auth.Coordinators, u.rankImportForm(roundRankImport)),
 		r(post, "/coord/rounds/:id/ranks/import", auth.Coordinators, u.rankImport(roundRankImport)),
 		r(get, "/coord/review", auth.Coordinators, u.review),
+		r(post, "/coord/matches/approve", auth.Coordinators, u.approveMatches),
 		r(post, "/coord/matches/:id/approve", auth.Coordinators, u.approveMatch),
 		r(post, "/coord/matches/:id/reject", auth.Coordinators, u.rejectMatch),
 		r(get, "/coord/audit", auth.Coordinators, u.audit),

@@ -234,4 +234,5 @@ type Store interface {
 	AuditStore
 	Eraser
 	ReviewStore
+	PlacementOutcomeStore
 }

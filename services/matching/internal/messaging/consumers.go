@@ -25,6 +25,9 @@ const (
 	ProfilesConsumer = "profiles"
 	ProgramsConsumer = "programs"
 	AuditConsumer    = "audit"
+	// PlacementsConsumer keeps how accepted offers' placements finished,
+	// for the outcome report.
+	PlacementsConsumer = "placements"
 )
 
 // The streams of the events the read models are built from.
@@ -63,6 +66,8 @@ func (h Handlers) Consumers() []natsbus.Consumer {
 		{Service: Service, Name: AuditConsumer, Stream: "MATCHING",
 			Subjects: []string{events.MatchApproved, events.MatchRejected, events.MatchPublished,
 				events.OfferAccepted, events.OfferDeclined}, Handle: h.App.AuditEvent},
+		{Service: Service, Name: PlacementsConsumer, Stream: "PLACEMENTS",
+			Subjects: []string{events.PlacementCompleted, events.PlacementEnded}, Handle: h.PlacementFinished},
 	}
 }
 

@@ -109,6 +109,19 @@ func (l *lists) remove(slot, c int32) bool {
 	return false
 }
 
+// removeEverywhere drops candidate c from the lists of slots 0..n-1 and
+// returns the slots it left stale (see stale), to be recomputed.
+func (l *lists) removeEverywhere(n int, c int32, k int) []int32 {
+	var stale []int32
+	for i := range n {
+		slot := int32(i)
+		if l.remove(slot, c) && l.stale(slot, k) {
+			stale = append(stale, slot)
+		}
+	}
+	return stale
+}
+
 // offer adds candidate e (not in the list) when that keeps the invariant:
 // always into a complete list, and into an incomplete one only when e ranks
 // above its last entry (otherwise unseen candidates may rank between them,

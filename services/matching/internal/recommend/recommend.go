@@ -265,14 +265,7 @@ func (r *Recommender) RemoveApplicant(id string) bool {
 		return false
 	}
 	st.dropApplicant(slot)
-	var stale []int32
-	for pi := range st.progs {
-		pslot := int32(pi)
-		if st.p.lists.remove(pslot, slot) && st.p.lists.stale(pslot, st.k) {
-			stale = append(stale, pslot)
-		}
-	}
-	for _, pslot := range stale {
+	for _, pslot := range st.p.lists.removeEverywhere(len(st.progs), slot, st.k) {
 		st.recomputeProgram(pslot, &r.scratch)
 	}
 	return true
@@ -339,14 +332,7 @@ func (r *Recommender) RemoveProgram(id string) bool {
 		return false
 	}
 	st.dropProgram(slot)
-	var stale []int32
-	for ai := range st.apps {
-		aslot := int32(ai)
-		if st.a.lists.remove(aslot, slot) && st.a.lists.stale(aslot, st.k) {
-			stale = append(stale, aslot)
-		}
-	}
-	for _, aslot := range stale {
+	for _, aslot := range st.a.lists.removeEverywhere(len(st.apps), slot, st.k) {
 		st.recomputeApplicant(aslot, &r.scratch)
 	}
 	return true

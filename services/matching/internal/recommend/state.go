@@ -137,34 +137,34 @@ func (st *state) reserve(n, m int) {
 // putApplicant stores compiled features under id, replacing (and
 // taking out of the index) any previous version, and returns the slot.
 func (st *state) putApplicant(id string, f scoring.ApplicantFeatures) int32 {
-	slot, ok := st.a.slots[id]
-	if ok {
-		old := &st.apps[slot]
-		st.a.remove(slot, old.Terms(), old.SkillIDs())
-	} else {
-		slot = st.a.alloc(id)
-		if int(slot) == len(st.apps) {
-			st.apps = append(st.apps, scoring.ApplicantFeatures{})
-		}
-	}
-	st.apps[slot] = f
-	st.a.add(slot, f.Terms(), f.SkillIDs())
-	return slot
+	return putFeatures(&st.a, &st.apps, id, f)
 }
 
 func (st *state) putProgram(id string, f scoring.ProgramFeatures) int32 {
-	slot, ok := st.p.slots[id]
+	return putFeatures(&st.p, &st.progs, id, f)
+}
+
+// putFeatures is putApplicant and putProgram for either side: s is the
+// side's bookkeeping and feats its features by slot.
+func putFeatures[F any, PF interface {
+	*F
+	Terms() []scoring.TermWeight
+	SkillIDs() []int32
+}](s *side, feats *[]F, id string, f F) int32 {
+	slot, ok := s.slots[id]
 	if ok {
-		old := &st.progs[slot]
-		st.p.remove(slot, old.Terms(), old.SkillIDs())
+		old := PF(&(*feats)[slot])
+		s.remove(slot, old.Terms(), old.SkillIDs())
 	} else {
-		slot = st.p.alloc(id)
-		if int(slot) == len(st.progs) {
-			st.progs = append(st.progs, scoring.ProgramFeatures{})
+		slot = s.alloc(id)
+		if int(slot) == len(*feats) {
+			var zero F
+			*feats = append(*feats, zero)
 		}
 	}
-	st.progs[slot] = f
-	st.p.add(slot, f.Terms(), f.SkillIDs())
+	(*feats)[slot] = f
+	stored := PF(&(*feats)[slot])
+	s.add(slot, stored.Terms(), stored.SkillIDs())
 	return slot
 }
 
