@@ -75,7 +75,7 @@ func (q Query) contains(t time.Time) bool {
 }
 
 // key is the group a record's event falls in.
-func (q Query) key(r Record, measure string, at time.Time) string {
+func (q Query) key(r Record, at time.Time) string {
 	var k string
 	switch q.GroupBy {
 	case ByDirection:

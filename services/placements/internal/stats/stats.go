@@ -55,12 +55,13 @@ type Record struct {
 	ClosedAt time.Time
 }
 
-// events returns, per measure, the time the record counts at; zero when it
-// does not count. A placement has started once it is active or completed,
-// once its start date has passed while preparing, or when it ended on or
-// after its start date.
-func (r Record) events(now time.Time) map[string]time.Time {
-	ev := map[string]time.Time{OffersAccepted: r.AcceptedAt}
+// events returns, per measure (in Measures order), the time the record
+// counts at; zero where it does not count. A placement has started once it
+// is active or completed, once its start date has passed while preparing,
+// or when it ended on or after its start date.
+func (r Record) events(now time.Time) [4]time.Time {
+	var ev [4]time.Time
+	ev[0] = r.AcceptedAt
 	started := false
 	switch r.Status {
 	case "active", "completed":
@@ -71,16 +72,16 @@ func (r Record) events(now time.Time) map[string]time.Time {
 		started = !r.Start.IsZero() && !r.ClosedAt.Before(r.Start)
 	}
 	if started {
-		ev[PlacementsStarted] = r.Start
+		ev[1] = r.Start
 		if r.Start.IsZero() {
-			ev[PlacementsStarted] = r.AcceptedAt
+			ev[1] = r.AcceptedAt
 		}
 	}
 	switch r.Status {
 	case "completed":
-		ev[PlacementsCompleted] = r.ClosedAt
+		ev[2] = r.ClosedAt
 	case "ended":
-		ev[PlacementsEndedEarly] = r.ClosedAt
+		ev[3] = r.ClosedAt
 	}
 	return ev
 }
@@ -96,18 +97,20 @@ type (
 // Compute counts records into a table, then suppresses. Groups come in
 // order of key (months in calendar order).
 func Compute(records []Record, q Query, now time.Time) Table {
-	raw := map[string]map[string]int{}
-	total := map[string]int{}
+	raw := map[string]*[4]int{}
+	var total [4]int
 	for _, r := range records {
 		for m, at := range r.events(now) {
 			if at.IsZero() || !q.contains(at) {
 				continue
 			}
-			key := q.key(r, m, at)
-			if raw[key] == nil {
-				raw[key] = map[string]int{}
+			key := q.key(r, at)
+			c := raw[key]
+			if c == nil {
+				c = new([4]int)
+				raw[key] = c
 			}
-			raw[key][m]++
+			c[m]++
 			total[m]++
 		}
 	}
@@ -130,33 +133,33 @@ func Compute(records []Record, q Query, now time.Time) Table {
 	for _, k := range keys {
 		t.Groups = append(t.Groups, Row{Key: k, Counts: counts(raw[k])})
 	}
-	t.Totals = Row{Key: "total", Counts: counts(total)}
-	suppress(&t, raw, total)
+	t.Totals = Row{Key: "total", Counts: counts(&total)}
+	suppress(&t, raw, &total)
 	t.Target = target(records, now)
 	return t
 }
 
-func counts(m map[string]int) map[string]Cell {
+func counts(c *[4]int) map[string]Cell {
 	out := make(map[string]Cell, len(Measures))
-	for _, name := range Measures {
-		out[name] = apiplacements.Count(m[name])
+	for i, name := range Measures {
+		out[name] = apiplacements.Count(c[i])
 	}
 	return out
 }
 
 // suppress applies primary then complementary suppression, column by
 // column (see the package comment).
-func suppress(t *Table, raw map[string]map[string]int, total map[string]int) {
-	for _, m := range Measures {
-		if total[m] < Threshold {
+func suppress(t *Table, raw map[string]*[4]int, total *[4]int) {
+	for i, m := range Measures {
+		if total[i] < Threshold {
 			t.Totals.Counts[m] = apiplacements.SuppressedCell()
 		}
 		for _, g := range t.Groups {
-			if raw[g.Key][m] < Threshold {
+			if raw[g.Key][i] < Threshold {
 				g.Counts[m] = apiplacements.SuppressedCell()
 			}
 		}
-		for t.Totals.Counts[m].Shown() && exposed(t, m, total[m]) {
+		for t.Totals.Counts[m].Shown() && exposed(t, m, total[i]) {
 			// Hide the smallest shown cell of the column as well.
 			best := -1
 			for i, g := range t.Groups {

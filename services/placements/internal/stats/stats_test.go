@@ -179,9 +179,9 @@ func TestComputeNoSuppressedCellCanBeComputed(t *testing.T) {
 			if truth[k] == nil {
 				truth[k] = map[string]int{}
 			}
-			for m, at := range r.events(now) {
+			for i, at := range r.events(now) {
 				if !at.IsZero() {
-					truth[k][m]++
+					truth[k][Measures[i]]++
 				}
 			}
 		}
