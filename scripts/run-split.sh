@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs TalentBridge as six separate processes: one holding the embedded NATS
+# Runs TalentBridge as seven separate processes: one holding the embedded NATS
 # and FerretDB servers (standalone --infra-only), and the gateway, profiles,
-# programs, matching and documents services each on its own against them. This is how
+# programs, matching, documents and placements services each on its own against them. This is how
 # one service is crashed and restarted in the reliability tests.
 #
 # Usage: scripts/run-split.sh            (runs until Ctrl-C or SIGTERM)
@@ -9,7 +9,7 @@
 #                       (default: a new temporary folder)
 #        TB_SPLIT_PORT  first HTTP port (default 8080): gateway +0,
 #                       profiles +1, programs +2, matching +3, infra +4,
-#                       documents +5
+#                       documents +5, placements +6
 #        TB_SPLIT_NATS_PORT (default 4222); FerretDB has no port, only a
 #        Unix socket that belongs to the data folder
 # The infra process writes $TB_SPLIT_DIR/data/connect/<name>.env (mode 0600):
@@ -28,7 +28,7 @@ chmod 700 "$dir/data"
 echo "building into $dir/bin" >&2
 (cd "$root" && go build -o "$dir/bin/" ./services/standalone ./services/gateway/cmd/gateway \
   ./services/profiles/cmd/profiles ./services/programs/cmd/programs ./services/matching/cmd/matching \
-  ./services/documents/cmd/documents)
+  ./services/documents/cmd/documents ./services/placements/cmd/placements)
 
 declare -A addr=(
   [gateway]="127.0.0.1:$((port))"
@@ -37,6 +37,7 @@ declare -A addr=(
   [matching]="127.0.0.1:$((port + 3))"
   [infra]="127.0.0.1:$((port + 4))"
   [documents]="127.0.0.1:$((port + 5))"
+  [placements]="127.0.0.1:$((port + 6))"
 )
 
 # The environment of each service process, written to a file so that
@@ -48,8 +49,9 @@ export TB_PROFILES_URL='http://${addr[profiles]}'
 export TB_PROGRAMS_URL='http://${addr[programs]}'
 export TB_MATCHING_URL='http://${addr[matching]}'
 export TB_DOCUMENTS_URL='http://${addr[documents]}'
+export TB_PLACEMENTS_URL='http://${addr[placements]}'
 ENV
-for name in gateway profiles programs matching documents; do
+for name in gateway profiles programs matching documents placements; do
   echo "${addr[$name]}" >"$dir/$name.addr"
 done
 
@@ -59,7 +61,7 @@ pids=()
 stop() {
   trap - INT TERM EXIT
   local svc=()
-  for name in gateway profiles programs matching documents; do
+  for name in gateway profiles programs matching documents placements; do
     if [ -f "$dir/$name.pid" ]; then
       p=$(cat "$dir/$name.pid")
       kill -TERM "$p" 2>/dev/null && svc+=("$p")
@@ -93,15 +95,15 @@ pids+=($!)
 echo $! >"$dir/infra.pid"
 wait_ready infra "${addr[infra]}"
 
-for name in profiles programs matching documents gateway; do
+for name in profiles programs matching documents placements gateway; do
   "$root/scripts/split-restart.sh" "$name" "$dir"
 done
-for name in profiles programs matching documents gateway; do
+for name in profiles programs matching documents placements gateway; do
   wait_ready "$name" "${addr[$name]}"
 done
 
 echo "split platform ready: gateway http://${addr[gateway]} (folder $dir)"
-for name in infra gateway profiles programs matching documents; do
+for name in infra gateway profiles programs matching documents placements; do
   printf '  %-9s pid %-7s http://%s\n' "$name" "$(cat "$dir/$name.pid")" "${addr[$name]}"
 done
 # Stay up until told to stop. Services may be killed and restarted by the

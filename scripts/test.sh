@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 pkgs=(./shared/... ./services/gateway/... ./services/profiles/... ./services/programs/... \
-  ./services/matching/... ./services/documents/...)
+  ./services/matching/... ./services/documents/... ./services/placements/...)
 # The standalone package starts whole platforms as OS processes (fault tests,
 # browser tests); it runs after the others so it has the machine to itself.
 whole=(./services/standalone/...)

@@ -29,7 +29,7 @@ import (
 const namespace = "talentbridge"
 
 // services are the Deployments the platform runs.
-var services = []string{"gateway", "profiles", "programs", "matching", "documents"}
+var services = []string{"gateway", "profiles", "programs", "matching", "documents", "placements"}
 
 // autoscaled are the Deployments that must have a HorizontalPodAutoscaler.
 var autoscaled = []string{"gateway", "matching"}
@@ -597,7 +597,7 @@ func TestProdServiceEnvironment(t *testing.T) {
 			if d.Name != "gateway" {
 				continue
 			}
-			for k, svc := range map[string]string{"TB_PROFILES_URL": "profiles", "TB_PROGRAMS_URL": "programs", "TB_MATCHING_URL": "matching", "TB_DOCUMENTS_URL": "documents"} {
+			for k, svc := range map[string]string{"TB_PROFILES_URL": "profiles", "TB_PROGRAMS_URL": "programs", "TB_MATCHING_URL": "matching", "TB_DOCUMENTS_URL": "documents", "TB_PLACEMENTS_URL": "placements"} {
 				if want := "http://" + svc + ":8080"; env[k] != want {
 					t.Errorf("gateway: %s = %q, want %q", k, env[k], want)
 				}
@@ -774,7 +774,7 @@ func TestMongoDBCommunity(t *testing.T) {
 		t.Errorf("resource %s/%s; the NetworkPolicies expect mongodb/talentbridge-mongodb", m.Metadata.Namespace, m.Metadata.Name)
 	}
 	// Each service's user reaches its own database only.
-	dbOf := map[string]string{"gateway": "identity", "profiles": "profiles", "programs": "programs", "matching": "matching", "documents": "documents"}
+	dbOf := map[string]string{"gateway": "identity", "profiles": "profiles", "programs": "programs", "matching": "matching", "documents": "documents", "placements": "placements"}
 	secrets := operatorSecrets(t)
 	for svc, db := range dbOf {
 		user := "talentbridge-" + svc
@@ -835,7 +835,7 @@ func TestStreamDefinitions(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	if want := []string{"DEADLETTER", "DOCUMENTS", "IDENTITY", "MATCHING", "PROFILES", "PROGRAMS"}; !slices.Equal(names, want) {
+	if want := []string{"DEADLETTER", "DOCUMENTS", "IDENTITY", "MATCHING", "PLACEMENTS", "PROFILES", "PROGRAMS"}; !slices.Equal(names, want) {
 		t.Errorf("streams %v, want %v", names, want)
 	}
 }

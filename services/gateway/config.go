@@ -44,6 +44,8 @@ type Config struct {
 	MatchingURL string `env:"TB_MATCHING_URL"`
 	// DocumentsURL is the documents service's.
 	DocumentsURL string `env:"TB_DOCUMENTS_URL"`
+	// PlacementsURL is the placements service's.
+	PlacementsURL string `env:"TB_PLACEMENTS_URL"`
 
 	// Failed sign-ins allowed in each LoginWindow: LoginLimit per account
 	// from one client address, LoginAccountLimit per account from
@@ -100,7 +102,7 @@ func (c Config) Validate() error {
 			errs = append(errs, adminPasswordError(email, err))
 		}
 	}
-	if _, err := router.ParseUpstreams(c.ProfilesURL, c.ProgramsURL, c.MatchingURL, c.DocumentsURL); err != nil {
+	if _, err := router.ParseUpstreams(c.ProfilesURL, c.ProgramsURL, c.MatchingURL, c.DocumentsURL, c.PlacementsURL); err != nil {
 		errs = append(errs, err)
 	}
 	if c.LoginLimit < 1 || c.LoginWindow < time.Second {

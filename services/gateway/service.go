@@ -175,14 +175,15 @@ func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
 		return nil, err
 	}
 
-	up, err := router.ParseUpstreams(cfg.ProfilesURL, cfg.ProgramsURL, cfg.MatchingURL, cfg.DocumentsURL)
+	up, err := router.ParseUpstreams(cfg.ProfilesURL, cfg.ProgramsURL, cfg.MatchingURL, cfg.DocumentsURL, cfg.PlacementsURL)
 	if err != nil {
 		return nil, err
 	}
 	if up != nil {
 		s.proxy = router.New(up, router.Options{Log: d.Log})
 		d.Log.Info("split mode: forwarding /api/v1 to the services",
-			"profiles", cfg.ProfilesURL, "programs", cfg.ProgramsURL, "matching", cfg.MatchingURL, "documents", cfg.DocumentsURL)
+			"profiles", cfg.ProfilesURL, "programs", cfg.ProgramsURL, "matching", cfg.MatchingURL, "documents", cfg.DocumentsURL,
+			"placements", cfg.PlacementsURL)
 	}
 	return s, nil
 }

@@ -53,6 +53,7 @@ func TestExport(t *testing.T) {
 		"notifications": []any{map[string]any{"id": "n-1", "text": "Your application was received"}},
 	})
 	stubExport(t, env, "documents", user, map[string]any{"documents": []any{}, "references": []any{}})
+	stubExport(t, env, "placements", user, map[string]any{"placements": []any{}})
 	// programs is there but too slow: it must be listed as unavailable.
 	slow, err := env.Deps.Bus.NC.Subscribe(profilesev.ExportSubject("programs"), func(*nats.Msg) {})
 	if err != nil {

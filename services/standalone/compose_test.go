@@ -27,6 +27,7 @@ import (
 
 	"github.com/talentbridge/platform/services/documents"
 	"github.com/talentbridge/platform/services/gateway"
+	"github.com/talentbridge/platform/services/placements"
 	"github.com/talentbridge/platform/services/programs"
 	"github.com/talentbridge/platform/shared/config"
 	"github.com/talentbridge/platform/shared/events"
@@ -38,18 +39,19 @@ import (
 const composeRepoRoot = "../.."
 
 // composeAppServices are the platform's own containers.
-var composeAppServices = []string{"gateway", "profiles", "programs", "matching", "documents"}
+var composeAppServices = []string{"gateway", "profiles", "programs", "matching", "documents", "placements"}
 
 // composeServiceConfigs are the configuration types each service command loads
 // from the environment: config.Service for all, plus the service's own.
 // profiles and matching have no Config type of their own (yet); when one is
 // added, list it here.
 var composeServiceConfigs = map[string][]any{
-	"gateway":   {&config.Service{}, &gateway.Config{}},
-	"profiles":  {&config.Service{}},
-	"programs":  {&config.Service{}, &programs.Config{}},
-	"matching":  {&config.Service{}},
-	"documents": {&config.Service{}, &documents.Config{}},
+	"gateway":    {&config.Service{}, &gateway.Config{}},
+	"profiles":   {&config.Service{}},
+	"programs":   {&config.Service{}, &programs.Config{}},
+	"matching":   {&config.Service{}},
+	"documents":  {&config.Service{}, &documents.Config{}},
+	"placements": {&config.Service{}, &placements.Config{}},
 }
 
 // composeVarsRead returns the environment variables service reads, by name.
@@ -284,11 +286,12 @@ var composeOperatorVars = map[string]string{
 	"TB_ADMIN_EMAIL":    "admin@talentbridge.example.org",
 	"TB_ADMIN_PASSWORD": "correct horse battery staple 42",
 	// The NATS users' passwords (deployments/nats/nats.conf).
-	"TB_NATS_GATEWAY_PASSWORD":   "gw-4f1c9a",
-	"TB_NATS_PROFILES_PASSWORD":  "pr-77d2e0",
-	"TB_NATS_PROGRAMS_PASSWORD":  "pg-0b93aa",
-	"TB_NATS_MATCHING_PASSWORD":  "ma-5e6f10",
-	"TB_NATS_DOCUMENTS_PASSWORD": "dc-19a7c3",
+	"TB_NATS_GATEWAY_PASSWORD":    "gw-4f1c9a",
+	"TB_NATS_PROFILES_PASSWORD":   "pr-77d2e0",
+	"TB_NATS_PROGRAMS_PASSWORD":   "pg-0b93aa",
+	"TB_NATS_MATCHING_PASSWORD":   "ma-5e6f10",
+	"TB_NATS_DOCUMENTS_PASSWORD":  "dc-19a7c3",
+	"TB_NATS_PLACEMENTS_PASSWORD": "pl-3c81d4",
 }
 
 // composeResolvedEnv is the environment a container gets.
@@ -441,7 +444,7 @@ func TestComposeApplicationServices(t *testing.T) {
 // composeRequiredVars are the variables compose must set for each service, beyond
 // what every service needs.
 var composeRequiredVars = map[string][]string{
-	"gateway": {"TB_PROFILES_URL", "TB_PROGRAMS_URL", "TB_MATCHING_URL", "TB_DOCUMENTS_URL", "TB_ADMIN_EMAIL", "TB_ADMIN_PASSWORD"},
+	"gateway": {"TB_PROFILES_URL", "TB_PROGRAMS_URL", "TB_MATCHING_URL", "TB_DOCUMENTS_URL", "TB_PLACEMENTS_URL", "TB_ADMIN_EMAIL", "TB_ADMIN_PASSWORD"},
 }
 
 func TestComposeEnvironmentMatchesWhatServicesRead(t *testing.T) {
@@ -539,7 +542,7 @@ func TestComposeGatewayReachesServices(t *testing.T) {
 	f := loadCompose(t)
 	gw := composeResolvedEnv(t, "gateway", f.Services["gateway"])
 	for k, target := range map[string]string{"TB_PROFILES_URL": "profiles", "TB_PROGRAMS_URL": "programs",
-		"TB_MATCHING_URL": "matching", "TB_DOCUMENTS_URL": "documents"} {
+		"TB_MATCHING_URL": "matching", "TB_DOCUMENTS_URL": "documents", "TB_PLACEMENTS_URL": "placements"} {
 		u, err := url.Parse(gw[k])
 		if err != nil || u.Scheme != "http" {
 			t.Errorf("%s = %q, want http://%s:<port>", k, gw[k], target)

@@ -12,6 +12,7 @@ require (
 	github.com/talentbridge/platform/services/documents v0.0.0
 	github.com/talentbridge/platform/services/gateway v0.0.0
 	github.com/talentbridge/platform/services/matching v0.0.0
+	github.com/talentbridge/platform/services/placements v0.0.0
 	github.com/talentbridge/platform/services/profiles v0.0.0
 	github.com/talentbridge/platform/services/programs v0.0.0
 	github.com/talentbridge/platform/shared v0.0.0
@@ -127,3 +128,5 @@ replace github.com/talentbridge/platform/services/programs => ../programs
 replace github.com/talentbridge/platform/services/matching => ../matching
 
 replace github.com/talentbridge/platform/services/documents => ../documents
+
+replace github.com/talentbridge/platform/services/placements => ../placements

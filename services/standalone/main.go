@@ -25,6 +25,7 @@ import (
 	"github.com/talentbridge/platform/services/documents"
 	"github.com/talentbridge/platform/services/gateway"
 	"github.com/talentbridge/platform/services/matching"
+	"github.com/talentbridge/platform/services/placements"
 	"github.com/talentbridge/platform/services/profiles"
 	"github.com/talentbridge/platform/services/programs"
 	"github.com/talentbridge/platform/services/standalone/demo"
@@ -180,6 +181,7 @@ func serve(ctx context.Context, cfg config.Service, st settings, log *slog.Logge
 			platform.As("programs", programs.New),
 			platform.As("matching", matching.New),
 			platform.As("documents", documents.New),
+			platform.As("placements", placements.New),
 		},
 		Ready: func(a net.Addr) {
 			if ready != nil {

@@ -46,7 +46,7 @@ func splitBinaries(t *testing.T) string {
 		splitBinDir = filepath.Dir(binary)
 		out, err := exec.Command("go", "build", "-tags", "failpoints", "-o", splitBinDir+"/",
 			"../gateway/cmd/gateway", "../profiles/cmd/profiles", "../programs/cmd/programs", "../matching/cmd/matching",
-			"../documents/cmd/documents").CombinedOutput()
+			"../documents/cmd/documents", "../placements/cmd/placements").CombinedOutput()
 		if err != nil {
 			splitBinErr = fmt.Errorf("build services: %v\n%s", err, out)
 		}
@@ -57,7 +57,7 @@ func splitBinaries(t *testing.T) string {
 	return splitBinDir
 }
 
-var services = []string{"profiles", "programs", "matching", "documents", "gateway"}
+var services = []string{"profiles", "programs", "matching", "documents", "placements", "gateway"}
 
 type split struct {
 	t        *testing.T
@@ -173,7 +173,8 @@ func (s *split) start(name string, env ...string) *proc {
 		"NATS_URL="+s.serviceNATS(name), "MONGODB_URI="+s.mongoURI, "TB_HTTP_ADDR="+s.addr[name],
 		"TB_SIGNING_KEY="+base64.StdEncoding.EncodeToString(s.seed),
 		"TB_PROFILES_URL=http://"+s.addr["profiles"], "TB_PROGRAMS_URL=http://"+s.addr["programs"],
-		"TB_MATCHING_URL=http://"+s.addr["matching"], "TB_DOCUMENTS_URL=http://"+s.addr["documents"], "TB_LOG_LEVEL=warn")
+		"TB_MATCHING_URL=http://"+s.addr["matching"], "TB_DOCUMENTS_URL=http://"+s.addr["documents"],
+		"TB_PLACEMENTS_URL=http://"+s.addr["placements"], "TB_LOG_LEVEL=warn")
 	cmd.Env = append(cmd.Env, env...)
 	return s.run(name, cmd)
 }

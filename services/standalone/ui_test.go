@@ -57,7 +57,7 @@ func startUIPlatform(t *testing.T) *uiPlatform {
 		"TB_ADMIN_EMAIL": uiAdminEmail, "TB_ADMIN_PASSWORD": uiAdminPassword,
 		// Every journey signs in several people from one address.
 		"TB_LOGIN_LIMIT":  "10000",
-		"TB_PROFILES_URL": "", "TB_PROGRAMS_URL": "", "TB_MATCHING_URL": "", "TB_DOCUMENTS_URL": "",
+		"TB_PROFILES_URL": "", "TB_PROGRAMS_URL": "", "TB_MATCHING_URL": "", "TB_DOCUMENTS_URL": "", "TB_PLACEMENTS_URL": "",
 	} {
 		t.Setenv(k, v)
 	}
@@ -137,6 +137,7 @@ func TestUI(t *testing.T) {
 	t.Run("DemoLoadIsIdempotent", func(t *testing.T) { demoTwice(t, p) })
 	t.Run("CoordinatorFeedback", func(t *testing.T) { coordinatorFeedback(t, p, seed) })
 	t.Run("ApplicantOrdersAndWithdraws", func(t *testing.T) { applicantOrdersAndWithdraws(t, p, seed) })
+	t.Run("PlacementPages", func(t *testing.T) { placementPages(t, p, seed) })
 }
 
 // --- Plain HTTP, as a browser without JavaScript ----------------------------

@@ -47,6 +47,14 @@ const (
 	ReferenceRequested = "tb.documents.v1.reference.requested"
 	ReferenceReceived  = "tb.documents.v1.reference.received"
 
+	PlacementCreated   = "tb.placements.v1.placement.created"
+	TaskDone           = "tb.placements.v1.task.done"
+	PlacementCompleted = "tb.placements.v1.placement.completed"
+	PlacementEnded     = "tb.placements.v1.placement.ended"
+	// TaskOverdue says a checklist task passed its due date while open,
+	// once per task, so that its party is told.
+	TaskOverdue = "tb.placements.v1.task.overdue"
+
 	// DeadLetterPrefix is followed by the original subject.
 	DeadLetterPrefix = "tb.deadletter."
 )
@@ -70,6 +78,7 @@ var Streams = []Stream{
 		ApplicationDocuments, ApplicationStaged, InterviewScheduled, InterviewCancelled, MessageSent,
 	}},
 	{Name: "DOCUMENTS", Subjects: []string{DocumentUploaded, DocumentDeleted, ReferenceRequested, ReferenceReceived}},
+	{Name: "PLACEMENTS", Subjects: []string{PlacementCreated, TaskDone, PlacementCompleted, PlacementEnded, TaskOverdue}},
 	{Name: "DEADLETTER", Subjects: []string{DeadLetterPrefix + ">"}},
 }
 

@@ -110,6 +110,8 @@ const (
 	PasswordTooLong Code = "password_too_long"
 	// PasswordCommon: the password is on the list of common ones.
 	PasswordCommon Code = "password_common"
+	// PasswordIncorrect: the current password given is not the account's.
+	PasswordIncorrect Code = "password_incorrect"
 	// PasswordRepeated: the password is one character repeated.
 	PasswordRepeated Code = "password_repeated"
 	// PasswordEmail: the password contains the account's e-mail address.
@@ -151,7 +153,7 @@ var Codes = map[Code][]string{
 	Region: {"country"}, Email: nil, TextEncoding: nil, ControlCharacter: nil,
 	FormatCharacter: nil, ConsentRequired: nil, ConsentCategories: nil,
 	NoticeVersion: {"version"}, GuardianRequired: {"age"}, GuardianAdult: {"age"},
-	PasswordTooShort: {"min"}, PasswordTooLong: {"max"}, PasswordCommon: nil,
+	PasswordTooShort: {"min"}, PasswordTooLong: {"max"}, PasswordCommon: nil, PasswordIncorrect: nil,
 	PasswordRepeated: nil, PasswordEmail: nil, NotFound: nil, NotAvailable: nil,
 	NotEligible: nil, TooManyRows: {"max"}, EmptyFile: nil, Columns: {"min", "max"},
 	MissingColumn: nil, FileTooLarge: {"max"}, FileType: nil, FileDamaged: nil, FileEmpty: nil,
@@ -400,6 +402,10 @@ func NewGuardianRequired(field string, age int) FieldError {
 
 func NewGuardianAdult(field string, age int) FieldError {
 	return New(field, GuardianAdult, &Params{Age: intp(age)}, fmt.Sprintf("is only for applicants under %d; leave it out", age))
+}
+
+func NewPasswordIncorrect(field string) FieldError {
+	return New(field, PasswordIncorrect, nil, "is not the current password")
 }
 
 func NewNotFound(field string) FieldError {

@@ -53,9 +53,9 @@ var Users = map[string]User{
 	"programs": {Events: "tb.programs.v1.>", Stream: "PROGRAMS", Serves: []string{"tb.rpc.programs.export"}},
 	"matching": {Events: "tb.matching.v1.>", Stream: "MATCHING", Serves: []string{"tb.rpc.matching.export"}},
 	// Services being added: uncomment when their stream exists.
-	"documents": {Events: "tb.documents.v1.>", Stream: "DOCUMENTS", Serves: []string{"tb.rpc.documents.export"}},
-	// "placements": {Events: "tb.placements.v1.>", Stream: "PLACEMENTS", Serves: []string{"tb.rpc.placements.export"}},
-	Platform: {},
+	"documents":  {Events: "tb.documents.v1.>", Stream: "DOCUMENTS", Serves: []string{"tb.rpc.documents.export"}},
+	"placements": {Events: "tb.placements.v1.>", Stream: "PLACEMENTS", Serves: []string{"tb.rpc.placements.export"}},
+	Platform:     {},
 }
 
 // Names returns the user names in a stable order.

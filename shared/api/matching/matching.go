@@ -367,6 +367,10 @@ type ReportTotals struct {
 	Seats      int     `json:"seats"`
 	Offered    int     `json:"offered"`
 	Filled     int     `json:"filled"`
+	// Completed and EndedEarly count the filled seats whose placement
+	// was completed or ended early (from the placements service).
+	Completed  int `json:"completed"`
+	EndedEarly int `json:"endedEarly"`
 }
 
 // ProgramResult is one program's seats and what became of them.

@@ -39,15 +39,16 @@ const (
 
 // Services whose part the profiles service collects, besides its own.
 const (
-	ServiceIdentity  = "identity"
-	ServicePrograms  = "programs"
-	ServiceMatching  = "matching"
-	ServiceProfiles  = "profiles"
-	ServiceDocuments = "documents"
+	ServiceIdentity   = "identity"
+	ServicePrograms   = "programs"
+	ServiceMatching   = "matching"
+	ServiceProfiles   = "profiles"
+	ServiceDocuments  = "documents"
+	ServicePlacements = "placements"
 )
 
 // ExportServices are the services asked for their part of an export.
-var ExportServices = []string{ServiceIdentity, ServicePrograms, ServiceMatching, ServiceDocuments}
+var ExportServices = []string{ServiceIdentity, ServicePrograms, ServiceMatching, ServiceDocuments, ServicePlacements}
 
 // ExportSubject returns the request–reply subject on which service answers
 // export requests: "tb.rpc.<service>.export".

@@ -329,7 +329,7 @@ func Problems(err error) *web.Error {
 	case errors.Is(err, domain.ErrAlreadyVerified):
 		return web.Conflict("already_verified", "the e-mail address is verified already")
 	case errors.Is(err, domain.ErrWrongPassword):
-		return web.Invalid(web.FieldError{Field: "currentPassword", Reason: "is not the current password"})
+		return web.Invalid(fielderr.NewPasswordIncorrect("currentPassword"))
 	case errors.Is(err, domain.ErrSelfDisable):
 		return web.Conflict("self_disable", "an admin cannot disable their own account")
 	case errors.Is(err, app.ErrMailOff):

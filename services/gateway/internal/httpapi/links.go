@@ -8,6 +8,7 @@ import (
 	"github.com/talentbridge/platform/shared/api"
 	apiidentity "github.com/talentbridge/platform/shared/api/identity"
 	"github.com/talentbridge/platform/shared/auth"
+	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/web"
 )
 
@@ -55,7 +56,7 @@ func (h *Handlers) VerifyEmail(c echo.Context) error {
 		return err
 	}
 	if req.Token == "" {
-		return web.Invalid(web.FieldError{Field: "token", Reason: "is required"})
+		return web.Invalid(fielderr.NewRequired("token"))
 	}
 	u, err := h.accounts.VerifyEmail(c.Request().Context(), req.Token)
 	if err != nil {
@@ -99,7 +100,7 @@ func (h *Handlers) ResetPassword(c echo.Context) error {
 	var fields []web.FieldError
 	fields = required(fields, "token", req.Token)
 	if req.Password == "" {
-		fields = append(fields, web.FieldError{Field: "password", Reason: "is required"})
+		fields = append(fields, fielderr.NewRequired("password"))
 	}
 	if len(fields) > 0 {
 		return web.Invalid(fields...)
@@ -118,10 +119,10 @@ func (h *Handlers) ChangePassword(c echo.Context) error {
 	}
 	var fields []web.FieldError
 	if req.CurrentPassword == "" {
-		fields = append(fields, web.FieldError{Field: "currentPassword", Reason: "is required"})
+		fields = append(fields, fielderr.NewRequired("currentPassword"))
 	}
 	if req.NewPassword == "" {
-		fields = append(fields, web.FieldError{Field: "newPassword", Reason: "is required"})
+		fields = append(fields, fielderr.NewRequired("newPassword"))
 	}
 	if len(fields) > 0 {
 		return web.Invalid(fields...)
@@ -143,7 +144,7 @@ func (h *Handlers) DisableUser(c echo.Context) error {
 		}
 	}
 	if len([]rune(req.Reason)) > 500 {
-		return web.Invalid(web.FieldError{Field: "reason", Reason: "must be at most 500 characters"})
+		return web.Invalid(fielderr.NewTooLong("reason", 500))
 	}
 	cl, _ := auth.FromContext(c)
 	u, err := h.accounts.DisableUser(c.Request().Context(), cl.UserID(), c.Param("id"), req.Reason)

@@ -37,7 +37,7 @@ func DecodeSignup(r io.Reader) (app.SignupInput, error) {
 	switch req.Language {
 	case "", "en", "ja", "hi":
 	default:
-		return app.SignupInput{}, web.Invalid(web.FieldError{Field: "language", Reason: "must be en, ja or hi"})
+		return app.SignupInput{}, web.Invalid(fielderr.NewOneOf("language", []string{"en", "ja", "hi"}))
 	}
 	return app.SignupInput{Email: req.Email, Password: req.Password, Role: role, Name: req.Name, Organization: req.Organization,
 		Lang: req.Language}, nil

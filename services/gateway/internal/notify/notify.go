@@ -199,6 +199,7 @@ func (in *Inbox) Consumers() []natsbus.Consumer {
 		{Service: "gateway", Name: "notify-programs", Stream: "PROGRAMS", Handle: in.onProgram},
 		{Service: "gateway", Name: "notify-matching", Stream: "MATCHING", Handle: in.onMatching},
 		{Service: "gateway", Name: "notify-profiles", Stream: "PROFILES", Subjects: []string{events.ProfileErased}, Handle: in.onErased},
+		{Service: "gateway", Name: "notify-placements", Stream: "PLACEMENTS", Subjects: placementSubjects, Handle: in.onPlacement},
 	}
 }
 

@@ -47,6 +47,11 @@ var mailKind = map[string]string{
 	"message.bulk":             "messages",
 	// A saved search found a newly published program.
 	"search.matched": "searches",
+	// What follows an accepted offer: the placement and its late tasks.
+	"placement.created":           "offers",
+	"placement.created.host":      "offers",
+	"placement.task.overdue":      "offers",
+	"placement.task.overdue.host": "offers",
 }
 
 // settingsDoc is one user's notification settings as stored; a user

@@ -23,8 +23,8 @@ type Upstreams map[string]*url.URL
 
 // ParseUpstreams checks the services' URLs: all set (split mode) or none
 // (standalone mode, nil result).
-func ParseUpstreams(profiles, programs, matching, documents string) (Upstreams, error) {
-	raw := map[string]string{Profiles: profiles, Programs: programs, Matching: matching, Documents: documents}
+func ParseUpstreams(profiles, programs, matching, documents, placements string) (Upstreams, error) {
+	raw := map[string]string{Profiles: profiles, Programs: programs, Matching: matching, Documents: documents, Placements: placements}
 	set := 0
 	for _, v := range raw {
 		if v != "" {
@@ -36,7 +36,7 @@ func ParseUpstreams(profiles, programs, matching, documents string) (Upstreams, 
 		return nil, nil
 	case len(raw):
 	default:
-		return nil, errors.New("set all of TB_PROFILES_URL, TB_PROGRAMS_URL, TB_MATCHING_URL and TB_DOCUMENTS_URL (split mode) or none (standalone)")
+		return nil, errors.New("set all of TB_PROFILES_URL, TB_PROGRAMS_URL, TB_MATCHING_URL, TB_DOCUMENTS_URL and TB_PLACEMENTS_URL (split mode) or none (standalone)")
 	}
 	up := Upstreams{}
 	for name, v := range raw {

@@ -101,7 +101,7 @@ func TestEveryRouteReachesItsService(t *testing.T) {
 	t.Parallel()
 	ups := map[string]*upstream{}
 	conf := Upstreams{}
-	for _, name := range []string{Profiles, Programs, Matching, Documents} {
+	for _, name := range []string{Profiles, Programs, Matching, Documents, Placements} {
 		ups[name] = newUpstream(t, name)
 		conf[name] = mustURL(t, ups[name].srv.URL)
 	}
@@ -135,7 +135,7 @@ func TestRoutingIsNotByFirstSegment(t *testing.T) {
 	t.Parallel()
 	ups := map[string]*upstream{}
 	conf := Upstreams{}
-	for _, name := range []string{Profiles, Programs, Matching, Documents} {
+	for _, name := range []string{Profiles, Programs, Matching, Documents, Placements} {
 		ups[name] = newUpstream(t, name)
 		conf[name] = mustURL(t, ups[name].srv.URL)
 	}
@@ -151,6 +151,8 @@ func TestRoutingIsNotByFirstSegment(t *testing.T) {
 		{"PUT", "/applications/me/ranking", Matching},
 		{"GET", "/documents/d1/content", Documents},
 		{"POST", "/references/upload/tok", Documents},
+		{"GET", "/placements/me", Placements},
+		{"POST", "/placements/p1/tasks/jp_address/done", Placements},
 	} {
 		resp := send(t, tc.method, gw.URL+"/api/v1"+tc.path, "")
 		if got := resp.Header.Get("X-Upstream"); got != tc.service {
@@ -223,20 +225,23 @@ func TestUnreachableServiceIs503(t *testing.T) {
 
 func TestParseUpstreams(t *testing.T) {
 	t.Parallel()
-	if up, err := ParseUpstreams("", "", "", ""); up != nil || err != nil {
+	if up, err := ParseUpstreams("", "", "", "", ""); up != nil || err != nil {
 		t.Errorf("ParseUpstreams(none) = %v, %v; want standalone (nil, nil)", up, err)
 	}
-	up, err := ParseUpstreams("http://profiles:8080/", "http://programs:8080", "https://matching.internal", "http://documents:8080")
-	if err != nil || up[Profiles].Host != "profiles:8080" || up[Matching].Scheme != "https" || up[Documents].Host != "documents:8080" {
+	up, err := ParseUpstreams("http://profiles:8080/", "http://programs:8080", "https://matching.internal", "http://documents:8080",
+		"http://placements:8080")
+	if err != nil || up[Profiles].Host != "profiles:8080" || up[Matching].Scheme != "https" || up[Documents].Host != "documents:8080" ||
+		up[Placements].Host != "placements:8080" {
 		t.Errorf("ParseUpstreams(all) = %v, %v", up, err)
 	}
-	for _, bad := range [][4]string{
-		{"http://profiles:8080", "", "", ""},
-		{"http://a", "http://b", "http://c", ""},
-		{"http://a", "http://b", "ftp://c", "http://d"},
-		{"http://a", "http://b", "matching:8080", "http://d"},
+	for _, bad := range [][5]string{
+		{"http://profiles:8080", "", "", "", ""},
+		{"http://a", "http://b", "http://c", "", ""},
+		{"http://a", "http://b", "http://c", "http://d", ""},
+		{"http://a", "http://b", "ftp://c", "http://d", "http://e"},
+		{"http://a", "http://b", "matching:8080", "http://d", "http://e"},
 	} {
-		if _, err := ParseUpstreams(bad[0], bad[1], bad[2], bad[3]); err == nil {
+		if _, err := ParseUpstreams(bad[0], bad[1], bad[2], bad[3], bad[4]); err == nil {
 			t.Errorf("ParseUpstreams(%v) = nil error", bad)
 		}
 	}

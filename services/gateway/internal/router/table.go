@@ -9,6 +9,7 @@ import (
 
 	"github.com/talentbridge/platform/shared/api/documents"
 	"github.com/talentbridge/platform/shared/api/matching"
+	"github.com/talentbridge/platform/shared/api/placements"
 	"github.com/talentbridge/platform/shared/api/profiles"
 	"github.com/talentbridge/platform/shared/api/programs"
 	"github.com/talentbridge/platform/shared/auth"
@@ -16,10 +17,11 @@ import (
 
 // Service names used in the table.
 const (
-	Profiles  = "profiles"
-	Programs  = "programs"
-	Matching  = "matching"
-	Documents = "documents"
+	Profiles   = "profiles"
+	Programs   = "programs"
+	Matching   = "matching"
+	Documents  = "documents"
+	Placements = "placements"
 )
 
 // Route sends one method and path pattern (echo syntax, relative to
@@ -44,6 +46,7 @@ var Table = slices.Concat(
 	forward(Programs, programs.Routes),
 	forward(Matching, matching.Routes),
 	forward(Documents, documents.Routes),
+	forward(Placements, placements.Routes),
 )
 
 // forward sends every route of a shared/api route set to service.

@@ -13,6 +13,7 @@ import (
 	apiprograms "github.com/talentbridge/platform/shared/api/programs"
 
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
+	apiplacements "github.com/talentbridge/platform/shared/api/placements"
 
 	"golang.org/x/net/html"
 
@@ -297,7 +298,12 @@ func fixtures() []fixture {
 	rep.ByCategory, rep.ByRegion = samplePolicyReport()
 	fs = append(fs, fixture{name: "report", tmpl: "report", role: "coordinator", title: "report.title"})
 	fs[len(fs)-1].data = rep // filled in by render (charts need the page)
-	return fs
+	fs = append(fs, fixture{name: "stats", tmpl: "stats", title: "stats.title", data: sampleStats()},
+		fixture{name: "stats-few", tmpl: "stats", role: "applicant", title: "stats.title", data: apiplacements.ExchangeStats{
+			GroupBy: "month", From: "2027-01", To: "2027-03", Measures: apiplacements.StatsMeasures,
+			Totals: apiplacements.StatsRow{Counts: map[string]apiplacements.StatsCell{}}, Target: apiplacements.StatsTarget{People: 500_000, Counted: apiplacements.SuppressedCell()}}},
+		fixture{name: "stats-refused", tmpl: "stats", title: "stats.title", data: statsRefused{}, form: url.Values{"from": {"March"}}})
+	return append(fs, placementFixtures()...)
 }
 
 func renderFixture(t *testing.T, u *UI, f fixture, lang string) string {
@@ -313,6 +319,13 @@ func renderFixture(t *testing.T, u *UI, f fixture, lang string) string {
 	}
 	if rep, ok := f.data.(apimatching.Report); ok {
 		p.Data = ReportData{Round: Round{Round: apimatching.Round{ID: "r-1", Name: "Spring 2027"}}, Report: rep, Charts: reportCharts(p, rep)}
+	}
+	switch d := f.data.(type) {
+	case apiplacements.ExchangeStats:
+		p.Data = statsData(p, d, true, url.Values{"groupBy": {d.GroupBy}})
+	case statsRefused:
+		p.Form.add("from", "stats.from", "problem.invalid", "must be a month (YYYY-MM) or a date (YYYY-MM-DD)")
+		p.Data = statsData(p, apiplacements.ExchangeStats{}, false, url.Values{})
 	}
 	tmpl, ok := u.tmpl[f.tmpl]
 	if !ok {

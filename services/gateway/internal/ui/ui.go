@@ -122,6 +122,7 @@ func (u *UI) Table() []auth.Route {
 		r(post, "/lang", auth.Anyone, u.setLang),
 		r(get, "/programs", auth.Anyone, u.search),
 		r(get, "/programs/:id", auth.Anyone, u.program),
+		r(get, "/stats", auth.Anyone, u.stats),
 
 		// Anyone signed in.
 		r(get, "/notifications", auth.SignedIn, u.notifications),
@@ -189,7 +190,7 @@ func (u *UI) Table() []auth.Route {
 		// Admins.
 		r(get, "/admin/users", auth.Admins, u.adminUsers),
 		r(post, "/admin/users", auth.Admins, u.createCoordinator),
-	}, append(u.reviewRoutes(r), append(u.accountRoutes(r), u.searchRoutes(r)...)...)...)
+	}, append(u.reviewRoutes(r), append(u.accountRoutes(r), append(u.searchRoutes(r), u.placementRoutes(r)...)...)...)...)
 }
 
 // upload gives a page that takes a file the upload routes' body limit.

@@ -273,4 +273,5 @@ type Store interface {
 	Eraser
 	ReviewStore
 	MockStore
+	PlacementOutcomeStore
 }

@@ -412,5 +412,8 @@ func (s *Service) Report(ctx context.Context, roundID string) (*domain.Report, e
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].ApplicantID < entries[j].ApplicantID })
 	rep := domain.BuildReport(r, seats, titles, entries, ms, s.now())
+	if err := s.countPlacements(ctx, &rep, ms); err != nil {
+		return nil, err
+	}
 	return &rep, nil
 }

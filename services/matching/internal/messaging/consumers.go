@@ -30,6 +30,9 @@ const (
 	// threads it wrote in (hosts and coordinators have no profile, so
 	// profile.erased never reaches them).
 	UserDeletedConsumer = "user-deleted"
+	// PlacementsConsumer keeps how accepted offers' placements finished,
+	// for the outcome report.
+	PlacementsConsumer = "placements"
 )
 
 // The streams of the events the read models are built from.
@@ -70,6 +73,8 @@ func (h Handlers) Consumers() []natsbus.Consumer {
 				events.OfferAccepted, events.OfferDeclined}, Handle: h.App.AuditEvent},
 		{Service: Service, Name: UserDeletedConsumer, Stream: "IDENTITY",
 			Subjects: []string{events.UserDeleted}, Handle: h.UserDeleted},
+		{Service: Service, Name: PlacementsConsumer, Stream: "PLACEMENTS",
+			Subjects: []string{events.PlacementCompleted, events.PlacementEnded}, Handle: h.PlacementFinished},
 	}
 }
 

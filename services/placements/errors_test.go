@@ -1,0 +1,5 @@
+package placements_test
+
+import "fmt"
+
+func errorf(format string, a ...any) error { return fmt.Errorf(format, a...) }

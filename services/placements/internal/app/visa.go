@@ -1,0 +1,42 @@
+package app
+
+import (
+	"context"
+	"errors"
+
+	"github.com/talentbridge/platform/services/placements/internal/domain"
+	"github.com/talentbridge/platform/services/placements/internal/visa"
+	api "github.com/talentbridge/platform/shared/api/placements"
+	"github.com/talentbridge/platform/shared/placementrules"
+)
+
+// Visa answers GET /placements/{id}/visa for whoever may read the
+// placement: the likely visa and, for a paid placement in Japan, the
+// points estimate, from the program's and the participant's read models.
+// A participant who erased their profile gets the pathway without the
+// profile's facts (the estimate then says what is missing).
+func (s *Service) Visa(ctx context.Context, a domain.Actor, id string) (api.VisaResponse, error) {
+	p, err := s.Read(ctx, a, id)
+	if err != nil {
+		return api.VisaResponse{}, err
+	}
+	in := visa.Input{Direction: p.Direction, Kind: p.Kind,
+		Start: p.StartDate.Format(placementrules.DateLayout), End: p.EndDate.Format(placementrules.DateLayout)}
+	prog, err := s.o.Models.Program(ctx, p.ProgramID)
+	switch {
+	case err == nil:
+		if prog.Stipend != nil {
+			in.Stipend = &visa.Stipend{Amount: prog.Stipend.Amount, Currency: prog.Stipend.Currency, Period: prog.Stipend.Period}
+		}
+	case !errors.Is(err, domain.ErrNotFound):
+		return api.VisaResponse{}, err
+	}
+	prof, err := s.o.Models.Profile(ctx, p.ApplicantID)
+	switch {
+	case err == nil:
+		in.DegreeLevel, in.BirthYear, in.Languages = prof.DegreeLevel, prof.BirthYear, prof.Languages
+	case !errors.Is(err, domain.ErrNotFound):
+		return api.VisaResponse{}, err
+	}
+	return visa.Pathway(placementrules.Visa(), placementrules.HSP(), in), nil
+}
