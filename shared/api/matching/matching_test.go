@@ -56,7 +56,7 @@ func TestReportWire(t *testing.T) {
 		Programs: []ProgramResult{{ProgramID: "p", Title: "t", Seats: 2}}, ByHomeCountry: []GroupRate{{Value: "IN", Applicants: 1, Rate: 0}},
 		Choices: []ChoiceCount{{Choice: 1, Count: 1}}, Unmatched: []ReasonCount{{Code: "no_seats", Count: 1}}}
 	wire(t, r, `{"roundId":"r","status":"completed","runs":1,"generatedAt":"2027-01-02T00:00:00Z",`+
-		`"totals":{"applicants":0,"matched":0,"unmatched":0,"matchRate":0,"seats":0,"offered":0,"filled":0},`+
+		`"totals":{"applicants":0,"matched":0,"unmatched":0,"matchRate":0,"seats":0,"offered":0,"filled":0,"completed":0,"endedEarly":0},`+
 		`"programs":[{"programId":"p","title":"t","seats":2,"matched":0,"proposed":0,"approved":0,"rejected":0,"offered":0,"filled":0,"declined":0}],`+
 		`"byHomeCountry":[{"value":"IN","applicants":1,"matched":0,"rate":0}],"byKind":null,"byDegreeLevel":null,"byGender":null,`+
 		`"choices":[{"choice":1,"count":1}],"unmatched":[{"code":"no_seats","count":1}]}`)
