@@ -292,8 +292,13 @@ func mergeInto(dst, src Doc) {
 	}
 }
 
+// FirstPartWait bounds how long Gather waits for the first part.
+const FirstPartWait = 5 * time.Second
+
 // Gather asks every process for its part and merges the answers that
-// arrive within wait.
+// arrive within wait of the first one. The first may take longer — up to
+// FirstPartWait, since a busy machine builds a part slowly — so that a
+// slow start gives a document rather than "no part in time".
 func Gather(ctx context.Context, nc *nats.Conn, wait time.Duration) (Doc, error) {
 	inbox := nc.NewRespInbox()
 	sub, err := nc.SubscribeSync(inbox)
@@ -305,7 +310,7 @@ func Gather(ctx context.Context, nc *nats.Conn, wait time.Duration) (Doc, error)
 		return nil, err
 	}
 	var parts []Doc
-	deadline := time.Now().Add(wait)
+	deadline := time.Now().Add(max(wait, FirstPartWait))
 	for {
 		left := time.Until(deadline)
 		if left <= 0 || ctx.Err() != nil {
@@ -316,6 +321,9 @@ func Gather(ctx context.Context, nc *nats.Conn, wait time.Duration) (Doc, error)
 			break
 		}
 		if d, err := Parse(m.Data); err == nil {
+			if len(parts) == 0 {
+				deadline = time.Now().Add(wait)
+			}
 			parts = append(parts, d)
 		}
 	}
