@@ -65,13 +65,9 @@ func New(ctx context.Context, d platform.Deps) (platform.Service, error) {
 // use cases, outbox relay.
 func NewWithOptions(o Options) platform.Constructor {
 	return func(ctx context.Context, d platform.Deps) (platform.Service, error) {
-		cfg := o.Config
-		if cfg == nil {
-			c, err := config.Load[Config]()
-			if err != nil {
-				return nil, err
-			}
-			cfg = &c
+		cfg, err := config.LoadOr(o.Config)
+		if err != nil {
+			return nil, err
 		}
 		if cfg.OverdueEvery <= 0 {
 			cfg.OverdueEvery = time.Minute

@@ -53,6 +53,23 @@ type Log struct {
 // Load fills a T from the environment (with defaults) and validates it when
 // T has a Validate() error method.
 func Load[T any]() (T, error) {
+	return load[T]()
+}
+
+// LoadOr returns given when it is set (tests and standalone pass a
+// configuration), else the one read from the environment (Load).
+func LoadOr[T any](given *T) (*T, error) {
+	if given != nil {
+		return given, nil
+	}
+	c, err := load[T]()
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func load[T any]() (T, error) {
 	var c T
 	if err := env.Parse(&c); err != nil {
 		return c, fmt.Errorf("config: %w", err)

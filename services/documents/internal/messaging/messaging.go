@@ -13,7 +13,6 @@ import (
 	"github.com/talentbridge/platform/services/documents/internal/app"
 	"github.com/talentbridge/platform/shared/events"
 	docsev "github.com/talentbridge/platform/shared/events/documents"
-	"github.com/talentbridge/platform/shared/events/identity"
 	"github.com/talentbridge/platform/shared/events/matching"
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
 	"github.com/talentbridge/platform/shared/events/programs"
@@ -46,9 +45,9 @@ func (h Handlers) Consumers() []natsbus.Consumer {
 			Subjects: []string{events.ApplicationDocuments, events.ApplicationWithdrawn},
 			Handle:   h.Application, Concurrency: 4},
 		{Service: Service, Name: UserDeletedConsumer, Stream: "IDENTITY",
-			Subjects: []string{events.UserDeleted}, Handle: h.UserDeleted},
+			Subjects: []string{events.UserDeleted}, Handle: h.Erased},
 		{Service: Service, Name: ProfileErasedConsumer, Stream: "PROFILES",
-			Subjects: []string{events.ProfileErased}, Handle: h.ProfileErased},
+			Subjects: []string{events.ProfileErased}, Handle: h.Erased},
 	}
 }
 
@@ -112,30 +111,12 @@ func (h Handlers) Application(ctx context.Context, ev events.Envelope) error {
 	return h.App.RecordApplication(ctx, a, ev.AggregateVersion)
 }
 
-// UserDeleted erases everything of a deleted account.
-func (h Handlers) UserDeleted(ctx context.Context, ev events.Envelope) error {
-	var p identity.UserDeleted
-	if err := ev.Decode(&p); err != nil {
+// Erased erases everything of a person on tb.identity.v1.user.deleted
+// and tb.profiles.v1.profile.erased.
+func (h Handlers) Erased(ctx context.Context, ev events.Envelope) error {
+	id, err := profilesev.ErasedPerson(ev)
+	if err != nil {
 		return err
-	}
-	return h.erase(ctx, p.UserID, ev)
-}
-
-// ProfileErased erases everything of an applicant who erased the profile.
-func (h Handlers) ProfileErased(ctx context.Context, ev events.Envelope) error {
-	var p profilesev.ProfileErased
-	if err := ev.Decode(&p); err != nil {
-		return err
-	}
-	return h.erase(ctx, p.ProfileID, ev)
-}
-
-func (h Handlers) erase(ctx context.Context, id string, ev events.Envelope) error {
-	if id == "" {
-		id = ev.Subject
-	}
-	if id == "" {
-		return fmt.Errorf("%w: %s without a person's id", events.ErrMalformed, ev.Type)
 	}
 	if err := h.App.Erase(ctx, id); err != nil {
 		return fmt.Errorf("erase: %w", err) // retried: erasure must not be lost

@@ -15,7 +15,6 @@ import (
 	"github.com/talentbridge/platform/services/placements/internal/app"
 	"github.com/talentbridge/platform/services/placements/internal/domain"
 	"github.com/talentbridge/platform/shared/events"
-	"github.com/talentbridge/platform/shared/events/identity"
 	"github.com/talentbridge/platform/shared/events/matching"
 	placementsev "github.com/talentbridge/platform/shared/events/placements"
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
@@ -54,9 +53,9 @@ func (h Handlers) Consumers() []natsbus.Consumer {
 		{Service: Service, Name: ProfilesConsumer, Stream: "PROFILES",
 			Subjects: []string{events.ProfileCreated, events.ProfileUpdated}, Handle: h.Profile, Concurrency: 4},
 		{Service: Service, Name: UserDeletedConsumer, Stream: "IDENTITY",
-			Subjects: []string{events.UserDeleted}, Handle: h.UserDeleted},
+			Subjects: []string{events.UserDeleted}, Handle: h.Erased},
 		{Service: Service, Name: ProfileErasedConsumer, Stream: "PROFILES",
-			Subjects: []string{events.ProfileErased}, Handle: h.ProfileErased},
+			Subjects: []string{events.ProfileErased}, Handle: h.Erased},
 	}
 }
 
@@ -129,30 +128,12 @@ func (h Handlers) Profile(ctx context.Context, ev events.Envelope) error {
 		DegreeLevel: p.DegreeLevel, BirthYear: p.BirthYear, Languages: p.Languages}, ev.AggregateVersion)
 }
 
-// UserDeleted erases a deleted account's placements down to ids and counts.
-func (h Handlers) UserDeleted(ctx context.Context, ev events.Envelope) error {
-	var p identity.UserDeleted
-	if err := ev.Decode(&p); err != nil {
+// Erased erases a person's placements down to ids and counts, on
+// tb.identity.v1.user.deleted and tb.profiles.v1.profile.erased.
+func (h Handlers) Erased(ctx context.Context, ev events.Envelope) error {
+	id, err := profilesev.ErasedPerson(ev)
+	if err != nil {
 		return err
-	}
-	return h.erase(ctx, p.UserID, ev)
-}
-
-// ProfileErased does the same for an applicant who erased the profile.
-func (h Handlers) ProfileErased(ctx context.Context, ev events.Envelope) error {
-	var p profilesev.ProfileErased
-	if err := ev.Decode(&p); err != nil {
-		return err
-	}
-	return h.erase(ctx, p.ProfileID, ev)
-}
-
-func (h Handlers) erase(ctx context.Context, id string, ev events.Envelope) error {
-	if id == "" {
-		id = ev.Subject
-	}
-	if id == "" {
-		return fmt.Errorf("%w: %s without a person's id", events.ErrMalformed, ev.Type)
 	}
 	if err := h.App.Erase(ctx, id); err != nil {
 		return fmt.Errorf("erase: %w", err) // retried: erasure must not be lost

@@ -1,0 +1,39 @@
+package profiles
+
+import (
+	"fmt"
+
+	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/events/identity"
+)
+
+// ErasedPerson is the id of the person an erasure event names: the user of
+// tb.identity.v1.user.deleted or the profile of profile.erased (the same
+// id), falling back to the envelope's subject. A service that keeps
+// something of people erases that id on either event.
+func ErasedPerson(ev events.Envelope) (string, error) {
+	var id string
+	switch ev.Type {
+	case events.UserDeleted:
+		var p identity.UserDeleted
+		if err := ev.Decode(&p); err != nil {
+			return "", err
+		}
+		id = p.UserID
+	case events.ProfileErased:
+		var p ProfileErased
+		if err := ev.Decode(&p); err != nil {
+			return "", err
+		}
+		id = p.ProfileID
+	default:
+		return "", fmt.Errorf("%w: %s is not an erasure", events.ErrMalformed, ev.Type)
+	}
+	if id == "" {
+		id = ev.Subject
+	}
+	if id == "" {
+		return "", fmt.Errorf("%w: %s without a person's id", events.ErrMalformed, ev.Type)
+	}
+	return id, nil
+}
