@@ -19,11 +19,11 @@ func TestPageWire(t *testing.T) {
 
 func TestImportProblemWire(t *testing.T) {
 	raw, err := json.Marshal(ImportProblem{Type: "x", Title: "T", Status: 422, Code: "import_rejected", Detail: "d",
-		Errors: []RowError{{Line: 2, Field: "email", Reason: "r"}}})
+		Errors: []RowError{{Line: 2, Field: "email", Code: "email", Reason: "r"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"type":"x","title":"T","status":422,"code":"import_rejected","detail":"d","errors":[{"line":2,"field":"email","reason":"r"}]}`
+	want := `{"type":"x","title":"T","status":422,"code":"import_rejected","detail":"d","errors":[{"line":2,"field":"email","code":"email","reason":"r"}]}`
 	if string(raw) != want {
 		t.Errorf("json.Marshal(ImportProblem) = %s, want %s", raw, want)
 	}

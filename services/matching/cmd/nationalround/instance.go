@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -10,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"time"
+
+	"github.com/talentbridge/platform/shared/csvexport"
 )
 
 // instance is one generated national round: programs with seats, every
@@ -122,7 +123,7 @@ func email(i int) string { return fmt.Sprintf("national-%06d@national.example.or
 // to to.
 func (in *instance) profilesCSV(notice string, from, to int) []byte {
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
+	w := csvexport.NewWriter(&buf)
 	_ = w.Write([]string{"email", "name", "kind", "homeCountry", "degreeLevel", "birthYear", "fields",
 		"noticeVersion", "dataProcessing", "crossBorderTransfer", "visibleToHosts"})
 	for i := from; i < to; i++ {
@@ -139,7 +140,7 @@ func (in *instance) programsCSV(now time.Time, from, to int) []byte {
 	day := func(d int) string { return now.AddDate(0, 0, d).Format(time.DateOnly) }
 	regions := []string{"Tokyo", "Osaka", "Kyoto", "Miyagi", "Hyogo", "Fukuoka", "Aichi"}
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
+	w := csvexport.NewWriter(&buf)
 	_ = w.Write([]string{"title", "description", "kind", "hostOrg", "hostCountry", "region", "fields", "seats",
 		"startDate", "endDate", "applicationDeadline"})
 	for j := from; j < to; j++ {
