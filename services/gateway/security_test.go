@@ -163,7 +163,7 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 	standalone := start(t, envOptions{})
 	split := start(t, envOptions{config: func(c *gateway.Config) {
 		c.ProfilesURL, c.ProgramsURL, c.MatchingURL = "http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:3"
-		c.DocumentsURL = "http://127.0.0.1:4"
+		c.DocumentsURL, c.PlacementsURL = "http://127.0.0.1:4", "http://127.0.0.1:5"
 	}})
 	for name, e := range map[string]*env{"standalone": standalone, "split": split} {
 		n := 0
