@@ -27,7 +27,9 @@ func roundPolicyEditor(coord *tab, titles []string) {
 	}
 	coord.submit("create the round with a cap below the seats", `form[action="/coord/rounds/new"] button[type=submit]`)
 	coord.expect("the problem is summed up", `#error-summary[role=alert]`, "Cap (applicants)")
-	coord.expect("the problem is shown at the cap", `#region-0 .field.invalid .field-error`, "less than the region's targets")
+	// The cap must hold the programs' seats (no targets given): the page
+	// asks for a number from that sum up.
+	coord.expect("the problem is shown at the cap", `#region-0 .field.invalid .field-error`, "Enter a number from")
 	if checked := coord.eval(`String(document.querySelectorAll('input[name="region0.programs"]:checked').length)`); checked != fmt.Sprint(len(titles)) {
 		coord.t.Fatalf("after the refusal %s programs stay in the region, want %d", checked, len(titles))
 	}

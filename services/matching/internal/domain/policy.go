@@ -136,7 +136,7 @@ func CheckPolicy(p *Policy, roundPrograms []string, seats map[string]int) []Fiel
 			}
 		}
 		if r.Cap >= 0 && targets > r.Cap {
-			errs.add(fielderr.NewSumTooLarge(f+".cap", r.Cap).Because("is %d, less than the region's targets, which add up to %d (a program without a target counts its seats)", r.Cap, targets))
+			errs.add(fielderr.NewRange(f+".cap", targets, MaxRegionCap).Because("is %d, less than the region's targets, which add up to %d (a program without a target counts its seats)", r.Cap, targets))
 		}
 	}
 	return errs
