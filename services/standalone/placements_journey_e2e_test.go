@@ -272,11 +272,22 @@ func TestPlacementsJourneyBlackBox(t *testing.T) {
 	if r := f.call(http.MethodPost, "/placements/"+pl1.ID+"/feedback", people[1].token, map[string]any{"rating": 2}); r.status != http.StatusConflict {
 		t.Errorf("second feedback = %d %s, want 409", r.status, r.body)
 	}
+	// The host has a say too, once.
+	f.must(http.MethodPost, "/placements/"+pl1.ID+"/feedback", host, map[string]any{"rating": 4}, http.StatusCreated, nil)
+	if r := f.call(http.MethodPost, "/placements/"+pl1.ID+"/feedback", host, map[string]any{"rating": 3}); r.status != http.StatusConflict {
+		t.Errorf("the host's second feedback = %d %s, want 409", r.status, r.body)
+	}
 	var after apiplacements.Placement
 	f.must(http.MethodGet, "/placements/"+pl1.ID, people[1].token, nil, http.StatusOK, &after)
-	if after.Status != apiplacements.StatusCompleted || len(after.Feedback) != 1 || after.Feedback[0].Rating != 5 ||
-		after.Feedback[0].Party != "applicant" {
-		t.Errorf("the completed placement = status %s, feedback %+v; want completed with one rating 5 from the applicant", after.Status, after.Feedback)
+	ratings := map[string]int{}
+	for _, fb := range after.Feedback {
+		ratings[fb.Party] = fb.Rating
+	}
+	if after.Status != apiplacements.StatusCompleted || len(after.Feedback) != 2 || ratings["applicant"] != 5 || ratings["host"] != 4 {
+		t.Errorf("the completed placement = status %s, feedback %+v; want completed with 5 from the applicant and 4 from the host", after.Status, after.Feedback)
+	}
+	if r := f.call(http.MethodGet, "/placements/me", host, nil); r.status != http.StatusForbidden {
+		t.Errorf("a host GET /placements/me = %d, want 403", r.status)
 	}
 
 	// 6. The public statistics, without signing in.
