@@ -327,14 +327,17 @@ func seedPlatform(t *testing.T, p *uiPlatform) *seeded {
 func everyPage(t *testing.T, p *uiPlatform, s *seeded) {
 	pages := map[string][]string{
 		"": {"/", "/programs", "/programs?q=robotics&open=true", "/programs/" + s.programA, "/signup", "/login",
-			"/forgot-password", "/reset-password?token=x", "/reset-password", "/verify-email?token=x"},
+			"/forgot-password", "/reset-password?token=x", "/reset-password", "/verify-email?token=x",
+			"/stats", "/stats?groupBy=homeRegion"},
 		"applicant": {"/recommendations", "/applications", "/offers", "/notifications", "/account", "/profile", "/documents", "/references",
 			"/profile/wizard", "/profile/wizard?step=2", "/profile/wizard?step=3", "/profile/wizard?step=4", "/profile/wizard?step=5",
-			"/programs/" + s.programA, "/searches", "/account/password", "/programs?q=robotics&hostCountry=JP"},
+			"/programs/" + s.programA, "/searches", "/account/password", "/programs?q=robotics&hostCountry=JP", "/placements"},
 		"host": {"/host/programs", "/host/programs/new", "/host/programs/" + s.programA + "/edit", "/host/programs/import",
-			"/host/programs/" + s.programA + "/candidates", "/host/programs/" + s.programA + "/ranking/import", "/notifications", "/account"},
+			"/host/programs/" + s.programA + "/candidates", "/host/programs/" + s.programA + "/ranking/import", "/notifications", "/account",
+			"/host/placements"},
 		"coordinator": {"/coord/hosts", "/coord/rounds", "/coord/rounds/new", "/coord/rounds/" + s.round,
-			"/coord/rounds/" + s.round + "/report", "/coord/rounds/" + s.round + "/ranks/import", "/coord/review", "/coord/audit", "/coord/audit?entity=" + s.round},
+			"/coord/rounds/" + s.round + "/report", "/coord/rounds/" + s.round + "/ranks/import", "/coord/review", "/coord/audit", "/coord/audit?entity=" + s.round,
+			"/coord/placements"},
 		"admin": {"/admin/users", "/admin/users?role=applicant&status=active"},
 	}
 	creds := map[string][2]string{
