@@ -29,6 +29,7 @@ func (u *UI) reviewRoutes(r func(m, p string, pol auth.Policy, h echo.HandlerFun
 		r(get, "/host/programs/:id/applications", auth.HostsAndCoords, u.hostApplications),
 		r(get, "/host/programs/:id/slots", auth.HostsAndCoords, u.hostSlots),
 		r(post, "/host/programs/:id/slots", auth.HostsAndCoords, u.addSlot),
+		r(post, "/host/programs/:id/slots/:slotId/delete", auth.HostsAndCoords, u.deleteSlot),
 		r(post, "/host/applications/:id/stage", auth.HostsAndCoords, u.moveStage),
 		r(get, "/applications/:id", apimatching.Parties, u.applicationPage),
 		r(post, "/applications/:id/book", auth.Applicants, u.bookSlot),
@@ -131,6 +132,18 @@ func (u *UI) addSlot(c echo.Context) error {
 		return err
 	}
 	return seeOther(c, back+"?done=slot_added")
+}
+
+// deleteSlot takes one of the program's slots back after the host
+// confirmed it; a booked slot's interview is withdrawn by the API and the
+// applicant told. Another host's program or slot is not found.
+func (u *UI) deleteSlot(c echo.Context) error {
+	id := c.Param("id")
+	err := u.call(c, http.MethodDelete, "/programs/"+url.PathEscape(id)+"/interview-slots/"+url.PathEscape(c.Param("slotId")), nil, nil)
+	if err != nil {
+		return err
+	}
+	return seeOther(c, "/host/programs/"+url.PathEscape(id)+"/slots?done=slot_deleted")
 }
 
 // moveStage applies a host's stage action and returns to the
@@ -359,7 +372,7 @@ func (u *UI) bulkMessage(c echo.Context) error {
 	case err == nil:
 		return seeOther(c, back+"?done=bulk_sent")
 	case statusOf(err) == http.StatusBadRequest:
-		return seeOther(c, back+"?done=bulk_refused")
+		return seeOther(c, back+"?done=bulk_message_refused")
 	}
 	return err
 }
