@@ -494,8 +494,9 @@ func TestHostBulkMessageForm(t *testing.T) {
 	}
 }
 
-// The program page offers the applicant's documents with Apply, and the
-// host's slots page asks before a slot is deleted, in each language.
+// The program page offers the applicant's documents with Apply, the
+// host's view of an application names its documents, and the host's slots
+// page asks before a slot is deleted, in each language.
 func TestApplyPickerAndSlotDeletion(t *testing.T) {
 	u := testUI(t)
 	byName := map[string]fixture{}
@@ -521,6 +522,18 @@ func TestApplyPickerAndSlotDeletion(t *testing.T) {
 		none.data = ProgramData{Program: none.data.(ProgramData).Program, Check: &eligibility.Result{Eligible: true}}
 		if out := renderFixture(t, u, none, lang); strings.Contains(out, `name="doc"`) || !strings.Contains(out, `href="/documents"`) {
 			t.Errorf("%s: without documents the apply form should offer the documents page and no boxes", lang)
+		}
+		// The host's view names an attached document by its title when
+		// the documents service shows it, else by its id.
+		hv := byName["application-host"]
+		titled := hv.data.(ApplicationPageData)
+		titled.Titles = map[string]string{"d-1": "Transcript 2026"}
+		hv.data = titled
+		if out := renderFixture(t, u, hv, lang); !strings.Contains(out, `<span translate="no">Transcript 2026</span>`) {
+			t.Errorf("%s: the host's view does not name the attached document by its title", lang)
+		}
+		if out := renderFixture(t, u, byName["application-host"], lang); !strings.Contains(out, `<span translate="no">d-1</span>`) {
+			t.Errorf("%s: without its title the host's view does not name the attached document by its id", lang)
 		}
 		slots := renderFixture(t, u, byName["host-slots"], lang)
 		for _, want := range []string{`<details class="confirm">`, `action="/host/programs/p-1/slots/s-2/delete"`, ask[lang]} {

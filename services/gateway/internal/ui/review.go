@@ -186,6 +186,9 @@ type ApplicationPageData struct {
 	// picker; Attached marks those the application lists.
 	Documents []apidocs.Document
 	Attached  map[string]bool
+	// Titles names the documents of the application the host reads, where
+	// the documents service already lets the host see them.
+	Titles map[string]string
 }
 
 func (u *UI) applicationPage(c echo.Context) error {
@@ -231,6 +234,9 @@ func (u *UI) applicationPage(c echo.Context) error {
 			}
 		}
 		d.ProgramID = pid
+		if d.Review != nil {
+			d.Titles = u.documentTitles(c, d.Review.DocumentIDs)
+		}
 	}
 	var msgs api.Page[apimatching.Message]
 	if err := u.call(c, http.MethodGet, "/applications/"+url.PathEscape(id)+"/messages", nil, &msgs); err != nil {
@@ -245,6 +251,20 @@ func (u *UI) applicationPage(c echo.Context) error {
 	}
 	p.Data = d
 	return u.render(c, http.StatusOK, "application", p)
+}
+
+// documentTitles asks the documents service for the title of each
+// document an application lists; one it does not show yet (its access
+// follows the application's events) keeps only its id on the page.
+func (u *UI) documentTitles(c echo.Context, ids []string) map[string]string {
+	titles := map[string]string{}
+	for _, id := range ids {
+		var doc apidocs.Document
+		if err := u.call(c, http.MethodGet, "/documents/"+url.PathEscape(id), nil, &doc); err == nil && doc.Title != "" {
+			titles[id] = doc.Title
+		}
+	}
+	return titles
 }
 
 func (u *UI) applicationBack(c echo.Context, done string) error {
