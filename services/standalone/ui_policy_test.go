@@ -27,7 +27,8 @@ func roundPolicyEditor(coord *tab, titles []string) {
 	}
 	coord.submit("create the round with a cap below the seats", `form[action="/coord/rounds/new"] button[type=submit]`)
 	coord.expect("the problem is summed up", `#error-summary[role=alert]`, "Cap (applicants)")
-	coord.expect("the problem is shown at the cap", `#region-0 .field.invalid .field-error`, "less than the region's targets")
+	// Worded from the field code (sum_too_large) with the cap as its limit.
+	coord.expect("the problem is shown at the cap", `#region-0 .field.invalid .field-error`, "may not exceed 1.")
 	if checked := coord.eval(`String(document.querySelectorAll('input[name="region0.programs"]:checked').length)`); checked != fmt.Sprint(len(titles)) {
 		coord.t.Fatalf("after the refusal %s programs stay in the region, want %d", checked, len(titles))
 	}
