@@ -317,7 +317,7 @@ func (u *UI) approveMatches(c echo.Context) error {
 	}
 	ids := form["id"]
 	if len(ids) == 0 {
-		return seeOther(c, "/coord/review?done=bulk_refused")
+		return seeOther(c, "/coord/review?done=approve_none_refused")
 	}
 	note := apimatching.ApproveRequest{Note: strings.TrimSpace(form.Get("note"))}
 	changed := 0

@@ -138,7 +138,7 @@ func TestMove(t *testing.T) {
 func TestRefusalNotices(t *testing.T) {
 	for n, want := range map[string]bool{
 		"matches_undecided": true, "round_refused": true, "refused_host_not_verified": true, "respond_by_invalid": true,
-		"interview_too_late": true, "match_changed": true, "bulk_refused": true,
+		"interview_too_late": true, "match_changed": true, "bulk_refused": true, "approve_none_refused": true,
 		"match_approved": false, "match_rejected": false, "round_published": false, "withdrawn": false, "matches_approved": false,
 	} {
 		if got := refusal(n); got != want {

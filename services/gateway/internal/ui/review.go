@@ -392,7 +392,7 @@ func (u *UI) bulkMessage(c echo.Context) error {
 	case err == nil:
 		return seeOther(c, back+"?done=bulk_sent")
 	case statusOf(err) == http.StatusBadRequest:
-		return seeOther(c, back+"?done=bulk_message_refused")
+		return seeOther(c, back+"?done=bulk_refused")
 	}
 	return err
 }
