@@ -406,6 +406,10 @@ func otherPeoplesObjects(t *testing.T, p *uiPlatform, s *seeded) {
 	notFound("host B", hostB.Post("/host/programs/"+s.programA+"/close", nil), "closes host A's program")
 	notFound("host B", hostB.Post("/host/programs/"+s.programA+"/edit", url.Values{"title": {"Taken over"}}), "changes host A's program")
 	notFound("applicant B", applicantB.Post("/applications/"+s.applicationA+"/withdraw", nil), "withdraws applicant A's application")
+	notFound("host B", hostB.Post("/host/programs/"+s.programA+"/slots/any-slot/delete", nil), "deletes a slot of host A's program")
+	if got := applicantB.Post("/host/programs/"+s.programA+"/slots/any-slot/delete", nil); got.Status != http.StatusForbidden {
+		t.Errorf("applicant POST slot delete = %d, want 403", got.Status)
+	}
 	if s.matchA != "" {
 		notFound("applicant B", applicantB.Post("/offers/"+s.matchA+"/accept", nil), "accepts applicant A's offer")
 		notFound("applicant B", applicantB.Post("/offers/"+s.matchA+"/decline", nil), "declines applicant A's offer")
@@ -942,7 +946,8 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 	})
 	asha.expect("recommendations give reasons in Japanese", "main", "同じ分野")
 	asha.shot("applicant-recommendations")
-	for _, title := range titles {
+	uploadAndApplyWithPicker(t, asha, titles[0])
+	for _, title := range titles[1:] {
 		asha.open("/recommendations")
 		asha.submit("apply to "+title, fmt.Sprintf(`//li[.//a[contains(., %q)]]//form[contains(@action, "/apply")]//button`, title))
 		asha.expect("the application is sent", ".notice", "応募を送信しました")
@@ -980,6 +985,7 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 	host.open(candidatesPage)
 	host.expect("the ranking is unchanged", ".ranklist", "Your rank 1")
 	reviewJourney(t, host, asha, titles[0], day(5))
+	bulkMessages(t, p, person, host, asha, titles[0], suffix)
 
 	first := asha.text(".ranklist li:first-child h2")
 	asha.submit("move the first choice down", `.ranklist li:first-child form input[value="down"] ~ button`)

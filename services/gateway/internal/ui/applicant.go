@@ -59,18 +59,40 @@ func (u *UI) recommendations(c echo.Context) error {
 	return u.render(c, http.StatusOK, "recommendations", p)
 }
 
+// apply sends an application and, when the applicant ticked documents in
+// the program page's picker, attaches them to it straight away. Should the
+// attaching fail, the application stands and its page says so, where the
+// picker can be used again.
 func (u *UI) apply(c echo.Context) error {
 	id := c.Param("id")
-	err := u.call(c, http.MethodPost, "/applications", apimatching.ApplyRequest{ProgramID: id}, nil)
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	var created apimatching.Application
+	err = u.call(c, http.MethodPost, "/applications", apimatching.ApplyRequest{ProgramID: id}, &created)
 	switch {
 	case err == nil:
-		return seeOther(c, "/applications?done=applied")
 	case statusOf(err) == http.StatusConflict:
 		// Applied before: the applications page shows it.
 		return seeOther(c, "/applications?done=applied_before")
 	case statusOf(err) == http.StatusBadRequest || statusOf(err) == http.StatusUnprocessableEntity:
 		// Not eligible, closed: the program page says why.
 		return seeOther(c, "/programs/"+url.PathEscape(id)+"?done=apply_refused")
+	default:
+		return err
+	}
+	docs := form["doc"]
+	if len(docs) == 0 || created.ID == "" {
+		return seeOther(c, "/applications?done=applied")
+	}
+	err = u.call(c, http.MethodPut, "/applications/"+url.PathEscape(created.ID)+"/documents",
+		apimatching.DocumentsRequest{DocumentIDs: docs}, nil)
+	switch {
+	case err == nil:
+		return seeOther(c, "/applications?done=applied_with_documents")
+	case statusOf(err) == http.StatusBadRequest || statusOf(err) == http.StatusConflict || statusOf(err) == http.StatusNotFound:
+		return seeOther(c, "/applications/"+url.PathEscape(created.ID)+"?done=documents_refused")
 	}
 	return err
 }

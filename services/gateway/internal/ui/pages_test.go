@@ -184,6 +184,8 @@ func fixtures() []fixture {
 			data: SearchData{Results: ProgramPage{Items: []programsev.Program{prog}, Page: 1, PageSize: 10, Total: 1}, Pages: 1}},
 		{name: "program-eligible", tmpl: "program", role: "applicant", title: "program.title",
 			data: ProgramData{Program: prog, Check: &check}},
+		{name: "program-apply-docs", tmpl: "program", role: "applicant", title: "program.title",
+			data: ProgramData{Program: prog, Check: &eligibility.Result{Eligible: true}, Documents: []apidocs.Document{{ID: "d-1", Kind: "cv", Title: "CV 2026"}}}},
 		{name: "program-not-eligible", tmpl: "program", role: "applicant", title: "program.title",
 			data: ProgramData{Program: prog, Check: &eligibility.Result{Reasons: reasons[:5]}}},
 		{name: "program-no-profile", tmpl: "program", role: "applicant", title: "program.title", data: ProgramData{Program: prog, NoProfile: true}},
@@ -487,6 +489,56 @@ func TestHostBulkMessageForm(t *testing.T) {
 		for _, want := range []string{h, `action="/host/programs/p-1/message"`, `<option value="shortlisted">`, `name="subject"`, `name="body"`} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s: the host's applications page lacks %q", lang, want)
+			}
+		}
+	}
+}
+
+// The program page offers the applicant's documents with Apply, the
+// host's view of an application names its documents, and the host's slots
+// page asks before a slot is deleted, in each language.
+func TestApplyPickerAndSlotDeletion(t *testing.T) {
+	u := testUI(t)
+	byName := map[string]fixture{}
+	for _, x := range fixtures() {
+		byName[x.name] = x
+	}
+	legend := map[string]string{"en": "Documents to send with this application", "ja": "この応募と一緒に送る書類", "hi": "इस आवेदन के साथ भेजे जाने वाले दस्तावेज़"}
+	ask := map[string]string{"en": "Delete this slot?", "ja": "この面接枠を削除しますか", "hi": "यह समय हटाएँ?"}
+	for lang, h := range legend {
+		out := renderFixture(t, u, byName["program-apply-docs"], lang)
+		i := strings.Index(out, `action="/programs/p-1/apply"`)
+		if i < 0 {
+			t.Fatalf("%s: no apply form in %s", lang, out)
+		}
+		form := out[i:]
+		form = form[:strings.Index(form, "</form>")]
+		for _, want := range []string{h, `name="doc" value="d-1">`, "CV 2026"} {
+			if !strings.Contains(form, want) {
+				t.Errorf("%s: the apply form lacks %q", lang, want)
+			}
+		}
+		none := byName["program-apply-docs"]
+		none.data = ProgramData{Program: none.data.(ProgramData).Program, Check: &eligibility.Result{Eligible: true}}
+		if out := renderFixture(t, u, none, lang); strings.Contains(out, `name="doc"`) || !strings.Contains(out, `href="/documents"`) {
+			t.Errorf("%s: without documents the apply form should offer the documents page and no boxes", lang)
+		}
+		// The host's view names an attached document by its title when
+		// the documents service shows it, else by its id.
+		hv := byName["application-host"]
+		titled := hv.data.(ApplicationPageData)
+		titled.Titles = map[string]string{"d-1": "Transcript 2026"}
+		hv.data = titled
+		if out := renderFixture(t, u, hv, lang); !strings.Contains(out, `<span translate="no">Transcript 2026</span>`) {
+			t.Errorf("%s: the host's view does not name the attached document by its title", lang)
+		}
+		if out := renderFixture(t, u, byName["application-host"], lang); !strings.Contains(out, `<span translate="no">d-1</span>`) {
+			t.Errorf("%s: without its title the host's view does not name the attached document by its id", lang)
+		}
+		slots := renderFixture(t, u, byName["host-slots"], lang)
+		for _, want := range []string{`<details class="confirm">`, `action="/host/programs/p-1/slots/s-2/delete"`, ask[lang]} {
+			if !strings.Contains(slots, want) {
+				t.Errorf("%s: the slots page lacks %q", lang, want)
 			}
 		}
 	}

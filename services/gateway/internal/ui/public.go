@@ -11,6 +11,7 @@ import (
 
 	apiprograms "github.com/talentbridge/platform/shared/api/programs"
 
+	apidocs "github.com/talentbridge/platform/shared/api/documents"
 	apiidentity "github.com/talentbridge/platform/shared/api/identity"
 
 	"github.com/labstack/echo/v4"
@@ -293,6 +294,9 @@ type ProgramData struct {
 	Applied bool
 	// Owner is set for the host who owns the program.
 	Owner bool
+	// Documents are the applicant's own documents and letters, offered
+	// with the Apply button to send along with the application.
+	Documents []apidocs.Document
 }
 
 func (u *UI) program(c echo.Context) error {
@@ -320,6 +324,14 @@ func (u *UI) program(c echo.Context) error {
 		for _, a := range apps {
 			if a.ProgramID == prog.ID && a.Active() {
 				d.Applied = true
+			}
+		}
+		if !d.Applied {
+			// The picker is a convenience: without the list the page still
+			// offers Apply, and documents can be attached afterwards.
+			var docs apidocs.Documents
+			if err := u.call(c, http.MethodGet, "/documents/me", nil, &docs); err == nil {
+				d.Documents = docs.Items
 			}
 		}
 	}

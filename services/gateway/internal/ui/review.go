@@ -29,6 +29,7 @@ func (u *UI) reviewRoutes(r func(m, p string, pol auth.Policy, h echo.HandlerFun
 		r(get, "/host/programs/:id/applications", auth.HostsAndCoords, u.hostApplications),
 		r(get, "/host/programs/:id/slots", auth.HostsAndCoords, u.hostSlots),
 		r(post, "/host/programs/:id/slots", auth.HostsAndCoords, u.addSlot),
+		r(post, "/host/programs/:id/slots/:slotId/delete", auth.HostsAndCoords, u.deleteSlot),
 		r(post, "/host/applications/:id/stage", auth.HostsAndCoords, u.moveStage),
 		r(get, "/applications/:id", apimatching.Parties, u.applicationPage),
 		r(post, "/applications/:id/book", auth.Applicants, u.bookSlot),
@@ -133,6 +134,18 @@ func (u *UI) addSlot(c echo.Context) error {
 	return seeOther(c, back+"?done=slot_added")
 }
 
+// deleteSlot takes one of the program's slots back after the host
+// confirmed it; a booked slot's interview is withdrawn by the API and the
+// applicant told. Another host's program or slot is not found.
+func (u *UI) deleteSlot(c echo.Context) error {
+	id := c.Param("id")
+	err := u.call(c, http.MethodDelete, "/programs/"+url.PathEscape(id)+"/interview-slots/"+url.PathEscape(c.Param("slotId")), nil, nil)
+	if err != nil {
+		return err
+	}
+	return seeOther(c, "/host/programs/"+url.PathEscape(id)+"/slots?done=slot_deleted")
+}
+
 // moveStage applies a host's stage action and returns to the
 // application's page.
 func (u *UI) moveStage(c echo.Context) error {
@@ -173,6 +186,9 @@ type ApplicationPageData struct {
 	// picker; Attached marks those the application lists.
 	Documents []apidocs.Document
 	Attached  map[string]bool
+	// Titles names the documents of the application the host reads, where
+	// the documents service already lets the host see them.
+	Titles map[string]string
 }
 
 func (u *UI) applicationPage(c echo.Context) error {
@@ -218,6 +234,9 @@ func (u *UI) applicationPage(c echo.Context) error {
 			}
 		}
 		d.ProgramID = pid
+		if d.Review != nil {
+			d.Titles = u.documentTitles(c, d.Review.DocumentIDs)
+		}
 	}
 	var msgs api.Page[apimatching.Message]
 	if err := u.call(c, http.MethodGet, "/applications/"+url.PathEscape(id)+"/messages", nil, &msgs); err != nil {
@@ -232,6 +251,20 @@ func (u *UI) applicationPage(c echo.Context) error {
 	}
 	p.Data = d
 	return u.render(c, http.StatusOK, "application", p)
+}
+
+// documentTitles asks the documents service for the title of each
+// document an application lists; one it does not show yet (its access
+// follows the application's events) keeps only its id on the page.
+func (u *UI) documentTitles(c echo.Context, ids []string) map[string]string {
+	titles := map[string]string{}
+	for _, id := range ids {
+		var doc apidocs.Document
+		if err := u.call(c, http.MethodGet, "/documents/"+url.PathEscape(id), nil, &doc); err == nil && doc.Title != "" {
+			titles[id] = doc.Title
+		}
+	}
+	return titles
 }
 
 func (u *UI) applicationBack(c echo.Context, done string) error {
