@@ -129,7 +129,7 @@ func Compute(records []Record, q Query, now time.Time) Table {
 		return cmp.Compare(a, b)
 	})
 	t := Table{GroupBy: q.GroupBy, From: q.From.Format("2006-01"), To: q.To.Format("2006-01"),
-		Measures: slices.Clone(Measures), Threshold: Threshold}
+		Measures: slices.Clone(Measures), Threshold: Threshold, Groups: []Row{}} // a list, never null
 	for _, k := range keys {
 		t.Groups = append(t.Groups, Row{Key: k, Counts: counts(raw[k])})
 	}

@@ -303,3 +303,17 @@ func TestTableJSONAndCSV(t *testing.T) {
 		t.Errorf("Goa row = %v, want <10", rows[2])
 	}
 }
+
+func TestNoGroupsIsAnEmptyList(t *testing.T) {
+	q, errs := ParseQuery("direction", "", "", now)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	raw, err := json.Marshal(Compute(nil, q, now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), `"groups":[]`) {
+		t.Errorf("a table without records = %s, want \"groups\": []", raw)
+	}
+}
