@@ -24,10 +24,8 @@ const Service = docsev.Service
 
 // Consumer names.
 const (
-	ProgramsConsumer      = "programs"
-	ApplicationsConsumer  = "applications"
-	UserDeletedConsumer   = "user-deleted"
-	ProfileErasedConsumer = "profile-erased"
+	ProgramsConsumer     = "programs"
+	ApplicationsConsumer = "applications"
 )
 
 // Handlers turn events into use-case calls.
@@ -37,28 +35,19 @@ type Handlers struct {
 
 // Consumers returns the service's durable consumers.
 func (h Handlers) Consumers() []natsbus.Consumer {
-	return []natsbus.Consumer{
+	return append([]natsbus.Consumer{
 		{Service: Service, Name: ProgramsConsumer, Stream: "PROGRAMS",
 			Subjects: []string{events.ProgramPublished, events.ProgramUpdated, events.ProgramClosed},
 			Handle:   h.Program, Concurrency: 4},
 		{Service: Service, Name: ApplicationsConsumer, Stream: "MATCHING",
 			Subjects: []string{events.ApplicationDocuments, events.ApplicationWithdrawn},
 			Handle:   h.Application, Concurrency: 4},
-		{Service: Service, Name: UserDeletedConsumer, Stream: "IDENTITY",
-			Subjects: []string{events.UserDeleted}, Handle: h.Erased},
-		{Service: Service, Name: ProfileErasedConsumer, Stream: "PROFILES",
-			Subjects: []string{events.ProfileErased}, Handle: h.Erased},
-	}
+	}, natsbus.ErasureConsumers(Service, h.Erased)...)
 }
 
 // Start creates and starts the consumers.
 func (h Handlers) Start(ctx context.Context, bus *natsbus.Bus) error {
-	for _, c := range h.Consumers() {
-		if _, err := bus.Consume(ctx, c); err != nil {
-			return err
-		}
-	}
-	return nil
+	return bus.ConsumeAll(ctx, h.Consumers())
 }
 
 // Program keeps who hosts each program; a closed program keeps its host

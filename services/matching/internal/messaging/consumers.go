@@ -80,12 +80,7 @@ func (h Handlers) Consumers() []natsbus.Consumer {
 
 // Start creates and starts the consumers.
 func (h Handlers) Start(ctx context.Context, bus *natsbus.Bus) error {
-	for _, c := range h.Consumers() {
-		if _, err := bus.Consume(ctx, c); err != nil {
-			return err
-		}
-	}
-	return nil
+	return bus.ConsumeAll(ctx, h.Consumers())
 }
 
 // Profile applies profile.created, .updated and .erased to the read model.

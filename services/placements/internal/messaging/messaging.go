@@ -27,11 +27,9 @@ const Service = placementsev.Service
 
 // Consumer names.
 const (
-	OffersConsumer        = "offers"
-	ProgramsConsumer      = "programs"
-	ProfilesConsumer      = "profiles"
-	UserDeletedConsumer   = "user-deleted"
-	ProfileErasedConsumer = "profile-erased"
+	OffersConsumer   = "offers"
+	ProgramsConsumer = "programs"
+	ProfilesConsumer = "profiles"
 )
 
 // Handlers turn events into use-case calls.
@@ -42,7 +40,7 @@ type Handlers struct {
 // Consumers returns the service's durable consumers. Each reads only its
 // owner's stream and subjects (natsbus refuses anything else).
 func (h Handlers) Consumers() []natsbus.Consumer {
-	return []natsbus.Consumer{
+	return append([]natsbus.Consumer{
 		// Offers wait for the program and profile read models, so they
 		// are retried for longer than the default.
 		{Service: Service, Name: OffersConsumer, Stream: "MATCHING", Subjects: []string{events.OfferAccepted},
@@ -52,21 +50,12 @@ func (h Handlers) Consumers() []natsbus.Consumer {
 			Handle:   h.Program, Concurrency: 4},
 		{Service: Service, Name: ProfilesConsumer, Stream: "PROFILES",
 			Subjects: []string{events.ProfileCreated, events.ProfileUpdated}, Handle: h.Profile, Concurrency: 4},
-		{Service: Service, Name: UserDeletedConsumer, Stream: "IDENTITY",
-			Subjects: []string{events.UserDeleted}, Handle: h.Erased},
-		{Service: Service, Name: ProfileErasedConsumer, Stream: "PROFILES",
-			Subjects: []string{events.ProfileErased}, Handle: h.Erased},
-	}
+	}, natsbus.ErasureConsumers(Service, h.Erased)...)
 }
 
 // Start creates and starts the consumers.
 func (h Handlers) Start(ctx context.Context, bus *natsbus.Bus) error {
-	for _, c := range h.Consumers() {
-		if _, err := bus.Consume(ctx, c); err != nil {
-			return err
-		}
-	}
-	return nil
+	return bus.ConsumeAll(ctx, h.Consumers())
 }
 
 // OfferAccepted makes the placement of an accepted offer, once per match.

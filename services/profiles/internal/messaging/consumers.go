@@ -57,12 +57,7 @@ func (h Handlers) Consumers() []natsbus.Consumer {
 func (h Handlers) Start(ctx context.Context, bus *natsbus.Bus) error {
 	scrub := bus.ScrubConsumer(Service, "PROFILES", events.ProfileErased,
 		[]string{events.ProfileCreated, events.ProfileUpdated})
-	for _, c := range append(h.Consumers(), scrub) {
-		if _, err := bus.Consume(ctx, c); err != nil {
-			return err
-		}
-	}
-	return nil
+	return bus.ConsumeAll(ctx, append(h.Consumers(), scrub))
 }
 
 // Application records application.submitted and .withdrawn in the read
