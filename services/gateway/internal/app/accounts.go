@@ -105,6 +105,11 @@ type Accounts struct {
 	auditLog AuditStore
 	// bg joins the background work of reset requests.
 	bg sync.WaitGroup
+	// resets runs this process's background reset mails one at a time:
+	// the per-account limit counts its hit after storing it, so requests
+	// racing each other would all count the others and send fewer mails
+	// than the limit allows.
+	resets sync.Mutex
 }
 
 // NewAccounts wires the use cases to their ports.

@@ -221,6 +221,8 @@ func (a *Accounts) mailReset(ctx context.Context, email string) error {
 	if !u.CanSignIn() {
 		return nil
 	}
+	a.resets.Lock()
+	defer a.resets.Unlock()
 	over, _, err := a.overLimit(ctx, "link:reset:"+u.ID, linksPerAccount)
 	if err != nil || over {
 		return err
