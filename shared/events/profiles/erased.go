@@ -1,6 +1,7 @@
 package profiles
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/talentbridge/platform/shared/events"
@@ -36,4 +37,20 @@ func ErasedPerson(ev events.Envelope) (string, error) {
 		return "", fmt.Errorf("%w: %s without a person's id", events.ErrMalformed, ev.Type)
 	}
 	return id, nil
+}
+
+// ErasureHandler is the consumer handler that erases the person an
+// erasure event names with erase. A failed erasure is returned, so the
+// event is delivered again: an erasure must not be lost.
+func ErasureHandler(erase func(ctx context.Context, personID string) error) func(context.Context, events.Envelope) error {
+	return func(ctx context.Context, ev events.Envelope) error {
+		id, err := ErasedPerson(ev)
+		if err != nil {
+			return err
+		}
+		if err := erase(ctx, id); err != nil {
+			return fmt.Errorf("erase: %w", err)
+		}
+		return nil
+	}
 }

@@ -1,6 +1,7 @@
 package profiles
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -41,5 +42,33 @@ func TestErasedPerson(t *testing.T) {
 		if err != nil || got != tc.want {
 			t.Errorf("%s: ErasedPerson = %q, %v; want %q", tc.name, got, err, tc.want)
 		}
+	}
+}
+
+func TestErasureHandler(t *testing.T) {
+	var erased []string
+	failing := errors.New("store down")
+	fail := false
+	h := ErasureHandler(func(_ context.Context, id string) error {
+		if fail {
+			return failing
+		}
+		erased = append(erased, id)
+		return nil
+	})
+	ev, err := events.New("test", events.ProfileErased, "p9", 1, ProfileErased{ProfileID: "p9"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h(context.Background(), ev); err != nil || len(erased) != 1 || erased[0] != "p9" {
+		t.Errorf("handler = %v, erased %v; want p9 erased", err, erased)
+	}
+	fail = true
+	if err := h(context.Background(), ev); !errors.Is(err, failing) {
+		t.Errorf("a failed erasure gives %v, want the store's error (so the event comes again)", err)
+	}
+	bad, _ := events.New("test", events.ProfileUpdated, "p9", 2, ProfileErased{ProfileID: "p9"})
+	if err := h(context.Background(), bad); !errors.Is(err, events.ErrMalformed) {
+		t.Errorf("a non-erasure event gives %v, want malformed", err)
 	}
 }

@@ -42,7 +42,7 @@ func (h Handlers) Consumers() []natsbus.Consumer {
 		{Service: Service, Name: ApplicationsConsumer, Stream: "MATCHING",
 			Subjects: []string{events.ApplicationDocuments, events.ApplicationWithdrawn},
 			Handle:   h.Application, Concurrency: 4},
-	}, natsbus.ErasureConsumers(Service, h.Erased)...)
+	}, natsbus.ErasureConsumers(Service, profilesev.ErasureHandler(h.App.Erase))...)
 }
 
 // Start creates and starts the consumers.
@@ -98,19 +98,6 @@ func (h Handlers) Application(ctx context.Context, ev events.Envelope) error {
 		return fmt.Errorf("%w: %s without applicationId, applicantId or programId", events.ErrMalformed, ev.Type)
 	}
 	return h.App.RecordApplication(ctx, a, ev.AggregateVersion)
-}
-
-// Erased erases everything of a person on tb.identity.v1.user.deleted
-// and tb.profiles.v1.profile.erased.
-func (h Handlers) Erased(ctx context.Context, ev events.Envelope) error {
-	id, err := profilesev.ErasedPerson(ev)
-	if err != nil {
-		return err
-	}
-	if err := h.App.Erase(ctx, id); err != nil {
-		return fmt.Errorf("erase: %w", err) // retried: erasure must not be lost
-	}
-	return nil
 }
 
 // maxUserIDLen bounds the ids an export request may carry.

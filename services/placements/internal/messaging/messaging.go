@@ -50,7 +50,7 @@ func (h Handlers) Consumers() []natsbus.Consumer {
 			Handle:   h.Program, Concurrency: 4},
 		{Service: Service, Name: ProfilesConsumer, Stream: "PROFILES",
 			Subjects: []string{events.ProfileCreated, events.ProfileUpdated}, Handle: h.Profile, Concurrency: 4},
-	}, natsbus.ErasureConsumers(Service, h.Erased)...)
+	}, natsbus.ErasureConsumers(Service, profilesev.ErasureHandler(h.App.Erase))...)
 }
 
 // Start creates and starts the consumers.
@@ -115,19 +115,6 @@ func (h Handlers) Profile(ctx context.Context, ev events.Envelope) error {
 	}
 	return h.App.RecordProfile(ctx, app.Profile{ID: p.ID, HomeCountry: p.HomeCountry, Region: p.Region,
 		DegreeLevel: p.DegreeLevel, BirthYear: p.BirthYear, Languages: p.Languages}, ev.AggregateVersion)
-}
-
-// Erased erases a person's placements down to ids and counts, on
-// tb.identity.v1.user.deleted and tb.profiles.v1.profile.erased.
-func (h Handlers) Erased(ctx context.Context, ev events.Envelope) error {
-	id, err := profilesev.ErasedPerson(ev)
-	if err != nil {
-		return err
-	}
-	if err := h.App.Erase(ctx, id); err != nil {
-		return fmt.Errorf("erase: %w", err) // retried: erasure must not be lost
-	}
-	return nil
 }
 
 // maxUserIDLen bounds the ids an export request may carry.
