@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -19,13 +18,6 @@ import (
 // a letter, and the referee, in another browser without an account,
 // uploads it once through the link and the applicant sees it received.
 func TestDocumentsPagesInTheBrowser(t *testing.T) {
-	exe := browserPath()
-	if exe == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("no Chromium found (set TB_CHROMIUM or install chromium); CI must run the browser tests")
-		}
-		t.Skip("no Chromium found: install chromium or set TB_CHROMIUM to run the browser tests")
-	}
 	p := startUIPlatform(t)
 	dir := t.TempDir()
 	pdf := filepath.Join(dir, "transcript.pdf")
@@ -36,24 +28,7 @@ func TestDocumentsPagesInTheBrowser(t *testing.T) {
 	if err := os.WriteFile(fake, append([]byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00"), make([]byte, 600)...), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
-	defer cancelAlloc()
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	if err := chromedp.Do(browserCtx); err != nil {
-		t.Fatalf("start %s: %v", exe, err)
-	}
-	sh := &shots{dir: t.TempDir()}
-	person := func() *tab {
-		ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
-		t.Cleanup(cancel)
-		if err := chromedp.Do(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return &tab{t: t, ctx: ctx, base: p.URL, shots: sh}
-	}
+	person := openBrowser(t, p)
 	suffix := strconv.FormatInt(time.Now().UnixNano()%1e6, 10)
 
 	for _, tc := range []struct {
@@ -67,7 +42,7 @@ func TestDocumentsPagesInTheBrowser(t *testing.T) {
 			b := person()
 			b.t = t
 			b.open("/")
-			b.submit("choose "+tc.lang, fmt.Sprintf(`form.lang button[value=%q]`, tc.lang))
+			b.chooseLanguage(tc.lang)
 			b.open("/signup")
 			b.fill("#f-name", "Applicant "+tc.lang)
 			b.fill("#f-email", "docs."+tc.lang+"."+suffix+"@example.org")

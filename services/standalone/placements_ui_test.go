@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -60,7 +59,7 @@ func placementPages(t *testing.T, p *uiPlatform, s *seeded) {
 	} {
 		b := person()
 		b.open("/")
-		b.submit("choose "+tc.lang, fmt.Sprintf(`form.lang button[value=%q]`, tc.lang))
+		b.chooseLanguage(tc.lang)
 		login(b, me.Email, demo.Password)
 		b.open("/placements")
 		b.expect("the list's heading", "main h1", tc.heading)

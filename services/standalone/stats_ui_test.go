@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,24 +14,8 @@ import (
 // them by program kind, sees a refused month explained at its field, and
 // downloads the same table as CSV.
 func TestStatsPageInTheBrowser(t *testing.T) {
-	exe := browserPath()
-	if exe == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("no Chromium found (set TB_CHROMIUM or install chromium); CI must run the browser tests")
-		}
-		t.Skip("no Chromium found: install chromium or set TB_CHROMIUM to run the browser tests")
-	}
 	p := startUIPlatform(t)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
-	defer cancelAlloc()
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	if err := chromedp.Do(browserCtx); err != nil {
-		t.Fatalf("start %s: %v", exe, err)
-	}
-	sh := &shots{dir: t.TempDir()}
+	person := openBrowser(t, p)
 	for _, tc := range []struct {
 		lang, heading, chart, few string
 	}{
@@ -42,14 +24,10 @@ func TestStatsPageInTheBrowser(t *testing.T) {
 		{"hi", "विनिमय आँकड़े", "कार्यक्रम का प्रकार के अनुसार विनिमय", "10 से कम प्रस्ताव"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
-			ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
-			defer cancel()
-			if err := chromedp.Do(ctx); err != nil {
-				t.Fatal(err)
-			}
-			b := &tab{t: t, ctx: ctx, base: p.URL, shots: sh}
+			b := person()
+			b.t = t
 			b.open("/")
-			b.submit("choose "+tc.lang, fmt.Sprintf(`form.lang button[value=%q]`, tc.lang))
+			b.chooseLanguage(tc.lang)
 			b.act("follow the statistics link", chromedp.Click(chromedp.CSS(`nav a[href="/stats"]`)), chromedp.WaitVisible(chromedp.CSS("#f-groupBy")))
 			if lang := b.eval(`document.documentElement.lang`); lang != tc.lang {
 				t.Fatalf("stats page <html lang> = %q, want %s", lang, tc.lang)

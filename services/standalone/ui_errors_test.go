@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -34,7 +33,7 @@ func TestWizardErrorsInTheUsersLanguage(t *testing.T) {
 			b := person()
 			b.t = t
 			b.open("/")
-			b.submit("choose "+tc.lang, fmt.Sprintf(`form.lang button[value=%q]`, tc.lang))
+			b.chooseLanguage(tc.lang)
 			b.open("/signup")
 			b.fill("#f-name", "Wizard "+tc.lang)
 			b.fill("#f-email", "wizard."+tc.lang+"."+suffix+"@example.org")

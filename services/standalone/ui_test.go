@@ -653,6 +653,12 @@ func (b *tab) submit(what, button string) {
 	}
 }
 
+// chooseLanguage picks the site's language with the header's switcher.
+func (b *tab) chooseLanguage(lang string) {
+	b.t.Helper()
+	b.submit("choose "+lang, fmt.Sprintf(`form.lang button[value=%q]`, lang))
+}
+
 func (b *tab) fill(sel, value string) {
 	b.t.Helper()
 	b.act("fill "+sel, chromedp.SetValue(chromedp.CSS(sel), value))
