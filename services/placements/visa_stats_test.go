@@ -76,6 +76,31 @@ func TestVisaPathwayAndStatistics(t *testing.T) {
 		t.Errorf("HSP items = %+v, want academic_background 30 and japanese_language 15", v.HSP.Items)
 	}
 
+	// Facts profiles do not hold refine the estimate; they are checked.
+	r = get(t, env, path+"?experienceYears=10&researchAchievements=2", appls[0].token)
+	mustStatus(t, r, http.StatusOK, "GET visa with experience and research achievements")
+	var refined api.VisaResponse
+	r.JSON(t, &refined)
+	more := map[string]int{}
+	for _, it := range refined.HSP.Items {
+		more[it.Item] = it.Points
+	}
+	if points[api.HSPProfessionalCareer] != 0 || points[api.HSPResearchAchievements] != 0 ||
+		more[api.HSPProfessionalCareer] == 0 || more[api.HSPResearchAchievements] == 0 ||
+		refined.HSP.Total != v.HSP.Total+more[api.HSPProfessionalCareer]+more[api.HSPResearchAchievements] {
+		t.Errorf("refined HSP = %+v (total %d), plain total %d: want career and research points added", refined.HSP.Items, refined.HSP.Total, v.HSP.Total)
+	}
+	for _, q := range []struct{ query, field string }{
+		{"experienceYears=-1", "experienceYears"}, {"experienceYears=ten", "experienceYears"},
+		{"researchAchievements=5", "researchAchievements"},
+	} {
+		r = get(t, env, path+"?"+q.query, appls[0].token)
+		mustProblem(t, r, http.StatusBadRequest, "invalid_request", "visa?"+q.query)
+		if p := r.Problem(t); len(p.Errors) != 1 || p.Errors[0].Field != q.field || p.Errors[0].Code != "range" {
+			t.Errorf("visa?%s errors = %+v, want one range error on %s", q.query, p.Errors, q.field)
+		}
+	}
+
 	// Who may read it: as GET /placements/{id}.
 	mustStatus(t, get(t, env, path, host.token), http.StatusOK, "visa as the program's host")
 	mustStatus(t, get(t, env, path, coord.token), http.StatusOK, "visa as a coordinator")

@@ -41,8 +41,10 @@ type PlacementData struct {
 	// CanFinish: the reader may complete or end it now; CanFeedback: may
 	// leave feedback now (finished, not given yet).
 	CanFinish, CanFeedback bool
-	// Visa is the visa pathway; nil when it could not be had.
-	Visa *apiplacements.VisaResponse
+	// Visa is the visa pathway; nil when it could not be had. Facts are
+	// what the reader gave to refine its points estimate.
+	Visa  *apiplacements.VisaResponse
+	Facts VisaFacts
 }
 
 // MayDo reports whether the reader may mark t done.
@@ -123,7 +125,8 @@ func (u *UI) placementPage(c echo.Context) error {
 	}
 	p := u.page(c, "place.title")
 	views := u.withPrograms(c, p, []apiplacements.Placement{pl})
-	d := PlacementData{Placement: views[0], Tasks: tasks.Items, Visa: u.placementVisa(c, id)}
+	d := PlacementData{Placement: views[0], Tasks: tasks.Items}
+	d.Visa, d.Facts = u.placementVisa(c, id)
 	cl, _ := auth.FromContext(c)
 	switch {
 	case cl.UserID() == pl.ApplicantID:

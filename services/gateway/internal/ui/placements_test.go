@@ -94,3 +94,43 @@ func TestPlacementPageShowsOwnTasksToDo(t *testing.T) {
 		}
 	}
 }
+
+// A points estimate comes with a form for the facts profiles do not hold,
+// keeping what was typed; refused facts are said to be left out.
+func TestPlacementPageRefinesTheEstimate(t *testing.T) {
+	u := testUI(t)
+	prog := sampleProgram
+	p, tasks := samplePlacement()
+	view := PlacementView{Placement: p, Program: &prog}
+	for _, tc := range []struct {
+		name      string
+		data      PlacementData
+		form      bool
+		alert     string
+		wantValue string
+	}{
+		{"with an estimate", PlacementData{Placement: view, Tasks: tasks, Party: "applicant", Visa: sampleVisa(),
+			Facts: VisaFacts{ExperienceYears: "7"}}, true, "", `value="7"`},
+		{"refused facts", PlacementData{Placement: view, Tasks: tasks, Party: "applicant", Visa: sampleVisa(),
+			Facts: VisaFacts{ExperienceYears: "70", Invalid: true}}, true, "leaves them out", `value="70"`},
+		{"no estimate", PlacementData{Placement: view, Tasks: tasks, Party: "host",
+			Visa: &apiplacements.VisaResponse{Visa: sampleVisa().Visa}}, false, "", ""},
+	} {
+		f := fixture{name: tc.name, tmpl: "placement", role: "applicant", title: "place.title", data: tc.data}
+		for _, lang := range Languages {
+			out := renderFixture(t, u, f, lang)
+			if got := strings.Contains(out, `id="hsp-facts"`); got != tc.form {
+				t.Errorf("%s (%s): facts form shown = %v, want %v", tc.name, lang, got, tc.form)
+			}
+			if tc.wantValue != "" && !strings.Contains(out, tc.wantValue) {
+				t.Errorf("%s (%s): the typed fact %s is not kept", tc.name, lang, tc.wantValue)
+			}
+			if lang == "en" && tc.alert != "" && !strings.Contains(out, tc.alert) {
+				t.Errorf("%s: no alert %q", tc.name, tc.alert)
+			}
+			if tc.alert == "" && strings.Contains(out, `class="alert error"`) {
+				t.Errorf("%s (%s): an error alert without refused facts", tc.name, lang)
+			}
+		}
+	}
+}

@@ -162,8 +162,8 @@ func TestEstimateHSPSaysWhatIsMissing(t *testing.T) {
 		apiplacements.HSPAcademicBackground:   "No degree level in the profile",
 		apiplacements.HSPAge:                  "No birth year in the profile",
 		apiplacements.HSPJapaneseLanguage:     "No Japanese level in the profile",
-		apiplacements.HSPProfessionalCareer:   "Years of professional experience are not recorded",
-		apiplacements.HSPResearchAchievements: "Research achievements (patents, grants, papers) are not recorded",
+		apiplacements.HSPProfessionalCareer:   "Years of professional experience are not on the profile: give them to refine the estimate",
+		apiplacements.HSPResearchAchievements: "Research achievements (patents, grants, papers) are not on the profile: give them to refine the estimate",
 	}
 	for _, it := range got.Items {
 		if w, ok := want[it.Item]; ok && it.Reason != w {
