@@ -137,6 +137,42 @@ func TestWizardKeepsAnswersAcrossLanguages(t *testing.T) {
 	if st := apiCall(t, p.URL, http.MethodGet, "/profiles/me/draft", tok, nil, nil); st != http.StatusNotFound {
 		t.Errorf("GET /profiles/me/draft after the profile was created = %d, want 404 (used up)", st)
 	}
+	t.Run("WithoutScript", func(t *testing.T) { wizardWithoutScript(t, p, suffix) })
+}
+
+// wizardWithoutScript drives the wizard's handlers as a browser without
+// JavaScript: a refused submit keeps its answers as the draft, a reload
+// shows them, the form's own language change keeps them too, and a section
+// form without a profile sends the applicant to the wizard.
+func wizardWithoutScript(t *testing.T, p *uiPlatform, suffix string) {
+	c := platformtest.NewBrowser(t, p.URL)
+	c.Get("/signup")
+	if got := c.Post("/signup", url.Values{"role": {"applicant"}, "name": {"Aiko Sato"}, "email": {"aiko." + suffix + "@example.jp"},
+		"password": {uiPassword}}); got.Status != http.StatusSeeOther || got.Location != "/profile/wizard" {
+		t.Fatalf("sign-up = %d to %q, want 303 to the wizard", got.Status, got.Location)
+	}
+	if got := c.Get("/profile/edit/skills"); got.Status != http.StatusSeeOther || got.Location != "/profile/wizard" {
+		t.Errorf("a section form without a profile = %d to %q, want 303 to the wizard", got.Status, got.Location)
+	}
+	got := c.Post("/profile/wizard", url.Values{"kind": {"company"}, "homeCountry": {"JP"}, "birthYear": {"1988"},
+		"institution": {"Sendai Robotics KK"}, "action": {"save"}})
+	if got.Status != http.StatusUnprocessableEntity || !strings.Contains(got.Body, `id="e-dataProcessing"`) {
+		t.Fatalf("the wizard without consent = %d, want 422 with the consent's problem\n%.300s", got.Status, got.Body)
+	}
+	if got := c.Get("/profile/wizard"); got.Status != http.StatusOK || !strings.Contains(got.Body, `value="Sendai Robotics KK"`) ||
+		!strings.Contains(got.Body, `id="draft-restored"`) {
+		t.Errorf("the wizard after a refused submit = %d, want the answers restored from the draft", got.Status)
+	}
+	got = c.Post("/profile/wizard", url.Values{"kind": {"company"}, "homeCountry": {"JP"}, "birthYear": {"1988"},
+		"institution": {"Sendai Robotics"}, "action": {"lang"}, "lang": {"hi"}})
+	if got.Status != http.StatusSeeOther || got.Location != "/profile/wizard" {
+		t.Fatalf("changing language from the wizard = %d to %q, want 303 back to it", got.Status, got.Location)
+	}
+	got = c.Get("/profile/wizard")
+	if !strings.Contains(got.Body, `<html lang="hi">`) || !strings.Contains(got.Body, `value="Sendai Robotics"`) ||
+		!strings.Contains(got.Body, `value="1988"`) {
+		t.Errorf("the wizard after changing language is not in Hindi with the answers kept\n%.300s", got.Body)
+	}
 }
 
 // TestProfileSectionsEditAlone (item 6): the profile page shows its
