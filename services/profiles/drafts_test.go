@@ -2,6 +2,8 @@ package profiles_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -10,8 +12,16 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/talentbridge/platform/services/profiles"
+	"github.com/talentbridge/platform/services/profiles/internal/app"
+	"github.com/talentbridge/platform/services/profiles/internal/domain"
+	"github.com/talentbridge/platform/services/profiles/internal/mongostore"
 	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
 	"github.com/talentbridge/platform/shared/auth"
+	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/events/identity"
+	"github.com/talentbridge/platform/shared/mongotest"
+	"github.com/talentbridge/platform/shared/outbox"
+	"github.com/talentbridge/platform/shared/platformtest"
 )
 
 // A draft keeps an applicant's answers between requests: only its owner
@@ -170,5 +180,49 @@ func TestDraftIsExportedAndErased(t *testing.T) {
 	n, err := env.Deps.DB(profiles.Database).Collection("drafts").CountDocuments(ctx, bson.D{})
 	if err != nil || n != 0 {
 		t.Errorf("%d drafts stored after erasure (%v), want none", n, err)
+	}
+
+	// An account deleted before it had a profile: its draft goes too.
+	early := uuid.NewString()
+	earlyTok := env.Issuer.Token(t, early, auth.RoleApplicant)
+	mustStatus(t, env.Do(t, http.MethodPut, "/api/v1/profiles/me/draft", earlyTok,
+		map[string]any{"form": "wizard", "profile": map[string]any{"institution": "Marker Institute"}}), http.StatusOK, "PUT draft")
+	publish(t, env, platformtest.Event(t, identity.Source, events.UserDeleted, early, 3, identity.UserDeleted{
+		UserID: early, Role: auth.RoleApplicant, DeletedAt: time.Now().UTC(),
+	}))
+	// (The deleted account's tokens are revoked, so the store is asked.)
+	platformtest.Eventually(t, 30*time.Second, func() error {
+		n, err := env.Deps.DB(profiles.Database).Collection("drafts").CountDocuments(ctx, bson.D{{Key: "_id", Value: early}})
+		if err != nil || n != 0 {
+			return fmt.Errorf("%d drafts of the deleted account (%v), want none", n, err)
+		}
+		return nil
+	})
+}
+
+// The hourly sweep deletes drafts left unchanged for 30 days, and only
+// those.
+func TestDraftSweep(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	db := mongotest.DB(t)
+	store := mongostore.New(db, outbox.Config{})
+	svc := app.New(app.Options{Profiles: store, Applications: store, Imports: store, Drafts: store})
+	now := time.Now().UTC()
+	for id, at := range map[string]time.Time{"old": now.Add(-31 * 24 * time.Hour), "fresh": now.Add(-29 * 24 * time.Hour)} {
+		if err := store.PutDraft(ctx, app.Draft{OwnerID: id, Form: "wizard", UpdatedAt: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := svc.SweepDrafts(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("SweepDrafts = %d, %v; want the one old draft", n, err)
+	}
+	if _, err := store.GetDraft(ctx, "old"); !errors.Is(err, domain.ErrDraftNotFound) {
+		t.Errorf("old draft after the sweep: %v, want not found", err)
+	}
+	if _, err := store.GetDraft(ctx, "fresh"); err != nil {
+		t.Errorf("fresh draft after the sweep: %v, want it kept", err)
 	}
 }
