@@ -342,6 +342,9 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 		"GET /api/v1/profiles/:id":            auth.SignedIn,
 		"GET /api/v1/profiles":                auth.Coordinators,
 		"POST /api/v1/profiles/import":        auth.Coordinators,
+		"GET /api/v1/profiles/me/draft":       auth.Applicants,
+		"PUT /api/v1/profiles/me/draft":       auth.Applicants,
+		"DELETE /api/v1/profiles/me/draft":    auth.Applicants,
 	}
 	seen := 0
 	for _, r := range e.Routes() {

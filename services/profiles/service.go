@@ -12,6 +12,7 @@ package profiles
 
 import (
 	"context"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -48,6 +49,7 @@ func New(ctx context.Context, d platform.Deps) (platform.Service, error) {
 		Profiles:     store,
 		Applications: store,
 		Imports:      store,
+		Drafts:       store,
 		Collector: &messaging.Collector{NC: d.Bus.NC, Log: d.Log.With("component", "export"),
 			Services: profilesev.ExportServices},
 	})
@@ -67,10 +69,32 @@ func (s *Service) Routes(_ *echo.Echo, api *echo.Group) {
 
 // Start runs the outbox relay, the consumers and the export responder.
 func (s *Service) Start(ctx context.Context) error {
-	s.Go(ctx, s.relay.Run)
+	s.Go(ctx, s.relay.Run, s.sweepDrafts)
 	if err := (messaging.Handlers{App: s.app}).Start(ctx, s.deps.Bus); err != nil {
 		return err
 	}
 	log := s.deps.Log.With("component", "export")
 	return s.Serve(s.deps.Bus.NC, messaging.Service, log, messaging.ExportEndpoint(s.app, log))
+}
+
+// draftSweepEvery is how often expired drafts are deleted.
+const draftSweepEvery = time.Hour
+
+// sweepDrafts deletes expired drafts now and then every hour until ctx
+// ends. (Reads never return an expired draft in between.)
+func (s *Service) sweepDrafts(ctx context.Context) {
+	t := time.NewTicker(draftSweepEvery)
+	defer t.Stop()
+	for {
+		if n, err := s.app.SweepDrafts(ctx); err != nil && ctx.Err() == nil {
+			s.deps.Log.Warn("sweep expired drafts", "err", err)
+		} else if n > 0 {
+			s.deps.Log.Info("expired drafts deleted", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -53,11 +53,14 @@ func TestWizardErrorsInTheUsersLanguage(t *testing.T) {
 				}
 			}
 
-			// Step 1 without the applicant kind.
-			b.fill("#f-name", "Wizard "+tc.lang)
+			// The wizard without the applicant kind.
 			b.choose("#f-homeCountry", "IN")
 			b.fill("#f-birthYear", "2001")
-			b.submit("step 1 without a kind", `button[value=next]`)
+			b.choose("#f-degreeLevel", "master")
+			b.choose("#f-lang0", "en")
+			b.choose("#f-level0", "C1")
+			b.choose(`#f-consents input[type=checkbox]`, "on")
+			b.submit("the wizard without a kind", `button[value=save]`)
 			b.expect("the summary names the kind by its label", "#error-summary", tc.kindLabel)
 			b.expect("the summary words the problem in the page's language", "#error-summary", tc.required)
 			b.expect("the problem is shown at the kind", "#e-kind", tc.required)
@@ -66,17 +69,16 @@ func TestWizardErrorsInTheUsersLanguage(t *testing.T) {
 			b.shot("wizard-kind-missing-" + tc.lang)
 
 			b.choose(`input[name=kind]`, "student")
-			b.submit("step 1", `button[value=next]`)
-			b.choose("#f-degreeLevel", "master")
-			b.submit("step 2", `button[value=next]`)
-			b.choose("#f-lang0", "en")
-			b.choose("#f-level0", "C1")
-			b.submit("step 3", `button[value=next]`)
+			b.submit("the wizard", `button[value=save]`)
+			if loc := b.location(); !strings.HasPrefix(loc, "/profile?") {
+				t.Fatalf("after the wizard the applicant is at %s, want the profile", loc)
+			}
 
-			// Step 4 with the end before the start.
+			// The availability section with the end before the start.
+			b.submit("open the availability section", "#edit-availability")
 			b.fill("#f-availableFrom", day(200))
 			b.fill("#f-availableTo", day(100))
-			b.submit("step 4 with the dates the wrong way round", `button[value=next]`)
+			b.submit("availability with the dates the wrong way round", `button[value=save]`)
 			b.expect("the summary names the end date by its label", "#error-summary", tc.toLabel)
 			b.expect("the date order names the start by its label", "#error-summary", tc.dateOrder)
 			b.expect("the problem is shown at the end date", "#e-availableTo", tc.dateOrder)

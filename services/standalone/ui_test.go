@@ -330,7 +330,8 @@ func everyPage(t *testing.T, p *uiPlatform, s *seeded) {
 			"/forgot-password", "/reset-password?token=x", "/reset-password", "/verify-email?token=x",
 			"/stats", "/stats?groupBy=homeRegion"},
 		"applicant": {"/recommendations", "/applications", "/offers", "/notifications", "/account", "/profile", "/documents", "/references",
-			"/profile/wizard", "/profile/wizard?step=2", "/profile/wizard?step=3", "/profile/wizard?step=4", "/profile/wizard?step=5",
+			"/profile/wizard", "/profile/edit/about", "/profile/edit/studies", "/profile/edit/skills", "/profile/edit/availability",
+			"/profile/edit/statement", "/profile/edit/consents", "/profile/edit/categories",
 			"/programs/" + s.programA, "/searches", "/account/password", "/programs?q=robotics&hostCountry=JP", "/placements"},
 		"host": {"/host/programs", "/host/programs/new", "/host/programs/" + s.programA + "/edit", "/host/programs/import",
 			"/host/programs/" + s.programA + "/candidates", "/host/programs/" + s.programA + "/ranking/import", "/notifications", "/account",
@@ -815,56 +816,61 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 		t.Fatalf("after sign-up the applicant is at %s, want the profile wizard", loc)
 	}
 
-	// The profile wizard, one refused answer corrected on the way.
-	asha.expect("wizard step 1", "main h2", "基本情報")
+	// The profile wizard: one form, the name taken from the sign-up, one
+	// refused answer corrected on the way.
+	asha.expect("the wizard greets the applicant by the sign-up name", "#wizard-lead", "Asha Rao")
+	if n := asha.eval(`String(document.querySelectorAll("#f-name").length)`); n != "0" {
+		t.Errorf("the wizard asks for the name given at sign-up again")
+	}
 	asha.choose(`input[name=kind]`, "student")
-	asha.fill("#f-name", "Asha Rao")
 	asha.choose("#f-homeCountry", "IN")
 	asha.choose("#f-region", "Tamil Nadu")
 	asha.fill("#f-birthYear", "2001")
-	asha.shot("wizard-1-about")
-	asha.submit("wizard step 1", `button[value=next]`)
-	asha.expect("wizard step 2", "main h2", "学業・職歴")
 	asha.fill("#f-institution", "Kaveri Institute of Technology")
 	asha.choose("#f-degreeLevel", "master")
 	asha.choose("#f-fields", "1.2")
 	asha.fill("#f-skills", "machine learning, nlp, python, remote sensing")
-	asha.fill("#f-statement", "I build language tools for disaster alerts and want to work on flood forecasting.")
-	asha.submit("wizard step 2", `button[value=next]`)
-	asha.expect("wizard step 3", "main h2", "語学")
 	asha.choose("#f-lang0", "en")
 	asha.choose("#f-level0", "C1")
 	asha.choose("#f-lang1", "ja")
 	asha.choose("#f-level1", "B2") // a CEFR level for Japanese: the API refuses it
-	asha.submit("wizard step 3 with a wrong level", `button[value=next]`)
+	asha.choose(`#f-consents input[type=checkbox]`, "on")
+	asha.shot("wizard")
+	asha.submit("the wizard with a wrong level", `button[value=save]`)
 	asha.expect("the refused level is announced", `#error-summary[role=alert]`, "尺度")
 	asha.expect("the problem is shown at the field", "#e-level1", "尺度")
 	if d := asha.eval(`document.getElementById("f-level1").getAttribute("aria-describedby")`); d != "e-level1" {
 		t.Errorf("the refused field is described by %q, want its error e-level1", d)
 	}
-	asha.shot("wizard-3-level-refused")
+	asha.shot("wizard-level-refused")
 	asha.choose("#f-level1", "N2")
-	asha.submit("wizard step 3 corrected", `button[value=next]`)
-	asha.expect("wizard step 4", "main h2", "参加可能な時期と希望")
-	asha.fill("#f-availableFrom", day(20))
-	asha.fill("#f-availableTo", day(420))
-	asha.choose(`input[name=programKinds]`, "joint_research", "internship")
-	asha.submit("wizard step 4", `button[value=next]`)
-	asha.expect("wizard step 5", "main h2", "同意")
-	asha.choose(`#f-consents input[type=checkbox]`, "on")
-	// A category without its own consent is refused at the field.
-	asha.choose(`input[name=categories]`, "first_generation")
-	asha.submit("a category without its consent", `button[value=save]`)
-	asha.expect("the category needs its consent", "#e-categories", "専用の同意")
-	asha.choose(`#f-consents input[type=checkbox]`, "on")
-	asha.choose(`#f-categoriesConsent`, "on")
-	asha.shot("wizard-5-consents")
-	asha.submit("save the profile", `button[value=save]`)
+	asha.submit("the wizard corrected", `button[value=save]`)
 	if loc := asha.location(); !strings.HasPrefix(loc, "/profile") || strings.HasPrefix(loc, "/profile/wizard") {
 		t.Fatalf("after saving, the applicant is at %s, want the profile", loc)
 	}
 	asha.expect("the profile is saved", ".notice", "保存しました")
 	asha.expect("the corrected level is kept", "main", "日本語能力試験 N2")
+
+	// The rest, section by section, each saved on its own.
+	asha.submit("open the statement", "#edit-statement")
+	asha.fill("#f-statement", "I build language tools for disaster alerts and want to work on flood forecasting.")
+	asha.submit("save the statement", `button[value=save]`)
+	asha.expect("the statement is saved", "#s-statement", "flood forecasting")
+	asha.submit("open availability", "#edit-availability")
+	asha.fill("#f-availableFrom", day(20))
+	asha.fill("#f-availableTo", day(420))
+	asha.choose(`input[name=programKinds]`, "joint_research", "internship")
+	asha.submit("save availability", `button[value=save]`)
+	asha.submit("open categories", "#edit-categories")
+	// A category without its own consent is refused at the field.
+	asha.choose(`input[name=categories]`, "first_generation")
+	asha.submit("a category without its consent", `button[value=save]`)
+	asha.expect("the category needs its consent", "#e-categories", "専用の同意")
+	asha.choose(`#f-categoriesConsent`, "on")
+	asha.shot("section-categories")
+	asha.submit("save the categories", `button[value=save]`)
+	asha.expect("the categories are saved", ".notice", "保存しました")
+	asha.expect("the statement stays", "#s-statement", "flood forecasting")
 	asha.shot("profile-saved")
 
 	// A host signs up and waits for verification.

@@ -11,6 +11,8 @@ import (
 // gateway forwards them in split mode.
 var Routes = struct {
 	ConsentNotice, Create, Mine, Revise, Erase, Export, Read, List, Import auth.Endpoint
+	// The owner's draft of a profile (draft.go).
+	Draft, SaveDraft, DeleteDraft auth.Endpoint
 }{
 	ConsentNotice: auth.Endpoint{Method: http.MethodGet, Path: "/profiles/consent-notice", Policy: auth.Anyone},
 	Create:        auth.Endpoint{Method: http.MethodPost, Path: "/profiles", Policy: auth.Applicants},
@@ -21,4 +23,7 @@ var Routes = struct {
 	Read:          auth.Endpoint{Method: http.MethodGet, Path: "/profiles/:id", Policy: auth.SignedIn},
 	List:          auth.Endpoint{Method: http.MethodGet, Path: "/profiles", Policy: auth.Coordinators},
 	Import:        auth.Endpoint{Method: http.MethodPost, Path: "/profiles/import", Policy: auth.Coordinators, CSVBody: true},
+	Draft:         auth.Endpoint{Method: http.MethodGet, Path: "/profiles/me/draft", Policy: auth.Applicants},
+	SaveDraft:     auth.Endpoint{Method: http.MethodPut, Path: "/profiles/me/draft", Policy: auth.Applicants},
+	DeleteDraft:   auth.Endpoint{Method: http.MethodDelete, Path: "/profiles/me/draft", Policy: auth.Applicants},
 }

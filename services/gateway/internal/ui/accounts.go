@@ -40,17 +40,27 @@ type TokenData struct {
 	Done    bool
 }
 
-// verifyEmailPage asks for a click before using the token: mail scanners
-// that open links must not use it up.
+// verifyEmailPage confirms the address at once for a visitor who is signed
+// in (the person who signed up, in their own browser), so the link costs
+// them no form. Anyone else — a mail scanner opening links has no session —
+// is asked for a click before the token is used, so scanners cannot use it
+// up. (The token only ever confirms the address it was mailed to.)
 func (u *UI) verifyEmailPage(c echo.Context) error {
+	token := c.QueryParam("token")
+	if _, signedIn := auth.FromContext(c); signedIn && token != "" {
+		return u.useVerifyToken(c, token)
+	}
 	p := u.page(c, "verify.title")
 	p.Form = newForm(nil)
-	p.Data = TokenData{Token: c.QueryParam("token"), Invalid: c.QueryParam("token") == ""}
+	p.Data = TokenData{Token: token, Invalid: token == ""}
 	return u.render(c, http.StatusOK, "verify_email", p)
 }
 
 func (u *UI) verifyEmail(c echo.Context) error {
-	token := c.FormValue("token")
+	return u.useVerifyToken(c, c.FormValue("token"))
+}
+
+func (u *UI) useVerifyToken(c echo.Context, token string) error {
 	err := u.call(c, http.MethodPost, "/auth/email/verify", apiidentity.VerifyEmailRequest{Token: token}, nil)
 	p := u.page(c, "verify.title")
 	p.Form = newForm(nil)

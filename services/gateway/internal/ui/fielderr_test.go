@@ -54,7 +54,7 @@ func TestProblemsWordedFromCodes(t *testing.T) {
 	}
 	for _, lang := range Languages {
 		f := newForm(nil)
-		allProblems(f, problem)
+		shownProblems(f, problem, Sections)
 		p := &Page{Lang: lang, cat: u.cat, Form: f}
 		if len(f.Summary) != 4 {
 			t.Fatalf("%s: summary = %+v, want 4 problems", lang, f.Summary)

@@ -156,8 +156,8 @@ func fixtures() []fixture {
 	}
 	note := NoteView{Notification: apiidentity.Notification{ID: "n-1", Code: "offer.received", Params: map[string]string{"program": prog.Title}, CreatedAt: created}, Href: "/offers"}
 	host := apiidentity.UserResponse{ID: "h-2", Email: "ops@setouchi-robotics.example", Name: "Kenji Mori", Organization: "Setouchi Robotics", Role: "host", Status: "pending", CreatedAt: created}
-	wizard := func(step int) WizardData {
-		return WizardData{Step: step, Steps: WizardSteps, Draft: `{"name":"Asha Rao"}`, LanguageRows: seqN(LanguageRows),
+	wizard := func(section string, shown []string) WizardData {
+		return WizardData{Section: section, Shown: shown, Name: "Asha Rao", Exists: section != "", LanguageRows: seqN(LanguageRows),
 			Notice: apiprofiles.ConsentNotice{Version: "2026-11", PublishedAt: "2026-11-01", Language: "en", Text: "TalentBridge privacy and consent notice"}}
 	}
 	full := valuesOf(bodyOf(prof))
@@ -190,7 +190,8 @@ func fixtures() []fixture {
 			data: ProgramData{Program: prog, Check: &eligibility.Result{Reasons: reasons[:5]}}},
 		{name: "program-no-profile", tmpl: "program", role: "applicant", title: "program.title", data: ProgramData{Program: prog, NoProfile: true}},
 		{name: "program-owner", tmpl: "program", role: "host", title: "program.title", data: ProgramData{Program: prog, Owner: true}},
-		{name: "profile", tmpl: "profile", role: "applicant", title: "profile.title", data: ProfileData{Profile: prof}},
+		{name: "profile", tmpl: "profile", role: "applicant", title: "profile.title", data: ProfileData{Profile: prof, Sections: Sections}},
+		{name: "profile-notice-changed", tmpl: "profile", role: "applicant", title: "profile.title", data: ProfileData{Profile: prof, Sections: Sections, NoticeChanged: true}},
 		{name: "recommendations", tmpl: "recommendations", role: "applicant", title: "recs.title",
 			data: RecommendationsData{Items: []Recommendation{scored}, Applied: map[string]bool{}}},
 		{name: "recommendations-none", tmpl: "recommendations", role: "applicant", title: "recs.title", data: RecommendationsData{NoProfile: true}},
@@ -292,10 +293,18 @@ func fixtures() []fixture {
 			{SavedSearch: apiprograms.SavedSearch{ID: "s-2"}, Link: "/programs?"}}}},
 		{name: "searches-none", tmpl: "searches", role: "applicant", title: "searches.title", data: SavedSearchesData{}},
 	}
-	for step := 1; step <= len(WizardSteps); step++ {
-		fs = append(fs, fixture{name: "wizard-" + WizardSteps[step-1], tmpl: "wizard", role: "applicant", title: "wizard.title",
-			data: wizard(step), form: full, errs: step == 3})
+	fs = append(fs, fixture{name: "wizard", tmpl: "wizard", role: "applicant", title: "wizard.title",
+		data: wizard("", WizardSections), form: full, errs: true})
+	restored := wizard("", WizardSections)
+	restored.Restored = true
+	fs = append(fs, fixture{name: "wizard-restored", tmpl: "wizard", role: "applicant", title: "wizard.title", data: restored, form: full})
+	for i, s := range Sections {
+		fs = append(fs, fixture{name: "section-" + s, tmpl: "wizard", role: "applicant", title: "profile.section." + s,
+			data: wizard(s, []string{s}), form: full, errs: i%2 == 0})
 	}
+	changed := wizard("skills", []string{"skills", "consents"})
+	changed.NoticeChanged = true
+	fs = append(fs, fixture{name: "section-notice-changed", tmpl: "wizard", role: "applicant", title: "profile.section.skills", data: changed, form: full})
 	fs = append(fs, policyFixtures(round, prog, prof, reasons)...)
 	rep.ByCategory, rep.ByRegion = samplePolicyReport()
 	fs = append(fs, fixture{name: "report", tmpl: "report", role: "coordinator", title: "report.title"})

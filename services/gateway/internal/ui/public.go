@@ -200,7 +200,13 @@ func (u *UI) logout(c echo.Context) error {
 }
 
 func (u *UI) setLang(c echo.Context) error {
-	lang := c.FormValue("lang")
+	u.setLangCookie(c, c.FormValue("lang"))
+	return seeOther(c, localPath(c.FormValue("next"), "/"))
+}
+
+// setLangCookie remembers the visitor's language (English when lang is
+// not one the pages speak).
+func (u *UI) setLangCookie(c echo.Context, lang string) {
 	if !supported(lang) {
 		lang = "en"
 	}
@@ -208,7 +214,6 @@ func (u *UI) setLang(c echo.Context) error {
 		Name: LangCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.IsTLS(),
 	})
-	return seeOther(c, localPath(c.FormValue("next"), "/"))
 }
 
 // --- Search and program pages ----------------------------------------------

@@ -136,7 +136,9 @@ func (u *UI) Table() []auth.Route {
 		// Applicants.
 		r(get, "/profile", auth.Applicants, u.profile),
 		r(get, "/profile/wizard", auth.Applicants, u.wizardStart),
-		r(post, "/profile/wizard", auth.Applicants, u.wizardStep),
+		r(post, "/profile/wizard", auth.Applicants, u.wizardSave),
+		r(get, "/profile/edit/:section", auth.Applicants, u.sectionStart),
+		r(post, "/profile/edit/:section", auth.Applicants, u.sectionSave),
 		r(get, "/recommendations", auth.Applicants, u.recommendations),
 		r(post, "/programs/:id/apply", auth.Applicants, u.apply),
 		r(get, "/applications", auth.Applicants, u.applications),

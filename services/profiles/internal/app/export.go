@@ -37,6 +37,8 @@ type OwnPart struct {
 	// Applications are the entries of the applications read model: which
 	// host's program the person applied to (ids only).
 	Applications []Application `json:"applications"`
+	// Draft is the profile the person is writing, when there is one.
+	Draft *apiprofiles.Draft `json:"draft,omitempty"`
 }
 
 // Own returns the profiles service's part of a person's export.
@@ -56,6 +58,9 @@ func (s *Service) Own(ctx context.Context, userID string) (OwnPart, error) {
 	}
 	if apps != nil {
 		part.Applications = apps
+	}
+	if part.Draft, err = s.ownDraft(ctx, userID); err != nil {
+		return OwnPart{}, err
 	}
 	return part, nil
 }

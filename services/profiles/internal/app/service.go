@@ -19,6 +19,7 @@ type Service struct {
 	profiles ProfileStore
 	apps     ApplicationStore
 	imports  ImportLog
+	drafts   DraftStore
 	collect  Collector
 	now      func() time.Time
 }
@@ -28,6 +29,7 @@ type Options struct {
 	Profiles     ProfileStore
 	Applications ApplicationStore
 	Imports      ImportLog
+	Drafts       DraftStore
 	Collector    Collector
 	// Now is the clock; time.Now by default.
 	Now func() time.Time
@@ -39,7 +41,7 @@ func New(o Options) *Service {
 		o.Now = time.Now
 	}
 	return &Service{profiles: o.Profiles, apps: o.Applications, imports: o.Imports,
-		collect: o.Collector, now: o.Now}
+		drafts: o.Drafts, collect: o.Collector, now: o.Now}
 }
 
 // Create stores the profile of the applicant ownerID; the profile's id is
@@ -56,6 +58,9 @@ func (s *Service) Create(ctx context.Context, ownerID string, d domain.Draft) (*
 	if err := s.profiles.Insert(ctx, p, []events.Envelope{ev}); err != nil {
 		return nil, err
 	}
+	// The draft has served its purpose. Should deleting it fail, it is
+	// still erased with the profile, or expires.
+	_ = s.drafts.DeleteDraft(ctx, ownerID)
 	return p, nil
 }
 
@@ -84,12 +89,15 @@ func (s *Service) Revise(ctx context.Context, ownerID string, d domain.Draft) (*
 	return p, nil
 }
 
-// Erase erases the caller's profile and every entry about them in the
-// applications read model, and publishes profile.erased. It returns
+// Erase erases the caller's profile, their draft and every entry about
+// them in the applications read model, and publishes profile.erased. It returns
 // domain.ErrProfileNotFound when there is no profile (the read model is
 // cleaned anyway).
 func (s *Service) Erase(ctx context.Context, ownerID string) error {
 	err := s.profiles.Erase(ctx, ownerID, erasedEvent)
+	if derr := s.drafts.DeleteDraft(ctx, ownerID); derr != nil {
+		err = errors.Join(err, derr)
+	}
 	if rerr := s.apps.RemoveApplicant(ctx, ownerID); rerr != nil {
 		return errors.Join(err, fmt.Errorf("remove applications: %w", rerr))
 	}

@@ -95,6 +95,33 @@ func (h *Handlers) export(c echo.Context) error {
 	return private(c, http.StatusOK, x)
 }
 
+func (h *Handlers) draft(c echo.Context) error {
+	d, err := h.App.Draft(c.Request().Context(), claims(c).UserID())
+	if err != nil {
+		return err
+	}
+	return private(c, http.StatusOK, app.DraftView(d))
+}
+
+func (h *Handlers) saveDraft(c echo.Context) error {
+	var r apiprofiles.DraftRequest
+	if err := web.Bind(c, &r); err != nil {
+		return err
+	}
+	d, err := h.App.SaveDraft(c.Request().Context(), claims(c).UserID(), r)
+	if err != nil {
+		return err
+	}
+	return private(c, http.StatusOK, app.DraftView(d))
+}
+
+func (h *Handlers) deleteDraft(c echo.Context) error {
+	if err := h.App.DeleteDraft(c.Request().Context(), claims(c).UserID()); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
 func (h *Handlers) read(c echo.Context) error {
 	cl := claims(c)
 	caller := app.Caller{ID: cl.UserID()}
@@ -267,6 +294,8 @@ func Problems(err error) *web.Error {
 		return web.Invalid(ve.Problems...)
 	case errors.Is(err, domain.ErrProfileNotFound):
 		return web.NotFound("profile")
+	case errors.Is(err, domain.ErrDraftNotFound):
+		return web.NotFound("draft")
 	case errors.Is(err, domain.ErrAlreadyExists):
 		return web.Conflict("profile_exists", "you already have a profile; change it with PUT /api/v1/profiles/me")
 	case errors.Is(err, domain.ErrErasureInProgress):

@@ -9,6 +9,9 @@
 //	GET    /profiles/{id}            signed in     owner, coordinators, or a host the applicant applied to (with consent); otherwise 404
 //	GET    /profiles                 coordinators  filter and page: country, kind, field, degreeLevel, q, page, pageSize
 //	POST   /profiles/import          coordinators  CSV import, all or nothing (see package csvimport)
+//	GET    /profiles/me/draft        applicants    one's own draft of a profile (the answers so far)
+//	PUT    /profiles/me/draft        applicants    keep the answers so far (30 days after the last change)
+//	DELETE /profiles/me/draft        applicants    drop one's draft
 package httpapi
 
 import (
@@ -44,6 +47,11 @@ func (h *Handlers) Table() []auth.Route {
 		r.List.Serve(h.list, &auth.Doc{Summary: "Filter and page profiles", Response: api.Page[apiprofiles.Profile]{}, Errors: []int{400}}),
 		r.Import.Serve(h.importCSV, &auth.Doc{Summary: "Import profiles from CSV, all or nothing", RequestMedia: "text/csv",
 			Status: http.StatusCreated, Response: apiprofiles.ImportResult{}, Errors: []int{413, 415, 422}}),
+		r.Draft.Serve(h.draft, &auth.Doc{Summary: "One's own draft of a profile: the answers given so far, kept 30 days after the last change",
+			Response: apiprofiles.Draft{}, Errors: []int{404}}),
+		r.SaveDraft.Serve(h.saveDraft, &auth.Doc{Summary: "Keep the answers given so far (unchecked until the profile is submitted)",
+			Request: apiprofiles.DraftRequest{}, Response: apiprofiles.Draft{}, Errors: []int{400, 415}}),
+		r.DeleteDraft.Serve(h.deleteDraft, &auth.Doc{Summary: "Drop one's draft", Status: http.StatusNoContent}),
 	}
 }
 

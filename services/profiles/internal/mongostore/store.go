@@ -65,6 +65,7 @@ func (s *Store) Relay() *outbox.Relay { return s.relay }
 var Indexes = []mongodb.Index{
 	{Collection: ProfilesCollection, Keys: bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}},
 	{Collection: ApplicationsCollection, Keys: bson.D{{Key: "applicantId", Value: 1}, {Key: "hostId", Value: 1}}},
+	{Collection: DraftsCollection, Keys: bson.D{{Key: "updatedAt", Value: 1}}},
 }
 
 // EnsureIndexes creates the indexes.

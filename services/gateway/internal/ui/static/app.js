@@ -83,9 +83,39 @@
     window.setInterval(tick, 1000);
   }
 
+  // A form that keeps its answers (the profile wizard and sections): when
+  // the language is switched, send the form with the new language instead,
+  // so the server keeps what was typed as a draft and shows it again in
+  // that language. Without the script the answers last sent are kept.
+  function keepAnswersOnLanguage() {
+    var answers = document.querySelector("form[data-keep-answers]");
+    var switcher = document.querySelector("form.lang");
+    if (!answers || !switcher) {
+      return;
+    }
+    function hidden(name, value) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      input.value = value;
+      answers.appendChild(input);
+    }
+    switcher.addEventListener("submit", function (e) {
+      var lang = e.submitter && e.submitter.value;
+      if (!lang) {
+        return;
+      }
+      e.preventDefault();
+      hidden("action", "lang");
+      hidden("lang", lang);
+      answers.submit();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrors();
     followRound();
     countdowns();
+    keepAnswersOnLanguage();
   });
 })();
