@@ -149,3 +149,17 @@ func BenchmarkSolveScaling(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkValidate10x is Validate at 10× NRMP size (500,000 applicants, 65,000 programs),
+// where matchsolve calls it twice (in Solve and in Check) on the critical path.
+func BenchmarkValidate10x(b *testing.B) {
+	in := enginetest.NRMP(enginetest.NRMPOptions{Applicants: 500000, Seed: 1})
+	b.ReportAllocs()
+	cpu := enginetest.StartCPU()
+	for b.Loop() {
+		if err := in.Validate(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu.Report(b)
+}
