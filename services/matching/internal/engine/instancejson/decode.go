@@ -608,11 +608,24 @@ func (d *decoder) lists(list, listAt, refs, def []int32, others int, otherNames 
 	backing := make([]int, len(refs))
 	stamp := make([]int32, others) // stamp[x] == i+1: x is already in list i
 	out := make([][]int, len(list)-1)
+	// When the other side's items were all defined before anything referred to them, as
+	// applicants are when they come first in the input, symbol s is item s, and skipping
+	// the scattered read of def saves a cache miss per entry at 10× NRMP size.
+	identity := true
+	for s, x := range def {
+		if x != int32(s) {
+			identity = false
+			break
+		}
+	}
 	for i := range out {
 		lo, hi := list[i], list[i+1]
 		prefs := backing[lo:hi:hi]
 		for k, ref := range refs[lo:hi] {
-			x := def[ref]
+			x := ref
+			if !identity {
+				x = def[ref]
+			}
 			if stamp[x] == int32(i+1) {
 				return nil, d.errorAt(d.elementAt(int(listAt[i]), k), "%s[%d].prefs: %s %s listed twice",
 					side, i, item, strconv.Quote(otherNames[ref]))
