@@ -81,16 +81,7 @@ func (pr *prepared) crossRanks(needPRank bool) {
 	midP, _ := slices.BinarySearch(pr.pOff, pr.pOff[nP]/2)
 	halves := [2][2]int{{0, midP}, {midP, nP}}
 	var next [2][]int32 // per half: count of each applicant's entries, then where the next goes
-	both := func(f func(h int)) {
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			f(1)
-		}()
-		f(0)
-		<-done
-	}
-	both(func(h int) {
+	twoCores(func(h int) {
 		cnt := make([]int32, nA)
 		for _, a := range pr.pApp[pr.pOff[halves[h][0]]:pr.pOff[halves[h][1]]] {
 			cnt[a]++
@@ -106,7 +97,7 @@ func (pr *prepared) crossRanks(needPRank bool) {
 	// bucket[t] = p<<32 | g: program p has the applicant at global position g. Packing both
 	// into one word makes the scattered writes of this counting sort hit one cache line.
 	bucket := make([]uint64, len(pr.pApp))
-	both(func(h int) {
+	twoCores(func(h int) {
 		nx := next[h]
 		for p := halves[h][0]; p < halves[h][1]; p++ {
 			for g := pr.pOff[p]; g < pr.pOff[p+1]; g++ {
