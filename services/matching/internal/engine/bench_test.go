@@ -149,3 +149,42 @@ func BenchmarkSolveScaling(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkValidate10x is Validate at 10× NRMP size (500,000 applicants, 65,000 programs),
+// where matchsolve calls it twice (in Solve and in Check) on the critical path.
+func BenchmarkValidate10x(b *testing.B) {
+	in := enginetest.NRMP(enginetest.NRMPOptions{Applicants: 500000, Seed: 1})
+	b.ReportAllocs()
+	cpu := enginetest.StartCPU()
+	for b.Loop() {
+		if err := in.Validate(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu.Report(b)
+}
+
+// BenchmarkSolve10x is Solve at 10× NRMP size (500,000 applicants, 65,000 programs), plain
+// and with the same policies as BenchmarkSolveNRMPPolicies, where the programs' arrays no
+// longer fit the cache.
+func BenchmarkSolve10x(b *testing.B) {
+	for _, policies := range []bool{false, true} {
+		name := "plain"
+		if policies {
+			name = "policies"
+		}
+		b.Run(name, func(b *testing.B) {
+			in := enginetest.NRMP(enginetest.NRMPOptions{Applicants: 500000, Seed: 1})
+			if policies {
+				enginetest.WithNRMPPolicies(in, 1)
+			}
+			cpu := enginetest.StartCPU()
+			for b.Loop() {
+				if _, err := engine.Solve(in, engine.ApplicantOptimal); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cpu.Report(b)
+		})
+	}
+}

@@ -165,7 +165,10 @@ type holdings struct {
 func (h *holdings) members(p int) []int32 { return h.mem[h.memOff[p]:h.memOff[p+1]] }
 func (h *holdings) wanted(p int) []int32  { return h.want[h.wantOff[p]:h.wantOff[p+1]] }
 
-// holdingsOf reads the holdings of a matching that checkMatching accepted.
+// holdingsOf reads the holdings of a matching that checkMatching accepted. The two halves
+// of the applicants are counted and laid out on two cores, the first half's at the front
+// of each program's run and the second half's behind them, so every run still lists its
+// applicants in increasing order.
 func holdingsOf(in *Instance, m *Matching) *holdings {
 	nA, nP := len(in.Applicants), len(in.Programs)
 	h := &holdings{
@@ -173,37 +176,49 @@ func holdingsOf(in *Instance, m *Matching) *holdings {
 		wantOff:  make([]int32, nP+1),
 		listsOwn: make([]bool, nA),
 	}
+	halves := [2][2]int{{0, nA / 2}, {nA / 2, nA}}
 	above := make([]int32, nA) // how many of a's list count as wanted
-	for a, app := range in.Applicants {
-		above[a] = int32(len(app.Prefs))
-		if p := m.ProgramOf[a]; p != Unmatched {
-			h.memOff[p+1]++
-			if k := slices.Index(app.Prefs, p); k >= 0 {
-				h.listsOwn[a] = true
-				above[a] = int32(k)
+	// Per half: how many members and wanters each program has, then where the next goes.
+	var memAt, wantAt [2][]int32
+	twoCores(func(half int) {
+		mem, want := make([]int32, nP), make([]int32, nP)
+		for a := halves[half][0]; a < halves[half][1]; a++ {
+			prefs := in.Applicants[a].Prefs
+			above[a] = int32(len(prefs))
+			if p := m.ProgramOf[a]; p != Unmatched {
+				mem[p]++
+				if k := slices.Index(prefs, p); k >= 0 {
+					h.listsOwn[a] = true
+					above[a] = int32(k)
+				}
+			}
+			for _, q := range prefs[:above[a]] {
+				want[q]++
 			}
 		}
-		for _, q := range app.Prefs[:above[a]] {
-			h.wantOff[q+1]++
-		}
-	}
+		memAt[half], wantAt[half] = mem, want
+	})
 	for p := range nP {
-		h.memOff[p+1] += h.memOff[p]
-		h.wantOff[p+1] += h.wantOff[p]
+		m0, w0 := memAt[0][p], wantAt[0][p]
+		h.memOff[p+1] = h.memOff[p] + m0 + memAt[1][p]
+		h.wantOff[p+1] = h.wantOff[p] + w0 + wantAt[1][p]
+		memAt[0][p], memAt[1][p] = h.memOff[p], h.memOff[p]+m0
+		wantAt[0][p], wantAt[1][p] = h.wantOff[p], h.wantOff[p]+w0
 	}
 	h.mem = make([]int32, h.memOff[nP])
 	h.want = make([]int32, h.wantOff[nP])
-	memAt := slices.Clone(h.memOff[:nP])
-	wantAt := slices.Clone(h.wantOff[:nP])
-	for a, app := range in.Applicants {
-		if p := m.ProgramOf[a]; p != Unmatched {
-			h.mem[memAt[p]] = int32(a)
-			memAt[p]++
+	twoCores(func(half int) {
+		mem, want := memAt[half], wantAt[half]
+		for a := halves[half][0]; a < halves[half][1]; a++ {
+			if p := m.ProgramOf[a]; p != Unmatched {
+				h.mem[mem[p]] = int32(a)
+				mem[p]++
+			}
+			for _, q := range in.Applicants[a].Prefs[:above[a]] {
+				h.want[want[q]] = int32(a)
+				want[q]++
+			}
 		}
-		for _, q := range app.Prefs[:above[a]] {
-			h.want[wantAt[q]] = int32(a)
-			wantAt[q]++
-		}
-	}
+	})
 	return h
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"math"
 )
 
@@ -182,17 +183,36 @@ func (in *Instance) validateApplicantIDs() error {
 
 // uniqueIDs checks that the n ids of list (id(i) for i in 0…n-1) are present and unique;
 // at is the index of the first bad one (n when there is none).
+//
+// It uses an open-addressing table of indices rather than a Go map: at 10× NRMP size
+// (500,000 applicants) filling a map cost about 0.2 s per call, and matchsolve validates
+// twice. A slot holds 32 hash bits beside the index, so ids are compared only when those
+// bits agree.
 func uniqueIDs(list string, n int, id func(i int) string) (at int, err error) {
-	ids := make(map[string]int, n)
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	slots := make([]uint64, size) // hash>>32<<32 | index+1; 0 is empty
+	mask := uint64(size - 1)
+	seed := maphash.MakeSeed()
 	for i := range n {
 		s := id(i)
 		if s == "" {
 			return i, invalid(fmt.Sprintf("%s[%d].id", list, i), "empty id")
 		}
-		if j, dup := ids[s]; dup {
-			return i, invalid(fmt.Sprintf("%s[%d].id", list, i), "duplicate id %q (also %s[%d])", s, list, j)
+		h := maphash.String(seed, s)
+		tag := h >> 32 << 32
+		for k := h & mask; ; k = (k + 1) & mask {
+			e := slots[k]
+			if e == 0 {
+				slots[k] = tag | uint64(i+1)
+				break
+			}
+			if j := int(uint32(e)) - 1; e&^0xffffffff == tag && id(j) == s {
+				return i, invalid(fmt.Sprintf("%s[%d].id", list, i), "duplicate id %q (also %s[%d])", s, list, j)
+			}
 		}
-		ids[s] = i
 	}
 	return n, nil
 }

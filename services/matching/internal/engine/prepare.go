@@ -1,5 +1,7 @@
 package engine
 
+import "slices"
+
 // prepared is an instance flattened for the solvers: every list lives in one int32 array
 // addressed by offsets, ties are broken, and each list entry already knows how the other
 // side ranks it, so proposing is array indexing only.
@@ -73,25 +75,38 @@ func prepare(in *Instance, needPRank bool) *prepared {
 // The stamp array has one slot per program, small enough to stay in cache.
 func (pr *prepared) crossRanks(needPRank bool) {
 	nA, nP := pr.nA, pr.nP
+	// The two halves of the programs (by entries) are bucketed on two cores: the first
+	// half's entries fill the front of each applicant's bucket and the second half's the
+	// back, so the two never write the same place. Order within a bucket does not matter.
+	midP, _ := slices.BinarySearch(pr.pOff, pr.pOff[nP]/2)
+	halves := [2][2]int{{0, midP}, {midP, nP}}
+	var next [2][]int32 // per half: count of each applicant's entries, then where the next goes
+	twoCores(func(h int) {
+		cnt := make([]int32, nA)
+		for _, a := range pr.pApp[pr.pOff[halves[h][0]]:pr.pOff[halves[h][1]]] {
+			cnt[a]++
+		}
+		next[h] = cnt
+	})
 	bOff := make([]int32, nA+1)
-	for _, a := range pr.pApp {
-		bOff[a+1]++
-	}
 	for a := range nA {
-		bOff[a+1] += bOff[a]
+		c0 := next[0][a]
+		bOff[a+1] = bOff[a] + c0 + next[1][a]
+		next[0][a], next[1][a] = bOff[a], bOff[a]+c0
 	}
 	// bucket[t] = p<<32 | g: program p has the applicant at global position g. Packing both
 	// into one word makes the scattered writes of this counting sort hit one cache line.
 	bucket := make([]uint64, len(pr.pApp))
-	next := make([]int32, nA)
-	copy(next, bOff[:nA])
-	for p := range nP {
-		for g := pr.pOff[p]; g < pr.pOff[p+1]; g++ {
-			a := pr.pApp[g]
-			bucket[next[a]] = uint64(p)<<32 | uint64(g)
-			next[a]++
+	twoCores(func(h int) {
+		nx := next[h]
+		for p := halves[h][0]; p < halves[h][1]; p++ {
+			for g := pr.pOff[p]; g < pr.pOff[p+1]; g++ {
+				a := pr.pApp[g]
+				bucket[nx[a]] = uint64(p)<<32 | uint64(g)
+				nx[a]++
+			}
 		}
-	}
+	})
 
 	pr.aRank = make([]int32, len(pr.aProg))
 	if needPRank {

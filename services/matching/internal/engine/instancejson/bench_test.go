@@ -33,6 +33,25 @@ func BenchmarkDecodeNRMP(b *testing.B) {
 	cpu.Report(b)
 }
 
+// BenchmarkDecode10x decodes the 10× NRMP instance (500,000 applicants, 65,000 programs,
+// about 200 MB), whose symbol tables no longer fit the cache.
+func BenchmarkDecode10x(b *testing.B) {
+	var buf bytes.Buffer
+	if err := Write(&buf, enginetest.NRMP(enginetest.NRMPOptions{Applicants: 500000, Seed: 1})); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	cpu := enginetest.StartCPU()
+	for b.Loop() {
+		if _, err := Decode(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu.Report(b)
+}
+
 func BenchmarkEncodeNRMP(b *testing.B) {
 	data := nrmpJSON(b)
 	in, err := Decode(data)

@@ -14,7 +14,9 @@
 // github.com/go-json-experiment/json/jsontext, which checks the syntax, and builds the
 // instance as it goes, without an intermediate tree: each id is read in place and interned
 // once in an open-addressing table (an NRMP-size instance holds two million ids), by a
-// second goroutine fed in batches while the tokenizer reads on (intern.go). Every
-// error names its line, column and byte offset. docs/BENCHMARKS.md has the measurement
-// that retired the earlier hand-written tokenizer.
+// second goroutine fed in batches while the tokenizer reads on (intern.go). A first, fast
+// pass reads each preference list as one checked value and picks its ids out itself
+// (fastlist.go); on any problem Decode decodes again token by token, so every error names
+// the first problem with its line, column and byte offset. docs/BENCHMARKS.md has the
+// measurement that retired the earlier hand-written tokenizer.
 package instancejson
