@@ -43,7 +43,9 @@ func bodyOf(p profilesev.Profile) apiprofiles.ProfileRequest {
 		Preferences: apiprofiles.PreferencesRequest{ProgramKinds: p.Preferences.ProgramKinds, HostRegions: p.Preferences.HostRegions},
 		Statement:   p.Statement, Gender: p.Gender, Categories: p.Categories,
 		Consents: apiprofiles.ConsentsRequest{NoticeVersion: p.Consents.NoticeVersion, DataProcessing: p.Consents.DataProcessing,
-			CrossBorderTransfer: p.Consents.CrossBorderTransfer, VisibleToHosts: p.Consents.VisibleToHosts,
+			// A consent to be seen by hosts given before it meant "eligible
+			// hosts may find me" is not carried over: the box starts empty.
+			CrossBorderTransfer: p.Consents.CrossBorderTransfer, VisibleToHosts: p.Consents.FindableByHosts(),
 			Categories: p.Consents.Categories},
 	}
 	if g := p.GuardianConsent; g != nil {
@@ -101,7 +103,7 @@ func (u *UI) renderWizard(c echo.Context, status, step int, d apiprofiles.Profil
 	}
 	wd := WizardData{Step: step, Steps: WizardSteps, Draft: string(raw), Exists: exists, LanguageRows: seqN(LanguageRows)}
 	if step == len(WizardSteps) {
-		if err := u.call(c, http.MethodGet, "/profiles/consent-notice", nil, &wd.Notice); err != nil {
+		if err := u.call(c, http.MethodGet, noticePath(p.Lang), nil, &wd.Notice); err != nil {
 			return err
 		}
 	}
@@ -383,9 +385,24 @@ func splitList(s string) []string {
 	return nonEmpty(strings.Split(s, ","))
 }
 
-// ProfileData is the profile summary page.
+// ProfileData is the profile summary page. Notice is the consent notice in
+// force: when the profile's consents were given under another version, the
+// page asks the applicant to read it and confirm their choices again.
 type ProfileData struct {
 	Profile profilesev.Profile
+	Notice  apiprofiles.ConsentNotice
+}
+
+// Outdated reports whether the profile's consents were given under a notice
+// other than the one in force.
+func (d ProfileData) Outdated() bool {
+	return d.Notice.Version != "" && d.Profile.Consents.NoticeVersion != d.Notice.Version
+}
+
+// noticePath asks for the consent notice in the page's language (the
+// notice is published in every language the UI speaks).
+func noticePath(lang string) string {
+	return "/profiles/consent-notice?lang=" + url.QueryEscape(lang)
 }
 
 func (u *UI) profile(c echo.Context) error {
@@ -398,6 +415,10 @@ func (u *UI) profile(c echo.Context) error {
 		return err
 	}
 	p := u.page(c, "profile.title")
-	p.Data = ProfileData{Profile: prof}
+	d := ProfileData{Profile: prof}
+	if err := u.call(c, http.MethodGet, noticePath(p.Lang), nil, &d.Notice); err != nil {
+		return err
+	}
+	p.Data = d
 	return u.render(c, http.StatusOK, "profile", p)
 }
