@@ -326,7 +326,7 @@ func wizardField(field string) (step int, name, label string) {
 	case "consents.crossBorderTransfer":
 		return 5, "crossBorderTransfer", "wizard.crossBorderTransfer"
 	case "consents.visibleToHosts":
-		return 5, "visibleToHosts", "wizard.visibleToHosts"
+		return 5, "visibleToHosts", "wizard.findable"
 	case "guardianConsent", "guardianConsent.name":
 		return 5, "guardianName", "wizard.guardianName"
 	case "guardianConsent.relation":
