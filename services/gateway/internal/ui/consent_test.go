@@ -35,16 +35,19 @@ func TestProfileAsksToConfirmANewNotice(t *testing.T) {
 
 // TestCandidatesPageLimitedView: a candidate who did not apply is shown by
 // initials with what the host may see, in each language; one who applied
-// by name.
+// by name, and one a coordinator sees by name without the note.
 func TestCandidatesPageLimitedView(t *testing.T) {
 	u := testUI(t)
 	data := CandidatesData{Program: sampleProgram, CanRank: true, Candidates: []CandidateView{
 		{Candidate: apimatching.Candidate{ApplicantID: "a-1", Name: "Asha Rao", HomeCountry: "IN", Kind: "student", DegreeLevel: "master", Applied: true}},
 		{Candidate: apimatching.Candidate{ApplicantID: "a-2", Initials: "M. P.", Institution: "IIT Bombay", HomeCountry: "IN", Kind: "student",
-			DegreeLevel: "phd", Skills: []string{"hydrology"}, Languages: []taxonomy.Language{{Code: "ja", Level: "N3"}}}}}}
+			DegreeLevel: "phd", Skills: []string{"hydrology"}, Languages: []taxonomy.Language{{Code: "ja", Level: "N3"}}}},
+		// As a coordinator receives a findable non-applicant: by name, so
+		// without the note on the host's limited view.
+		{Candidate: apimatching.Candidate{ApplicantID: "a-3", Name: "Kenji Mori", HomeCountry: "JP", Kind: "researcher", DegreeLevel: "phd"}}}}
 	for lang, words := range map[string]string{"en": "you see only what they let eligible hosts see", "ja": "未応募", "hi": "आवेदन नहीं किया"} {
 		out := renderFixture(t, u, fixture{tmpl: "candidates", role: "host", title: "cands.title", data: data}, lang)
-		for _, want := range []string{"Asha Rao", "M. P.", "IIT Bombay", "hydrology", "N3", words} {
+		for _, want := range []string{"Asha Rao", "Kenji Mori", "M. P.", "IIT Bombay", "hydrology", "N3", words} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s: the candidates page lacks %q", lang, want)
 			}
