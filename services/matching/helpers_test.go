@@ -88,7 +88,7 @@ func profileSnap(id, country string, visible bool) profilesev.Profile {
 		Institution: "IIT Madras", Region: "Tamil Nadu", Fields: []string{"1.2"}, Skills: []string{"python", "nlp"},
 		Languages: []taxonomy.Language{{Code: "en", Level: "C1"}}, DegreeLevel: taxonomy.DegreeMaster, BirthYear: 2001,
 		Statement: "I build machine learning tools.", Gender: "female",
-		Consents: profilesev.Consents{NoticeVersion: "2026-11", DataProcessing: true, CrossBorderTransfer: true, VisibleToHosts: visible}}
+		Consents: profilesev.Consents{NoticeVersion: profilesev.FindableSince, DataProcessing: true, CrossBorderTransfer: true, VisibleToHosts: visible}}
 }
 
 func (w *world) putProgram(p programsev.Program, version int64) {

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/nats-io/nats.go"
 
+	"github.com/talentbridge/platform/services/profiles/internal/domain"
 	"github.com/talentbridge/platform/shared/auth"
 	profilesev "github.com/talentbridge/platform/shared/events/profiles"
 	"github.com/talentbridge/platform/shared/platformtest"
@@ -116,7 +117,7 @@ func TestExport(t *testing.T) {
 	if c := p.Profile.Categories; len(c) != 2 || c[0] != "women" || c[1] != "first_generation" || !p.Profile.Consents.Categories {
 		t.Errorf("export categories = %v (consent %v), want [women first_generation] with their consent", c, p.Profile.Consents.Categories)
 	}
-	if c := p.Profile.Consents; !c.DataProcessing || c.Recorded.DataProcessing.NoticeVersion != "2026-11" || c.Recorded.DataProcessing.At.IsZero() {
+	if c := p.Profile.Consents; !c.DataProcessing || c.Recorded.DataProcessing.NoticeVersion != domain.NoticeVersion || c.Recorded.DataProcessing.At.IsZero() {
 		t.Errorf("export consents = %+v, want processing consent with its time and notice version", c)
 	}
 	if len(p.Applications) != 1 || p.Applications[0].ID != "app-1" || p.Applications[0].HostID != host {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/talentbridge/platform/services/profiles"
+	"github.com/talentbridge/platform/services/profiles/internal/domain"
 	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
 	"github.com/talentbridge/platform/shared/events"
 	"github.com/talentbridge/platform/shared/events/matching"
@@ -29,7 +30,7 @@ func profileBody() map[string]any {
 		"preferences": map[string]any{"programKinds": []any{"exchange", "joint_research"}, "hostRegions": []any{"Tokyo"}},
 		"statement":   "I want to build speech tools for disaster response.", "gender": "female",
 		"categories": []any{"women", "first_generation"},
-		"consents": map[string]any{"noticeVersion": "2026-11", "dataProcessing": true, "crossBorderTransfer": true, "visibleToHosts": true,
+		"consents": map[string]any{"noticeVersion": domain.NoticeVersion, "dataProcessing": true, "crossBorderTransfer": true, "visibleToHosts": true,
 			"categories": true},
 	}
 }

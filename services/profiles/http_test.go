@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/talentbridge/platform/services/profiles"
+	"github.com/talentbridge/platform/services/profiles/internal/domain"
 	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
 	"github.com/talentbridge/platform/shared/auth"
 	"github.com/talentbridge/platform/shared/fielderr"
@@ -31,8 +32,8 @@ func TestCreateReadUpdate(t *testing.T) {
 			got.ID, got.Version, got.Region, got.Name, user)
 	}
 	rec := got.Consents.Recorded.DataProcessing
-	if !got.Consents.DataProcessing || rec.NoticeVersion != "2026-11" || rec.At.Before(before) || rec.At.After(time.Now().Add(time.Second)) {
-		t.Errorf("POST /profiles consents = %+v; want processing consent recorded now under 2026-11", got.Consents)
+	if !got.Consents.DataProcessing || rec.NoticeVersion != domain.NoticeVersion || rec.At.Before(before) || rec.At.After(time.Now().Add(time.Second)) {
+		t.Errorf("POST /profiles consents = %+v; want processing consent recorded now under %s", got.Consents, domain.NoticeVersion)
 	}
 
 	r := env.Do(t, http.MethodPost, "/api/v1/profiles", tok, profileBody())
@@ -198,13 +199,29 @@ func TestConsentNoticeIsPublic(t *testing.T) {
 	env := start(t)
 	r := env.Do(t, http.MethodGet, "/api/v1/profiles/consent-notice", "", nil)
 	mustStatus(t, r, http.StatusOK, "GET /profiles/consent-notice")
-	var n struct {
-		Version string `json:"version"`
-		Text    string `json:"text"`
-	}
+	var n apiprofiles.ConsentNotice
 	r.JSON(t, &n)
-	if n.Version != "2026-11" || !strings.Contains(n.Text, "Article 28") || !strings.Contains(n.Text, "guardian") {
-		t.Errorf("consent notice = version %q, text %.60q…; want 2026-11 covering transfer and guardians", n.Version, n.Text)
+	if n.Version != domain.NoticeVersion || n.Language != "en" || !strings.Contains(n.Text, "Article 28") || !strings.Contains(n.Text, "guardian") ||
+		!strings.Contains(n.Text, "initials") {
+		t.Errorf("consent notice = version %q in %q, text %.60q…; want %s in English covering transfer, guardians and what hosts see",
+			n.Version, n.Language, n.Text, domain.NoticeVersion)
+	}
+	// Issue 22: the full notice in Japanese and Hindi, under the same
+	// version, each in its own script.
+	for _, c := range []struct{ lang, word string }{{"ja", "イニシャル"}, {"hi", "आद्याक्षर"}} {
+		r := env.Do(t, http.MethodGet, "/api/v1/profiles/consent-notice?lang="+c.lang, "", nil)
+		mustStatus(t, r, http.StatusOK, "GET /profiles/consent-notice?lang="+c.lang)
+		var l apiprofiles.ConsentNotice
+		r.JSON(t, &l)
+		if l.Version != n.Version || l.Language != c.lang || !strings.Contains(l.Text, c.word) || strings.Contains(l.Text, "Article 28") ||
+			r.Header.Get("Content-Language") != c.lang {
+			t.Errorf("notice in %s = version %q language %q (Content-Language %q), text %.60q…; want %s in %s naming %s",
+				c.lang, l.Version, l.Language, r.Header.Get("Content-Language"), l.Text, n.Version, c.lang, c.word)
+		}
+	}
+	p := env.Do(t, http.MethodGet, "/api/v1/profiles/consent-notice?lang=fr", "", nil).Problem(t)
+	if p.Status != http.StatusBadRequest || len(p.Errors) != 1 || p.Errors[0].Field != "lang" || p.Errors[0].Code != "one_of" {
+		t.Errorf("notice in French = %d %+v, want 400 naming lang, one_of", p.Status, p.Errors)
 	}
 }
 
@@ -270,8 +287,11 @@ func TestAccess(t *testing.T) {
 		t.Errorf("coordinator view lacks the categories: %s", c.Body)
 	}
 	platformtest.ConsumerSettled(t, env.Deps.Bus, "MATCHING", "profiles-applications", 2)
-	if s := get(hostTok, ravi); s != http.StatusNotFound {
-		t.Errorf("host GET applicant who applied without consenting = %d, want 404", s)
+	// Applying shows the application to the program's host whether or not
+	// the applicant lets hosts find them (issue 22; the notice says so):
+	// Ravi did not consent to be found, yet the host he applied to reads him.
+	if s := get(hostTok, ravi); s != http.StatusOK {
+		t.Errorf("host GET applicant who applied without consenting to be found = %d, want 200", s)
 	}
 	if s := get(strangerTok, asha); s != http.StatusNotFound {
 		t.Errorf("another host GET applicant = %d, want 404", s)

@@ -203,7 +203,7 @@ func matchProfileBody(name, country string) map[string]any {
 		"degreeLevel": "master", "birthYear": 2000, "availableFrom": matchDay(0), "availableTo": matchDay(730),
 		"preferences": map[string]any{"programKinds": []string{"joint_research"}, "hostRegions": []string{}},
 		"statement":   "I want to build tools that help in disasters.", "gender": gender,
-		"consents": map[string]any{"noticeVersion": "2026-11", "dataProcessing": true, "crossBorderTransfer": true, "visibleToHosts": true},
+		"consents": map[string]any{"noticeVersion": "2026-12", "dataProcessing": true, "crossBorderTransfer": true, "visibleToHosts": true},
 	}
 }
 

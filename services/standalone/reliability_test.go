@@ -82,7 +82,7 @@ func profileBody(n int) map[string]any {
 		"degreeLevel": "master", "birthYear": 1999, "availableFrom": "2027-04-01", "availableTo": "2028-03-31",
 		"preferences": map[string]any{"programKinds": []any{"exchange"}, "hostRegions": []any{}},
 		"statement":   "Fault-test applicant.",
-		"consents":    map[string]any{"noticeVersion": "2026-11", "dataProcessing": true, "crossBorderTransfer": true, "visibleToHosts": true},
+		"consents":    map[string]any{"noticeVersion": "2026-12", "dataProcessing": true, "crossBorderTransfer": true, "visibleToHosts": true},
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/talentbridge/platform/shared/explain"
+	"github.com/talentbridge/platform/shared/taxonomy"
 )
 
 // ApplyRequest is the body of POST /applications.
@@ -116,26 +117,33 @@ type Recommendation struct {
 	Applied             bool             `json:"applied"`
 }
 
-// Candidate is an applicant shown to a host: what the applicant agreed to
-// show, never their gender. Statement and DocumentIDs are filled only for
-// applicants who applied to the program (ApplicationID names that
-// application).
+// Candidate is an applicant shown to a host (docs/PRIVACY.md). For an
+// applicant who applied to the program the host sees Name, the statement
+// and the documents attached (ApplicationID names that application). For an
+// applicant who did not apply but let eligible hosts find them the host
+// sees only Initials, institution, home country, kind, degree level,
+// fields, skills, languages, score and reasons: Name, ApplicationID, Stage,
+// Statement and DocumentIDs are left out. Coordinators see Name for
+// everyone. Gender, categories, birth year and contact details are never
+// part of a candidate.
 type Candidate struct {
-	ApplicantID   string           `json:"applicantId"`
-	Name          string           `json:"name"`
-	Institution   string           `json:"institution,omitempty"`
-	HomeCountry   string           `json:"homeCountry"`
-	Kind          string           `json:"kind"`
-	DegreeLevel   string           `json:"degreeLevel"`
-	Fields        []string         `json:"fields"`
-	Skills        []string         `json:"skills"`
-	Score         float64          `json:"score"`
-	Reasons       []explain.Reason `json:"reasons"`
-	Applied       bool             `json:"applied"`
-	ApplicationID string           `json:"applicationId,omitempty"`
-	Stage         string           `json:"stage,omitempty"`
-	Statement     string           `json:"statement,omitempty"`
-	DocumentIDs   []string         `json:"documentIds,omitempty"`
+	ApplicantID   string              `json:"applicantId"`
+	Name          string              `json:"name,omitempty"`
+	Initials      string              `json:"initials,omitempty"`
+	Institution   string              `json:"institution,omitempty"`
+	HomeCountry   string              `json:"homeCountry"`
+	Kind          string              `json:"kind"`
+	DegreeLevel   string              `json:"degreeLevel"`
+	Fields        []string            `json:"fields"`
+	Skills        []string            `json:"skills"`
+	Languages     []taxonomy.Language `json:"languages"`
+	Score         float64             `json:"score"`
+	Reasons       []explain.Reason    `json:"reasons"`
+	Applied       bool                `json:"applied"`
+	ApplicationID string              `json:"applicationId,omitempty"`
+	Stage         string              `json:"stage,omitempty"`
+	Statement     string              `json:"statement,omitempty"`
+	DocumentIDs   []string            `json:"documentIds,omitempty"`
 }
 
 // Counts are a round's counts.

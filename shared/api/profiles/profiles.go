@@ -71,12 +71,14 @@ type Profile struct {
 	Version int64  `json:"version"`
 }
 
-// ConsentNotice is the body of GET /profiles/consent-notice.
+// ConsentNotice is the body of GET /profiles/consent-notice: the notice in
+// force in Language, one of Languages (each says the same under Version).
 type ConsentNotice struct {
-	Version     string `json:"version"`
-	PublishedAt string `json:"publishedAt"`
-	Language    string `json:"language"`
-	Text        string `json:"text"`
+	Version     string   `json:"version"`
+	PublishedAt string   `json:"publishedAt"`
+	Language    string   `json:"language"`
+	Languages   []string `json:"languages,omitempty"`
+	Text        string   `json:"text"`
 }
 
 // ImportResult is the answer of an accepted POST /profiles/import.

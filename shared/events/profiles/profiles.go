@@ -74,13 +74,30 @@ type Consents struct {
 	NoticeVersion       string `json:"noticeVersion"`
 	DataProcessing      bool   `json:"dataProcessing"`
 	CrossBorderTransfer bool   `json:"crossBorderTransfer"`
-	// VisibleToHosts lets hosts of programs the applicant applied to see
-	// the profile; without it they never do.
+	// VisibleToHosts lets the hosts of programs the applicant is eligible
+	// for find them on their candidates lists (with the limited view
+	// docs/PRIVACY.md describes) and invite them to apply; without it only
+	// the hosts of programs they applied to see them. It means this only
+	// under a notice of version FindableSince or later: see FindableByHosts.
 	VisibleToHosts bool `json:"visibleToHosts"`
 	// Categories permits processing the self-declared categories; without
 	// it a profile has none.
 	Categories bool           `json:"categories"`
 	Recorded   ConsentRecords `json:"recorded"`
+}
+
+// FindableSince is the first consent notice version under which
+// visibleToHosts means "eligible hosts may find me and invite me to apply".
+// Under earlier notices it meant only that hosts of programs the applicant
+// applied to may see the profile, so such a consent does not make anyone
+// findable until it is given again under a newer notice. Notice versions
+// are "YYYY-MM" and compare as strings.
+const FindableSince = "2026-12"
+
+// FindableByHosts reports whether hosts of programs the applicant did not
+// apply to may list them: they consented to it under a notice that said so.
+func (c Consents) FindableByHosts() bool {
+	return c.VisibleToHosts && c.NoticeVersion >= FindableSince
 }
 
 // ConsentRecords says when each consent was last given or withdrawn, and

@@ -191,7 +191,7 @@ func fixtures() []fixture {
 		{name: "program-no-profile", tmpl: "program", role: "applicant", title: "program.title", data: ProgramData{Program: prog, NoProfile: true}},
 		{name: "program-owner", tmpl: "program", role: "host", title: "program.title", data: ProgramData{Program: prog, Owner: true}},
 		{name: "profile", tmpl: "profile", role: "applicant", title: "profile.title", data: ProfileData{Profile: prof, Sections: Sections}},
-		{name: "profile-notice-changed", tmpl: "profile", role: "applicant", title: "profile.title", data: ProfileData{Profile: prof, Sections: Sections, NoticeChanged: true}},
+		{name: "profile-notice-changed", tmpl: "profile", role: "applicant", title: "profile.title", data: ProfileData{Profile: prof, Sections: Sections, NoticeChanged: true, Notice: apiprofiles.ConsentNotice{Version: "2026-12", Language: "en"}}},
 		{name: "recommendations", tmpl: "recommendations", role: "applicant", title: "recs.title",
 			data: RecommendationsData{Items: []Recommendation{scored}, Applied: map[string]bool{}}},
 		{name: "recommendations-none", tmpl: "recommendations", role: "applicant", title: "recs.title", data: RecommendationsData{NoProfile: true}},

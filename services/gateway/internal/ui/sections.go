@@ -39,7 +39,9 @@ func bodyOf(p profilesev.Profile) apiprofiles.ProfileRequest {
 		Preferences: apiprofiles.PreferencesRequest{ProgramKinds: p.Preferences.ProgramKinds, HostRegions: p.Preferences.HostRegions},
 		Statement:   p.Statement, Gender: p.Gender, Categories: p.Categories,
 		Consents: apiprofiles.ConsentsRequest{NoticeVersion: p.Consents.NoticeVersion, DataProcessing: p.Consents.DataProcessing,
-			CrossBorderTransfer: p.Consents.CrossBorderTransfer, VisibleToHosts: p.Consents.VisibleToHosts,
+			// A consent to be seen by hosts given before it meant "eligible
+			// hosts may find me" is not carried over: the box starts empty.
+			CrossBorderTransfer: p.Consents.CrossBorderTransfer, VisibleToHosts: p.Consents.FindableByHosts(),
 			Categories: p.Consents.Categories},
 	}
 	if g := p.GuardianConsent; g != nil {

@@ -174,7 +174,7 @@ func (u *UI) renderEdit(c echo.Context, status int, section string, e editing, s
 	wd := WizardData{Section: section, Shown: shown, Name: e.name, Exists: e.exists, NoticeChanged: changed,
 		Restored: restored, LanguageRows: seqN(LanguageRows)}
 	if wd.Show("consents") {
-		if err := u.call(c, http.MethodGet, "/profiles/consent-notice", nil, &wd.Notice); err != nil {
+		if err := u.call(c, http.MethodGet, noticePath(p.Lang), nil, &wd.Notice); err != nil {
 			return err
 		}
 	}
@@ -254,7 +254,10 @@ func (u *UI) keepDraft(c echo.Context, section string, d apiprofiles.ProfileRequ
 type ProfileData struct {
 	Profile  profilesev.Profile
 	Sections []string
-	// NoticeChanged is set when the applicant agreed to an older notice.
+	// Notice is the consent notice in force; NoticeChanged is set when the
+	// applicant agreed to an older one, and the page asks them to read it
+	// and confirm their choices again.
+	Notice        apiprofiles.ConsentNotice
 	NoticeChanged bool
 }
 
@@ -267,11 +270,18 @@ func (u *UI) profile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var n apiprofiles.ConsentNotice
-	if err := u.call(c, http.MethodGet, "/profiles/consent-notice", nil, &n); err != nil {
+	p := u.page(c, "profile.title")
+	d := ProfileData{Profile: prof, Sections: Sections}
+	if err := u.call(c, http.MethodGet, noticePath(p.Lang), nil, &d.Notice); err != nil {
 		return err
 	}
-	p := u.page(c, "profile.title")
-	p.Data = ProfileData{Profile: prof, Sections: Sections, NoticeChanged: prof.Consents.NoticeVersion != n.Version}
+	d.NoticeChanged = prof.Consents.NoticeVersion != d.Notice.Version
+	p.Data = d
 	return u.render(c, http.StatusOK, "profile", p)
+}
+
+// noticePath asks for the consent notice in the page's language (the
+// notice is published in every language the UI speaks).
+func noticePath(lang string) string {
+	return "/profiles/consent-notice?lang=" + url.QueryEscape(lang)
 }

@@ -271,19 +271,24 @@ func (s *Service) Recommendations(ctx context.Context, c Caller) ([]Recommendati
 }
 
 // CandidateView is an applicant shown to a host; Application is their
-// live application to the program, when they applied.
+// live application to the program, when they applied. Limited is set when
+// the caller is a host and the applicant did not apply: the caller may then
+// see only what the applicant's consent to be found allows (docs/PRIVACY.md),
+// which the HTTP layer enforces when it maps the view.
 type CandidateView struct {
 	Profile     domain.Profile
 	Score       float64
 	Reasons     []explain.Reason
 	Applied     bool
 	Application *domain.Application
+	Limited     bool
 }
 
-// Candidates returns one page of the eligible applicants of a program who
-// consented to be shown to hosts, best first, and their number. While the
-// program is open they are everyone eligible (from the recommender); once
-// applications have closed they are those who applied.
+// Candidates returns one page of the eligible applicants of a program whom
+// the caller may see, best first, and their number. The host of a program
+// sees everyone who applied to it and, while it is open, the eligible
+// applicants who let hosts find them (FindableByHosts); nobody else appears.
+// Once applications have closed only those who applied are listed.
 func (s *Service) Candidates(ctx context.Context, c Caller, programID string, offset, limit int) ([]CandidateView, int, error) {
 	p, err := s.hostedProgram(ctx, c, programID)
 	if err != nil {
@@ -294,17 +299,23 @@ func (s *Service) Candidates(ctx context.Context, c Caller, programID string, of
 		return nil, 0, err
 	}
 	applied := make(map[string]*domain.Application, len(apps))
+	appliedIDs := make(map[string]bool, len(apps))
 	ids := make([]string, 0, len(apps))
 	for i, a := range apps {
 		applied[a.ApplicantID] = &apps[i]
+		appliedIDs[a.ApplicantID] = true
 		ids = append(ids, a.ApplicantID)
 	}
+	view := func(pr domain.Profile, score float64, reasons []explain.Reason) CandidateView {
+		a := applied[pr.ID]
+		return CandidateView{Profile: pr, Score: score, Reasons: reasons, Applied: a != nil, Application: a,
+			Limited: a == nil && !c.Coordinator()}
+	}
 	if p.OpenAt(s.now()) {
-		if cands, total, ok := s.dir.Candidates(p.ID, offset, limit); ok {
+		if cands, total, ok := s.dir.Candidates(p.ID, appliedIDs, offset, limit); ok {
 			out := make([]CandidateView, len(cands))
 			for i, cd := range cands {
-				a := applied[cd.ID]
-				out[i] = CandidateView{Profile: cd.Profile, Score: cd.Score, Reasons: cd.Reasons, Applied: a != nil, Application: a}
+				out[i] = view(cd.Profile, cd.Score, cd.Reasons)
 			}
 			return out, total, nil
 		}
@@ -313,20 +324,19 @@ func (s *Service) Candidates(ctx context.Context, c Caller, programID string, of
 	if err != nil {
 		return nil, 0, err
 	}
-	var visible []domain.Profile
+	var listed []domain.Profile
 	for _, id := range ids {
-		if pr, ok := profs[id]; ok && pr.VisibleToHosts {
-			visible = append(visible, pr)
+		if pr, ok := profs[id]; ok && !pr.Erased {
+			listed = append(listed, pr)
 		}
 	}
-	scored := allocation.ScoreApplicants(visible, *p, s.now())
+	scored := allocation.ScoreApplicants(listed, *p, s.now())
 	total := len(scored)
 	offset = max(0, min(offset, total))
 	end := max(offset, min(offset+limit, total))
 	out := make([]CandidateView, 0, end-offset)
 	for _, sc := range scored[offset:end] {
-		out = append(out, CandidateView{Profile: profs[sc.ApplicantID], Score: sc.Score, Reasons: sc.Reasons, Applied: true,
-			Application: applied[sc.ApplicantID]})
+		out = append(out, view(profs[sc.ApplicantID], sc.Score, sc.Reasons))
 	}
 	return out, total, nil
 }

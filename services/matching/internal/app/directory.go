@@ -168,15 +168,19 @@ type Candidate struct {
 }
 
 // Candidates returns one page of the eligible applicants of an open program
-// who consented to be shown to hosts, best first, and their number; ok is
-// false when the recommender does not hold the program (it is closed or
-// unknown).
-func (d *Directory) Candidates(programID string, offset, limit int) ([]Candidate, int, bool) {
+// whom its host may see, best first, and their number: those in applied
+// (the applicants with a live application to it) and those who let eligible
+// hosts find them. ok is false when the recommender does not hold the
+// program (it is closed or unknown).
+func (d *Directory) Candidates(programID string, applied map[string]bool, offset, limit int) ([]Candidate, int, bool) {
 	visible := func(id string) bool {
+		if applied[id] {
+			return true
+		}
 		d.mu.RLock()
 		defer d.mu.RUnlock()
 		p, ok := d.profiles[id]
-		return ok && !p.Erased && p.VisibleToHosts
+		return ok && !p.Erased && p.FindableByHosts
 	}
 	recs, total, ok := d.rec.CandidatesPage(programID, visible, offset, limit)
 	if !ok {

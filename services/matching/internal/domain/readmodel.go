@@ -55,6 +55,12 @@ type ProfileData struct {
 	// name an applicant by e-mail; it is never shown to hosts.
 	Email          string `json:"email,omitempty" bson:"email,omitempty"`
 	VisibleToHosts bool   `json:"visibleToHosts" bson:"visibleToHosts,omitempty"`
+	// FindableByHosts is set when the applicant let eligible hosts find
+	// them under a notice that says so (profilesev.Consents.FindableByHosts):
+	// only then do they appear on the candidates list of a program they did
+	// not apply to. Entries stored before the field existed lack it and so
+	// stay hidden until the applicant confirms again.
+	FindableByHosts bool `json:"findableByHosts" bson:"findableByHosts,omitempty"`
 }
 
 // ProfileFromEvent builds the read model entry of a profile snapshot.
@@ -66,7 +72,8 @@ func ProfileFromEvent(p profilesev.Profile, version int64) Profile {
 			DegreeLevel: p.DegreeLevel, BirthYear: p.BirthYear, AvailableFrom: p.AvailableFrom, AvailableTo: p.AvailableTo,
 			ProgramKinds: slices.Clone(p.Preferences.ProgramKinds), HostRegions: slices.Clone(p.Preferences.HostRegions),
 			Statement: p.Statement, Gender: p.Gender, VisibleToHosts: p.Consents.VisibleToHosts,
-			Categories: consentedCategories(p), Email: p.ImportedEmail},
+			FindableByHosts: p.Consents.FindableByHosts(),
+			Categories:      consentedCategories(p), Email: p.ImportedEmail},
 	}
 }
 

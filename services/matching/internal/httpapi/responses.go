@@ -34,8 +34,14 @@ func recommendationOf(r app.RecommendationView) apimatching.Recommendation {
 func candidateOf(c app.CandidateView) apimatching.Candidate {
 	p := c.Profile
 	out := apimatching.Candidate{ApplicantID: p.ID, Name: p.Name, Institution: p.Institution, HomeCountry: p.HomeCountry,
-		Kind: p.Kind, DegreeLevel: p.DegreeLevel, Fields: nonNil(p.Fields), Skills: nonNil(p.Skills),
+		Kind: p.Kind, DegreeLevel: p.DegreeLevel, Fields: nonNil(p.Fields), Skills: nonNil(p.Skills), Languages: nonNil(p.Languages),
 		Score: c.Score, Reasons: nonNilReasons(c.Reasons), Applied: c.Applied}
+	// A host sees a findable applicant who did not apply by their initials
+	// only (docs/PRIVACY.md): the name, like the statement, is for hosts of
+	// programs the applicant applied to.
+	if c.Limited {
+		out.Name, out.Initials = "", domain.Initials(p.Name)
+	}
 	// Only an applicant who applied to the program shows the host their
 	// statement and the documents they attached.
 	if a := c.Application; a != nil {
@@ -90,9 +96,9 @@ func timePtr(t time.Time) *time.Time {
 	return &t
 }
 
-func nonNil(s []string) []string {
+func nonNil[T any](s []T) []T {
 	if s == nil {
-		return []string{}
+		return []T{}
 	}
 	return s
 }

@@ -62,7 +62,7 @@ func (h *Handlers) Table() []auth.Route {
 	return append([]auth.Route{
 		r.Recommendations.Serve(h.recommendations, &auth.Doc{Summary: "Best open programs for the caller",
 			Response: api.Page[apimatching.Recommendation]{}}),
-		r.Candidates.Serve(h.candidates, &auth.Doc{Summary: "Eligible applicants who consented to be shown",
+		r.Candidates.Serve(h.candidates, &auth.Doc{Summary: "Applicants the program's host may see: those who applied, in full; eligible ones who let hosts find them, limited",
 			Response: api.Page[apimatching.Candidate]{}, Errors: []int{400}}),
 		r.SetProgramRanking.Serve(h.setProgramRanking, &auth.Doc{Summary: "Set the program's ranking of applicants",
 			Request: apimatching.ProgramRankingRequest{}, Response: apimatching.ProgramRanking{}, Errors: []int{422}}),

@@ -113,7 +113,7 @@ func TestFollowMissesNothing(t *testing.T) {
 	recs(map[string]int{"b": 2})
 	publish(profilesev.Source, events.ProfileErased, "b", 2, profilesev.ProfileErased{ProfileID: "b"})
 	recs(map[string]int{"b": 0})
-	if _, _, ok := dir.Candidates("g", 0, 10); !ok {
+	if _, _, ok := dir.Candidates("g", nil, 0, 10); !ok {
 		t.Error("the directory does not hold g")
 	}
 }

@@ -137,15 +137,18 @@ type Audience int
 const (
 	// AudienceFull is the owner or a coordinator: everything.
 	AudienceFull Audience = iota
-	// AudienceHost is a host the applicant applied to: the profile without
-	// gender, guardian or e-mail address.
+	// AudienceHost is the host of a program the applicant applied to: the
+	// profile without gender, categories, guardian or e-mail address.
 	AudienceHost
 )
 
 // Read returns profile id if the caller may see it: its owner; a
-// coordinator; a host only while the applicant has an application to one
-// of the host's programs and consented to be visible to hosts. In every
-// other case it returns domain.ErrProfileNotFound, so ids cannot be probed.
+// coordinator; a host while the applicant has a live application to one of
+// the host's programs (applying shows the application to that host, the
+// notice says so). An applicant who only lets eligible hosts find them is
+// listed on the candidates lists of the matching service, never here. In
+// every other case it returns domain.ErrProfileNotFound, so ids cannot be
+// probed.
 func (s *Service) Read(ctx context.Context, c Caller, id string) (*domain.Profile, Audience, error) {
 	switch c.Role {
 	case RoleCoordinator:
@@ -168,9 +171,6 @@ func (s *Service) Read(ctx context.Context, c Caller, id string) (*domain.Profil
 		p, err := s.profiles.Get(ctx, id)
 		if err != nil {
 			return nil, 0, err
-		}
-		if !p.Consents.VisibleToHosts.Granted {
-			return nil, 0, domain.ErrProfileNotFound
 		}
 		return p, AudienceHost, nil
 	}

@@ -29,7 +29,7 @@
 //	gender                         female | male | non_binary | other | prefer_not_to_say
 //	categories                     self-declared categories, e.g. women;first_generation (women | first_generation | tier2_institution | northeast_india | disability | rural); needs categoriesConsent
 //	categoriesConsent              true | false (default false): the person consented to the processing of their categories
-//	noticeVersion                  the consent notice version the person agreed to; must be the current one (2026-11) when given
+//	noticeVersion                  the consent notice version the person agreed to; must be the current one (2026-12) when given
 //	dataProcessing       yes       must be true: by importing, the coordinator attests that the person consented to processing under the current notice
 //	crossBorderTransfer            true | false (default false)
 //	visibleToHosts                 true | false (default false)

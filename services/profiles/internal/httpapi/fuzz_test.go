@@ -23,7 +23,7 @@ const sampleProfile = `{"kind": "student", "name": "Asha Rao", "homeCountry": "I
  "degreeLevel": "master", "birthYear": 2001, "availableFrom": "2027-04-01", "availableTo": "2028-03-31",
  "preferences": {"programKinds": ["exchange", "joint_research"], "hostRegions": ["Tokyo"]},
  "statement": "…", "gender": "female",
- "consents": {"noticeVersion": "2026-11", "dataProcessing": true, "crossBorderTransfer": true, "visibleToHosts": true}}`
+ "consents": {"noticeVersion": "2026-12", "dataProcessing": true, "crossBorderTransfer": true, "visibleToHosts": true}}`
 
 // decodeProfile is what POST /profiles does with a body before storing it:
 // strict JSON, then every rule of a profile.
@@ -57,10 +57,10 @@ func TestDecodeProfile(t *testing.T) {
 
 func FuzzDecodeProfile(f *testing.F) {
 	f.Add([]byte(sampleProfile))
-	f.Add([]byte(`{"kind":"researcher","name":"Kenji","homeCountry":"JP","degreeLevel":"phd","birthYear":1990,"consents":{"noticeVersion":"2026-11","dataProcessing":true}}`))
+	f.Add([]byte(`{"kind":"researcher","name":"Kenji","homeCountry":"JP","degreeLevel":"phd","birthYear":1990,"consents":{"noticeVersion":"2026-12","dataProcessing":true}}`))
 	f.Add([]byte(`{"name":"x","birthYear":2012,"guardianConsent":{"name":"y","relation":"parent"}}`))
-	f.Add([]byte(`{"kind":"student","name":"Meera","homeCountry":"IN","degreeLevel":"master","birthYear":2000,"categories":["women","rural"],"consents":{"noticeVersion":"2026-11","dataProcessing":true,"categories":true}}`))
-	f.Add([]byte(`{"kind":"student","name":"Meera","homeCountry":"IN","degreeLevel":"master","birthYear":2000,"categories":["women","women","caste"],"consents":{"noticeVersion":"2026-11","dataProcessing":true}}`))
+	f.Add([]byte(`{"kind":"student","name":"Meera","homeCountry":"IN","degreeLevel":"master","birthYear":2000,"categories":["women","rural"],"consents":{"noticeVersion":"2026-12","dataProcessing":true,"categories":true}}`))
+	f.Add([]byte(`{"kind":"student","name":"Meera","homeCountry":"IN","degreeLevel":"master","birthYear":2000,"categories":["women","women","caste"],"consents":{"noticeVersion":"2026-12","dataProcessing":true}}`))
 	f.Add([]byte(`{"languages":[{"code":"ja","level":"b2"}],"fields":["9"]}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, body []byte) {

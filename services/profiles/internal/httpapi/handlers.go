@@ -35,13 +35,27 @@ const (
 	maxTermLen      = 100
 )
 
+// consentNotice answers GET /profiles/consent-notice?lang=en|ja|hi: the
+// notice in force in the language asked for (English when lang is left
+// out); the version is the same in every language.
 func (h *Handlers) consentNotice(c echo.Context) error {
+	lang := strings.TrimSpace(c.QueryParam("lang"))
+	if lang == "" {
+		lang = domain.NoticeLanguages[0]
+	}
+	text, ok := domain.Notice(lang)
+	if !ok {
+		return web.Invalid(fielderr.NewOneOf("lang", domain.NoticeLanguages).
+			Because("must be one of %s, not %q: the notice is published in these languages", strings.Join(domain.NoticeLanguages, "|"), lang))
+	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	c.Response().Header().Set("Content-Language", lang)
 	return c.JSON(http.StatusOK, apiprofiles.ConsentNotice{
 		Version:     domain.NoticeVersion,
 		PublishedAt: domain.NoticePublished,
-		Language:    domain.NoticeLanguage,
-		Text:        domain.NoticeText,
+		Language:    lang,
+		Languages:   domain.NoticeLanguages,
+		Text:        text,
 	})
 }
 

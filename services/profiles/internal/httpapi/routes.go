@@ -1,12 +1,12 @@
 // Package httpapi serves the profiles part of the public API (DESIGN.md §3):
 //
-//	GET    /profiles/consent-notice  anyone        the consent notice in force
+//	GET    /profiles/consent-notice  anyone        the consent notice in force (?lang=en|ja|hi)
 //	POST   /profiles                 applicants    create one's own profile (one per account)
 //	GET    /profiles/me              applicants    one's own profile
 //	PUT    /profiles/me              applicants    replace one's own profile
 //	DELETE /profiles/me              applicants    erase one's own profile
 //	GET    /profiles/me/export       signed in     everything every service holds about the caller
-//	GET    /profiles/{id}            signed in     owner, coordinators, or a host the applicant applied to (with consent); otherwise 404
+//	GET    /profiles/{id}            signed in     owner, coordinators, or the host of a program the applicant applied to; otherwise 404
 //	GET    /profiles                 coordinators  filter and page: country, kind, field, degreeLevel, q, page, pageSize
 //	POST   /profiles/import          coordinators  CSV import, all or nothing (see package csvimport)
 //	GET    /profiles/me/draft        applicants    one's own draft of a profile (the answers so far)
@@ -35,7 +35,8 @@ type Handlers struct {
 func (h *Handlers) Table() []auth.Route {
 	r := apiprofiles.Routes
 	return []auth.Route{
-		r.ConsentNotice.Serve(h.consentNotice, &auth.Doc{Summary: "The consent notice in force", Response: apiprofiles.ConsentNotice{}}),
+		r.ConsentNotice.Serve(h.consentNotice, &auth.Doc{Summary: "The consent notice in force, in the language of ?lang=en|ja|hi (default en); every language has the same version",
+			Response: apiprofiles.ConsentNotice{}, Errors: []int{400}}),
 		r.Create.Serve(h.create, &auth.Doc{Summary: "Create one's own profile", Request: apiprofiles.ProfileRequest{},
 			Status: http.StatusCreated, Response: apiprofiles.Profile{}, Errors: []int{409, 415}}),
 		r.Mine.Serve(h.mine, &auth.Doc{Summary: "One's own profile", Response: apiprofiles.Profile{}, Errors: []int{404}}),
@@ -43,7 +44,8 @@ func (h *Handlers) Table() []auth.Route {
 			Response: apiprofiles.Profile{}, Errors: []int{404, 409, 415}}),
 		r.Erase.Serve(h.erase, &auth.Doc{Summary: "Erase one's own profile", Status: http.StatusNoContent, Errors: []int{404}}),
 		r.Export.Serve(h.export, &auth.Doc{Summary: "Everything every service holds about the caller", Response: apiprofiles.Export{}}),
-		r.Read.Serve(h.read, &auth.Doc{Summary: "Read a profile as the caller may see it", Response: apiprofiles.Profile{}}),
+		r.Read.Serve(h.read, &auth.Doc{Summary: "Read a profile as the caller may see it: the owner and coordinators all of it; the host of a program the applicant applied to all but gender, categories, guardian and e-mail; anyone else 404 (applicants who let hosts find them are listed only on GET /programs/{id}/candidates)",
+			Response: apiprofiles.Profile{}}),
 		r.List.Serve(h.list, &auth.Doc{Summary: "Filter and page profiles", Response: api.Page[apiprofiles.Profile]{}, Errors: []int{400}}),
 		r.Import.Serve(h.importCSV, &auth.Doc{Summary: "Import profiles from CSV, all or nothing", RequestMedia: "text/csv",
 			Status: http.StatusCreated, Response: apiprofiles.ImportResult{}, Errors: []int{413, 415, 422}}),
