@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 
+	apidocs "github.com/talentbridge/platform/shared/api/documents"
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 
@@ -24,7 +25,19 @@ type RecommendationsData struct {
 	NoProfile bool
 	// Applied holds the programs applied to.
 	Applied map[string]bool
+	// Documents are the applicant's documents, offered in each quick
+	// Apply's picker as on the program page.
+	Documents []apidocs.Document
+	// Open lists published programs open for applications, closing
+	// soonest first, when there is no recommendation to show, so the page
+	// never reads as if there were no programs; OpenTotal counts them all.
+	Open      []programsev.Program
+	OpenTotal int
 }
+
+// openProgramsShown is how many open programs a page without
+// recommendations lists before linking to the search.
+const openProgramsShown = 5
 
 func (u *UI) recommendations(c echo.Context) error {
 	var res api.Page[Recommendation]
@@ -52,6 +65,24 @@ func (u *UI) recommendations(c echo.Context) error {
 			if a.Active() {
 				d.Applied[a.ProgramID] = true
 			}
+		}
+	}
+	if len(d.Items) == 0 {
+		// Nothing to recommend (no profile, or none of the programs fits
+		// it yet): still show what is open. The list is a help, so a
+		// failed search leaves only the explanation.
+		open, err := u.searchPrograms(c, "open=true&sort=deadline&pageSize="+strconv.Itoa(openProgramsShown))
+		if err == nil {
+			d.Open, d.OpenTotal = open.Items, open.Total
+		} else {
+			u.log.Warn("recommendations: list open programs", "err", err)
+		}
+	} else {
+		// As on the program page, the picker is a convenience: without
+		// the list each quick Apply still works.
+		var docs apidocs.Documents
+		if err := u.call(c, http.MethodGet, "/documents/me", nil, &docs); err == nil {
+			d.Documents = docs.Items
 		}
 	}
 	p := u.page(c, "recs.title")
