@@ -140,6 +140,9 @@ type ApplicationsData struct {
 	// Accepted holds the programs whose offer the applicant accepted:
 	// their applications are not offered for withdrawal.
 	Accepted map[string]bool
+	// Outcomes holds, per program, what the latest published round the
+	// applicant ranked it in decided.
+	Outcomes map[string]*ProgramOutcome
 }
 
 func (u *UI) applications(c echo.Context) error {
@@ -173,6 +176,7 @@ func (u *UI) applications(c echo.Context) error {
 			d.Accepted[m.ProgramID] = true
 		}
 	}
+	d.Outcomes = outcomesByProgram(u.myRounds(c))
 	p := u.page(c, "apps.title")
 	p.Data = d
 	return u.render(c, http.StatusOK, "applications", p)
@@ -254,6 +258,12 @@ func (u *UI) withdraw(c echo.Context) error {
 // OffersData is the applicant's offers.
 type OffersData struct {
 	Offers []Match
+	// Unmatched are the published rounds the applicant took part in that
+	// offered them nothing, newest first; Published counts every
+	// published round they were in, so the page says "not published yet"
+	// only when none is.
+	Unmatched []apimatching.RoundOutcome
+	Published int
 }
 
 func (u *UI) offers(c echo.Context) error {
@@ -273,8 +283,49 @@ func (u *UI) offers(c echo.Context) error {
 		p.nameProgram(m.Program)
 		d.Offers = append(d.Offers, m)
 	}
+	outcomes := u.myRounds(c)
+	d.Published = len(outcomes)
+	for _, o := range outcomes {
+		if !o.Matched {
+			d.Unmatched = append(d.Unmatched, o)
+		}
+	}
 	p.Data = d
 	return u.render(c, http.StatusOK, "offers", p)
+}
+
+// myRounds returns the published rounds the applicant took part in, or
+// none when the matching service cannot say: the pages then show what
+// they know without the outcomes.
+func (u *UI) myRounds(c echo.Context) []apimatching.RoundOutcome {
+	var res apimatching.RoundOutcomes
+	if err := u.call(c, http.MethodGet, "/rounds/me", nil, &res); err != nil {
+		u.log.Warn("list the applicant's rounds", "err", err)
+		return nil
+	}
+	return res.Items
+}
+
+// outcomesByProgram gives, for each program an applicant took into a
+// published round, the outcome of the latest such round (outcomes come
+// newest first).
+func outcomesByProgram(outcomes []apimatching.RoundOutcome) map[string]*ProgramOutcome {
+	out := map[string]*ProgramOutcome{}
+	for _, o := range outcomes {
+		for _, id := range o.Choices {
+			if _, seen := out[id]; !seen {
+				out[id] = &ProgramOutcome{Round: o.Name, Offered: o.Matched && o.ProgramID == id}
+			}
+		}
+	}
+	return out
+}
+
+// ProgramOutcome is what a published round decided about one program an
+// applicant ranked: offered to them, or not.
+type ProgramOutcome struct {
+	Round   string
+	Offered bool
 }
 
 func (u *UI) acceptOffer(c echo.Context) error {

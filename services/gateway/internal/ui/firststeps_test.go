@@ -84,3 +84,40 @@ func TestQuickApplyOffersTheDocumentPicker(t *testing.T) {
 		}
 	}
 }
+
+// After a round they were in is published without an offer for them, the
+// offers page names the round, gives the reasons and the next steps, and
+// does not claim that results are not published; "My applications" says
+// per program what the round decided, next to the review stage.
+func TestOutcomesOfPublishedRounds(t *testing.T) {
+	u := testUI(t)
+	for _, lang := range Languages {
+		out := renderFixture(t, u, fixtureNamed(t, "offers-unmatched"), lang)
+		heading := string(u.cat.html(lang, "offers.unmatched", "Round", Raw("Spring 2027")))
+		for _, want := range []string{heading, `id="round-r-1"`, u.cat.text(lang, "offers.next"),
+			`href="/recommendations"`, `href="/programs?open=true"`, `href="/applications"`, `<ul class="reasons">`} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: the offers page of an unmatched applicant lacks %q", lang, want)
+			}
+		}
+		if strings.Contains(out, u.cat.text(lang, "offers.none")) {
+			t.Errorf("%s: the offers page says results are not published after the round was", lang)
+		}
+		if none := renderFixture(t, u, fixtureNamed(t, "offers-none"), lang); !strings.Contains(none, u.cat.text(lang, "offers.none")) {
+			t.Errorf("%s: before any publication the offers page does not say offers come later", lang)
+		}
+		apps := renderFixture(t, u, fixtureNamed(t, "applications-outcomes"), lang)
+		cards := strings.Split(apps, `<div class="rank"`)[1:]
+		if len(cards) != 2 {
+			t.Fatalf("%s: %d application cards, want 2", lang, len(cards))
+		}
+		unmatched := string(u.cat.html(lang, "apps.outcome.unmatched", "Round", Raw("Spring 2027")))
+		offered := string(u.cat.html(lang, "apps.outcome.offered", "Round", Raw("Spring 2027")))
+		if !strings.Contains(cards[0], unmatched) || !strings.Contains(cards[0], u.cat.text(lang, "stage.shortlisted")) {
+			t.Errorf("%s: the first application lacks its outcome %q or its stage", lang, unmatched)
+		}
+		if !strings.Contains(cards[1], offered) || strings.Contains(cards[1], unmatched) {
+			t.Errorf("%s: the second application lacks its outcome %q", lang, offered)
+		}
+	}
+}

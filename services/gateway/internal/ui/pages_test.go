@@ -209,6 +209,13 @@ func fixtures() []fixture {
 				Demand:    []apimatching.Demand{{ProgramID: "p-1", Seats: 2, Ranked: 11, RankedFirst: 4}}, Programs: map[string]*programsev.Program{"p-1": &prog}}},
 		{name: "offers", tmpl: "offers", role: "applicant", title: "offers.title", data: OffersData{Offers: []Match{offer}}},
 		{name: "offers-none", tmpl: "offers", role: "applicant", title: "offers.title", data: OffersData{}},
+		{name: "offers-unmatched", tmpl: "offers", role: "applicant", title: "offers.title", data: OffersData{Published: 1,
+			Unmatched: []apimatching.RoundOutcome{{RoundID: "r-1", Name: "Spring 2027", PublishedAt: created, Choices: []string{"p-1"}, Reasons: reasons[:2]}}}},
+		{name: "applications-outcomes", tmpl: "applications", role: "applicant", title: "apps.title",
+			data: ApplicationsData{Ranked: []Application{
+				{Application: apimatching.Application{ID: "x-1", ProgramID: "p-1", Status: "submitted", SubmittedAt: created, Stage: "shortlisted"}, Program: &prog},
+				{Application: apimatching.Application{ID: "x-2", ProgramID: "p-2", Status: "submitted", Stage: "submitted"}}},
+				Outcomes: map[string]*ProgramOutcome{"p-1": {Round: "Spring 2027"}, "p-2": {Round: "Spring 2027", Offered: true}}}},
 		{name: "offers-deadlines", tmpl: "offers", role: "applicant", title: "offers.title", data: deadlineOffers(offer)},
 		{name: "notifications", tmpl: "notifications", role: "applicant", title: "notes.title", data: NotificationsData{Items: []NoteView{note}, Unread: 1}},
 		{name: "account", tmpl: "account", role: "host", title: "account.title"},
