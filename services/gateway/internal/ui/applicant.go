@@ -9,6 +9,7 @@ import (
 
 	apidocs "github.com/talentbridge/platform/shared/api/documents"
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
+	profilesev "github.com/talentbridge/platform/shared/events/profiles"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 
 	apiidentity "github.com/talentbridge/platform/shared/api/identity"
@@ -65,6 +66,17 @@ func (u *UI) recommendations(c echo.Context) error {
 			if a.Active() {
 				d.Applied[a.ProgramID] = true
 			}
+		}
+	}
+	if len(d.Items) == 0 && !d.NoProfile {
+		// Matching answers an empty list for someone it knows no profile
+		// of; whether there is one is the profiles service's to say.
+		var prof profilesev.Profile
+		switch err := u.call(c, http.MethodGet, "/profiles/me", nil, &prof); {
+		case statusOf(err) == http.StatusNotFound:
+			d.NoProfile = true
+		case err != nil:
+			u.log.Warn("recommendations: read the profile", "err", err)
 		}
 	}
 	if len(d.Items) == 0 {
