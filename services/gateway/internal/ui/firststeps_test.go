@@ -121,3 +121,26 @@ func TestOutcomesOfPublishedRounds(t *testing.T) {
 		}
 	}
 }
+
+// The search page offers applicants "only programs I can apply to" and
+// everyone the sort orders, keeping what was chosen; an applicant without
+// a profile who ticks the filter is sent to the wizard.
+func TestSearchEligibleAndSort(t *testing.T) {
+	u := testUI(t)
+	for _, lang := range Languages {
+		out := renderFixture(t, u, fixtureNamed(t, "search-eligible"), lang)
+		for _, want := range []string{`id="f-eligible" name="eligible" value="true" checked`, u.cat.text(lang, "search.eligible"),
+			`<option value="newest" selected>` + u.cat.text(lang, "search.sort.newest"), `<option value="start">`, `<option value="deadline">`} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: the applicant's search page lacks %q", lang, want)
+			}
+		}
+		if anon := renderFixture(t, u, fixtureNamed(t, "search"), lang); strings.Contains(anon, `name="eligible"`) || !strings.Contains(anon, `id="f-sort"`) {
+			t.Errorf("%s: the public search page should offer sorting and no eligibility filter", lang)
+		}
+		none := renderFixture(t, u, fixtureNamed(t, "search-eligible-no-profile"), lang)
+		if !strings.Contains(none, u.cat.text(lang, "search.eligible.no_profile")) || !strings.Contains(none, `href="/profile/wizard"`) {
+			t.Errorf("%s: an applicant without a profile is not told to make one", lang)
+		}
+	}
+}
