@@ -168,6 +168,54 @@ func TestApplicantFirstStepsAndOutcomesInTheBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("SearchOnlyWhatICanApplyTo", func(t *testing.T) {
+		who := people[0]
+		var total struct {
+			Total int `json:"total"`
+		}
+		apiCall(t, p.URL, http.MethodGet, "/programs?open=true", "", nil, &total)
+		var mine struct {
+			Total int `json:"total"`
+			Items []struct {
+				ID string `json:"id"`
+			} `json:"items"`
+		}
+		if st := apiCall(t, p.URL, http.MethodGet, "/programs?eligible=true&sort=newest&pageSize=10", who.token, nil, &mine); st != http.StatusOK {
+			t.Fatalf("GET /programs?eligible=true = %d", st)
+		}
+		if mine.Total == 0 || mine.Total >= total.Total {
+			t.Fatalf("%s may apply to %d of %d open programs; the demo should give some but not all", who.email, mine.Total, total.Total)
+		}
+		b := person()
+		b.t = t
+		b.open("/")
+		b.chooseLanguage("ja")
+		b.open("/login")
+		b.fill("#f-email", who.email)
+		b.fill("#f-password", demo.Password)
+		b.submit("log in", `form[action="/login"] button[type=submit]`)
+		b.open("/programs")
+		b.expect("the filter's label", `label:has(#f-eligible)`, "応募できるプログラムのみ")
+		b.act("tick the filter", chromedp.Click(chromedp.CSS(`#f-eligible`)))
+		b.choose("#f-sort", "newest")
+		b.submit("search", `form.search button[type=submit]`)
+		b.shot("search-eligible-newest")
+		if got := b.eval(`String(document.querySelector('#f-eligible').checked) + " " + document.querySelector('#f-sort').value`); got != "true newest" {
+			t.Errorf("after searching, filter and order = %q, want them kept", got)
+		}
+		var shown []string
+		for _, href := range strings.Fields(b.eval(`Array.from(document.querySelectorAll('.cards .card h3 a')).map(a => a.getAttribute('href')).join(' ')`)) {
+			shown = append(shown, strings.TrimPrefix(href, "/programs/"))
+		}
+		var want []string
+		for _, it := range mine.Items {
+			want = append(want, it.ID)
+		}
+		if !slices.Equal(shown, want) {
+			t.Errorf("the page lists %v, want the API's eligible programs newest first %v", shown, want)
+		}
+	})
+
 	t.Run("UnmatchedApplicantIsTold", func(t *testing.T) {
 		coord := apiLogin(t, p.URL, demo.CoordinatorEmail, demo.Password)
 		var all struct {
