@@ -53,7 +53,7 @@ func profileOf(id, kind, country, degree string, birthYear int, langs ...taxonom
 }
 
 // GET /programs?eligible=true keeps the programs the signed-in applicant's
-// profile may apply to, decided by eligibility.Check (the rules matching
+// profile may apply to, decided by eligibility.Eligible (Check's rules, which matching
 // uses), from a read model of profile events: a newer profile version
 // counts, an older one arriving late does not, an erasure removes the
 // facts (and the export shows them while held). Without a profile the

@@ -606,7 +606,7 @@ func matches(e *entry, q Query, t time.Time) bool {
 		q.Region != "" && !strings.EqualFold(p.Region, q.Region),
 		q.Open && !(visibleAt(p, t) && t.Before(p.ClosesAt)),
 		q.StartsAfter != "" && p.StartDate < q.StartsAfter,
-		q.Applicant != nil && !eligibility.Check(*q.Applicant, p.EligibilityProgram(), t).Eligible:
+		q.Applicant != nil && !eligibility.Eligible(*q.Applicant, p.EligibilityProgram(), t):
 		return false
 	}
 	return true
