@@ -305,6 +305,7 @@ func TestApplicantFirstStepsAndOutcomesInTheBrowser(t *testing.T) {
 			Items []struct {
 				Code   string            `json:"code"`
 				Params map[string]string `json:"params"`
+				Link   string            `json:"link"`
 			} `json:"items"`
 		}
 		eventually(t, 30*time.Second, "the round result reaches the unmatched applicant's inbox", func() bool {
@@ -313,6 +314,11 @@ func TestApplicantFirstStepsAndOutcomesInTheBrowser(t *testing.T) {
 			for _, x := range inbox.Items {
 				if x.Code == "round.unmatched" && x.Params["round"] == name {
 					n++
+					// The result links to the offers page, which says
+					// why and what next.
+					if x.Link != "/offers" {
+						t.Errorf("the round result links to %q, want /offers", x.Link)
+					}
 				}
 			}
 			if n > 1 {
