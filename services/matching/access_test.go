@@ -39,8 +39,8 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 			t.Errorf("%s %s has no access policy", r.Method, r.Path)
 		}
 	}
-	if n != 47 {
-		t.Errorf("%d routes checked, want 47", n)
+	if n != 48 {
+		t.Errorf("%d routes checked, want 48", n)
 	}
 	for _, tc := range []struct {
 		method, path string
@@ -57,6 +57,7 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 		{"POST", "/api/v1/rounds/:id/vacancy", auth.Coordinators},
 		{"POST", "/api/v1/rounds/:id/mock", auth.Coordinators},
 		{"GET", "/api/v1/rounds/:id/mock", auth.Coordinators},
+		{"GET", "/api/v1/rounds/me", auth.Applicants},
 	} {
 		if got, _ := auth.PolicyOf(tc.method, tc.path); got.String() != tc.want.String() {
 			t.Errorf("PolicyOf(%s %s) = %v, want %v", tc.method, tc.path, got, tc.want)

@@ -119,6 +119,7 @@ func NewWith(o Options) platform.Constructor {
 		index := search.New(func() time.Time { return clock().UTC().Truncate(time.Millisecond) })
 		uc := app.New(app.Options{Programs: store, Hosts: store, Index: index, Clock: clock, Log: log})
 		uc.UseSearches(store)
+		uc.UseApplicants(store)
 		return &Service{
 			deps: d, cfg: o.Config, log: log, relay: store.Relay(), app: uc,
 			http: httpapi.New(uc), events: messaging.NewHandlers(uc),

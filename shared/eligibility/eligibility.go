@@ -41,6 +41,7 @@ package eligibility
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -96,10 +97,26 @@ type Result struct {
 	// Met explains the rules that are met, for a UI that shows why an
 	// applicant qualifies. Rules the program does not set are left out.
 	Met []explain.Reason `json:"met"`
+
+	// decideOnly skips building reasons; failed is set by any unmet rule.
+	decideOnly, failed bool
 }
 
-func (r *Result) met(x explain.Reason)   { r.Met = append(r.Met, x) }
-func (r *Result) unmet(x explain.Reason) { r.Reasons = append(r.Reasons, x) }
+// met and unmet record a rule's outcome; the reason is built only when
+// the result explains (Check), not when it only decides (Eligible), which
+// keeps deciding cheap enough to filter a whole catalogue.
+func (r *Result) met(x func() explain.Reason) {
+	if !r.decideOnly {
+		r.Met = append(r.Met, x())
+	}
+}
+
+func (r *Result) unmet(x func() explain.Reason) {
+	r.failed = true
+	if !r.decideOnly {
+		r.Reasons = append(r.Reasons, x())
+	}
+}
 
 // Reason codes. Each rule has a ".met" and an ".unmet" code; ".invalid"
 // marks a rule that could not be checked because a date or level is not
@@ -134,39 +151,52 @@ const (
 // counts as unmet, with a reason saying so.
 func Check(a Applicant, p Program, now time.Time) Result {
 	var r Result
-	rules := p.Eligibility
-	checkEnum(&r, taxonomy.ApplicantKinds, "Applicant kind", CodeKindMet, CodeKindUnmet, "kind", a.Kind, rules.ApplicantKinds)
-	checkCountry(&r, a, p)
-	checkEnum(&r, taxonomy.DegreeLevels, "Degree level", CodeDegreeMet, CodeDegreeUnmet, "degreeLevel", a.DegreeLevel, rules.DegreeLevels)
-	for _, req := range rules.Languages {
-		checkLanguage(&r, a.Languages, req)
-	}
-	checkAge(&r, a, p, now)
-	checkDeadline(&r, p, now)
-	checkDates(&r, a, p)
-	r.Eligible = len(r.Reasons) == 0
+	check(&r, a, p, now)
 	return r
+}
+
+// Eligible decides what Check decides, by the same rules, without
+// explaining: for filtering many programs at once.
+func Eligible(a Applicant, p Program, now time.Time) bool {
+	r := Result{decideOnly: true}
+	check(&r, a, p, now)
+	return r.Eligible
+}
+
+func check(r *Result, a Applicant, p Program, now time.Time) {
+	rules := p.Eligibility
+	checkEnum(r, taxonomy.ApplicantKinds, "Applicant kind", CodeKindMet, CodeKindUnmet, "kind", a.Kind, rules.ApplicantKinds)
+	checkCountry(r, a, p)
+	checkEnum(r, taxonomy.DegreeLevels, "Degree level", CodeDegreeMet, CodeDegreeUnmet, "degreeLevel", a.DegreeLevel, rules.DegreeLevels)
+	for _, req := range rules.Languages {
+		checkLanguage(r, a.Languages, req)
+	}
+	checkAge(r, a, p, now)
+	checkDeadline(r, p, now)
+	checkDates(r, a, p)
+	r.Eligible = !r.failed
 }
 
 func checkEnum(r *Result, e *taxonomy.Enum, what, metCode, unmetCode, param, value string, accepted []string) {
 	if len(accepted) == 0 {
 		return
 	}
-	list := strings.Join(accepted, ",")
-	for _, c := range accepted {
-		if c == value {
-			r.met(explain.New(metCode, fmt.Sprintf("%s %s is accepted", what, enumLabel(e, value)),
-				param, value, "accepted", list))
-			return
+	if slices.Contains(accepted, value) {
+		r.met(func() explain.Reason {
+			return explain.New(metCode, fmt.Sprintf("%s %s is accepted", what, enumLabel(e, value)),
+				param, value, "accepted", strings.Join(accepted, ","))
+		})
+		return
+	}
+	r.unmet(func() explain.Reason {
+		labels := make([]string, len(accepted))
+		for i, c := range accepted {
+			labels[i] = enumLabel(e, c)
 		}
-	}
-	labels := make([]string, len(accepted))
-	for i, c := range accepted {
-		labels[i] = enumLabel(e, c)
-	}
-	r.unmet(explain.New(unmetCode,
-		fmt.Sprintf("%s %s is not accepted (accepted: %s)", what, enumLabel(e, value), strings.Join(labels, ", ")),
-		param, value, "accepted", list))
+		return explain.New(unmetCode,
+			fmt.Sprintf("%s %s is not accepted (accepted: %s)", what, enumLabel(e, value), strings.Join(labels, ", ")),
+			param, value, "accepted", strings.Join(accepted, ","))
+	})
 }
 
 // enumLabel is the English label of a code, the code itself when unknown,
@@ -215,22 +245,23 @@ func checkCountry(r *Result, a Applicant, p Program) {
 	if accepted == nil {
 		return
 	}
-	list := strings.Join(accepted, ",")
-	def := strconv.FormatBool(len(p.Eligibility.HomeCountries) == 0)
-	for _, c := range accepted {
-		if c == a.HomeCountry {
-			r.met(explain.New(CodeCountryMet, fmt.Sprintf("Home country %s is accepted", countryLabel(c)),
-				"homeCountry", c, "accepted", list, "default", def))
-			return
+	def := func() string { return strconv.FormatBool(len(p.Eligibility.HomeCountries) == 0) }
+	if slices.Contains(accepted, a.HomeCountry) {
+		r.met(func() explain.Reason {
+			return explain.New(CodeCountryMet, fmt.Sprintf("Home country %s is accepted", countryLabel(a.HomeCountry)),
+				"homeCountry", a.HomeCountry, "accepted", strings.Join(accepted, ","), "default", def())
+		})
+		return
+	}
+	r.unmet(func() explain.Reason {
+		labels := make([]string, len(accepted))
+		for i, c := range accepted {
+			labels[i] = countryLabel(c)
 		}
-	}
-	labels := make([]string, len(accepted))
-	for i, c := range accepted {
-		labels[i] = countryLabel(c)
-	}
-	r.unmet(explain.New(CodeCountryUnmet,
-		fmt.Sprintf("Home country %s is not accepted (accepted: %s)", countryLabel(a.HomeCountry), strings.Join(labels, ", ")),
-		"homeCountry", a.HomeCountry, "accepted", list, "default", def))
+		return explain.New(CodeCountryUnmet,
+			fmt.Sprintf("Home country %s is not accepted (accepted: %s)", countryLabel(a.HomeCountry), strings.Join(labels, ", ")),
+			"homeCountry", a.HomeCountry, "accepted", strings.Join(accepted, ","), "default", def())
+	})
 }
 
 // BestLevel returns the applicant's strongest valid level in a language and
@@ -268,25 +299,33 @@ func LevelText(code, level string) string {
 func checkLanguage(r *Result, langs []taxonomy.Language, req taxonomy.LanguageRequirement) {
 	minRank, ok := taxonomy.LevelRank(req.Code, req.MinLevel)
 	if !ok {
-		r.unmet(explain.New(CodeLanguageInvalid,
-			fmt.Sprintf("The %q level %q required cannot be checked: it is not a known language level", req.Code, req.MinLevel),
-			"language", req.Code, "min", req.MinLevel))
+		r.unmet(func() explain.Reason {
+			return explain.New(CodeLanguageInvalid,
+				fmt.Sprintf("The %q level %q required cannot be checked: it is not a known language level", req.Code, req.MinLevel),
+				"language", req.Code, "min", req.MinLevel)
+		})
 		return
 	}
 	level, rank, ok := BestLevel(langs, req.Code)
 	switch {
 	case !ok:
-		r.unmet(explain.New(CodeLanguageMissing,
-			fmt.Sprintf("%s or above is required; no level given", LevelText(req.Code, req.MinLevel)),
-			"language", req.Code, "min", req.MinLevel))
+		r.unmet(func() explain.Reason {
+			return explain.New(CodeLanguageMissing,
+				fmt.Sprintf("%s or above is required; no level given", LevelText(req.Code, req.MinLevel)),
+				"language", req.Code, "min", req.MinLevel)
+		})
 	case rank < minRank:
-		r.unmet(explain.New(CodeLanguageUnmet,
-			fmt.Sprintf("%s is below the required %s", LevelText(req.Code, level), req.MinLevel),
-			"language", req.Code, "level", level, "min", req.MinLevel))
+		r.unmet(func() explain.Reason {
+			return explain.New(CodeLanguageUnmet,
+				fmt.Sprintf("%s is below the required %s", LevelText(req.Code, level), req.MinLevel),
+				"language", req.Code, "level", level, "min", req.MinLevel)
+		})
 	default:
-		r.met(explain.New(CodeLanguageMet,
-			fmt.Sprintf("%s meets %s", LevelText(req.Code, level), req.MinLevel),
-			"language", req.Code, "level", level, "min", req.MinLevel))
+		r.met(func() explain.Reason {
+			return explain.New(CodeLanguageMet,
+				fmt.Sprintf("%s meets %s", LevelText(req.Code, level), req.MinLevel),
+				"language", req.Code, "level", level, "min", req.MinLevel)
+		})
 	}
 }
 
@@ -312,32 +351,44 @@ func checkAge(r *Result, a Applicant, p Program, now time.Time) {
 		return
 	}
 	if a.BirthYear == 0 {
-		r.unmet(explain.New(CodeAgeUnknown, "A birth year is needed to check the program's age limits",
-			"minAge", strconv.Itoa(rules.MinAge), "maxAge", strconv.Itoa(rules.MaxAge)))
+		r.unmet(func() explain.Reason {
+			return explain.New(CodeAgeUnknown, "A birth year is needed to check the program's age limits",
+				"minAge", strconv.Itoa(rules.MinAge), "maxAge", strconv.Itoa(rules.MaxAge))
+		})
 		return
 	}
 	younger, older := AgeRange(a.BirthYear, p, now)
-	when := "at the start on " + p.StartDate
-	if _, err := ParseDate(p.StartDate); err != nil {
-		when = "in " + strconv.Itoa(now.Year())
+	age := func() string {
+		when := "at the start on " + p.StartDate
+		if _, err := ParseDate(p.StartDate); err != nil {
+			when = "in " + strconv.Itoa(now.Year())
+		}
+		return fmt.Sprintf("born %d: %d or %d %s", a.BirthYear, younger, older, when)
 	}
-	age := fmt.Sprintf("born %d: %d or %d %s", a.BirthYear, younger, older, when)
 	params := func(limit string, n int) []string {
 		return []string{"birthYear", strconv.Itoa(a.BirthYear), "younger", strconv.Itoa(younger),
 			"older", strconv.Itoa(older), limit, strconv.Itoa(n)}
 	}
 	if rules.MinAge > 0 {
 		if older >= rules.MinAge {
-			r.met(explain.New(CodeMinAgeMet, fmt.Sprintf("Meets the minimum age of %d (%s)", rules.MinAge, age), params("minAge", rules.MinAge)...))
+			r.met(func() explain.Reason {
+				return explain.New(CodeMinAgeMet, fmt.Sprintf("Meets the minimum age of %d (%s)", rules.MinAge, age()), params("minAge", rules.MinAge)...)
+			})
 		} else {
-			r.unmet(explain.New(CodeMinAgeUnmet, fmt.Sprintf("Under the minimum age of %d (%s)", rules.MinAge, age), params("minAge", rules.MinAge)...))
+			r.unmet(func() explain.Reason {
+				return explain.New(CodeMinAgeUnmet, fmt.Sprintf("Under the minimum age of %d (%s)", rules.MinAge, age()), params("minAge", rules.MinAge)...)
+			})
 		}
 	}
 	if rules.MaxAge > 0 {
 		if younger <= rules.MaxAge {
-			r.met(explain.New(CodeMaxAgeMet, fmt.Sprintf("Within the maximum age of %d (%s)", rules.MaxAge, age), params("maxAge", rules.MaxAge)...))
+			r.met(func() explain.Reason {
+				return explain.New(CodeMaxAgeMet, fmt.Sprintf("Within the maximum age of %d (%s)", rules.MaxAge, age()), params("maxAge", rules.MaxAge)...)
+			})
 		} else {
-			r.unmet(explain.New(CodeMaxAgeUnmet, fmt.Sprintf("Over the maximum age of %d (%s)", rules.MaxAge, age), params("maxAge", rules.MaxAge)...))
+			r.unmet(func() explain.Reason {
+				return explain.New(CodeMaxAgeUnmet, fmt.Sprintf("Over the maximum age of %d (%s)", rules.MaxAge, age()), params("maxAge", rules.MaxAge)...)
+			})
 		}
 	}
 }
@@ -374,9 +425,11 @@ func Closes(p Program) (closes time.Time, ok bool, err error) {
 func checkDeadline(r *Result, p Program, now time.Time) {
 	closes, ok, err := Closes(p)
 	if err != nil {
-		r.unmet(explain.New(CodeDeadlineInvalid,
-			fmt.Sprintf("The application deadline %q is not a date (want YYYY-MM-DD)", p.ApplicationDeadline),
-			"deadline", p.ApplicationDeadline))
+		r.unmet(func() explain.Reason {
+			return explain.New(CodeDeadlineInvalid,
+				fmt.Sprintf("The application deadline %q is not a date (want YYYY-MM-DD)", p.ApplicationDeadline),
+				"deadline", p.ApplicationDeadline)
+		})
 		return
 	}
 	if !ok {
@@ -384,13 +437,17 @@ func checkDeadline(r *Result, p Program, now time.Time) {
 	}
 	_, zone := hostLocation(p)
 	if now.Before(closes) {
-		r.met(explain.New(CodeDeadlineMet,
-			fmt.Sprintf("Applications are open until the end of %s (%s)", p.ApplicationDeadline, zone),
-			"deadline", p.ApplicationDeadline))
+		r.met(func() explain.Reason {
+			return explain.New(CodeDeadlineMet,
+				fmt.Sprintf("Applications are open until the end of %s (%s)", p.ApplicationDeadline, zone),
+				"deadline", p.ApplicationDeadline)
+		})
 	} else {
-		r.unmet(explain.New(CodeDeadlineUnmet,
-			fmt.Sprintf("Applications closed at the end of %s (%s)", p.ApplicationDeadline, zone),
-			"deadline", p.ApplicationDeadline))
+		r.unmet(func() explain.Reason {
+			return explain.New(CodeDeadlineUnmet,
+				fmt.Sprintf("Applications closed at the end of %s (%s)", p.ApplicationDeadline, zone),
+				"deadline", p.ApplicationDeadline)
+		})
 	}
 }
 
@@ -462,38 +519,52 @@ func span(from, to string) string {
 func checkDates(r *Result, a Applicant, p Program) {
 	prog, hasDates, err := Dates(p)
 	if err != nil {
-		r.unmet(explain.New(CodeDatesInvalid,
-			fmt.Sprintf("The program dates (%s) are not dates (want YYYY-MM-DD)", span(p.StartDate, p.EndDate)),
-			"side", "program", "startDate", p.StartDate, "endDate", p.EndDate))
+		r.unmet(func() explain.Reason {
+			return explain.New(CodeDatesInvalid,
+				fmt.Sprintf("The program dates (%s) are not dates (want YYYY-MM-DD)", span(p.StartDate, p.EndDate)),
+				"side", "program", "startDate", p.StartDate, "endDate", p.EndDate)
+		})
 		return
 	}
 	if !hasDates {
 		return
 	}
 	if prog.From > prog.To {
-		r.unmet(explain.New(CodeDatesInvalid,
-			fmt.Sprintf("The program ends (%s) before it starts (%s)", p.EndDate, p.StartDate),
-			"side", "program", "startDate", p.StartDate, "endDate", p.EndDate))
+		r.unmet(func() explain.Reason {
+			return explain.New(CodeDatesInvalid,
+				fmt.Sprintf("The program ends (%s) before it starts (%s)", p.EndDate, p.StartDate),
+				"side", "program", "startDate", p.StartDate, "endDate", p.EndDate)
+		})
 		return
 	}
 	avail, hasAvail, err := Availability(a)
 	if err != nil {
-		r.unmet(explain.New(CodeDatesInvalid,
-			fmt.Sprintf("The availability dates (%s) are not dates (want YYYY-MM-DD)", span(a.AvailableFrom, a.AvailableTo)),
-			"side", "applicant", "availableFrom", a.AvailableFrom, "availableTo", a.AvailableTo))
+		r.unmet(func() explain.Reason {
+			return explain.New(CodeDatesInvalid,
+				fmt.Sprintf("The availability dates (%s) are not dates (want YYYY-MM-DD)", span(a.AvailableFrom, a.AvailableTo)),
+				"side", "applicant", "availableFrom", a.AvailableFrom, "availableTo", a.AvailableTo)
+		})
 		return
 	}
-	progSpan := span(p.StartDate, p.EndDate)
-	params := []string{"startDate", p.StartDate, "endDate", p.EndDate, "availableFrom", a.AvailableFrom, "availableTo", a.AvailableTo}
+	progSpan := func() string { return span(p.StartDate, p.EndDate) }
+	params := func() []string {
+		return []string{"startDate", p.StartDate, "endDate", p.EndDate, "availableFrom", a.AvailableFrom, "availableTo", a.AvailableTo}
+	}
 	switch {
 	case !hasAvail:
-		r.met(explain.New(CodeDatesUnconstrained,
-			fmt.Sprintf("No availability dates given; the program runs %s", progSpan), params...))
+		r.met(func() explain.Reason {
+			return explain.New(CodeDatesUnconstrained,
+				fmt.Sprintf("No availability dates given; the program runs %s", progSpan()), params()...)
+		})
 	case avail.Overlaps(prog):
-		r.met(explain.New(CodeDatesMet,
-			fmt.Sprintf("Available %s, which overlaps the program (%s)", span(a.AvailableFrom, a.AvailableTo), progSpan), params...))
+		r.met(func() explain.Reason {
+			return explain.New(CodeDatesMet,
+				fmt.Sprintf("Available %s, which overlaps the program (%s)", span(a.AvailableFrom, a.AvailableTo), progSpan()), params()...)
+		})
 	default:
-		r.unmet(explain.New(CodeDatesUnmet,
-			fmt.Sprintf("Available %s, which does not overlap the program (%s)", span(a.AvailableFrom, a.AvailableTo), progSpan), params...))
+		r.unmet(func() explain.Reason {
+			return explain.New(CodeDatesUnmet,
+				fmt.Sprintf("Available %s, which does not overlap the program (%s)", span(a.AvailableFrom, a.AvailableTo), progSpan()), params()...)
+		})
 	}
 }

@@ -35,6 +35,9 @@ var Routes = struct {
 	Mock, MockResult auth.Endpoint
 	// ApproveRound approves every proposed match of a round at once.
 	ApproveRound auth.Endpoint
+	// MyRounds is the published rounds the caller took part in, with
+	// what each gave them.
+	MyRounds auth.Endpoint
 }{
 	ImportRoundRanks: auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/ranks/import",
 		Policy: auth.Coordinators, CSVBody: true},
@@ -88,4 +91,6 @@ var Routes = struct {
 	Mock:         auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/mock", Policy: auth.Coordinators},
 	MockResult:   auth.Endpoint{Method: http.MethodGet, Path: "/rounds/:id/mock", Policy: auth.Coordinators},
 	ApproveRound: auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/approve", Policy: auth.Coordinators},
+
+	MyRounds: auth.Endpoint{Method: http.MethodGet, Path: "/rounds/me", Policy: auth.Applicants},
 }

@@ -318,7 +318,7 @@ func (in *Inbox) onMatching(ctx context.Context, ev events.Envelope) error {
 			name = p.RoundID
 		}
 		for _, id := range p.UnmatchedApplicantIDs {
-			if err := in.add(ctx, ev, id, "round.unmatched", "/recommendations", map[string]string{"round": name},
+			if err := in.add(ctx, ev, id, "round.unmatched", "/offers", map[string]string{"round": name},
 				mailParams{Round: name}, fmt.Sprintf("The results of %s are published: none of the programs you ranked could offer you a place this time.", name)); err != nil {
 				return err
 			}

@@ -7,7 +7,9 @@ import (
 	"slices"
 	"strconv"
 
+	apidocs "github.com/talentbridge/platform/shared/api/documents"
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
+	profilesev "github.com/talentbridge/platform/shared/events/profiles"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 
 	apiidentity "github.com/talentbridge/platform/shared/api/identity"
@@ -24,7 +26,19 @@ type RecommendationsData struct {
 	NoProfile bool
 	// Applied holds the programs applied to.
 	Applied map[string]bool
+	// Documents are the applicant's documents, offered in each quick
+	// Apply's picker as on the program page.
+	Documents []apidocs.Document
+	// Open lists published programs open for applications, closing
+	// soonest first, when there is no recommendation to show, so the page
+	// never reads as if there were no programs; OpenTotal counts them all.
+	Open      []programsev.Program
+	OpenTotal int
 }
+
+// openProgramsShown is how many open programs a page without
+// recommendations lists before linking to the search.
+const openProgramsShown = 5
 
 func (u *UI) recommendations(c echo.Context) error {
 	var res api.Page[Recommendation]
@@ -52,6 +66,35 @@ func (u *UI) recommendations(c echo.Context) error {
 			if a.Active() {
 				d.Applied[a.ProgramID] = true
 			}
+		}
+	}
+	if len(d.Items) == 0 && !d.NoProfile {
+		// Matching answers an empty list for someone it knows no profile
+		// of; whether there is one is the profiles service's to say.
+		var prof profilesev.Profile
+		switch err := u.call(c, http.MethodGet, "/profiles/me", nil, &prof); {
+		case statusOf(err) == http.StatusNotFound:
+			d.NoProfile = true
+		case err != nil:
+			u.log.Warn("recommendations: read the profile", "err", err)
+		}
+	}
+	if len(d.Items) == 0 {
+		// Nothing to recommend (no profile, or none of the programs fits
+		// it yet): still show what is open. The list is a help, so a
+		// failed search leaves only the explanation.
+		open, err := u.searchPrograms(c, "open=true&sort=deadline&pageSize="+strconv.Itoa(openProgramsShown))
+		if err == nil {
+			d.Open, d.OpenTotal = open.Items, open.Total
+		} else {
+			u.log.Warn("recommendations: list open programs", "err", err)
+		}
+	} else {
+		// As on the program page, the picker is a convenience: without
+		// the list each quick Apply still works.
+		var docs apidocs.Documents
+		if err := u.call(c, http.MethodGet, "/documents/me", nil, &docs); err == nil {
+			d.Documents = docs.Items
 		}
 	}
 	p := u.page(c, "recs.title")
@@ -109,6 +152,9 @@ type ApplicationsData struct {
 	// Accepted holds the programs whose offer the applicant accepted:
 	// their applications are not offered for withdrawal.
 	Accepted map[string]bool
+	// Outcomes holds, per program, what the latest published round the
+	// applicant ranked it in decided.
+	Outcomes map[string]*ProgramOutcome
 }
 
 func (u *UI) applications(c echo.Context) error {
@@ -142,6 +188,7 @@ func (u *UI) applications(c echo.Context) error {
 			d.Accepted[m.ProgramID] = true
 		}
 	}
+	d.Outcomes = outcomesByProgram(u.myRounds(c))
 	p := u.page(c, "apps.title")
 	p.Data = d
 	return u.render(c, http.StatusOK, "applications", p)
@@ -223,6 +270,12 @@ func (u *UI) withdraw(c echo.Context) error {
 // OffersData is the applicant's offers.
 type OffersData struct {
 	Offers []Match
+	// Unmatched are the published rounds the applicant took part in that
+	// offered them nothing, newest first; Published counts every
+	// published round they were in, so the page says "not published yet"
+	// only when none is.
+	Unmatched []apimatching.RoundOutcome
+	Published int
 }
 
 func (u *UI) offers(c echo.Context) error {
@@ -242,8 +295,49 @@ func (u *UI) offers(c echo.Context) error {
 		p.nameProgram(m.Program)
 		d.Offers = append(d.Offers, m)
 	}
+	outcomes := u.myRounds(c)
+	d.Published = len(outcomes)
+	for _, o := range outcomes {
+		if !o.Matched {
+			d.Unmatched = append(d.Unmatched, o)
+		}
+	}
 	p.Data = d
 	return u.render(c, http.StatusOK, "offers", p)
+}
+
+// myRounds returns the published rounds the applicant took part in, or
+// none when the matching service cannot say: the pages then show what
+// they know without the outcomes.
+func (u *UI) myRounds(c echo.Context) []apimatching.RoundOutcome {
+	var res apimatching.RoundOutcomes
+	if err := u.call(c, http.MethodGet, "/rounds/me", nil, &res); err != nil {
+		u.log.Warn("list the applicant's rounds", "err", err)
+		return nil
+	}
+	return res.Items
+}
+
+// outcomesByProgram gives, for each program an applicant took into a
+// published round, the outcome of the latest such round (outcomes come
+// newest first).
+func outcomesByProgram(outcomes []apimatching.RoundOutcome) map[string]*ProgramOutcome {
+	out := map[string]*ProgramOutcome{}
+	for _, o := range outcomes {
+		for _, id := range o.Choices {
+			if _, seen := out[id]; !seen {
+				out[id] = &ProgramOutcome{Round: o.Name, Offered: o.Matched && o.ProgramID == id}
+			}
+		}
+	}
+	return out
+}
+
+// ProgramOutcome is what a published round decided about one program an
+// applicant ranked: offered to them, or not.
+type ProgramOutcome struct {
+	Round   string
+	Offered bool
 }
 
 func (u *UI) acceptOffer(c echo.Context) error {

@@ -222,6 +222,9 @@ func (u *UI) setLangCookie(c echo.Context, lang string) {
 type SearchData struct {
 	Results ProgramPage
 	Query   url.Values
+	// NoProfile is set when an applicant asked for the programs they can
+	// apply to before having a profile.
+	NoProfile bool
 	// Prev and Next are the links to the neighbouring pages, empty at the
 	// ends.
 	Prev, Next string
@@ -229,7 +232,7 @@ type SearchData struct {
 }
 
 // searchParams are the parameters the search form may pass on.
-var searchParams = []string{"q", "kind", "hostCountry", "field", "region", "open", "page", "asOf"}
+var searchParams = []string{"q", "kind", "hostCountry", "field", "region", "open", "sort", "eligible", "page", "asOf"}
 
 func (u *UI) search(c echo.Context) error {
 	in := c.QueryParams()
@@ -242,21 +245,28 @@ func (u *UI) search(c echo.Context) error {
 	if q.Get("page") == "1" {
 		q.Del("page")
 	}
+	p := u.page(c, "search.title")
+	if !p.User.Is(auth.RoleApplicant) {
+		// The filter reads the caller's profile: only applicants have one.
+		q.Del("eligible")
+	}
 	api := url.Values{}
 	for k, v := range q {
 		api[k] = v
 	}
 	api.Set("pageSize", "10")
-	p := u.page(c, "search.title")
 	p.Form = newForm(q)
 	d := SearchData{Query: q}
 	var err error
 	d.Results, err = u.searchPrograms(c, api.Encode())
 	switch {
 	case err == nil:
+	case statusOf(err) == http.StatusConflict && q.Get("eligible") != "":
+		d.NoProfile = true
 	case p.Form.fromProblem(err, simpleFields(map[string]string{
 		"q": "search.q", "kind": "search.kind", "hostCountry": "search.country", "field": "search.field",
 		"region": "search.region", "open": "search.open", "page": "search.page", "asOf": "search.page",
+		"sort": "search.sort", "eligible": "search.eligible",
 	})):
 	default:
 		return err

@@ -379,6 +379,18 @@ func (h *Handlers) myMatches(c echo.Context) error {
 	return private(c, http.StatusOK, onePage(ms, func(m domain.Match) apimatching.Match { return matchOf(&m, false) }))
 }
 
+func (h *Handlers) myRounds(c echo.Context) error {
+	outs, err := h.App.MyRounds(c.Request().Context(), caller(c))
+	if err != nil {
+		return err
+	}
+	out := apimatching.RoundOutcomes{Items: make([]apimatching.RoundOutcome, len(outs))}
+	for i, o := range outs {
+		out.Items[i] = roundOutcomeOf(o)
+	}
+	return private(c, http.StatusOK, out)
+}
+
 func (h *Handlers) approve(c echo.Context) error {
 	id, err := pathID(c, "match")
 	if err != nil {

@@ -84,6 +84,15 @@ func explanationOf(e domain.RoundApplicant) apimatching.Explanation {
 	return x
 }
 
+func roundOutcomeOf(o app.RoundOutcome) apimatching.RoundOutcome {
+	x := apimatching.RoundOutcome{RoundID: o.Round.ID, Name: o.Round.Name, PublishedAt: o.Round.PublishedAt,
+		Choices: nonNil(o.Entry.Choices), Reasons: nonNilReasons(o.Entry.Reasons)}
+	if o.Offer != nil {
+		x.Matched, x.MatchID, x.ProgramID = true, o.Offer.ID, o.Offer.ProgramID
+	}
+	return x
+}
+
 func auditOf(e domain.AuditEntry) apimatching.AuditEntry {
 	return apimatching.AuditEntry{ID: e.ID, At: e.At, ActorID: e.ActorID, ActorRole: e.ActorRole, Action: e.Action,
 		EntityType: e.EntityType, EntityID: e.EntityID, RoundID: e.RoundID, Note: e.Note}

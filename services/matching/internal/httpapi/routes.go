@@ -108,6 +108,8 @@ func (h *Handlers) Table() []auth.Route {
 			Request: apimatching.VacancyRequest{}, Status: http.StatusCreated, Response: apimatching.Round{}, Errors: []int{409, 422}}),
 		r.Mock.Serve(h.mockRun, &auth.Doc{Summary: "Try the round's allocation under its policy without saving matches or telling anyone; replaces the last mock",
 			Response: apimatching.MockRun{}, Errors: []int{409}}),
+		r.MyRounds.Serve(h.myRounds, &auth.Doc{Summary: "The published rounds the caller took part in and what each gave them, matched or not, newest first",
+			Response: apimatching.RoundOutcomes{}}),
 		r.MockResult.Serve(h.mock, &auth.Doc{Summary: "The round's last mock run: would-be matches and fill per program, region and category",
 			Response: apimatching.MockRun{}}),
 		r.Audit.Serve(h.audit, &auth.Doc{Summary: "The audit trail of an entity", Response: api.Page[apimatching.AuditEntry]{}, Errors: []int{400}}),

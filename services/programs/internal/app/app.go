@@ -42,6 +42,8 @@ type Service struct {
 	imports  importWatch
 	// searches keeps saved searches (UseSearches).
 	searches SearchStore
+	// applicants keeps applicants' eligibility facts (UseApplicants).
+	applicants ApplicantStore
 }
 
 // New returns the use cases.

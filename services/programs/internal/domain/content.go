@@ -375,3 +375,11 @@ func validateReserves(errs *fieldErrors, c Content) {
 		errs.add(fielderr.NewSumTooLarge("reserves", *c.Seats).Because("hold %d seats in all, more than the program's %d seats", sum, *c.Seats))
 	}
 }
+
+// EligibilityProgram is what eligibility.Check needs of the content: the
+// same facts the matching service's read model passes it, so that search's
+// "only programs I can apply to" and matching agree.
+func (c Content) EligibilityProgram() eligibility.Program {
+	return eligibility.Program{HostCountry: c.HostCountry, StartDate: c.StartDate, EndDate: c.EndDate,
+		ApplicationDeadline: c.ApplicationDeadline, Eligibility: c.Eligibility}
+}

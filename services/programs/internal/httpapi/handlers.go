@@ -128,7 +128,21 @@ func (h *Handlers) search(c echo.Context) error {
 		}
 		return web.Forbidden("forbidden_role", "only hosts have programs of their own")
 	}
-	return c.JSON(http.StatusOK, searchResponse(q, h.app.Search(a, q), a))
+	if q.Eligible && a.Role != domain.RoleApplicant {
+		if a.ID == "" {
+			return web.Unauthorized("sign in as an applicant to list the programs you can apply to")
+		}
+		return web.Forbidden("forbidden_role", "only applicants can list the programs they may apply to")
+	}
+	res, err := h.app.SearchFor(c.Request().Context(), a, q)
+	if err != nil {
+		return err
+	}
+	if q.Eligible {
+		// The answer depends on who asks.
+		c.Response().Header().Set("Cache-Control", "private, no-store")
+	}
+	return c.JSON(http.StatusOK, searchResponse(q, res, a))
 }
 
 // importCSV takes a CSV file as the raw body (text/csv) or as the "file"
@@ -257,6 +271,8 @@ func Problems(err error) *web.Error {
 		return web.NotFound("saved search")
 	case errors.Is(err, domain.ErrTooManySearches):
 		return web.Conflict("too_many_searches", fmt.Sprintf("you can keep at most %d saved searches; delete one first", domain.MaxSavedSearches))
+	case errors.Is(err, app.ErrNoProfile):
+		return web.Conflict("no_profile", "create your profile first: the programs you can apply to are decided from it (a profile saved a moment ago may take a few seconds to count)")
 	case errors.Is(err, domain.ErrNotApplicant):
 		return web.Forbidden("forbidden", "only applicants save searches")
 	}

@@ -27,7 +27,7 @@ func New(a *app.Service) *Handlers { return &Handlers{app: a} }
 func (h *Handlers) Table() []auth.Route {
 	r := apiprograms.Routes
 	return []auth.Route{
-		r.Search.Serve(h.search, &auth.Doc{Summary: "Search published programs", Response: apiprograms.SearchResponse{}, Errors: []int{400}}),
+		r.Search.Serve(h.search, &auth.Doc{Summary: "Search published programs", Response: apiprograms.SearchResponse{}, Errors: []int{400, 401, 403, 409}}),
 		r.Create.Serve(h.create, &auth.Doc{Summary: "Create a draft program", Request: apiprograms.ProgramRequest{},
 			Status: http.StatusCreated, Response: programsev.Program{}, Errors: []int{415}}),
 		r.Import.Serve(h.importCSV, &auth.Doc{Summary: "Import programs from CSV, all or nothing", RequestMedia: "text/csv",

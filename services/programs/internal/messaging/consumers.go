@@ -11,6 +11,7 @@ import (
 
 	"github.com/talentbridge/platform/services/programs/internal/app"
 	apiprograms "github.com/talentbridge/platform/shared/api/programs"
+	"github.com/talentbridge/platform/shared/eligibility"
 	"github.com/talentbridge/platform/shared/events"
 	"github.com/talentbridge/platform/shared/events/identity"
 	"github.com/talentbridge/platform/shared/events/matching"
@@ -44,7 +45,44 @@ func (h *Handlers) Consumers() []natsbus.Consumer {
 		// An erased profile takes its saved searches with it.
 		{Service: Service, Name: "profile-erasure", Stream: "PROFILES",
 			Subjects: []string{events.ProfileErased}, Handle: h.ProfileErased},
+		// Applicants' eligibility facts for the eligible=true search, one
+		// consumer for the three subjects so that an erasure is never
+		// overtaken by an update of the same profile.
+		{Service: Service, Name: "applicants", Stream: "PROFILES",
+			Subjects: []string{events.ProfileCreated, events.ProfileUpdated, events.ProfileErased}, Handle: h.Applicants},
 	}
+}
+
+// Applicants keeps the read model of applicants' eligibility facts:
+// created and updated profiles record their facts at the event's version
+// (an older event never replaces a newer one), an erased one leaves only
+// its id behind.
+func (h *Handlers) Applicants(ctx context.Context, ev events.Envelope) error {
+	switch ev.Type {
+	case events.ProfileCreated, events.ProfileUpdated:
+		var p profilesev.Profile
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		id, err := userID(p.ID, ev)
+		if err != nil {
+			return err
+		}
+		return h.app.ProfileChanged(ctx, id, ev.AggregateVersion, eligibility.Applicant{Kind: p.Kind, HomeCountry: p.HomeCountry,
+			DegreeLevel: p.DegreeLevel, BirthYear: p.BirthYear, Languages: p.Languages,
+			AvailableFrom: p.AvailableFrom, AvailableTo: p.AvailableTo})
+	case events.ProfileErased:
+		var p profilesev.ProfileErased
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		id, err := userID(p.ProfileID, ev)
+		if err != nil {
+			return err
+		}
+		return h.app.ProfileErased(ctx, id, ev.AggregateVersion)
+	}
+	return nil
 }
 
 // ProgramPublished records search.matched for each alerting saved search
@@ -157,6 +195,9 @@ var ExportSubject = profilesev.ExportSubject(profilesev.ServicePrograms)
 type ExportData struct {
 	Programs []programsev.Program      `json:"programs"`
 	Searches []apiprograms.SavedSearch `json:"searches"`
+	// EligibilityFacts are the facts of the person's profile kept for the
+	// "only programs I can apply to" search; absent when none are held.
+	EligibilityFacts *eligibility.Applicant `json:"eligibilityFacts,omitempty"`
 }
 
 // ExportEndpoint answers export requests. The queue group, named after the
@@ -199,6 +240,10 @@ func export(a *app.Service, data []byte) (profilesev.ExportPart, string) {
 	}
 	for i, s := range searches {
 		out.Searches[i] = app.SavedSearchOf(s)
+	}
+	if out.EligibilityFacts, err = a.ExportApplicant(ctx, req.UserID); err != nil {
+		reply.Error = "eligibility facts could not be read; try again"
+		return reply, "503"
 	}
 	if reply.Data, err = json.Marshal(out); err != nil {
 		reply.Error = "programs could not be encoded"

@@ -37,6 +37,9 @@ const (
 	HostsCollection    = "hosts"
 	ImportsCollection  = "imports"
 	SearchesCollection = "searches"
+	// ApplicantsCollection is the read model of applicants' eligibility
+	// facts (the eligible=true search filter).
+	ApplicantsCollection = "applicants"
 )
 
 // maxAttempts bounds the retries of an update that keeps losing races.
@@ -45,11 +48,12 @@ const maxAttempts = 40
 // Store is the MongoDB adapter. It owns the outbox relay of the programs
 // collection and wakes it after each write that stored events.
 type Store struct {
-	programs *mongo.Collection
-	hosts    *mongo.Collection
-	imports  *mongo.Collection
-	searches *mongo.Collection
-	relay    *outbox.Relay
+	programs   *mongo.Collection
+	hosts      *mongo.Collection
+	imports    *mongo.Collection
+	searches   *mongo.Collection
+	applicants *mongo.Collection
+	relay      *outbox.Relay
 }
 
 var (
@@ -61,10 +65,11 @@ var (
 // New returns a store on db whose relay publishes as ob says.
 func New(db *mongo.Database, ob outbox.Config) *Store {
 	s := &Store{
-		programs: db.Collection(ProgramsCollection),
-		hosts:    db.Collection(HostsCollection),
-		imports:  db.Collection(ImportsCollection),
-		searches: db.Collection(SearchesCollection),
+		programs:   db.Collection(ProgramsCollection),
+		hosts:      db.Collection(HostsCollection),
+		imports:    db.Collection(ImportsCollection),
+		searches:   db.Collection(SearchesCollection),
+		applicants: db.Collection(ApplicantsCollection),
 	}
 	// Saved searches carry their search.matched events in their own
 	// outbox, relayed with the programs'.

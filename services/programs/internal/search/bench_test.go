@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/talentbridge/platform/services/programs/internal/domain"
+	"github.com/talentbridge/platform/shared/eligibility"
+	"github.com/talentbridge/platform/shared/taxonomy"
 )
 
 // BenchmarkSearch measures one public search over a catalogue of 10,000
@@ -22,7 +24,12 @@ func BenchmarkSearch(b *testing.B) {
 		ix.Put(program(b, s, c.now()))
 	}
 	c.advance(time.Second)
-	for _, raw := range []string{"q=python", "q=machine+learning", "q=robotics", "kind=internship"} {
+	// The eligibility filter checks every program of the catalogue with
+	// eligibility.Check for this applicant.
+	asha := &eligibility.Applicant{Kind: "student", HomeCountry: "IN", DegreeLevel: "master", BirthYear: 2001,
+		Languages: []taxonomy.Language{{Code: "en", Level: "C1"}, {Code: "ja", Level: "N2"}}}
+	for _, raw := range []string{"q=python", "q=machine+learning", "q=robotics", "kind=internship",
+		"sort=newest", "sort=start", "eligible=true", "eligible=true&q=python"} {
 		v, err := url.ParseQuery(raw)
 		if err != nil {
 			b.Fatal(err)
@@ -30,6 +37,9 @@ func BenchmarkSearch(b *testing.B) {
 		q, errs := ParseQuery(v)
 		if len(errs) > 0 {
 			b.Fatal(errs)
+		}
+		if q.Eligible {
+			q.Applicant = asha
 		}
 		b.Run(raw, func(b *testing.B) {
 			b.ReportAllocs()

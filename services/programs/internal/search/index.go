@@ -54,6 +54,7 @@ import (
 	"time"
 
 	"github.com/talentbridge/platform/services/programs/internal/domain"
+	"github.com/talentbridge/platform/shared/eligibility"
 	"github.com/talentbridge/platform/shared/taxonomy"
 )
 
@@ -429,7 +430,7 @@ type filter struct {
 
 func (ix *Index) filter(q Query, asOf time.Time) filter {
 	f := filter{q: q, asOf: asOf, kind: -1, country: -1,
-		rest: q.Field != "" || q.Region != "" || q.Open || q.StartsAfter != ""}
+		rest: q.Field != "" || q.Region != "" || q.Open || q.StartsAfter != "" || q.Applicant != nil}
 	for _, c := range []struct {
 		want string
 		code *int32
@@ -604,7 +605,8 @@ func matches(e *entry, q Query, t time.Time) bool {
 		q.Field != "" && !e.fields[q.Field],
 		q.Region != "" && !strings.EqualFold(p.Region, q.Region),
 		q.Open && !(visibleAt(p, t) && t.Before(p.ClosesAt)),
-		q.StartsAfter != "" && p.StartDate < q.StartsAfter:
+		q.StartsAfter != "" && p.StartDate < q.StartsAfter,
+		q.Applicant != nil && !eligibility.Eligible(*q.Applicant, p.EligibilityProgram(), t):
 		return false
 	}
 	return true

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"slices"
 	"time"
+
+	"github.com/talentbridge/platform/services/programs/internal/domain"
 )
 
 // selection keeps the best hits offered, enough for the requested page,
@@ -15,7 +17,7 @@ import (
 type selection struct {
 	docs       []*entry
 	keys       []sortKeys
-	deadline   bool
+	order      string
 	from, size int
 	keep       int
 	hits       []scored
@@ -28,34 +30,61 @@ type scored struct {
 }
 
 func newSelection(q Query, docs []*entry, keys []sortKeys) *selection {
-	s := &selection{docs: docs, keys: keys, deadline: q.Sort == SortDeadline, from: (q.Page - 1) * q.PageSize, size: q.PageSize}
+	order := q.Sort
+	if order != SortDeadline && order != SortNewest && order != SortStart {
+		order = SortRelevance
+	}
+	s := &selection{docs: docs, keys: keys, order: order, from: (q.Page - 1) * q.PageSize, size: q.PageSize}
 	if s.from >= 0 && s.size > 0 {
 		s.keep = s.from + s.size
 	}
 	return s
 }
 
-// compare orders by relevance (score, highest first) or by deadline
-// (earliest first); ties, and relevance without free text, fall back to the
-// program id, so the order is total and the same on every call.
+// compare orders by relevance (score, highest first), by deadline or start
+// date (earliest first) or by publication (newest first); ties, and
+// relevance without free text, fall back to the program id, so the order
+// is total and the same on every call.
 func (s *selection) compare(a, b scored) int {
 	ka, kb := &s.keys[a.slot], &s.keys[b.slot]
-	if s.deadline {
+	pa, pb := s.docs[a.slot].p, s.docs[b.slot].p
+	switch s.order {
+	case SortDeadline:
 		c, ok := ka.deadline.compare(kb.deadline)
 		if !ok {
-			c = cmp.Compare(s.docs[a.slot].p.ApplicationDeadline, s.docs[b.slot].p.ApplicationDeadline)
+			c = cmp.Compare(pa.ApplicationDeadline, pb.ApplicationDeadline)
 		}
 		if c != 0 {
 			return c
 		}
-	} else if c := cmp.Compare(b.score, a.score); c != 0 {
-		return c
+	case SortNewest, SortStart:
+		if c := orderOf(s.order, pa, pb); c != 0 {
+			return c
+		}
+	default:
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
 	}
 	c, ok := ka.id.compare(kb.id)
 	if !ok {
-		c = cmp.Compare(s.docs[a.slot].p.ID, s.docs[b.slot].p.ID)
+		c = cmp.Compare(pa.ID, pb.ID)
 	}
 	return c
+}
+
+// orderOf compares two programs by a sort order other than relevance,
+// before the id breaks the tie.
+func orderOf(order string, a, b *domain.Program) int {
+	switch order {
+	case SortDeadline:
+		return cmp.Compare(a.ApplicationDeadline, b.ApplicationDeadline)
+	case SortNewest:
+		return b.PublishedAt.Compare(a.PublishedAt)
+	case SortStart:
+		return cmp.Compare(a.StartDate, b.StartDate)
+	}
+	return 0
 }
 
 // sortKeys are the strings hits are ordered by, as keys.
@@ -108,7 +137,7 @@ func (s *selection) offer(slot int32, score float64) {
 				s.down(i)
 			}
 		}
-	case s.keep == 0, !s.deadline && score < s.hits[0].score:
+	case s.keep == 0, s.order == SortRelevance && score < s.hits[0].score:
 		// Worse than every hit kept, without looking at the program.
 	case s.compare(h, s.hits[0]) < 0:
 		s.hits[0] = h

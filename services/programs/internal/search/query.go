@@ -15,11 +15,17 @@ import (
 	"github.com/talentbridge/platform/shared/web"
 )
 
-// Sort orders.
+// Sort orders: relevance to the free text, deadline soonest first, newest
+// publication first, start date soonest first.
 const (
 	SortRelevance = "relevance"
 	SortDeadline  = "deadline"
+	SortNewest    = "newest"
+	SortStart     = "start"
 )
+
+// Sorts lists the sort orders in the order the API documents them.
+var Sorts = []string{SortRelevance, SortDeadline, SortNewest, SortStart}
 
 // Paging limits.
 const (
@@ -57,11 +63,17 @@ type Query struct {
 	// Mine lists the caller's own programs in every status instead of the
 	// public catalogue.
 	Mine bool
+	// Eligible asks for only the programs the signed-in applicant may
+	// apply to; the caller then sets Applicant to the facts of their
+	// profile, which the filter checks with eligibility.Check at the
+	// snapshot time (so a passed deadline counts too).
+	Eligible  bool
+	Applicant *eligibility.Applicant
 }
 
 // params are the parameters ParseQuery accepts.
 var params = []string{"q", "kind", "hostCountry", "field", "region", "open", "startsAfter",
-	"sort", "page", "pageSize", "asOf", "mine"}
+	"sort", "page", "pageSize", "asOf", "mine", "eligible"}
 
 // ParseQuery reads the parameters of GET /programs. It returns every problem
 // found, naming the parameter, and never panics on any input.
@@ -139,6 +151,13 @@ func ParseQuery(v url.Values) (Query, []domain.FieldError) {
 		}
 		q.Mine = b
 	}
+	if s := get("eligible"); s != "" {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			bad(fielderr.NewFormat("eligible", "boolean").Because("must be true or false"))
+		}
+		q.Eligible = b
+	}
 	if q.StartsAfter = get("startsAfter"); q.StartsAfter != "" {
 		if _, err := eligibility.ParseDate(q.StartsAfter); err != nil {
 			bad(fielderr.NewFormat("startsAfter", "date").Because("%q is not a date; want YYYY-MM-DD", q.StartsAfter))
@@ -150,9 +169,9 @@ func ParseQuery(v url.Values) (Query, []domain.FieldError) {
 		if len(q.Terms) > 0 {
 			q.Sort = SortRelevance
 		}
-	case SortRelevance, SortDeadline:
+	case SortRelevance, SortDeadline, SortNewest, SortStart:
 	default:
-		bad(fielderr.NewOneOf("sort", []string{SortRelevance, SortDeadline}).Because("must be relevance or deadline"))
+		bad(fielderr.NewOneOf("sort", Sorts).Because("must be one of %s", strings.Join(Sorts, ", ")))
 	}
 	pg, pfe := web.ParsePaging(get("page"), get("pageSize"))
 	q.Page, q.PageSize = pg.Page, pg.Size

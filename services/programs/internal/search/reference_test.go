@@ -87,12 +87,23 @@ func (r *reference) search(q Query, viewer domain.Actor, asOf time.Time) Result 
 		}
 	}
 	slices.SortFunc(hits, func(a, b Hit) int {
-		if q.Sort == SortDeadline {
+		switch q.Sort {
+		case SortDeadline:
 			if c := cmp.Compare(a.Program.ApplicationDeadline, b.Program.ApplicationDeadline); c != 0 {
 				return c
 			}
-		} else if c := cmp.Compare(b.Score, a.Score); c != 0 {
-			return c
+		case SortNewest:
+			if c := b.Program.PublishedAt.Compare(a.Program.PublishedAt); c != 0 {
+				return c
+			}
+		case SortStart:
+			if c := cmp.Compare(a.Program.StartDate, b.Program.StartDate); c != 0 {
+				return c
+			}
+		default:
+			if c := cmp.Compare(b.Score, a.Score); c != 0 {
+				return c
+			}
 		}
 		return cmp.Compare(a.Program.ID, b.Program.ID)
 	})
@@ -249,7 +260,7 @@ func randQuery(t *testing.T, r *rand.Rand) Query {
 		v.Set("startsAfter", fmt.Sprintf("2027-06-%02d", 1+r.IntN(3)))
 	}
 	if r.IntN(3) == 0 {
-		v.Set("sort", pick(r, []string{SortRelevance, SortDeadline}))
+		v.Set("sort", pick(r, Sorts))
 	}
 	if r.IntN(5) == 0 {
 		v.Set("mine", "true")
