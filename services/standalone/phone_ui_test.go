@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/talentbridge/platform/services/standalone/demo"
+	"github.com/talentbridge/platform/services/standalone/tour"
 )
 
 // Phones and time zones (issue 22, item 10), in headless Chromium against
@@ -59,25 +60,22 @@ out.push(e.tagName.toLowerCase()+(e.id?"#"+e.id:"")+(typeof e.className==="strin
 return "scrollWidth "+d.scrollWidth+" > width "+w+"; sticking out: "+out.join(", ")})()`
 
 func fitsPhones(t *testing.T, person func() *tab, s *seeded) {
-	pages := []struct {
+	type visitor struct {
 		role, email, password string
 		paths                 []string
-	}{
-		{"anonymous", "", "", []string{"/", "/programs", "/programs?q=robotics&open=true", "/programs/" + s.programA, "/signup", "/login",
-			"/forgot-password", "/stats"}},
-		{"applicant", "asha@demo.talentbridge.example", demo.Password, []string{"/recommendations", "/applications", "/offers",
-			"/notifications", "/account", "/profile", "/documents", "/references", "/profile/wizard", "/profile/wizard?step=2",
-			"/profile/wizard?step=4", "/searches", "/placements", "/messages", "/settings/notifications", "/programs/" + s.programA}},
-		{"host", "exchange@hokuriku-asu.example", demo.Password, []string{"/host/programs", "/host/programs/new",
-			"/host/programs/" + s.programA + "/edit", "/host/programs/import", "/host/programs/" + s.programA + "/candidates",
-			"/host/programs/" + s.programA + "/applications", "/host/programs/" + s.programA + "/slots",
-			"/host/programs/" + s.programA + "/ranking/import", "/host/placements", "/account"}},
-		{"coordinator", demo.CoordinatorEmail, demo.Password, []string{"/coord/hosts", "/coord/rounds", "/coord/rounds/new",
-			"/coord/rounds/" + s.round, "/coord/rounds/" + s.round + "/report", "/coord/rounds/" + s.round + "/mock",
-			"/coord/rounds/" + s.round + "/ranks/import", "/coord/review", "/coord/audit", "/coord/placements"}},
-		{"admin", uiAdminEmail, uiAdminPassword, []string{"/admin/users", "/account"}},
-		{"long e-mail", longEmail, uiPassword, []string{"/account", "/settings/notifications", "/notifications"}},
 	}
+	ids := tour.IDs{Program: s.programA, Round: s.round}
+	signIn := map[string][2]string{
+		"applicant":   {"asha@demo.talentbridge.example", demo.Password},
+		"host":        {"exchange@hokuriku-asu.example", demo.Password},
+		"coordinator": {demo.CoordinatorEmail, demo.Password},
+		"admin":       {uiAdminEmail, uiAdminPassword},
+	}
+	var pages []visitor
+	for _, role := range tour.Roles {
+		pages = append(pages, visitor{role, signIn[role][0], signIn[role][1], tour.Paths(role, ids)})
+	}
+	pages = append(pages, visitor{"long e-mail", longEmail, uiPassword, []string{"/account", "/settings/notifications", "/notifications"}})
 	n := 0
 	for _, role := range pages {
 		b := person()
@@ -101,6 +99,30 @@ func fitsPhones(t *testing.T, person func() *tab, s *seeded) {
 		}
 	}
 	t.Logf("%d pages checked at 390 px", n)
+
+	// How they fit: the audit's table scrolls in a region named for it
+	// that the keyboard reaches; the host's programs are cards whose cells
+	// say which column they are.
+	coord := person()
+	coord.t = t
+	coord.act("narrow the window to 390 px", chromedp.EmulateViewport(390, 844))
+	coord.signIn(demo.CoordinatorEmail, demo.Password)
+	coord.chooseLanguage("en")
+	coord.open("/coord/audit")
+	if got := coord.eval(`(function(){var r=document.querySelector("main .table-scroll[role=region][tabindex='0']");
+		return r&&r.querySelector("table")?r.getAttribute("aria-label"):""})()`); got != "Audit log" {
+		t.Errorf("the audit table's scrolling region is named %q, want Audit log", got)
+	}
+	host := person()
+	host.t = t
+	host.act("narrow the window to 390 px", chromedp.EmulateViewport(390, 844))
+	host.signIn("exchange@hokuriku-asu.example", demo.Password)
+	host.chooseLanguage("en")
+	host.open("/host/programs")
+	if got := host.eval(`(function(){var td=document.querySelector("table.stack tbody td[data-label]");
+		return getComputedStyle(td.parentNode).display+" "+getComputedStyle(td,"::before").content})()`); got != `block "Kind: "` {
+		t.Errorf("a host program row at 390 px is %q, want a block whose first cell is labelled \"Kind: \"", got)
+	}
 }
 
 func checkboxGroups(t *testing.T, person func() *tab, s *seeded) {
