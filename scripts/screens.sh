@@ -18,4 +18,11 @@ case "$out" in
 *) out="$PWD/$out" ;;
 esac
 cd "$(dirname "$0")/.."
-exec go run ./services/standalone/cmd/screens -timeout "${SCREENS_TIMEOUT:-15m}" "$out"
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+# Built rather than "go run", which would turn the command's exit status 2
+# (a bad argument) into 1.
+go build -o "$bin/screens" ./services/standalone/cmd/screens
+status=0
+"$bin/screens" -timeout "${SCREENS_TIMEOUT:-15m}" "$out" || status=$?
+exit "$status"

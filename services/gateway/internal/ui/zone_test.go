@@ -85,3 +85,21 @@ func TestZoneOptionsChooseTheZoneInUse(t *testing.T) {
 		t.Errorf("%d options chosen, want 1", on)
 	}
 }
+
+func TestClosesGivesTheDeadlineInIndiaAndJapanTime(t *testing.T) {
+	u := testUI(t)
+	prog := sampleProgram // a Japanese host's, deadline 2027-03-31
+	for lang, want := range map[string]string{
+		"en": `<time datetime="2027-03-31T14:59:00Z">31 March 2027, 20:29 IST · 31 March 2027, 23:59 JST</time>`,
+		"ja": `<time datetime="2027-03-31T14:59:00Z">2027年3月31日, 20:29 インド時間 · 2027年3月31日, 23:59 日本時間</time>`,
+	} {
+		p := &Page{Lang: lang, cat: u.cat}
+		if got := string(p.Closes(prog)); got != want {
+			t.Errorf("Closes in %s = %s, want %s", lang, got, want)
+		}
+	}
+	prog.ApplicationDeadline = ""
+	if got := (&Page{Lang: "en", cat: u.cat}).Closes(prog); got != "" {
+		t.Errorf("Closes without a deadline = %q, want empty", got)
+	}
+}
