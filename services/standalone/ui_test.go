@@ -800,6 +800,8 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 
 	// An applicant chooses Japanese and signs up.
 	asha := person()
+	// Her browser is in Japan: pages show times in its zone.
+	asha.act("put the applicant's browser in Japan", zoneOverride("Asia/Tokyo"))
 	asha.open("/")
 	asha.submit("choose Japanese", `form.lang button[value="ja"]`)
 	if lang := asha.eval(`document.documentElement.lang`); lang != "ja" {

@@ -184,6 +184,11 @@ func credentials(role string) (email, password string) {
 func shootRole(browser context.Context, base, role string, width int64, ids tour.IDs, out string) (int, error) {
 	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 	defer cancel()
+	// The first run opens the tab: without a time limit, which would
+	// close it when it ends.
+	if err := chromedp.Do(ctx); err != nil {
+		return 0, fmt.Errorf("open a tab: %w", err)
+	}
 	step := func(what string, steps ...chromedp.Action[chromedp.Void]) error {
 		sctx, scancel := context.WithTimeout(ctx, 30*time.Second)
 		defer scancel()
