@@ -151,14 +151,18 @@ func tourPages(ctx context.Context, o options, stdout io.Writer) (int, error) {
 		return 0, fmt.Errorf("start %s: %w", o.chromium, err)
 	}
 	n := 0
+	var missed []string
 	for _, role := range tour.Roles {
 		for _, w := range widths {
-			got, err := shootRole(browser, p.url, role, w, ids, o.out)
+			got, err := shootRole(browser, p.url, role, w, ids, o.out, &missed)
 			n += got
 			if err != nil {
 				return n, fmt.Errorf("%s at %d px: %w", role, w, err)
 			}
 		}
+	}
+	if len(missed) > 0 {
+		return n, fmt.Errorf("%d pages not taken:\n  %s", len(missed), strings.Join(missed, "\n  "))
 	}
 	return n, nil
 }
@@ -181,7 +185,7 @@ func credentials(role string) (email, password string) {
 
 // shootRole signs a new browser context in as role, at width, and takes
 // each of the role's pages in each language.
-func shootRole(browser context.Context, base, role string, width int64, ids tour.IDs, out string) (int, error) {
+func shootRole(browser context.Context, base, role string, width int64, ids tour.IDs, out string, missed *[]string) (int, error) {
 	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 	defer cancel()
 	// The first run opens the tab: without a time limit, which would
@@ -218,15 +222,18 @@ func shootRole(browser context.Context, base, role string, width int64, ids tour
 			return n, fmt.Errorf("choose %s: %w", lang, err)
 		}
 		for i, path := range tour.Paths(role, ids) {
-			sctx, scancel := context.WithTimeout(ctx, 30*time.Second)
+			// A loaded machine may take long over a long page: a second
+			// try, then the page is reported and the tour goes on.
 			var png []byte
-			err := chromedp.Do(sctx, chromedp.Navigate(base+path))
-			if err == nil {
-				png, err = chromedp.Run(sctx, chromedp.FullScreenshot(100))
+			var err error
+			for try := 0; try < 2; try++ {
+				if png, err = shoot(ctx, base+path); err == nil {
+					break
+				}
 			}
-			scancel()
 			if err != nil {
-				return n, fmt.Errorf("%s (%s): %w", path, lang, err)
+				*missed = append(*missed, fmt.Sprintf("%s %s (%s, %d px): %v", role, path, lang, width, err))
+				continue
 			}
 			name := fmt.Sprintf("%s-%s-%d-%02d-%s.png", role, lang, width, i+1, slug(path))
 			if err := os.WriteFile(filepath.Join(out, name), png, 0o644); err != nil {
@@ -236,6 +243,16 @@ func shootRole(browser context.Context, base, role string, width int64, ids tour
 		}
 	}
 	return n, nil
+}
+
+// shoot opens a page and takes all of it, within a minute.
+func shoot(ctx context.Context, url string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		return nil, err
+	}
+	return chromedp.Run(ctx, chromedp.FullScreenshot(100))
 }
 
 // click presses a button that sends a form and waits for the next page.
