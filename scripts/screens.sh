@@ -4,6 +4,8 @@
 # page per role (anonymous, applicant, host, coordinator, admin) and
 # language (en, ja, hi) at 1280 px and 390 px wide into OUTDIR, using
 # Debian's chromium (or $TB_CHROMIUM). The PNGs are not for committing.
+# Japanese and Hindi text needs fonts with those scripts (Debian:
+# fonts-noto-cjk, fonts-noto-core); without them it shows as boxes.
 #
 #   scripts/screens.sh OUTDIR            (gives up after 15 minutes)
 #   SCREENS_TIMEOUT=30m scripts/screens.sh OUTDIR
