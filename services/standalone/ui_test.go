@@ -665,12 +665,13 @@ func (b *tab) fill(sel, value string) {
 	b.act("fill "+sel, chromedp.SetValue(chromedp.CSS(sel), value))
 }
 
-// choose selects options of a (multiple) select or ticks boxes by value.
+// choose selects options of a (multiple) select or ticks boxes by value;
+// sel may name a group (a fieldset) whose checkboxes are ticked.
 func (b *tab) choose(sel string, values ...string) {
 	b.t.Helper()
-	js := fmt.Sprintf(`(function(){var n=0;document.querySelectorAll(%q).forEach(function(e){
-		if(e.tagName==="SELECT"){for(var o of e.options){o.selected=%s.indexOf(o.value)>=0;if(o.selected)n++}}
-		else{e.checked=%s.indexOf(e.value)>=0;if(e.checked)n++}});return n})()`, sel, jsList(values), jsList(values))
+	js := fmt.Sprintf(`(function(){var n=0,want=%s;document.querySelectorAll(%q).forEach(function(e){
+		if(e.tagName==="SELECT"){for(var o of e.options){o.selected=want.indexOf(o.value)>=0;if(o.selected)n++}}
+		else{(e.tagName==="INPUT"?[e]:e.querySelectorAll("input[type=checkbox]")).forEach(function(c){c.checked=want.indexOf(c.value)>=0;if(c.checked)n++})}});return n})()`, jsList(values), sel)
 	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
 	defer cancel()
 	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](js))
@@ -800,6 +801,8 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 
 	// An applicant chooses Japanese and signs up.
 	asha := person()
+	// Her browser is in Japan: pages show times in its zone.
+	asha.act("put the applicant's browser in Japan", zoneOverride("Asia/Tokyo"))
 	asha.open("/")
 	asha.submit("choose Japanese", `form.lang button[value="ja"]`)
 	if lang := asha.eval(`document.documentElement.lang`); lang != "ja" {

@@ -14,13 +14,20 @@ var hindiMonths = [12]string{"जनवरी", "फ़रवरी", "मार
 
 var englishMonths = [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
 
-// Time zones times are shown in: Japanese readers get Japan time, Hindi
-// readers Indian time, English readers UTC (the platform serves both
-// countries).
+// Japan and India time, by their names in the zone database (built in:
+// see zone.go), so that a reader's choice of either is recognised.
 var (
-	jst = time.FixedZone("JST", 9*3600)
-	ist = time.FixedZone("IST", 5*3600+1800)
+	jst = mustZone("Asia/Tokyo")
+	ist = mustZone("Asia/Kolkata")
 )
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic("ui: time zone " + name + ": " + err.Error())
+	}
+	return loc
+}
 
 // FormatDay writes a calendar day: "1 April 2027", "2027年4月1日",
 // "1 अप्रैल 2027".
@@ -45,23 +52,66 @@ func FormatDate(lang, s string) string {
 	return FormatDay(lang, t)
 }
 
-// FormatTime writes an instant with its time of day in the reader's zone:
-// "1 April 2027, 09:30 UTC", "2027年4月1日 18:30（日本時間）",
-// "1 अप्रैल 2027, 15:00 (भारतीय समय)".
+// FormatTime writes an instant in the zone of the reader's language (when
+// nothing better is known of the reader): "1 April 2027, 09:30 UTC",
+// "2027年4月1日 18:30（日本時間）", "1 अप्रैल 2027, 15:00 (भारतीय समय)".
 func FormatTime(lang string, t time.Time) string {
+	return FormatTimeIn(lang, t, langZone(lang))
+}
+
+// FormatTimeIn writes an instant with its time of day in zone, named the
+// way the language names it: India and Japan time by name in Japanese and
+// Hindi, every other zone by its abbreviation ("BST", "+04").
+func FormatTimeIn(lang string, t time.Time, zone *time.Location) string {
 	if t.IsZero() {
 		return ""
 	}
+	if zone == nil {
+		zone = langZone(lang)
+	}
+	t = t.In(zone)
+	name := zoneName(lang, t)
+	if lang == "ja" {
+		return FormatDay(lang, t) + " " + t.Format("15:04") + "（" + name + "）"
+	}
+	if lang == "hi" && name != t.Format("MST") {
+		return FormatDay(lang, t) + ", " + t.Format("15:04") + " (" + name + ")"
+	}
+	return FormatDay(lang, t) + ", " + t.Format("15:04") + " " + name
+}
+
+// zoneNames are the names Japanese and Hindi readers know India, Japan and
+// universal time by, keyed by the zones' abbreviations (which tzdata and
+// the fixed zones above share).
+var zoneNames = map[string]map[string]string{
+	"ja": {"JST": "日本時間", "IST": "インド時間", "UTC": "協定世界時"},
+	"hi": {"JST": "जापानी समय", "IST": "भारतीय समय", "UTC": "विश्व समय"},
+}
+
+// zoneName names the zone of t for a reader of lang: IST, JST and UTC are
+// told apart by their offsets too, as "IST" is also Irish and Israeli time.
+func zoneName(lang string, t time.Time) string {
+	abbr, off := t.Zone()
+	switch {
+	case abbr == "IST" && off == 5*3600+1800, abbr == "JST" && off == 9*3600, abbr == "UTC" && off == 0:
+		if n, ok := zoneNames[lang][abbr]; ok {
+			return n
+		}
+	}
+	return abbr
+}
+
+// langZone is the zone a language's readers most likely live in: Japan
+// for Japanese, India for Hindi, UTC for English (the platform serves
+// both countries).
+func langZone(lang string) *time.Location {
 	switch lang {
 	case "ja":
-		t = t.In(jst)
-		return FormatDay(lang, t) + " " + t.Format("15:04") + "（日本時間）"
+		return jst
 	case "hi":
-		t = t.In(ist)
-		return FormatDay(lang, t) + ", " + t.Format("15:04") + " (भारतीय समय)"
+		return ist
 	}
-	t = t.UTC()
-	return FormatDay(lang, t) + ", " + t.Format("15:04") + " UTC"
+	return time.UTC
 }
 
 // FormatInt writes a whole number with digit grouping: 1,234,567 in

@@ -33,7 +33,7 @@ func (p *Page) Deadline(t *time.Time) *Deadline {
 	if t == nil || t.IsZero() {
 		return nil
 	}
-	d := &Deadline{ISO: t.UTC().Format(time.RFC3339), Viewer: FormatTime(p.Lang, *t),
+	d := &Deadline{ISO: t.UTC().Format(time.RFC3339), Viewer: p.Time(*t),
 		IST: t.In(ist).Format("2006-01-02 15:04") + " IST", JST: t.In(jst).Format("2006-01-02 15:04") + " JST"}
 	left := time.Until(*t)
 	if left <= 0 {
@@ -45,22 +45,10 @@ func (p *Page) Deadline(t *time.Time) *Deadline {
 	return d
 }
 
-// zoneOf is the zone a reader's date and time inputs are read in, as
-// FormatTime writes them.
-func zoneOf(lang string) *time.Location {
-	switch lang {
-	case "ja":
-		return jst
-	case "hi":
-		return ist
-	}
-	return time.UTC
-}
-
 // respondByOf reads the publish form's deadline: a date and time in the
 // reader's zone ("2027-04-01T17:00", as a datetime-local input sends it),
 // or RFC 3339. Empty means the round's offer days.
-func respondByOf(lang, s string) (string, bool) {
+func respondByOf(zone *time.Location, s string) (string, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return "", true
@@ -68,7 +56,7 @@ func respondByOf(lang, s string) (string, bool) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t.Format(time.RFC3339), true
 	}
-	t, err := time.ParseInLocation("2006-01-02T15:04", s, zoneOf(lang))
+	t, err := time.ParseInLocation("2006-01-02T15:04", s, zone)
 	if err != nil {
 		return "", false
 	}
@@ -77,7 +65,7 @@ func respondByOf(lang, s string) (string, bool) {
 
 func (u *UI) publishRound(c echo.Context) error {
 	id := c.Param("id")
-	respondBy, ok := respondByOf(u.page(c, "round.title").Lang, c.FormValue("respondBy"))
+	respondBy, ok := respondByOf(u.page(c, "round.title").Loc(), c.FormValue("respondBy"))
 	if !ok {
 		return seeOther(c, "/coord/rounds/"+url.PathEscape(id)+"?done=respond_by_invalid")
 	}

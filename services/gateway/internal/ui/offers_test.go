@@ -94,12 +94,12 @@ func TestRespondByIsReadInTheReadersZone(t *testing.T) {
 		{"en", "2027-04-01T17:00:00+05:30", "2027-04-01T17:00:00+05:30"},
 		{"en", "", ""},
 	} {
-		got, ok := respondByOf(tc.lang, tc.in)
+		got, ok := respondByOf(langZone(tc.lang), tc.in)
 		if !ok || got != tc.want {
 			t.Errorf("respondByOf(%s, %q) = %q, %v; want %q", tc.lang, tc.in, got, ok, tc.want)
 		}
 	}
-	if _, ok := respondByOf("en", "next tuesday"); ok {
+	if _, ok := respondByOf(langZone("en"), "next tuesday"); ok {
 		t.Error("respondByOf accepted \"next tuesday\"")
 	}
 }

@@ -61,6 +61,9 @@ type Page struct {
 	cat   *catalog
 	// titles name programs by id in reasons that give only the id.
 	titles map[string]string
+	// zone is the reader's time zone once Loc found it with findZone.
+	zone     *time.Location
+	findZone func() *time.Location
 }
 
 // Viewer is the signed-in user.
@@ -163,15 +166,15 @@ func (p *Page) Known(id string) bool { return p.cat.has(p.Lang, id) }
 // Day formats a "YYYY-MM-DD" date.
 func (p *Page) Day(s string) string { return FormatDate(p.Lang, s) }
 
-// Time formats an instant.
-func (p *Page) Time(t time.Time) string { return FormatTime(p.Lang, t) }
+// Time formats an instant in the reader's zone.
+func (p *Page) Time(t time.Time) string { return FormatTimeIn(p.Lang, t, p.Loc()) }
 
 // TimePtr formats an optional instant.
 func (p *Page) TimePtr(t *time.Time) string {
 	if t == nil {
 		return ""
 	}
-	return FormatTime(p.Lang, *t)
+	return p.Time(*t)
 }
 
 // Int formats a whole number.
@@ -423,6 +426,7 @@ func (u *UI) page(c echo.Context, title string) *Page {
 		cat:   u.cat,
 	}
 	p.User = u.viewer(c)
+	p.findZone = func() *time.Location { return u.viewerZone(c, p.Lang, p.User) }
 	if n := c.QueryParam("done"); n != "" && u.cat.has(p.Lang, "notice."+n) {
 		p.Notice = "notice." + n
 		p.Refused = refusal(n)

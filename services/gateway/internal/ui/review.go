@@ -44,18 +44,6 @@ func (u *UI) reviewRoutes(r func(m, p string, pol auth.Policy, h echo.HandlerFun
 // PassReasons are the pass reason codes a host may choose.
 var PassReasons = matchingev.PassReasonCodes
 
-// Both writes an instant in India and Japan side by side:
-// "1 April 2027, 14:30 IST · 1 April 2027, 18:00 JST", with the zones named
-// in the reader's language.
-func (p *Page) Both(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	i, j := t.In(ist), t.In(jst)
-	return FormatDay(p.Lang, i) + ", " + i.Format("15:04") + " " + p.T("zone.ist") + " · " +
-		FormatDay(p.Lang, j) + ", " + j.Format("15:04") + " " + p.T("zone.jst")
-}
-
 // HostApplicationsData is a program's applications as its host reviews them.
 type HostApplicationsData struct {
 	Program      programsev.Program

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -20,6 +21,10 @@ type SettingsData struct {
 	Languages    []string
 	Kinds        []KindSetting
 	EmailEnabled bool
+	// Zones are the time zones to choose from, the reader's chosen.
+	Zones []ZoneOption
+	// Now is the time of the request, shown in the zone in use.
+	Now time.Time
 }
 
 // KindSetting is one e-mail checkbox.
@@ -43,7 +48,9 @@ func (u *UI) settingsForm(c echo.Context) error {
 	}
 	p := u.page(c, "settings.title")
 	p.Form = newForm(nil)
-	p.Data = settingsData(s)
+	d := settingsData(s)
+	d.Zones, d.Now = zoneOptions(p.Loc(), u.now()), u.now()
+	p.Data = d
 	return u.render(c, http.StatusOK, "settings", p)
 }
 
@@ -68,7 +75,9 @@ func (u *UI) saveSettings(c echo.Context) error {
 	p := u.page(c, "settings.title")
 	p.Form = f
 	ch.EmailEnabled = true
-	p.Data = settingsData(ch)
+	d := settingsData(ch)
+	d.Zones, d.Now = zoneOptions(p.Loc(), u.now()), u.now()
+	p.Data = d
 	return u.render(c, http.StatusUnprocessableEntity, "settings", p)
 }
 

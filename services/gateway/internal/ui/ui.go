@@ -132,6 +132,7 @@ func (u *UI) Table() []auth.Route {
 		r(post, "/account/delete", auth.SignedIn, u.deleteAccount),
 		r(get, "/settings/notifications", auth.SignedIn, u.settingsForm),
 		r(post, "/settings/notifications", auth.SignedIn, u.saveSettings),
+		r(post, "/settings/timezone", auth.SignedIn, u.saveZone),
 
 		// Applicants.
 		r(get, "/profile", auth.Applicants, u.profile),

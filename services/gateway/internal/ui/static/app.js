@@ -112,6 +112,27 @@
     });
   }
 
+  // Tell the server the browser's time zone (an IANA name such as
+  // "Asia/Tokyo") in a cookie, so that pages show times in it; a zone
+  // chosen on the settings page still comes first.
+  function rememberZone() {
+    var zone = "";
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    } catch (e) {
+      return;
+    }
+    if (!/^[A-Za-z0-9_+\/-]{1,64}$/.test(zone)) {
+      return;
+    }
+    var cookie = "tb_tz_auto=" + zone;
+    if (document.cookie.split("; ").indexOf(cookie) < 0) {
+      document.cookie = cookie + "; path=/; max-age=31536000; samesite=lax" + (location.protocol === "https:" ? "; secure" : "");
+    }
+  }
+
+  rememberZone();
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrors();
     followRound();
