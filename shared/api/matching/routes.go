@@ -35,6 +35,9 @@ var Routes = struct {
 	Mock, MockResult auth.Endpoint
 	// ApproveRound approves every proposed match of a round at once.
 	ApproveRound auth.Endpoint
+	// CandidatesCSV and ReportCSV are the candidates and the round report
+	// as CSV downloads (cells escaped by shared/csvexport).
+	CandidatesCSV, ReportCSV auth.Endpoint
 }{
 	ImportRoundRanks: auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/ranks/import",
 		Policy: auth.Coordinators, CSVBody: true},
@@ -88,4 +91,7 @@ var Routes = struct {
 	Mock:         auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/mock", Policy: auth.Coordinators},
 	MockResult:   auth.Endpoint{Method: http.MethodGet, Path: "/rounds/:id/mock", Policy: auth.Coordinators},
 	ApproveRound: auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/approve", Policy: auth.Coordinators},
+
+	CandidatesCSV: auth.Endpoint{Method: http.MethodGet, Path: "/programs/:id/candidates.csv", Policy: auth.HostsAndCoords},
+	ReportCSV:     auth.Endpoint{Method: http.MethodGet, Path: "/rounds/:id/report.csv", Policy: auth.Coordinators},
 }

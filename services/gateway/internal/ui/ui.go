@@ -169,6 +169,7 @@ func (u *UI) Table() []auth.Route {
 		// Coordinators.
 		r(get, "/coord/hosts", auth.Coordinators, u.pendingHosts),
 		r(post, "/coord/hosts/:id/verify", auth.Coordinators, u.verifyHost),
+		r(post, "/coord/hosts/:id/decline", auth.Coordinators, u.declineHost),
 		r(get, "/coord/rounds", auth.Coordinators, u.rounds),
 		r(get, "/coord/rounds/new", auth.Coordinators, u.newRoundForm),
 		r(post, "/coord/rounds/new", auth.Coordinators, u.createRound),
@@ -234,6 +235,7 @@ func (u *UI) viewer(c echo.Context) *Viewer {
 	if err := u.call(c, http.MethodGet, "/auth/me", nil, &me); err == nil {
 		v.Name, v.Email, v.Status = me.Name, me.Email, me.Status
 		v.EmailVerified = me.EmailVerifiedAt != nil
+		v.DeclineReason = me.DeclineReason
 	}
 	var inbox apiidentity.NotificationPage
 	if err := u.call(c, http.MethodGet, "/notifications/me?pageSize=1", nil, &inbox); err == nil {
@@ -244,6 +246,9 @@ func (u *UI) viewer(c echo.Context) *Viewer {
 
 // Pending reports whether the user is a host waiting to be verified.
 func (v *Viewer) Pending() bool { return v != nil && v.Status == string(domain.StatusPending) }
+
+// Declined reports whether a coordinator declined to verify the host.
+func (v *Viewer) Declined() bool { return v != nil && v.Status == string(domain.StatusDeclined) }
 
 // static serves the stylesheet and script.
 func (u *UI) static(c echo.Context) error {
