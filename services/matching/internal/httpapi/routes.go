@@ -31,7 +31,7 @@
 //	POST   /matches/{id}/reject         coordinators  {reason}
 //	POST   /matches/{id}/accept         applicants    accept the caller's published offer
 //	POST   /matches/{id}/decline        applicants    decline it
-//	GET    /audit                       coordinators  ?entity=<type>:<id> or <id>, ?page=
+//	GET    /audit                       coordinators  ?entity=<type>:<id> or <id>, ?entityType=, ?action=, ?actor=, ?from=, ?to= (days), ?page=
 //
 // and the routes of application review, interviews and messages
 // (review.go): stages, documents, interview slots, bookings and their
