@@ -80,6 +80,23 @@ func TestDeclineHost(t *testing.T) {
 	if declined.Status != "declined" || declined.DeclineReason != reason || declined.DeclinedAt == nil {
 		t.Errorf("declined host = %+v", declined)
 	}
+	// A coordinator reads the account by id (the audit page names actors
+	// so); other roles may not.
+	var one apiidentity.UserResponse
+	if r := e.do(t, "GET", "/api/v1/auth/users/"+host.ID, coord.AccessToken, nil); r.Status != http.StatusOK {
+		t.Errorf("GET /auth/users/{id} as coordinator = %d", r.Status)
+	} else if r.JSON(t, &one); one.Email != hostEmail || one.Status != "declined" {
+		t.Errorf("GET /auth/users/{id} = %+v", one)
+	}
+	if r := e.do(t, "GET", "/api/v1/auth/users/"+host.ID, applicantTokens.AccessToken, nil); r.Status != http.StatusForbidden {
+		t.Errorf("GET /auth/users/{id} as applicant = %d, want 403", r.Status)
+	}
+	if r := e.do(t, "GET", "/api/v1/auth/users/"+applicant.ID, hostTokens.AccessToken, nil); r.Status != http.StatusForbidden {
+		t.Errorf("GET /auth/users/{id} as host = %d, want 403", r.Status)
+	}
+	if r := e.do(t, "GET", "/api/v1/auth/users/no-such-user", coord.AccessToken, nil); r.Status != http.StatusNotFound {
+		t.Errorf("GET /auth/users/{unknown} = %d, want 404", r.Status)
+	}
 	// Listed apart from the pending hosts.
 	var list struct{ Items []apiidentity.UserResponse }
 	e.do(t, "GET", "/api/v1/auth/users?role=host&status=declined", coord.AccessToken, nil).JSON(t, &list)

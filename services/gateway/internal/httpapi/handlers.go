@@ -70,6 +70,8 @@ func (h *Handlers) Routes(root, v1 *echo.Group, v *auth.Verifier) {
 				Status: created, Response: apiidentity.UserResponse{}, Errors: []int{409, 415}}},
 		{Method: http.MethodGet, Path: "/auth/users", Policy: auth.Coordinators, Handler: h.ListUsers,
 			Doc: &auth.Doc{Summary: "List accounts", Response: api.Page[apiidentity.UserResponse]{}, Errors: []int{400}}},
+		{Method: http.MethodGet, Path: "/auth/users/:id", Policy: auth.Coordinators, Handler: h.GetUser,
+			Doc: &auth.Doc{Summary: "One account, e.g. to name the actor of an audit entry", Response: apiidentity.UserResponse{}}},
 		{Method: http.MethodPost, Path: "/auth/users/:id/verify", Policy: auth.Coordinators, Handler: h.VerifyHost,
 			Doc: &auth.Doc{Summary: "Verify a host", Response: apiidentity.UserResponse{}, Errors: []int{409, 422}}},
 		{Method: http.MethodPost, Path: "/auth/users/:id/decline", Policy: auth.Coordinators, Handler: h.DeclineHost,
@@ -281,6 +283,16 @@ func (h *Handlers) VerifyHost(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return c.JSON(http.StatusOK, userResponse(u))
+}
+
+// GetUser is a coordinator reading one account.
+func (h *Handlers) GetUser(c echo.Context) error {
+	u, err := h.accounts.Me(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	return c.JSON(http.StatusOK, userResponse(u))
 }
 

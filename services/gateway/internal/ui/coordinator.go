@@ -390,33 +390,6 @@ func (u *UI) decide(c echo.Context, id, action, done string, body any, input str
 
 // --- Audit and administration -----------------------------------------------
 
-// AuditData is the audit log.
-type AuditData struct {
-	Entity  string
-	Entries []apimatching.AuditEntry
-}
-
-func (u *UI) audit(c echo.Context) error {
-	entity := strings.TrimSpace(c.QueryParam("entity"))
-	q := url.Values{}
-	q.Set("pageSize", "100")
-	if entity != "" {
-		q.Set("entity", entity)
-	}
-	var res api.Page[apimatching.AuditEntry]
-	p := u.page(c, "audit.title")
-	p.Form = newForm(url.Values{"entity": {entity}})
-	err := u.call(c, http.MethodGet, "/audit?"+q.Encode(), nil, &res)
-	switch {
-	case err == nil:
-	case p.Form.fromProblem(err, simpleFields(map[string]string{"entity": "audit.entity"})):
-	default:
-		return err
-	}
-	p.Data = AuditData{Entity: entity, Entries: res.Items}
-	return u.render(c, http.StatusOK, "audit", p)
-}
-
 func (u *UI) adminUsers(c echo.Context) error {
 	return u.renderUsers(c, http.StatusOK, newForm(nil))
 }
