@@ -231,6 +231,7 @@ func fixtures() []fixture {
 					Kind: "student", DegreeLevel: "master", Fields: []string{"1.2"}, Score: 0.7, Reasons: reasons, Applied: true}, Ranked: 1},
 				{Candidate: apimatching.Candidate{ApplicantID: "a-2", Kind: "researcher", DegreeLevel: "phd", HomeCountry: "IN", Score: 0.5, Reasons: reasons[:2]}}}}},
 		{name: "hosts", tmpl: "coord_hosts", role: "coordinator", title: "hosts.title", data: HostsData{Hosts: []apiidentity.UserResponse{host}}},
+		{name: "import-codes", tmpl: "import_codes", role: "host", title: "codes.title", data: ImportCodesData{Lists: codeLists()}},
 		{name: "hosts-declined", tmpl: "coord_hosts", role: "coordinator", title: "hosts.title", data: HostsData{Declined: []apiidentity.UserResponse{declinedHost}}},
 		{name: "rounds", tmpl: "rounds", role: "coordinator", title: "rounds.title", data: RoundsData{Rounds: []Round{round}}},
 		{name: "round-new", tmpl: "round_new", role: "coordinator", title: "rnew.title", data: RoundFormData{Programs: []programsev.Program{prog}}, errs: true},
