@@ -1,6 +1,8 @@
 package gateway_test
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -8,6 +10,7 @@ import (
 
 	"github.com/talentbridge/platform/services/gateway"
 	apiidentity "github.com/talentbridge/platform/shared/api/identity"
+	profilesev "github.com/talentbridge/platform/shared/events/profiles"
 	"github.com/talentbridge/platform/shared/mail/mailtest"
 )
 
@@ -122,6 +125,18 @@ func TestDeclineHost(t *testing.T) {
 	e.do(t, "GET", "/api/v1/auth/me", again.AccessToken, nil).JSON(t, &me)
 	if me.Status != "declined" || me.DeclineReason != reason {
 		t.Errorf("host's account = %+v", me)
+	}
+	// The reason is part of the host's data export.
+	req, _ := json.Marshal(profilesev.ExportRequest{UserID: host.ID})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	msg, err := e.NC.RequestWithContext(ctx, profilesev.ExportSubject(profilesev.ServiceIdentity), req)
+	cancel()
+	if err != nil {
+		t.Fatalf("export request: %v", err)
+	}
+	var part profilesev.ExportPart
+	if err := json.Unmarshal(msg.Data, &part); err != nil || !strings.Contains(string(part.Data), `"declineReason"`) || !strings.Contains(string(part.Data), "registry extract") {
+		t.Errorf("export part = %s (%v), want the decline reason", part.Data, err)
 	}
 	// Declining again with the same reason tells nobody twice.
 	if r := e.do(t, "POST", path, coord.AccessToken, map[string]string{"reason": reason}); r.Status != http.StatusOK {
