@@ -37,6 +37,10 @@ type exportAccount struct {
 	Status       string    `json:"status"`
 	CreatedAt    time.Time `json:"createdAt"`
 	VerifiedAt   time.Time `json:"verifiedAt,omitzero"`
+	// DeclinedAt and DeclineReason: a coordinator declined to verify the
+	// host, and why (the host's own record of it).
+	DeclinedAt    time.Time `json:"declinedAt,omitzero"`
+	DeclineReason string    `json:"declineReason,omitempty"`
 }
 
 // exportEndpoint answers tb.rpc.identity.export (see shared/events/profiles)
@@ -69,7 +73,8 @@ func (s *Service) exportFor(userID string) (json.RawMessage, error) {
 	switch {
 	case err == nil:
 		out.Account = &exportAccount{ID: u.ID, Email: u.Email, Name: u.Name, Organization: u.Organization,
-			Role: string(u.Role), Status: string(u.Status), CreatedAt: u.CreatedAt, VerifiedAt: u.VerifiedAt}
+			Role: string(u.Role), Status: string(u.Status), CreatedAt: u.CreatedAt, VerifiedAt: u.VerifiedAt,
+			DeclinedAt: u.DeclinedAt, DeclineReason: u.DeclineReason}
 	case !errors.Is(err, domain.ErrUserNotFound):
 		return nil, err
 	}

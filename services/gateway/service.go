@@ -160,13 +160,15 @@ func build(ctx context.Context, d platform.Deps, o Options) (*Service, error) {
 	if s.mails, err = mail.NewQueue(ctx, db.Collection("mails"), sender, mail.QueueOptions{Logger: d.Log}); err != nil {
 		return nil, err
 	}
-	if s.inbox, err = notify.New(ctx, db, notify.Options{Mail: s.mails, Directory: s.contact(), PublicURL: cfg.PublicURL, Now: now, Log: d.Log}); err != nil {
+	if s.inbox, err = notify.New(ctx, db, notify.Options{Mail: s.mails, Directory: s.contact(), PublicURL: cfg.PublicURL, Now: now, Log: d.Log,
+		Coordinators: s.coordinators}); err != nil {
 		return nil, err
 	}
 	// Verification and reset links go out through the inbox's mail texts
 	// and queue; admin actions are recorded in the store.
 	s.accounts.UseMail(s.store, s.inbox)
 	s.accounts.UseAudit(s.store)
+	s.accounts.UseHostNotifier(s.inbox)
 	setLanguage := func(ctx context.Context, userID, lang string) error {
 		_, err := s.inbox.UpdateSettings(ctx, userID, apiidentity.NotificationSettings{Language: lang})
 		return err
@@ -283,6 +285,20 @@ func (s *Service) contact() notify.Directory {
 		}
 		return notify.Contact{Email: u.Email, Name: u.Name}, true, nil
 	})
+}
+
+// coordinators lists the active coordinators' ids, who hear of hosts
+// waiting for verification (at most a thousand: a bounded read).
+func (s *Service) coordinators(ctx context.Context) ([]string, error) {
+	us, _, err := s.store.List(ctx, app.UserFilter{Role: domain.RoleCoordinator, Status: domain.StatusActive, Page: 1, PageSize: 1000})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(us))
+	for i, u := range us {
+		ids[i] = u.ID
+	}
+	return ids, nil
 }
 
 // RotateKey makes a new signing key now; the previous one stays in the

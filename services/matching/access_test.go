@@ -39,8 +39,8 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 			t.Errorf("%s %s has no access policy", r.Method, r.Path)
 		}
 	}
-	if n != 48 {
-		t.Errorf("%d routes checked, want 48", n)
+	if n != 50 {
+		t.Errorf("%d routes checked, want 50", n)
 	}
 	for _, tc := range []struct {
 		method, path string
@@ -53,6 +53,8 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 		{"POST", "/api/v1/rounds/:id/approve", auth.Coordinators},
 		{"POST", "/api/v1/matches/:id/accept", auth.Applicants},
 		{"GET", "/api/v1/audit", auth.Coordinators},
+		{"GET", "/api/v1/programs/:id/candidates.csv", auth.HostsAndCoords},
+		{"GET", "/api/v1/rounds/:id/report.csv", auth.Coordinators},
 		{"GET", "/api/v1/rounds/:id/demand", apimatching.ApplicantsAndCoords},
 		{"POST", "/api/v1/rounds/:id/vacancy", auth.Coordinators},
 		{"POST", "/api/v1/rounds/:id/mock", auth.Coordinators},

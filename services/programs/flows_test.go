@@ -92,16 +92,19 @@ func TestIdentityEvents(t *testing.T) {
 	tests := []struct {
 		name  string
 		order []delivery
-		want  int // status of POST /programs with an empty body: 400 = may create, 403 = may not
+		draft int // status of POST /programs with an empty body: 400 = may keep drafts, 403 = may not
+		// publish: whether the host may publish a valid draft (403
+		// host_not_verified when not).
+		publish bool
 	}{
-		{"created only", []delivery{c, c}, 403},
-		{"created, verified", []delivery{c, v}, 400},
-		{"verified before created", []delivery{v, c}, 400},
-		{"everything twice", []delivery{c, v, c, v}, 400},
-		{"verified twice before created twice", []delivery{v, v, c, c}, 400},
-		{"created already active", []delivery{ca}, 400},
-		{"deleted after verified", []delivery{c, v, d}, 403},
-		{"deleted first, then the rest late", []delivery{d, c, v, v}, 403},
+		{"created only", []delivery{c, c}, 400, false},
+		{"created, verified", []delivery{c, v}, 400, true},
+		{"verified before created", []delivery{v, c}, 400, true},
+		{"everything twice", []delivery{c, v, c, v}, 400, true},
+		{"verified twice before created twice", []delivery{v, v, c, c}, 400, true},
+		{"created already active", []delivery{ca}, 400, true},
+		{"deleted after verified", []delivery{c, v, d}, 403, false},
+		{"deleted first, then the rest late", []delivery{d, c, v, v}, 403, false},
 	}
 	hosts := make([]string, len(tests))
 	for i, tc := range tests {
@@ -115,9 +118,21 @@ func TestIdentityEvents(t *testing.T) {
 	e.publish(t, events.UserVerified, applicant, 2, identity.UserVerified{UserID: applicant, Role: auth.RoleApplicant})
 	waitConsumed(t, e.Deps.Bus, "IDENTITY", "programs-identity")
 	for i, tc := range tests {
-		r := e.Do(t, "POST", "/api/v1/programs", e.Issuer.Token(t, hosts[i], auth.RoleHost), `{}`)
-		if r.Status != tc.want {
-			t.Errorf("%s: POST /programs = %d %s, want %d", tc.name, r.Status, r.Body, tc.want)
+		token := e.Issuer.Token(t, hosts[i], auth.RoleHost)
+		r := e.Do(t, "POST", "/api/v1/programs", token, `{}`)
+		if r.Status != tc.draft {
+			t.Errorf("%s: POST /programs = %d %s, want %d", tc.name, r.Status, r.Body, tc.draft)
+		}
+		if tc.draft != 400 {
+			continue
+		}
+		p := e.create(t, token, e.body(tc.name))
+		r = e.Do(t, "POST", "/api/v1/programs/"+p.ID+"/publish", token, nil)
+		switch {
+		case tc.publish && r.Status != 200:
+			t.Errorf("%s: publish = %d %s, want 200", tc.name, r.Status, r.Body)
+		case !tc.publish && (r.Status != 403 || r.Problem(t).Code != "host_not_verified"):
+			t.Errorf("%s: publish = %d %s, want 403 host_not_verified", tc.name, r.Status, r.Body)
 		}
 	}
 	if r := e.Do(t, "POST", "/api/v1/programs", e.Issuer.Token(t, applicant, auth.RoleHost), `{}`); r.Status != 403 {
@@ -636,11 +651,15 @@ func TestImportCSV(t *testing.T) {
 	}
 	waitEvents(t, e.Deps.Bus, events.ProgramPublished, res.Items[0].ID, 1)
 
-	// Only verified hosts import.
+	// A host still waiting for verification imports drafts, but may not
+	// publish them at once.
 	_, pending := e.host(t)
 	time.Sleep(200 * time.Millisecond)
-	if r := e.importCSV(t, pending, "", good); r.Status != 403 {
-		t.Errorf("import by a pending host = %d, want 403", r.Status)
+	if r := e.importCSV(t, pending, "?publish=true", good); r.Status != 403 || r.Problem(t).Code != "host_not_verified" {
+		t.Errorf("publishing import by a pending host = %d %s, want 403 host_not_verified", r.Status, r.Body)
+	}
+	if r := e.importCSV(t, pending, "", good); r.Status != 201 {
+		t.Errorf("draft import by a pending host = %d %s, want 201", r.Status, r.Body)
 	}
 	if r := e.importCSV(t, e.Issuer.Token(t, "a1", auth.RoleApplicant), "", good); r.Status != 403 {
 		t.Errorf("import by an applicant = %d, want 403", r.Status)

@@ -80,12 +80,24 @@ func TestHostLifecycle(t *testing.T) {
 	applicant := e.Issuer.Token(t, uuid.NewString(), auth.RoleApplicant)
 	coordinator := e.Issuer.Token(t, uuid.NewString(), auth.RoleCoordinator)
 
-	// A host that signed up but is not verified may not post.
+	// A host that signed up but is not verified may prepare drafts, edit
+	// them, but not publish them.
 	_, pending := e.host(t)
 	time.Sleep(300 * time.Millisecond) // let user.created arrive
-	r := e.Do(t, "POST", "/api/v1/programs", pending, e.body("Pending"))
+	draft := e.create(t, pending, e.body("Pending"))
+	if draft.Status != "draft" {
+		t.Fatalf("draft of a pending host = %+v", draft)
+	}
+	r := e.Do(t, "PUT", "/api/v1/programs/"+draft.ID, pending, e.body("Pending, edited"))
+	if r.Status != 200 || !strings.Contains(string(r.Body), "Pending, edited") {
+		t.Fatalf("PUT by a pending host = %d %s, want 200", r.Status, r.Body)
+	}
+	r = e.Do(t, "POST", "/api/v1/programs/"+draft.ID+"/publish", pending, nil)
 	if r.Status != 403 || r.Problem(t).Code != "host_not_verified" {
-		t.Fatalf("POST by a pending host = %d %s, want 403 host_not_verified", r.Status, r.Body)
+		t.Fatalf("publish by a pending host = %d %s, want 403 host_not_verified", r.Status, r.Body)
+	}
+	if got := e.Do(t, "GET", "/api/v1/programs/"+draft.ID, "", nil); got.Status != 404 {
+		t.Errorf("the refused draft is public: GET = %d", got.Status)
 	}
 	r = e.Do(t, "POST", "/api/v1/programs", applicant, e.body("Applicant"))
 	if r.Status != 403 || r.Problem(t).Code != "forbidden_role" {

@@ -335,6 +335,7 @@ func everyPage(t *testing.T, p *uiPlatform, s *seeded) {
 			"/programs/" + s.programA, "/searches", "/account/password", "/programs?q=robotics&hostCountry=JP", "/placements"},
 		"host": {"/host/programs", "/host/programs/new", "/host/programs/" + s.programA + "/edit", "/host/programs/import",
 			"/host/programs/" + s.programA + "/candidates", "/host/programs/" + s.programA + "/ranking/import", "/notifications", "/account",
+			"/import/codes",
 			"/host/placements"},
 		"coordinator": {"/coord/hosts", "/coord/rounds", "/coord/rounds/new", "/coord/rounds/" + s.round,
 			"/coord/rounds/" + s.round + "/report", "/coord/rounds/" + s.round + "/ranks/import", "/coord/review", "/coord/audit", "/coord/audit?entity=" + s.round,

@@ -57,6 +57,16 @@ type UserResponse struct {
 	EmailVerifiedAt *time.Time `json:"emailVerifiedAt,omitempty"`
 	// DisabledAt is when an admin disabled the account (status disabled).
 	DisabledAt *time.Time `json:"disabledAt,omitempty"`
+	// DeclinedAt and DeclineReason say when and why a coordinator declined
+	// to verify a host (status declined).
+	DeclinedAt    *time.Time `json:"declinedAt,omitempty"`
+	DeclineReason string     `json:"declineReason,omitempty"`
+}
+
+// DeclineHostRequest is the body of POST /auth/users/{id}/decline: why
+// the coordinator does not verify the host (told to the host).
+type DeclineHostRequest struct {
+	Reason string `json:"reason"`
 }
 
 // VerifyEmailRequest is the body of POST /auth/email/verify: the token of

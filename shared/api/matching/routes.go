@@ -38,6 +38,9 @@ var Routes = struct {
 	// MyRounds is the published rounds the caller took part in, with
 	// what each gave them.
 	MyRounds auth.Endpoint
+	// CandidatesCSV and ReportCSV are the candidates and the round report
+	// as CSV downloads (cells escaped by shared/csvexport).
+	CandidatesCSV, ReportCSV auth.Endpoint
 }{
 	ImportRoundRanks: auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/ranks/import",
 		Policy: auth.Coordinators, CSVBody: true},
@@ -92,5 +95,7 @@ var Routes = struct {
 	MockResult:   auth.Endpoint{Method: http.MethodGet, Path: "/rounds/:id/mock", Policy: auth.Coordinators},
 	ApproveRound: auth.Endpoint{Method: http.MethodPost, Path: "/rounds/:id/approve", Policy: auth.Coordinators},
 
-	MyRounds: auth.Endpoint{Method: http.MethodGet, Path: "/rounds/me", Policy: auth.Applicants},
+	MyRounds:      auth.Endpoint{Method: http.MethodGet, Path: "/rounds/me", Policy: auth.Applicants},
+	CandidatesCSV: auth.Endpoint{Method: http.MethodGet, Path: "/programs/:id/candidates.csv", Policy: auth.HostsAndCoords},
+	ReportCSV:     auth.Endpoint{Method: http.MethodGet, Path: "/rounds/:id/report.csv", Policy: auth.Coordinators},
 }

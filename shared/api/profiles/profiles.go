@@ -115,3 +115,13 @@ type Export struct {
 	// is missing and the export can be asked for again later.
 	Unavailable []string `json:"unavailable"`
 }
+
+// ImportColumns are the columns a POST /profiles/import file may have, in
+// the documented order (the profiles service reads files by them, the
+// import page's template names them).
+var ImportColumns = []string{
+	"email", "name", "kind", "homeCountry", "institution", "region", "fields", "skills",
+	"languages", "degreeLevel", "birthYear", "availableFrom", "availableTo", "programKinds",
+	"hostRegions", "statement", "gender", "categories", "categoriesConsent", "noticeVersion", "dataProcessing",
+	"crossBorderTransfer", "visibleToHosts", "guardianName", "guardianRelation",
+}

@@ -99,3 +99,15 @@ type SavedSearch struct {
 type SavedSearchList struct {
 	Items []SavedSearch `json:"items"`
 }
+
+// ImportColumns are the columns a POST /programs/import file may have, in
+// the documented order (the programs service reads files by them, the
+// import page's template names them); ImportRequired those it must have.
+var (
+	ImportColumns = []string{"title", "titleJa", "description", "descriptionJa", "kind", "hostOrg",
+		"hostCountry", "region", "fields", "skills", "seats", "startDate", "endDate",
+		"applicationDeadline", "stipendAmount", "stipendCurrency", "stipendPeriod",
+		"applicantKinds", "homeCountries", "degreeLevels", "languages", "minAge", "maxAge"}
+	ImportRequired = []string{"title", "description", "kind", "hostOrg", "hostCountry", "region",
+		"fields", "seats", "startDate", "endDate", "applicationDeadline"}
+)

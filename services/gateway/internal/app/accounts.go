@@ -103,6 +103,9 @@ type Accounts struct {
 	links    LinkTokenStore
 	mailer   AccountMailer
 	auditLog AuditStore
+	// hostNotes tells hosts about decisions on their account
+	// (UseHostNotifier).
+	hostNotes HostNotifier
 	// bg joins the background work of reset requests.
 	bg sync.WaitGroup
 	// resets runs this process's background reset mails one at a time:
@@ -589,6 +592,46 @@ func (a *Accounts) VerifyHost(ctx context.Context, coordinatorID, hostID string)
 		a.log.Info("host verified", "user_id", hostID, "by", coordinatorID)
 	}
 	return u, err
+}
+
+// HostNotifier tells a host about a coordinator's decision on its
+// account (in-app and by e-mail, in the host's language).
+type HostNotifier interface {
+	HostDeclined(ctx context.Context, hostID, reason string, at time.Time) error
+}
+
+// UseHostNotifier connects the host decisions to the inbox. Without it a
+// declined host is told nothing but what its account page shows.
+func (a *Accounts) UseHostNotifier(n HostNotifier) { a.hostNotes = n }
+
+// DeclineHost is a coordinator declining to verify a pending host, with a
+// reason the host is told. The host stays able to sign in and keep drafts;
+// a later VerifyHost still verifies it. Declining again with the same
+// reason changes nothing and tells nobody twice.
+func (a *Accounts) DeclineHost(ctx context.Context, coordinatorID, hostID, reason string) (*domain.User, error) {
+	changed := false
+	u, err := a.users.Update(ctx, hostID, func(u *domain.User) ([]events.Envelope, error) {
+		c, err := u.Decline(coordinatorID, reason, a.cfg.Now())
+		if err != nil {
+			return nil, err
+		}
+		if changed = c; !c {
+			return nil, domain.ErrUnchanged
+		}
+		return nil, nil
+	})
+	if err != nil || !changed {
+		return u, err
+	}
+	a.log.Info("host declined", "user_id", hostID, "by", coordinatorID)
+	if a.hostNotes != nil {
+		// The decision stands; a failure to tell is logged, and the
+		// host's account page shows the reason all the same.
+		if err := a.hostNotes.HostDeclined(ctx, u.ID, u.DeclineReason, u.DeclinedAt); err != nil {
+			a.log.Warn("tell host it was declined", "user_id", hostID, "err", err)
+		}
+	}
+	return u, nil
 }
 
 // ListUsers returns a page of accounts.

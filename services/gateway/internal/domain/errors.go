@@ -15,6 +15,8 @@ var (
 	ErrInvalidCredentials = errors.New("wrong e-mail address or password")
 	ErrAccountDisabled    = errors.New("account disabled")
 	ErrNotAHost           = errors.New("only host accounts are verified")
+	// ErrHostVerified refuses declining a host that is verified already.
+	ErrHostVerified = errors.New("the host is verified already")
 	// ErrSelfDisable refuses an admin disabling their own account.
 	ErrSelfDisable = errors.New("an admin cannot disable their own account")
 	// ErrTokenInvalid covers every e-mailed link token that is not

@@ -54,17 +54,24 @@ const (
 	StatusPending Status = "pending"
 	// StatusDisabled accounts cannot sign in.
 	StatusDisabled Status = "disabled"
+	// StatusDeclined is a host a coordinator declined to verify, with a
+	// reason the host is told. It may still sign in, read the reason and
+	// keep its drafts; a coordinator may verify it later after all.
+	StatusDeclined Status = "declined"
 )
 
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool {
-	return s == StatusActive || s == StatusPending || s == StatusDisabled
+	return s == StatusActive || s == StatusPending || s == StatusDisabled || s == StatusDeclined
 }
 
 // Limits on the free-text fields of an account.
 const (
 	MaxEmailLength = 254
 	MaxNameLength  = 200
+	// MaxReasonLength bounds the reason a coordinator gives for declining
+	// a host.
+	MaxReasonLength = 1000
 )
 
 // User is an account. Its fields are read freely; changes go through the
@@ -93,6 +100,12 @@ type User struct {
 	// was disabled; zero unless Status is StatusDisabled.
 	DisabledAt time.Time
 	DisabledBy string
+	// DeclinedAt, DeclinedBy and DeclineReason say when, by which
+	// coordinator and why a host was declined; zero unless Status is
+	// StatusDeclined.
+	DeclinedAt    time.Time
+	DeclinedBy    string
+	DeclineReason string
 }
 
 // NewUserInput is what an account is made from.
@@ -158,7 +171,36 @@ func (u *User) Verify(by string, now time.Time) (bool, error) {
 	u.Status = StatusActive
 	u.VerifiedBy = by
 	u.VerifiedAt = now.UTC()
+	u.DeclinedAt, u.DeclinedBy, u.DeclineReason = time.Time{}, "", ""
 	u.touch(now)
+	return true, nil
+}
+
+// Decline records that a coordinator declined to verify a pending host,
+// with the reason the host is told. It reports whether anything changed:
+// declining again with the same reason changes nothing. A verified host
+// cannot be declined (ErrHostVerified), nor a disabled account.
+func (u *User) Decline(by, reason string, now time.Time) (bool, error) {
+	if u.Role != RoleHost {
+		return false, ErrNotAHost
+	}
+	reason, err := cleanReason("reason", reason)
+	if err != nil {
+		return false, err
+	}
+	switch u.Status {
+	case StatusActive:
+		return false, ErrHostVerified
+	case StatusDisabled:
+		return false, ErrAccountDisabled
+	case StatusDeclined:
+		if u.DeclineReason == reason {
+			return false, nil
+		}
+	}
+	u.Status = StatusDeclined
+	u.DeclinedAt, u.DeclinedBy, u.DeclineReason = now.UTC(), by, reason
+	u.UpdatedAt = now.UTC()
 	return true, nil
 }
 
@@ -210,6 +252,9 @@ func (u *User) Enable(now time.Time) bool {
 	u.Status = StatusActive
 	if u.Role == RoleHost && u.VerifiedAt.IsZero() {
 		u.Status = StatusPending
+		if !u.DeclinedAt.IsZero() {
+			u.Status = StatusDeclined
+		}
 	}
 	u.DisabledAt, u.DisabledBy = time.Time{}, ""
 	u.UpdatedAt = now.UTC()
@@ -294,6 +339,30 @@ func cleanText(field, s string, required bool) (string, error) {
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) {
+			return "", Invalid(fielderr.NewControlCharacter(field))
+		}
+	}
+	if textnorm.Invisible(s) {
+		return "", Invalid(fielderr.NewFormatCharacter(field))
+	}
+	return s, nil
+}
+
+// cleanReason checks a free-text reason: required, valid UTF-8, at most
+// MaxReasonLength characters, line breaks and tabs allowed but no other
+// control or invisible format characters.
+func cleanReason(field, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "":
+		return "", Invalid(fielderr.NewRequired(field))
+	case !utf8.ValidString(s):
+		return "", Invalid(fielderr.NewTextEncoding(field).Because("must be valid UTF-8"))
+	case utf8.RuneCountInString(s) > MaxReasonLength:
+		return "", Invalid(fielderr.NewTooLong(field, MaxReasonLength))
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
 			return "", Invalid(fielderr.NewControlCharacter(field))
 		}
 	}

@@ -70,8 +70,13 @@ func (h *Handlers) Routes(root, v1 *echo.Group, v *auth.Verifier) {
 				Status: created, Response: apiidentity.UserResponse{}, Errors: []int{409, 415}}},
 		{Method: http.MethodGet, Path: "/auth/users", Policy: auth.Coordinators, Handler: h.ListUsers,
 			Doc: &auth.Doc{Summary: "List accounts", Response: api.Page[apiidentity.UserResponse]{}, Errors: []int{400}}},
+		{Method: http.MethodGet, Path: "/auth/users/:id", Policy: auth.Coordinators, Handler: h.GetUser,
+			Doc: &auth.Doc{Summary: "One account, e.g. to name the actor of an audit entry", Response: apiidentity.UserResponse{}}},
 		{Method: http.MethodPost, Path: "/auth/users/:id/verify", Policy: auth.Coordinators, Handler: h.VerifyHost,
 			Doc: &auth.Doc{Summary: "Verify a host", Response: apiidentity.UserResponse{}, Errors: []int{409, 422}}},
+		{Method: http.MethodPost, Path: "/auth/users/:id/decline", Policy: auth.Coordinators, Handler: h.DeclineHost,
+			Doc: &auth.Doc{Summary: "Decline to verify a pending host, with a reason the host is told (in-app and by e-mail)",
+				Request: apiidentity.DeclineHostRequest{}, Response: apiidentity.UserResponse{}, Errors: []int{400, 409, 415, 422}}},
 	})
 	auth.Register(v1, v, h.linkRoutes())
 }
@@ -240,7 +245,7 @@ func (h *Handlers) ListUsers(c echo.Context) error {
 	q := c.QueryParams()
 	if s := q.Get("status"); s != "" {
 		if !domain.Status(s).Valid() {
-			fields = append(fields, fielderr.NewOneOf("status", []string{"active", "pending", "disabled"}))
+			fields = append(fields, fielderr.NewOneOf("status", []string{"active", "pending", "disabled", "declined"}))
 		}
 		f.Status = domain.Status(s)
 	}
@@ -276,6 +281,38 @@ func (h *Handlers) VerifyHost(c echo.Context) error {
 		return web.Conflict("account_disabled", "a disabled account cannot be verified")
 	}
 	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, userResponse(u))
+}
+
+// GetUser is a coordinator reading one account.
+func (h *Handlers) GetUser(c echo.Context) error {
+	u, err := h.accounts.Me(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return c.JSON(http.StatusOK, userResponse(u))
+}
+
+// DeclineHost is a coordinator declining to verify a host, with a reason.
+func (h *Handlers) DeclineHost(c echo.Context) error {
+	if err := checkJSON(c); err != nil {
+		return err
+	}
+	var req apiidentity.DeclineHostRequest
+	if err := web.Decode(c.Request().Body, &req); err != nil {
+		return err
+	}
+	cl, _ := auth.FromContext(c)
+	u, err := h.accounts.DeclineHost(c.Request().Context(), cl.UserID(), c.Param("id"), req.Reason)
+	switch {
+	case errors.Is(err, domain.ErrAccountDisabled):
+		return web.Conflict("account_disabled", "a disabled account cannot be declined")
+	case errors.Is(err, domain.ErrHostVerified):
+		return web.Conflict("host_verified", "the host is verified already and cannot be declined")
+	case err != nil:
 		return err
 	}
 	return c.JSON(http.StatusOK, userResponse(u))

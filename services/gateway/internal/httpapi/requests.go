@@ -86,5 +86,9 @@ func userResponse(u *domain.User) apiidentity.UserResponse {
 		t := u.DisabledAt
 		r.DisabledAt = &t
 	}
+	if !u.DeclinedAt.IsZero() {
+		t := u.DeclinedAt
+		r.DeclinedAt, r.DeclineReason = &t, u.DeclineReason
+	}
 	return r
 }

@@ -40,10 +40,14 @@ type userDoc struct {
 	VerifiedBy   string     `bson:"verifiedBy,omitempty"`
 	// EmailVerifiedAt, DisabledAt and DisabledBy are written by Update as
 	// plain values (zero time and empty string when unset).
-	EmailVerifiedAt time.Time      `bson:"emailVerifiedAt,omitempty"`
-	DisabledAt      time.Time      `bson:"disabledAt,omitempty"`
-	DisabledBy      string         `bson:"disabledBy,omitempty"`
-	Outbox          []outbox.Event `bson:"outbox,omitempty"`
+	EmailVerifiedAt time.Time `bson:"emailVerifiedAt,omitempty"`
+	DisabledAt      time.Time `bson:"disabledAt,omitempty"`
+	DisabledBy      string    `bson:"disabledBy,omitempty"`
+	// DeclinedAt, DeclinedBy and DeclineReason are written like them.
+	DeclinedAt    time.Time      `bson:"declinedAt,omitempty"`
+	DeclinedBy    string         `bson:"declinedBy,omitempty"`
+	DeclineReason string         `bson:"declineReason,omitempty"`
+	Outbox        []outbox.Event `bson:"outbox,omitempty"`
 }
 
 // tombstoneDoc replaces an erased account until its last event is
@@ -63,6 +67,7 @@ func toUserDoc(u *domain.User) userDoc {
 		Status: string(u.Status), PasswordHash: u.PasswordHash, Version: u.Version,
 		CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC(), VerifiedBy: u.VerifiedBy,
 		EmailVerifiedAt: u.EmailVerifiedAt.UTC(), DisabledAt: u.DisabledAt.UTC(), DisabledBy: u.DisabledBy,
+		DeclinedAt: u.DeclinedAt.UTC(), DeclinedBy: u.DeclinedBy, DeclineReason: u.DeclineReason,
 	}
 	if !u.VerifiedAt.IsZero() {
 		t := u.VerifiedAt.UTC()
@@ -76,7 +81,10 @@ func (d userDoc) user() *domain.User {
 		ID: d.ID, Email: d.Email, Name: d.Name, Organization: d.Organization, Role: domain.Role(d.Role),
 		Status: domain.Status(d.Status), PasswordHash: d.PasswordHash, Version: d.Version,
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), VerifiedBy: d.VerifiedBy,
-		DisabledBy: d.DisabledBy,
+		DisabledBy: d.DisabledBy, DeclinedBy: d.DeclinedBy, DeclineReason: d.DeclineReason,
+	}
+	if !d.DeclinedAt.IsZero() {
+		u.DeclinedAt = d.DeclinedAt.UTC()
 	}
 	if !d.EmailVerifiedAt.IsZero() {
 		u.EmailVerifiedAt = d.EmailVerifiedAt.UTC()

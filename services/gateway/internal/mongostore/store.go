@@ -148,7 +148,8 @@ func (s *Store) Update(ctx context.Context, id string, change func(*domain.User)
 			{Key: "passwordHash", Value: d.PasswordHash}, {Key: "version", Value: d.Version},
 			{Key: "updatedAt", Value: d.UpdatedAt}, {Key: "verifiedBy", Value: d.VerifiedBy},
 			{Key: "emailVerifiedAt", Value: d.EmailVerifiedAt}, {Key: "disabledAt", Value: d.DisabledAt},
-			{Key: "disabledBy", Value: d.DisabledBy},
+			{Key: "disabledBy", Value: d.DisabledBy}, {Key: "declinedAt", Value: d.DeclinedAt},
+			{Key: "declinedBy", Value: d.DeclinedBy}, {Key: "declineReason", Value: d.DeclineReason},
 		}
 		if d.VerifiedAt != nil {
 			set = append(set, bson.E{Key: "verifiedAt", Value: *d.VerifiedAt})

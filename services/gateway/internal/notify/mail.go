@@ -50,6 +50,9 @@ type Options struct {
 	// away (default a minute); Log hears about its failures.
 	ReminderEvery time.Duration
 	Log           *slog.Logger
+	// Coordinators lists the ids of the active coordinators, who hear of
+	// every host waiting for verification; nil tells nobody.
+	Coordinators func(ctx context.Context) ([]string, error)
 }
 
 // mailParams carries what a notification's mail says beyond its code.
@@ -60,6 +63,8 @@ type mailParams struct {
 	// Stage and Reason are a review stage and pass reason code; Sender
 	// names a message's writer.
 	Stage, Reason, Sender string
+	// Host names a host's organisation; Note is a coordinator's own words.
+	Host, Note string
 }
 
 func (in *Inbox) mailEnabled() bool { return in.opt.Mail != nil && in.opt.Mail.Enabled() }
@@ -89,7 +94,7 @@ func (in *Inbox) mail(ctx context.Context, ev events.Envelope, userID, code, lin
 	subject, text, err := in.texts.Render(st.Language, code, mailtext.Params{
 		Name: who.Name, Program: p.Program, Round: p.Round, Deadline: p.Deadline,
 		Link: in.absolute(link), Settings: in.absolute("/settings/notifications"),
-		Stage: p.Stage, Reason: p.Reason, Sender: p.Sender,
+		Stage: p.Stage, Reason: p.Reason, Sender: p.Sender, Host: p.Host, Note: p.Note,
 	})
 	if err != nil {
 		return fmt.Errorf("word mail %s: %w", code, err)

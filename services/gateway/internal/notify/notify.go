@@ -205,6 +205,12 @@ func (in *Inbox) Consumers() []natsbus.Consumer {
 
 func (in *Inbox) onIdentity(ctx context.Context, ev events.Envelope) error {
 	switch ev.Type {
+	case events.UserCreated:
+		var p identityev.UserCreated
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		return in.hostWaiting(ctx, ev, p)
 	case events.UserVerified:
 		var p identityev.UserVerified
 		if err := ev.Decode(&p); err != nil {

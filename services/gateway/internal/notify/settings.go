@@ -30,7 +30,10 @@ var MailKinds = []string{"account", "offers", "results", "stages", "interviews",
 // stage, interview and message codes come from the review events
 // (review.go) and the interview reminders (reminders.go).
 var mailKind = map[string]string{
-	"account.verified":    "account",
+	"account.verified": "account",
+	"account.declined": "account",
+	// Coordinators hear of each host waiting for verification.
+	"host.waiting":        "account",
 	"offer.received":      "offers",
 	"offer.reminder":      "offers",
 	"offer.expired.self":  "offers",

@@ -381,7 +381,8 @@ func (u *UI) notifications(c echo.Context) error {
 		v := NoteView{Notification: n, Href: localPath(n.Link, "")}
 		id := "notify." + n.Code
 		if u.cat.has(p.Lang, id) {
-			v.Message = p.H(id, "Program", Raw(n.Params["program"]), "Round", Raw(n.Params["round"]))
+			v.Message = p.H(id, "Program", Raw(n.Params["program"]), "Round", Raw(n.Params["round"]),
+				"Host", Raw(n.Params["host"]), "Reason", Raw(n.Params["reason"]))
 		} else {
 			v.Message = template.HTML(`<span lang="en">` + template.HTMLEscapeString(n.Text) + `</span>`)
 		}

@@ -18,19 +18,29 @@ import (
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 )
 
-// HostsData is the list of hosts waiting for verification.
+// HostsData is the list of hosts waiting for verification, and those
+// declined (who may still be verified after all).
 type HostsData struct {
-	Hosts []apiidentity.UserResponse
+	Hosts    []apiidentity.UserResponse
+	Declined []apiidentity.UserResponse
 }
 
 func (u *UI) pendingHosts(c echo.Context) error {
-	var res api.Page[apiidentity.UserResponse]
-	if err := u.call(c, http.MethodGet, "/auth/users?role=host&status=pending&pageSize=100", nil, &res); err != nil {
+	return u.renderHosts(c, http.StatusOK, newForm(nil))
+}
+
+func (u *UI) renderHosts(c echo.Context, status int, f *Form) error {
+	var pending, declined api.Page[apiidentity.UserResponse]
+	if err := u.call(c, http.MethodGet, "/auth/users?role=host&status=pending&pageSize=100", nil, &pending); err != nil {
+		return err
+	}
+	if err := u.call(c, http.MethodGet, "/auth/users?role=host&status=declined&pageSize=100", nil, &declined); err != nil {
 		return err
 	}
 	p := u.page(c, "hosts.title")
-	p.Data = HostsData{Hosts: res.Items}
-	return u.render(c, http.StatusOK, "coord_hosts", p)
+	p.Form = f
+	p.Data = HostsData{Hosts: pending.Items, Declined: declined.Items}
+	return u.render(c, status, "coord_hosts", p)
 }
 
 func (u *UI) verifyHost(c echo.Context) error {
@@ -38,6 +48,26 @@ func (u *UI) verifyHost(c echo.Context) error {
 		return err
 	}
 	return seeOther(c, "/coord/hosts?done=host_verified")
+}
+
+// declineHost declines a host with the reason typed next to it; a missing
+// or too long reason is shown at that host's field.
+func (u *UI) declineHost(c echo.Context) error {
+	id := c.Param("id")
+	reason := c.FormValue("reason")
+	err := u.call(c, http.MethodPost, "/auth/users/"+url.PathEscape(id)+"/decline", apiidentity.DeclineHostRequest{Reason: reason}, nil)
+	input := "reason-" + id
+	f := newForm(url.Values{input: {reason}})
+	switch {
+	case err == nil:
+		return seeOther(c, "/coord/hosts?done=host_declined")
+	case f.fromProblem(err, func(string) (string, string, bool) { return input, "hosts.reason", true }):
+	case statusOf(err) == http.StatusConflict:
+		return seeOther(c, "/coord/hosts?done=host_decline_refused")
+	default:
+		return err
+	}
+	return u.renderHosts(c, http.StatusUnprocessableEntity, f)
 }
 
 // --- Rounds -----------------------------------------------------------------
@@ -359,33 +389,6 @@ func (u *UI) decide(c echo.Context, id, action, done string, body any, input str
 }
 
 // --- Audit and administration -----------------------------------------------
-
-// AuditData is the audit log.
-type AuditData struct {
-	Entity  string
-	Entries []apimatching.AuditEntry
-}
-
-func (u *UI) audit(c echo.Context) error {
-	entity := strings.TrimSpace(c.QueryParam("entity"))
-	q := url.Values{}
-	q.Set("pageSize", "100")
-	if entity != "" {
-		q.Set("entity", entity)
-	}
-	var res api.Page[apimatching.AuditEntry]
-	p := u.page(c, "audit.title")
-	p.Form = newForm(url.Values{"entity": {entity}})
-	err := u.call(c, http.MethodGet, "/audit?"+q.Encode(), nil, &res)
-	switch {
-	case err == nil:
-	case p.Form.fromProblem(err, simpleFields(map[string]string{"entity": "audit.entity"})):
-	default:
-		return err
-	}
-	p.Data = AuditData{Entity: entity, Entries: res.Items}
-	return u.render(c, http.StatusOK, "audit", p)
-}
 
 func (u *UI) adminUsers(c echo.Context) error {
 	return u.renderUsers(c, http.StatusOK, newForm(nil))

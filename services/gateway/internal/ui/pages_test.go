@@ -156,6 +156,8 @@ func fixtures() []fixture {
 	}
 	note := NoteView{Notification: apiidentity.Notification{ID: "n-1", Code: "offer.received", Params: map[string]string{"program": prog.Title}, CreatedAt: created}, Href: "/offers"}
 	host := apiidentity.UserResponse{ID: "h-2", Email: "ops@setouchi-robotics.example", Name: "Kenji Mori", Organization: "Setouchi Robotics", Role: "host", Status: "pending", CreatedAt: created}
+	declinedHost := apiidentity.UserResponse{ID: "h-3", Email: "info@example.org", Name: "Ravi Iyer", Organization: "Iyer Trading", Role: "host", Status: "declined",
+		CreatedAt: created, DeclinedAt: &created, DeclineReason: "We could not confirm the registration number."}
 	wizard := func(section string, shown []string) WizardData {
 		return WizardData{Section: section, Shown: shown, Name: "Asha Rao", Exists: section != "", LanguageRows: seqN(LanguageRows),
 			Notice: apiprofiles.ConsentNotice{Version: "2026-11", PublishedAt: "2026-11-01", Language: "en", Text: "TalentBridge privacy and consent notice"}}
@@ -249,6 +251,8 @@ func fixtures() []fixture {
 					Kind: "student", DegreeLevel: "master", Fields: []string{"1.2"}, Score: 0.7, Reasons: reasons, Applied: true}, Ranked: 1},
 				{Candidate: apimatching.Candidate{ApplicantID: "a-2", Kind: "researcher", DegreeLevel: "phd", HomeCountry: "IN", Score: 0.5, Reasons: reasons[:2]}}}}},
 		{name: "hosts", tmpl: "coord_hosts", role: "coordinator", title: "hosts.title", data: HostsData{Hosts: []apiidentity.UserResponse{host}}},
+		{name: "import-codes", tmpl: "import_codes", role: "host", title: "codes.title", data: ImportCodesData{Lists: codeLists()}},
+		{name: "hosts-declined", tmpl: "coord_hosts", role: "coordinator", title: "hosts.title", data: HostsData{Declined: []apiidentity.UserResponse{declinedHost}}},
 		{name: "rounds", tmpl: "rounds", role: "coordinator", title: "rounds.title", data: RoundsData{Rounds: []Round{round}}},
 		{name: "round-new", tmpl: "round_new", role: "coordinator", title: "rnew.title", data: RoundFormData{Programs: []programsev.Program{prog}}, errs: true},
 		{name: "round", tmpl: "round", role: "coordinator", title: "round.title",
@@ -258,11 +262,14 @@ func fixtures() []fixture {
 		{name: "round-running", tmpl: "round", role: "coordinator", title: "round.title", data: RoundData{Round: running, Running: true}},
 		{name: "review", tmpl: "review", role: "coordinator", title: "review.title", data: ReviewData{Matches: []MatchView{{Match: match, Applicant: &prof}}}},
 		{name: "audit", tmpl: "audit", role: "coordinator", title: "audit.title",
-			data: AuditData{Entries: []apimatching.AuditEntry{
-				{At: created, ActorID: "c-1", ActorRole: "coordinator", Action: "match.rejected", EntityType: "match", EntityID: "m-1", Note: "seat already promised"},
-				{At: created, ActorID: "c-1", ActorRole: "admin", Action: "round.run.started", EntityType: "round", EntityID: "r-1"},
-				{At: created, ActorID: "h-1", ActorRole: "host", Action: "program.ranking.set", EntityType: "program", EntityID: "p-1"},
-				{At: created, ActorID: "a-1", ActorRole: "applicant", Action: "offer.accepted", EntityType: "match", EntityID: "m-1"}}}},
+			data: AuditData{Actions: AuditActions, EntityTypes: AuditEntityTypes, Total: 4,
+				Actors: []apiidentity.UserResponse{{ID: "c-1", Name: "Mei Tanaka", Email: "mei@talentbridge.example", Role: "coordinator"}},
+				Rows: []AuditRow{
+					{AuditEntry: apimatching.AuditEntry{At: created, ActorID: "c-1", ActorRole: "coordinator", Action: "match.rejected", EntityType: "match", EntityID: "m-1", RoundID: "r-1", Note: "seat already promised"},
+						Actor: &apiidentity.UserResponse{ID: "c-1", Name: "Mei Tanaka", Email: "mei@talentbridge.example"}, Round: "Spring 2027"},
+					{AuditEntry: apimatching.AuditEntry{At: created, ActorID: "c-1", ActorRole: "admin", Action: "round.run.started", EntityType: "round", EntityID: "r-1"}, Entity: "Spring 2027"},
+					{AuditEntry: apimatching.AuditEntry{At: created, ActorID: "h-1", ActorRole: "host", Action: "program.ranking.set", EntityType: "program", EntityID: "p-1"}, Entity: "Flood sensing lab"},
+					{AuditEntry: apimatching.AuditEntry{At: created, ActorID: "a-1", ActorRole: "applicant", Action: "offer.accepted", EntityType: "match", EntityID: "m-1"}}}}},
 		{name: "host-applications", tmpl: "host_applications", role: "host", title: "apprev.title",
 			data: HostApplicationsData{Program: prog, PassReasons: PassReasons, Stages: bulkStages, Applications: []apimatching.Review{reviewed, {ID: "x-2", ApplicantID: "a-2", Stage: "submitted", SubmittedAt: created}}}},
 		{name: "host-slots", tmpl: "host_slots", role: "host", title: "slots.title",

@@ -76,6 +76,9 @@ type Viewer struct {
 	Unread int64
 	// EmailVerified is set once the owner confirmed the address.
 	EmailVerified bool
+	// DeclineReason is why a coordinator declined to verify the host
+	// (status declined).
+	DeclineReason string
 }
 
 // Is reports whether the user has one of roles (coordinators include

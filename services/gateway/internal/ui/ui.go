@@ -159,12 +159,16 @@ func (u *UI) Table() []auth.Route {
 		r(get, "/host/programs/new", auth.Hosts, u.newProgramForm),
 		r(post, "/host/programs/new", auth.Hosts, u.createProgram),
 		r(get, "/host/programs/import", auth.Hosts, u.importForm),
+		r(get, "/import/codes", auth.HostsAndCoords, u.importCodes),
+		r(get, "/import/codes.csv", auth.HostsAndCoords, u.importCodesCSV),
+		r(get, "/import/templates/:name", auth.HostsAndCoords, u.importTemplate),
 		r(post, "/host/programs/import", auth.Hosts, u.importPrograms),
 		r(get, "/host/programs/:id/edit", auth.Hosts, u.editProgramForm),
 		r(post, "/host/programs/:id/edit", auth.Hosts, u.updateProgram),
 		r(post, "/host/programs/:id/publish", auth.Hosts, u.publishProgram),
 		r(post, "/host/programs/:id/close", auth.HostsAndCoords, u.closeProgram),
 		r(get, "/host/programs/:id/candidates", auth.HostsAndCoords, u.candidates),
+		r(get, "/host/programs/:id/candidates.csv", auth.HostsAndCoords, u.candidatesCSV),
 		r(post, "/host/programs/:id/ranking", auth.Hosts, u.moveCandidate),
 		r(get, "/host/programs/:id/ranking/import", auth.HostsAndCoords, u.rankImportForm(programRankImport)),
 		r(post, "/host/programs/:id/ranking/import", auth.HostsAndCoords, u.rankImport(programRankImport)),
@@ -172,6 +176,7 @@ func (u *UI) Table() []auth.Route {
 		// Coordinators.
 		r(get, "/coord/hosts", auth.Coordinators, u.pendingHosts),
 		r(post, "/coord/hosts/:id/verify", auth.Coordinators, u.verifyHost),
+		r(post, "/coord/hosts/:id/decline", auth.Coordinators, u.declineHost),
 		r(get, "/coord/rounds", auth.Coordinators, u.rounds),
 		r(get, "/coord/rounds/new", auth.Coordinators, u.newRoundForm),
 		r(post, "/coord/rounds/new", auth.Coordinators, u.createRound),
@@ -180,6 +185,7 @@ func (u *UI) Table() []auth.Route {
 		r(post, "/coord/rounds/:id/publish", auth.Coordinators, u.publishRound),
 		r(post, "/coord/rounds/:id/vacancy", auth.Coordinators, u.vacancyRound),
 		r(get, "/coord/rounds/:id/report", auth.Coordinators, u.report),
+		r(get, "/coord/rounds/:id/report.csv", auth.Coordinators, u.reportCSV),
 		r(get, "/coord/rounds/:id/mock", auth.Coordinators, u.mockPage),
 		r(post, "/coord/rounds/:id/mock", auth.Coordinators, u.runMock),
 		r(get, "/coord/rounds/:id/ranks/import", auth.Coordinators, u.rankImportForm(roundRankImport)),
@@ -237,6 +243,7 @@ func (u *UI) viewer(c echo.Context) *Viewer {
 	if err := u.call(c, http.MethodGet, "/auth/me", nil, &me); err == nil {
 		v.Name, v.Email, v.Status = me.Name, me.Email, me.Status
 		v.EmailVerified = me.EmailVerifiedAt != nil
+		v.DeclineReason = me.DeclineReason
 	}
 	var inbox apiidentity.NotificationPage
 	if err := u.call(c, http.MethodGet, "/notifications/me?pageSize=1", nil, &inbox); err == nil {
@@ -247,6 +254,9 @@ func (u *UI) viewer(c echo.Context) *Viewer {
 
 // Pending reports whether the user is a host waiting to be verified.
 func (v *Viewer) Pending() bool { return v != nil && v.Status == string(domain.StatusPending) }
+
+// Declined reports whether a coordinator declined to verify the host.
+func (v *Viewer) Declined() bool { return v != nil && v.Status == string(domain.StatusDeclined) }
 
 // static serves the stylesheet and script.
 func (u *UI) static(c echo.Context) error {

@@ -188,9 +188,8 @@ type AuditStore interface {
 	AddAudit(ctx context.Context, e domain.AuditEntry) error
 	// AddAudits stores entries in bulk, as AddAudit does one.
 	AddAudits(ctx context.Context, es []domain.AuditEntry) error
-	// Audit returns a page of entries, newest first; empty type or id do
-	// not filter.
-	Audit(ctx context.Context, entityType, entityID string, page, size int) ([]domain.AuditEntry, int64, error)
+	// Audit returns a page of the entries f selects, newest first.
+	Audit(ctx context.Context, f domain.AuditFilter, page, size int) ([]domain.AuditEntry, int64, error)
 }
 
 // MockStore keeps mock runs apart from matches.

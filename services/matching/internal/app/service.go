@@ -138,8 +138,8 @@ func (s *Service) audits(ctx context.Context, es []domain.AuditEntry) {
 
 // Audit returns a page of the audit trail. entity is "<type>:<id>" or a
 // bare id.
-func (s *Service) Audit(ctx context.Context, entityType, entityID string, page, size int) ([]domain.AuditEntry, int64, error) {
-	return s.store.Audit(ctx, entityType, entityID, page, size)
+func (s *Service) Audit(ctx context.Context, f domain.AuditFilter, page, size int) ([]domain.AuditEntry, int64, error) {
+	return s.store.Audit(ctx, f, page, size)
 }
 
 // isNotFound reports whether err is a *domain.NotFoundError.

@@ -203,6 +203,14 @@ type AuditEntry struct {
 	Note       string
 }
 
+// AuditFilter narrows the audit trail; empty fields and zero times do not
+// filter. From and To bound the entry's time, To excluded.
+type AuditFilter struct {
+	EntityType, EntityID string
+	Action, ActorID      string
+	From, To             time.Time
+}
+
 // Audit entity types.
 const (
 	EntityMatch       = "match"

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -474,22 +473,22 @@ func (h *Handlers) decline(c echo.Context) error {
 // entityTypes are the prefixes GET /audit?entity= understands.
 var entityTypes = []string{domain.EntityMatch, domain.EntityRound, domain.EntityProgram}
 
+// auditEntityTypes are the values of GET /audit?entityType=.
+var auditEntityTypes = []string{domain.EntityMatch, domain.EntityRound, domain.EntityProgram, domain.EntityApplication}
+
+// maxActionLen bounds GET /audit?action=.
+const maxActionLen = 100
+
 func (h *Handlers) audit(c echo.Context) error {
 	page, size, err := paging(c)
 	if err != nil {
 		return err
 	}
-	entity := strings.TrimSpace(c.QueryParam("entity"))
-	if len(entity) > maxIDLen {
-		return web.Invalid(fielderr.NewTooLong("entity", maxIDLen).Because("is too long"))
+	f, err := auditFilter(c)
+	if err != nil {
+		return err
 	}
-	var typ, id string
-	if t, rest, ok := strings.Cut(entity, ":"); ok && slices.Contains(entityTypes, t) {
-		typ, id = t, rest
-	} else {
-		id = entity
-	}
-	es, total, err := h.App.Audit(c.Request().Context(), typ, id, page, size)
+	es, total, err := h.App.Audit(c.Request().Context(), f, page, size)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@
 //
 //	GET    /recommendations/me          applicants    best open programs for the caller, with score and reasons
 //	GET    /programs/{id}/candidates    hosts, coords eligible applicants who consented to be shown (the program's host only; paged)
+//	GET    /programs/{id}/candidates.csv hosts, coords the same rows as CSV, every page
 //	PUT    /programs/{id}/ranking       hosts, coords the host's ranking of the program's applicants
 //	GET    /programs/{id}/ranking       hosts, coords that ranking
 //	POST   /applications                applicants    apply to a program {programId}
@@ -21,6 +22,7 @@
 //	GET    /rounds/{id}/demand          coordinators; applicants with an application in the round: counts per program
 //	POST   /rounds/{id}/vacancy         coordinators  a vacancy round over a published round's leftovers {name, offerDays?}
 //	GET    /rounds/{id}/report          coordinators  outcome report
+//	GET    /rounds/{id}/report.csv      coordinators  the same as CSV (counts under 10 "<10")
 //	POST   /rounds/{id}/mock            coordinators  run the allocation without saving matches or telling anyone
 //	GET    /rounds/{id}/mock            coordinators  the last mock run with fill per program, region and category
 //	GET    /matches                     coordinators  matches by ?status= and ?roundId= (paged)
@@ -29,7 +31,7 @@
 //	POST   /matches/{id}/reject         coordinators  {reason}
 //	POST   /matches/{id}/accept         applicants    accept the caller's published offer
 //	POST   /matches/{id}/decline        applicants    decline it
-//	GET    /audit                       coordinators  ?entity=<type>:<id> or <id>, ?page=
+//	GET    /audit                       coordinators  ?entity=<type>:<id> or <id>, ?entityType=, ?action=, ?actor=, ?from=, ?to= (days), ?page=
 //
 // and the routes of application review, interviews and messages
 // (review.go): stages, documents, interview slots, bookings and their
@@ -112,6 +114,9 @@ func (h *Handlers) Table() []auth.Route {
 			Response: apimatching.RoundOutcomes{}}),
 		r.MockResult.Serve(h.mock, &auth.Doc{Summary: "The round's last mock run: would-be matches and fill per program, region and category",
 			Response: apimatching.MockRun{}}),
+		r.CandidatesCSV.Serve(h.candidatesCSV, &auth.Doc{Summary: "The program's candidates as CSV, the same rows as GET /programs/{id}/candidates (its host and coordinators; cells escaped against formula injection)",
+			Errors: []int{400}}),
+		r.ReportCSV.Serve(h.reportCSV, &auth.Doc{Summary: "The round's outcome report as CSV (section, id, group, measure, value); counts of fewer than 10 people are \"<10\"; cells escaped against formula injection"}),
 		r.Audit.Serve(h.audit, &auth.Doc{Summary: "The audit trail of an entity", Response: api.Page[apimatching.AuditEntry]{}, Errors: []int{400}}),
 	}, h.reviewTable()...)
 }

@@ -21,14 +21,25 @@ func (s *Store) AddAudit(ctx context.Context, e domain.AuditEntry) error {
 	return nil
 }
 
-// Audit returns a page of entries, newest first.
-func (s *Store) Audit(ctx context.Context, entityType, entityID string, page, size int) ([]domain.AuditEntry, int64, error) {
+// Audit returns a page of the entries f selects, newest first.
+func (s *Store) Audit(ctx context.Context, f domain.AuditFilter, page, size int) ([]domain.AuditEntry, int64, error) {
 	filter := bson.D{}
-	if entityType != "" {
-		filter = append(filter, bson.E{Key: "entityType", Value: entityType})
+	for _, kv := range []struct{ key, value string }{
+		{"entityType", f.EntityType}, {"entityId", f.EntityID}, {"action", f.Action}, {"actorId", f.ActorID},
+	} {
+		if kv.value != "" {
+			filter = append(filter, bson.E{Key: kv.key, Value: kv.value})
+		}
 	}
-	if entityID != "" {
-		filter = append(filter, bson.E{Key: "entityId", Value: entityID})
+	if !f.From.IsZero() || !f.To.IsZero() {
+		at := bson.D{}
+		if !f.From.IsZero() {
+			at = append(at, bson.E{Key: "$gte", Value: f.From.UTC()})
+		}
+		if !f.To.IsZero() {
+			at = append(at, bson.E{Key: "$lt", Value: f.To.UTC()})
+		}
+		filter = append(filter, bson.E{Key: "at", Value: at})
 	}
 	total, err := s.audit.CountDocuments(ctx, filter)
 	if err != nil {

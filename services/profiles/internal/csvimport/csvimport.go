@@ -59,6 +59,7 @@ import (
 	"time"
 
 	"github.com/talentbridge/platform/services/profiles/internal/domain"
+	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
 	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/taxonomy"
 )
@@ -97,13 +98,10 @@ const (
 	ColGuardianRelation    = "guardianRelation"
 )
 
-// Columns lists every column in the documented order.
-var Columns = []string{
-	ColEmail, ColName, ColKind, ColHomeCountry, ColInstitution, ColRegion, ColFields, ColSkills,
-	ColLanguages, ColDegreeLevel, ColBirthYear, ColAvailableFrom, ColAvailableTo, ColProgramKinds,
-	ColHostRegions, ColStatement, ColGender, ColCategories, ColCategoriesConsent, ColNoticeVersion, ColDataProcessing,
-	ColCrossBorderTransfer, ColVisibleToHosts, ColGuardianName, ColGuardianRelation,
-}
+// Columns lists every column in the documented order (shared with the
+// import page's template through shared/api/profiles; the names are the
+// Col constants above).
+var Columns = apiprofiles.ImportColumns
 
 // Required lists the columns the header must have.
 var Required = []string{ColEmail, ColName, ColKind, ColHomeCountry, ColDegreeLevel, ColBirthYear, ColDataProcessing}

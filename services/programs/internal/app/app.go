@@ -63,10 +63,10 @@ func (e *ImportError) Error() string {
 	return fmt.Sprintf("import refused: %d problems", len(e.Rows))
 }
 
-// Create stores a new draft owned by the calling host, who must be
-// verified.
+// Create stores a new draft owned by the calling host, verified or still
+// waiting for a coordinator (publishing needs the verification).
 func (s *Service) Create(ctx context.Context, a domain.Actor, c domain.Content) (*domain.Program, error) {
-	if err := s.mayCreate(ctx, a); err != nil {
+	if err := s.mayCreate(ctx, a, false); err != nil {
 		return nil, err
 	}
 	done := s.index.Begin()
@@ -86,7 +86,9 @@ func (s *Service) Create(ctx context.Context, a domain.Actor, c domain.Content) 
 	return p, nil
 }
 
-func (s *Service) mayCreate(ctx context.Context, a domain.Actor) error {
+// mayCreate checks that the caller is a host account that may keep drafts
+// or, with publish, make programs public.
+func (s *Service) mayCreate(ctx context.Context, a domain.Actor, publish bool) error {
 	if a.Role != domain.RoleHost || a.ID == "" {
 		return domain.ErrHostNotVerified
 	}
@@ -94,7 +96,7 @@ func (s *Service) mayCreate(ctx context.Context, a domain.Actor) error {
 	if err != nil {
 		return fmt.Errorf("load host: %w", err)
 	}
-	if !h.MayCreate() {
+	if !h.MayDraft() || (publish && !h.MayPublish()) {
 		return domain.ErrHostNotVerified
 	}
 	return nil
@@ -126,6 +128,11 @@ func (s *Service) Publish(ctx context.Context, a domain.Actor, id string) (*doma
 	return s.change(ctx, id, func(p *domain.Program) ([]events.Envelope, error) {
 		if !p.MayEdit(a) {
 			return nil, domain.ErrNotFound
+		}
+		// The program is the caller's: only now may the answer say that
+		// their account is not verified yet.
+		if err := s.mayCreate(ctx, a, true); err != nil {
+			return nil, err
 		}
 		changed, err := p.Publish(s.now())
 		if err != nil {
@@ -197,7 +204,7 @@ func (s *Service) Search(a domain.Actor, q search.Query) search.Result {
 // (published at once when publish is set), or none of them: any problem in
 // any row refuses the whole file with an *ImportError listing them all.
 func (s *Service) Import(ctx context.Context, a domain.Actor, rows []csvimport.Row, problems []csvimport.RowError, publish bool) ([]*domain.Program, error) {
-	if err := s.mayCreate(ctx, a); err != nil {
+	if err := s.mayCreate(ctx, a, publish); err != nil {
 		return nil, err
 	}
 	done := s.index.Begin()

@@ -68,8 +68,8 @@ type Pending struct {
 // method is idempotent and order-independent: a host once verified stays
 // verified, once deleted stays deleted.
 type HostStore interface {
-	// HostCreated records a new host account; verified when it was created
-	// already active.
+	// HostCreated records a new host account (which may then keep
+	// drafts); verified when it was created already active.
 	HostCreated(ctx context.Context, id string, verified bool) error
 	HostVerified(ctx context.Context, id string) error
 	HostDeleted(ctx context.Context, id string) error

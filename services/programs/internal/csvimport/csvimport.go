@@ -29,6 +29,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/talentbridge/platform/services/programs/internal/domain"
+	apiprograms "github.com/talentbridge/platform/shared/api/programs"
 	"github.com/talentbridge/platform/shared/fielderr"
 	"github.com/talentbridge/platform/shared/taxonomy"
 )
@@ -36,14 +37,11 @@ import (
 // MaxRows is the most programs one file may hold.
 const MaxRows = 10000
 
-// Columns lists every column a file may have; Required those it must have.
+// Columns lists every column a file may have; Required those it must have
+// (shared with the import page's template through shared/api/programs).
 var (
-	Columns = []string{"title", "titleJa", "description", "descriptionJa", "kind", "hostOrg",
-		"hostCountry", "region", "fields", "skills", "seats", "startDate", "endDate",
-		"applicationDeadline", "stipendAmount", "stipendCurrency", "stipendPeriod",
-		"applicantKinds", "homeCountries", "degreeLevels", "languages", "minAge", "maxAge"}
-	Required = []string{"title", "description", "kind", "hostOrg", "hostCountry", "region",
-		"fields", "seats", "startDate", "endDate", "applicationDeadline"}
+	Columns  = apiprograms.ImportColumns
+	Required = apiprograms.ImportRequired
 )
 
 // Row is one program read from the file, with the line it starts on.

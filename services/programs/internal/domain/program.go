@@ -196,7 +196,16 @@ type Host struct {
 	ID       string
 	Verified bool
 	Deleted  bool
+	// SignedUp is set once the account's user.created arrived: a host
+	// account exists, verified or not.
+	SignedUp bool
 }
 
-// MayCreate reports whether the host may post programs.
-func (h Host) MayCreate() bool { return h.Verified && !h.Deleted }
+// MayDraft reports whether the host may create and edit drafts: any host
+// account that exists, before a coordinator verified it too, so that a
+// new host can prepare programs while waiting.
+func (h Host) MayDraft() bool { return (h.SignedUp || h.Verified) && !h.Deleted }
+
+// MayPublish reports whether the host may make programs public: only once
+// a coordinator verified the account.
+func (h Host) MayPublish() bool { return h.Verified && !h.Deleted }

@@ -166,6 +166,9 @@ type hostFact struct {
 const (
 	factVerified = "verified"
 	factDeleted  = "deleted"
+	// factSignedUp: the account exists as a host's (pending or not), so
+	// it may keep drafts before a coordinator verifies it.
+	factSignedUp = "signed_up"
 )
 
 // claimDoc reserves revision Rev of a program for one writer.

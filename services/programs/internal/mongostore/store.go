@@ -369,11 +369,11 @@ func (s *Store) DeleteImports(ctx context.Context, hostID string) error {
 	return nil
 }
 
-// HostCreated implements app.HostStore. Only an account created already
-// active is a fact worth keeping; a pending one is the default.
+// HostCreated implements app.HostStore: every host account is known to
+// exist (it may keep drafts); one created already active is verified too.
 func (s *Store) HostCreated(ctx context.Context, id string, verified bool) error {
-	if !verified {
-		return nil
+	if err := s.addFact(ctx, id, factSignedUp); err != nil || !verified {
+		return err
 	}
 	return s.addFact(ctx, id, factVerified)
 }
@@ -399,7 +399,7 @@ func (s *Store) addFact(ctx context.Context, id, fact string) error {
 // Host implements app.HostStore.
 func (s *Store) Host(ctx context.Context, id string) (domain.Host, error) {
 	facts, err := s.ids(ctx, s.hosts, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: bson.A{
-		id + "#" + factVerified, id + "#" + factDeleted,
+		id + "#" + factVerified, id + "#" + factDeleted, id + "#" + factSignedUp,
 	}}}}})
 	if err != nil {
 		return domain.Host{}, fmt.Errorf("get host: %w", err)
@@ -411,6 +411,8 @@ func (s *Store) Host(ctx context.Context, id string) (domain.Host, error) {
 			h.Verified = true
 		case id + "#" + factDeleted:
 			h.Deleted = true
+		case id + "#" + factSignedUp:
+			h.SignedUp = true
 		}
 	}
 	return h, nil

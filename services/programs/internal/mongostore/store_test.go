@@ -199,12 +199,12 @@ func TestHostFacts(t *testing.T) {
 		want domain.Host
 	}{
 		{"unknown", func() error { return nil }, domain.Host{ID: "h"}},
-		{"created pending", func() error { return s.HostCreated(ctx, "h", false) }, domain.Host{ID: "h"}},
-		{"verified", func() error { return s.HostVerified(ctx, "h") }, domain.Host{ID: "h", Verified: true}},
-		{"verified again", func() error { return s.HostVerified(ctx, "h") }, domain.Host{ID: "h", Verified: true}},
-		{"created again, late", func() error { return s.HostCreated(ctx, "h", false) }, domain.Host{ID: "h", Verified: true}},
-		{"deleted", func() error { return s.HostDeleted(ctx, "h") }, domain.Host{ID: "h", Verified: true, Deleted: true}},
-		{"verified after deletion", func() error { return s.HostVerified(ctx, "h") }, domain.Host{ID: "h", Verified: true, Deleted: true}},
+		{"created pending", func() error { return s.HostCreated(ctx, "h", false) }, domain.Host{ID: "h", SignedUp: true}},
+		{"verified", func() error { return s.HostVerified(ctx, "h") }, domain.Host{ID: "h", Verified: true, SignedUp: true}},
+		{"verified again", func() error { return s.HostVerified(ctx, "h") }, domain.Host{ID: "h", Verified: true, SignedUp: true}},
+		{"created again, late", func() error { return s.HostCreated(ctx, "h", false) }, domain.Host{ID: "h", Verified: true, SignedUp: true}},
+		{"deleted", func() error { return s.HostDeleted(ctx, "h") }, domain.Host{ID: "h", Verified: true, Deleted: true, SignedUp: true}},
+		{"verified after deletion", func() error { return s.HostVerified(ctx, "h") }, domain.Host{ID: "h", Verified: true, Deleted: true, SignedUp: true}},
 	}
 	for _, st := range steps {
 		if err := st.do(); err != nil {
@@ -215,8 +215,8 @@ func TestHostFacts(t *testing.T) {
 			t.Errorf("after %s: Host() = %+v, %v; want %+v", st.name, got, err, st.want)
 		}
 	}
-	if got, _ := s.Host(ctx, "other"); got.MayCreate() {
-		t.Errorf("another host may create after h was verified")
+	if got, _ := s.Host(ctx, "other"); got.MayDraft() || got.MayPublish() {
+		t.Errorf("another host may draft or publish after h was verified")
 	}
 }
 

@@ -76,6 +76,9 @@ type Params struct {
 	// from the "stage.<stage>" and "pass.<code>" texts); Sender names the
 	// writer of a message.
 	Stage, Reason, Sender string
+	// Host names a host's organisation; Note is free text a person wrote
+	// (a coordinator's reason for declining a host), shown as it is.
+	Host, Note string
 }
 
 // Render returns the subject and plain-text body of the mail for a
@@ -86,7 +89,8 @@ func (c *Catalog) Render(lang, code string, p Params) (subject, text string, err
 	}
 	data := map[string]string{"Name": p.Name, "Program": p.Program, "Round": p.Round,
 		"Link": p.Link, "Settings": p.Settings, "Deadline": FormatTime(lang, p.Deadline), "Sender": p.Sender,
-		"Stage": c.word(lang, "stage.", p.Stage), "Reason": c.word(lang, "pass.", p.Reason)}
+		"Stage": c.word(lang, "stage.", p.Stage), "Reason": c.word(lang, "pass.", p.Reason),
+		"Host": p.Host, "Note": p.Note}
 	exec := func(key string) (string, error) {
 		t, ok := c.tmpl[lang][key]
 		if !ok {
