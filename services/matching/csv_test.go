@@ -69,12 +69,17 @@ func TestCSVExports(t *testing.T) {
 	for _, row := range rows[1:] {
 		ids = append(ids, row[0])
 		if row[0] == "c1" {
-			if row[1] != "'"+formula.Name || row[2] != "'@SUM(1+1)" {
-				t.Errorf("formula-like cells written as %q, %q; want them quoted", row[1], row[2])
+			if row[1] != "'"+formula.Name || row[3] != "'@SUM(1+1)" {
+				t.Errorf("formula-like cells written as %q, %q; want them quoted", row[1], row[3])
 			}
-			if row[9] != "true" {
-				t.Errorf("c1 applied = %q, want true", row[9])
+			if row[10] != "true" {
+				t.Errorf("c1 applied = %q, want true", row[10])
 			}
+		}
+		// Like the JSON, the file names an applicant who did not apply by
+		// initials only (docs/PRIVACY.md).
+		if row[0] == "c2" && (row[1] != "" || row[2] == "" || row[10] != "false") {
+			t.Errorf("c2 (findable, not applied) row = %v, want no name, initials, applied false", row)
 		}
 	}
 	slices.Sort(ids)

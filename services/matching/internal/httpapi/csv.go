@@ -28,7 +28,7 @@ func (h *Handlers) candidatesCSV(c echo.Context) error {
 	}
 	var buf bytes.Buffer
 	w := csvexport.NewWriter(&buf)
-	if err := w.Write([]string{"applicantId", "name", "institution", "homeCountry", "kind", "degreeLevel",
+	if err := w.Write([]string{"applicantId", "name", "initials", "institution", "homeCountry", "kind", "degreeLevel",
 		"fields", "skills", "score", "applied", "stage"}); err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func (h *Handlers) candidatesCSV(c echo.Context) error {
 		}
 		for _, cd := range cands {
 			v := candidateOf(cd)
-			if err := w.Write([]string{v.ApplicantID, v.Name, v.Institution, v.HomeCountry, v.Kind, v.DegreeLevel,
+			if err := w.Write([]string{v.ApplicantID, v.Name, v.Initials, v.Institution, v.HomeCountry, v.Kind, v.DegreeLevel,
 				strings.Join(v.Fields, ";"), strings.Join(v.Skills, ";"), strconv.FormatFloat(v.Score, 'f', 3, 64),
 				strconv.FormatBool(v.Applied), v.Stage}); err != nil {
 				return err
