@@ -19,13 +19,14 @@ import (
 
 // A new placement reaches its participant and host; an overdue task only
 // its party, once however often it is delivered; a coordinators' task
-// nobody's inbox. The overdue task's e-mail (a real SMTP server) goes out
-// once.
+// every active coordinator. The overdue task's e-mail (a real SMTP server)
+// goes out once.
 func TestInboxFollowsPlacements(t *testing.T) {
 	srv := mailtest.Start(t, mailtest.Options{TLS: "none"})
 	dir := notify.DirectoryFunc(func(_ context.Context, id string) (notify.Contact, bool, error) {
 		c, ok := map[string]notify.Contact{"app-p1": {Email: "asha@example.in", Name: "Asha"},
-			"host-p1": {Email: "office@tohoku.example.jp", Name: "Tohoku"}}[id]
+			"host-p1":  {Email: "office@tohoku.example.jp", Name: "Tohoku"},
+			"coord-p1": {Email: "desk@talentbridge.example", Name: "Desk"}}[id]
 		return c, ok, nil
 	})
 	env := platformtest.Start(t, platformtest.Options{}, func(ctx context.Context, d platform.Deps) (platform.Service, error) {
@@ -38,12 +39,14 @@ func TestInboxFollowsPlacements(t *testing.T) {
 			return nil, err
 		}
 		go q.Run(ctx)
-		in, err := notify.New(ctx, d.DB("identity"), notify.Options{Mail: q, Directory: dir})
+		in, err := notify.New(ctx, d.DB("identity"), notify.Options{Mail: q, Directory: dir,
+			Coordinators: func(context.Context) ([]string, error) { return []string{"coord-p1"}, nil }})
 		return &service{in: in, d: d}, err
 	})
 	applicant, host := "app-p1", "host-p1"
 	tokA := env.Issuer.Token(t, applicant, auth.RoleApplicant)
 	tokH := env.Issuer.Token(t, host, auth.RoleHost)
+	tokC := env.Issuer.Token(t, "coord-p1", auth.RoleCoordinator)
 	publish(t, env, events.ProgramPublished, "prog-p1", 1, programsev.ProgramPublished{Program: programsev.Program{ID: "prog-p1",
 		HostID: host, Title: "Tohoku fellowship"}})
 	time.Sleep(300 * time.Millisecond)
@@ -77,7 +80,17 @@ func TestInboxFollowsPlacements(t *testing.T) {
 	srv.WaitFor(t, 20*time.Second, func(m mailtest.Message) bool {
 		return m.Rcpt[0] == "asha@example.in" && strings.Contains(m.Subject, "Tohoku fellowship")
 	})
+	pc := waitCodes(t, env, tokC, 1)
+	if n := pc.Items[0]; n.Code != "placement.task.overdue.coordinator" || n.Link != "/coord/placements" || n.Params["task"] != "jp_coe_check" {
+		t.Errorf("coordinator's notification = %+v", n)
+	}
+	srv.WaitFor(t, 20*time.Second, func(m mailtest.Message) bool {
+		return m.Rcpt[0] == "desk@talentbridge.example" && strings.Contains(m.Subject, "coordinators")
+	})
 	time.Sleep(500 * time.Millisecond)
+	if p := inbox(t, env, tokC); len(p.Items) != 1 {
+		t.Errorf("the coordinator has %v, want only the overdue task", codes(p))
+	}
 	if p := inbox(t, env, tokH); len(p.Items) != 2 {
 		t.Errorf("after a redelivery the host has %v", codes(p))
 	}

@@ -55,6 +55,8 @@ var mailKind = map[string]string{
 	"placement.created.host":      "offers",
 	"placement.task.overdue":      "offers",
 	"placement.task.overdue.host": "offers",
+	// A task the coordinators themselves must do, to every coordinator.
+	"placement.task.overdue.coordinator": "offers",
 }
 
 // settingsDoc is one user's notification settings as stored; a user
