@@ -2,6 +2,7 @@ package gateway_test
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -174,6 +175,16 @@ func TestSignupValidation(t *testing.T) {
 	r := e.do(t, "POST", "/api/v1/auth/signup", "", `{"email":"a@example.org"}`)
 	if r.Status != http.StatusUnsupportedMediaType && r.Status != http.StatusBadRequest {
 		t.Errorf("signup missing fields = %d", r.Status)
+	}
+	// Every problem at once: a missing name and a role nobody may choose
+	// do not hide a bad address and a short password.
+	r = e.do(t, "POST", "/api/v1/auth/signup", "", `{"email":"not-an-address","password":"short","role":"pilot","name":""}`)
+	got := map[string]fielderr.Code{}
+	for _, f := range r.Problem(t).Errors {
+		got[f.Field] = f.Code
+	}
+	if want := map[string]fielderr.Code{"email": "email", "password": "password_too_short", "role": "one_of", "name": "required"}; r.Status != http.StatusBadRequest || !maps.Equal(got, want) {
+		t.Errorf("signup with four bad fields = %d %v, want 400 %v", r.Status, got, want)
 	}
 	req := e.do(t, "POST", "/api/v1/auth/signup", "", "{}", "Content-Type", "text/plain")
 	if req.Status != http.StatusUnsupportedMediaType {

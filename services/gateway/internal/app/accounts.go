@@ -191,6 +191,21 @@ func (a *Accounts) CreateCoordinator(ctx context.Context, adminID string, in Sig
 	return u, err
 }
 
+// SignupProblems is every field error validation finds in a sign-up, so a
+// form can show them all at once. A role people may not choose is judged
+// elsewhere; here the other fields are checked as an applicant's.
+func SignupProblems(in SignupInput) []fielderr.FieldError {
+	if !in.Role.SelfService() {
+		in.Role = domain.RoleApplicant
+	}
+	_, err := validate(in)
+	var out []fielderr.FieldError
+	for _, v := range domain.ValidationErrors(err) {
+		out = append(out, v.FieldError())
+	}
+	return out
+}
+
 // validate checks every field and the password policy before any hashing
 // is done, and reports all problems at once.
 func validate(in SignupInput) (*domain.User, error) {

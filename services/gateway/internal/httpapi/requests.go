@@ -5,6 +5,7 @@ package httpapi
 
 import (
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/talentbridge/platform/services/gateway/internal/app"
@@ -31,7 +32,15 @@ func DecodeSignup(r io.Reader) (app.SignupInput, error) {
 	if !role.SelfService() {
 		fields = append(fields, fielderr.NewOneOf("role", []string{string(domain.RoleApplicant), string(domain.RoleHost)}).Because("must be applicant or host"))
 	}
+	in := app.SignupInput{Email: req.Email, Password: req.Password, Role: role, Name: req.Name, Organization: req.Organization,
+		Lang: req.Language}
 	if len(fields) > 0 {
+		// Say at once what the finer rules find in the fields given, too.
+		for _, fe := range app.SignupProblems(in) {
+			if !slices.ContainsFunc(fields, func(f web.FieldError) bool { return f.Field == fe.Field }) {
+				fields = append(fields, fe)
+			}
+		}
 		return app.SignupInput{}, web.Invalid(fields...)
 	}
 	switch req.Language {
@@ -39,8 +48,7 @@ func DecodeSignup(r io.Reader) (app.SignupInput, error) {
 	default:
 		return app.SignupInput{}, web.Invalid(fielderr.NewOneOf("language", []string{"en", "ja", "hi"}))
 	}
-	return app.SignupInput{Email: req.Email, Password: req.Password, Role: role, Name: req.Name, Organization: req.Organization,
-		Lang: req.Language}, nil
+	return in, nil
 }
 
 // DecodeLogin reads a sign-in body strictly.
