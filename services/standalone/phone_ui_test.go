@@ -131,7 +131,7 @@ func checkboxGroups(t *testing.T, person func() *tab, s *seeded) {
 	asha.signIn("asha@demo.talentbridge.example", demo.Password)
 	for _, lang := range []string{"en", "ja", "hi"} {
 		asha.chooseLanguage(lang)
-		for _, step := range []struct{ path, name string }{{"/profile/wizard?step=2", "fields"}, {"/profile/wizard?step=4", "hostRegions"}} {
+		for _, step := range []struct{ path, name string }{{"/profile/edit/studies", "fields"}, {"/profile/edit/availability", "hostRegions"}} {
 			asha.open(step.path)
 			if n := asha.eval(`String(document.querySelectorAll("select[multiple]").length)`); n != "0" {
 				t.Errorf("%s (%s) has %s multi-selects, want checkbox groups", step.path, lang, n)
