@@ -58,6 +58,12 @@ type ApplicationStore interface {
 	// LiveApplicantsTo returns the ids of the applicants with a live
 	// application to the program.
 	LiveApplicantsTo(ctx context.Context, programID string) ([]string, error)
+	// ProgramApplicants returns, in one lookup by the program's id, the
+	// applicants a read model holds for the program: only applicants with
+	// a live application, though it may miss some (see appliedTo).
+	ProgramApplicants(ctx context.Context, programID string) ([]string, error)
+	// AddProgramApplicants adds applicants to that read model, by program.
+	AddProgramApplicants(ctx context.Context, byProgram map[string][]string) error
 	// LiveApplicationsOf returns the live applications of the applicants,
 	// oldest first.
 	LiveApplicationsOf(ctx context.Context, applicantIDs []string) ([]domain.Application, error)

@@ -43,15 +43,9 @@ func (s *Service) ImportProgramRanking(ctx context.Context, c Caller, programID 
 	if err != nil {
 		return nil, err
 	}
-	// Only who applied matters here: the store reads the applicant ids
-	// alone, a national round's program import after program import.
-	applicants, err := s.store.LiveApplicantsTo(ctx, p.ID)
+	applied, err := s.appliedTo(ctx, p.ID, ids)
 	if err != nil {
 		return nil, err
-	}
-	applied := make(map[string]bool, len(applicants))
-	for _, a := range applicants {
-		applied[a] = true
 	}
 	seen := make(map[string]int, len(ids))
 	for i, id := range ids {
@@ -246,4 +240,52 @@ func reasonText(rs []explain.Reason) string {
 		out[i] = r.Text
 	}
 	return strings.Join(out, "; ")
+}
+
+// appliedTo returns the applicants with a live application to a program,
+// at least those among want that have one. It reads the store's read model
+// by the program's id (one lookup, however many applications are stored);
+// only when some of want are missing from it does it ask the applications
+// themselves, which on the embedded store reads every one of them, and it
+// puts what it finds back into the read model. The read model may lag (an
+// application stored just before a crash, or before the read model
+// existed) but never names a withdrawn applicant, so this answers as the
+// applications would.
+func (s *Service) appliedTo(ctx context.Context, programID string, want []string) (map[string]bool, error) {
+	known, err := s.store.ProgramApplicants(ctx, programID)
+	if err != nil {
+		return nil, err
+	}
+	applied := make(map[string]bool, len(known))
+	for _, a := range known {
+		applied[a] = true
+	}
+	complete := true
+	for _, id := range want {
+		if id != "" && !applied[id] {
+			complete = false
+			break
+		}
+	}
+	if complete {
+		return applied, nil
+	}
+	live, err := s.store.LiveApplicantsTo(ctx, programID)
+	if err != nil {
+		return nil, err
+	}
+	var lagging []string
+	exact := make(map[string]bool, len(live))
+	for _, a := range live {
+		exact[a] = true
+		if !applied[a] {
+			lagging = append(lagging, a)
+		}
+	}
+	if len(lagging) > 0 {
+		if err := s.store.AddProgramApplicants(ctx, map[string][]string{programID: lagging}); err != nil {
+			return nil, err
+		}
+	}
+	return exact, nil
 }

@@ -31,6 +31,10 @@ func (s *Store) InsertApplication(ctx context.Context, a *domain.Application, ev
 		return fmt.Errorf("insert application: %w", err)
 	}
 	s.relay.Kick()
+	// The application is stored: failing the request now would tell the
+	// applicant otherwise. A failed update leaves the read model behind,
+	// which its readers make up for (programapplicants.go).
+	_ = s.AddProgramApplicants(ctx, map[string][]string{a.ProgramID: {a.ApplicantID}})
 	return nil
 }
 
@@ -101,6 +105,12 @@ func (s *Store) UpdateApplication(ctx context.Context, a *domain.Application, ev
 		return false, err
 	}
 	d := applicationDocOf(a)
+	if !a.Live() {
+		// Off the read model first, so it never names a withdrawn applicant.
+		if err := s.removeProgramApplicant(ctx, a.ProgramID, a.ApplicantID); err != nil {
+			return false, err
+		}
+	}
 	set := bson.D{{Key: "status", Value: d.Status}, {Key: "liveKey", Value: d.LiveKey},
 		{Key: "withdrawnAt", Value: d.WithdrawnAt}, {Key: "version", Value: d.Version}}
 	res, err := s.apps.UpdateOne(ctx, bson.D{{Key: "_id", Value: a.ID}, {Key: "version", Value: a.Version - 1}},
@@ -207,6 +217,16 @@ func (s *Store) ImportRanks(ctx context.Context, apps []domain.Application, evs 
 	}
 	if len(ranks) == 0 {
 		return nil
+	}
+	// Every ranked program now has a live application of the applicant.
+	byProgram := map[string][]string{}
+	for applicant, programIDs := range ranks {
+		for _, p := range programIDs {
+			byProgram[p] = append(byProgram[p], applicant)
+		}
+	}
+	if err := s.AddProgramApplicants(ctx, byProgram); err != nil {
+		return err
 	}
 	models := make([]mongo.WriteModel, 0, len(ranks))
 	for applicant, programIDs := range ranks {

@@ -48,6 +48,8 @@ type Store struct {
 	apps            *mongo.Collection
 	rankings        *mongo.Collection
 	programRankings *mongo.Collection
+	// programApplicants is the read model of programapplicants.go.
+	programApplicants *mongo.Collection
 	rounds          *mongo.Collection
 	matches         *mongo.Collection
 	roundApplicants *mongo.Collection
@@ -77,7 +79,7 @@ func New(db *mongo.Database, now func() time.Time, ob outbox.Config) *Store {
 		matches: db.Collection(MatchesCollection), roundApplicants: db.Collection(RoundApplicantsCollection),
 		leases: db.Collection(LeasesCollection), runs: db.Collection(RunsCollection),
 		audit: db.Collection(AuditCollection), slots: db.Collection(SlotsCollection), messages: db.Collection(MessagesCollection),
-		slotLocks: db.Collection(SlotLocksCollection),
+		slotLocks: db.Collection(SlotLocksCollection), programApplicants: db.Collection(ProgramApplicantsCollection),
 	}
 	s.relay = outbox.NewRelay(ob, s.apps, s.matches, s.rounds, s.messages)
 	return s
@@ -209,6 +211,9 @@ func (s *Store) EraseApplicant(ctx context.Context, applicantID string) error {
 		return err
 	}
 	if err := s.eraseMock(ctx, applicantID); err != nil {
+		return err
+	}
+	if err := s.eraseProgramApplicant(ctx, applicantID); err != nil {
 		return err
 	}
 	if _, err := s.apps.DeleteMany(ctx, who); err != nil {
