@@ -50,17 +50,17 @@ type Store struct {
 	programRankings *mongo.Collection
 	// programApplicants is the read model of programapplicants.go.
 	programApplicants *mongo.Collection
-	rounds          *mongo.Collection
-	matches         *mongo.Collection
-	roundApplicants *mongo.Collection
-	leases          *mongo.Collection
-	runs            *mongo.Collection
-	audit           *mongo.Collection
-	slots           *mongo.Collection
-	slotLocks       *mongo.Collection
-	messages        *mongo.Collection
-	now             func() time.Time
-	relay           *outbox.Relay
+	rounds            *mongo.Collection
+	matches           *mongo.Collection
+	roundApplicants   *mongo.Collection
+	leases            *mongo.Collection
+	runs              *mongo.Collection
+	audit             *mongo.Collection
+	slots             *mongo.Collection
+	slotLocks         *mongo.Collection
+	messages          *mongo.Collection
+	now               func() time.Time
+	relay             *outbox.Relay
 }
 
 var _ app.Store = (*Store)(nil)
