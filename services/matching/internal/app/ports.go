@@ -148,6 +148,10 @@ type ParticipantStore interface {
 type MatchFilter struct {
 	Status  string
 	RoundID string
+	// After, when set, lists the matches whose id comes after it (a key,
+	// read by the _id index, where a page number skips over every match
+	// before the page).
+	After string
 }
 
 // LeaseStore keeps the per-program leases that let one run at a time
