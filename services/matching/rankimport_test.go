@@ -191,6 +191,27 @@ func TestImportRoundRanks(t *testing.T) {
 		t.Errorf("rr-1 rank list = %v, want [rr-b rr-a]", rank.ProgramIDs)
 	}
 
+	// With the program_applicants read model lost (as after a crash, or
+	// on data stored before it), a file naming pairs that already have
+	// live applications records none again and puts the pairs back.
+	pa := w.env.Deps.DB(matching.Database).Collection("program_applicants")
+	if _, err := pa.DeleteMany(context.Background(), bson.D{}); err != nil {
+		t.Fatal(err)
+	}
+	r = send(coord, "rr-1,rr-a,rr-b\n")
+	res = apimatching.RankImportResult{}
+	r.JSON(t, &res)
+	if r.Status != http.StatusOK || res.Applicants != 1 || res.Applications != 0 {
+		t.Errorf("re-import with the read model lost = %d %+v, want 200 with 1 applicant and 0 applications recorded", r.Status, res)
+	}
+	w.must(http.MethodGet, "/applications/me", w.token("rr-1", auth.RoleApplicant), nil, http.StatusOK, &apps)
+	if len(apps.Items) != 2 {
+		t.Errorf("after the re-import rr-1 has %d applications, want still 2", len(apps.Items))
+	}
+	if n, err := pa.CountDocuments(context.Background(), bson.D{{Key: "applicantIds", Value: "rr-1"}}); err != nil || n != 2 {
+		t.Errorf("read model lists rr-1 under %d programs (%v), want rr-a and rr-b again", n, err)
+	}
+
 	for _, tc := range []struct {
 		name, token string
 		want        int

@@ -154,13 +154,19 @@ func (s *Service) ImportRoundRanks(ctx context.Context, c Caller, roundID string
 	if err != nil {
 		return nil, err
 	}
-	live, err := s.store.LiveApplicationsOf(ctx, known)
+	// Who already applied where, from the read model keyed by program: a
+	// national round's import file would otherwise read every application
+	// on the embedded store. A pair the read model misses is recorded
+	// again below and skipped by the store as already live.
+	live, err := s.store.ProgramApplicantsOf(ctx, r.ProgramIDs)
 	if err != nil {
 		return nil, err
 	}
-	applied := make(map[string]bool, len(live))
-	for _, a := range live {
-		applied[a.ApplicantID+" "+a.ProgramID] = true
+	applied := map[string]bool{}
+	for pid, as := range live {
+		for _, a := range as {
+			applied[a+" "+pid] = true
+		}
 	}
 
 	inRound := make(map[string]bool, len(r.ProgramIDs))
@@ -225,12 +231,13 @@ func (s *Service) ImportRoundRanks(ctx context.Context, c Caller, roundID string
 		sortProblems(problems)
 		return nil, &ImportError{Problems: problems}
 	}
-	if err := s.store.ImportRanks(ctx, apps, evs, ranks, now); err != nil {
+	recorded, err := s.store.ImportRanks(ctx, apps, evs, ranks, now)
+	if err != nil {
 		return nil, err
 	}
 	s.audit(ctx, domain.AuditEntry{At: now, ActorID: c.ID, ActorRole: c.Role, Action: "round.ranks.imported",
-		EntityType: domain.EntityRound, EntityID: r.ID, Note: fmt.Sprintf("%d applicants, %d applications recorded", len(ranks), len(apps))})
-	return &RankImport{Applicants: len(ranks), Applications: len(apps)}, nil
+		EntityType: domain.EntityRound, EntityID: r.ID, Note: fmt.Sprintf("%d applicants, %d applications recorded", len(ranks), recorded)})
+	return &RankImport{Applicants: len(ranks), Applications: recorded}, nil
 }
 
 // reasonText joins the English texts of unmet eligibility rules.

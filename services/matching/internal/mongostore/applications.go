@@ -195,28 +195,37 @@ func (s *Store) RemoveProgramRanked(ctx context.Context, programID, applicantID 
 }
 
 // ImportRanks inserts the applications (unordered, in one bulk write; one
-// already there from an earlier, interrupted import is skipped) and
-// upserts the rank lists in a second bulk write.
-func (s *Store) ImportRanks(ctx context.Context, apps []domain.Application, evs [][]events.Envelope, ranks map[string][]string, at time.Time) error {
+// whose applicant already has a live application to the program — from an
+// earlier, interrupted import, or one the caller's read of the
+// program_applicants read model missed — is skipped with its events) and
+// upserts the rank lists in a second bulk write. It returns how many
+// applications it inserted.
+func (s *Store) ImportRanks(ctx context.Context, apps []domain.Application, evs [][]events.Envelope, ranks map[string][]string, at time.Time) (int, error) {
+	inserted := 0
 	if len(apps) > 0 {
 		docs := make([]any, len(apps))
 		for i := range apps {
 			ob, err := s.relay.Encode(ctx, evs[i]...)
 			if err != nil {
-				return err
+				return 0, err
 			}
 			d := applicationDocOf(&apps[i])
 			d.Outbox = ob
 			docs[i] = d
 		}
+		inserted = len(docs)
 		_, err := s.apps.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-		if err != nil && !onlyDuplicates(err) {
-			return fmt.Errorf("import applications: %w", err)
+		if err != nil {
+			var bwe mongo.BulkWriteException
+			if !onlyDuplicates(err) || !errors.As(err, &bwe) {
+				return 0, fmt.Errorf("import applications: %w", err)
+			}
+			inserted -= len(bwe.WriteErrors)
 		}
 		s.relay.Kick()
 	}
 	if len(ranks) == 0 {
-		return nil
+		return inserted, nil
 	}
 	// Every ranked program now has a live application of the applicant.
 	byProgram := map[string][]string{}
@@ -226,7 +235,7 @@ func (s *Store) ImportRanks(ctx context.Context, apps []domain.Application, evs 
 		}
 	}
 	if err := s.AddProgramApplicants(ctx, byProgram); err != nil {
-		return err
+		return 0, err
 	}
 	models := make([]mongo.WriteModel, 0, len(ranks))
 	for applicant, programIDs := range ranks {
@@ -234,9 +243,9 @@ func (s *Store) ImportRanks(ctx context.Context, apps []domain.Application, evs 
 			SetReplacement(rankingDoc{ID: applicant, ProgramIDs: programIDs, UpdatedAt: at}).SetUpsert(true))
 	}
 	if _, err := s.rankings.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
-		return fmt.Errorf("import rank lists: %w", err)
+		return 0, fmt.Errorf("import rank lists: %w", err)
 	}
-	return nil
+	return inserted, nil
 }
 
 // onlyDuplicates reports whether every failed write of a bulk insert was a

@@ -49,6 +49,14 @@ func (s *Store) ProgramApplicants(ctx context.Context, programID string) ([]stri
 	return d.ApplicantIDs, nil
 }
 
+// ProgramApplicantsOf returns the applicants the read model holds for each
+// of the programs that has a document.
+func (s *Store) ProgramApplicantsOf(ctx context.Context, programIDs []string) (map[string][]string, error) {
+	return byID(ctx, s.programApplicants, programIDs, func(d programApplicantsDoc) (string, []string, bool) {
+		return d.ID, d.ApplicantIDs, true
+	})
+}
+
 // AddProgramApplicants adds, for each program of byProgram, its applicants
 // to the read model, in unordered bulk writes of one upsert per program.
 func (s *Store) AddProgramApplicants(ctx context.Context, byProgram map[string][]string) error {
