@@ -135,11 +135,23 @@ func all[T any](ctx context.Context, c *mongo.Collection, filter any, opts ...op
 	if err != nil {
 		return nil, fmt.Errorf("find %s: %w", c.Name(), err)
 	}
+	defer closeCursor(ctx, cur)
 	var out []T
 	if err := cur.All(ctx, &out); err != nil {
 		return nil, fmt.Errorf("read %s: %w", c.Name(), err)
 	}
 	return out, nil
+}
+
+// closeCursor closes cur even when ctx has ended (a request cancelled or
+// timed out half-way through a long read): the server is told to drop the
+// cursor, which otherwise keeps one of the embedded store's database
+// connections until its own timeout, and enough of those stop the
+// database. Closing a cursor already read to the end sends nothing.
+func closeCursor(ctx context.Context, cur *mongo.Cursor) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_ = cur.Close(ctx)
 }
 
 // manyValues is the longest list of values a filter names with $in. The
@@ -165,7 +177,7 @@ func findIn[D any](ctx context.Context, c *mongo.Collection, filter bson.D, fiel
 	if err != nil {
 		return nil, fmt.Errorf("find %s: %w", c.Name(), err)
 	}
-	defer cur.Close(ctx)
+	defer closeCursor(ctx, cur)
 	var out []D
 	for cur.Next(ctx) {
 		var d D
