@@ -194,7 +194,7 @@ func (s *Store) RemoveProgramRanked(ctx context.Context, programID, applicantID 
 	return err
 }
 
-// ImportRanks inserts the applications (unordered, in one bulk write; one
+// ImportRanks inserts the applications (unordered, in bulk writes; one
 // whose applicant already has a live application to the program — from an
 // earlier, interrupted import, or one the caller's read of the
 // program_applicants read model missed — is skipped with its events) and
@@ -214,15 +214,21 @@ func (s *Store) ImportRanks(ctx context.Context, apps []domain.Application, evs 
 			docs[i] = d
 		}
 		inserted = len(docs)
-		_, err := s.apps.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-		if err != nil {
-			var bwe mongo.BulkWriteException
-			if !onlyDuplicates(err) || !errors.As(err, &bwe) {
-				return 0, fmt.Errorf("import applications: %w", err)
+		err := chunks(len(docs), func(from, to int) error {
+			_, err := s.apps.InsertMany(ctx, docs[from:to], options.InsertMany().SetOrdered(false))
+			if err != nil {
+				var bwe mongo.BulkWriteException
+				if !onlyDuplicates(err) || !errors.As(err, &bwe) {
+					return fmt.Errorf("import applications: %w", err)
+				}
+				inserted -= len(bwe.WriteErrors)
 			}
-			inserted -= len(bwe.WriteErrors)
-		}
+			return nil
+		})
 		s.relay.Kick()
+		if err != nil {
+			return 0, err
+		}
 	}
 	if len(ranks) == 0 {
 		return inserted, nil
@@ -242,10 +248,13 @@ func (s *Store) ImportRanks(ctx context.Context, apps []domain.Application, evs 
 		models = append(models, mongo.NewReplaceOneModel().SetFilter(id(applicant)).
 			SetReplacement(rankingDoc{ID: applicant, ProgramIDs: programIDs, UpdatedAt: at}).SetUpsert(true))
 	}
-	if _, err := s.rankings.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
-		return 0, fmt.Errorf("import rank lists: %w", err)
-	}
-	return inserted, nil
+	err := updateChunks(len(models), func(from, to int) error {
+		if _, err := s.rankings.BulkWrite(ctx, models[from:to], options.BulkWrite().SetOrdered(false)); err != nil {
+			return fmt.Errorf("import rank lists: %w", err)
+		}
+		return nil
+	})
+	return inserted, err
 }
 
 // onlyDuplicates reports whether every failed write of a bulk insert was a

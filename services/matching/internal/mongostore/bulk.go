@@ -20,10 +20,25 @@ import (
 // documents and the store may apply them in any order.
 const bulkChunk = 1000
 
+// updateChunk is the size of a bulk write of updates and upserts, which
+// cost the embedded store a look-up and a write each: 1,000 of them in one
+// command outlast the client's 10 s operation timeout on a busy machine
+// (a national run failed on "save round participants" so).
+const updateChunk = 200
+
 // chunks calls f with each run of at most bulkChunk indexes of n items.
 func chunks(n int, f func(from, to int) error) error {
-	for from := 0; from < n; from += bulkChunk {
-		if err := f(from, min(n, from+bulkChunk)); err != nil {
+	return chunksOf(n, bulkChunk, f)
+}
+
+// updateChunks calls f with each run of at most updateChunk indexes.
+func updateChunks(n int, f func(from, to int) error) error {
+	return chunksOf(n, updateChunk, f)
+}
+
+func chunksOf(n, size int, f func(from, to int) error) error {
+	for from := 0; from < n; from += size {
+		if err := f(from, min(n, from+size)); err != nil {
 			return err
 		}
 	}
@@ -96,7 +111,7 @@ func (s *Store) SaveProposed(ctx context.Context, ms []domain.Match, evs [][]eve
 // it wrote: fewer than len(ms) when some moved on meanwhile.
 func (s *Store) UpdateMatches(ctx context.Context, ms []domain.Match, evs [][]events.Envelope) (int, error) {
 	written := 0
-	err := chunks(len(ms), func(from, to int) error {
+	err := updateChunks(len(ms), func(from, to int) error {
 		models := make([]mongo.WriteModel, 0, to-from)
 		for i := from; i < to; i++ {
 			m := &ms[i]
@@ -141,7 +156,7 @@ func (s *Store) AddAudits(ctx context.Context, es []domain.AuditEntry) error {
 
 // SaveRoundApplicants writes the entries, replacing earlier ones, in bulk.
 func (s *Store) SaveRoundApplicants(ctx context.Context, entries []domain.RoundApplicant) error {
-	return chunks(len(entries), func(from, to int) error {
+	return updateChunks(len(entries), func(from, to int) error {
 		models := make([]mongo.WriteModel, 0, to-from)
 		for _, e := range entries[from:to] {
 			d := roundApplicantDocOf(e)

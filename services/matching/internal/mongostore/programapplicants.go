@@ -67,7 +67,7 @@ func (s *Store) AddProgramApplicants(ctx context.Context, byProgram map[string][
 		}
 	}
 	slices.Sort(programs)
-	return chunks(len(programs), func(from, to int) error {
+	return updateChunks(len(programs), func(from, to int) error {
 		models := make([]mongo.WriteModel, 0, to-from)
 		for _, p := range programs[from:to] {
 			models = append(models, mongo.NewUpdateOneModel().SetFilter(id(p)).SetUpsert(true).
