@@ -68,7 +68,9 @@ func duplicates(err error) (map[int]bool, bool) {
 // its choice, score and reasons and adds no event: each match.proposed
 // event is stored once, in the document it announces.
 func (s *Store) SaveProposed(ctx context.Context, ms []domain.Match, evs [][]events.Envelope) error {
-	err := chunks(len(ms), func(from, to int) error {
+	// A match with its reasons and events is a few KiB: 1,000 in one insert
+	// outlasted the operation timeout on a busy embedded store.
+	err := updateChunks(len(ms), func(from, to int) error {
 		docs := make([]any, 0, to-from)
 		for i := from; i < to; i++ {
 			ob, err := s.relay.Encode(ctx, evs[i]...)
