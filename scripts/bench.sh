@@ -185,6 +185,10 @@ bench shared/embedded "$work/embedded.test" trim -test.bench 'Trim$' \
   -test.benchtime 20x -test.count "$count"
 
 if [ "${BENCH_NATIONAL:-1}" != 0 ]; then
+  step "national: who applied to one program, 20,000 applications on the embedded store"
+  go test -c -o "$work/mongostore.test" ./services/matching/internal/mongostore
+  bench services/matching/internal/mongostore "$work/mongostore.test" applicants -test.bench 'ProgramApplicants' \
+    -test.benchtime 3x -test.count "$count" || true
   step "national: 50,000 x 6,500 x 20 through the standalone platform (one run)"
   NATIONAL_APPLICANTS=50000 NATIONAL_PROGRAMS=6500 NATIONAL_LIST=20 NATIONAL_TIMEOUT=${BENCH_NATIONAL_TIMEOUT:-45m} \
     scripts/national.sh >"$work/out/national.txt" 2>&1 || { echo "!! national failed:"; tail -n 30 "$work/out/national.txt"; }
@@ -371,6 +375,9 @@ if [ "${BENCH_NATIONAL:-1}" != 0 ]; then
   # national NAME: seconds of one step of scripts/national.sh, "nan" if it
   # did not get there.
   national() { awk -v n="$1" '$1 == "timing" && $2 == n { print $3; found = 1 } END { if (!found) print "nan" }' "$work/out/national.txt"; }
+  scan=$(fmt "$(metric applicants BenchmarkProgramApplicants/applications-scan ns/op)" 1e6 1)
+  byid=$(fmt "$(metric applicants BenchmarkProgramApplicants/read-model-by-id ns/op)" 1e6 2)
+  row "Host-ranking import: who applied to one program among 20,000 applications (embedded store) — scan of the applications / program_applicants read by _id" "$scan / $byid" ms
   nl="National round 50,000 × 6,500 × 20 (standalone platform, embedded store)"
   ranks=$(awk -v a="$(national import-ranks)" -v b="$(national import-rankings)" 'BEGIN { if (a == "nan" || b == "nan") print "nan"; else print a + b }')
   row "$nl: rank lists (CSV, 2,000 a file) and host rankings (CSV, one per program) imported" "$(fmt "$ranks" 1 1)" s

@@ -1,9 +1,16 @@
 package matching_test
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/talentbridge/platform/services/matching"
 
 	"github.com/talentbridge/platform/shared/api"
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
@@ -184,6 +191,27 @@ func TestImportRoundRanks(t *testing.T) {
 		t.Errorf("rr-1 rank list = %v, want [rr-b rr-a]", rank.ProgramIDs)
 	}
 
+	// With the program_applicants read model lost (as after a crash, or
+	// on data stored before it), a file naming pairs that already have
+	// live applications records none again and puts the pairs back.
+	pa := w.env.Deps.DB(matching.Database).Collection("program_applicants")
+	if _, err := pa.DeleteMany(context.Background(), bson.D{}); err != nil {
+		t.Fatal(err)
+	}
+	r = send(coord, "rr-1,rr-a,rr-b\n")
+	res = apimatching.RankImportResult{}
+	r.JSON(t, &res)
+	if r.Status != http.StatusOK || res.Applicants != 1 || res.Applications != 0 {
+		t.Errorf("re-import with the read model lost = %d %+v, want 200 with 1 applicant and 0 applications recorded", r.Status, res)
+	}
+	w.must(http.MethodGet, "/applications/me", w.token("rr-1", auth.RoleApplicant), nil, http.StatusOK, &apps)
+	if len(apps.Items) != 2 {
+		t.Errorf("after the re-import rr-1 has %d applications, want still 2", len(apps.Items))
+	}
+	if n, err := pa.CountDocuments(context.Background(), bson.D{{Key: "applicantIds", Value: "rr-1"}}); err != nil || n != 2 {
+		t.Errorf("read model lists rr-1 under %d programs (%v), want rr-a and rr-b again", n, err)
+	}
+
 	for _, tc := range []struct {
 		name, token string
 		want        int
@@ -197,5 +225,74 @@ func TestImportRoundRanks(t *testing.T) {
 	}
 	if r := platformtest.Do(t, w.env.Server.URL, http.MethodPost, "/api/v1/rounds/nope/ranks/import", coord, "rr-1,rr-a\n", "Content-Type", "text/csv"); r.Status != http.StatusNotFound {
 		t.Errorf("unknown round = %d, want 404", r.Status)
+	}
+}
+
+// TestProgramApplicantsReadModel follows the read model a ranking is
+// checked against (one document per program, read by _id): an application
+// adds its applicant, a withdrawal takes them off before a host may rank
+// them, and when the read model lags (its document lost, as after a crash
+// between the two writes) an import still answers as the applications
+// would and puts the missing applicants back.
+func TestProgramApplicantsReadModel(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, fast)
+	w.putProgram(programSnap("pa-prog", "pa-host", 2), 1)
+	for _, id := range []string{"pa-1", "pa-2"} {
+		w.putProfile(profileSnap(id, "IN", true), 1)
+	}
+	w.waitVersion("programs", "pa-prog", 1)
+	apps := map[string]string{}
+	for _, id := range []string{"pa-1", "pa-2"} {
+		w.waitVersion("profiles", id, 1)
+		var a struct {
+			ID string `json:"id"`
+		}
+		w.must(http.MethodPost, "/applications", w.token(id, auth.RoleApplicant), map[string]any{"programId": "pa-prog"}, http.StatusCreated, &a)
+		apps[id] = a.ID
+	}
+	coll := w.env.Deps.DB(matching.Database).Collection("program_applicants")
+	listed := func() []string {
+		t.Helper()
+		var d struct {
+			IDs []string `bson:"applicantIds"`
+		}
+		err := coll.FindOne(context.Background(), bson.D{{Key: "_id", Value: "pa-prog"}}).Decode(&d)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return nil
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slices.Sorted(slices.Values(d.IDs))
+	}
+	if got := listed(); !slices.Equal(got, []string{"pa-1", "pa-2"}) {
+		t.Fatalf("after two applications the read model lists %v, want [pa-1 pa-2]", got)
+	}
+
+	w.must(http.MethodDelete, "/applications/"+apps["pa-2"], w.token("pa-2", auth.RoleApplicant), nil, http.StatusNoContent, nil)
+	if got := listed(); !slices.Equal(got, []string{"pa-1"}) {
+		t.Fatalf("after pa-2 withdrew the read model lists %v, want [pa-1]", got)
+	}
+	host := w.token("pa-host", auth.RoleHost)
+	send := func(body string) platformtest.Response {
+		t.Helper()
+		return platformtest.Do(t, w.env.Server.URL, http.MethodPost, "/api/v1/programs/pa-prog/ranking/import", host, body, "Content-Type", "text/csv")
+	}
+	if r := send("pa-1\npa-2\n"); r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("ranking a withdrawn applicant = %d %s, want 422", r.Status, r.Body)
+	}
+
+	if _, err := coll.DeleteOne(context.Background(), bson.D{{Key: "_id", Value: "pa-prog"}}); err != nil {
+		t.Fatal(err)
+	}
+	if r := send("pa-1\n"); r.Status != http.StatusOK {
+		t.Fatalf("import with the read model lagging = %d %s, want 200", r.Status, r.Body)
+	}
+	if got := listed(); !slices.Equal(got, []string{"pa-1"}) {
+		t.Errorf("after the lagging import the read model lists %v, want [pa-1] put back", got)
+	}
+	if r := send("pa-2\n"); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("ranking the withdrawn applicant with the read model lagging = %d %s, want 422", r.Status, r.Body)
 	}
 }

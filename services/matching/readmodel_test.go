@@ -193,11 +193,12 @@ func TestErasure(t *testing.T) {
 	})
 	platformtest.ConsumerSettled(t, m.env.Deps.Bus, "PROFILES", "matching-profiles", 0)
 	for coll, filter := range map[string]bson.D{
-		"applications":     {{Key: "applicantId", Value: "a4"}},
-		"rankings":         {{Key: "_id", Value: "a4"}},
-		"program_rankings": {{Key: "applicantIds", Value: "a4"}},
-		"matches":          {{Key: "applicantId", Value: "a4"}},
-		"round_applicants": {{Key: "applicantId", Value: "a4"}},
+		"applications":       {{Key: "applicantId", Value: "a4"}},
+		"rankings":           {{Key: "_id", Value: "a4"}},
+		"program_rankings":   {{Key: "applicantIds", Value: "a4"}},
+		"program_applicants": {{Key: "applicantIds", Value: "a4"}},
+		"matches":            {{Key: "applicantId", Value: "a4"}},
+		"round_applicants":   {{Key: "applicantId", Value: "a4"}},
 	} {
 		n, err := db.Collection(coll).CountDocuments(context.Background(), filter)
 		if err != nil || n != 0 {

@@ -448,3 +448,14 @@ type Demand struct {
 type DemandList struct {
 	Items []Demand `json:"items"`
 }
+
+// MatchPage is a page of GET /matches: DESIGN.md's list shape and Next,
+// the id to pass as after for the matches that follow; empty on the last
+// page.
+type MatchPage struct {
+	Items    []Match `json:"items"`
+	Page     int     `json:"page"`
+	PageSize int     `json:"pageSize"`
+	Total    int64   `json:"total"`
+	Next     string  `json:"next,omitempty"`
+}

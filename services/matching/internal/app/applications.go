@@ -210,13 +210,9 @@ func (s *Service) SetProgramRanking(ctx context.Context, c Caller, programID str
 	if err != nil {
 		return nil, err
 	}
-	apps, err := s.store.LiveApplicationsTo(ctx, []string{p.ID})
+	applied, err := s.appliedTo(ctx, p.ID, applicantIDs)
 	if err != nil {
 		return nil, err
-	}
-	applied := make(map[string]bool, len(apps))
-	for _, a := range apps {
-		applied[a.ApplicantID] = true
 	}
 	if err := domain.ValidateProgramRanking(applicantIDs, applied); err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/talentbridge/platform/services/matching/internal/domain"
+	"github.com/talentbridge/platform/shared/mongodb"
 )
 
 // errLeaseLost ends a run whose round or programs another run took over.
@@ -131,7 +132,9 @@ func (h *leaseHold) Phase(ctx context.Context, phase string, progress int) error
 	h.mu.Lock()
 	h.phase, h.progress = phase, progress
 	h.mu.Unlock()
-	ok, err := h.store.Progress(ctx, h.roundID, h.runID, phase, progress, h.now().Add(h.ttl))
+	ok, err := retryTransient(ctx, func() (bool, error) {
+		return h.store.Progress(ctx, h.roundID, h.runID, phase, progress, h.now().Add(h.ttl))
+	})
 	if err != nil {
 		return err
 	}
@@ -151,7 +154,9 @@ func (h *leaseHold) Phase(ctx context.Context, phase string, progress int) error
 // Renew extends the programs' leases at once; it returns errLeaseLost when
 // one was lost.
 func (h *leaseHold) Renew(ctx context.Context) error {
-	ok, err := h.store.Renew(ctx, h.programIDs, h.runID, h.now(), h.ttl)
+	ok, err := retryTransient(ctx, func() (bool, error) {
+		return h.store.Renew(ctx, h.programIDs, h.runID, h.now(), h.ttl)
+	})
 	if err != nil {
 		return err
 	}
@@ -166,4 +171,31 @@ func (h *leaseHold) ReleasedAt() time.Time {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.releasedAt
+}
+
+// leaseWriteAttempts bounds how often Renew and Phase send a lease write
+// the store did not answer in time: on a busy embedded store one timed-out
+// write used to fail a national run minutes in, while its leases had most
+// of their TTL left.
+const leaseWriteAttempts = 3
+
+// retryTransient calls write until it answers without a transient store
+// error (mongodb.IsTransient: a timeout, a dropped connection), at most
+// leaseWriteAttempts times, a second apart and then two. The writes it is
+// given are conditional on the run's id, so sending one twice is harmless.
+func retryTransient(ctx context.Context, write func() (bool, error)) (bool, error) {
+	var ok bool
+	var err error
+	for i := range leaseWriteAttempts {
+		ok, err = write()
+		if err == nil || !mongodb.IsTransient(err) || i == leaseWriteAttempts-1 || ctx.Err() != nil {
+			return ok, err
+		}
+		select {
+		case <-ctx.Done():
+			return ok, err
+		case <-time.After(time.Duration(i+1) * time.Second):
+		}
+	}
+	return ok, err
 }

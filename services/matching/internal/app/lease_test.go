@@ -126,3 +126,29 @@ func TestHoldLost(t *testing.T) {
 		t.Errorf("Phase when the round was taken = %v, want errLeaseLost", err)
 	}
 }
+
+// TestRetryTransient: a lease write that times out is sent again, up to
+// leaseWriteAttempts times; one the store refused for another reason, or
+// one that answered, is not.
+func TestRetryTransient(t *testing.T) {
+	calls := 0
+	ok, err := retryTransient(context.Background(), func() (bool, error) {
+		calls++
+		if calls == 1 {
+			return false, context.DeadlineExceeded
+		}
+		return true, nil
+	})
+	if !ok || err != nil || calls != 2 {
+		t.Errorf("after one timeout: ok %v err %v calls %d, want the second call's true", ok, err, calls)
+	}
+	calls = 0
+	refused := errors.New("refused")
+	if _, err := retryTransient(context.Background(), func() (bool, error) { calls++; return false, refused }); !errors.Is(err, refused) || calls != 1 {
+		t.Errorf("a lasting error: err %v calls %d, want it back after 1 call", err, calls)
+	}
+	calls = 0
+	if _, err := retryTransient(context.Background(), func() (bool, error) { calls++; return false, context.DeadlineExceeded }); err == nil || calls != leaseWriteAttempts {
+		t.Errorf("timeouts throughout: err %v calls %d, want the error after %d calls", err, calls, leaseWriteAttempts)
+	}
+}

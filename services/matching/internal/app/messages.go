@@ -136,21 +136,26 @@ func (s *Service) audience(ctx context.Context, aud domain.Audience) ([]string, 
 	return out, nil
 }
 
+// audiencePage is how many matches audienceMatches reads at a time.
+const audiencePage = 1000
+
 // audienceMatches returns the matches of the audience's round, or, with
 // only a status, every match of that status; a round with no status
 // picks its participants too, matched or not.
 func (s *Service) audienceMatches(ctx context.Context, aud domain.Audience) ([]domain.Match, error) {
 	if aud.RoundID == "" {
 		var out []domain.Match
-		for page := 1; ; page++ {
-			ms, total, err := s.store.ListMatches(ctx, MatchFilter{Status: aud.MatchStatus}, page, 1000)
+		f := MatchFilter{Status: aud.MatchStatus}
+		for {
+			ms, _, err := s.store.ListMatches(ctx, f, 1, audiencePage)
 			if err != nil {
 				return nil, err
 			}
 			out = append(out, ms...)
-			if len(ms) == 0 || int64(len(out)) >= total {
+			if len(ms) < audiencePage {
 				return out, nil
 			}
+			f.After = ms[len(ms)-1].ID
 		}
 	}
 	if _, err := s.store.Round(ctx, aud.RoundID); err != nil {

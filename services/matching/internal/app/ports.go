@@ -29,7 +29,9 @@ type ReadModel interface {
 	// ImportRanks stores, all at once, new applications recorded on the
 	// applicants' behalf (each with its events) and the applicants' rank
 	// lists, replacing any they had.
-	ImportRanks(ctx context.Context, apps []domain.Application, evs [][]events.Envelope, ranks map[string][]string, at time.Time) error
+	// It returns how many applications it inserted: one whose applicant
+	// already has a live application to the program is skipped.
+	ImportRanks(ctx context.Context, apps []domain.Application, evs [][]events.Envelope, ranks map[string][]string, at time.Time) (int, error)
 	// ProfileIDsByEmail maps the e-mail addresses (lower case) of live
 	// imported profiles among emails to their applicant ids.
 	ProfileIDsByEmail(ctx context.Context, emails []string) (map[string]string, error)
@@ -58,6 +60,14 @@ type ApplicationStore interface {
 	// LiveApplicantsTo returns the ids of the applicants with a live
 	// application to the program.
 	LiveApplicantsTo(ctx context.Context, programID string) ([]string, error)
+	// ProgramApplicants returns, in one lookup by the program's id, the
+	// applicants a read model holds for the program: only applicants with
+	// a live application, though it may miss some (see appliedTo).
+	ProgramApplicants(ctx context.Context, programID string) ([]string, error)
+	// ProgramApplicantsOf is ProgramApplicants for many programs at once.
+	ProgramApplicantsOf(ctx context.Context, programIDs []string) (map[string][]string, error)
+	// AddProgramApplicants adds applicants to that read model, by program.
+	AddProgramApplicants(ctx context.Context, byProgram map[string][]string) error
 	// LiveApplicationsOf returns the live applications of the applicants,
 	// oldest first.
 	LiveApplicationsOf(ctx context.Context, applicantIDs []string) ([]domain.Application, error)
@@ -142,6 +152,10 @@ type ParticipantStore interface {
 type MatchFilter struct {
 	Status  string
 	RoundID string
+	// After, when set, lists the matches whose id comes after it (a key,
+	// read by the _id index, where a page number skips over every match
+	// before the page).
+	After string
 }
 
 // LeaseStore keeps the per-program leases that let one run at a time

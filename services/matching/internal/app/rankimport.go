@@ -43,15 +43,9 @@ func (s *Service) ImportProgramRanking(ctx context.Context, c Caller, programID 
 	if err != nil {
 		return nil, err
 	}
-	// Only who applied matters here: the store reads the applicant ids
-	// alone, a national round's program import after program import.
-	applicants, err := s.store.LiveApplicantsTo(ctx, p.ID)
+	applied, err := s.appliedTo(ctx, p.ID, ids)
 	if err != nil {
 		return nil, err
-	}
-	applied := make(map[string]bool, len(applicants))
-	for _, a := range applicants {
-		applied[a] = true
 	}
 	seen := make(map[string]int, len(ids))
 	for i, id := range ids {
@@ -160,13 +154,19 @@ func (s *Service) ImportRoundRanks(ctx context.Context, c Caller, roundID string
 	if err != nil {
 		return nil, err
 	}
-	live, err := s.store.LiveApplicationsOf(ctx, known)
+	// Who already applied where, from the read model keyed by program: a
+	// national round's import file would otherwise read every application
+	// on the embedded store. A pair the read model misses is recorded
+	// again below and skipped by the store as already live.
+	live, err := s.store.ProgramApplicantsOf(ctx, r.ProgramIDs)
 	if err != nil {
 		return nil, err
 	}
-	applied := make(map[string]bool, len(live))
-	for _, a := range live {
-		applied[a.ApplicantID+" "+a.ProgramID] = true
+	applied := map[string]bool{}
+	for pid, as := range live {
+		for _, a := range as {
+			applied[a+" "+pid] = true
+		}
 	}
 
 	inRound := make(map[string]bool, len(r.ProgramIDs))
@@ -231,12 +231,13 @@ func (s *Service) ImportRoundRanks(ctx context.Context, c Caller, roundID string
 		sortProblems(problems)
 		return nil, &ImportError{Problems: problems}
 	}
-	if err := s.store.ImportRanks(ctx, apps, evs, ranks, now); err != nil {
+	recorded, err := s.store.ImportRanks(ctx, apps, evs, ranks, now)
+	if err != nil {
 		return nil, err
 	}
 	s.audit(ctx, domain.AuditEntry{At: now, ActorID: c.ID, ActorRole: c.Role, Action: "round.ranks.imported",
-		EntityType: domain.EntityRound, EntityID: r.ID, Note: fmt.Sprintf("%d applicants, %d applications recorded", len(ranks), len(apps))})
-	return &RankImport{Applicants: len(ranks), Applications: len(apps)}, nil
+		EntityType: domain.EntityRound, EntityID: r.ID, Note: fmt.Sprintf("%d applicants, %d applications recorded", len(ranks), recorded)})
+	return &RankImport{Applicants: len(ranks), Applications: recorded}, nil
 }
 
 // reasonText joins the English texts of unmet eligibility rules.
@@ -246,4 +247,52 @@ func reasonText(rs []explain.Reason) string {
 		out[i] = r.Text
 	}
 	return strings.Join(out, "; ")
+}
+
+// appliedTo returns the applicants with a live application to a program,
+// at least those among want that have one. It reads the store's read model
+// by the program's id (one lookup, however many applications are stored);
+// only when some of want are missing from it does it ask the applications
+// themselves, which on the embedded store reads every one of them, and it
+// puts what it finds back into the read model. The read model may lag (an
+// application stored just before a crash, or before the read model
+// existed) but never names a withdrawn applicant, so this answers as the
+// applications would.
+func (s *Service) appliedTo(ctx context.Context, programID string, want []string) (map[string]bool, error) {
+	known, err := s.store.ProgramApplicants(ctx, programID)
+	if err != nil {
+		return nil, err
+	}
+	applied := make(map[string]bool, len(known))
+	for _, a := range known {
+		applied[a] = true
+	}
+	complete := true
+	for _, id := range want {
+		if id != "" && !applied[id] {
+			complete = false
+			break
+		}
+	}
+	if complete {
+		return applied, nil
+	}
+	live, err := s.store.LiveApplicantsTo(ctx, programID)
+	if err != nil {
+		return nil, err
+	}
+	var lagging []string
+	exact := make(map[string]bool, len(live))
+	for _, a := range live {
+		exact[a] = true
+		if !applied[a] {
+			lagging = append(lagging, a)
+		}
+	}
+	if len(lagging) > 0 {
+		if err := s.store.AddProgramApplicants(ctx, map[string][]string{programID: lagging}); err != nil {
+			return nil, err
+		}
+	}
+	return exact, nil
 }

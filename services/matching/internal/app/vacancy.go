@@ -22,7 +22,9 @@ const DefaultVacancyOfferDays = 2
 // They rank again among the vacancy programs: their rank list is the one
 // they keep for every round, so it starts as their previous order filtered
 // to those programs, and they may apply to and rank more of them before
-// the vacancy round runs.
+// the vacancy round runs. The round's policy carries over as
+// domain.VacancyPolicy says: regions' caps lowered by the seats already
+// held in them, targets clipped to match; programs keep their reserves.
 func (s *Service) CreateVacancy(ctx context.Context, c Caller, parentID, name string, offerDays *int) (*RoundView, error) {
 	parent, err := s.store.Round(ctx, parentID)
 	if err != nil {
@@ -90,6 +92,7 @@ func (s *Service) CreateVacancy(ctx context.Context, c Caller, parentID, name st
 		return nil, err
 	}
 	r.OfferDays, r.ParentID, r.SeatLimits, r.Applicants = days, parent.ID, limits, applicants
+	r.Policy = domain.VacancyPolicy(parent.Policy, held, limits)
 	if err := s.store.InsertRound(ctx, r); err != nil {
 		return nil, err
 	}

@@ -359,15 +359,25 @@ func (h *Handlers) matches(c echo.Context) error {
 	if len(round) > maxIDLen {
 		return web.Invalid(fielderr.NewTooLong("roundId", maxIDLen).Because("is too long"))
 	}
-	ms, total, err := h.App.ListMatches(c.Request().Context(), app.MatchFilter{Status: status, RoundID: round}, page, size)
+	after := c.QueryParam("after")
+	switch {
+	case len(after) > maxIDLen:
+		return web.Invalid(fielderr.NewTooLong("after", maxIDLen).Because("is too long"))
+	case after != "" && page > 1:
+		return web.Invalid(fielderr.NewRange("page", 1, 1).Because("must be left out when after is given"))
+	}
+	ms, total, err := h.App.ListMatches(c.Request().Context(), app.MatchFilter{Status: status, RoundID: round, After: after}, page, size)
 	if err != nil {
 		return err
 	}
-	items := make([]apimatching.Match, len(ms))
+	out := apimatching.MatchPage{Items: make([]apimatching.Match, len(ms)), Page: page, PageSize: size, Total: total}
 	for i := range ms {
-		items[i] = matchOf(&ms[i], true)
+		out.Items[i] = matchOf(&ms[i], true)
 	}
-	return private(c, http.StatusOK, api.Page[apimatching.Match]{Items: items, Page: page, PageSize: size, Total: total})
+	if len(ms) == size {
+		out.Next = ms[len(ms)-1].ID
+	}
+	return private(c, http.StatusOK, out)
 }
 
 func (h *Handlers) myMatches(c echo.Context) error {

@@ -31,6 +31,10 @@ func (s *Store) InsertApplication(ctx context.Context, a *domain.Application, ev
 		return fmt.Errorf("insert application: %w", err)
 	}
 	s.relay.Kick()
+	// The application is stored: failing the request now would tell the
+	// applicant otherwise. A failed update leaves the read model behind,
+	// which its readers make up for (programapplicants.go).
+	_ = s.AddProgramApplicants(ctx, map[string][]string{a.ProgramID: {a.ApplicantID}})
 	return nil
 }
 
@@ -101,6 +105,12 @@ func (s *Store) UpdateApplication(ctx context.Context, a *domain.Application, ev
 		return false, err
 	}
 	d := applicationDocOf(a)
+	if !a.Live() {
+		// Off the read model first, so it never names a withdrawn applicant.
+		if err := s.removeProgramApplicant(ctx, a.ProgramID, a.ApplicantID); err != nil {
+			return false, err
+		}
+	}
 	set := bson.D{{Key: "status", Value: d.Status}, {Key: "liveKey", Value: d.LiveKey},
 		{Key: "withdrawnAt", Value: d.WithdrawnAt}, {Key: "version", Value: d.Version}}
 	res, err := s.apps.UpdateOne(ctx, bson.D{{Key: "_id", Value: a.ID}, {Key: "version", Value: a.Version - 1}},
@@ -184,39 +194,67 @@ func (s *Store) RemoveProgramRanked(ctx context.Context, programID, applicantID 
 	return err
 }
 
-// ImportRanks inserts the applications (unordered, in one bulk write; one
-// already there from an earlier, interrupted import is skipped) and
-// upserts the rank lists in a second bulk write.
-func (s *Store) ImportRanks(ctx context.Context, apps []domain.Application, evs [][]events.Envelope, ranks map[string][]string, at time.Time) error {
+// ImportRanks inserts the applications (unordered, in bulk writes; one
+// whose applicant already has a live application to the program — from an
+// earlier, interrupted import, or one the caller's read of the
+// program_applicants read model missed — is skipped with its events) and
+// upserts the rank lists in a second bulk write. It returns how many
+// applications it inserted.
+func (s *Store) ImportRanks(ctx context.Context, apps []domain.Application, evs [][]events.Envelope, ranks map[string][]string, at time.Time) (int, error) {
+	inserted := 0
 	if len(apps) > 0 {
 		docs := make([]any, len(apps))
 		for i := range apps {
 			ob, err := s.relay.Encode(ctx, evs[i]...)
 			if err != nil {
-				return err
+				return 0, err
 			}
 			d := applicationDocOf(&apps[i])
 			d.Outbox = ob
 			docs[i] = d
 		}
-		_, err := s.apps.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-		if err != nil && !onlyDuplicates(err) {
-			return fmt.Errorf("import applications: %w", err)
-		}
+		inserted = len(docs)
+		err := chunks(len(docs), func(from, to int) error {
+			_, err := s.apps.InsertMany(ctx, docs[from:to], options.InsertMany().SetOrdered(false))
+			if err != nil {
+				var bwe mongo.BulkWriteException
+				if !onlyDuplicates(err) || !errors.As(err, &bwe) {
+					return fmt.Errorf("import applications: %w", err)
+				}
+				inserted -= len(bwe.WriteErrors)
+			}
+			return nil
+		})
 		s.relay.Kick()
+		if err != nil {
+			return 0, err
+		}
 	}
 	if len(ranks) == 0 {
-		return nil
+		return inserted, nil
+	}
+	// Every ranked program now has a live application of the applicant.
+	byProgram := map[string][]string{}
+	for applicant, programIDs := range ranks {
+		for _, p := range programIDs {
+			byProgram[p] = append(byProgram[p], applicant)
+		}
+	}
+	if err := s.AddProgramApplicants(ctx, byProgram); err != nil {
+		return 0, err
 	}
 	models := make([]mongo.WriteModel, 0, len(ranks))
 	for applicant, programIDs := range ranks {
 		models = append(models, mongo.NewReplaceOneModel().SetFilter(id(applicant)).
 			SetReplacement(rankingDoc{ID: applicant, ProgramIDs: programIDs, UpdatedAt: at}).SetUpsert(true))
 	}
-	if _, err := s.rankings.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
-		return fmt.Errorf("import rank lists: %w", err)
-	}
-	return nil
+	err := updateChunks(len(models), func(from, to int) error {
+		if _, err := s.rankings.BulkWrite(ctx, models[from:to], options.BulkWrite().SetOrdered(false)); err != nil {
+			return fmt.Errorf("import rank lists: %w", err)
+		}
+		return nil
+	})
+	return inserted, err
 }
 
 // onlyDuplicates reports whether every failed write of a bulk insert was a

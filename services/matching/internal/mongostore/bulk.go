@@ -20,10 +20,25 @@ import (
 // documents and the store may apply them in any order.
 const bulkChunk = 1000
 
+// updateChunk is the size of a bulk write of updates and upserts, which
+// cost the embedded store a look-up and a write each: 1,000 of them in one
+// command outlast the client's 10 s operation timeout on a busy machine
+// (a national run failed on "save round participants" so).
+const updateChunk = 200
+
 // chunks calls f with each run of at most bulkChunk indexes of n items.
 func chunks(n int, f func(from, to int) error) error {
-	for from := 0; from < n; from += bulkChunk {
-		if err := f(from, min(n, from+bulkChunk)); err != nil {
+	return chunksOf(n, bulkChunk, f)
+}
+
+// updateChunks calls f with each run of at most updateChunk indexes.
+func updateChunks(n int, f func(from, to int) error) error {
+	return chunksOf(n, updateChunk, f)
+}
+
+func chunksOf(n, size int, f func(from, to int) error) error {
+	for from := 0; from < n; from += size {
+		if err := f(from, min(n, from+size)); err != nil {
 			return err
 		}
 	}
@@ -53,7 +68,9 @@ func duplicates(err error) (map[int]bool, bool) {
 // its choice, score and reasons and adds no event: each match.proposed
 // event is stored once, in the document it announces.
 func (s *Store) SaveProposed(ctx context.Context, ms []domain.Match, evs [][]events.Envelope) error {
-	err := chunks(len(ms), func(from, to int) error {
+	// A match with its reasons and events is a few KiB: 1,000 in one insert
+	// outlasted the operation timeout on a busy embedded store.
+	err := updateChunks(len(ms), func(from, to int) error {
 		docs := make([]any, 0, to-from)
 		for i := from; i < to; i++ {
 			ob, err := s.relay.Encode(ctx, evs[i]...)
@@ -96,7 +113,7 @@ func (s *Store) SaveProposed(ctx context.Context, ms []domain.Match, evs [][]eve
 // it wrote: fewer than len(ms) when some moved on meanwhile.
 func (s *Store) UpdateMatches(ctx context.Context, ms []domain.Match, evs [][]events.Envelope) (int, error) {
 	written := 0
-	err := chunks(len(ms), func(from, to int) error {
+	err := updateChunks(len(ms), func(from, to int) error {
 		models := make([]mongo.WriteModel, 0, to-from)
 		for i := from; i < to; i++ {
 			m := &ms[i]
@@ -141,7 +158,7 @@ func (s *Store) AddAudits(ctx context.Context, es []domain.AuditEntry) error {
 
 // SaveRoundApplicants writes the entries, replacing earlier ones, in bulk.
 func (s *Store) SaveRoundApplicants(ctx context.Context, entries []domain.RoundApplicant) error {
-	return chunks(len(entries), func(from, to int) error {
+	return updateChunks(len(entries), func(from, to int) error {
 		models := make([]mongo.WriteModel, 0, to-from)
 		for _, e := range entries[from:to] {
 			d := roundApplicantDocOf(e)

@@ -79,7 +79,10 @@ func matchChanges(m *domain.Match) bson.D {
 	return set
 }
 
-// ListMatches returns a page of matches, oldest first.
+// ListMatches returns up to size matches in id order, which is oldest
+// first (match ids are time-ordered UUIDv7s): with f.After, those whose id
+// comes after it; without, page page. total counts every match the status
+// and round select.
 func (s *Store) ListMatches(ctx context.Context, f app.MatchFilter, page, size int) ([]domain.Match, int64, error) {
 	filter := bson.D{}
 	if f.Status != "" {
@@ -92,9 +95,13 @@ func (s *Store) ListMatches(ctx context.Context, f app.MatchFilter, page, size i
 	if err != nil {
 		return nil, 0, fmt.Errorf("count matches: %w", err)
 	}
-	ms, err := s.findMatches(ctx, filter, options.Find().
-		SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}).
-		SetSkip(int64((page-1)*size)).SetLimit(int64(size)))
+	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(size))
+	if f.After != "" {
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: f.After}}})
+	} else if page > 1 {
+		opts.SetSkip(int64((page - 1) * size))
+	}
+	ms, err := s.findMatches(ctx, filter, opts)
 	return ms, total, err
 }
 

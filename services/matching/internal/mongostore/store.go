@@ -48,17 +48,19 @@ type Store struct {
 	apps            *mongo.Collection
 	rankings        *mongo.Collection
 	programRankings *mongo.Collection
-	rounds          *mongo.Collection
-	matches         *mongo.Collection
-	roundApplicants *mongo.Collection
-	leases          *mongo.Collection
-	runs            *mongo.Collection
-	audit           *mongo.Collection
-	slots           *mongo.Collection
-	slotLocks       *mongo.Collection
-	messages        *mongo.Collection
-	now             func() time.Time
-	relay           *outbox.Relay
+	// programApplicants is the read model of programapplicants.go.
+	programApplicants *mongo.Collection
+	rounds            *mongo.Collection
+	matches           *mongo.Collection
+	roundApplicants   *mongo.Collection
+	leases            *mongo.Collection
+	runs              *mongo.Collection
+	audit             *mongo.Collection
+	slots             *mongo.Collection
+	slotLocks         *mongo.Collection
+	messages          *mongo.Collection
+	now               func() time.Time
+	relay             *outbox.Relay
 }
 
 var _ app.Store = (*Store)(nil)
@@ -77,7 +79,7 @@ func New(db *mongo.Database, now func() time.Time, ob outbox.Config) *Store {
 		matches: db.Collection(MatchesCollection), roundApplicants: db.Collection(RoundApplicantsCollection),
 		leases: db.Collection(LeasesCollection), runs: db.Collection(RunsCollection),
 		audit: db.Collection(AuditCollection), slots: db.Collection(SlotsCollection), messages: db.Collection(MessagesCollection),
-		slotLocks: db.Collection(SlotLocksCollection),
+		slotLocks: db.Collection(SlotLocksCollection), programApplicants: db.Collection(ProgramApplicantsCollection),
 	}
 	s.relay = outbox.NewRelay(ob, s.apps, s.matches, s.rounds, s.messages)
 	return s
@@ -133,11 +135,23 @@ func all[T any](ctx context.Context, c *mongo.Collection, filter any, opts ...op
 	if err != nil {
 		return nil, fmt.Errorf("find %s: %w", c.Name(), err)
 	}
+	defer closeCursor(ctx, cur)
 	var out []T
 	if err := cur.All(ctx, &out); err != nil {
 		return nil, fmt.Errorf("read %s: %w", c.Name(), err)
 	}
 	return out, nil
+}
+
+// closeCursor closes cur even when ctx has ended (a request cancelled or
+// timed out half-way through a long read): the server is told to drop the
+// cursor, which otherwise keeps one of the embedded store's database
+// connections until its own timeout, and enough of those stop the
+// database. Closing a cursor already read to the end sends nothing.
+func closeCursor(ctx context.Context, cur *mongo.Cursor) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_ = cur.Close(ctx)
 }
 
 // manyValues is the longest list of values a filter names with $in. The
@@ -163,7 +177,7 @@ func findIn[D any](ctx context.Context, c *mongo.Collection, filter bson.D, fiel
 	if err != nil {
 		return nil, fmt.Errorf("find %s: %w", c.Name(), err)
 	}
-	defer cur.Close(ctx)
+	defer closeCursor(ctx, cur)
 	var out []D
 	for cur.Next(ctx) {
 		var d D
@@ -209,6 +223,9 @@ func (s *Store) EraseApplicant(ctx context.Context, applicantID string) error {
 		return err
 	}
 	if err := s.eraseMock(ctx, applicantID); err != nil {
+		return err
+	}
+	if err := s.eraseProgramApplicant(ctx, applicantID); err != nil {
 		return err
 	}
 	if _, err := s.apps.DeleteMany(ctx, who); err != nil {

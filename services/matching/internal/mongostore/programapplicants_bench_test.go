@@ -1,0 +1,68 @@
+package mongostore
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/talentbridge/platform/services/matching/internal/domain"
+	"github.com/talentbridge/platform/shared/mongotest"
+	"github.com/talentbridge/platform/shared/outbox"
+)
+
+// BenchmarkProgramApplicants compares the two ways a host-ranking import
+// learns who applied to a program, over 20,000 stored applications
+// (1,000 applicants with lists of 20 over 200 programs, a twentieth of a
+// national round): asking the applications ({programId, status}, which
+// the embedded store answers by reading every application) and reading
+// the program's read-model document by _id.
+//
+//	go test -run '^$' -bench ProgramApplicants -benchtime 5x ./services/matching/internal/mongostore
+func BenchmarkProgramApplicants(b *testing.B) {
+	const applicants, programs, list = 1000, 200, 20
+	ctx := context.Background()
+	s := New(mongotest.DB(b), nil, outbox.Config{})
+	now := time.Now().UTC()
+	byProgram := map[string][]string{}
+	var docs []any
+	for i := range applicants {
+		for k := range list {
+			p := fmt.Sprintf("bp-%03d", (i*7+k*13)%programs)
+			a := domain.Application{ID: fmt.Sprintf("app-%05d-%02d", i, k), ApplicantID: fmt.Sprintf("ap-%05d", i),
+				ProgramID: p, HostID: "host", Status: domain.ApplicationSubmitted, SubmittedAt: now, Version: 1}
+			docs = append(docs, applicationDocOf(&a))
+			byProgram[p] = append(byProgram[p], a.ApplicantID)
+		}
+	}
+	if err := chunks(len(docs), func(from, to int) error {
+		_, err := s.apps.InsertMany(ctx, docs[from:to])
+		return err
+	}); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.AddProgramApplicants(ctx, byProgram); err != nil {
+		b.Fatal(err)
+	}
+	want := len(byProgram["bp-007"])
+	check := func(b *testing.B, ids []string, err error) {
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(ids) != want {
+			b.Fatalf("%d applicants, want %d", len(ids), want)
+		}
+	}
+	b.Run("applications-scan", func(b *testing.B) {
+		for b.Loop() {
+			ids, err := s.LiveApplicantsTo(ctx, "bp-007")
+			check(b, ids, err)
+		}
+	})
+	b.Run("read-model-by-id", func(b *testing.B) {
+		for b.Loop() {
+			ids, err := s.ProgramApplicants(ctx, "bp-007")
+			check(b, ids, err)
+		}
+	})
+}
