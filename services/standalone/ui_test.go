@@ -132,6 +132,7 @@ func TestUI(t *testing.T) {
 	t.Run("EveryPageInEveryLanguage", func(t *testing.T) { everyPage(t, p, seed) })
 	t.Run("OtherPeoplesObjects", func(t *testing.T) { otherPeoplesObjects(t, p, seed) })
 	t.Run("HostImportsCSV", func(t *testing.T) { hostImports(t, p) })
+	t.Run("CoordinatorImportsProfiles", func(t *testing.T) { coordinatorImportsProfiles(t, p) })
 	t.Run("SearchPages", func(t *testing.T) { searchPages(t, p) })
 	t.Run("ApplicantExportsAndDeletes", func(t *testing.T) { exportAndDelete(t, p) })
 	t.Run("DemoLoadIsIdempotent", func(t *testing.T) { demoTwice(t, p) })
@@ -337,7 +338,7 @@ func everyPage(t *testing.T, p *uiPlatform, s *seeded) {
 			"/host/programs/" + s.programA + "/candidates", "/host/programs/" + s.programA + "/ranking/import", "/notifications", "/account",
 			"/import/codes",
 			"/host/placements"},
-		"coordinator": {"/coord/hosts", "/coord/rounds", "/coord/rounds/new", "/coord/rounds/" + s.round,
+		"coordinator": {"/coord/hosts", "/coord/profiles/import", "/coord/rounds", "/coord/rounds/new", "/coord/rounds/" + s.round,
 			"/coord/rounds/" + s.round + "/report", "/coord/rounds/" + s.round + "/ranks/import", "/coord/review", "/coord/audit", "/coord/audit?entity=" + s.round,
 			"/coord/placements"},
 		"admin": {"/admin/users", "/admin/users?role=applicant&status=active"},
@@ -448,23 +449,7 @@ func hostImports(t *testing.T, p *uiPlatform) {
 	good := fmt.Sprintf("Imported circular economy internship,Work with member companies on recycling.,internship,Kansai Green Materials Consortium,JP,Osaka,2.7,2,%s,%s,%s,en:B2\n", start, end, deadline)
 	bad := "Broken line,No seats here.,internship,Kansai Green Materials Consortium,JP,Osaka,2.7,-3," + start + "," + end + "," + deadline + ",en:B2\n"
 	send := func(file string) platformtest.Page {
-		var body bytes.Buffer
-		w := multipart.NewWriter(&body)
-		if token := host.CSRF(); token != "" {
-			_ = w.WriteField(auth.CSRFFormField, token)
-		}
-		fw, _ := w.CreateFormFile("file", "programs.csv")
-		io.WriteString(fw, file)
-		w.Close()
-		req, _ := http.NewRequest(http.MethodPost, p.URL+"/host/programs/import", &body)
-		req.Header.Set("Content-Type", w.FormDataContentType())
-		resp, err := host.Client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		raw, _ := io.ReadAll(resp.Body)
-		return platformtest.Page{Status: resp.StatusCode, Body: string(raw)}
+		return postFile(t, p, host, "/host/programs/import", "programs.csv", file)
 	}
 	refused := send(header + good + bad)
 	if refused.Status != http.StatusUnprocessableEntity || !strings.Contains(refused.Body, "Nothing was imported") ||
@@ -477,6 +462,63 @@ func hostImports(t *testing.T, p *uiPlatform) {
 	}
 	if list := host.Get("/host/programs"); !strings.Contains(list.Body, "Imported circular economy internship") {
 		t.Error("the imported program is not among the host's programs")
+	}
+}
+
+// postFile sends file as the form's "file" field to path, with the
+// browser's session and CSRF token, as the import pages' forms do.
+func postFile(t *testing.T, p *uiPlatform, b *platformtest.Browser, path, name, file string) platformtest.Page {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	if token := b.CSRF(); token != "" {
+		_ = w.WriteField(auth.CSRFFormField, token)
+	}
+	fw, _ := w.CreateFormFile("file", name)
+	io.WriteString(fw, file)
+	w.Close()
+	req, _ := http.NewRequest(http.MethodPost, p.URL+path, &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	resp, err := b.Client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return platformtest.Page{Status: resp.StatusCode, Body: string(raw)}
+}
+
+// coordinatorImportsProfiles sends applicants through the coordinators'
+// import page: a bad line refuses the whole file, naming the line; a good
+// file imports, and the imported applicant can be found by the API; the
+// page is for coordinators only.
+func coordinatorImportsProfiles(t *testing.T, p *uiPlatform) {
+	coord := platformtest.NewBrowser(t, p.URL)
+	coord.Login(demo.CoordinatorEmail, demo.Password)
+	if got := coord.Get("/coord/profiles/import"); got.Status != http.StatusOK || !strings.Contains(got.Body, `href="/import/templates/profiles.csv"`) {
+		t.Fatalf("GET /coord/profiles/import = %d, want the page with its template link", got.Status)
+	}
+	header := "email,name,kind,homeCountry,institution,region,fields,languages,degreeLevel,birthYear,noticeVersion,dataProcessing,crossBorderTransfer,visibleToHosts\n"
+	var notice struct {
+		Version string `json:"version"`
+	}
+	apiCall(t, p.URL, http.MethodGet, "/profiles/consent-notice", "", nil, &notice)
+	email := fmt.Sprintf("imported.%d@example.in", time.Now().UnixNano())
+	good := email + ",Imported Applicant,student,IN,Example Institute,Karnataka,1.2,en:C1,master,2001," + notice.Version + ",true,true,false\n"
+	bad := "second@example.in,Second Applicant,student,XX,Example Institute,Karnataka,1.2,en:C1,master,2001," + notice.Version + ",true,true,false\n"
+	refused := postFile(t, p, coord, "/coord/profiles/import", "profiles.csv", header+good+bad)
+	if refused.Status != http.StatusUnprocessableEntity || !strings.Contains(refused.Body, "Nothing was imported") ||
+		!regexp.MustCompile(`<td>3</td><td translate="no">homeCountry</td>`).MatchString(refused.Body) {
+		t.Errorf("profile import with a bad line 3 = %d, want 422 naming line 3's homeCountry\n%.2000s", refused.Status, refused.Body)
+	}
+	done := postFile(t, p, coord, "/coord/profiles/import", "profiles.csv", header+good)
+	if done.Status != http.StatusOK || !strings.Contains(done.Body, "Profiles in the file: 1") {
+		t.Errorf("profile import of a good file = %d, want the count\n%.1000s", done.Status, done.Body)
+	}
+	host := platformtest.NewBrowser(t, p.URL)
+	host.Login("office@kansai-green.example", demo.Password)
+	if got := host.Get("/coord/profiles/import"); got.Status != http.StatusForbidden {
+		t.Errorf("a host GET /coord/profiles/import = %d, want 403", got.Status)
 	}
 }
 

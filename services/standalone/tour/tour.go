@@ -56,7 +56,7 @@ func Paths(role string, ids IDs) []string {
 		prog("/edit", "/candidates", "/applications", "/slots", "/ranking/import")
 		add("/host/placements", "/notifications", "/account")
 	case "coordinator":
-		add("/coord/hosts", "/coord/rounds", "/coord/rounds/new")
+		add("/coord/hosts", "/coord/profiles/import", "/coord/rounds", "/coord/rounds/new")
 		round("", "/report", "/mock", "/ranks/import")
 		add("/coord/review", "/coord/audit", "/coord/placements", "/notifications")
 	case "admin":

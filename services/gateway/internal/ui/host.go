@@ -17,6 +17,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	apiprofiles "github.com/talentbridge/platform/shared/api/profiles"
 	apiprograms "github.com/talentbridge/platform/shared/api/programs"
 	"github.com/talentbridge/platform/shared/auth"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
@@ -317,63 +318,105 @@ func programField(field string) (string, string, bool) {
 
 // --- CSV import -------------------------------------------------------------
 
-// ImportData is the import page.
+// ImportData is an import page: the file's kind and, after a try, how
+// many rows went in or the problems of a refused file, by line.
 type ImportData struct {
+	Kind csvImport
 	// Rows are the problems of a refused file, by line.
 	Rows []web.FieldError
-	// Imported is how many programs a successful import created.
+	// Imported is how many rows a successful import stored.
 	Imported int
 	Done     bool
 }
 
-func (u *UI) importForm(c echo.Context) error {
-	p := u.page(c, "import.title")
-	p.Form = newForm(nil)
-	p.Data = ImportData{}
-	return u.render(c, http.StatusOK, "program_import", p)
+// csvImport is one kind of CSV import the pages offer: hosts import
+// programs, coordinators profiles. The page, its words and its template
+// follow the kind; the API refuses a file with per-line problems either
+// way.
+type csvImport struct {
+	// Name is the message-id prefix ("import" or "pimport") and Path the
+	// page's own path.
+	Name, Path string
+	// Template is the file name under /import/templates/.
+	Template string
+	// Publish offers "publish at once" (programs only).
+	Publish bool
+	// Done is where the list of what was imported is.
+	Done, DoneLabel string
+	// send posts the file to the API and says how many rows it stored.
+	send func(u *UI, c echo.Context, raw []byte, publish bool) (int, error)
 }
 
-func (u *UI) importPrograms(c echo.Context) error {
-	p := u.page(c, "import.title")
-	p.Form = newForm(nil)
-	d := ImportData{}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		p.Form.add("file", "import.file", "problem.required", "")
-		p.Data = d
-		return u.render(c, http.StatusUnprocessableEntity, "program_import", p)
-	}
-	fl, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	defer fl.Close()
-	raw, err := io.ReadAll(fl)
-	if err != nil {
-		return err
-	}
-	publish := "false"
-	if c.FormValue("publish") == "on" {
-		publish = "true"
-		p.Form.Values.Set("publish", "on")
-	}
-	var res apiprograms.ImportResponse
-	err = u.call(c, http.MethodPost, "/programs/import?publish="+publish, csvBody(raw), &res)
-	var ae *APIError
-	switch {
-	case err == nil:
-		d.Done, d.Imported = true, res.Imported
-		p.Data = d
+var (
+	programImport = csvImport{Name: "import", Path: "/host/programs/import", Template: "programs.csv", Publish: true,
+		Done: "/host/programs", DoneLabel: "nav.host_programs",
+		send: func(u *UI, c echo.Context, raw []byte, publish bool) (int, error) {
+			var res apiprograms.ImportResponse
+			err := u.call(c, http.MethodPost, "/programs/import?publish="+strconv.FormatBool(publish), csvBody(raw), &res)
+			return res.Imported, err
+		}}
+	profileImport = csvImport{Name: "pimport", Path: "/coord/profiles/import", Template: "profiles.csv",
+		Done: "/coord/rounds", DoneLabel: "nav.rounds",
+		send: func(u *UI, c echo.Context, raw []byte, _ bool) (int, error) {
+			var res apiprofiles.ImportResult
+			err := u.call(c, http.MethodPost, "/profiles/import", csvBody(raw), &res)
+			return res.Rows, err
+		}}
+)
+
+// importForm is the empty import page of kind k.
+func (u *UI) importForm(k csvImport) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		p := u.page(c, k.Name+".title")
+		p.Form = newForm(nil)
+		p.Data = ImportData{Kind: k}
 		return u.render(c, http.StatusOK, "program_import", p)
-	case errors.As(err, &ae) && ae.Status < 500 && ae.Status != http.StatusUnauthorized:
-		d.Rows = ae.Problem.Errors
-		if len(d.Rows) == 0 {
-			p.Form.add("file", "import.file", "problem.invalid", ae.Problem.Detail)
-		}
-		p.Data = d
-		return u.render(c, http.StatusUnprocessableEntity, "program_import", p)
 	}
-	return err
+}
+
+// importCSV sends the uploaded file of kind k to the API and shows what
+// came of it.
+func (u *UI) importCSV(k csvImport) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		p := u.page(c, k.Name+".title")
+		p.Form = newForm(nil)
+		d := ImportData{Kind: k}
+		fh, err := c.FormFile("file")
+		if err != nil {
+			p.Form.add("file", "import.file", "problem.required", "")
+			p.Data = d
+			return u.render(c, http.StatusUnprocessableEntity, "program_import", p)
+		}
+		fl, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		defer fl.Close()
+		raw, err := io.ReadAll(fl)
+		if err != nil {
+			return err
+		}
+		publish := k.Publish && c.FormValue("publish") == "on"
+		if publish {
+			p.Form.Values.Set("publish", "on")
+		}
+		n, err := k.send(u, c, raw, publish)
+		var ae *APIError
+		switch {
+		case err == nil:
+			d.Done, d.Imported = true, n
+			p.Data = d
+			return u.render(c, http.StatusOK, "program_import", p)
+		case errors.As(err, &ae) && ae.Status < 500 && ae.Status != http.StatusUnauthorized:
+			d.Rows = ae.Problem.Errors
+			if len(d.Rows) == 0 {
+				p.Form.add("file", "import.file", "problem.invalid", ae.Problem.Detail)
+			}
+			p.Data = d
+			return u.render(c, http.StatusUnprocessableEntity, "program_import", p)
+		}
+		return err
+	}
 }
 
 // --- Candidates and the host's ranking --------------------------------------
