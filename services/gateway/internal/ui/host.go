@@ -374,6 +374,22 @@ func (u *UI) importForm(k csvImport) echo.HandlerFunc {
 	}
 }
 
+// uploadedFile reads the form's "file" upload whole (the API streams and
+// limits it again); ok is false when the form carries no file.
+func uploadedFile(c echo.Context) (raw []byte, ok bool, err error) {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return nil, false, nil
+	}
+	fl, err := fh.Open()
+	if err != nil {
+		return nil, false, err
+	}
+	defer fl.Close()
+	raw, err = io.ReadAll(fl)
+	return raw, err == nil, err
+}
+
 // importCSV sends the uploaded file of kind k to the API and shows what
 // came of it.
 func (u *UI) importCSV(k csvImport) echo.HandlerFunc {
@@ -381,20 +397,14 @@ func (u *UI) importCSV(k csvImport) echo.HandlerFunc {
 		p := u.page(c, k.Name+".title")
 		p.Form = newForm(nil)
 		d := ImportData{Kind: k}
-		fh, err := c.FormFile("file")
+		raw, ok, err := uploadedFile(c)
 		if err != nil {
+			return err
+		}
+		if !ok {
 			p.Form.add("file", "import.file", "problem.required", "")
 			p.Data = d
 			return u.render(c, http.StatusUnprocessableEntity, "program_import", p)
-		}
-		fl, err := fh.Open()
-		if err != nil {
-			return err
-		}
-		defer fl.Close()
-		raw, err := io.ReadAll(fl)
-		if err != nil {
-			return err
 		}
 		publish := k.Publish && c.FormValue("publish") == "on"
 		if publish {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -59,20 +58,14 @@ func (u *UI) rankImport(k rankImportKind) echo.HandlerFunc {
 		p := u.page(c, k.Key+".title")
 		p.Form = newForm(nil)
 		d := RankImportData{Key: k.Key, Action: k.path(k.Page, id)}
-		fh, err := c.FormFile("file")
+		raw, ok, err := uploadedFile(c)
 		if err != nil {
+			return err
+		}
+		if !ok {
 			p.Form.add("file", "rimport.file", "problem.required", "")
 			p.Data = d
 			return u.render(c, http.StatusUnprocessableEntity, "rank_import", p)
-		}
-		fl, err := fh.Open()
-		if err != nil {
-			return err
-		}
-		defer fl.Close()
-		raw, err := io.ReadAll(fl)
-		if err != nil {
-			return err
 		}
 		var ranking apimatching.ProgramRanking
 		var rounds apimatching.RankImportResult
