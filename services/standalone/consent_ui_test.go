@@ -125,8 +125,8 @@ func TestConsentAndWhatHostsSeeInTheBrowser(t *testing.T) {
 	ira.fill("#f-password", uiPassword)
 	ira.submit("applicant signs in", `form[action="/login"] button[type=submit]`)
 	for _, tc := range []struct{ lang, title, box string }{
-		{"ja", "TalentBridge プライバシーおよび同意に関するお知らせ（バージョン " + notice.Version + "）", "応募資格を満たすプログラムの受け入れ機関が私を見つけ"},
-		{"hi", "TalentBridge गोपनीयता और सहमति सूचना (संस्करण " + notice.Version + ")", "जिन कार्यक्रमों के लिए मैं पात्र हूँ उनके मेज़बान मुझे खोज सकते हैं"},
+		{"ja", "TalentBridge プライバシーおよび同意に関するお知らせ（バージョン " + notice.Version + "）", "応募資格を満たすプログラムの受け入れ機関が候補者一覧で私を見つける"},
+		{"hi", "TalentBridge गोपनीयता और सहमति सूचना (संस्करण " + notice.Version + ")", "जिन कार्यक्रमों के लिए मैं पात्र हूँ उनके मेज़बान मुझे अपनी उम्मीदवार सूची में खोज सकते हैं"},
 	} {
 		t.Run("wizard-"+tc.lang, func(t *testing.T) {
 			ira.t = t

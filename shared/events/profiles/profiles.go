@@ -76,7 +76,7 @@ type Consents struct {
 	CrossBorderTransfer bool   `json:"crossBorderTransfer"`
 	// VisibleToHosts lets the hosts of programs the applicant is eligible
 	// for find them on their candidates lists (with the limited view
-	// docs/PRIVACY.md describes) and invite them to apply; without it only
+	// docs/PRIVACY.md describes); without it only
 	// the hosts of programs they applied to see them. It means this only
 	// under a notice of version FindableSince or later: see FindableByHosts.
 	VisibleToHosts bool `json:"visibleToHosts"`
@@ -87,7 +87,7 @@ type Consents struct {
 }
 
 // FindableSince is the first consent notice version under which
-// visibleToHosts means "eligible hosts may find me and invite me to apply".
+// visibleToHosts means "eligible hosts may find me on their candidate list".
 // Under earlier notices it meant only that hosts of programs the applicant
 // applied to may see the profile, so such a consent does not make anyone
 // findable until it is given again under a newer notice. Notice versions

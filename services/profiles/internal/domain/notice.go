@@ -13,8 +13,8 @@ import (
 // an older version).
 //
 // 2026-12 changed what visibleToHosts means: from "hosts of programs I
-// apply to may see my profile" to "eligible hosts may find me and invite
-// me to apply" (profilesev.FindableSince), and says what applying shows.
+// apply to may see my profile" to "eligible hosts may find me on their
+// candidate list" (profilesev.FindableSince), and says what applying shows.
 const NoticeVersion = "2026-12"
 
 // NoticePublished is the day the current notice took effect.
