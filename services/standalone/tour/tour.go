@@ -46,8 +46,9 @@ func Paths(role string, ids IDs) []string {
 		}
 	case "applicant":
 		add("/recommendations", "/applications", "/offers", "/notifications", "/account", "/profile", "/documents",
-			"/references", "/profile/wizard", "/profile/wizard?step=2", "/profile/wizard?step=3", "/profile/wizard?step=4",
-			"/profile/wizard?step=5", "/searches", "/placements", "/messages", "/settings/notifications")
+			"/references", "/profile/wizard", "/profile/edit/about", "/profile/edit/studies", "/profile/edit/skills",
+			"/profile/edit/availability", "/profile/edit/statement", "/profile/edit/consents", "/profile/edit/categories",
+			"/searches", "/placements", "/messages", "/settings/notifications")
 		if ids.Program != "" {
 			add("/programs/" + ids.Program)
 		}
