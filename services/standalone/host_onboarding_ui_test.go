@@ -51,20 +51,10 @@ func TestHostOnboardingInTheBrowser(t *testing.T) {
 
 	// The administrator adds a coordinator first, who will hear of hosts.
 	admin := person()
-	admin.open("/login")
-	admin.fill("#f-email", uiAdminEmail)
-	admin.fill("#f-password", uiAdminPassword)
-	admin.submit("admin logs in", `form[action="/login"] button[type=submit]`)
 	coordEmail := "mei." + suffix + "@talentbridge.example"
-	admin.fill("#f-name", "Mei Tanaka")
-	admin.fill("#f-email", coordEmail)
-	admin.fill("#f-password", uiPassword)
-	admin.submit("admin adds a coordinator", `form[action="/admin/users"] button[type=submit]`)
+	addCoordinator(admin, "Mei Tanaka", coordEmail)
 	coord := person()
-	coord.open("/login")
-	coord.fill("#f-email", coordEmail)
-	coord.fill("#f-password", uiPassword)
-	coord.submit("coordinator logs in", `form[action="/login"] button[type=submit]`)
+	coord.signIn(coordEmail, uiPassword)
 
 	// A host signs up in Japanese and saves a draft at once.
 	host := person()

@@ -465,6 +465,16 @@ func hostImports(t *testing.T, p *uiPlatform) {
 	}
 }
 
+// addCoordinator signs admin in as the platform's administrator and adds a
+// coordinator account with the UI tests' password.
+func addCoordinator(admin *tab, name, email string) {
+	admin.signIn(uiAdminEmail, uiAdminPassword)
+	admin.fill("#f-name", name)
+	admin.fill("#f-email", email)
+	admin.fill("#f-password", uiPassword)
+	admin.submit("admin adds a coordinator", `form[action="/admin/users"] button[type=submit]`)
+}
+
 // postFile sends file as the form's "file" field to path, with the
 // browser's session and CSRF token, as the import pages' forms do.
 func postFile(t *testing.T, p *uiPlatform, b *platformtest.Browser, path, name, file string) platformtest.Page {
@@ -932,15 +942,8 @@ func browserJourney(t *testing.T, p *uiPlatform) {
 
 	// The administrator adds a coordinator, who verifies the host.
 	admin := person()
-	admin.open("/login")
-	admin.fill("#f-email", uiAdminEmail)
-	admin.fill("#f-password", uiAdminPassword)
-	admin.submit("admin logs in", `form[action="/login"] button[type=submit]`)
 	coordEmail := "mei." + suffix + "@talentbridge.example"
-	admin.fill("#f-name", "Mei Tanaka")
-	admin.fill("#f-email", coordEmail)
-	admin.fill("#f-password", uiPassword)
-	admin.submit("admin adds a coordinator", `form[action="/admin/users"] button[type=submit]`)
+	addCoordinator(admin, "Mei Tanaka", coordEmail)
 	admin.expect("the coordinator exists", ".notice", "coordinator account has been created")
 
 	coord := person()
