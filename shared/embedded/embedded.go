@@ -134,6 +134,9 @@ type FerretOptions struct {
 	// NoNarrowing turns off the rewriting of conditional writes on one _id
 	// (pushdown.go), for tests and comparisons.
 	NoNarrowing bool
+	// CursorIdleTimeout closes a cursor no one has used for this long
+	// (cursors.go); zero means DefaultCursorIdleTimeout.
+	CursorIdleTimeout time.Duration
 }
 
 // Ferret is a running embedded FerretDB.
@@ -214,7 +217,7 @@ func StartFerret(opts FerretOptions) (*Ferret, error) {
 	if err := ids.all(ctx); err != nil {
 		logger.Warn("embedded ferretdb: _id indexes", "err", err)
 	}
-	proxy, err := newSerializer(front, backend, logger, ids, !opts.NoNarrowing)
+	proxy, err := newSerializer(front, backend, logger, ids, !opts.NoNarrowing, opts.CursorIdleTimeout)
 	if err != nil {
 		cancel()
 		<-done

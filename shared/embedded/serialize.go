@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -46,6 +47,8 @@ type serializer struct {
 	// wal trims each database's write-ahead log after removing writes
 	// (erase.go).
 	wal *walTrimmer
+	// cursors closes cursors left idle (cursors.go).
+	cursors *cursorReaper
 
 	dbMu  sync.Mutex
 	locks map[string]*sync.Mutex
@@ -57,7 +60,7 @@ type serializer struct {
 
 // newSerializer listens on the Unix socket path (mode 0600) and forwards to
 // FerretDB's socket backend.
-func newSerializer(path, backend string, log *slog.Logger, ids *idIndexer, narrow bool) (*serializer, error) {
+func newSerializer(path, backend string, log *slog.Logger, ids *idIndexer, narrow bool, cursorIdle time.Duration) (*serializer, error) {
 	ln, err := net.Listen("unix", path)
 	if err != nil {
 		return nil, err
@@ -71,6 +74,7 @@ func newSerializer(path, backend string, log *slog.Logger, ids *idIndexer, narro
 	if ids != nil {
 		s.wal = newWALTrimmer(ids.dir, log, s.lockFor)
 	}
+	s.cursors = newCursorReaper(backend, cursorIdle, log)
 	s.wg.Add(1)
 	go s.accept()
 	return s, nil
@@ -103,6 +107,7 @@ func (s *serializer) close() {
 	if s.wal != nil {
 		s.wal.close()
 	}
+	s.cursors.close()
 }
 
 func (s *serializer) track(c net.Conn, add bool) bool {
@@ -155,7 +160,7 @@ func (s *serializer) serve(client net.Conn) {
 					s.narrowed.Add(1)
 				}
 			}
-			if err := s.roundTrip(client, server, req, nil); err != nil {
+			if err := s.roundTrip(client, server, req, func(resp []byte) { s.cursors.observe(req, resp) }); err != nil {
 				return
 			}
 			continue
@@ -169,7 +174,7 @@ func (s *serializer) serve(client net.Conn) {
 		}
 		// The index of a new collection is made before the client hears
 		// that its write went through.
-		err = s.roundTrip(client, server, req, func() {
+		err = s.roundTrip(client, server, req, func([]byte) {
 			if s.ids != nil {
 				s.afterWrite(db, req)
 			}
@@ -197,15 +202,16 @@ func (s *serializer) lockFor(db string) *sync.Mutex {
 }
 
 // roundTrip forwards one request and every response message it causes.
-// done, unless nil, runs once the server has answered in full and before
-// the last message of its answer goes to the client.
-func (s *serializer) roundTrip(client, server net.Conn, req []byte, done func()) error {
+// done, unless nil, runs once the server has answered in full (with the
+// last message of the answer, or nil when none was asked for) and before
+// that message goes to the client.
+func (s *serializer) roundTrip(client, server net.Conn, req []byte, done func(last []byte)) error {
 	if _, err := server.Write(req); err != nil {
 		return err
 	}
 	if moreToCome(req) {
 		if done != nil {
-			done()
+			done(nil)
 		}
 		return nil // the client asked for no reply
 	}
@@ -215,7 +221,7 @@ func (s *serializer) roundTrip(client, server net.Conn, req []byte, done func())
 			return err
 		}
 		if done != nil && !moreToCome(resp) {
-			done()
+			done(resp)
 		}
 		if _, err := client.Write(resp); err != nil {
 			return err
