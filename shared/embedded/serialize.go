@@ -174,14 +174,25 @@ func (s *serializer) serve(client net.Conn) {
 		}
 		// The index of a new collection is made before the client hears
 		// that its write went through.
-		err = s.roundTrip(client, server, req, func([]byte) {
+		done := func([]byte) {
 			if s.ids != nil {
 				s.afterWrite(db, req)
 			}
 			if s.wal != nil {
 				s.wal.note(db, req)
 			}
-		})
+		}
+		if resp, split, perr := updateInParts(server, req); split {
+			err = perr
+			if err == nil {
+				done(resp)
+				if resp != nil {
+					_, err = client.Write(resp)
+				}
+			}
+		} else {
+			err = s.roundTrip(client, server, req, done)
+		}
 		lock.Unlock()
 		if err != nil {
 			return
