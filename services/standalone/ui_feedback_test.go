@@ -26,7 +26,22 @@ func coordinatorFeedback(t *testing.T, p *uiPlatform, s *seeded) {
 	var round struct {
 		ID string `json:"id"`
 	}
-	if st := apiCall(t, p.URL, http.MethodPost, "/rounds", s.coord, map[string]any{"name": "Feedback round", "programIds": []string{s.programA, s.programB}, "seed": 11}, &round); st != http.StatusCreated {
+	// Every program of hosts A and B, so that at least three matches are
+	// proposed: one to reject, some to approve by ticking, the rest with
+	// "approve all".
+	var programIDs []string
+	for _, host := range []string{s.hostA, s.hostB} {
+		var mine struct {
+			Items []struct {
+				ID string `json:"id"`
+			} `json:"items"`
+		}
+		apiCall(t, p.URL, http.MethodGet, "/programs?mine=true&pageSize=100", host, nil, &mine)
+		for _, it := range mine.Items {
+			programIDs = append(programIDs, it.ID)
+		}
+	}
+	if st := apiCall(t, p.URL, http.MethodPost, "/rounds", s.coord, map[string]any{"name": "Feedback round", "programIds": programIDs, "seed": 11}, &round); st != http.StatusCreated {
 		t.Fatalf("create round = %d", st)
 	}
 	apiCall(t, p.URL, http.MethodPost, "/rounds/"+round.ID+"/run", s.coord, nil, nil)
@@ -49,8 +64,8 @@ func coordinatorFeedback(t *testing.T, p *uiPlatform, s *seeded) {
 		apiCall(t, p.URL, http.MethodGet, "/rounds/"+round.ID+"/matches?status=proposed", s.coord, nil, &ms)
 		return true
 	})
-	if len(ms.Items) < 2 {
-		t.Fatalf("the feedback round proposed %d matches, want at least 2", len(ms.Items))
+	if len(ms.Items) < 3 {
+		t.Fatalf("the feedback round proposed %d matches, want at least 3", len(ms.Items))
 	}
 
 	coord := person()
@@ -82,20 +97,44 @@ func coordinatorFeedback(t *testing.T, p *uiPlatform, s *seeded) {
 		t.Errorf("after rejecting the page is %s, want done=match_rejected", loc)
 	}
 
-	// Approving with nothing ticked is refused; the ticked rest are
-	// approved together.
+	var approved struct {
+		Items []match `json:"items"`
+	}
+
+	// "Approve all" names the count the page showed: one the round no
+	// longer holds (a page shown before a re-run) approves nothing.
+	coord.open("/coord/rounds/" + round.ID)
+	coord.expect("the round offers to approve all that wait", "section.undecided details.confirm summary",
+		fmt.Sprintf("Approve all %d proposed matches", len(rest)))
+	coord.act("open the approve-all confirmation", chromedp.Click(chromedp.CSS("section.undecided details.confirm summary")))
+	coord.eval(`document.querySelector('form.approve-all input[name=proposed]').value = "999"; "set"`)
+	coord.submit("approve all with a stale count", `form.approve-all button[type=submit]`)
+	coord.expect("a stale count approves nothing", `main > .alert[role=alert]`, "number of proposed matches changed")
+	apiCall(t, p.URL, http.MethodGet, "/rounds/"+round.ID+"/matches?status=approved", s.coord, nil, &approved)
+	if len(approved.Items) != 0 {
+		t.Fatalf("approve all with a stale count approved %d matches", len(approved.Items))
+	}
+
+	// Approving with nothing ticked is refused; the ticked ones are
+	// approved together (all but one of the rest when there are two or
+	// more, which "approve all" then takes).
+	coord.open("/coord/review")
 	coord.submit("approve with nothing ticked", `#bulk button[type=submit]`)
 	coord.expect("an empty selection is refused", `main > .alert[role=alert]`, "tick at least one")
-	ids := make([]string, len(rest))
-	for i, m := range rest {
+	ticked := rest[1:]
+	ids := make([]string, len(ticked))
+	for i, m := range ticked {
 		ids[i] = m.ID
 	}
 	coord.choose(`input[form="bulk"][name="id"]`, ids...)
 	coord.submit("approve the selected matches", `#bulk button[type=submit]`)
 	coord.expect("the approval of the selection is confirmed", `main > .notice`, "selected matches have been approved")
-	var approved struct {
-		Items []match `json:"items"`
-	}
+	coord.open("/coord/rounds/" + round.ID)
+	coord.expect("one match still waits", "section.undecided details.confirm summary", "Approve all 1 proposed matches")
+	coord.act("open the approve-all confirmation", chromedp.Click(chromedp.CSS("section.undecided details.confirm summary")))
+	coord.fill("#approve-all-note", "Checked against the partner list")
+	coord.submit("approve all that wait", `form.approve-all button[type=submit]`)
+	coord.expect("approve all is confirmed", `main > .notice[role=status]`, "Every proposed match is approved")
 	apiCall(t, p.URL, http.MethodGet, "/rounds/"+round.ID+"/matches?status=approved", s.coord, nil, &approved)
 	got := map[string]bool{}
 	for _, m := range approved.Items {

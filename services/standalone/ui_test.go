@@ -422,8 +422,10 @@ func otherPeoplesObjects(t *testing.T, p *uiPlatform, s *seeded) {
 			t.Errorf("applicant GET %s = %d, want 403", path, got.Status)
 		}
 	}
-	if got := hostB.Post("/coord/rounds/"+s.round+"/publish", nil); got.Status != http.StatusForbidden {
-		t.Errorf("host POST publish round = %d, want 403", got.Status)
+	for _, action := range []string{"publish", "approve"} {
+		if got := hostB.Post("/coord/rounds/"+s.round+"/"+action, url.Values{"proposed": {"1"}}); got.Status != http.StatusForbidden {
+			t.Errorf("host POST %s round = %d, want 403", action, got.Status)
+		}
 	}
 	// Host A's own program is there, so the 404s above are about ownership.
 	hostA := platformtest.NewBrowser(t, p.URL)

@@ -176,7 +176,17 @@ type RoundData struct {
 	Programs map[string]*programsev.Program
 	// Demand counts each program's seats and the rank lists naming it.
 	Demand []apimatching.Demand
+	// Matches shows one page of the round's matches, MatchesPerPage at
+	// most, from the match after After; Next, when set, is the link to
+	// the following page and First to the first one. A national round
+	// has tens of thousands.
+	After, Next, First string
+	// TotalMatches counts all of the round's matches.
+	TotalMatches int64
 }
+
+// MatchesPerPage is how many matches the round page lists at once.
+const MatchesPerPage = 100
 
 // ExplanationView is an explanation with the applicant's name.
 type ExplanationView struct {
@@ -208,11 +218,27 @@ func (u *UI) round(c echo.Context) error {
 	}
 	d.Demand = u.demand(c, r.ID)
 	if r.Status == "completed" || r.Status == "published" {
-		var res api.Page[Match]
-		if err := u.call(c, http.MethodGet, "/rounds/"+url.PathEscape(id)+"/matches", nil, &res); err != nil {
+		// One page at a time, by key (GET /matches?after=): the page asks
+		// for the profile of each match it shows.
+		q := url.Values{"roundId": {r.ID}, "pageSize": {strconv.Itoa(MatchesPerPage)}}
+		if after := c.QueryParam("after"); after != "" {
+			q.Set("after", after)
+			d.After = after
+			d.First = "/coord/rounds/" + url.PathEscape(r.ID) + "#matches-h"
+		}
+		var res struct {
+			Items []Match `json:"items"`
+			Total int64   `json:"total"`
+			Next  string  `json:"next"`
+		}
+		if err := u.call(c, http.MethodGet, "/matches?"+q.Encode(), nil, &res); err != nil {
 			return err
 		}
 		d.Matches = u.matchViews(c, res.Items)
+		d.TotalMatches = res.Total
+		if res.Next != "" {
+			d.Next = "/coord/rounds/" + url.PathEscape(r.ID) + "?after=" + url.QueryEscape(res.Next) + "#matches-h"
+		}
 		if r.Status == "completed" {
 			var open api.Page[Match]
 			if err := u.call(c, http.MethodGet, "/rounds/"+url.PathEscape(id)+"/matches?status=proposed&pageSize=100", nil, &open); err != nil {
@@ -275,6 +301,30 @@ func (u *UI) runRound(c echo.Context) error {
 		done = "round_refused"
 	}
 	return seeOther(c, "/coord/rounds/"+url.PathEscape(id)+"?done="+done)
+}
+
+// approveRound approves every proposed match of a completed round in one
+// action (POST /rounds/{id}/approve), naming the count the page showed: a
+// run since then changes it, and nothing is approved.
+func (u *UI) approveRound(c echo.Context) error {
+	id := c.Param("id")
+	n, err := strconv.Atoi(c.FormValue("proposed"))
+	if err != nil || n < 1 {
+		return seeOther(c, "/coord/rounds/"+url.PathEscape(id)+"?done=approve_all_refused")
+	}
+	body := apimatching.ApproveRoundRequest{Proposed: &n, Note: strings.TrimSpace(c.FormValue("note"))}
+	err = u.call(c, http.MethodPost, "/rounds/"+url.PathEscape(id)+"/approve", body, nil)
+	switch st := statusOf(err); {
+	case err == nil:
+		return seeOther(c, "/coord/rounds/"+url.PathEscape(id)+"?done=round_approved")
+	case st == http.StatusConflict || st == http.StatusBadRequest || st == http.StatusUnprocessableEntity:
+		var ae *APIError
+		if errors.As(err, &ae) && ae.Problem.Code == "proposed_changed" {
+			return seeOther(c, "/coord/rounds/"+url.PathEscape(id)+"?done=approve_all_changed_refused")
+		}
+		return seeOther(c, "/coord/rounds/"+url.PathEscape(id)+"?done=approve_all_refused")
+	}
+	return err
 }
 
 // ReportData is a round's outcome report with its charts.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
+	profilesev "github.com/talentbridge/platform/shared/events/profiles"
 	programsev "github.com/talentbridge/platform/shared/events/programs"
 )
 
@@ -84,6 +85,39 @@ func TestRoundPageOffersVacancyAndDemand(t *testing.T) {
 			}
 		}
 	}
+}
+
+// largeRound is a completed round of 250 proposed matches, the page
+// showing the second hundred.
+func largeRound(r Round, m Match, prof *profilesev.Profile) RoundData {
+	r.Counts = map[string]int{"proposed": 250}
+	mv := MatchView{Match: m, Applicant: prof}
+	return RoundData{Round: r, Matches: []MatchView{mv}, Undecided: []MatchView{mv}, TotalMatches: 250,
+		After: "m-100", First: "/coord/rounds/r-1#matches-h", Next: "/coord/rounds/r-1?after=m-200#matches-h"}
+}
+
+// A round of more matches than a page lists them a hundred at a time with
+// links on, and offers to approve every proposed one at once, naming how
+// many, behind a confirmation.
+func TestLargeRoundPagesAndApprovesAll(t *testing.T) {
+	u := testUI(t)
+	for _, f := range fixtures() {
+		if f.name != "round-large" {
+			continue
+		}
+		out := renderFixture(t, u, f, "en")
+		for _, want := range []string{
+			`action="/coord/rounds/r-1/approve"`, `name="proposed" value="250"`, `<details class="confirm">`,
+			"Approve all 250 proposed matches", "Showing 1 of 250",
+			`href="/coord/rounds/r-1?after=m-200#matches-h" rel="next"`, `href="/coord/rounds/r-1#matches-h"`, "(250)",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("large round page lacks %s", want)
+			}
+		}
+		return
+	}
+	t.Fatal("no round-large fixture")
 }
 
 func TestRespondByIsReadInTheReadersZone(t *testing.T) {

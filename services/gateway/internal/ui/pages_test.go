@@ -262,6 +262,7 @@ func fixtures() []fixture {
 			data: RoundData{Round: round, Programs: map[string]*programsev.Program{"p-1": &prog}, Matches: []MatchView{{Match: match, Applicant: &prof}},
 				Unmatched: []ExplanationView{{Explanation: apimatching.Explanation{ApplicantID: "a-2", Outcome: "filled", Reasons: reasons[len(reasons)-7:]}}}}},
 		{name: "round-published", tmpl: "round", role: "coordinator", title: "round.title", data: publishedRound(round, &prog)},
+		{name: "round-large", tmpl: "round", role: "coordinator", title: "round.title", data: largeRound(round, match, &prof)},
 		{name: "round-running", tmpl: "round", role: "coordinator", title: "round.title", data: RoundData{Round: running, Running: true}},
 		{name: "review", tmpl: "review", role: "coordinator", title: "review.title", data: ReviewData{Matches: []MatchView{{Match: match, Applicant: &prof}}}},
 		{name: "audit", tmpl: "audit", role: "coordinator", title: "audit.title",

@@ -185,6 +185,7 @@ func (u *UI) Table() []auth.Route {
 		r(get, "/coord/rounds/:id", auth.Coordinators, u.round),
 		r(post, "/coord/rounds/:id/run", auth.Coordinators, u.runRound),
 		r(post, "/coord/rounds/:id/publish", auth.Coordinators, u.publishRound),
+		r(post, "/coord/rounds/:id/approve", auth.Coordinators, u.approveRound),
 		r(post, "/coord/rounds/:id/vacancy", auth.Coordinators, u.vacancyRound),
 		r(get, "/coord/rounds/:id/report", auth.Coordinators, u.report),
 		r(get, "/coord/rounds/:id/report.csv", auth.Coordinators, u.reportCSV),
