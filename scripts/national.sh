@@ -21,6 +21,7 @@
 #   NATIONAL_TIMEOUT     give up after this long (default 40m)
 #   NATIONAL_KEEP_LOG    1: keep the server's log (its path is printed)
 #   NATIONAL_REQUEST_TIMEOUT  the server's request timeout (default 10m)
+#   NATIONAL_LOG_LEVEL   the server's log level (default info)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -67,7 +68,7 @@ echo "== start the platform on 127.0.0.1:$port"
 # Importing tens of thousands of rows, or answering with every match of a
 # national round, takes longer than the default 15 s request timeout on a
 # small, busy machine.
-TB_LOG_LEVEL=warn TB_HTTP_REQUEST_TIMEOUT=${NATIONAL_REQUEST_TIMEOUT:-10m} "$work/standalone" --addr "127.0.0.1:$port" --data-dir "$work/data" >"$work/server.log" 2>&1 &
+TB_LOG_LEVEL=${NATIONAL_LOG_LEVEL:-info} TB_HTTP_REQUEST_TIMEOUT=${NATIONAL_REQUEST_TIMEOUT:-10m} "$work/standalone" --addr "127.0.0.1:$port" --data-dir "$work/data" >"$work/server.log" 2>&1 &
 server=$!
 ready=0
 for _ in $(seq 600); do
@@ -87,6 +88,8 @@ status=0
   -list "$list" -seed "$seed" -timeout "$timeout" || status=$?
 hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$server/status" 2>/dev/null || echo nan)
 echo "peak-rss-kib ${hwm:-nan}"
+# Where the run's time went, step by step (matching's "round run steps").
+grep '"round run steps"' "$work/server.log" | tail -n 3 || true
 if [ "$status" != 0 ]; then
   echo "national.sh: the national round failed (status $status); the server log's last lines:" >&2
   tail -n 30 "$work/server.log" >&2

@@ -38,6 +38,27 @@ type run struct {
 
 	// Decided.
 	res *allocation.Result
+
+	// steps records how long each step took, for the log.
+	steps stepTimer
+}
+
+// stepTimer notes the time each named step of a run took, so an operator
+// can see where a large round's minutes go (the "round run steps" log
+// line, docs/OPERATIONS.md).
+type stepTimer struct {
+	last  time.Time
+	attrs []any
+}
+
+// step ends the step called name, which began at the previous step's end
+// (or at the first call).
+func (t *stepTimer) step(name string) {
+	now := time.Now()
+	if !t.last.IsZero() {
+		t.attrs = append(t.attrs, name+"_ms", now.Sub(t.last).Milliseconds())
+	}
+	t.last = now
 }
 
 // execute runs a round that StartRun began, holding its programs until the
@@ -50,6 +71,7 @@ func (s *Service) execute(ctx context.Context, rn *run) {
 	h := s.hold(rn.round, rn.id, log)
 	runCtx, release := h.Hold(ctx)
 
+	rn.steps.step("")
 	err := s.perform(runCtx, rn, h)
 	var ev events.Envelope
 	if err == nil {
@@ -77,6 +99,9 @@ func (s *Service) execute(ctx context.Context, rn *run) {
 	if ferr := s.store.FinishRunRecord(bg, rn.id, h.ReleasedAt(), outcome); ferr != nil {
 		log.Warn("record run end", "err", ferr)
 	}
+	rn.steps.step("finish")
+	log.Info("round run steps", append([]any{"outcome", outcome, "applicants", len(rn.in.Applicants),
+		"programs", len(rn.in.Programs)}, rn.steps.attrs...)...)
 	s.onRun(s.now().Sub(start), outcome)
 }
 
@@ -120,10 +145,12 @@ func (s *Service) load(ctx context.Context, rn *run) error {
 	if err != nil {
 		return err
 	}
+	rn.steps.step("load_programs")
 	matches, err := s.store.MatchesOfRound(ctx, r.ID)
 	if err != nil {
 		return err
 	}
+	rn.steps.step("load_matches")
 	fixed := map[string]domain.Match{}
 	fixedSeats := map[string]int{}
 	excluded := map[string]map[string]string{}
@@ -154,6 +181,7 @@ func (s *Service) load(ctx context.Context, rn *run) error {
 	if err != nil {
 		return err
 	}
+	rn.steps.step("load_applications_to_round")
 	ids := map[string]bool{}
 	for _, a := range toRound {
 		if admitted == nil || admitted[a.ApplicantID] {
@@ -168,6 +196,7 @@ func (s *Service) load(ctx context.Context, rn *run) error {
 	if err != nil {
 		return err
 	}
+	rn.steps.step("load_profiles")
 	var market []string
 	for _, id := range all {
 		if _, ok := profiles[id]; ok {
@@ -183,14 +212,17 @@ func (s *Service) load(ctx context.Context, rn *run) error {
 	if err != nil {
 		return err
 	}
+	rn.steps.step("load_applications_of_applicants")
 	rankings, err := s.store.Rankings(ctx, market)
 	if err != nil {
 		return err
 	}
+	rn.steps.step("load_rank_lists")
 	hostRankings, err := s.store.ProgramRankings(ctx, r.ProgramIDs)
 	if err != nil {
 		return err
 	}
+	rn.steps.step("load_host_rankings")
 	applied := map[string][]string{}
 	var otherIDs []string
 	inRound := map[string]bool{}
@@ -226,6 +258,7 @@ func (s *Service) load(ctx context.Context, rn *run) error {
 			Ranked: rankings[id], Applied: applied[id], Excluded: excluded[id]})
 	}
 	rn.in, rn.matches, rn.fixed, rn.profiles, rn.programs = in, matches, fixed, profiles, progs
+	rn.steps.step("load_rest")
 	return nil
 }
 
@@ -247,6 +280,7 @@ func (s *Service) allocate(ctx context.Context, rn *run, h *leaseHold) error {
 		return phaseErr
 	}
 	rn.res = res
+	rn.steps.step("allocate")
 	return nil
 }
 
@@ -258,13 +292,16 @@ func (s *Service) allocate(ctx context.Context, rn *run, h *leaseHold) error {
 // run that failed halfway and is run again writes the same documents.
 func (s *Service) save(ctx context.Context, rn *run) (events.Envelope, error) {
 	now := s.now()
+	rn.steps.step("renew")
 	if err := s.saveMatches(ctx, rn, now); err != nil {
 		return events.Envelope{}, err
 	}
+	rn.steps.step("save_matches")
 	kept, unmatched, err := s.saveParticipants(ctx, rn, now)
 	if err != nil {
 		return events.Envelope{}, err
 	}
+	rn.steps.step("save_participants")
 
 	r, in, res := rn.round, rn.in, rn.res
 	seats := map[string]int{}
