@@ -141,11 +141,63 @@ func (p prober) narrow(filter bson.Raw, upsert bool, upd bson.RawValue) bson.Raw
 	case matched:
 		return docOf(id)
 	case upsert:
-		return nil
+		// The upsert inserts. When no document has this _id and the
+		// inserted document takes nothing from the rest of the filter,
+		// the filter {_id} alone inserts the same document, and FerretDB
+		// looks the _id up instead of reading the whole collection (a
+		// read model's versioned upsert of a new entry did that for every
+		// entry, so imports slowed as the collection grew).
+		if takesFromFilter(rest, upd) {
+			return nil
+		}
+		exists, err := p.matches(id, docOf())
+		if err != nil || exists {
+			return nil // a duplicate _id: FerretDB reports it as before
+		}
+		return docOf(id)
 	default:
 		none := bson.NewObjectID()
 		return docOf(bsoncore.AppendObjectIDElement(nil, "_id", none))
 	}
+}
+
+// takesFromFilter reports whether a document an upsert inserts may take
+// fields from the filter besides _id: an update with operators ($set, ...)
+// copies the filter's equality conditions into it, a replacement does not.
+// A filter of operator conditions only ({version: {$lt: 3}}) gives nothing;
+// anything else, a top-level $and or $or included, counts as giving.
+func takesFromFilter(rest bson.Raw, upd bson.RawValue) bool {
+	doc, ok := upd.DocumentOK()
+	if !ok {
+		return true
+	}
+	first, err := doc.IndexErr(0)
+	if err != nil || !strings.HasPrefix(first.Key(), "$") {
+		return err != nil // a replacement takes only the _id
+	}
+	elems, err := rest.Elements()
+	if err != nil {
+		return true
+	}
+	for _, e := range elems {
+		if strings.HasPrefix(e.Key(), "$") {
+			return true
+		}
+		cond, ok := e.Value().DocumentOK()
+		if !ok {
+			return true
+		}
+		ops, err := cond.Elements()
+		if err != nil || len(ops) == 0 {
+			return true
+		}
+		for _, op := range ops {
+			if !strings.HasPrefix(op.Key(), "$") || op.Key() == "$eq" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // splitID splits a filter into its _id element, when that is a plain string

@@ -193,6 +193,9 @@ var narrowingScenario = []op{
 	{"update upsert with equality, absent", func(ctx context.Context, c *mongo.Collection) (any, error) {
 		return c.UpdateOne(ctx, filter("d", kv("owner", "u2")), set(kv("n", 1)), options.UpdateOne().SetUpsert(true))
 	}},
+	{"update upsert with an operator-only filter, absent", func(ctx context.Context, c *mongo.Collection) (any, error) {
+		return c.UpdateOne(ctx, filter("e", ver(3)...), set(kv("n", 1)), options.UpdateOne().SetUpsert(true))
+	}},
 	{"positional update", func(ctx context.Context, c *mongo.Collection) (any, error) {
 		return c.UpdateOne(ctx, filter("a", kv("tags", "y")), set(kv("tags.$", "Y")))
 	}},
@@ -251,12 +254,15 @@ func TestNarrowedWritesKeepTheirMeaning(t *testing.T) {
 	if n := plain; n != 0 {
 		t.Errorf("the server without narrowing narrowed %d statements", n)
 	}
-	// Six updates (matching, not matching, missing id, ObjectID, many,
-	// replace upsert matching), three of the bulk's four (the fourth is on
-	// _id alone), three findAndModify (not the unmatched upsert) and two
-	// deletes; upserts that match nothing and the positional update are
-	// left alone.
-	if n, want := narrow, int64(14); n != want {
+	// Eight updates (matching, not matching, missing id, ObjectID, many,
+	// replace upsert matching, replace upsert of an absent _id, $set upsert
+	// of an absent _id with an operator-only filter), three of
+	// the bulk's four (the fourth is on _id alone), three findAndModify
+	// (not the upsert whose _id is stored but does not match) and two
+	// deletes; the upsert over a stored _id that does not match, the
+	// upsert that takes a field from its filter and the positional update
+	// are left alone.
+	if n, want := narrow, int64(16); n != want {
 		t.Errorf("narrowed %d statements, want %d", n, want)
 	}
 }
