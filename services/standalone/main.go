@@ -147,6 +147,7 @@ func serve(ctx context.Context, cfg config.Service, st settings, log *slog.Logge
 	if cfg.Mongo.URI == "" || st.InfraOnly {
 		fd, err := embedded.StartFerret(embedded.FerretOptions{
 			Dir: filepath.Join(st.DataDir, "ferretdb"), SyncAlways: st.SyncAlways,
+			ProxyLogger: log.With("component", "embedded-store"),
 		})
 		if err != nil {
 			return err

@@ -126,6 +126,9 @@ type FerretOptions struct {
 	Dir string
 	// Logger receives FerretDB's own logs; nil discards them.
 	Logger *slog.Logger
+	// ProxyLogger receives the logs of the proxy in front of FerretDB
+	// (slow commands, idle cursors closed, failures); nil uses Logger.
+	ProxyLogger *slog.Logger
 	// SyncAlways makes SQLite fsync every commit (synchronous=FULL), so a
 	// stored write survives a power loss. Without it (synchronous=NORMAL,
 	// the WAL is synced at checkpoints) a write still survives the crash of
@@ -217,7 +220,11 @@ func StartFerret(opts FerretOptions) (*Ferret, error) {
 	if err := ids.all(ctx); err != nil {
 		logger.Warn("embedded ferretdb: _id indexes", "err", err)
 	}
-	proxy, err := newSerializer(front, backend, logger, ids, !opts.NoNarrowing, opts.CursorIdleTimeout)
+	proxyLog := opts.ProxyLogger
+	if proxyLog == nil {
+		proxyLog = logger
+	}
+	proxy, err := newSerializer(front, backend, proxyLog, ids, !opts.NoNarrowing, opts.CursorIdleTimeout)
 	if err != nil {
 		cancel()
 		<-done

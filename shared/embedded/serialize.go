@@ -160,13 +160,16 @@ func (s *serializer) serve(client net.Conn) {
 					s.narrowed.Add(1)
 				}
 			}
+			began := time.Now()
 			if err := s.roundTrip(client, server, req, func(resp []byte) { s.cursors.observe(req, resp) }); err != nil {
 				return
 			}
+			s.noteSlow(req, began)
 			continue
 		}
 		lock := s.lockFor(db)
 		lock.Lock()
+		began := time.Now()
 		if s.narrow {
 			var n int
 			req, n = narrowWrites(server, db, req)
@@ -197,7 +200,53 @@ func (s *serializer) serve(client net.Conn) {
 		if err != nil {
 			return
 		}
+		s.noteSlow(req, began)
 	}
+}
+
+// slowCommand is how long a command may take before the proxy logs it
+// (at info level): the command, database, collection and the names, never
+// the values, of its filter's fields, so an operator can see which query
+// reads a whole collection.
+const slowCommand = 250 * time.Millisecond
+
+func (s *serializer) noteSlow(req []byte, began time.Time) {
+	took := time.Since(began)
+	if took < slowCommand {
+		return
+	}
+	body, err := commandBody(req)
+	if err != nil {
+		return
+	}
+	first, err := body.IndexErr(0)
+	if err != nil {
+		return
+	}
+	coll, _ := first.Value().StringValueOK()
+	db, _ := body.Lookup("$db").StringValueOK()
+	var keys []string
+	filter, ok := body.Lookup("filter").DocumentOK()
+	if !ok {
+		filter, ok = body.Lookup("query").DocumentOK()
+	}
+	if !ok {
+		if m, err := parseOpMsg(req); err == nil {
+			for _, field := range []string{"updates", "deletes"} {
+				if st, _ := m.statements(field); len(st) > 0 {
+					filter, ok = st[0].Lookup("q").DocumentOK()
+				}
+			}
+		}
+	}
+	if ok {
+		elems, _ := filter.Elements()
+		for _, e := range elems {
+			keys = append(keys, e.Key())
+		}
+	}
+	s.log.Info("embedded ferretdb: slow command", "command", first.Key(), "db", db, "collection", coll,
+		"filter_fields", strings.Join(keys, ","), "took_ms", took.Milliseconds())
 }
 
 // lockFor returns the write lock of one database.

@@ -1,9 +1,12 @@
 package mongostore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -55,8 +58,11 @@ func (s *Store) findApplications(ctx context.Context, filter bson.D) ([]domain.A
 // findApplicationsIn reads the applications that match filter and, when
 // field is set, whose field (programId or applicantId) is among values.
 func (s *Store) findApplicationsIn(ctx context.Context, filter bson.D, field string, values []string) ([]domain.Application, error) {
-	opts := options.Find().SetSort(bson.D{{Key: "submittedAt", Value: 1}, {Key: "_id", Value: 1}}).
-		SetProjection(bson.D{{Key: outbox.Field, Value: 0}})
+	// Sorted here, not by the server: the embedded store sorts by reading
+	// every document before it answers at all, and a national round's
+	// applications took longer than one operation may (the run failed on
+	// "find applications"); unsorted, each batch is an operation of its own.
+	opts := options.Find().SetProjection(bson.D{{Key: outbox.Field, Value: 0}})
 	var docs []applicationDoc
 	var err error
 	switch field {
@@ -70,6 +76,9 @@ func (s *Store) findApplicationsIn(ctx context.Context, filter bson.D, field str
 	if err != nil {
 		return nil, err
 	}
+	slices.SortFunc(docs, func(a, b applicationDoc) int {
+		return cmp.Or(a.SubmittedAt.Compare(b.SubmittedAt), strings.Compare(a.ID, b.ID))
+	})
 	out := make([]domain.Application, len(docs))
 	for i, d := range docs {
 		out[i] = d.application()

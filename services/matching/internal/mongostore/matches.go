@@ -1,8 +1,11 @@
 package mongostore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -26,10 +29,17 @@ func (s *Store) findMatches(ctx context.Context, filter bson.D, opts *options.Fi
 	return out, nil
 }
 
-// MatchesOfRound returns a round's matches by program and applicant.
+// MatchesOfRound returns a round's matches by program and applicant,
+// sorted here rather than by the server (see findApplicationsIn).
 func (s *Store) MatchesOfRound(ctx context.Context, roundID string) ([]domain.Match, error) {
-	return s.findMatches(ctx, bson.D{{Key: "roundId", Value: roundID}},
-		options.Find().SetSort(bson.D{{Key: "programId", Value: 1}, {Key: "applicantId", Value: 1}}))
+	ms, err := s.findMatches(ctx, bson.D{{Key: "roundId", Value: roundID}}, options.Find())
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(ms, func(a, b domain.Match) int {
+		return cmp.Or(strings.Compare(a.ProgramID, b.ProgramID), strings.Compare(a.ApplicantID, b.ApplicantID))
+	})
+	return ms, nil
 }
 
 // DeleteProposed deletes the matches among ids that are still proposed.
@@ -142,11 +152,11 @@ func (s *Store) KeepRoundApplicants(ctx context.Context, roundID string, keep []
 }
 
 func (s *Store) findRoundApplicants(ctx context.Context, filter bson.D) ([]domain.RoundApplicant, error) {
-	docs, err := all[roundApplicantDoc](ctx, s.roundApplicants, filter,
-		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	docs, err := all[roundApplicantDoc](ctx, s.roundApplicants, filter) // sorted here (see findApplicationsIn)
 	if err != nil {
 		return nil, err
 	}
+	slices.SortFunc(docs, func(a, b roundApplicantDoc) int { return strings.Compare(a.ID, b.ID) })
 	out := make([]domain.RoundApplicant, len(docs))
 	for i, d := range docs {
 		out[i] = d.entry()
