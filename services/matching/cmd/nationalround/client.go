@@ -1,14 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -159,4 +162,47 @@ func retry(ctx context.Context, within time.Duration, transport bool, f func() e
 		// the platform is busy taking in what it waits for.
 		wait = min(2*wait, 15*time.Second)
 	}
+}
+
+// quiet reports whether the platform has nothing left to deliver: no
+// consumer has a message waiting (tb_consumer_lag), and the outbox relays
+// and publishers have done nothing since the last call (the totals in
+// last, which it updates). It reads the platform's /metrics.
+func (c *client) quiet(ctx context.Context, last map[string]float64) (bool, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(c.base, "/api/v1")+"/metrics", nil)
+	if err != nil {
+		return false, err
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return false, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return false, fmt.Errorf("GET /metrics: %s", resp.Status)
+	}
+	sums := map[string]float64{}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		for _, name := range []string{"tb_consumer_lag", "tb_outbox_relayed_total", "tb_events_published_total"} {
+			if !strings.HasPrefix(line, name+"{") && !strings.HasPrefix(line, name+" ") {
+				continue
+			}
+			fields := strings.Fields(line)
+			v, err := strconv.ParseFloat(fields[len(fields)-1], 64)
+			if err == nil {
+				sums[name] += v
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return false, err
+	}
+	still := sums["tb_consumer_lag"] == 0 &&
+		sums["tb_outbox_relayed_total"] == last["tb_outbox_relayed_total"] &&
+		sums["tb_events_published_total"] == last["tb_events_published_total"]
+	maps.Copy(last, sums)
+	return still, nil
 }

@@ -84,6 +84,13 @@ func (d *driver) run(ctx context.Context) error {
 		return err
 	}
 	d.timing("import-rankings", t)
+	// A scheme imports days before it runs; here the run waits until the
+	// imports' events have been delivered, so "run" times the run alone.
+	t = time.Now()
+	if err := d.settle(ctx); err != nil {
+		return err
+	}
+	d.timing("settle", t)
 	t = time.Now()
 	if err := d.runRound(ctx); err != nil {
 		return err
@@ -406,5 +413,29 @@ func (d *driver) check(ctx context.Context) error {
 		seats += s
 	}
 	fmt.Fprintf(d.out, "check: %d matches on %d seats equal the applicant-optimal stable matching, program by program\n", wantCount, seats)
+	return nil
+}
+
+// settle waits until the platform is quiet (client.quiet) on two checks
+// five seconds apart.
+func (d *driver) settle(ctx context.Context) error {
+	last := map[string]float64{}
+	calm := 0
+	for calm < 2 {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("wait for the platform to settle: %w", ctx.Err())
+		case <-time.After(5 * time.Second):
+		}
+		q, err := d.api.quiet(ctx, last)
+		if err != nil {
+			return fmt.Errorf("wait for the platform to settle: %w", err)
+		}
+		if q {
+			calm++
+		} else {
+			calm = 0
+		}
+	}
 	return nil
 }

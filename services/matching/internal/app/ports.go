@@ -71,6 +71,10 @@ type ApplicationStore interface {
 	// LiveApplicationsOf returns the live applications of the applicants,
 	// oldest first.
 	LiveApplicationsOf(ctx context.Context, applicantIDs []string) ([]domain.Application, error)
+	// LiveApplicationsAround returns, oldest first, every live application
+	// of each applicant with a live application to one of the programs:
+	// those to the programs and those to any other (what a run loads).
+	LiveApplicationsAround(ctx context.Context, programIDs []string) ([]domain.Application, error)
 	// UpdateApplication writes a, changed from version a.Version-1, with its
 	// events. It reports false when the stored version moved on.
 	UpdateApplication(ctx context.Context, a *domain.Application, evs []events.Envelope) (bool, error)

@@ -177,14 +177,21 @@ func (s *Service) load(ctx context.Context, rn *run) error {
 	if err != nil {
 		return err
 	}
-	toRound, err := s.store.LiveApplicationsTo(ctx, r.ProgramIDs)
+	// Every live application of everyone who applied to the round's
+	// programs, in one read: those to the round decide who takes part,
+	// the others are what the participants applied to besides.
+	around, err := s.store.LiveApplicationsAround(ctx, r.ProgramIDs)
 	if err != nil {
 		return err
 	}
-	rn.steps.step("load_applications_to_round")
+	rn.steps.step("load_applications")
+	inRound := map[string]bool{}
+	for _, id := range r.ProgramIDs {
+		inRound[id] = true
+	}
 	ids := map[string]bool{}
-	for _, a := range toRound {
-		if admitted == nil || admitted[a.ApplicantID] {
+	for _, a := range around {
+		if inRound[a.ProgramID] && (admitted == nil || admitted[a.ApplicantID]) {
 			ids[a.ApplicantID] = true
 		}
 	}
@@ -208,11 +215,16 @@ func (s *Service) load(ctx context.Context, rn *run) error {
 	if len(market) > domain.MaxRoundApplicants {
 		return fmt.Errorf("round %s has %d applicants, more than a run takes (%d)", r.ID, len(market), domain.MaxRoundApplicants)
 	}
-	apps, err := s.store.LiveApplicationsOf(ctx, market)
-	if err != nil {
-		return err
+	inMarket := make(map[string]bool, len(market))
+	for _, id := range market {
+		inMarket[id] = true
 	}
-	rn.steps.step("load_applications_of_applicants")
+	var apps []domain.Application
+	for _, a := range around {
+		if inMarket[a.ApplicantID] {
+			apps = append(apps, a)
+		}
+	}
 	rankings, err := s.store.Rankings(ctx, market)
 	if err != nil {
 		return err
@@ -225,10 +237,6 @@ func (s *Service) load(ctx context.Context, rn *run) error {
 	rn.steps.step("load_host_rankings")
 	applied := map[string][]string{}
 	var otherIDs []string
-	inRound := map[string]bool{}
-	for _, id := range r.ProgramIDs {
-		inRound[id] = true
-	}
 	for _, a := range apps {
 		applied[a.ApplicantID] = append(applied[a.ApplicantID], a.ProgramID)
 		if !inRound[a.ProgramID] {

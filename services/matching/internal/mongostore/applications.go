@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -97,6 +98,40 @@ func (s *Store) LiveApplicationsTo(ctx context.Context, programIDs []string) ([]
 		return nil, nil
 	}
 	return s.findApplicationsIn(ctx, bson.D{{Key: "status", Value: domain.ApplicationSubmitted}}, "programId", programIDs)
+}
+
+// LiveApplicationsAround implements app.ApplicationStore. For a long list
+// of programs it reads the live applications once and picks in Go what two
+// queries would (findIn reads every live application for such a list
+// anyway, and a national round's run read them twice: 18 + 24 s at 80,000
+// applications on the embedded store).
+func (s *Store) LiveApplicationsAround(ctx context.Context, programIDs []string) ([]domain.Application, error) {
+	if len(programIDs) <= manyValues {
+		to, err := s.LiveApplicationsTo(ctx, programIDs)
+		if err != nil || len(to) == 0 {
+			return nil, err
+		}
+		ids := map[string]bool{}
+		for _, a := range to {
+			ids[a.ApplicantID] = true
+		}
+		return s.LiveApplicationsOf(ctx, slices.Sorted(maps.Keys(ids)))
+	}
+	live, err := s.findApplicationsIn(ctx, bson.D{{Key: "status", Value: domain.ApplicationSubmitted}}, "", nil)
+	if err != nil {
+		return nil, err
+	}
+	inRound := make(map[string]bool, len(programIDs))
+	for _, p := range programIDs {
+		inRound[p] = true
+	}
+	applicants := map[string]bool{}
+	for _, a := range live {
+		if inRound[a.ProgramID] {
+			applicants[a.ApplicantID] = true
+		}
+	}
+	return slices.DeleteFunc(live, func(a domain.Application) bool { return !applicants[a.ApplicantID] }), nil
 }
 
 // LiveApplicationsOf returns the live applications of the applicants.
