@@ -106,14 +106,18 @@ func (d *driver) run(ctx context.Context) error {
 	if err := d.api.do(ctx, http.MethodGet, "/rounds/"+d.roundID, d.coord, nil, &done); err != nil {
 		return fmt.Errorf("read the round: %w", err)
 	}
-	if err := d.api.do(ctx, http.MethodPost, "/rounds/"+d.roundID+"/approve", d.coord,
-		map[string]any{"proposed": done.Counts.Proposed, "note": "national round, approved as a whole"}, nil); err != nil {
+	approved, err := d.act(ctx, "approve", map[string]any{"proposed": done.Counts.Proposed, "note": "national round, approved as a whole"},
+		func(r roundView) bool { return r.Counts.Proposed == 0 && r.Counts.Approved == done.Counts.Proposed })
+	if err != nil {
 		return fmt.Errorf("approve the round's matches: %w", err)
+	}
+	if approved.Counts.Approved != done.Counts.Proposed {
+		return fmt.Errorf("approved %d matches, want %d", approved.Counts.Approved, done.Counts.Proposed)
 	}
 	d.timing("approve", t)
 	t = time.Now()
-	var pub roundView
-	if err := d.api.do(ctx, http.MethodPost, "/rounds/"+d.roundID+"/publish", d.coord, nil, &pub); err != nil {
+	pub, err := d.act(ctx, "publish", nil, func(r roundView) bool { return r.Status == "published" })
+	if err != nil {
 		return fmt.Errorf("publish the round: %w", err)
 	}
 	d.timing("publish", t)
@@ -438,4 +442,32 @@ func (d *driver) settle(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// act posts a coordinator action on the round (approve, publish) and
+// returns the round after it. An answer cut off by the server's write
+// timeout (60 s; the action goes on after it) is not a failure: the round
+// is then read every two seconds until done says the action has landed.
+// An answer with a status is returned as it is.
+func (d *driver) act(ctx context.Context, action string, body any, done func(roundView) bool) (roundView, error) {
+	var r roundView
+	err := d.api.do(ctx, http.MethodPost, "/rounds/"+d.roundID+"/"+action, d.coord, body, &r)
+	var ae *apiError
+	if err == nil || errors.As(err, &ae) {
+		return r, err
+	}
+	fmt.Fprintf(d.out, "%s: the answer was cut off (%v); waiting for the round\n", action, err)
+	for {
+		select {
+		case <-ctx.Done():
+			return r, fmt.Errorf("%s: %w", action, ctx.Err())
+		case <-time.After(2 * time.Second):
+		}
+		if err := d.api.do(ctx, http.MethodGet, "/rounds/"+d.roundID, d.coord, nil, &r); err != nil {
+			continue // the server may still be busy
+		}
+		if done(r) {
+			return r, nil
+		}
+	}
 }
