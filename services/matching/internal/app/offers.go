@@ -45,6 +45,9 @@ type OfferStore interface {
 	// still published and was not reminded of; it reports whether it
 	// wrote.
 	MarkReminded(ctx context.Context, m *domain.Match, at time.Time, evs []events.Envelope) (bool, error)
+	// AnyRoundPublished reports whether a round has ever been published:
+	// before that there are no offers to sweep.
+	AnyRoundPublished(ctx context.Context) (bool, error)
 }
 
 // RemindBefore is how long before its deadline an open offer's applicant
@@ -134,19 +137,38 @@ func (s *Service) SweepOffers(ctx context.Context, every time.Duration) {
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()
+	// Until a round is published there is no offer, and each sweep would
+	// only read every match (the embedded store has no index): a national
+	// round's tens of thousands of proposed matches, twice every few
+	// seconds, while the coordinators review them. A round once published
+	// stays so, so the check stops once it has said yes.
+	published := false
 	for {
-		if n, err := s.ExpireOffers(ctx); err != nil && ctx.Err() == nil {
-			s.log.Warn("expire offers", "err", err)
-		} else if n > 0 {
-			s.log.Info("offers expired", "count", n)
+		if !published {
+			var err error
+			if published, err = s.store.AnyRoundPublished(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("look for published rounds", "err", err)
+			}
 		}
-		if _, err := s.RemindOffers(ctx); err != nil && ctx.Err() == nil {
-			s.log.Warn("remind of offers", "err", err)
+		if published {
+			s.sweepOffersOnce(ctx)
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// sweepOffersOnce expires the lapsed offers and sends the reminders due.
+func (s *Service) sweepOffersOnce(ctx context.Context) {
+	if n, err := s.ExpireOffers(ctx); err != nil && ctx.Err() == nil {
+		s.log.Warn("expire offers", "err", err)
+	} else if n > 0 {
+		s.log.Info("offers expired", "count", n)
+	}
+	if _, err := s.RemindOffers(ctx); err != nil && ctx.Err() == nil {
+		s.log.Warn("remind of offers", "err", err)
 	}
 }

@@ -174,6 +174,17 @@ func (s *Store) RoundApplicantsOf(ctx context.Context, applicantID string) ([]do
 	return s.findRoundApplicants(ctx, bson.D{{Key: "applicantId", Value: applicantID}})
 }
 
+// AnyRoundPublished implements app.OfferStore: one look at the rounds,
+// which are few.
+func (s *Store) AnyRoundPublished(ctx context.Context) (bool, error) {
+	n, err := s.rounds.CountDocuments(ctx, bson.D{{Key: "publishedAt", Value: bson.D{{Key: "$exists", Value: true}}}},
+		options.Count().SetLimit(1))
+	if err != nil {
+		return false, fmt.Errorf("count published rounds: %w", err)
+	}
+	return n > 0, nil
+}
+
 // LapsedOffers returns up to limit published offers whose respondBy is at
 // or before now, earliest deadline first.
 func (s *Store) LapsedOffers(ctx context.Context, now time.Time, limit int) ([]domain.Match, error) {
