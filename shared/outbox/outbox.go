@@ -303,7 +303,8 @@ func (r *Relay) sweepIDs(ctx context.Context, ids []string) (int, error) {
 }
 
 // relayID publishes the pending events of the document with this id, in
-// whichever of the relay's collections holds it.
+// whichever of the relay's collections holds it, looking no further once
+// one does.
 func (r *Relay) relayID(ctx context.Context, id string) (n int, err error) {
 	proj := options.FindOne().SetProjection(bson.D{{Key: Field, Value: 1}, {Key: TombstoneField, Value: 1}})
 	for _, c := range r.colls {
@@ -319,6 +320,10 @@ func (r *Relay) relayID(ctx context.Context, id string) (n int, err error) {
 		if len(d.Outbox) > 0 {
 			n += r.relayDoc(ctx, c, d)
 		}
+		// An aggregate's document is in one collection only: the others
+		// need not be asked (a national rank import's application events
+		// each cost three needless look-ups in matching's four).
+		break
 	}
 	return n, err
 }
