@@ -67,10 +67,9 @@ func newCursorReaper(backend string, idle time.Duration, log *slog.Logger) *curs
 	return r
 }
 
-// cursorCommands open or continue a cursor.
-var cursorCommands = map[string]bool{
-	"find": true, "aggregate": true, "getMore": true, "listCollections": true, "listIndexes": true,
-}
+// cursorCommands open or continue a cursor on a collection's documents
+// (listCollections and listIndexes answer in one batch).
+var cursorCommands = map[string]bool{"find": true, "aggregate": true, "getMore": true}
 
 // observe notes what a read request and its (last) answer did to cursors.
 func (r *cursorReaper) observe(req, resp []byte) {
@@ -168,7 +167,7 @@ func (r *cursorReaper) reap(now time.Time) {
 	for n, ids := range stale {
 		if err := killCursors(conn, n.db, n.coll, ids); err != nil {
 			r.log.Warn("embedded ferretdb: close idle cursors", "db", n.db, "collection", n.coll, "err", err)
-			return
+			continue
 		}
 		r.reaped.Add(int64(len(ids)))
 		r.log.Info("embedded ferretdb: closed idle cursors", "db", n.db, "collection", n.coll,
