@@ -39,6 +39,9 @@ type cursorReaper struct {
 
 	mu   sync.Mutex
 	open map[int64]*openCursor
+	// parked are backend connections whose client has gone but whose
+	// cursors have not: each is closed (by its func) once they end.
+	parked map[net.Conn]func()
 
 	reaped atomic.Int64
 	stop   chan struct{}
@@ -49,6 +52,7 @@ type cursorReaper struct {
 type openCursor struct {
 	db, coll string
 	last     time.Time
+	conn     net.Conn // the backend connection that opened it
 }
 
 // DefaultCursorIdleTimeout is how long an embedded-store cursor may sit
@@ -61,7 +65,7 @@ func newCursorReaper(backend string, idle time.Duration, log *slog.Logger) *curs
 	if idle <= 0 {
 		idle = DefaultCursorIdleTimeout
 	}
-	r := &cursorReaper{backend: backend, idle: idle, log: log, open: map[int64]*openCursor{},
+	r := &cursorReaper{backend: backend, idle: idle, log: log, open: map[int64]*openCursor{}, parked: map[net.Conn]func(){},
 		stop: make(chan struct{}), done: make(chan struct{})}
 	go r.run()
 	return r
@@ -71,8 +75,9 @@ func newCursorReaper(backend string, idle time.Duration, log *slog.Logger) *curs
 // (listCollections and listIndexes answer in one batch).
 var cursorCommands = map[string]bool{"find": true, "aggregate": true, "getMore": true}
 
-// observe notes what a read request and its (last) answer did to cursors.
-func (r *cursorReaper) observe(req, resp []byte) {
+// observe notes what a read request sent on server and its (last) answer
+// did to cursors.
+func (r *cursorReaper) observe(server net.Conn, req, resp []byte) {
 	body, err := commandBody(req)
 	if err != nil {
 		return
@@ -88,7 +93,7 @@ func (r *cursorReaper) observe(req, resp []byte) {
 		r.mu.Lock()
 		for _, v := range vals {
 			if id, ok := v.AsInt64OK(); ok {
-				delete(r.open, id)
+				r.forget(id)
 			}
 		}
 		r.mu.Unlock()
@@ -108,7 +113,7 @@ func (r *cursorReaper) observe(req, resp []byte) {
 	if cmd == "getMore" {
 		asked, _ := first.Value().AsInt64OK()
 		if id == 0 {
-			delete(r.open, asked) // read to the end, or an error
+			r.forget(asked) // read to the end, or an error
 		} else if c, ok := r.open[asked]; ok {
 			c.last = now
 		}
@@ -124,7 +129,45 @@ func (r *cursorReaper) observe(req, resp []byte) {
 			coll = c
 		}
 	}
-	r.open[id] = &openCursor{db: db, coll: coll, last: now}
+	r.open[id] = &openCursor{db: db, coll: coll, last: now, conn: server}
+}
+
+// forget drops a cursor that ended and closes its connection if that was
+// parked and has no other cursor left. r.mu must be held.
+func (r *cursorReaper) forget(id int64) {
+	c, ok := r.open[id]
+	if !ok {
+		return
+	}
+	delete(r.open, id)
+	closeConn, parked := r.parked[c.conn]
+	if !parked {
+		return
+	}
+	for _, o := range r.open {
+		if o.conn == c.conn {
+			return
+		}
+	}
+	delete(r.parked, c.conn)
+	go closeConn()
+}
+
+// release is called when the client of a backend connection has gone: it
+// closes the connection at once (closeConn) unless cursors it opened are
+// still open, in which case it does so when the last of them ends (read to
+// the end, killed, or closed for idleness).
+func (r *cursorReaper) release(server net.Conn, closeConn func()) {
+	r.mu.Lock()
+	for _, c := range r.open {
+		if c.conn == server {
+			r.parked[server] = closeConn
+			r.mu.Unlock()
+			return
+		}
+	}
+	r.mu.Unlock()
+	closeConn()
 }
 
 func (r *cursorReaper) run() {
@@ -147,13 +190,21 @@ func (r *cursorReaper) reap(now time.Time) {
 	type ns struct{ db, coll string }
 	stale := map[ns][]int64{}
 	r.mu.Lock()
+	var ended []int64
 	for id, c := range r.open {
 		if now.Sub(c.last) > r.idle {
 			stale[ns{c.db, c.coll}] = append(stale[ns{c.db, c.coll}], id)
-			delete(r.open, id)
+			ended = append(ended, id)
 		}
 	}
 	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		for _, id := range ended {
+			r.forget(id)
+		}
+	}()
 	if len(stale) == 0 {
 		return
 	}

@@ -3,6 +3,7 @@ package embedded
 import (
 	"context"
 	"errors"
+	"net"
 	"testing"
 	"time"
 
@@ -128,5 +129,78 @@ func TestCursorsInUseAreKept(t *testing.T) {
 	}
 	if n := f.proxy.cursors.reaped.Load(); n != 0 {
 		t.Errorf("reaped %d cursors that were in use", n)
+	}
+}
+
+// command sends cmd on conn as one OP_MSG and returns the answer's body.
+func command(t *testing.T, conn net.Conn, cmd bson.D) bson.Raw {
+	t.Helper()
+	raw, err := bson.Marshal(cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Write((&wireMsg{requestID: probeSeq.Add(1), body: raw}).encode()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := readMessage(conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := commandBody(resp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return body
+}
+
+// FerretDB ends a connection's cursors when the connection closes, but the
+// driver reads a cursor on whichever pooled connection is free, and closes
+// connections of its own accord. A cursor opened on a connection that then
+// closed must still be readable on another, as on MongoDB (a national
+// round's run failed with CursorNotFound so).
+func TestCursorsOutliveTheConnectionThatOpenedThem(t *testing.T) {
+	f, _ := cursorFixture(t, time.Hour)
+	path := f.proxy.ln.Addr().String()
+	first, err := net.Dial("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := command(t, first, bson.D{{Key: "find", Value: "docs"}, {Key: "filter", Value: bson.D{}},
+		{Key: "batchSize", Value: 2}, {Key: "$db", Value: "cursors"}})
+	id, ok := body.Lookup("cursor", "id").AsInt64OK()
+	if !ok || id == 0 {
+		t.Fatalf("find answered %s, want an open cursor", body)
+	}
+	first.Close()
+	time.Sleep(200 * time.Millisecond) // the proxy sees the close
+	second, err := net.Dial("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	body = command(t, second, bson.D{{Key: "getMore", Value: id}, {Key: "collection", Value: "docs"},
+		{Key: "batchSize", Value: 100}, {Key: "$db", Value: "cursors"}})
+	batch, ok := body.Lookup("cursor", "nextBatch").ArrayOK()
+	if !ok {
+		t.Fatalf("getMore after the opening connection closed answered %s, want the rest of the documents", body)
+	}
+	vals, _ := batch.Values()
+	if len(vals) != 48 {
+		t.Errorf("getMore returned %d documents, want the other 48", len(vals))
+	}
+	// Read to the end, the cursor is forgotten and its parked connection
+	// closed.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		f.proxy.cursors.mu.Lock()
+		parked := len(f.proxy.cursors.parked)
+		f.proxy.cursors.mu.Unlock()
+		if parked == 0 && f.proxy.cursors.openCount() == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections parked, %d cursors tracked after the cursor ended", parked, f.proxy.cursors.openCount())
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

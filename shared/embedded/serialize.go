@@ -145,8 +145,14 @@ func (s *serializer) serve(client net.Conn) {
 		return
 	}
 	s.track(server, true)
-	defer s.track(server, false)
-	defer server.Close()
+	// FerretDB ends the cursors a connection opened when that connection
+	// closes, though the driver reads them on any of its connections: a
+	// backend connection with open cursors outlives its client until they
+	// end (cursors.go).
+	defer s.cursors.release(server, func() {
+		server.Close()
+		s.track(server, false)
+	})
 	for {
 		req, err := readMessage(client)
 		if err != nil {
@@ -161,7 +167,7 @@ func (s *serializer) serve(client net.Conn) {
 				}
 			}
 			began := time.Now()
-			if err := s.roundTrip(client, server, req, func(resp []byte) { s.cursors.observe(req, resp) }); err != nil {
+			if err := s.roundTrip(client, server, req, func(resp []byte) { s.cursors.observe(server, req, resp) }); err != nil {
 				return
 			}
 			s.noteSlow(req, began)
