@@ -237,14 +237,22 @@ func (r *Relay) Kick() {
 // looks up only the documents of awaited events, by _id, however many they
 // are: a lookup by _id costs the same whatever the collection's size, a
 // sweep grows with it.
+//
+// A full sweep reads every document of the relay's collections on the
+// embedded store (no index on the outbox field): with 400,000 applications
+// one took half a minute, and once a minute it kept a core busy and made a
+// national round's lease writes time out. So the next full sweep waits at
+// least sweepSpacing times as long as the last one took.
 func (r *Relay) Run(ctx context.Context) {
-	t := time.NewTicker(r.interval)
-	defer t.Stop()
+	next := time.NewTimer(r.interval)
+	defer next.Stop()
 	full := true // the first sweep recovers what a crash left
 	for {
 		var err error
 		if full {
+			began := time.Now()
 			_, err = r.Sweep(ctx)
+			next.Reset(max(r.interval, sweepSpacing*time.Since(began)))
 		} else {
 			_, err = r.sweepIDs(ctx, r.awaitedIDs())
 		}
@@ -255,13 +263,17 @@ func (r *Relay) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-next.C:
 			full = true
 		case <-r.kick:
 			full = false
 		}
 	}
 }
+
+// sweepSpacing is how many times as long as a full sweep took the relay
+// waits before the next one (see Run).
+const sweepSpacing = 20
 
 // sweepIDs publishes the pending events of the documents with these ids.
 // Events that are still awaited afterwards (their write has not landed
