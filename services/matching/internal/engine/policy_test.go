@@ -87,6 +87,38 @@ func TestPoliciesAgreeWithReference(t *testing.T) {
 	}
 }
 
+// TestPoliciesManyCategories is TestPoliciesAgreeWithReference with more than 64 reserve
+// categories, where the solver and the checker cannot keep categories as bit masks and
+// read applicants' category lists instead.
+func TestPoliciesManyCategories(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 7))
+	for i := range 400 {
+		in := policyInstance(r, i)
+		// A program nobody ranks, reserving one seat for each of 70 categories; some
+		// applicants belong to a few of them too.
+		many := engine.Program{ID: "many", Capacity: 70}
+		for c := range 70 {
+			many.Reserves = append(many.Reserves, engine.Reserve{Category: fmt.Sprintf("c%d", c), Seats: 1})
+		}
+		in.Programs = append(in.Programs, many)
+		for a := range in.Applicants {
+			if r.IntN(3) == 0 {
+				in.Applicants[a].Categories = append(in.Applicants[a].Categories, fmt.Sprintf("c%d", r.IntN(70)))
+			}
+		}
+		m, err := engine.Solve(in, engine.ApplicantOptimal)
+		if err != nil {
+			t.Fatalf("case %d: Solve: %v", i, err)
+		}
+		if want := refPolicyMatch(in); !slices.Equal(m.ProgramOf, want) {
+			t.Fatalf("case %d: Solve = %v, reference %v\ninstance %s", i, m.ProgramOf, want, describe(in))
+		}
+		if cert, err := engine.Check(in, m); err != nil || !cert.Stable() {
+			t.Fatalf("case %d: Check = %v, %v; want stable\ninstance %s", i, cert, err, describe(in))
+		}
+	}
+}
+
 // refBlocking counts pairs that block by the definition in DESIGN.md §5: an applicant
 // prefers a program that lists them and whose chooser, offered what it holds plus them,
 // would choose them.
