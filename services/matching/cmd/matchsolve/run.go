@@ -128,15 +128,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		runtime.GC()
 	}
 
-	m, err := engine.Solve(in, opts.side)
+	// The certificate is computed by an independent checker; a failure is a solver bug.
+	m, cert, err := engine.SolveAndCheck(in, opts.side)
 	if errors.Is(err, engine.ErrInvalidInstance) {
 		return fail(exitBadInput, "%v", err)
 	}
-	if err != nil {
-		return fail(exitInternal, "%v", err)
-	}
-	// The certificate is computed by an independent checker; a failure is a solver bug.
-	cert, err := engine.Check(in, m)
 	if err != nil {
 		return fail(exitInternal, "%v", err)
 	}

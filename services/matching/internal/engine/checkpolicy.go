@@ -13,9 +13,9 @@ import (
 // match, whether that program (or its region) would choose them from what it holds plus
 // them. Ties count as broken by the lottery here: under a policy the choice depends on
 // the whole order, so the certificate is for the order the round actually used.
-func checkPolicies(in *Instance, m *Matching) Certificate {
+func checkPolicies(in *Instance, m *Matching, cats *categoryBits) Certificate {
 	var c Certificate
-	nA, nP := len(in.Applicants), len(in.Programs)
+	nP := len(in.Programs)
 	h := holdingsOf(in, m)
 	held := func(p int) int { return len(h.members(p)) }
 	// seatsWith[p] is how many applicants p may take once one more proposer joins it.
@@ -35,31 +35,39 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 			seatsWith[reg.Programs[k]] = share
 		}
 	}
+	c.add(byPrograms(in, h, func(lo, hi int) Certificate {
+		return checkPolicyPrograms(in, h, seatsWith, cats.catBit, cats.bits, lo, hi)
+	}))
+	return c
+}
 
-	// bits[a] marks a's reserved categories, numbered in catBit, when there are at most 64.
-	catBit := map[string]int{}
+// categoryBits numbers the categories that some program reserves seats for (catBit), and
+// marks each applicant's in bits[a] when there are at most 64 (else bits is nil).
+type categoryBits struct {
+	catBit map[string]int
+	bits   []uint64
+}
+
+func categoriesOf(in *Instance) *categoryBits {
+	cb := &categoryBits{catBit: map[string]int{}}
 	for p := range in.Programs {
 		for _, r := range in.Programs[p].Reserves {
-			if _, ok := catBit[r.Category]; !ok && r.Seats > 0 {
-				catBit[r.Category] = len(catBit)
+			if _, ok := cb.catBit[r.Category]; !ok && r.Seats > 0 {
+				cb.catBit[r.Category] = len(cb.catBit)
 			}
 		}
 	}
-	var bits []uint64
-	if len(catBit) <= 64 {
-		bits = make([]uint64, nA)
+	if len(cb.catBit) <= 64 {
+		cb.bits = make([]uint64, len(in.Applicants))
 		for a := range in.Applicants {
 			for _, cat := range in.Applicants[a].Categories {
-				if b, ok := catBit[cat]; ok {
-					bits[a] |= 1 << b
+				if b, ok := cb.catBit[cat]; ok {
+					cb.bits[a] |= 1 << b
 				}
 			}
 		}
 	}
-	c.add(byPrograms(in, h, func(lo, hi int) Certificate {
-		return checkPolicyPrograms(in, h, seatsWith, catBit, bits, lo, hi)
-	}))
-	return c
+	return cb
 }
 
 // checkPolicyPrograms judges programs lo…hi-1 under their policies (see checkPolicies):
