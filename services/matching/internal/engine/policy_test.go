@@ -298,3 +298,57 @@ func FuzzSolvePolicies(f *testing.F) {
 		}
 	})
 }
+
+// TestPolicyCheckAgreesWithDefinition compares Check with refBlocking on arbitrary
+// feasible assignments of random instances with reserves and regions, most of them
+// unstable: each applicant gets a program that lists them and that they list, or none,
+// within capacities and region caps.
+func TestPolicyCheckAgreesWithDefinition(t *testing.T) {
+	r := rand.New(rand.NewPCG(31, 4))
+	unstable := 0
+	for i := range 3000 {
+		in := policyInstance(r, i)
+		regionOf := make([]int, len(in.Programs))
+		for p := range regionOf {
+			regionOf[p] = -1
+		}
+		for k, reg := range in.Regions {
+			for _, p := range reg.Programs {
+				regionOf[p] = k
+			}
+		}
+		held := make([]int, len(in.Programs))
+		inRegion := make([]int, len(in.Regions))
+		programOf := make([]int, len(in.Applicants))
+		for a, app := range in.Applicants {
+			programOf[a] = engine.Unmatched
+			if len(app.Prefs) == 0 || r.IntN(4) == 0 {
+				continue
+			}
+			p := app.Prefs[r.IntN(len(app.Prefs))]
+			reg := regionOf[p]
+			if !slices.Contains(in.Programs[p].Prefs, a) || held[p] >= in.Programs[p].Capacity ||
+				(reg >= 0 && inRegion[reg] >= in.Regions[reg].Cap) {
+				continue
+			}
+			programOf[a] = p
+			held[p]++
+			if reg >= 0 {
+				inRegion[reg]++
+			}
+		}
+		got, err := engine.Check(in, &engine.Matching{ProgramOf: programOf})
+		if err != nil {
+			t.Fatalf("case %d: Check: %v", i, err)
+		}
+		if want := refBlocking(in, programOf); got.BlockingPairs != want {
+			t.Fatalf("case %d: Check(%v) found %d blocking pairs, the definition %d\ninstance %s", i, programOf, got.BlockingPairs, want, describe(in))
+		}
+		if got.BlockingPairs > 0 {
+			unstable++
+		}
+	}
+	if unstable < 1000 {
+		t.Fatalf("only %d of 3000 assignments were unstable; the test is too tame", unstable)
+	}
+}
