@@ -80,6 +80,17 @@ type heldApp struct {
 	next, end int32
 }
 
+// gate is what a proposal to a program needs to know to be turned away without reading
+// the program's state: once a program has had as many proposals as seats, more change
+// nothing but who it holds, so an applicant ranked below bound (its worst held position)
+// and in none of the categories of mask is turned away. Eight bytes per program keep all
+// of them in the core's own cache at 10× NRMP size, where most proposals are turned away
+// (BenchmarkSolve10x/policies; docs/BENCHMARKS.md, "Policy solve and checker at 10×").
+type gate struct {
+	bound int32  // positions above it are turned away; MaxInt32 while the program may grow
+	mask  uint32 // reserved categories, when all are below 32
+}
+
 // preparePolicies builds the policy tables of a valid instance, and each program's fixed
 // fields in progs.
 func preparePolicies(in *Instance, pr *prepared, progs []progState) *policyPrep {
@@ -230,7 +241,25 @@ type policySolver struct {
 	progs   []progState
 	held    []int64   // program p holds held[heldOff : heldOff+count] of progs[p]
 	apps    []heldApp // beside held
+	gates   []gate
 	picked  []bool
+}
+
+// setGate updates program p's gate after a change to what it holds.
+func (s *policySolver) setGate(p int32) {
+	ps := &s.progs[p]
+	g := gate{bound: 1<<31 - 1}
+	switch {
+	case ps.got < ps.seats:
+		// It may still grow.
+	case ps.count == 0:
+		g.bound = -1 // takes no one
+	case !ps.reserved:
+		g.bound = int32(ps.worst >> 32)
+	case s.pp.catMask != nil && ps.mask < 1<<32:
+		g.bound, g.mask = int32(ps.worst>>32), uint32(ps.mask)
+	}
+	s.gates[p] = g
 }
 
 // extraOf is how many round-robin candidates program p has after got proposals.
@@ -326,6 +355,7 @@ func (s *policySolver) admit(a, p, pos int32, app heldApp) (kept bool, displaced
 	if !grow && (n == 0 || (entry > ps.worst && !mayReserve)) {
 		// Ranked below everyone p holds and in none of its reserved categories, a cannot
 		// take any slot from them: every slot prefers any of them to a.
+		s.setGate(p)
 		return false, -1, dapp
 	}
 	// Insert a in order; heldOff leaves room for seats+1 entries, so there is always a
@@ -342,6 +372,7 @@ func (s *policySolver) admit(a, p, pos int32, app heldApp) (kept bool, displaced
 	if grow {
 		ps.count = n + 1
 		ps.worst = h[n]
+		s.setGate(p)
 		displaced = -1
 		if loser >= 0 {
 			displaced, dapp = s.dropLast(loser)
@@ -363,6 +394,7 @@ func (s *policySolver) admit(a, p, pos int32, app heldApp) (kept bool, displaced
 	copy(h[out:], h[out+1:])
 	copy(ha[out:], ha[out+1:])
 	ps.worst = h[n-1]
+	s.setGate(p)
 	return gone != a, gone, goneApp
 }
 
@@ -384,6 +416,7 @@ func (s *policySolver) dropLast(q int32) (int32, heldApp) {
 	if n > 1 {
 		ps.worst = h[n-2]
 	}
+	s.setGate(q)
 	return gone, goneApp
 }
 
@@ -407,6 +440,10 @@ func solvePolicies(in *Instance, pr *prepared, order []int32) []int32 {
 	}
 	s.held = make([]int64, total)
 	s.apps = make([]heldApp, total)
+	s.gates = make([]gate, pr.nP)
+	for p := range s.gates {
+		s.setGate(int32(p))
+	}
 	s.picked = make([]bool, maxSeats+1)
 	for r := range s.regions {
 		s.regions[r].rest = int64(pp.caps[r])
@@ -434,8 +471,12 @@ func solvePolicies(in *Instance, pr *prepared, order []int32) []int32 {
 				if r < 0 {
 					continue
 				}
+				p := pr.aProg[i]
+				if g := s.gates[p]; r > g.bound && app.mask&uint64(g.mask) == 0 {
+					continue // as admit would decide, but without reading p's state
+				}
 				app.next = i + 1
-				kept, out, oapp := s.admit(a, pr.aProg[i], r, app)
+				kept, out, oapp := s.admit(a, p, r, app)
 				if out >= 0 && out != a {
 					displaced, dapp = out, oapp
 				}
