@@ -71,6 +71,13 @@ type progState struct {
 	_        [8]byte // one 64-byte line per program
 }
 
+// heldEntry is one applicant a program holds: key is their position in its order<<32 |
+// applicant, so ordering keys orders positions.
+type heldEntry struct {
+	key int64
+	app heldApp
+}
+
 // heldApp is what the solver keeps beside each held entry about its applicant: their
 // reserve categories (catMask, or 0), the next entry of their list to propose to and the
 // end of their list. A displaced applicant carries on from it: the program's own run was
@@ -176,10 +183,9 @@ func preparePolicies(in *Instance, pr *prepared, progs []progState) *policyPrep 
 }
 
 // slotWalk fills up to slots of program ps's slots from items, which are held entries
-// (position<<32 | applicant) sorted best first, with their applicants beside them in
-// apps. picked[i] is set for every item taken, and the index of the item taken by the
+// sorted best first. picked[i] is set for every item taken, and the index of the item taken by the
 // last filled slot is returned (-1 if none).
-func (pp *policyPrep) slotWalk(ps *progState, items []int64, apps []heldApp, slots int, picked []bool) int {
+func (pp *policyPrep) slotWalk(ps *progState, items []heldEntry, slots int, picked []bool) int {
 	clear(picked[:len(items)])
 	n := len(items)
 	next := 0 // first item not yet picked
@@ -197,9 +203,9 @@ func (pp *policyPrep) slotWalk(ps *progState, items []int64, apps []heldApp, slo
 	}
 	inCat := func(i int, c int32) bool {
 		if pp.catMask != nil {
-			return apps[i].mask>>c&1 != 0
+			return items[i].app.mask>>c&1 != 0
 		}
-		return pp.hasCat(int32(items[i]), c)
+		return pp.hasCat(int32(items[i].key), c)
 	}
 	for k := ps.runOff; k < ps.runEnd && filled < slots; k++ {
 		c := pp.runCat[k]
@@ -239,8 +245,7 @@ type policySolver struct {
 	pp      *policyPrep
 	regions []regionState
 	progs   []progState
-	held    []int64   // program p holds held[heldOff : heldOff+count] of progs[p]
-	apps    []heldApp // beside held
+	held    []heldEntry // program p holds held[heldOff : heldOff+count] of progs[p]
 	gates   []gate
 	picked  []bool
 }
@@ -362,16 +367,15 @@ func (s *policySolver) admit(a, p, pos int32, app heldApp) (kept bool, displaced
 	// spare one while p decides whom to let go.
 	base := ps.heldOff
 	h := s.held[base : base+n+1 : base+n+1]
-	ha := s.apps[base : base+n+1 : base+n+1]
 	k := n
-	for k > 0 && h[k-1] > entry {
-		h[k], ha[k] = h[k-1], ha[k-1]
+	for k > 0 && h[k-1].key > entry {
+		h[k] = h[k-1]
 		k--
 	}
-	h[k], ha[k] = entry, app
+	h[k] = heldEntry{entry, app}
 	if grow {
 		ps.count = n + 1
-		ps.worst = h[n]
+		ps.worst = h[n].key
 		s.setGate(p)
 		displaced = -1
 		if loser >= 0 {
@@ -382,7 +386,7 @@ func (s *policySolver) admit(a, p, pos int32, app heldApp) (kept bool, displaced
 	// p keeps n seats: fill n slots from the n+1 applicants and let the unpicked one go.
 	out := int(n)
 	if ps.reserved {
-		s.pp.slotWalk(ps, h, ha, int(n), s.picked)
+		s.pp.slotWalk(ps, h, int(n), s.picked)
 		for i := range h {
 			if !s.picked[i] {
 				out = i
@@ -390,10 +394,9 @@ func (s *policySolver) admit(a, p, pos int32, app heldApp) (kept bool, displaced
 			}
 		}
 	}
-	gone, goneApp := int32(h[out]), ha[out]
+	gone, goneApp := int32(h[out].key), h[out].app
 	copy(h[out:], h[out+1:])
-	copy(ha[out:], ha[out+1:])
-	ps.worst = h[n-1]
+	ps.worst = h[n-1].key
 	s.setGate(p)
 	return gone != a, gone, goneApp
 }
@@ -404,17 +407,15 @@ func (s *policySolver) dropLast(q int32) (int32, heldApp) {
 	ps := &s.progs[q]
 	base, n := ps.heldOff, ps.count
 	h := s.held[base : base+n]
-	ha := s.apps[base : base+n]
 	out := int(n) - 1
 	if ps.reserved {
-		out = s.pp.slotWalk(ps, h, ha, int(n), s.picked)
+		out = s.pp.slotWalk(ps, h, int(n), s.picked)
 	}
-	gone, goneApp := int32(h[out]), ha[out]
+	gone, goneApp := int32(h[out].key), h[out].app
 	copy(h[out:], h[out+1:])
-	copy(ha[out:], ha[out+1:])
 	ps.count = n - 1
 	if n > 1 {
-		ps.worst = h[n-2]
+		ps.worst = h[n-2].key
 	}
 	s.setGate(q)
 	return gone, goneApp
@@ -438,8 +439,7 @@ func solvePolicies(in *Instance, pr *prepared, order []int32) []int32 {
 		total += seats + 1
 		maxSeats = max(maxSeats, seats)
 	}
-	s.held = make([]int64, total)
-	s.apps = make([]heldApp, total)
+	s.held = make([]heldEntry, total)
 	s.gates = make([]gate, pr.nP)
 	for p := range s.gates {
 		s.setGate(int32(p))
@@ -496,7 +496,7 @@ func solvePolicies(in *Instance, pr *prepared, order []int32) []int32 {
 	for p := range progs {
 		ps := &progs[p]
 		for _, e := range s.held[ps.heldOff : ps.heldOff+ps.count] {
-			programOf[int32(e)] = int32(p)
+			programOf[int32(e.key)] = int32(p)
 		}
 	}
 	return programOf
