@@ -14,8 +14,8 @@ import (
 	"github.com/talentbridge/platform/services/matching/internal/engine/instancejson"
 )
 
-// bigInput is the input size from which run collects garbage after decoding; below it
-// the heap is small and a collection would buy nothing.
+// bigInput is the input size from which run asks for huge pages and collects garbage
+// after decoding; below it the heap is small and neither would buy anything.
 const bigInput = 32 << 20
 
 // Exit statuses.
@@ -114,6 +114,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	data, release, err := readInput(stdin)
 	if err != nil {
 		return fail(exitInternal, "read instance: %v", err)
+	}
+	if len(data) >= bigInput {
+		// The heap will grow to about three times the input (650 MB at 10× NRMP size).
+		preferHugePages(4 * len(data))
 	}
 	in, err := instancejson.Decode(data)
 	release()
