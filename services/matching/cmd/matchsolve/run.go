@@ -116,8 +116,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(exitInternal, "read instance: %v", err)
 	}
 	if len(data) >= bigInput {
-		// The heap will grow to about three times the input (650 MB at 10× NRMP size).
-		preferHugePages(4 * len(data))
+		// The heap grows to about twice the input (450 MB at 10× NRMP size).
+		preferHugePages(3 * len(data))
 	}
 	in, err := instancejson.Decode(data)
 	release()
