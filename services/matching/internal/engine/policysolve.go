@@ -50,9 +50,10 @@ func (pp *policyPrep) hasCat(a, c int32) bool {
 
 // progState is one program's part of the policy solver: its fixed rules and what it
 // holds so far. A proposal reads most of these fields, so they share one cache line
-// instead of a dozen arrays indexed by program, and worst repeats the last held entry, so
-// that a proposal turned away at once reads nothing else (BenchmarkSolve10x/policies;
-// docs/BENCHMARKS.md, "Policy solve and checker at 10×").
+// instead of a dozen arrays indexed by program, and worst repeats the last held entry,
+// so that a proposal turned away at once reads nothing else
+// (BenchmarkPolicyDeferredAcceptance10x; docs/BENCHMARKS.md, "Policy solve and checker
+// at 10×").
 type progState struct {
 	got     int32 // proposals received (acceptable ones only)
 	seats   int32
@@ -92,7 +93,8 @@ type heldApp struct {
 // nothing but who it holds, so an applicant ranked below bound (its worst held position)
 // and in none of the categories of mask is turned away. Eight bytes per program keep all
 // of them in the core's own cache at 10× NRMP size, where most proposals are turned away
-// (BenchmarkSolve10x/policies; docs/BENCHMARKS.md, "Policy solve and checker at 10×").
+// (BenchmarkPolicyDeferredAcceptance10x; docs/BENCHMARKS.md, "Policy solve and checker
+// at 10×").
 type gate struct {
 	bound int32  // positions above it are turned away; MaxInt32 while the program may grow
 	mask  uint32 // reserved categories, when all are below 32
@@ -183,8 +185,8 @@ func preparePolicies(in *Instance, pr *prepared, progs []progState) *policyPrep 
 }
 
 // slotWalk fills up to slots of program ps's slots from items, which are held entries
-// sorted best first. picked[i] is set for every item taken, and the index of the item taken by the
-// last filled slot is returned (-1 if none).
+// sorted best first. picked[i] is set for every item taken, and the index of the item
+// taken by the last filled slot is returned (-1 if none).
 func (pp *policyPrep) slotWalk(ps *progState, items []heldEntry, slots int, picked []bool) int {
 	clear(picked[:len(items)])
 	n := len(items)
