@@ -91,13 +91,15 @@ type heldApp struct {
 // gate is what a proposal to a program needs to know to be turned away without reading
 // the program's state: once a program has had as many proposals as seats, more change
 // nothing but who it holds, so an applicant ranked below bound (its worst held position)
-// and in none of the categories of mask is turned away. Eight bytes per program keep all
-// of them in the core's own cache at 10× NRMP size, where most proposals are turned away
-// (BenchmarkPolicyDeferredAcceptance10x; docs/BENCHMARKS.md, "Policy solve and checker
-// at 10×").
+// and in none of the categories of mask is turned away. Twelve bytes per program keep
+// all of them in the core's own cache at 10× NRMP size, where most proposals are turned
+// away (BenchmarkPolicyDeferredAcceptance10x; docs/BENCHMARKS.md, "Policy solve and
+// checker at 10×"). last lets a proposal that gets past the gate start fetching the
+// program's held entries before its state arrives.
 type gate struct {
 	bound int32  // positions above it are turned away; MaxInt32 while the program may grow
 	mask  uint32 // reserved categories, when all are below 32
+	last  int32  // index in held of the program's last seat
 }
 
 // preparePolicies builds the policy tables of a valid instance, and each program's fixed
@@ -250,12 +252,13 @@ type policySolver struct {
 	held    []heldEntry // program p holds held[heldOff : heldOff+count] of progs[p]
 	gates   []gate
 	picked  []bool
+	touched int64 // keeps the early loads of held entries from being optimised away
 }
 
 // setGate updates program p's gate after a change to what it holds.
 func (s *policySolver) setGate(p int32) {
 	ps := &s.progs[p]
-	g := gate{bound: 1<<31 - 1}
+	g := gate{bound: 1<<31 - 1, last: ps.heldOff + max(ps.seats-1, 0)}
 	switch {
 	case ps.got < ps.seats:
 		// It may still grow.
@@ -474,9 +477,13 @@ func solvePolicies(in *Instance, pr *prepared, order []int32) []int32 {
 					continue
 				}
 				p := pr.aProg[i]
-				if g := s.gates[p]; r > g.bound && app.mask&uint64(g.mask) == 0 {
+				g := s.gates[p]
+				if r > g.bound && app.mask&uint64(g.mask) == 0 {
 					continue // as admit would decide, but without reading p's state
 				}
+				// Start fetching p's held entries, where a full program's insertion starts,
+				// while admit waits for p's state: the two misses overlap.
+				s.touched += s.held[g.last].key & 1
 				app.next = i + 1
 				kept, out, oapp := s.admit(a, p, r, app)
 				if out >= 0 && out != a {
