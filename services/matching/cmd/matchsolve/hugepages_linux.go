@@ -7,8 +7,9 @@ import (
 	"syscall"
 )
 
-// maxHugeHeap bounds the address range preferHugePages sets aside: it is only reserved,
-// never touched, but a very large request could still be refused by the kernel.
+// maxHugeHeap bounds the address range preferHugePages sets aside: the range is never
+// touched, but it still counts against the kernel's overcommit limit, and a refused
+// request would stop the process.
 const maxHugeHeap = 2 << 30
 
 // preferHugePages asks the kernel to back the next n bytes of heap this process grows
