@@ -188,3 +188,21 @@ func BenchmarkSolve10x(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPolicyDeferredAcceptance10x is the policy solver's deferred acceptance alone,
+// at 10× NRMP size with the policies of BenchmarkSolve10x/policies, on an instance
+// validated and prepared once: the single-threaded step of Solve, without the
+// two-core validation and preparation around it. Run it with -cpu 1.
+func BenchmarkPolicyDeferredAcceptance10x(b *testing.B) {
+	in := enginetest.NRMP(enginetest.NRMPOptions{Applicants: 500000, Seed: 1})
+	enginetest.WithNRMPPolicies(in, 1)
+	solve, err := engine.PolicyDeferredAcceptance(in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cpu := enginetest.StartCPU()
+	for b.Loop() {
+		solve()
+	}
+	cpu.Report(b)
+}

@@ -39,15 +39,41 @@ func (c Certificate) String() string {
 // the stated orders (not the lottery's) and applies the definitions directly, so a solver
 // bug cannot hide behind the same bug here. It runs in time linear in the instance size.
 func Check(in *Instance, m *Matching) (Certificate, error) {
-	var c Certificate
+	return newChecker(in).check(m)
+}
+
+// checker is Check in two steps: newChecker does what does not depend on the matching
+// (validating the instance and, under policies, reading applicants' categories), so that
+// SolveAndCheck can do it while the solver runs; check does the rest. in must not change
+// in between.
+type checker struct {
+	in   *Instance
+	err  error         // from validating in
+	cats *categoryBits // under policies
+}
+
+func newChecker(in *Instance) *checker {
+	c := &checker{in: in}
 	if err := in.Validate(); err != nil {
-		return c, fmt.Errorf("check: %w", err)
-	}
-	if err := checkMatching(in, m); err != nil {
-		return c, fmt.Errorf("check: %w", err)
+		c.err = fmt.Errorf("check: %w", err)
+		return c
 	}
 	if in.HasPolicies() {
-		return checkPolicies(in, m), nil
+		c.cats = categoriesOf(in)
+	}
+	return c
+}
+
+func (ck *checker) check(m *Matching) (Certificate, error) {
+	in := ck.in
+	if ck.err != nil {
+		return Certificate{}, ck.err
+	}
+	if err := checkMatching(in, m); err != nil {
+		return Certificate{}, fmt.Errorf("check: %w", err)
+	}
+	if ck.cats != nil {
+		return checkPolicies(in, m, ck.cats), nil
 	}
 
 	h := holdingsOf(in, m)

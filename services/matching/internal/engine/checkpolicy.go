@@ -13,9 +13,9 @@ import (
 // match, whether that program (or its region) would choose them from what it holds plus
 // them. Ties count as broken by the lottery here: under a policy the choice depends on
 // the whole order, so the certificate is for the order the round actually used.
-func checkPolicies(in *Instance, m *Matching) Certificate {
+func checkPolicies(in *Instance, m *Matching, cats *categoryBits) Certificate {
 	var c Certificate
-	nA, nP := len(in.Applicants), len(in.Programs)
+	nP := len(in.Programs)
 	h := holdingsOf(in, m)
 	held := func(p int) int { return len(h.members(p)) }
 	// seatsWith[p] is how many applicants p may take once one more proposer joins it.
@@ -35,31 +35,39 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 			seatsWith[reg.Programs[k]] = share
 		}
 	}
+	c.add(byPrograms(in, h, func(lo, hi int) Certificate {
+		return checkPolicyPrograms(in, h, seatsWith, cats.catBit, cats.bits, lo, hi)
+	}))
+	return c
+}
 
-	// bits[a] marks a's reserved categories, numbered in catBit, when there are at most 64.
-	catBit := map[string]int{}
+// categoryBits numbers the categories that some program reserves seats for (catBit), and
+// marks each applicant's in bits[a] when there are at most 64 (else bits is nil).
+type categoryBits struct {
+	catBit map[string]int
+	bits   []uint64
+}
+
+func categoriesOf(in *Instance) *categoryBits {
+	cb := &categoryBits{catBit: map[string]int{}}
 	for p := range in.Programs {
 		for _, r := range in.Programs[p].Reserves {
-			if _, ok := catBit[r.Category]; !ok && r.Seats > 0 {
-				catBit[r.Category] = len(catBit)
+			if _, ok := cb.catBit[r.Category]; !ok && r.Seats > 0 {
+				cb.catBit[r.Category] = len(cb.catBit)
 			}
 		}
 	}
-	var bits []uint64
-	if len(catBit) <= 64 {
-		bits = make([]uint64, nA)
+	if len(cb.catBit) <= 64 {
+		cb.bits = make([]uint64, len(in.Applicants))
 		for a := range in.Applicants {
 			for _, cat := range in.Applicants[a].Categories {
-				if b, ok := catBit[cat]; ok {
-					bits[a] |= 1 << b
+				if b, ok := cb.catBit[cat]; ok {
+					cb.bits[a] |= 1 << b
 				}
 			}
 		}
 	}
-	c.add(byPrograms(in, h, func(lo, hi int) Certificate {
-		return checkPolicyPrograms(in, h, seatsWith, catBit, bits, lo, hi)
-	}))
-	return c
+	return cb
 }
 
 // checkPolicyPrograms judges programs lo…hi-1 under their policies (see checkPolicies):
@@ -67,9 +75,14 @@ func checkPolicies(in *Instance, m *Matching) Certificate {
 // a's reserved categories numbered by catBit (nil when there are more than 64).
 func checkPolicyPrograms(in *Instance, h *holdings, seatsWith []int, catBit map[string]int, bits []uint64, lo, hi int) Certificate {
 	var c Certificate
-	var draws map[int]uint64                     // lottery numbers, drawn only for programs with ties
-	mark := make([]listMark, len(in.Applicants)) // program p+1 listing the applicant this pass, and where
+	var draws map[int]uint64 // lottery numbers, drawn only for programs with ties
+	// mark[a]: the program p+1 listing a in this pass, and a's position in its order.
+	// Positions fit in 32 bits, so a mark is 8 bytes: at 10× NRMP size the marks are
+	// written and read at random, and half the size is half the cache misses.
+	mark := make([]posMark, len(in.Applicants))
 	var resCats []string
+	var ranks []int32 // positions of the applicants p got, best first
+	var table []int8  // memo by (k, reserved categories), when there are few of these
 	memo := map[[2]uint64]bool{}
 	for p := lo; p < hi; p++ {
 		prog := &in.Programs[p]
@@ -91,7 +104,7 @@ func checkPolicyPrograms(in *Instance, h *holdings, seatsWith []int, catBit map[
 			})
 		}
 		for k, a := range order {
-			mark[a] = listMark{int32(p + 1), k}
+			mark[a] = posMark{int32(p + 1), int32(k)}
 		}
 		listed := func(a int) bool { return mark[a].by == int32(p+1) }
 
@@ -109,11 +122,15 @@ func checkPolicyPrograms(in *Instance, h *holdings, seatsWith []int, catBit map[
 		}
 		rankOf := func(a int) int {
 			if listed(a) {
-				return mark[a].rank
+				return int(mark[a].pos)
 			}
 			return len(order) + a
 		}
 		slices.SortFunc(got, func(x, y int) int { return cmp.Compare(rankOf(x), rankOf(y)) })
+		ranks = ranks[:0]
+		for _, a := range got {
+			ranks = append(ranks, int32(min(rankOf(a), 1<<31-1)))
+		}
 		resCats = resCats[:0] // categories with reserved seats here
 		var progBits uint64
 		for _, r := range prog.Reserves {
@@ -123,19 +140,32 @@ func checkPolicyPrograms(in *Instance, h *holdings, seatsWith []int, catBit map[
 			}
 		}
 		// Whether p takes a depends only on how many it holds rank above a and on which
-		// of its reserved categories a is in, so each such case is worked out once.
-		clear(memo)
+		// of its reserved categories a is in, so each such case is worked out once: in a
+		// table by k and the categories (as bits of progBits) when progBits has at most 4
+		// bits, else in memo.
+		nBits := bits != nil && len(resCats) > 0 && bitCount(progBits) <= 4
+		if nBits {
+			table = slices.Grow(table[:0], (len(got)+1)<<4)[:(len(got)+1)<<4]
+			clear(table)
+		} else {
+			clear(memo)
+		}
 		for _, a32 := range h.wanted(p) {
 			a := int(a32)
 			if !listed(a) {
 				continue
 			}
-			k, _ := slices.BinarySearchFunc(got, rankOf(a), func(x, r int) int { return cmp.Compare(rankOf(x), r) })
+			k, _ := slices.BinarySearch(ranks, mark[a].pos)
+			if len(resCats) == 0 {
+				// Open seats only: a is chosen when fewer than seats rank above them.
+				if wouldChoose(prog, in.Applicants, got, a, k, seatsWith[p], false) {
+					c.BlockingPairs++
+				}
+				continue
+			}
 			var mask uint64
 			if bits != nil {
-				if progBits != 0 { // skip the load (a cache miss at 10× NRMP size) when it cannot matter
-					mask = bits[a] & progBits
-				}
+				mask = bits[a] & progBits
 			} else {
 				for i, cat := range resCats {
 					if slices.Contains(in.Applicants[a].Categories, cat) {
@@ -143,11 +173,24 @@ func checkPolicyPrograms(in *Instance, h *holdings, seatsWith []int, catBit map[
 					}
 				}
 			}
-			key := [2]uint64{uint64(k), mask}
-			chosen, known := memo[key]
-			if !known || (bits == nil && len(resCats) > 64) {
-				chosen = wouldChoose(prog, in.Applicants, got, a, k, seatsWith[p], mask != 0)
-				memo[key] = chosen
+			var chosen bool
+			if nBits {
+				slot := &table[k<<4|int(compress(mask, progBits))]
+				if *slot == 0 {
+					*slot = 1
+					if wouldChoose(prog, in.Applicants, got, a, k, seatsWith[p], mask != 0) {
+						*slot = 2
+					}
+				}
+				chosen = *slot == 2
+			} else {
+				key := [2]uint64{uint64(k), mask}
+				var known bool
+				chosen, known = memo[key]
+				if !known || (bits == nil && len(resCats) > 64) {
+					chosen = wouldChoose(prog, in.Applicants, got, a, k, seatsWith[p], mask != 0)
+					memo[key] = chosen
+				}
 			}
 			if chosen {
 				c.BlockingPairs++
@@ -155,6 +198,34 @@ func checkPolicyPrograms(in *Instance, h *holdings, seatsWith []int, catBit map[
 		}
 	}
 	return c
+}
+
+// posMark records, for an applicant, the program listing them in the policy checker's
+// pass over the programs (index + 1; 0 for none yet) and their position in its order.
+type posMark struct {
+	by, pos int32
+}
+
+// bitCount is the number of bits set in x.
+func bitCount(x uint64) int {
+	n := 0
+	for ; x != 0; x &= x - 1 {
+		n++
+	}
+	return n
+}
+
+// compress packs the bits of x that lie in mask into the low bits, in order.
+func compress(x, mask uint64) uint64 {
+	var out uint64
+	for j := 0; mask != 0; j++ {
+		low := mask & -mask
+		if x&low != 0 {
+			out |= 1 << j
+		}
+		mask &^= low
+	}
+	return out
 }
 
 // wouldChoose reports whether program prog, filling seats of its slots from the applicants

@@ -17,3 +17,13 @@ func SolvePoliciesInOrder(in *Instance, order []int) ([]int, error) {
 	}
 	return out, nil
 }
+
+// PolicyDeferredAcceptance validates and prepares in once and returns its policy
+// deferred acceptance, so that benchmarks can time that step alone.
+func PolicyDeferredAcceptance(in *Instance) (func(), error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	pr := prepare(in, false)
+	return func() { solvePolicies(in, pr, nil) }, nil
+}

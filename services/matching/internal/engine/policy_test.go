@@ -87,6 +87,38 @@ func TestPoliciesAgreeWithReference(t *testing.T) {
 	}
 }
 
+// TestPoliciesManyCategories is TestPoliciesAgreeWithReference with more than 64 reserve
+// categories, where the solver and the checker cannot keep categories as bit masks and
+// read applicants' category lists instead.
+func TestPoliciesManyCategories(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 7))
+	for i := range 400 {
+		in := policyInstance(r, i)
+		// A program nobody ranks, reserving one seat for each of 70 categories; some
+		// applicants belong to a few of them too.
+		many := engine.Program{ID: "many", Capacity: 70}
+		for c := range 70 {
+			many.Reserves = append(many.Reserves, engine.Reserve{Category: fmt.Sprintf("c%d", c), Seats: 1})
+		}
+		in.Programs = append(in.Programs, many)
+		for a := range in.Applicants {
+			if r.IntN(3) == 0 {
+				in.Applicants[a].Categories = append(in.Applicants[a].Categories, fmt.Sprintf("c%d", r.IntN(70)))
+			}
+		}
+		m, err := engine.Solve(in, engine.ApplicantOptimal)
+		if err != nil {
+			t.Fatalf("case %d: Solve: %v", i, err)
+		}
+		if want := refPolicyMatch(in); !slices.Equal(m.ProgramOf, want) {
+			t.Fatalf("case %d: Solve = %v, reference %v\ninstance %s", i, m.ProgramOf, want, describe(in))
+		}
+		if cert, err := engine.Check(in, m); err != nil || !cert.Stable() {
+			t.Fatalf("case %d: Check = %v, %v; want stable\ninstance %s", i, cert, err, describe(in))
+		}
+	}
+}
+
 // refBlocking counts pairs that block by the definition in DESIGN.md §5: an applicant
 // prefers a program that lists them and whose chooser, offered what it holds plus them,
 // would choose them.
@@ -265,4 +297,58 @@ func FuzzSolvePolicies(f *testing.F) {
 			t.Fatalf("Check = %v, %v", c, err)
 		}
 	})
+}
+
+// TestPolicyCheckAgreesWithDefinition compares Check with refBlocking on arbitrary
+// feasible assignments of random instances with reserves and regions, most of them
+// unstable: each applicant gets a program that lists them and that they list, or none,
+// within capacities and region caps.
+func TestPolicyCheckAgreesWithDefinition(t *testing.T) {
+	r := rand.New(rand.NewPCG(31, 4))
+	unstable := 0
+	for i := range 3000 {
+		in := policyInstance(r, i)
+		regionOf := make([]int, len(in.Programs))
+		for p := range regionOf {
+			regionOf[p] = -1
+		}
+		for k, reg := range in.Regions {
+			for _, p := range reg.Programs {
+				regionOf[p] = k
+			}
+		}
+		held := make([]int, len(in.Programs))
+		inRegion := make([]int, len(in.Regions))
+		programOf := make([]int, len(in.Applicants))
+		for a, app := range in.Applicants {
+			programOf[a] = engine.Unmatched
+			if len(app.Prefs) == 0 || r.IntN(4) == 0 {
+				continue
+			}
+			p := app.Prefs[r.IntN(len(app.Prefs))]
+			reg := regionOf[p]
+			if !slices.Contains(in.Programs[p].Prefs, a) || held[p] >= in.Programs[p].Capacity ||
+				(reg >= 0 && inRegion[reg] >= in.Regions[reg].Cap) {
+				continue
+			}
+			programOf[a] = p
+			held[p]++
+			if reg >= 0 {
+				inRegion[reg]++
+			}
+		}
+		got, err := engine.Check(in, &engine.Matching{ProgramOf: programOf})
+		if err != nil {
+			t.Fatalf("case %d: Check: %v", i, err)
+		}
+		if want := refBlocking(in, programOf); got.BlockingPairs != want {
+			t.Fatalf("case %d: Check(%v) found %d blocking pairs, the definition %d\ninstance %s", i, programOf, got.BlockingPairs, want, describe(in))
+		}
+		if got.BlockingPairs > 0 {
+			unstable++
+		}
+	}
+	if unstable < 1000 {
+		t.Fatalf("only %d of 3000 assignments were unstable; the test is too tame", unstable)
+	}
 }

@@ -24,31 +24,22 @@ package engine
 
 // policyPrep is what the policy solver needs beyond prepared.
 type policyPrep struct {
-	// Program p's slots are runs runCat[k], runLen[k] for k in runOff[p]…runOff[p+1]:
+	// Program p's slots are runs runCat[k], runLen[k] for k in its runOff…runEnd:
 	// runLen slots that are open (runCat -1) or reserved for reserve category runCat.
-	runOff, runCat, runLen []int32
-	reserved               []bool // program has a reserved slot, so it needs the slot walk
+	runCat, runLen []int32
 
 	// Applicant a's reserve categories: bit c of catMask[a] when there are at most 64
 	// reserve categories (the usual case), else cats[catOff[a]:catOff[a+1]].
 	catMask      []uint64
 	catOff, cats []int32
-	// progMask[p] has the bits of the categories program p reserves seats for (all bits
-	// when there are more than 64 categories).
-	progMask []uint64
 
-	region []int32 // region index of each program, -1 for none
-	place  []int32 // program's position in its region
-	target []int32 // effective target, cut to seats
 	caps   []int32 // region caps
 	member [][]int32
 }
 
-// hasCat reports whether applicant a belongs to reserve category c.
+// hasCat reports whether applicant a belongs to reserve category c, when there is no
+// catMask (more than 64 categories).
 func (pp *policyPrep) hasCat(a, c int32) bool {
-	if pp.catMask != nil {
-		return pp.catMask[a]>>c&1 != 0
-	}
 	for _, x := range pp.cats[pp.catOff[a]:pp.catOff[a+1]] {
 		if x == c {
 			return true
@@ -57,29 +48,69 @@ func (pp *policyPrep) hasCat(a, c int32) bool {
 	return false
 }
 
-// mayReserve reports whether applicant a might be in a category program p reserves for.
-func (pp *policyPrep) mayReserve(a, p int32) bool {
-	if !pp.reserved[p] {
-		return false
-	}
-	if pp.catMask != nil {
-		return pp.catMask[a]&pp.progMask[p] != 0
-	}
-	return true
+// progState is one program's part of the policy solver: its fixed rules and what it
+// holds so far. A proposal reads most of these fields, so they share one cache line
+// instead of a dozen arrays indexed by program, and worst repeats the last held entry,
+// so that a proposal turned away at once reads nothing else
+// (BenchmarkPolicyDeferredAcceptance10x; docs/BENCHMARKS.md, "Policy solve and checker
+// at 10×").
+type progState struct {
+	got     int32 // proposals received (acceptable ones only)
+	seats   int32
+	count   int32 // applicants held: held[heldOff : heldOff+count], sorted best first
+	heldOff int32
+	region  int32 // region index, -1 for none
+	place   int32 // position in its region
+	target  int32 // effective target, cut to seats
+	// runs runOff…runEnd of policyPrep are the program's slots.
+	runOff, runEnd int32
+	// reserved: the program has a reserved slot, so it needs the slot walk. mask has the
+	// bits of the categories it reserves seats for (all bits with more than 64).
+	reserved bool
+	mask     uint64
+	worst    int64   // held[heldOff+count-1], when count > 0
+	_        [8]byte // one 64-byte line per program
 }
 
-// preparePolicies builds the policy tables of a valid instance.
-func preparePolicies(in *Instance, pr *prepared) *policyPrep {
-	pp := &policyPrep{
-		runOff:   make([]int32, pr.nP+1),
-		reserved: make([]bool, pr.nP),
-		region:   make([]int32, pr.nP),
-		place:    make([]int32, pr.nP),
-		target:   make([]int32, pr.nP),
-	}
+// heldEntry is one applicant a program holds: key is their position in its order<<32 |
+// applicant, so ordering keys orders positions.
+type heldEntry struct {
+	key int64
+	app heldApp
+}
+
+// heldApp is what the solver keeps beside each held entry about its applicant: their
+// reserve categories (catMask, or 0), the next entry of their list to propose to and the
+// end of their list. A displaced applicant carries on from it: the program's own run was
+// just read, so resuming costs no lookup in arrays indexed by applicant.
+type heldApp struct {
+	mask      uint64
+	next, end int32
+}
+
+// gate is what a proposal to a program needs to know to be turned away without reading
+// the program's state: once a program has had as many proposals as seats, more change
+// nothing but who it holds, so an applicant ranked below bound (its worst held position)
+// and in none of the categories of mask is turned away. Twelve bytes per program keep
+// all of them in the core's own cache at 10× NRMP size, where most proposals are turned
+// away (BenchmarkPolicyDeferredAcceptance10x; docs/BENCHMARKS.md, "Policy solve and
+// checker at 10×"). last lets a proposal that gets past the gate start fetching the
+// program's held entries before its state arrives.
+type gate struct {
+	bound int32  // positions above it are turned away; MaxInt32 while the program may grow
+	mask  uint32 // reserved categories, when all are below 32
+	last  int32  // index in held of the program's last seat
+}
+
+// preparePolicies builds the policy tables of a valid instance, and each program's fixed
+// fields in progs.
+func preparePolicies(in *Instance, pr *prepared, progs []progState) *policyPrep {
+	pp := &policyPrep{}
 	catID := map[string]int32{}
 	for p := range in.Programs {
 		prog := &in.Programs[p]
+		ps := &progs[p]
+		ps.runOff = int32(len(pp.runCat))
 		open := int32(prog.Capacity)
 		var res []int32 // pairs (category, seats)
 		for _, r := range prog.Reserves {
@@ -94,7 +125,7 @@ func preparePolicies(in *Instance, pr *prepared) *policyPrep {
 			res = append(res, c, int32(r.Seats))
 			open -= int32(r.Seats)
 		}
-		pp.reserved[p] = len(res) > 0
+		ps.reserved = len(res) > 0
 		if prog.ReserveOrder == ReservesLast && open > 0 {
 			pp.runCat, pp.runLen = append(pp.runCat, -1), append(pp.runLen, open)
 		}
@@ -104,9 +135,9 @@ func preparePolicies(in *Instance, pr *prepared) *policyPrep {
 		if prog.ReserveOrder == ReservesFirst && open > 0 {
 			pp.runCat, pp.runLen = append(pp.runCat, -1), append(pp.runLen, open)
 		}
-		pp.runOff[p+1] = int32(len(pp.runCat))
-		pp.region[p] = -1
-		pp.target[p] = int32(min(prog.target(), int(pr.seats[p])))
+		ps.runEnd = int32(len(pp.runCat))
+		ps.region = -1
+		ps.target = int32(min(prog.target(), int(pr.seats[p])))
 	}
 
 	if len(catID) <= 64 {
@@ -118,11 +149,11 @@ func preparePolicies(in *Instance, pr *prepared) *policyPrep {
 				}
 			}
 		}
-		pp.progMask = make([]uint64, pr.nP)
-		for p := range pr.nP {
-			for k := pp.runOff[p]; k < pp.runOff[p+1]; k++ {
+		for p := range progs {
+			ps := &progs[p]
+			for k := ps.runOff; k < ps.runEnd; k++ {
 				if c := pp.runCat[k]; c >= 0 {
-					pp.progMask[p] |= 1 << c
+					ps.mask |= 1 << c
 				}
 			}
 		}
@@ -136,6 +167,11 @@ func preparePolicies(in *Instance, pr *prepared) *policyPrep {
 			}
 			pp.catOff[a+1] = int32(len(pp.cats))
 		}
+		for p := range progs {
+			if progs[p].reserved {
+				progs[p].mask = ^uint64(0)
+			}
+		}
 	}
 
 	pp.caps = make([]int32, len(in.Regions))
@@ -143,17 +179,17 @@ func preparePolicies(in *Instance, pr *prepared) *policyPrep {
 	for r, reg := range in.Regions {
 		pp.caps[r] = int32(min(reg.Cap, 1<<31-1))
 		for k, p := range reg.Programs {
-			pp.region[p], pp.place[p] = int32(r), int32(k)
+			progs[p].region, progs[p].place = int32(r), int32(k)
 			pp.member[r] = append(pp.member[r], int32(p))
 		}
 	}
 	return pp
 }
 
-// slotWalk fills up to slots of program p's slots from items, which are held entries
-// (position<<32 | applicant) sorted best first. picked[i] is set for every item taken, and
-// the index of the item taken by the last filled slot is returned (-1 if none).
-func (pp *policyPrep) slotWalk(p int32, items []int64, slots int, picked []bool) int {
+// slotWalk fills up to slots of program ps's slots from items, which are held entries
+// sorted best first. picked[i] is set for every item taken, and the index of the item
+// taken by the last filled slot is returned (-1 if none).
+func (pp *policyPrep) slotWalk(ps *progState, items []heldEntry, slots int, picked []bool) int {
 	clear(picked[:len(items)])
 	n := len(items)
 	next := 0 // first item not yet picked
@@ -169,12 +205,18 @@ func (pp *policyPrep) slotWalk(p int32, items []int64, slots int, picked []bool)
 		picked[next], last = true, next
 		return true
 	}
-	for k := pp.runOff[p]; k < pp.runOff[p+1] && filled < slots; k++ {
+	inCat := func(i int, c int32) bool {
+		if pp.catMask != nil {
+			return items[i].app.mask>>c&1 != 0
+		}
+		return pp.hasCat(int32(items[i].key), c)
+	}
+	for k := ps.runOff; k < ps.runEnd && filled < slots; k++ {
 		c := pp.runCat[k]
 		scan := 0
 		for s := int32(0); s < pp.runLen[k] && filled < slots; s++ {
 			if c >= 0 {
-				for scan < n && (picked[scan] || !pp.hasCat(int32(items[scan]), c)) {
+				for scan < n && (picked[scan] || !inCat(scan, c)) {
 					scan++
 				}
 				if scan < n {
@@ -206,17 +248,35 @@ type policySolver struct {
 	pr      *prepared
 	pp      *policyPrep
 	regions []regionState
-	got     []int32 // proposals each program has received (acceptable ones only)
-	heldOff []int32
-	held    []int64 // program p holds held[heldOff[p] : heldOff[p]+count[p]], sorted best first
-	count   []int32
+	progs   []progState
+	held    []heldEntry // program p holds held[heldOff : heldOff+count] of progs[p]
+	gates   []gate
 	picked  []bool
+	touched int64 // keeps the early loads of held entries from being optimised away
+}
+
+// setGate updates program p's gate after a change to what it holds.
+func (s *policySolver) setGate(p int32) {
+	ps := &s.progs[p]
+	g := gate{bound: 1<<31 - 1, last: ps.heldOff + max(ps.seats-1, 0)}
+	switch {
+	case ps.got < ps.seats:
+		// It may still grow.
+	case ps.count == 0:
+		g.bound = -1 // takes no one
+	case !ps.reserved:
+		g.bound = int32(ps.worst >> 32)
+	case s.pp.catMask != nil && ps.mask < 1<<32:
+		g.bound, g.mask = int32(ps.worst>>32), uint32(ps.mask)
+	}
+	s.gates[p] = g
 }
 
 // extraOf is how many round-robin candidates program p has after got proposals.
 func (s *policySolver) extraOf(p int32) int32 {
-	m := min(s.got[p], s.pr.seats[p])
-	return m - min(m, s.pp.target[p])
+	ps := &s.progs[p]
+	m := min(ps.got, ps.seats)
+	return m - min(m, ps.target)
 }
 
 // before reports whether position (j1, i1) comes before (j2, i2) in round-robin order.
@@ -258,18 +318,20 @@ func (s *policySolver) saturate(r int32) {
 	}
 }
 
-// admit decides applicant a's proposal to program p, at position pos in p's order. It
-// reports whether p (or its region) keeps a, and the applicant displaced, or -1.
-func (s *policySolver) admit(a, p, pos int32) (kept bool, displaced int32) {
-	s.got[p]++
+// admit decides applicant a's proposal to program p, at position pos in p's order; app
+// is what p keeps beside a if it holds them. It reports whether p (or its region) keeps
+// a, and the applicant displaced, or -1, with what was kept beside them.
+func (s *policySolver) admit(a, p, pos int32, app heldApp) (kept bool, displaced int32, dapp heldApp) {
+	ps := &s.progs[p]
+	ps.got++
 	grow := false // p gains a seat, so it keeps everyone it holds plus a
 	loser := int32(-1)
-	if r := s.pp.region[p]; r < 0 {
-		grow = s.got[p] <= s.pr.seats[p]
-	} else if s.got[p] <= s.pr.seats[p] {
+	if r := ps.region; r < 0 {
+		grow = ps.got <= ps.seats
+	} else if ps.got <= ps.seats {
 		// p's proposers grew within its seats, so the region recounts.
 		st := &s.regions[r]
-		if s.got[p] <= s.pp.target[p] {
+		if ps.got <= ps.target {
 			// One more target seat, always granted; R shrinks by one, so when the
 			// round-robin is saturated its last seat (the cut) is taken back.
 			grow = true
@@ -284,7 +346,7 @@ func (s *policySolver) admit(a, p, pos int32) (kept bool, displaced int32) {
 			grow = true
 			st.extra++
 			if st.saturated {
-				if before(s.extraOf(p), s.pp.place[p], st.cutRound, st.cutPlace) {
+				if before(s.extraOf(p), ps.place, st.cutRound, st.cutPlace) {
 					loser = s.stepBack(r)
 				} else {
 					grow = false
@@ -297,34 +359,39 @@ func (s *policySolver) admit(a, p, pos int32) (kept bool, displaced int32) {
 	}
 
 	entry := int64(pos)<<32 | int64(a)
-	base, n := s.heldOff[p], s.count[p]
-	h := s.held[base : base+n+1 : base+n+1]
-	if !grow && (n == 0 || (entry > h[n-1] && !s.pp.mayReserve(a, p))) {
+	n := ps.count
+	// a might be in a category p reserves for; without catMask, anyone might.
+	mayReserve := ps.reserved && (s.pp.catMask == nil || app.mask&ps.mask != 0)
+	if !grow && (n == 0 || (entry > ps.worst && !mayReserve)) {
 		// Ranked below everyone p holds and in none of its reserved categories, a cannot
 		// take any slot from them: every slot prefers any of them to a.
-		return false, -1
+		s.setGate(p)
+		return false, -1, dapp
 	}
 	// Insert a in order; heldOff leaves room for seats+1 entries, so there is always a
 	// spare one while p decides whom to let go.
+	base := ps.heldOff
+	h := s.held[base : base+n+1 : base+n+1]
 	k := n
-	for k > 0 && h[k-1] > entry {
+	for k > 0 && h[k-1].key > entry {
 		h[k] = h[k-1]
 		k--
 	}
-	h[k] = entry
+	h[k] = heldEntry{entry, app}
 	if grow {
-		s.count[p] = n + 1
+		ps.count = n + 1
+		ps.worst = h[n].key
+		s.setGate(p)
+		displaced = -1
 		if loser >= 0 {
-			displaced = s.dropLast(loser)
-		} else {
-			displaced = -1
+			displaced, dapp = s.dropLast(loser)
 		}
-		return true, displaced
+		return true, displaced, dapp
 	}
 	// p keeps n seats: fill n slots from the n+1 applicants and let the unpicked one go.
 	out := int(n)
-	if s.pp.reserved[p] {
-		s.pp.slotWalk(p, h, int(n), s.picked)
+	if ps.reserved {
+		s.pp.slotWalk(ps, h, int(n), s.picked)
 		for i := range h {
 			if !s.picked[i] {
 				out = i
@@ -332,44 +399,56 @@ func (s *policySolver) admit(a, p, pos int32) (kept bool, displaced int32) {
 			}
 		}
 	}
-	gone := int32(h[out])
+	gone, goneApp := int32(h[out].key), h[out].app
 	copy(h[out:], h[out+1:])
-	return gone != a, gone
+	ps.worst = h[n-1].key
+	s.setGate(p)
+	return gone != a, gone, goneApp
 }
 
-// dropLast makes program q give up the applicant its last filled slot took.
-func (s *policySolver) dropLast(q int32) int32 {
-	base, n := s.heldOff[q], s.count[q]
+// dropLast makes program q give up the applicant its last filled slot took, and returns
+// them with what q kept beside them.
+func (s *policySolver) dropLast(q int32) (int32, heldApp) {
+	ps := &s.progs[q]
+	base, n := ps.heldOff, ps.count
 	h := s.held[base : base+n]
 	out := int(n) - 1
-	if s.pp.reserved[q] {
-		out = s.pp.slotWalk(q, h, int(n), s.picked)
+	if ps.reserved {
+		out = s.pp.slotWalk(ps, h, int(n), s.picked)
 	}
-	gone := int32(h[out])
+	gone, goneApp := int32(h[out].key), h[out].app
 	copy(h[out:], h[out+1:])
-	s.count[q] = n - 1
-	return gone
+	ps.count = n - 1
+	if n > 1 {
+		ps.worst = h[n-2].key
+	}
+	s.setGate(q)
+	return gone, goneApp
 }
 
 // solvePolicies runs applicant-proposing deferred acceptance under the instance's policies.
 // order, when not nil, is the order in which applicants start proposing (tests shuffle it
 // to show that the result does not depend on it).
 func solvePolicies(in *Instance, pr *prepared, order []int32) []int32 {
-	pp := preparePolicies(in, pr)
+	progs := make([]progState, pr.nP)
+	pp := preparePolicies(in, pr, progs)
 	s := &policySolver{
 		pr:      pr,
 		pp:      pp,
 		regions: make([]regionState, len(in.Regions)),
-		got:     make([]int32, pr.nP),
-		heldOff: make([]int32, pr.nP+1),
-		count:   make([]int32, pr.nP),
+		progs:   progs,
 	}
-	maxSeats := int32(0)
+	maxSeats, total := int32(0), int32(0)
 	for p, seats := range pr.seats {
-		s.heldOff[p+1] = s.heldOff[p] + seats + 1
+		progs[p].seats, progs[p].heldOff = seats, total
+		total += seats + 1
 		maxSeats = max(maxSeats, seats)
 	}
-	s.held = make([]int64, s.heldOff[pr.nP])
+	s.held = make([]heldEntry, total)
+	s.gates = make([]gate, pr.nP)
+	for p := range s.gates {
+		s.setGate(int32(p))
+	}
 	s.picked = make([]bool, maxSeats+1)
 	for r := range s.regions {
 		s.regions[r].rest = int64(pp.caps[r])
@@ -378,36 +457,55 @@ func solvePolicies(in *Instance, pr *prepared, order []int32) []int32 {
 		}
 	}
 
-	programOf := make([]int32, pr.nA)
-	next := make([]int32, pr.nA)
-	copy(next, pr.aOff[:pr.nA])
 	for k := range pr.nA {
-		start := int32(k)
+		a := int32(k)
 		if order != nil {
-			start = order[k]
+			a = order[k]
 		}
-		for a := start; a >= 0; {
-			displaced := int32(-1)
-			programOf[a] = Unmatched
-			i, end := next[a], pr.aOff[a+1]
-			for ; i < end; i++ {
+		app := heldApp{next: pr.aOff[a], end: pr.aOff[a+1]}
+		if pp.catMask != nil {
+			app.mask = pp.catMask[a]
+		}
+		for a >= 0 {
+			// a proposes down their list from app.next until a program holds them; if
+			// that displaced someone, the displaced applicant carries on from where they
+			// stopped.
+			displaced, dapp := int32(-1), heldApp{}
+			for i := app.next; i < app.end; i++ {
 				r := pr.aRank[i]
 				if r < 0 {
 					continue
 				}
 				p := pr.aProg[i]
-				kept, out := s.admit(a, p, r)
+				g := s.gates[p]
+				if r > g.bound && app.mask&uint64(g.mask) == 0 {
+					continue // as admit would decide, but without reading p's state
+				}
+				// Start fetching p's held entries, where a full program's insertion starts,
+				// while admit waits for p's state: the two misses overlap.
+				s.touched += s.held[g.last].key & 1
+				app.next = i + 1
+				kept, out, oapp := s.admit(a, p, r, app)
 				if out >= 0 && out != a {
-					displaced = out
-					programOf[out] = Unmatched
+					displaced, dapp = out, oapp
 				}
 				if kept {
-					programOf[a] = p
 					break
 				}
 			}
-			next[a] = i + 1
-			a = displaced
+			a, app = displaced, dapp
+		}
+	}
+
+	// Everyone held has their seat; no one else has one.
+	programOf := make([]int32, pr.nA)
+	for a := range programOf {
+		programOf[a] = Unmatched
+	}
+	for p := range progs {
+		ps := &progs[p]
+		for _, e := range s.held[ps.heldOff : ps.heldOff+ps.count] {
+			programOf[int32(e.key)] = int32(p)
 		}
 	}
 	return programOf

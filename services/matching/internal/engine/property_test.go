@@ -142,3 +142,41 @@ func TestCheckRejectsMismatchedMatching(t *testing.T) {
 		})
 	}
 }
+
+// TestSolveAndCheckAgrees runs SolveAndCheck, which prepares the checker while the solver
+// runs, beside Solve and Check one after the other: the same matching, certificate and
+// errors, with and without policies, and on instances the checker has to reject.
+func TestSolveAndCheckAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 11))
+	for i := range 600 {
+		var in *engine.Instance
+		side := engine.ApplicantOptimal
+		switch i % 3 {
+		case 0:
+			in = smallInstance(r, i)
+		case 1:
+			in = smallInstance(r, i)
+			side = engine.ProgramOptimal
+		case 2:
+			in = policyInstance(r, i)
+		}
+		if i%10 == 9 && len(in.Programs) > 0 {
+			in.Programs[0].Capacity = -1 // invalid: both must say so, alike
+		}
+		m, err := engine.Solve(in, side)
+		var cert engine.Certificate
+		if err == nil {
+			cert, err = engine.Check(in, m)
+		}
+		m2, cert2, err2 := engine.SolveAndCheck(in, side)
+		if fmt.Sprint(err) != fmt.Sprint(err2) {
+			t.Fatalf("case %d: SolveAndCheck error %v, Solve and Check %v", i, err2, err)
+		}
+		if err != nil {
+			continue
+		}
+		if fmt.Sprint(m2) != fmt.Sprint(m) || cert2 != cert || !cert.Stable() {
+			t.Fatalf("case %d: SolveAndCheck = %v, %v; Solve and Check %v, %v", i, m2, cert2, m, cert)
+		}
+	}
+}

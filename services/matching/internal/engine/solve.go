@@ -60,6 +60,28 @@ type Matching struct {
 // Solve returns the stable matching of in that is optimal for side. Ties in programs' orders
 // are broken by the lottery seeded with in.Seed, so the result depends only on in.
 func Solve(in *Instance, side Side) (*Matching, error) {
+	return solve(in, side, nil)
+}
+
+// SolveAndCheck is Solve followed by Check, as matchsolve runs them, with the same results
+// and errors. Check's first step — its own validation of the instance and, under policies,
+// its reading of applicants' categories, none of which depends on the matching — runs on
+// a second core while deferred acceptance, which is single-threaded, runs on the first
+// (the 10× matchsolve runs in docs/BENCHMARKS.md, "Policy solve and checker at 10×"). The
+// two still share no code: only the timing is shared.
+func SolveAndCheck(in *Instance, side Side) (*Matching, Certificate, error) {
+	var ck *checker
+	m, err := solve(in, side, func() { ck = newChecker(in) })
+	if err != nil {
+		return nil, Certificate{}, err
+	}
+	cert, err := ck.check(m)
+	return m, cert, err
+}
+
+// solve is Solve; alongside, when not nil, runs on another goroutine during deferred
+// acceptance, after the instance was found valid.
+func solve(in *Instance, side Side, alongside func()) (*Matching, error) {
 	if side != ApplicantOptimal && side != ProgramOptimal {
 		return nil, fmt.Errorf("solve: unknown side %v", side)
 	}
@@ -71,6 +93,14 @@ func Solve(in *Instance, side Side) (*Matching, error) {
 		return nil, fmt.Errorf("solve: %w", invalid("instance", "reserves and regions need applicant-optimal matching"))
 	}
 	pr := prepare(in, side == ProgramOptimal)
+	if alongside != nil {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			alongside()
+		}()
+		defer func() { <-done }()
+	}
 	var programOf []int32
 	if policies {
 		programOf = solvePolicies(in, pr, nil)
