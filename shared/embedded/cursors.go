@@ -78,11 +78,7 @@ var cursorCommands = map[string]bool{"find": true, "aggregate": true, "getMore":
 // observe notes what a read request sent on server and its (last) answer
 // did to cursors.
 func (r *cursorReaper) observe(server net.Conn, req, resp []byte) {
-	body, err := commandBody(req)
-	if err != nil {
-		return
-	}
-	first, err := body.IndexErr(0)
+	body, first, err := commandOf(req)
 	if err != nil {
 		return
 	}

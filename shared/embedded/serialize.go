@@ -221,11 +221,7 @@ func (s *serializer) noteSlow(req []byte, began time.Time) {
 	if took < slowCommand {
 		return
 	}
-	body, err := commandBody(req)
-	if err != nil {
-		return
-	}
-	first, err := body.IndexErr(0)
+	body, first, err := commandOf(req)
 	if err != nil {
 		return
 	}
@@ -340,15 +336,25 @@ func writeTarget(msg []byte) (db string, write bool) {
 }
 
 func commandName(msg []byte) (string, error) {
-	body, err := commandBody(msg)
-	if err != nil {
-		return "", err
-	}
-	first, err := body.IndexErr(0)
+	_, first, err := commandOf(msg)
 	if err != nil {
 		return "", err
 	}
 	return first.Key(), nil
+}
+
+// commandOf returns an OP_MSG's command document and its first element,
+// whose key names the command and whose value is usually the collection.
+func commandOf(msg []byte) (bson.Raw, bson.RawElement, error) {
+	body, err := commandBody(msg)
+	if err != nil {
+		return nil, nil, err
+	}
+	first, err := body.IndexErr(0)
+	if err != nil {
+		return nil, nil, err
+	}
+	return body, first, nil
 }
 
 // commandBody returns the kind-0 section of an OP_MSG: the command document.
@@ -407,11 +413,7 @@ func sections(msg []byte, fn func(kind byte, sec []byte) (more bool, err error))
 // through: a collection it may have created gets its index, and one it
 // dropped or renamed is forgotten. The database's write lock is held.
 func (s *serializer) afterWrite(db string, req []byte) {
-	body, err := commandBody(req)
-	if err != nil {
-		return
-	}
-	first, err := body.IndexErr(0)
+	body, first, err := commandOf(req)
 	if err != nil {
 		return
 	}
