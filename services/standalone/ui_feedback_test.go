@@ -41,6 +41,10 @@ func coordinatorFeedback(t *testing.T, p *uiPlatform, s *seeded) {
 			programIDs = append(programIDs, it.ID)
 		}
 	}
+	// Which demo applicants applied to those programs depends on the
+	// recommendations they saw while the demo loaded, so three applicants
+	// of this test's own apply to a program of its own with enough seats.
+	programIDs = append(programIDs, feedbackApplicants(t, p, s, 3))
 	if st := apiCall(t, p.URL, http.MethodPost, "/rounds", s.coord, map[string]any{"name": "Feedback round", "programIds": programIDs, "seed": 11}, &round); st != http.StatusCreated {
 		t.Fatalf("create round = %d", st)
 	}
@@ -239,4 +243,39 @@ func applicantOrdersAndWithdraws(t *testing.T, p *uiPlatform, s *seeded) {
 	if got := a.eval(fmt.Sprintf(`String(document.querySelectorAll(%q).length)`, accepted+" details.confirm")); got != "0" {
 		t.Errorf("the accepted offer's application still offers withdrawal")
 	}
+}
+
+// feedbackApplicants has host A publish a program of five seats and n new
+// applicants apply to it, and returns the program's id.
+func feedbackApplicants(t *testing.T, p *uiPlatform, s *seeded, n int) string {
+	t.Helper()
+	var hostProgram struct {
+		HostOrg string `json:"hostOrg"`
+	}
+	apiCall(t, p.URL, http.MethodGet, "/programs/"+s.programA, s.hostA, nil, &hostProgram)
+	var program struct {
+		ID string `json:"id"`
+	}
+	if st := apiCall(t, p.URL, http.MethodPost, "/programs", s.hostA, matchProgramBody("Feedback lab", hostProgram.HostOrg, "JP", "Tokyo", 5, []string{"IN", "JP"}), &program); st != http.StatusCreated {
+		t.Fatalf("create the feedback program = %d", st)
+	}
+	if st := apiCall(t, p.URL, http.MethodPost, "/programs/"+program.ID+"/publish", s.hostA, nil, nil); st != http.StatusOK {
+		t.Fatalf("publish the feedback program = %d", st)
+	}
+	for i := range n {
+		email := fmt.Sprintf("feedback-%d@ui.example", i)
+		if st := apiCall(t, p.URL, http.MethodPost, "/auth/signup", "", map[string]string{"email": email, "password": uiAdminPassword, "role": "applicant", "name": "Feedback Applicant"}, nil); st != http.StatusCreated {
+			t.Fatalf("sign up %s = %d", email, st)
+		}
+		tok := apiLogin(t, p.URL, email, uiAdminPassword)
+		if st := apiCall(t, p.URL, http.MethodPost, "/profiles", tok, matchProfileBody(fmt.Sprintf("Feedback Applicant %d", i), "IN"), nil); st != http.StatusCreated {
+			t.Fatalf("profile of %s = %d", email, st)
+		}
+		// Matching learns of the program and the profile by events.
+		eventually(t, 30*time.Second, email+" applies to the feedback program", func() bool {
+			st := apiCall(t, p.URL, http.MethodPost, "/applications", tok, map[string]string{"programId": program.ID}, nil)
+			return st == http.StatusCreated
+		})
+	}
+	return program.ID
 }
