@@ -135,7 +135,7 @@ func (s *Service) SweepOffers(ctx context.Context, every time.Duration) {
 	if every <= 0 {
 		every = DefaultSweepEvery
 	}
-	t := time.NewTicker(every)
+	t := time.NewTimer(every)
 	defer t.Stop()
 	// Until a round is published there is no offer, and each sweep would
 	// only read every match (the embedded store has no index): a national
@@ -144,6 +144,7 @@ func (s *Service) SweepOffers(ctx context.Context, every time.Duration) {
 	// stays so, so the check stops once it has said yes.
 	published := false
 	for {
+		began := time.Now()
 		if !published {
 			var err error
 			if published, err = s.store.AnyRoundPublished(ctx); err != nil && ctx.Err() == nil {
@@ -153,6 +154,13 @@ func (s *Service) SweepOffers(ctx context.Context, every time.Duration) {
 		if published {
 			s.sweepOffersOnce(ctx)
 		}
+		// After a national round is published each sweep still reads its
+		// tens of thousands of matches; spaced at least sweepSpacing times
+		// its own length, it takes at most a twentieth of the service's
+		// time. An offer whose deadline passes between sweeps is already
+		// refused on accept (domain.Match.Lapsed); only its offer.expired
+		// event waits for the next sweep.
+		t.Reset(max(every, sweepSpacing*time.Since(began)))
 		select {
 		case <-ctx.Done():
 			return
@@ -160,6 +168,10 @@ func (s *Service) SweepOffers(ctx context.Context, every time.Duration) {
 		}
 	}
 }
+
+// sweepSpacing is how many times as long as the last sweep took
+// SweepOffers waits at least before the next.
+const sweepSpacing = 20
 
 // sweepOffersOnce expires the lapsed offers and sends the reminders due.
 func (s *Service) sweepOffersOnce(ctx context.Context) {

@@ -9,6 +9,7 @@ import (
 	"github.com/talentbridge/platform/services/matching/internal/domain"
 	"github.com/talentbridge/platform/shared/mongotest"
 	"github.com/talentbridge/platform/shared/outbox"
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // BenchmarkProgramApplicants compares the two ways a host-ranking import
@@ -63,6 +64,59 @@ func BenchmarkProgramApplicants(b *testing.B) {
 		for b.Loop() {
 			ids, err := s.ProgramApplicants(ctx, "bp-007")
 			check(b, ids, err)
+		}
+	})
+}
+
+// BenchmarkLiveApplicationsRead reads 50,000 stored applications (2,500
+// applicants with lists of 20, ids shaped like the platform's) the way a
+// run loads them (findApplicationsIn: decoded and sorted), and with a
+// cursor that decodes nothing, to show how much of a run's
+// load_applications step the embedded store itself takes.
+//
+//	go test -run '^$' -bench LiveApplicationsRead -benchtime 3x -cpuprofile cpu.out ./services/matching/internal/mongostore
+func BenchmarkLiveApplicationsRead(b *testing.B) {
+	const applicants, programs, list = 2500, 500, 20
+	ctx := context.Background()
+	s := New(mongotest.DB(b), nil, outbox.Config{})
+	now := time.Now().UTC()
+	uuid := func(n int) string { return fmt.Sprintf("01a251b7-ea0a-72be-9fe0-%012d", n) }
+	var docs []any
+	for i := range applicants {
+		for k := range list {
+			a := domain.Application{ID: uuid(i*list + k), ApplicantID: uuid(i), ProgramID: uuid((i*7 + k*13) % programs),
+				HostID: uuid(1), Status: domain.ApplicationSubmitted, SubmittedAt: now, Version: 1, RecordedBy: uuid(2)}
+			docs = append(docs, applicationDocOf(&a))
+		}
+	}
+	if err := chunks(len(docs), func(from, to int) error {
+		_, err := s.apps.InsertMany(ctx, docs[from:to])
+		return err
+	}); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("as-a-run-reads", func(b *testing.B) {
+		for b.Loop() {
+			out, err := s.findApplicationsIn(ctx, bson.D{{Key: "status", Value: domain.ApplicationSubmitted}}, "", nil)
+			if err != nil || len(out) != len(docs) {
+				b.Fatalf("%d applications, want %d (%v)", len(out), len(docs), err)
+			}
+		}
+	})
+	b.Run("cursor-only", func(b *testing.B) {
+		for b.Loop() {
+			cur, err := s.apps.Find(ctx, bson.D{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			n := 0
+			for cur.Next(ctx) {
+				n++
+			}
+			closeCursor(ctx, cur)
+			if n != len(docs) {
+				b.Fatalf("%d applications, want %d", n, len(docs))
+			}
 		}
 	})
 }
