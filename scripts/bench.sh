@@ -189,6 +189,9 @@ if [ "${BENCH_NATIONAL:-1}" != 0 ]; then
   go test -c -o "$work/mongostore.test" ./services/matching/internal/mongostore
   bench services/matching/internal/mongostore "$work/mongostore.test" applicants -test.bench 'ProgramApplicants' \
     -test.benchtime 3x -test.count "$count" || true
+  step "national: a run's read of 50,000 applications on the embedded store"
+  bench services/matching/internal/mongostore "$work/mongostore.test" appsread -test.bench 'LiveApplicationsRead' \
+    -test.benchtime 3x -test.count "$count" || true
   step "national: 50,000 x 6,500 x 20 through the standalone platform (one run)"
   NATIONAL_APPLICANTS=50000 NATIONAL_PROGRAMS=6500 NATIONAL_LIST=20 NATIONAL_TIMEOUT=${BENCH_NATIONAL_TIMEOUT:-45m} \
     scripts/national.sh >"$work/out/national.txt" 2>&1 || { echo "!! national failed:"; tail -n 30 "$work/out/national.txt"; }
@@ -378,6 +381,10 @@ if [ "${BENCH_NATIONAL:-1}" != 0 ]; then
   scan=$(fmt "$(metric applicants BenchmarkProgramApplicants/applications-scan ns/op)" 1e6 1)
   byid=$(fmt "$(metric applicants BenchmarkProgramApplicants/read-model-by-id ns/op)" 1e6 2)
   row "Host-ranking import: who applied to one program among 20,000 applications (embedded store) — scan of the applications / program_applicants read by _id" "$scan / $byid" ms
+  aread=$(fmt "$(metric appsread BenchmarkLiveApplicationsRead/as-a-run-reads ns/op)" 1e6 0)
+  acur=$(fmt "$(metric appsread BenchmarkLiveApplicationsRead/cursor-only ns/op)" 1e6 0)
+  aview=$(fmt "$(metric appsread BenchmarkLiveApplicationsRead/applicant-view ns/op)" 1e6 0)
+  row "A run's read of 50,000 live applications (embedded store) — the applications decoded and sorted / the applicant view / a cursor over the applications alone" "$aread / $aview / $acur" ms
   nl="National round 50,000 × 6,500 × 20 (standalone platform, embedded store)"
   ranks=$(awk -v a="$(national import-ranks)" -v b="$(national import-rankings)" 'BEGIN { if (a == "nan" || b == "nan") print "nan"; else print a + b }')
   row "$nl: rank lists (CSV, 2,000 a file) and host rankings (CSV, one per program) imported" "$(fmt "$ranks" 1 1)" s

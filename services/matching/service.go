@@ -120,6 +120,15 @@ func (s *Service) Routes(_ *echo.Echo, api *echo.Group) {
 	(&httpapi.Handlers{App: s.app}).Register(api, s.deps.Auth)
 }
 
+// backfillView copies applications stored before the applicant view
+// existed into it, once; until it has, runs read the applications
+// themselves. A failure is retried at the next start.
+func (s *Service) backfillView(ctx context.Context) {
+	if err := s.store.BackfillApplicantView(ctx); err != nil && ctx.Err() == nil {
+		s.deps.Log.Warn("backfill the applicant view", "service", "matching", "err", err)
+	}
+}
+
 // Start loads the recommendations and has them follow the profile and
 // program events, then runs the outbox relay, the consumers and the export
 // responder.
@@ -130,7 +139,7 @@ func (s *Service) Start(ctx context.Context) error {
 		return err
 	}
 	s.follow = follow
-	s.Go(ctx, s.relay.Run, func(ctx context.Context) { s.app.SweepOffers(ctx, s.sweep) })
+	s.Go(ctx, s.relay.Run, func(ctx context.Context) { s.app.SweepOffers(ctx, s.sweep) }, s.backfillView)
 	if err := (messaging.Handlers{App: s.app}).Start(ctx, s.deps.Bus); err != nil {
 		return err
 	}

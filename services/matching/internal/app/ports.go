@@ -73,7 +73,9 @@ type ApplicationStore interface {
 	LiveApplicationsOf(ctx context.Context, applicantIDs []string) ([]domain.Application, error)
 	// LiveApplicationsAround returns, oldest first, every live application
 	// of each applicant with a live application to one of the programs:
-	// those to the programs and those to any other (what a run loads).
+	// those to the programs and those to any other (what a run loads). Of
+	// each it may set only ID, ApplicantID, ProgramID, Status and
+	// SubmittedAt.
 	LiveApplicationsAround(ctx context.Context, programIDs []string) ([]domain.Application, error)
 	// UpdateApplication writes a, changed from version a.Version-1, with its
 	// events. It reports false when the stored version moved on.

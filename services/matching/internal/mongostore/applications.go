@@ -27,7 +27,18 @@ func (s *Store) InsertApplication(ctx context.Context, a *domain.Application, ev
 	}
 	d := applicationDocOf(a)
 	d.Outbox = ob
+	pending, err := s.viewBegin(ctx, []domain.Application{*a})
+	if err != nil {
+		return err
+	}
 	_, err = s.apps.InsertOne(ctx, d)
+	var written []domain.Application
+	if err == nil {
+		written = []domain.Application{*a}
+	}
+	// Left pending on failure, the view is resolved by its readers
+	// (applicantview.go).
+	_ = s.viewEnd(ctx, pending, written)
 	if mongo.IsDuplicateKeyError(err) {
 		return domain.Conflict("already_applied", "you already have a live application to this program")
 	}
@@ -106,6 +117,11 @@ func (s *Store) LiveApplicationsTo(ctx context.Context, programIDs []string) ([]
 // anyway, and a national round's run read them twice: 18 + 24 s at 80,000
 // applications on the embedded store).
 func (s *Store) LiveApplicationsAround(ctx context.Context, programIDs []string) ([]domain.Application, error) {
+	if live, ok, err := s.liveFromView(ctx); err != nil {
+		return nil, err
+	} else if ok {
+		return applicationsAround(live, programIDs), nil
+	}
 	if len(programIDs) <= manyValues {
 		to, err := s.LiveApplicationsTo(ctx, programIDs)
 		if err != nil || len(to) == 0 {
@@ -121,6 +137,12 @@ func (s *Store) LiveApplicationsAround(ctx context.Context, programIDs []string)
 	if err != nil {
 		return nil, err
 	}
+	return applicationsAround(live, programIDs), nil
+}
+
+// applicationsAround returns the applications of live (oldest first) whose
+// applicant applied to one of the programs.
+func applicationsAround(live []domain.Application, programIDs []string) []domain.Application {
 	inRound := make(map[string]bool, len(programIDs))
 	for _, p := range programIDs {
 		inRound[p] = true
@@ -131,7 +153,7 @@ func (s *Store) LiveApplicationsAround(ctx context.Context, programIDs []string)
 			applicants[a.ApplicantID] = true
 		}
 	}
-	return slices.DeleteFunc(live, func(a domain.Application) bool { return !applicants[a.ApplicantID] }), nil
+	return slices.DeleteFunc(live, func(a domain.Application) bool { return !applicants[a.ApplicantID] })
 }
 
 // LiveApplicationsOf returns the live applications of the applicants.
@@ -155,10 +177,19 @@ func (s *Store) UpdateApplication(ctx context.Context, a *domain.Application, ev
 			return false, err
 		}
 	}
+	pending, err := s.viewBegin(ctx, []domain.Application{*a})
+	if err != nil {
+		return false, err
+	}
 	set := bson.D{{Key: "status", Value: d.Status}, {Key: "liveKey", Value: d.LiveKey},
 		{Key: "withdrawnAt", Value: d.WithdrawnAt}, {Key: "version", Value: d.Version}}
 	res, err := s.apps.UpdateOne(ctx, bson.D{{Key: "_id", Value: a.ID}, {Key: "version", Value: a.Version - 1}},
 		bson.D{{Key: "$set", Value: set}, outbox.Push(ob)})
+	var written []domain.Application
+	if err == nil && s.wrote(res) {
+		written = []domain.Application{*a}
+	}
+	_ = s.viewEnd(ctx, pending, written) // left pending, resolved by readers
 	if err != nil {
 		return false, fmt.Errorf("update application: %w", err)
 	}
@@ -257,8 +288,13 @@ func (s *Store) ImportRanks(ctx context.Context, apps []domain.Application, evs 
 			d.Outbox = ob
 			docs[i] = d
 		}
+		pending, err := s.viewBegin(ctx, apps)
+		if err != nil {
+			return 0, err
+		}
 		inserted = len(docs)
-		err := chunks(len(docs), func(from, to int) error {
+		skipped := map[int]bool{}
+		err = chunks(len(docs), func(from, to int) error {
 			_, err := s.apps.InsertMany(ctx, docs[from:to], options.InsertMany().SetOrdered(false))
 			if err != nil {
 				var bwe mongo.BulkWriteException
@@ -266,11 +302,23 @@ func (s *Store) ImportRanks(ctx context.Context, apps []domain.Application, evs 
 					return fmt.Errorf("import applications: %w", err)
 				}
 				inserted -= len(bwe.WriteErrors)
+				for _, we := range bwe.WriteErrors {
+					skipped[from+we.Index] = true
+				}
 			}
 			return nil
 		})
 		s.relay.Kick()
 		if err != nil {
+			return 0, err
+		}
+		written := make([]domain.Application, 0, inserted)
+		for i := range apps {
+			if !skipped[i] {
+				written = append(written, apps[i])
+			}
+		}
+		if err := s.viewEnd(ctx, pending, written); err != nil {
 			return 0, err
 		}
 	}

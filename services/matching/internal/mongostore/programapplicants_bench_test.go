@@ -70,9 +70,9 @@ func BenchmarkProgramApplicants(b *testing.B) {
 
 // BenchmarkLiveApplicationsRead reads 50,000 stored applications (2,500
 // applicants with lists of 20, ids shaped like the platform's) the way a
-// run loads them (findApplicationsIn: decoded and sorted), and with a
-// cursor that decodes nothing, to show how much of a run's
-// load_applications step the embedded store itself takes.
+// run used to load them (findApplicationsIn: decoded and sorted), from the
+// applicant view (applicantview.go) as a run loads them now, and with a
+// cursor over the applications that decodes nothing.
 //
 //	go test -run '^$' -bench LiveApplicationsRead -benchtime 3x -cpuprofile cpu.out ./services/matching/internal/mongostore
 func BenchmarkLiveApplicationsRead(b *testing.B) {
@@ -100,6 +100,17 @@ func BenchmarkLiveApplicationsRead(b *testing.B) {
 			out, err := s.findApplicationsIn(ctx, bson.D{{Key: "status", Value: domain.ApplicationSubmitted}}, "", nil)
 			if err != nil || len(out) != len(docs) {
 				b.Fatalf("%d applications, want %d (%v)", len(out), len(docs), err)
+			}
+		}
+	})
+	if err := s.BackfillApplicantView(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("applicant-view", func(b *testing.B) {
+		for b.Loop() {
+			out, ok, err := s.liveFromView(ctx)
+			if err != nil || !ok || len(out) != len(docs) {
+				b.Fatalf("%d applications from the view (complete %v), want %d (%v)", len(out), ok, len(docs), err)
 			}
 		}
 	})

@@ -50,17 +50,19 @@ type Store struct {
 	programRankings *mongo.Collection
 	// programApplicants is the read model of programapplicants.go.
 	programApplicants *mongo.Collection
-	rounds            *mongo.Collection
-	matches           *mongo.Collection
-	roundApplicants   *mongo.Collection
-	leases            *mongo.Collection
-	runs              *mongo.Collection
-	audit             *mongo.Collection
-	slots             *mongo.Collection
-	slotLocks         *mongo.Collection
-	messages          *mongo.Collection
-	now               func() time.Time
-	relay             *outbox.Relay
+	// applicantView is the view of applicantview.go.
+	applicantView   *mongo.Collection
+	rounds          *mongo.Collection
+	matches         *mongo.Collection
+	roundApplicants *mongo.Collection
+	leases          *mongo.Collection
+	runs            *mongo.Collection
+	audit           *mongo.Collection
+	slots           *mongo.Collection
+	slotLocks       *mongo.Collection
+	messages        *mongo.Collection
+	now             func() time.Time
+	relay           *outbox.Relay
 }
 
 var _ app.Store = (*Store)(nil)
@@ -80,6 +82,7 @@ func New(db *mongo.Database, now func() time.Time, ob outbox.Config) *Store {
 		leases: db.Collection(LeasesCollection), runs: db.Collection(RunsCollection),
 		audit: db.Collection(AuditCollection), slots: db.Collection(SlotsCollection), messages: db.Collection(MessagesCollection),
 		slotLocks: db.Collection(SlotLocksCollection), programApplicants: db.Collection(ProgramApplicantsCollection),
+		applicantView: db.Collection(ApplicantApplicationsCollection),
 	}
 	s.relay = outbox.NewRelay(ob, s.apps, s.matches, s.rounds, s.messages)
 	return s
@@ -226,6 +229,9 @@ func (s *Store) EraseApplicant(ctx context.Context, applicantID string) error {
 		return err
 	}
 	if err := s.eraseProgramApplicant(ctx, applicantID); err != nil {
+		return err
+	}
+	if err := s.eraseApplicantView(ctx, applicantID); err != nil {
 		return err
 	}
 	if _, err := s.apps.DeleteMany(ctx, who); err != nil {
