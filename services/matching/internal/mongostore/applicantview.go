@@ -122,6 +122,12 @@ func settleCondition(a domain.Application) bson.D {
 	}}}
 }
 
+// replaces reports whether a's entry takes the place of one held for the
+// application with id held: what settleCondition says in a filter.
+func replaces(a domain.Application, held string) bool {
+	return held < a.ID || (held == a.ID && !a.Live())
+}
+
 func settleValue(a domain.Application) viewEntry {
 	return viewEntry{App: a.ID, At: a.SubmittedAt.UTC(), Gone: !a.Live()}
 }
@@ -156,7 +162,7 @@ func (s *Store) settle(ctx context.Context, apps map[string][]domain.Application
 	for ap, list := range apps {
 		latest := map[string]domain.Application{}
 		for _, a := range list {
-			if l, ok := latest[a.ProgramID]; !ok || l.ID < a.ID || (l.ID == a.ID && !a.Live()) {
+			if l, ok := latest[a.ProgramID]; !ok || replaces(a, l.ID) {
 				latest[a.ProgramID] = a
 			}
 		}
@@ -337,7 +343,7 @@ func (s *Store) resolvePending(ctx context.Context, d *applicantViewDoc) error {
 			}
 			a := doc.application()
 			k := viewKeyEscape.Replace(a.ProgramID)
-			if e, ok := d.Live[k]; !ok || e.App < a.ID || (e.App == a.ID && !a.Live()) {
+			if e, ok := d.Live[k]; !ok || replaces(a, e.App) {
 				d.Live[k] = settleValue(a)
 			}
 		}
