@@ -22,6 +22,13 @@
 #   NATIONAL_KEEP_LOG    1: keep the server's log (its path is printed)
 #   NATIONAL_REQUEST_TIMEOUT  the server's request timeout (default 10m)
 #   NATIONAL_LOG_LEVEL   the server's log level (default info)
+#   NATIONAL_DATA_DIR    keep the platform's data in this folder, with the
+#                        imported ids beside it (national-state.json): a
+#                        later call with the same folder and instance
+#                        imports nothing and runs a new round over the same
+#                        programs and rank lists, on the build of that call
+#   NATIONAL_IMPORTS_ONLY  1: stop once the imports have settled (needs
+#                        NATIONAL_DATA_DIR)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +42,16 @@ for v in "$applicants" "$programs" "$list" "$seed"; do
 done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tb-national.XXXXXX")
+data="$work/data"
+keep=()
+if [ -n "${NATIONAL_DATA_DIR:-}" ]; then
+  mkdir -p "$NATIONAL_DATA_DIR"
+  data=$(cd "$NATIONAL_DATA_DIR" && pwd)/data
+  keep=(-state "$(dirname "$data")/national-state.json")
+  if [ "${NATIONAL_IMPORTS_ONLY:-0}" = 1 ]; then keep+=(-imports-only); fi
+elif [ "${NATIONAL_IMPORTS_ONLY:-0}" = 1 ]; then
+  echo "national.sh: NATIONAL_IMPORTS_ONLY needs NATIONAL_DATA_DIR" >&2; exit 2
+fi
 server=""
 cleanup() {
   if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
@@ -68,7 +85,7 @@ echo "== start the platform on 127.0.0.1:$port"
 # Importing tens of thousands of rows, or answering with every match of a
 # national round, takes longer than the default 15 s request timeout on a
 # small, busy machine.
-TB_LOG_LEVEL=${NATIONAL_LOG_LEVEL:-info} TB_HTTP_REQUEST_TIMEOUT=${NATIONAL_REQUEST_TIMEOUT:-10m} "$work/standalone" --addr "127.0.0.1:$port" --data-dir "$work/data" >"$work/server.log" 2>&1 &
+TB_LOG_LEVEL=${NATIONAL_LOG_LEVEL:-info} TB_HTTP_REQUEST_TIMEOUT=${NATIONAL_REQUEST_TIMEOUT:-10m} "$work/standalone" --addr "127.0.0.1:$port" --data-dir "$data" >"$work/server.log" 2>&1 &
 server=$!
 ready=0
 for _ in $(seq 600); do
@@ -85,7 +102,7 @@ fi
 echo "== national round: $applicants applicants x $programs programs x lists of $list"
 status=0
 "$work/nationalround" -base "http://127.0.0.1:$port" -applicants "$applicants" -programs "$programs" \
-  -list "$list" -seed "$seed" -timeout "$timeout" || status=$?
+  -list "$list" -seed "$seed" -timeout "$timeout" "${keep[@]}" || status=$?
 hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$server/status" 2>/dev/null || echo nan)
 echo "peak-rss-kib ${hwm:-nan}"
 # Where the run's time went, step by step (matching's "round run steps").

@@ -110,6 +110,24 @@ func IsDuplicate(err error) bool {
 	return errors.Is(err, ErrDuplicate) || mongo.IsDuplicateKeyError(err)
 }
 
+// BulkDuplicates returns the indexes, within the batch, of the documents an
+// unordered bulk insert refused as duplicate keys, and whether those were
+// its only errors. For any other error (or none) it returns false.
+func BulkDuplicates(err error) (map[int]bool, bool) {
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
+		return nil, false
+	}
+	out := make(map[int]bool, len(bwe.WriteErrors))
+	for _, we := range bwe.WriteErrors {
+		if we.Code != 11000 {
+			return nil, false
+		}
+		out[we.Index] = true
+	}
+	return out, true
+}
+
 // transientCodes are the server error codes that say "not now" rather than
 // "no": the node lost or is losing its primary role in an election, is
 // shutting down, or could not reach another member in time. The same

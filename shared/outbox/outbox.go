@@ -277,28 +277,39 @@ const sweepSpacing = 20
 
 // sweepIDs publishes the pending events of the documents with these ids.
 // Events that are still awaited afterwards (their write has not landed
-// yet) are looked for again shortly.
+// yet) are looked for again shortly. The ids go markChunk at a time: each
+// document is looked up and published on its own, and the chunk's
+// documents are then marked sent in one bulk write per collection.
 func (r *Relay) sweepIDs(ctx context.Context, ids []string) (int, error) {
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	var (
-		mu   sync.Mutex
-		errs []error
-	)
-	total := r.each(ctx, len(ids), func(yield func(func() int)) {
-		for _, id := range ids {
-			yield(func() int {
-				n, err := r.relayID(ctx, id)
-				if err != nil {
+	total := 0
+	var errs []error
+	for from := 0; from < len(ids) && ctx.Err() == nil; from += markChunk {
+		chunk := ids[from:min(len(ids), from+markChunk)]
+		var mu sync.Mutex
+		found := make([][]sentDoc, len(r.colls))
+		r.each(ctx, len(chunk), func(yield func(func() int)) {
+			for _, id := range chunk {
+				yield(func() int {
+					k, d, err := r.relayID(ctx, id)
 					mu.Lock()
-					errs = append(errs, err)
-					mu.Unlock()
-				}
-				return n
-			})
+					defer mu.Unlock()
+					if err != nil {
+						errs = append(errs, err)
+					}
+					if k >= 0 {
+						found[k] = append(found[k], d)
+					}
+					return 0
+				})
+			}
+		})
+		for k, c := range r.colls {
+			total += r.markSent(ctx, c, found[k])
 		}
-	})
+	}
 	r.idsMu.Lock()
 	waiting := len(r.awaited) > 0
 	r.idsMu.Unlock()
@@ -314,12 +325,20 @@ func (r *Relay) sweepIDs(ctx context.Context, ids []string) (int, error) {
 	return total, nil
 }
 
+// markChunk is how many documents one bulk write marks sent. A national
+// rank import stores a million application events; one write per event
+// held the embedded store's single writer so long that the relay managed
+// about 170 events a second.
+const markChunk = 256
+
 // relayID publishes the pending events of the document with this id, in
 // whichever of the relay's collections holds it, looking no further once
-// one does.
-func (r *Relay) relayID(ctx context.Context, id string) (n int, err error) {
+// one does. It returns that collection's index and what went out, or -1
+// when there was nothing to publish.
+func (r *Relay) relayID(ctx context.Context, id string) (int, sentDoc, error) {
 	proj := options.FindOne().SetProjection(bson.D{{Key: Field, Value: 1}, {Key: TombstoneField, Value: 1}})
-	for _, c := range r.colls {
+	var err error
+	for k, c := range r.colls {
 		var d pendingDoc
 		ferr := c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, proj).Decode(&d)
 		if errors.Is(ferr, mongo.ErrNoDocuments) {
@@ -329,15 +348,15 @@ func (r *Relay) relayID(ctx context.Context, id string) (n int, err error) {
 			err = errors.Join(err, fmt.Errorf("outbox %s: find %s: %w", c.Name(), id, ferr))
 			continue
 		}
-		if len(d.Outbox) > 0 {
-			n += r.relayDoc(ctx, c, d)
-		}
 		// An aggregate's document is in one collection only: the others
 		// need not be asked (a national rank import's application events
 		// each cost three needless look-ups in matching's four).
-		break
+		if len(d.Outbox) == 0 {
+			return -1, sentDoc{}, err
+		}
+		return k, r.publishDoc(ctx, d), err
 	}
-	return n, err
+	return -1, sentDoc{}, err
 }
 
 // each runs the jobs that jobs yields, relayWorkers at a time, and adds up
@@ -396,75 +415,120 @@ func (r *Relay) sweep(ctx context.Context, c *mongo.Collection) (int, error) {
 	return r.relay(ctx, c, docs)
 }
 
-// relay publishes the pending events of docs and marks them sent.
+// relay publishes the pending events of docs and marks them sent,
+// markChunk documents at a time.
 func (r *Relay) relay(ctx context.Context, c *mongo.Collection, docs []pendingDoc) (int, error) {
-	total := r.each(ctx, len(docs), func(yield func(func() int)) {
-		for _, d := range docs {
-			yield(func() int { return r.relayDoc(ctx, c, d) })
-		}
-	})
-	if ctx.Err() != nil {
-		return total, ctx.Err()
+	total := 0
+	for from := 0; from < len(docs) && ctx.Err() == nil; from += markChunk {
+		chunk := docs[from:min(len(docs), from+markChunk)]
+		sent := make([]sentDoc, len(chunk))
+		r.each(ctx, len(chunk), func(yield func(func() int)) {
+			for i, d := range chunk {
+				yield(func() int { sent[i] = r.publishDoc(ctx, d); return 0 })
+			}
+		})
+		total += r.markSent(ctx, c, sent)
 	}
-	return total, nil
+	return total, ctx.Err()
 }
 
-// relayDoc publishes one document's pending events in order, marks those
-// that went out as sent, deletes the document when it is a tombstone with
-// nothing left, and returns how many it published. A failure is logged and
-// left for a later sweep.
-func (r *Relay) relayDoc(ctx context.Context, c *mongo.Collection, d pendingDoc) int {
+// sentDoc is what publishing one document's events did: the stored
+// entries that went out, in order, and the failure that stopped the rest.
+type sentDoc struct {
+	id        any
+	sent      bson.A
+	tombstone bool
+	err       error
+}
+
+// markSent removes from each document exactly the stored entries that went
+// out, never "the first n": a write that appended meanwhile, or a second
+// relay, loses nothing. It deletes a tombstone with nothing left, and
+// returns how many events it marked. Everything else is left for a later
+// sweep, which publishes it again (the stream drops the copies by their
+// Nats-Msg-Id), and logged. Documents are found by _id, which the embedded
+// store looks up directly.
+func (r *Relay) markSent(ctx context.Context, c *mongo.Collection, docs []sentDoc) int {
+	var models []mongo.WriteModel
+	var at []int // models[j] marks docs[at[j]]
+	for i, d := range docs {
+		if len(d.sent) > 0 {
+			models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: d.id}}).
+				SetUpdate(bson.D{{Key: "$pullAll", Value: bson.D{{Key: Field, Value: d.sent}}}}))
+			at = append(at, i)
+		}
+	}
+	marked := make([]bool, len(docs))
 	total := 0
-	sent, sentIDs, err := r.publishDoc(ctx, d)
-	r.published(d.ID, sentIDs)
-	if len(sent) > 0 {
-		// Remove exactly the stored entries that went out, never "the
-		// first n": a write that appended meanwhile, or a second relay,
-		// loses nothing. By _id, which the embedded store looks up
-		// directly.
-		upd := bson.D{{Key: "$pullAll", Value: bson.D{{Key: Field, Value: sent}}}}
-		if _, uerr := c.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ID}}, upd); uerr != nil {
-			err = errors.Join(err, fmt.Errorf("mark sent: %w", uerr))
-		} else {
-			total = len(sent)
+	var errs []error
+	if len(models) > 0 {
+		_, err := c.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+		failed := map[int]bool{}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("outbox %s: mark sent: %w", c.Name(), err))
+			var bwe mongo.BulkWriteException
+			if errors.As(err, &bwe) && bwe.WriteConcernError == nil && len(bwe.WriteErrors) > 0 {
+				for _, we := range bwe.WriteErrors {
+					failed[we.Index] = true
+				}
+			} else {
+				for j := range models {
+					failed[j] = true
+				}
+			}
+		}
+		for j, i := range at {
+			if !failed[j] {
+				marked[i] = true
+				total += len(docs[i].sent)
+			}
 		}
 	}
-	if err == nil && d.Tombstone {
-		del := bson.D{{Key: "_id", Value: d.ID}, {Key: TombstoneField, Value: true},
+	for i, d := range docs {
+		if d.err != nil {
+			errs = append(errs, fmt.Errorf("outbox %s: doc %v: %w", c.Name(), d.id, d.err))
+			continue
+		}
+		if !d.tombstone || (len(d.sent) > 0 && !marked[i]) {
+			continue
+		}
+		del := bson.D{{Key: "_id", Value: d.id}, {Key: TombstoneField, Value: true},
 			{Key: Field, Value: bson.D{{Key: "$size", Value: 0}}}}
-		if _, derr := c.DeleteOne(ctx, del); derr != nil {
-			err = fmt.Errorf("delete tombstone: %w", derr)
+		if _, err := c.DeleteOne(ctx, del); err != nil {
+			errs = append(errs, fmt.Errorf("outbox %s: delete tombstone %v: %w", c.Name(), d.id, err))
 		}
 	}
-	if err != nil && ctx.Err() == nil {
-		// The document's later events wait for its first failure to be
+	if err := errors.Join(errs...); err != nil && ctx.Err() == nil {
+		// A document's later events wait for its first failure to be
 		// retried; other documents go on.
-		r.log.Warn("outbox relay", "collection", c.Name(), "doc", d.ID, "err", err)
+		r.log.Warn("outbox relay", "collection", c.Name(), "err", err)
 	}
 	metricRelayed.WithLabelValues(c.Name()).Add(float64(total))
 	return total
 }
 
-// publishDoc publishes a document's pending events in order and returns
-// the stored entries that went out, and their event ids, stopping at the
-// first failure.
-func (r *Relay) publishDoc(ctx context.Context, d pendingDoc) (bson.A, []string, error) {
-	var sent bson.A
+// publishDoc publishes a document's pending events in order, stopping at
+// the first failure, and notes those that went out as published.
+func (r *Relay) publishDoc(ctx context.Context, d pendingDoc) sentDoc {
+	out := sentDoc{id: d.ID, tombstone: d.Tombstone}
 	var ids []string
 	for _, raw := range d.Outbox {
 		var ev Event
 		if err := bson.Unmarshal(raw, &ev); err != nil {
-			return sent, ids, fmt.Errorf("decode outbox entry: %w", err)
+			out.err = fmt.Errorf("decode outbox entry: %w", err)
+			break
 		}
 		r.fail.at(r.log, FailpointBeforePublish, ev.ID)
 		if err := r.publish(ctx, ev); err != nil {
-			return sent, ids, err
+			out.err = err
+			break
 		}
 		r.fail.at(r.log, FailpointAfterPublish, ev.ID)
-		sent = append(sent, raw)
+		out.sent = append(out.sent, raw)
 		ids = append(ids, ev.ID)
 	}
-	return sent, ids, nil
+	r.published(d.ID, ids)
+	return out
 }
 
 // publish sends one event inside a producer span that continues the trace of

@@ -14,6 +14,7 @@ import (
 
 	apiidentity "github.com/talentbridge/platform/shared/api/identity"
 
+	"github.com/hashicorp/golang-lru/v2/expirable"
 	"github.com/labstack/echo/v4"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -81,7 +82,21 @@ type Inbox struct {
 	texts    *mailtext.Catalog
 	opt      Options
 	now      func() time.Time
+	// titles remembers program titles for a minute: a national rank
+	// import makes a million application events naming a few thousand
+	// programs, and a read per event would double the inbox's work. A
+	// rename shows in notifications within the minute.
+	titles *expirable.LRU[string, string]
 }
+
+// notifyWorkers is how many matching events the inbox handles at once.
+const notifyWorkers = 4
+
+// Title cache: how many programs, for how long.
+const (
+	titleCacheSize = 20000
+	titleCacheTTL  = time.Minute
+)
 
 // New returns an inbox over db (the gateway's database).
 func New(ctx context.Context, db *mongo.Database, opt Options) (*Inbox, error) {
@@ -106,7 +121,8 @@ func New(ctx context.Context, db *mongo.Database, opt Options) (*Inbox, error) {
 		opt.ReminderEvery = time.Minute
 	}
 	return &Inbox{notes: db.Collection("notifications"), programs: db.Collection("notify_programs"),
-		settings: db.Collection("notify_settings"), bookings: db.Collection("notify_interviews"), texts: texts, opt: opt, now: opt.Now}, nil
+		settings: db.Collection("notify_settings"), bookings: db.Collection("notify_interviews"), texts: texts, opt: opt, now: opt.Now,
+		titles: expirable.NewLRU[string, string](titleCacheSize, nil, titleCacheTTL)}, nil
 }
 
 // Routes returns the inbox's access table.
@@ -197,7 +213,10 @@ func (in *Inbox) Consumers() []natsbus.Consumer {
 	return []natsbus.Consumer{
 		{Service: "gateway", Name: "notify-identity", Stream: "IDENTITY", Handle: in.onIdentity},
 		{Service: "gateway", Name: "notify-programs", Stream: "PROGRAMS", Handle: in.onProgram},
-		{Service: "gateway", Name: "notify-matching", Stream: "MATCHING", Handle: in.onMatching},
+		// Notifications are keyed by event and recipient and ordered by
+		// the event's time, so events of different aggregates may be
+		// handled side by side: a national rank import makes a million.
+		{Service: "gateway", Name: "notify-matching", Stream: "MATCHING", Handle: in.onMatching, Concurrency: notifyWorkers},
 		{Service: "gateway", Name: "notify-profiles", Stream: "PROFILES", Subjects: []string{events.ProfileErased}, Handle: in.onErased},
 		{Service: "gateway", Name: "notify-placements", Stream: "PLACEMENTS", Subjects: placementSubjects, Handle: in.onPlacement},
 	}
@@ -271,6 +290,8 @@ func (in *Inbox) onProgram(ctx context.Context, ev events.Envelope) error {
 	}
 	_, err := mongodb.UpsertVersioned(ctx, in.programs, p.ID, ev.AggregateVersion, "version",
 		program{ID: p.ID, Title: p.Title, HostID: p.HostID, Version: ev.AggregateVersion})
+	// The next notification reads the title this event may have changed.
+	in.titles.Remove(p.ID)
 	return err
 }
 
@@ -296,12 +317,19 @@ func (in *Inbox) onSearchMatched(ctx context.Context, ev events.Envelope) error 
 // title names a program, falling back to its id when its events have not
 // arrived yet.
 func (in *Inbox) title(ctx context.Context, id string) (string, error) {
+	if t, ok := in.titles.Get(id); ok {
+		return t, nil
+	}
 	var p program
 	err := in.programs.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&p)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return id, nil
+		return id, nil // not remembered: its events may arrive any moment
 	}
-	return p.Title, err
+	if err != nil {
+		return "", err
+	}
+	in.titles.Add(id, p.Title)
+	return p.Title, nil
 }
 
 func (in *Inbox) onMatching(ctx context.Context, ev events.Envelope) error {
@@ -340,12 +368,11 @@ func (in *Inbox) onMatching(ctx context.Context, ev events.Envelope) error {
 			return err
 		}
 		params := map[string]string{"program": t}
-		if err := in.add(ctx, ev, p.ApplicantID, "application.submitted", "/applications", params, mailParams{Program: t},
-			fmt.Sprintf("Your application to %s was received.", t)); err != nil {
-			return err
-		}
-		return in.add(ctx, ev, p.HostID, "application.received", "/host/programs/"+p.ProgramID+"/candidates", params, mailParams{Program: t},
-			fmt.Sprintf("A new application to %s arrived.", t))
+		return in.addAll(ctx, ev,
+			note{p.ApplicantID, "application.submitted", "/applications", params, mailParams{Program: t},
+				fmt.Sprintf("Your application to %s was received.", t)},
+			note{p.HostID, "application.received", "/host/programs/" + p.ProgramID + "/candidates", params, mailParams{Program: t},
+				fmt.Sprintf("A new application to %s arrived.", t)})
 	case events.ApplicationWithdrawn:
 		var p matchingev.ApplicationWithdrawn
 		if err := ev.Decode(&p); err != nil {
@@ -373,59 +400,86 @@ func (in *Inbox) onMatching(ctx context.Context, ev events.Envelope) error {
 		}
 		switch ev.Type {
 		case events.MatchPublished:
-			if err := in.add(ctx, ev, p.ApplicantID, "offer.received", "/offers", params, mp,
-				fmt.Sprintf("You have an offer from %s. Accept or decline it.", t)); err != nil {
-				return err
-			}
-			return in.add(ctx, ev, p.HostID, "match.published", "/host/programs/"+p.ProgramID+"/candidates", params, mp,
-				fmt.Sprintf("A match for %s was published; the applicant has been told.", t))
+			return in.addAll(ctx, ev,
+				note{p.ApplicantID, "offer.received", "/offers", params, mp,
+					fmt.Sprintf("You have an offer from %s. Accept or decline it.", t)},
+				note{p.HostID, "match.published", "/host/programs/" + p.ProgramID + "/candidates", params, mp,
+					fmt.Sprintf("A match for %s was published; the applicant has been told.", t)})
 		case events.OfferAccepted:
-			if err := in.add(ctx, ev, p.ApplicantID, "offer.accepted.self", "/offers", params, mp,
-				fmt.Sprintf("You accepted the offer from %s.", t)); err != nil {
-				return err
-			}
-			return in.add(ctx, ev, p.HostID, "offer.accepted", "/host/programs/"+p.ProgramID+"/candidates", params, mp,
-				fmt.Sprintf("An applicant accepted your offer for %s.", t))
+			return in.addAll(ctx, ev,
+				note{p.ApplicantID, "offer.accepted.self", "/offers", params, mp,
+					fmt.Sprintf("You accepted the offer from %s.", t)},
+				note{p.HostID, "offer.accepted", "/host/programs/" + p.ProgramID + "/candidates", params, mp,
+					fmt.Sprintf("An applicant accepted your offer for %s.", t)})
 		case events.OfferReminder:
 			return in.add(ctx, ev, p.ApplicantID, "offer.reminder", "/offers", params, mp,
 				fmt.Sprintf("Your offer from %s expires within a day. Accept or decline it before then.", t))
 		case events.OfferExpired:
-			if err := in.add(ctx, ev, p.ApplicantID, "offer.expired.self", "/offers", params, mp,
-				fmt.Sprintf("Your offer from %s expired unanswered.", t)); err != nil {
-				return err
-			}
-			return in.add(ctx, ev, p.HostID, "offer.expired", "/host/programs/"+p.ProgramID+"/candidates", params, mp,
-				fmt.Sprintf("An offer for %s expired unanswered; the seat is free again.", t))
+			return in.addAll(ctx, ev,
+				note{p.ApplicantID, "offer.expired.self", "/offers", params, mp,
+					fmt.Sprintf("Your offer from %s expired unanswered.", t)},
+				note{p.HostID, "offer.expired", "/host/programs/" + p.ProgramID + "/candidates", params, mp,
+					fmt.Sprintf("An offer for %s expired unanswered; the seat is free again.", t)})
 		default:
-			if err := in.add(ctx, ev, p.ApplicantID, "offer.declined.self", "/offers", params, mp,
-				fmt.Sprintf("You declined the offer from %s.", t)); err != nil {
-				return err
-			}
-			return in.add(ctx, ev, p.HostID, "offer.declined", "/host/programs/"+p.ProgramID+"/candidates", params, mp,
-				fmt.Sprintf("An applicant declined your offer for %s; the seat is free again.", t))
+			return in.addAll(ctx, ev,
+				note{p.ApplicantID, "offer.declined.self", "/offers", params, mp,
+					fmt.Sprintf("You declined the offer from %s.", t)},
+				note{p.HostID, "offer.declined", "/host/programs/" + p.ProgramID + "/candidates", params, mp,
+					fmt.Sprintf("An applicant declined your offer for %s; the seat is free again.", t)})
 		}
 	}
 	return nil
 }
 
+// note is one notification an event makes, before it is stored.
+type note struct {
+	userID, code, link string
+	params             map[string]string
+	mp                 mailParams
+	text               string
+}
+
 // add stores one notification. Its id is derived from the event and the
 // recipient, so a redelivered event adds nothing twice.
 func (in *Inbox) add(ctx context.Context, ev events.Envelope, userID, code, link string, params map[string]string, mp mailParams, text string) error {
-	if userID == "" {
+	return in.addAll(ctx, ev, note{userID: userID, code: code, link: link, params: params, mp: mp, text: text})
+}
+
+// addAll stores the notifications one event makes (an application's to its
+// applicant and its host, say) in one write: at national size the inbox
+// follows hundreds of thousands of events, and each write is a commit.
+func (in *Inbox) addAll(ctx context.Context, ev events.Envelope, ns ...note) error {
+	docs := make([]any, 0, len(ns))
+	var stored []note
+	for _, x := range ns {
+		if x.userID == "" {
+			continue
+		}
+		n := Notification{
+			ID: ev.ID + ":" + x.userID, UserID: x.userID, Code: x.code, Params: x.params, Text: x.text,
+			Link: x.link, EventID: ev.ID, CreatedAt: ev.Time, Read: false,
+		}
+		if n.CreatedAt.IsZero() {
+			n.CreatedAt = in.now()
+		}
+		docs = append(docs, n)
+		stored = append(stored, x)
+	}
+	if len(docs) == 0 {
 		return nil
-	}
-	n := Notification{
-		ID: ev.ID + ":" + userID, UserID: userID, Code: code, Params: params, Text: text,
-		Link: link, EventID: ev.ID, CreatedAt: ev.Time, Read: false,
-	}
-	if n.CreatedAt.IsZero() {
-		n.CreatedAt = in.now()
 	}
 	// A duplicate means the event was handled before; its mail is queued
 	// again all the same (the queue keeps one per event and recipient), in
 	// case the earlier delivery stopped between the two writes.
-	if _, err := in.notes.InsertOne(ctx, n); err != nil && !mongodb.IsDuplicate(err) {
-		return err
+	if _, err := in.notes.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false)); err != nil {
+		if _, dup := mongodb.BulkDuplicates(err); !dup {
+			return err
+		}
 	}
-	return in.mail(ctx, ev, userID, code, link, mp)
+	for _, x := range stored {
+		if err := in.mail(ctx, ev, x.userID, x.code, x.link, x.mp); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,41 +52,20 @@ func (d *driver) run(ctx context.Context) error {
 	if err := d.accounts(ctx); err != nil {
 		return err
 	}
-	t = time.Now()
-	if err := d.importPrograms(ctx); err != nil {
-		return err
-	}
-	d.timing("import-programs", t)
-	t = time.Now()
-	if err := d.importProfiles(ctx); err != nil {
-		return err
-	}
-	d.timing("import-profiles", t)
-	var round struct {
-		ID string `json:"id"`
-	}
-	// Matching learns of the published programs from events: the round is
-	// refused (422) until it has them all.
-	t = time.Now()
-	err := retry(ctx, 10*time.Minute, false, func() error {
-		return d.api.do(ctx, http.MethodPost, "/rounds", d.coord, map[string]any{
-			"name": fmt.Sprintf("National round %d", d.o.seed), "programIds": d.programIDs, "seed": d.o.seed}, &round)
-	}, http.StatusUnprocessableEntity)
+	resumed, err := d.loadState()
 	if err != nil {
-		return fmt.Errorf("create the round: %w", err)
-	}
-	d.timing("create-round", t)
-	d.roundID = round.ID
-	t = time.Now()
-	if err := d.importRanks(ctx); err != nil {
 		return err
 	}
-	d.timing("import-ranks", t)
-	t = time.Now()
-	if err := d.importRankings(ctx); err != nil {
-		return err
+	if resumed {
+		fmt.Fprintf(d.out, "resuming from %s: nothing imported, a new round over the same programs\n", d.o.state)
+		if err := d.createRound(ctx, fmt.Sprintf("National round %d, again at %s", d.o.seed, time.Now().UTC().Format(time.TimeOnly))); err != nil {
+			return err
+		}
+	} else {
+		if err := d.imports(ctx); err != nil {
+			return err
+		}
 	}
-	d.timing("import-rankings", t)
 	// A scheme imports days before it runs; here the run waits until the
 	// imports' events have been delivered, so "run" times the run alone.
 	t = time.Now()
@@ -91,6 +73,15 @@ func (d *driver) run(ctx context.Context) error {
 		return err
 	}
 	d.timing("settle", t)
+	if !resumed && d.o.state != "" {
+		if err := d.saveState(); err != nil {
+			return err
+		}
+		if d.o.importsOnly {
+			fmt.Fprintf(d.out, "imports settled; ids kept in %s\n", d.o.state)
+			return nil
+		}
+	}
 	t = time.Now()
 	if err := d.runRound(ctx); err != nil {
 		return err
@@ -126,6 +117,101 @@ func (d *driver) run(ctx context.Context) error {
 	}
 	fmt.Fprintf(d.out, "published %d offers\n", pub.Counts.Published)
 	return nil
+}
+
+// imports imports the programs and profiles, creates the round and
+// imports the rank lists and rankings.
+func (d *driver) imports(ctx context.Context) error {
+	t := time.Now()
+	if err := d.importPrograms(ctx); err != nil {
+		return err
+	}
+	d.timing("import-programs", t)
+	t = time.Now()
+	if err := d.importProfiles(ctx); err != nil {
+		return err
+	}
+	d.timing("import-profiles", t)
+	if err := d.createRound(ctx, fmt.Sprintf("National round %d", d.o.seed)); err != nil {
+		return err
+	}
+	t = time.Now()
+	if err := d.importRanks(ctx); err != nil {
+		return err
+	}
+	d.timing("import-ranks", t)
+	t = time.Now()
+	if err := d.importRankings(ctx); err != nil {
+		return err
+	}
+	d.timing("import-rankings", t)
+	return nil
+}
+
+// createRound creates one round over every program. Matching learns of the
+// published programs from events: the round is refused (422) until it has
+// them all.
+func (d *driver) createRound(ctx context.Context, name string) error {
+	var round struct {
+		ID string `json:"id"`
+	}
+	t := time.Now()
+	err := retry(ctx, 10*time.Minute, false, func() error {
+		return d.api.do(ctx, http.MethodPost, "/rounds", d.coord, map[string]any{
+			"name": name, "programIds": d.programIDs, "seed": d.o.seed}, &round)
+	}, http.StatusUnprocessableEntity)
+	if err != nil {
+		return fmt.Errorf("create the round: %w", err)
+	}
+	d.timing("create-round", t)
+	d.roundID = round.ID
+	return nil
+}
+
+// state is what -state keeps: the ids the imports were given, by index.
+type state struct {
+	Applicants int      `json:"applicants"`
+	Programs   int      `json:"programs"`
+	List       int      `json:"list"`
+	Seed       uint64   `json:"seed"`
+	ProgramIDs []string `json:"programIds"`
+	ProfileIDs []string `json:"profileIds"`
+}
+
+// loadState reads -state, if given and there, and checks it describes the
+// same instance.
+func (d *driver) loadState() (bool, error) {
+	if d.o.state == "" {
+		return false, nil
+	}
+	b, err := os.ReadFile(d.o.state)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	var st state
+	if err := json.Unmarshal(b, &st); err != nil {
+		return false, fmt.Errorf("read %s: %w", d.o.state, err)
+	}
+	if st.Applicants != d.o.applicants || st.Programs != d.o.programs || st.List != d.o.list || st.Seed != d.o.seed ||
+		len(st.ProgramIDs) != d.o.programs || len(st.ProfileIDs) != d.o.applicants {
+		return false, fmt.Errorf("%s holds another instance (%d applicants, %d programs, lists of %d, seed %d)",
+			d.o.state, st.Applicants, st.Programs, st.List, st.Seed)
+	}
+	d.programIDs, d.applicants = st.ProgramIDs, st.ProfileIDs
+	return true, nil
+}
+
+// saveState writes -state.
+func (d *driver) saveState() error {
+	b, err := json.Marshal(state{Applicants: d.o.applicants, Programs: d.o.programs, List: d.o.list, Seed: d.o.seed,
+		ProgramIDs: d.programIDs, ProfileIDs: d.applicants})
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(d.o.state, b, 0o600)
 }
 
 // accounts makes a coordinator (through the administrator) and signs it

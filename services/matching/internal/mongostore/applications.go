@@ -16,6 +16,7 @@ import (
 
 	"github.com/talentbridge/platform/services/matching/internal/domain"
 	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/mongodb"
 	"github.com/talentbridge/platform/shared/outbox"
 )
 
@@ -297,13 +298,13 @@ func (s *Store) ImportRanks(ctx context.Context, apps []domain.Application, evs 
 		err = chunks(len(docs), func(from, to int) error {
 			_, err := s.apps.InsertMany(ctx, docs[from:to], options.InsertMany().SetOrdered(false))
 			if err != nil {
-				var bwe mongo.BulkWriteException
-				if !onlyDuplicates(err) || !errors.As(err, &bwe) {
+				dup, ok := mongodb.BulkDuplicates(err)
+				if !ok {
 					return fmt.Errorf("import applications: %w", err)
 				}
-				inserted -= len(bwe.WriteErrors)
-				for _, we := range bwe.WriteErrors {
-					skipped[from+we.Index] = true
+				inserted -= len(dup)
+				for i := range dup {
+					skipped[from+i] = true
 				}
 			}
 			return nil
@@ -347,19 +348,4 @@ func (s *Store) ImportRanks(ctx context.Context, apps []domain.Application, evs 
 		return nil
 	})
 	return inserted, err
-}
-
-// onlyDuplicates reports whether every failed write of a bulk insert was a
-// duplicate key.
-func onlyDuplicates(err error) bool {
-	var bwe mongo.BulkWriteException
-	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
-		return false
-	}
-	for _, we := range bwe.WriteErrors {
-		if we.Code != 11000 {
-			return false
-		}
-	}
-	return true
 }

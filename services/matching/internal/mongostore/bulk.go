@@ -2,8 +2,9 @@ package mongostore
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/talentbridge/platform/services/matching/internal/domain"
 	"github.com/talentbridge/platform/shared/events"
+	"github.com/talentbridge/platform/shared/mongodb"
 	"github.com/talentbridge/platform/shared/outbox"
 )
 
@@ -45,24 +47,6 @@ func chunksOf(n, size int, f func(from, to int) error) error {
 	return nil
 }
 
-// duplicates returns the indexes, within the batch, of the documents a
-// bulk insert refused as duplicates, and whether those were its only
-// errors.
-func duplicates(err error) (map[int]bool, bool) {
-	var bwe mongo.BulkWriteException
-	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
-		return nil, false
-	}
-	out := make(map[int]bool, len(bwe.WriteErrors))
-	for _, we := range bwe.WriteErrors {
-		if we.Code != 11000 {
-			return nil, false
-		}
-		out[we.Index] = true
-	}
-	return out, true
-}
-
 // SaveProposed inserts proposed matches, each with its events (evs[i]
 // belongs to ms[i]), or, for a match already proposed (a re-run), refreshes
 // its choice, score and reasons and adds no event: each match.proposed
@@ -85,7 +69,7 @@ func (s *Store) SaveProposed(ctx context.Context, ms []domain.Match, evs [][]eve
 		if err == nil {
 			return nil
 		}
-		dup, ok := duplicates(err)
+		dup, ok := mongodb.BulkDuplicates(err)
 		if !ok {
 			return fmt.Errorf("insert matches: %w", err)
 		}
@@ -149,7 +133,7 @@ func (s *Store) AddAudits(ctx context.Context, es []domain.AuditEntry) error {
 				Action: e.Action, EntityType: e.EntityType, EntityID: e.EntityID, RoundID: e.RoundID, Note: e.Note})
 		}
 		_, err := s.audit.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-		if err != nil && !onlyDuplicates(err) {
+		if _, dup := mongodb.BulkDuplicates(err); err != nil && !dup {
 			return fmt.Errorf("add audit entries: %w", err)
 		}
 		return nil
@@ -174,10 +158,11 @@ func (s *Store) SaveRoundApplicants(ctx context.Context, entries []domain.RoundA
 		if err == nil {
 			return nil
 		}
-		stored, ok := duplicateIndexes(err, len(docs))
+		dup, ok := mongodb.BulkDuplicates(err)
 		if !ok {
 			return fmt.Errorf("save round participants: %w", err)
 		}
+		stored := slices.Sorted(maps.Keys(dup))
 		return updateChunks(len(stored), func(a, b int) error {
 			models := make([]mongo.WriteModel, 0, b-a)
 			for _, i := range stored[a:b] {
@@ -189,25 +174,6 @@ func (s *Store) SaveRoundApplicants(ctx context.Context, entries []domain.RoundA
 			return nil
 		})
 	})
-}
-
-// duplicateIndexes returns the indexes of an unordered insert of n
-// documents that failed as duplicate keys, and false when err is anything
-// else.
-func duplicateIndexes(err error, n int) ([]int, bool) {
-	if !onlyDuplicates(err) {
-		return nil, false
-	}
-	var bwe mongo.BulkWriteException
-	errors.As(err, &bwe)
-	out := make([]int, 0, len(bwe.WriteErrors))
-	for _, we := range bwe.WriteErrors {
-		if we.Index < 0 || we.Index >= n {
-			return nil, false
-		}
-		out = append(out, we.Index)
-	}
-	return out, true
 }
 
 // MatchStatesOfRound returns a round's matches with only their id,

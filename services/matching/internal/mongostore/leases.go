@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/talentbridge/platform/services/matching/internal/app"
+	"github.com/talentbridge/platform/shared/mongodb"
 )
 
 // Acquire takes every program's lease for owner, in id order, or none.
@@ -42,7 +43,7 @@ func (s *Store) Acquire(ctx context.Context, programIDs []string, owner, roundID
 			pos += len(batch)
 			continue
 		}
-		dup, onlyDup := duplicates(err)
+		dup, onlyDup := mongodb.BulkDuplicates(err)
 		if !onlyDup || len(dup) != 1 {
 			giveBack()
 			return nil, fmt.Errorf("acquire leases: %w", err)

@@ -39,6 +39,10 @@ func (h Handlers) Consumers() []natsbus.Consumer {
 			Stream:   "MATCHING",
 			Subjects: []string{events.ApplicationSubmitted, events.ApplicationWithdrawn},
 			Handle:   h.Application,
+			// Entries are keyed and versioned by application, the events'
+			// aggregate: applications may be handled side by side, and a
+			// national rank import makes a million of them.
+			Concurrency: 4,
 		},
 		{
 			Service:  Service,

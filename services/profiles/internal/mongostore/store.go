@@ -269,16 +269,11 @@ func (s *Store) InsertImported(ctx context.Context, ps []*domain.Profile, evs []
 	if err == nil {
 		return len(docs), nil
 	}
-	var bwe mongo.BulkWriteException
-	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
+	dup, ok := mongodb.BulkDuplicates(err)
+	if !ok {
 		return 0, fmt.Errorf("insert profiles: %w", err)
 	}
-	for _, we := range bwe.WriteErrors {
-		if !mongo.IsDuplicateKeyError(we) {
-			return 0, fmt.Errorf("insert profiles: %w", err)
-		}
-	}
-	return len(docs) - len(bwe.WriteErrors), nil
+	return len(docs) - len(dup), nil
 }
 
 // Begin records an import batch, or returns the stored record.
