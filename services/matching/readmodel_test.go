@@ -199,6 +199,7 @@ func TestErasure(t *testing.T) {
 		"program_applicants": {{Key: "applicantIds", Value: "a4"}},
 		"matches":            {{Key: "applicantId", Value: "a4"}},
 		"round_applicants":   {{Key: "applicantId", Value: "a4"}},
+		"round_participants": {{Key: "ids", Value: "a4"}},
 	} {
 		n, err := db.Collection(coll).CountDocuments(context.Background(), filter)
 		if err != nil || n != 0 {

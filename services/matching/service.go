@@ -7,7 +7,7 @@
 //
 // It owns the "matching" database (collections profiles, programs,
 // applications, rankings, program_rankings, rounds, matches,
-// round_applicants, leases, runs, audit), publishes tb.matching.v1.* through
+// round_applicants, round_participants, leases, runs, audit), publishes tb.matching.v1.* through
 // the outbox of the applications, matches and rounds collections, expires
 // offers past their respondBy in every replica (app/offers.go), runs the
 // durable consumers matching-profiles, matching-programs and matching-audit

@@ -147,9 +147,12 @@ type MatchStore interface {
 // ParticipantStore keeps each round's participants: what every applicant
 // of its last run got and why.
 type ParticipantStore interface {
-	SaveRoundApplicants(ctx context.Context, entries []domain.RoundApplicant) error
-	// KeepRoundApplicants deletes the round's participants not in keep.
-	KeepRoundApplicants(ctx context.Context, roundID string, keep []string) error
+	// SaveRoundApplicants stores a run's participants, replacing earlier
+	// entries and deleting those of applicants in prior (RoundApplicantIDs)
+	// but not in keep.
+	SaveRoundApplicants(ctx context.Context, roundID string, entries []domain.RoundApplicant, prior, keep []string) error
+	// RoundApplicantIDs returns the applicants the round has entries for.
+	RoundApplicantIDs(ctx context.Context, roundID string) ([]string, error)
 	RoundApplicants(ctx context.Context, roundID string) ([]domain.RoundApplicant, error)
 	RoundApplicantsOf(ctx context.Context, applicantID string) ([]domain.RoundApplicant, error)
 }

@@ -400,13 +400,13 @@ func (s *Service) saveMatches(ctx context.Context, rn *run, now time.Time) error
 // how many take part and how many of them the run left unmatched.
 func (s *Service) saveParticipants(ctx context.Context, rn *run, now time.Time) (participants, unmatched int, err error) {
 	r := rn.round
-	prior, err := s.store.RoundApplicants(ctx, r.ID)
+	prior, err := s.store.RoundApplicantIDs(ctx, r.ID)
 	if err != nil {
 		return 0, 0, err
 	}
-	priorBy := map[string]bool{}
-	for _, e := range prior {
-		priorBy[e.ApplicantID] = true
+	priorBy := make(map[string]bool, len(prior))
+	for _, a := range prior {
+		priorBy[a] = true
 	}
 	var entries []domain.RoundApplicant
 	var keep []string
@@ -435,10 +435,7 @@ func (s *Service) saveParticipants(ctx context.Context, rn *run, now time.Time) 
 			Choices: []string{m.ProgramID}, ProgramID: m.ProgramID, Outcome: domain.OutcomeFixed,
 			Run: r.Runs + 1, UpdatedAt: now})
 	}
-	if err := s.store.SaveRoundApplicants(ctx, entries); err != nil {
-		return 0, 0, err
-	}
-	if err := s.store.KeepRoundApplicants(ctx, r.ID, keep); err != nil {
+	if err := s.store.SaveRoundApplicants(ctx, r.ID, entries, prior, keep); err != nil {
 		return 0, 0, err
 	}
 	return len(keep), unmatched, nil

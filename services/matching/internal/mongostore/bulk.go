@@ -79,7 +79,8 @@ func (s *Store) SaveProposed(ctx context.Context, ms []domain.Match, evs [][]eve
 			refresh = append(refresh, mongo.NewUpdateOneModel().
 				SetFilter(bson.D{{Key: "_id", Value: d.ID}, {Key: "status", Value: domain.MatchProposed}}).
 				SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "choice", Value: d.Choice}, {Key: "score", Value: d.Score},
-					{Key: "reasons", Value: d.Reasons}, {Key: "updatedAt", Value: d.UpdatedAt}}}}))
+					{Key: "detail", Value: d.Detail}, {Key: "updatedAt", Value: d.UpdatedAt}}},
+					{Key: "$unset", Value: bson.D{{Key: "reasons", Value: ""}}}}))
 		}
 		if _, err := s.matches.BulkWrite(ctx, refresh, options.BulkWrite().SetOrdered(false)); err != nil {
 			return fmt.Errorf("refresh matches: %w", err)
@@ -140,12 +141,55 @@ func (s *Store) AddAudits(ctx context.Context, es []domain.AuditEntry) error {
 	})
 }
 
-// SaveRoundApplicants writes the entries, replacing earlier ones, in bulk.
-// Each chunk is inserted first, which costs the embedded store a fraction
-// of an upsert (4,000 participants took 116 s as upserts in a national run);
-// the entries already stored (a run again) come back as duplicate keys and
-// only those are replaced.
-func (s *Store) SaveRoundApplicants(ctx context.Context, entries []domain.RoundApplicant) error {
+// SaveRoundApplicants stores a run's participants: entries replace those
+// of an earlier run, and the entries of applicants in prior (the
+// round's, RoundApplicantIDs) but not in keep are deleted. The round's
+// list of participants is widened to both before any entry is written and
+// narrowed to keep once the stale ones are gone, so whatever a run that
+// stopped halfway left is found by the next.
+func (s *Store) SaveRoundApplicants(ctx context.Context, roundID string, entries []domain.RoundApplicant, prior, keep []string) error {
+	kept := make(map[string]bool, len(keep))
+	for _, a := range keep {
+		kept[a] = true
+	}
+	var stale []string
+	for _, a := range prior {
+		if !kept[a] {
+			stale = append(stale, a)
+		}
+	}
+	if len(keep) > len(prior)-len(stale) { // someone joined
+		if err := s.setRoundParticipants(ctx, roundID, append(slices.Clone(keep), stale...)); err != nil {
+			return err
+		}
+	}
+	if err := s.insertRoundApplicants(ctx, entries); err != nil {
+		return err
+	}
+	if err := chunks(len(stale), func(from, to int) error {
+		ids := make([]string, 0, to-from)
+		for _, a := range stale[from:to] {
+			ids = append(ids, roundID+":"+a)
+		}
+		if _, err := s.roundApplicants.DeleteMany(ctx, bson.D{{Key: "_id", Value: in(ids)}}); err != nil {
+			return fmt.Errorf("delete round participants: %w", err)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if len(stale) == 0 && len(keep) == len(prior) {
+		return nil // the list names them already
+	}
+	return s.setRoundParticipants(ctx, roundID, keep)
+}
+
+// insertRoundApplicants writes the entries, replacing earlier ones, in
+// bulk. Each chunk is inserted first, which costs the embedded store a
+// fraction of an upsert (4,000 participants took 116 s as upserts in a
+// national run); the entries already stored (a run again) come back as
+// duplicate keys and only those are replaced.
+func (s *Store) insertRoundApplicants(ctx context.Context, entries []domain.RoundApplicant) error {
 	return chunks(len(entries), func(from, to int) error {
 		docs := make([]roundApplicantDoc, 0, to-from)
 		batch := make([]any, 0, to-from)

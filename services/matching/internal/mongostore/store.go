@@ -31,12 +31,15 @@ const (
 	RoundsCollection          = "rounds"
 	MatchesCollection         = "matches"
 	RoundApplicantsCollection = "round_applicants"
-	LeasesCollection          = "leases"
-	RunsCollection            = "runs"
-	AuditCollection           = "audit"
-	SlotsCollection           = "interview_slots"
-	SlotLocksCollection       = "interview_slot_locks"
-	MessagesCollection        = "messages"
+	// RoundParticipantsCollection names each round's participants
+	// (roundParticipantsDoc).
+	RoundParticipantsCollection = "round_participants"
+	LeasesCollection            = "leases"
+	RunsCollection              = "runs"
+	AuditCollection             = "audit"
+	SlotsCollection             = "interview_slots"
+	SlotLocksCollection         = "interview_slot_locks"
+	MessagesCollection          = "messages"
 )
 
 // Store is the adapter. It owns the outbox relay of the collections whose
@@ -51,18 +54,19 @@ type Store struct {
 	// programApplicants is the read model of programapplicants.go.
 	programApplicants *mongo.Collection
 	// applicantView is the view of applicantview.go.
-	applicantView   *mongo.Collection
-	rounds          *mongo.Collection
-	matches         *mongo.Collection
-	roundApplicants *mongo.Collection
-	leases          *mongo.Collection
-	runs            *mongo.Collection
-	audit           *mongo.Collection
-	slots           *mongo.Collection
-	slotLocks       *mongo.Collection
-	messages        *mongo.Collection
-	now             func() time.Time
-	relay           *outbox.Relay
+	applicantView     *mongo.Collection
+	rounds            *mongo.Collection
+	matches           *mongo.Collection
+	roundApplicants   *mongo.Collection
+	roundParticipants *mongo.Collection
+	leases            *mongo.Collection
+	runs              *mongo.Collection
+	audit             *mongo.Collection
+	slots             *mongo.Collection
+	slotLocks         *mongo.Collection
+	messages          *mongo.Collection
+	now               func() time.Time
+	relay             *outbox.Relay
 }
 
 var _ app.Store = (*Store)(nil)
@@ -79,7 +83,8 @@ func New(db *mongo.Database, now func() time.Time, ob outbox.Config) *Store {
 		apps: db.Collection(ApplicationsCollection), rankings: db.Collection(RankingsCollection),
 		programRankings: db.Collection(ProgramRankingsCollection), rounds: db.Collection(RoundsCollection),
 		matches: db.Collection(MatchesCollection), roundApplicants: db.Collection(RoundApplicantsCollection),
-		leases: db.Collection(LeasesCollection), runs: db.Collection(RunsCollection),
+		roundParticipants: db.Collection(RoundParticipantsCollection),
+		leases:            db.Collection(LeasesCollection), runs: db.Collection(RunsCollection),
 		audit: db.Collection(AuditCollection), slots: db.Collection(SlotsCollection), messages: db.Collection(MessagesCollection),
 		slotLocks: db.Collection(SlotLocksCollection), programApplicants: db.Collection(ProgramApplicantsCollection),
 		applicantView: db.Collection(ApplicantApplicationsCollection),
@@ -249,6 +254,10 @@ func (s *Store) EraseApplicant(ctx context.Context, applicantID string) error {
 	}
 	if _, err := s.roundApplicants.DeleteMany(ctx, who); err != nil {
 		return fmt.Errorf("erase round participation: %w", err)
+	}
+	if _, err := s.roundParticipants.UpdateMany(ctx, bson.D{{Key: "ids", Value: applicantID}},
+		bson.D{{Key: "$pullAll", Value: bson.D{{Key: "ids", Value: bson.A{applicantID}}}}}); err != nil {
+		return fmt.Errorf("erase from round participants: %w", err)
 	}
 	return nil
 }
