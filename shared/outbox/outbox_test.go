@@ -356,3 +356,63 @@ func TestWatchingRelayWaitsForEachEncodedEvent(t *testing.T) {
 	r.Kick()
 	waitStream(created.ID, late.ID)
 }
+
+// Documents are marked sent in bulk writes of a few hundred: a kick and a
+// sweep over more documents than one such write publishes each event once
+// and leaves nothing pending, whichever write marked it.
+func TestRelayMarksManyDocumentsInChunks(t *testing.T) {
+	const n = 600
+	ctx := context.Background()
+	for _, how := range []string{"kick", "sweep"} {
+		t.Run(how, func(t *testing.T) {
+			b, c, r := watchingRelay(t)
+			w := r
+			if how == "sweep" {
+				w = crashedWriter(c)
+			}
+			want := map[string]bool{}
+			for i := range n {
+				ev := createProfile(t, w, c, fmt.Sprintf("p%03d", i))
+				want[ev.ID] = true
+			}
+			if how == "kick" {
+				r.Kick()
+			} else if got, err := r.Sweep(ctx); err != nil || got != n {
+				t.Fatalf("Sweep() = %d, %v; want %d, nil", got, err, n)
+			}
+			eventually(t, func() error {
+				ids := streamIDs(t, b)
+				if len(ids) != n {
+					return fmt.Errorf("stream holds %d events, want %d", len(ids), n)
+				}
+				return nil
+			})
+			for _, id := range streamIDs(t, b) {
+				if !want[id] {
+					t.Fatalf("stream holds %s twice or unknown", id)
+				}
+				delete(want, id)
+			}
+			left, err := c.CountDocuments(ctx, bson.D{{Key: outbox.Field + ".0", Value: bson.D{{Key: "$exists", Value: true}}}})
+			if err != nil || left != 0 {
+				t.Fatalf("%d documents still hold events (%v), want 0", left, err)
+			}
+		})
+	}
+}
+
+// eventually retries f for up to 20 seconds.
+func eventually(t *testing.T, f func() error) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		err := f()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -220,3 +220,26 @@ func TestInboxTellsOfExpiredOffers(t *testing.T) {
 		}
 	}
 }
+
+// The inbox remembers program titles for a minute, but a program's own
+// update is seen at once: the next notification names the new title.
+func TestInboxNamesProgramsByTheirLatestTitle(t *testing.T) {
+	env := start(t)
+	host := "host-1"
+	tokH := env.Issuer.Token(t, host, auth.RoleHost)
+	publish(t, env, events.ProgramPublished, "prog-1", 1, programsev.ProgramPublished{Program: programsev.Program{ID: "prog-1", HostID: host, Title: "Old title"}})
+	time.Sleep(300 * time.Millisecond)
+	publish(t, env, events.ApplicationSubmitted, "appl-1", 1, matchingev.ApplicationSubmitted{ApplicationID: "appl-1", ApplicantID: "app-1", ProgramID: "prog-1", HostID: host})
+	waitCodes(t, env, tokH, 1)
+	publish(t, env, events.ProgramUpdated, "prog-1", 2, programsev.ProgramUpdated{Program: programsev.Program{ID: "prog-1", HostID: host, Title: "New title"}})
+	time.Sleep(300 * time.Millisecond)
+	publish(t, env, events.ApplicationSubmitted, "appl-2", 1, matchingev.ApplicationSubmitted{ApplicationID: "appl-2", ApplicantID: "app-2", ProgramID: "prog-1", HostID: host})
+	p := waitCodes(t, env, tokH, 2)
+	titles := map[string]bool{}
+	for _, n := range p.Items {
+		titles[n.Params["program"]] = true
+	}
+	if !titles["Old title"] || !titles["New title"] {
+		t.Errorf("the host's notifications name %v, want the old title and then the new one", titles)
+	}
+}
