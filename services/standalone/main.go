@@ -54,7 +54,9 @@ type settings struct {
 	// nothing either way).
 	SyncAlways bool `env:"TB_SYNC_ALWAYS" envDefault:"true"`
 	Demo       bool `env:"TB_DEMO"`
-	InfraOnly  bool
+	// DebugAddr, a loopback address, serves Go's profiles (debug.go).
+	DebugAddr string `env:"TB_DEBUG_ADDR"`
+	InfraOnly bool
 	// Out receives what a person at the terminal must see (the demo
 	// accounts); logs go elsewhere.
 	Out io.Writer `env:"-"`
@@ -100,7 +102,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "standalone:", err)
 		return 2
 	}
+	if st.DebugAddr != "" {
+		if err := loopbackOnly(st.DebugAddr); err != nil {
+			fmt.Fprintln(stderr, "standalone:", err)
+			return 2
+		}
+	}
 	log := logging.New(stdout, "standalone", cfg.Log.Level)
+	if st.DebugAddr != "" {
+		if err := serveDebug(ctx, st.DebugAddr, log); err != nil {
+			fmt.Fprintln(stderr, "standalone:", err)
+			return 2
+		}
+	}
 	st.Out = stdout
 	if err := serve(ctx, cfg, st, log, nil); err != nil {
 		log.Error("standalone stopped", "err", err)

@@ -225,11 +225,15 @@ func TestBadFlagsExitTwo(t *testing.T) {
 		{"bad addr", []string{"--addr", "8080"}, "TB_HTTP_ADDR"},
 		{"FerretDB has no port", []string{"--mongo-addr", "127.0.0.1:27017"}, "flag provided but not defined: -mongo-addr"},
 		{"FerretDB has no port (env)", nil, "TB_EMBEDDED_MONGO_ADDR is no longer read"},
+		{"profiles on loopback only", []string{"--addr", "127.0.0.1:0"}, "loopback address only"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.args == nil {
 				t.Setenv("TB_EMBEDDED_MONGO_ADDR", "127.0.0.1:27017")
+			}
+			if tc.name == "profiles on loopback only" {
+				t.Setenv("TB_DEBUG_ADDR", "0.0.0.0:6060")
 			}
 			var stdout, stderr bytes.Buffer
 			code := run(context.Background(), tc.args, &stdout, &stderr)
