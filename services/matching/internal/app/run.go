@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/talentbridge/platform/services/matching/internal/allocation"
 	"github.com/talentbridge/platform/services/matching/internal/domain"
@@ -47,13 +50,29 @@ type run struct {
 // can see where a large round's minutes go (the "round run steps" log
 // line, docs/OPERATIONS.md).
 type stepTimer struct {
+	mu    sync.Mutex // timed steps run side by side
 	last  time.Time
 	attrs []any
+}
+
+// timed runs f in g and notes how long it took as name_ms: for steps that
+// run side by side, whose time step cannot tell apart.
+func (t *stepTimer) timed(g *errgroup.Group, name string, f func() error) {
+	g.Go(func() error {
+		began := time.Now()
+		err := f()
+		t.mu.Lock()
+		t.attrs = append(t.attrs, name+"_ms", time.Since(began).Milliseconds())
+		t.mu.Unlock()
+		return err
+	})
 }
 
 // step ends the step called name, which began at the previous step's end
 // (or at the first call).
 func (t *stepTimer) step(name string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	now := time.Now()
 	if !t.last.IsZero() {
 		t.attrs = append(t.attrs, name+"_ms", now.Sub(t.last).Milliseconds())
@@ -141,16 +160,39 @@ func (s *Service) perform(ctx context.Context, rn *run, h *leaseHold) error {
 // rankings; and builds the allocation input.
 func (s *Service) load(ctx context.Context, rn *run) error {
 	r := rn.round
-	progs, err := s.store.Programs(ctx, r.ProgramIDs)
-	if err != nil {
+	// Four reads that need nothing from each other go side by side: on
+	// the embedded store each is one cursor decoding documents on one
+	// core, and a national round's take tens of seconds each.
+	var (
+		progs        map[string]domain.Program
+		matches      []domain.Match
+		around       []domain.Application
+		hostRankings map[string][]string
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	rn.steps.timed(g, "load_programs", func() (err error) {
+		progs, err = s.store.Programs(gctx, r.ProgramIDs)
+		return err
+	})
+	rn.steps.timed(g, "load_matches", func() (err error) {
+		matches, err = s.store.MatchesOfRound(gctx, r.ID)
+		return err
+	})
+	// Every live application of everyone who applied to the round's
+	// programs, in one read: those to the round decide who takes part,
+	// the others are what the participants applied to besides.
+	rn.steps.timed(g, "load_applications", func() (err error) {
+		around, err = s.store.LiveApplicationsAround(gctx, r.ProgramIDs)
+		return err
+	})
+	rn.steps.timed(g, "load_host_rankings", func() (err error) {
+		hostRankings, err = s.store.ProgramRankings(gctx, r.ProgramIDs)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return err
 	}
-	rn.steps.step("load_programs")
-	matches, err := s.store.MatchesOfRound(ctx, r.ID)
-	if err != nil {
-		return err
-	}
-	rn.steps.step("load_matches")
+	rn.steps.step("load_first")
 	fixed := map[string]domain.Match{}
 	fixedSeats := map[string]int{}
 	excluded := map[string]map[string]string{}
@@ -177,14 +219,6 @@ func (s *Service) load(ctx context.Context, rn *run) error {
 	if err != nil {
 		return err
 	}
-	// Every live application of everyone who applied to the round's
-	// programs, in one read: those to the round decide who takes part,
-	// the others are what the participants applied to besides.
-	around, err := s.store.LiveApplicationsAround(ctx, r.ProgramIDs)
-	if err != nil {
-		return err
-	}
-	rn.steps.step("load_applications")
 	inRound := map[string]bool{}
 	for _, id := range r.ProgramIDs {
 		inRound[id] = true
@@ -199,11 +233,25 @@ func (s *Service) load(ctx context.Context, rn *run) error {
 		ids[a] = true
 	}
 	all := slices.Sorted(maps.Keys(ids))
-	profiles, err := s.store.Profiles(ctx, all)
-	if err != nil {
+	// The profiles and rank lists of everyone who may take part, side by
+	// side; the rank lists of those without a profile are read and left.
+	var (
+		profiles      map[string]domain.Profile
+		rankingsOfAll map[string][]string
+	)
+	g, gctx = errgroup.WithContext(ctx)
+	rn.steps.timed(g, "load_profiles", func() (err error) {
+		profiles, err = s.store.Profiles(gctx, all)
+		return err
+	})
+	rn.steps.timed(g, "load_rank_lists", func() (err error) {
+		rankingsOfAll, err = s.store.Rankings(gctx, all)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return err
 	}
-	rn.steps.step("load_profiles")
+	rn.steps.step("load_participants")
 	var market []string
 	for _, id := range all {
 		if _, ok := profiles[id]; ok {
@@ -225,16 +273,12 @@ func (s *Service) load(ctx context.Context, rn *run) error {
 			apps = append(apps, a)
 		}
 	}
-	rankings, err := s.store.Rankings(ctx, market)
-	if err != nil {
-		return err
+	rankings := make(map[string][]string, len(market))
+	for _, id := range market {
+		if l, ok := rankingsOfAll[id]; ok {
+			rankings[id] = l
+		}
 	}
-	rn.steps.step("load_rank_lists")
-	hostRankings, err := s.store.ProgramRankings(ctx, r.ProgramIDs)
-	if err != nil {
-		return err
-	}
-	rn.steps.step("load_host_rankings")
 	applied := map[string][]string{}
 	var otherIDs []string
 	for _, a := range apps {
