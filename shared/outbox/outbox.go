@@ -20,6 +20,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -104,6 +106,14 @@ var (
 		Name: "tb_outbox_backlog",
 		Help: "Documents with unpublished events seen by the last sweep.",
 	}, []string{"collection"})
+	metricAwaited = promauto.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "tb_outbox_awaited",
+		Help: "Aggregates whose encoded events the relay (named by its collections) has not seen published yet.",
+	}, []string{"relay"})
+	metricSweeping = promauto.NewGauge(prometheus.GaugeOpts{
+		Name: "tb_outbox_sweeping",
+		Help: "Full outbox sweeps under way (each reads every document of a collection).",
+	})
 )
 
 // DefaultSweepInterval is the period of a relay's full sweep. The writes of
@@ -136,12 +146,15 @@ type Relay struct {
 	// relay has not seen published yet.
 	idsMu   sync.Mutex
 	awaited map[string]*awaited
+	missTTL time.Duration // missTTL but in tests
+	name    string        // its collections, for the metrics
 }
 
 // awaited are the events of one aggregate a relay waits for.
 type awaited struct {
 	since  time.Time // when Encode recorded the latest of them
-	events map[string]bool
+	looked time.Time // when the latest lookup of the document began
+	events []string  // usually one or two
 }
 
 // Config is how a relay publishes.
@@ -164,8 +177,13 @@ func NewRelay(c Config, colls ...*mongo.Collection) *Relay {
 	if c.Log == nil {
 		c.Log = slog.Default()
 	}
+	names := make([]string, len(colls))
+	for i, c := range colls {
+		names[i] = c.Name()
+	}
 	return &Relay{pub: c.Publisher, log: c.Log, colls: colls, interval: c.Interval,
-		kick: make(chan struct{}, 1), fail: newFailpoint(), awaited: map[string]*awaited{}}
+		kick: make(chan struct{}, 1), fail: newFailpoint(), awaited: map[string]*awaited{},
+		missTTL: missTTL, name: strings.Join(names, "+")}
 }
 
 func (r *Relay) touch(id, eventID string) {
@@ -173,27 +191,43 @@ func (r *Relay) touch(id, eventID string) {
 	defer r.idsMu.Unlock()
 	w, ok := r.awaited[id]
 	if !ok {
-		w = &awaited{events: map[string]bool{}}
+		w = &awaited{}
 		r.awaited[id] = w
 	}
 	w.since = time.Now()
-	w.events[eventID] = true
+	if !slices.Contains(w.events, eventID) {
+		w.events = append(w.events, eventID)
+	}
 }
 
 // awaitedIDs returns the aggregates with events still awaited, forgetting
-// those whose latest event was encoded longer than missTTL ago.
+// those that a lookup begun more than missTTL after their latest Encode
+// did not find published. An aggregate not looked up since, because the
+// relay is behind (a national import writes a million events in
+// minutes), is kept: left to the full sweep, its events would wait for it.
 func (r *Relay) awaitedIDs() []string {
 	r.idsMu.Lock()
 	defer r.idsMu.Unlock()
 	ids := make([]string, 0, len(r.awaited))
 	for id, w := range r.awaited {
-		if time.Since(w.since) > missTTL {
+		if w.looked.Sub(w.since) > r.missTTL {
 			delete(r.awaited, id)
 			continue
 		}
 		ids = append(ids, id)
 	}
+	metricAwaited.WithLabelValues(r.name).Set(float64(len(r.awaited)))
 	return ids
+}
+
+// lookedUp records that a lookup of the aggregate's document began at
+// began.
+func (r *Relay) lookedUp(id string, began time.Time) {
+	r.idsMu.Lock()
+	defer r.idsMu.Unlock()
+	if w, ok := r.awaited[id]; ok {
+		w.looked = began
+	}
 }
 
 // published records events that reached the stream.
@@ -208,9 +242,7 @@ func (r *Relay) published(docID any, eventIDs []string) {
 	if !ok {
 		return
 	}
-	for _, e := range eventIDs {
-		delete(w.events, e)
-	}
+	w.events = slices.DeleteFunc(w.events, func(e string) bool { return slices.Contains(eventIDs, e) })
 	if len(w.events) == 0 {
 		delete(r.awaited, id)
 	}
@@ -218,9 +250,9 @@ func (r *Relay) published(docID any, eventIDs []string) {
 
 // missTTL is how long the events Encode encoded are looked for: Encode runs
 // before the store's write lands, so a lookup can come too early, and a
-// slow write can take a while (up to a request's deadline). Events whose
-// write failed are given up after it; a write slower than that is left to
-// the full sweep.
+// slow write can take a while (up to a request's deadline). Events that a
+// lookup begun this long after their Encode does not find (their write
+// failed, or landed later still) are left to the full sweep.
 const missTTL = 30 * time.Second
 
 // Kick asks the relay to look up the documents of the events it awaits
@@ -293,7 +325,9 @@ func (r *Relay) sweepIDs(ctx context.Context, ids []string) (int, error) {
 		r.each(ctx, len(chunk), func(yield func(func() int)) {
 			for _, id := range chunk {
 				yield(func() int {
+					began := time.Now()
 					k, d, err := r.relayID(ctx, id)
+					r.lookedUp(id, began)
 					mu.Lock()
 					defer mu.Unlock()
 					if err != nil {
@@ -401,6 +435,8 @@ type pendingDoc struct {
 }
 
 func (r *Relay) sweep(ctx context.Context, c *mongo.Collection) (int, error) {
+	metricSweeping.Inc()
+	defer metricSweeping.Dec()
 	filter := bson.D{{Key: Field + ".0", Value: bson.D{{Key: "$exists", Value: true}}}}
 	proj := options.Find().SetProjection(bson.D{{Key: Field, Value: 1}, {Key: TombstoneField, Value: 1}}).SetBatchSize(200)
 	cur, err := c.Find(ctx, filter, proj)

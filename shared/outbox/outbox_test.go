@@ -416,3 +416,48 @@ func eventually(t *testing.T, f func() error) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// A relay far behind its writers (a national import) reaches events long
+// after they were encoded: they are still published at a kick, because
+// only a lookup made after missTTL that misses them gives them up.
+func TestWatchingRelayKeepsEventsItHasNotLookedFor(t *testing.T) {
+	b := natstest.Bus(t, natstest.Start(t), "profiles")
+	c := mongotest.DB(t).Collection("profiles")
+	r := newRelay(b, time.Hour, c)
+	r.SetMissTTL(100 * time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go r.Run(ctx)
+	time.Sleep(200 * time.Millisecond) // the first full sweep, of nothing
+	// Encoded, and written only after missTTL, with no lookup between.
+	ev, _ := events.New("profiles", events.ProfileCreated, "late", 1, map[string]string{"id": "late"})
+	ob, err := r.Encode(ctx, ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An event whose write never lands is given up once a lookup made
+	// after missTTL misses it.
+	lost, _ := events.New("profiles", events.ProfileCreated, "lost", 1, map[string]string{"id": "lost"})
+	if _, err := r.Encode(ctx, lost); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if _, err := c.InsertOne(ctx, profileDoc{ID: "late", Version: 1, Outbox: ob}); err != nil {
+		t.Fatal(err)
+	}
+	r.Kick()
+	eventually(t, func() error {
+		if ids := streamIDs(t, b); len(ids) != 1 || ids[0] != ev.ID {
+			return fmt.Errorf("stream holds %v, want [%s]", ids, ev.ID)
+		}
+		return nil
+	})
+	r.Kick() // the lookup above missed "lost" after missTTL: the next pass forgets it
+	eventually(t, func() error {
+		if n := r.Awaited(); n != 0 {
+			r.Kick()
+			return fmt.Errorf("the relay still awaits %d aggregates, want 0", n)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,13 @@
+package outbox
+
+import "time"
+
+// SetMissTTL shortens how long r looks for encoded events, for tests.
+func (r *Relay) SetMissTTL(d time.Duration) { r.missTTL = d }
+
+// Awaited returns how many aggregates r awaits events of.
+func (r *Relay) Awaited() int {
+	r.idsMu.Lock()
+	defer r.idsMu.Unlock()
+	return len(r.awaited)
+}
