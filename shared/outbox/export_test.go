@@ -1,6 +1,10 @@
 package outbox
 
-import "time"
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
 
 // SetMissTTL shortens how long r looks for encoded events, for tests.
 func (r *Relay) SetMissTTL(d time.Duration) { r.missTTL = d }
@@ -11,3 +15,6 @@ func (r *Relay) Awaited() int {
 	defer r.idsMu.Unlock()
 	return len(r.awaited)
 }
+
+// AwaitedGauge is the tb_outbox_awaited gauge of the relay named name.
+func AwaitedGauge(name string) prometheus.Gauge { return metricAwaited.WithLabelValues(name) }

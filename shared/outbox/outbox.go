@@ -346,6 +346,7 @@ func (r *Relay) sweepIDs(ctx context.Context, ids []string) (int, error) {
 	}
 	r.idsMu.Lock()
 	waiting := len(r.awaited) > 0
+	metricAwaited.WithLabelValues(r.name).Set(float64(len(r.awaited)))
 	r.idsMu.Unlock()
 	if waiting {
 		// Look again shortly even if no write kicks us; the writer's own

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	dto "github.com/prometheus/client_model/go"
 	"io"
 	"log/slog"
 	"slices"
@@ -457,6 +458,30 @@ func TestWatchingRelayKeepsEventsItHasNotLookedFor(t *testing.T) {
 		if n := r.Awaited(); n != 0 {
 			r.Kick()
 			return fmt.Errorf("the relay still awaits %d aggregates, want 0", n)
+		}
+		return nil
+	})
+}
+
+// tb_outbox_awaited falls to 0 once the relay has published what it
+// awaited: nationalround's settle waits for that.
+func TestAwaitedGaugeEmptiesAfterPublishing(t *testing.T) {
+	b, c, r := watchingRelay(t)
+	createProfile(t, r, c, "gauge-1")
+	r.Kick()
+	eventually(t, func() error {
+		if ids := streamIDs(t, b); len(ids) != 1 {
+			return fmt.Errorf("stream holds %v", ids)
+		}
+		return nil
+	})
+	eventually(t, func() error {
+		var m dto.Metric
+		if err := outbox.AwaitedGauge(c.Name()).Write(&m); err != nil {
+			return err
+		}
+		if v := m.GetGauge().GetValue(); v != 0 {
+			return fmt.Errorf("tb_outbox_awaited = %v after publishing, want 0", v)
 		}
 		return nil
 	})
