@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,16 +21,19 @@ import (
 
 // ApplicantApplicationsCollection holds one document per applicant, keyed
 // by the applicant id, naming for each program the applicant's latest
-// application to it and whether it is live:
+// application to it, when it was submitted, and whether it is still live:
 //
-//	{_id: <applicant>, live: {<program>: {a: <application id>, at: <submitted>, gone: true?}},
+//	{_id: <applicant>, live: {<program>: "<application id>\x01<submitted, Unix ms>[\x01g]"},
 //	 pending: [{t: <token>, ids: [<application ids>]}]}
 //
-// A run reads every live application of its participants. On the embedded
-// store any filter other than {_id: X} reads and decodes every document of
-// the collection, and a national round's million applications took about
-// two minutes of a run (docs/BENCHMARKS.md); this view holds the same
-// facts in one small document per applicant.
+// ("\x01g" marks an application no longer live.) A run reads every live
+// application of its participants. On the embedded store any filter
+// other than {_id: X} reads and decodes every document of the
+// collection, and a national round's million applications took about two
+// minutes of a run (docs/BENCHMARKS.md); this view holds the same facts in
+// one small document per applicant. Each entry is one string rather than a
+// document of three fields because FerretDB decodes value by value: the
+// strings halve the time a run reads the view (BenchmarkLiveApplicationsRead).
 //
 // It is exact, not merely close, by three rules:
 //
@@ -43,20 +47,52 @@ import (
 //     to the same program has a later id (UUIDv7). An entry is replaced
 //     only by a later application, or by the same one going from live to
 //     gone, so settling in any order, twice, or from the backfill ends in
-//     the state of the latest application.
+//     the state of the latest application. An entry begins with its
+//     application's id followed by \x01, below any character of an id, so
+//     comparing the entry with an id compares the ids (settleCondition).
 //   - Until every application stored before the view existed has been
 //     copied in (backfillView, at start), viewCompleteID is absent and
 //     readers ask the applications instead.
-const ApplicantApplicationsCollection = "applicant_applications"
+const ApplicantApplicationsCollection = "applicant_applications_v2"
+
+// legacyViewCollection is the view as first stored (an entry was a
+// document {a, at, gone}); the first start of this version drops it and
+// builds ApplicantApplicationsCollection afresh.
+const legacyViewCollection = "applicant_applications"
 
 // viewCompleteID is the _id of the document that says the backfill is
 // done. It cannot be an applicant id (those are UUIDs).
 const viewCompleteID = "~complete"
 
+// viewEntry is one program's entry of the view, decoded.
 type viewEntry struct {
-	App  string    `bson:"a"`
-	At   time.Time `bson:"at"`
-	Gone bool      `bson:"gone,omitempty"`
+	App  string
+	At   time.Time
+	Gone bool
+}
+
+// viewSep separates the parts of an entry: below every character an id
+// holds.
+const viewSep = "\x01"
+
+func (e viewEntry) String() string {
+	s := e.App + viewSep + strconv.FormatInt(e.At.UnixMilli(), 10)
+	if e.Gone {
+		s += viewSep + "g"
+	}
+	return s
+}
+
+func parseViewEntry(s string) (viewEntry, error) {
+	parts := strings.Split(s, viewSep)
+	if len(parts) < 2 || len(parts) > 3 || (len(parts) == 3 && parts[2] != "g") {
+		return viewEntry{}, fmt.Errorf("applicant view: malformed entry %q", s)
+	}
+	ms, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil {
+		return viewEntry{}, fmt.Errorf("applicant view: malformed entry %q", s)
+	}
+	return viewEntry{App: parts[0], At: time.UnixMilli(ms).UTC(), Gone: len(parts) == 3}, nil
 }
 
 type viewPending struct {
@@ -65,9 +101,9 @@ type viewPending struct {
 }
 
 type applicantViewDoc struct {
-	ID      string               `bson:"_id"`
-	Live    map[string]viewEntry `bson:"live"`
-	Pending []viewPending        `bson:"pending"`
+	ID      string            `bson:"_id"`
+	Live    map[string]string `bson:"live"`
+	Pending []viewPending     `bson:"pending"`
 }
 
 // viewKeys escapes the characters a field name may not hold (program ids
@@ -109,16 +145,18 @@ func (s *Store) viewBegin(ctx context.Context, apps []domain.Application) (map[s
 
 // settleCondition is the filter under which a's entry may be written: the
 // program has no entry, or its entry is of an earlier application (or, for
-// an application no longer live, of this one).
+// an application no longer live, of this one). An entry starts with its
+// application's id and \x01, so it sorts below a.ID exactly when its id
+// does, and below a.ID+"\x02" when its id is a.ID or below.
 func settleCondition(a domain.Application) bson.D {
-	f := viewField(a.ProgramID) + ".a"
-	op := "$lt"
+	f := viewField(a.ProgramID)
+	bound := a.ID
 	if !a.Live() {
-		op = "$lte"
+		bound = a.ID + "\x02"
 	}
 	return bson.D{{Key: "$or", Value: bson.A{
 		bson.D{{Key: f, Value: bson.D{{Key: "$exists", Value: false}}}},
-		bson.D{{Key: f, Value: bson.D{{Key: op, Value: a.ID}}}},
+		bson.D{{Key: f, Value: bson.D{{Key: "$lt", Value: bound}}}},
 	}}}
 }
 
@@ -128,8 +166,8 @@ func replaces(a domain.Application, held string) bool {
 	return held < a.ID || (held == a.ID && !a.Live())
 }
 
-func settleValue(a domain.Application) viewEntry {
-	return viewEntry{App: a.ID, At: a.SubmittedAt.UTC(), Gone: !a.Live()}
+func settleValue(a domain.Application) string {
+	return viewEntry{App: a.ID, At: a.SubmittedAt.UTC(), Gone: !a.Live()}.String()
 }
 
 // viewEnd settles the entries of the applications as stored (written: the
@@ -249,6 +287,9 @@ func (s *Store) BackfillApplicantView(ctx context.Context) error {
 	if done, err := s.viewComplete(ctx); err != nil || done {
 		return err
 	}
+	if err := s.db.Collection(legacyViewCollection).Drop(ctx); err != nil {
+		return fmt.Errorf("drop the former applicant view: %w", err)
+	}
 	apps, err := s.findApplications(ctx, bson.D{})
 	if err != nil {
 		return err
@@ -301,7 +342,11 @@ func (s *Store) liveFromView(ctx context.Context) ([]domain.Application, bool, e
 				return nil, false, err
 			}
 		}
-		for k, e := range d.Live {
+		for k, v := range d.Live {
+			e, err := parseViewEntry(v)
+			if err != nil {
+				return nil, false, err
+			}
 			if e.Gone {
 				continue
 			}
@@ -322,7 +367,7 @@ func (s *Store) liveFromView(ctx context.Context) ([]domain.Application, bool, e
 // entries up to what the applications themselves say, in memory.
 func (s *Store) resolvePending(ctx context.Context, d *applicantViewDoc) error {
 	if d.Live == nil {
-		d.Live = map[string]viewEntry{}
+		d.Live = map[string]string{}
 	}
 	for _, p := range d.Pending {
 		for _, aid := range p.IDs {
@@ -330,10 +375,10 @@ func (s *Store) resolvePending(ctx context.Context, d *applicantViewDoc) error {
 			err := s.apps.FindOne(ctx, id(aid), options.FindOne().SetProjection(bson.D{{Key: outbox.Field, Value: 0}})).Decode(&doc)
 			if errors.Is(err, mongo.ErrNoDocuments) {
 				// Never written, or erased: whatever names it is gone.
-				for k, e := range d.Live {
-					if e.App == aid {
+				for k, v := range d.Live {
+					if e, err := parseViewEntry(v); err == nil && e.App == aid {
 						e.Gone = true
-						d.Live[k] = e
+						d.Live[k] = e.String()
 					}
 				}
 				continue
@@ -343,7 +388,16 @@ func (s *Store) resolvePending(ctx context.Context, d *applicantViewDoc) error {
 			}
 			a := doc.application()
 			k := viewKeyEscape.Replace(a.ProgramID)
-			if e, ok := d.Live[k]; !ok || replaces(a, e.App) {
+			held, ok := d.Live[k]
+			if !ok {
+				d.Live[k] = settleValue(a)
+				continue
+			}
+			e, err := parseViewEntry(held)
+			if err != nil {
+				return err
+			}
+			if replaces(a, e.App) {
 				d.Live[k] = settleValue(a)
 			}
 		}

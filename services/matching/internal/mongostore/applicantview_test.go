@@ -230,7 +230,7 @@ func TestApplicantViewIsRightWhenAWriteStopsHalfway(t *testing.T) {
 	if err := s.applicantView.FindOne(ctx, id("b3")).Decode(&d); err != nil {
 		t.Fatal(err)
 	}
-	if e := d.Live["p1"]; e.App != y.ID || e.Gone || len(d.Pending) != 0 {
+	if e, err := parseViewEntry(d.Live["p1"]); err != nil || e.App != y.ID || e.Gone || len(d.Pending) != 0 {
 		t.Fatalf("b3's view: %+v, want p1 held by the later application %s and nothing pending", d, y.ID)
 	}
 }

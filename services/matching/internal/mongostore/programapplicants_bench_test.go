@@ -71,7 +71,8 @@ func BenchmarkProgramApplicants(b *testing.B) {
 // BenchmarkLiveApplicationsRead reads 50,000 stored applications (2,500
 // applicants with lists of 20, ids shaped like the platform's) the way a
 // run used to load them (findApplicationsIn: decoded and sorted), from the
-// applicant view (applicantview.go) as a run loads them now, and with a
+// applicant view (applicantview.go) as a run loads them now, from the view
+// as first stored (each entry a document, decoded only), and with a
 // cursor over the applications that decodes nothing.
 //
 //	go test -run '^$' -bench LiveApplicationsRead -benchtime 3x -cpuprofile cpu.out ./services/matching/internal/mongostore
@@ -111,6 +112,48 @@ func BenchmarkLiveApplicationsRead(b *testing.B) {
 			out, ok, err := s.liveFromView(ctx)
 			if err != nil || !ok || len(out) != len(docs) {
 				b.Fatalf("%d applications from the view (complete %v), want %d (%v)", len(out), ok, len(docs), err)
+			}
+		}
+	})
+	// The view as first stored, each entry a document {a, at}: read the
+	// same way, for comparison with the string entries above.
+	type legacyEntry struct {
+		App  string    `bson:"a"`
+		At   time.Time `bson:"at"`
+		Gone bool      `bson:"gone,omitempty"`
+	}
+	type legacyDoc struct {
+		ID      string                 `bson:"_id"`
+		Live    map[string]legacyEntry `bson:"live"`
+		Pending []viewPending          `bson:"pending"`
+	}
+	legacy := s.db.Collection("bench_legacy_view")
+	byApplicant := map[string]*legacyDoc{}
+	for _, d := range docs {
+		a := d.(applicationDoc)
+		l := byApplicant[a.ApplicantID]
+		if l == nil {
+			l = &legacyDoc{ID: a.ApplicantID, Live: map[string]legacyEntry{}, Pending: []viewPending{}}
+			byApplicant[a.ApplicantID] = l
+		}
+		l.Live[a.ProgramID] = legacyEntry{App: a.ID, At: a.SubmittedAt}
+	}
+	var legacyDocs []any
+	for _, l := range byApplicant {
+		legacyDocs = append(legacyDocs, *l)
+	}
+	if _, err := legacy.InsertMany(ctx, legacyDocs); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("applicant-view-entries-as-documents", func(b *testing.B) {
+		for b.Loop() {
+			got, err := all[legacyDoc](ctx, legacy, bson.D{})
+			n := 0
+			for _, d := range got {
+				n += len(d.Live)
+			}
+			if err != nil || n != len(docs) {
+				b.Fatalf("%d entries, want %d (%v)", n, len(docs), err)
 			}
 		}
 	})
