@@ -43,6 +43,15 @@ var metricRoundDuration = promauto.NewHistogramVec(prometheus.HistogramOpts{
 	Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 120, 300},
 }, []string{"outcome"})
 
+// metricViewBuilding is 1 while this replica copies older applications
+// into the applicant view; until that is done, runs read every
+// application, so an operator (or scripts/national.sh) starting a national
+// run waits for 0.
+var metricViewBuilding = promauto.NewGauge(prometheus.GaugeOpts{
+	Name: "tb_applicant_view_building",
+	Help: "1 while this matching replica builds the applicant view that round runs read (docs/OPERATIONS.md).",
+})
+
 // Options tune the service beyond its defaults; New uses none.
 type Options struct {
 	// LeaseTTL is how long a round run holds its programs without
@@ -124,6 +133,8 @@ func (s *Service) Routes(_ *echo.Echo, api *echo.Group) {
 // existed into it, once; until it has, runs read the applications
 // themselves. A failure is retried at the next start.
 func (s *Service) backfillView(ctx context.Context) {
+	metricViewBuilding.Set(1)
+	defer metricViewBuilding.Set(0)
 	if err := s.store.BackfillApplicantView(ctx); err != nil && ctx.Err() == nil {
 		s.deps.Log.Warn("backfill the applicant view", "service", "matching", "err", err)
 	}

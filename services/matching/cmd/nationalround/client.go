@@ -167,7 +167,8 @@ func retry(ctx context.Context, within time.Duration, transport bool, f func() e
 // quiet reports whether the platform has nothing left to deliver: no
 // consumer has a message waiting (tb_consumer_lag), no relay awaits an
 // event or is sweeping (tb_outbox_awaited, tb_outbox_sweeping: a sweep
-// reads for a minute before it publishes), and the outbox relays and
+// reads for a minute before it publishes), matching is not building its
+// applicant view (tb_applicant_view_building), and the outbox relays and
 // publishers have done nothing since the last call (the totals in last,
 // which it updates). It reads the platform's /metrics.
 func (c *client) quiet(ctx context.Context, last map[string]float64) (bool, error) {
@@ -188,7 +189,7 @@ func (c *client) quiet(ctx context.Context, last map[string]float64) (bool, erro
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
-		for _, name := range []string{"tb_consumer_lag", "tb_outbox_awaited", "tb_outbox_sweeping", "tb_outbox_relayed_total", "tb_events_published_total"} {
+		for _, name := range []string{"tb_consumer_lag", "tb_outbox_awaited", "tb_outbox_sweeping", "tb_applicant_view_building", "tb_outbox_relayed_total", "tb_events_published_total"} {
 			if !strings.HasPrefix(line, name+"{") && !strings.HasPrefix(line, name+" ") {
 				continue
 			}
@@ -203,6 +204,7 @@ func (c *client) quiet(ctx context.Context, last map[string]float64) (bool, erro
 		return false, err
 	}
 	still := sums["tb_consumer_lag"] == 0 && sums["tb_outbox_awaited"] == 0 && sums["tb_outbox_sweeping"] == 0 &&
+		sums["tb_applicant_view_building"] == 0 &&
 		sums["tb_outbox_relayed_total"] == last["tb_outbox_relayed_total"] &&
 		sums["tb_events_published_total"] == last["tb_events_published_total"]
 	maps.Copy(last, sums)
