@@ -9,8 +9,10 @@
 # itself with plain deferred acceptance, approves all matches in one
 # coordinator action and publishes.
 #
-# It prints each step's seconds ("timing NAME SECONDS") and the server's
-# peak resident memory ("peak-rss-kib N", VmHWM), and exits non-zero on any
+# It prints each step's seconds ("timing NAME SECONDS"), the server's
+# largest resident memory during the run, approve and publish steps ("rss
+# NAME KiB") and over its whole life ("peak-rss-kib N", VmHWM), and exits
+# non-zero on any
 # failure or mismatch. Not part of scripts/test.sh: it takes minutes.
 #
 # Usage: scripts/national.sh
@@ -102,7 +104,7 @@ fi
 echo "== national round: $applicants applicants x $programs programs x lists of $list"
 status=0
 "$work/nationalround" -base "http://127.0.0.1:$port" -applicants "$applicants" -programs "$programs" \
-  -list "$list" -seed "$seed" -timeout "$timeout" "${keep[@]}" || status=$?
+  -list "$list" -seed "$seed" -timeout "$timeout" -pid "$server" "${keep[@]}" || status=$?
 hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$server/status" 2>/dev/null || echo nan)
 echo "peak-rss-kib ${hwm:-nan}"
 # Where the run's time went, step by step (matching's "round run steps").

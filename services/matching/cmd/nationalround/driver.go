@@ -44,6 +44,51 @@ func (d *driver) timing(name string, since time.Time) {
 	fmt.Fprintf(d.out, "timing %s %.2f\n", name, time.Since(since).Seconds())
 }
 
+// rss samples the platform's resident memory (-pid, read from /proc)
+// every quarter second until the returned function is called, which
+// prints the largest sample as "rss NAME KiB". Without -pid it does
+// nothing.
+func (d *driver) rss(name string) func() {
+	if d.o.pid == 0 {
+		return func() {}
+	}
+	stop := make(chan struct{})
+	done := make(chan int64)
+	go func() {
+		var peak int64
+		t := time.NewTicker(250 * time.Millisecond)
+		defer t.Stop()
+		for {
+			peak = max(peak, residentKiB(d.o.pid))
+			select {
+			case <-stop:
+				done <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() {
+		close(stop)
+		fmt.Fprintf(d.out, "rss %s %d\n", name, <-done)
+	}
+}
+
+// residentKiB reads VmRSS of a process; 0 when it cannot.
+func residentKiB(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
 func (d *driver) run(ctx context.Context) error {
 	t := time.Now()
 	d.in = generate(d.o.applicants, d.o.programs, d.o.list, d.o.seed)
@@ -83,16 +128,19 @@ func (d *driver) run(ctx context.Context) error {
 		}
 	}
 	t = time.Now()
+	stopRSS := d.rss("run")
 	if err := d.runRound(ctx); err != nil {
 		return err
 	}
 	d.timing("run", t)
+	stopRSS()
 	t = time.Now()
 	if err := d.check(ctx); err != nil {
 		return err
 	}
 	d.timing("check", t)
 	t = time.Now()
+	stopRSS = d.rss("approve")
 	var done roundView
 	if err := d.api.do(ctx, http.MethodGet, "/rounds/"+d.roundID, d.coord, nil, &done); err != nil {
 		return fmt.Errorf("read the round: %w", err)
@@ -106,12 +154,15 @@ func (d *driver) run(ctx context.Context) error {
 		return fmt.Errorf("approved %d matches, want %d", approved.Counts.Approved, done.Counts.Proposed)
 	}
 	d.timing("approve", t)
+	stopRSS()
 	t = time.Now()
+	stopRSS = d.rss("publish")
 	pub, err := d.act(ctx, "publish", nil, func(r roundView) bool { return r.Status == "published" })
 	if err != nil {
 		return fmt.Errorf("publish the round: %w", err)
 	}
 	d.timing("publish", t)
+	stopRSS()
 	if pub.Status != "published" || pub.Counts.Published == 0 {
 		return fmt.Errorf("after publishing, the round is %q with %d offers", pub.Status, pub.Counts.Published)
 	}

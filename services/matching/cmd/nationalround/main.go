@@ -15,7 +15,7 @@
 //
 //	nationalround -base http://127.0.0.1:PORT -admin-email E -admin-password P \
 //	    [-applicants 20000] [-programs 2600] [-list 20] [-seed 1] [-timeout 30m] \
-//	    [-state FILE [-imports-only]]
+//	    [-state FILE [-imports-only]] [-pid PID]
 //
 // With -state, a run that imports writes the ids it was given to FILE once
 // the platform has settled; a later run against the same data (the
@@ -46,6 +46,7 @@ type options struct {
 	timeout                         time.Duration
 	state                           string
 	importsOnly                     bool
+	pid                             int
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -62,6 +63,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Minute, "give up after this long")
 	fs.StringVar(&o.state, "state", "", "a file keeping the imported ids, to run again without importing")
 	fs.BoolVar(&o.importsOnly, "imports-only", false, "stop once the imports have settled and -state is written")
+	fs.IntVar(&o.pid, "pid", 0, "the platform's process id (same machine): print its largest resident memory during each step")
 	if err := fs.Parse(args); err != nil {
 		fmt.Fprintln(stderr, "nationalround:", err)
 		return 2
