@@ -303,6 +303,9 @@ func (r *Relay) Run(ctx context.Context) {
 	}
 }
 
+// sweepReadTimeout bounds a full sweep's read of one collection.
+const sweepReadTimeout = 10 * time.Minute
+
 // sweepSpacing is how many times as long as a full sweep took the relay
 // waits before the next one (see Run).
 const sweepSpacing = 20
@@ -440,12 +443,19 @@ func (r *Relay) sweep(ctx context.Context, c *mongo.Collection) (int, error) {
 	defer metricSweeping.Dec()
 	filter := bson.D{{Key: Field + ".0", Value: bson.D{{Key: "$exists", Value: true}}}}
 	proj := options.Find().SetProjection(bson.D{{Key: Field, Value: 1}, {Key: TombstoneField, Value: 1}}).SetBatchSize(200)
-	cur, err := c.Find(ctx, filter, proj)
+	// The read gets a deadline of its own, longer than the client's
+	// per-operation one: on the embedded store the first batch comes only
+	// after every document before the first pending one has been read,
+	// and behind a million applications that took longer than 10 s, so
+	// the sweep failed again and again and the events waited.
+	rctx, cancel := context.WithTimeout(ctx, sweepReadTimeout)
+	defer cancel()
+	cur, err := c.Find(rctx, filter, proj)
 	if err != nil {
 		return 0, fmt.Errorf("outbox %s: find: %w", c.Name(), err)
 	}
 	var docs []pendingDoc
-	if err := cur.All(ctx, &docs); err != nil {
+	if err := cur.All(rctx, &docs); err != nil {
 		return 0, fmt.Errorf("outbox %s: read: %w", c.Name(), err)
 	}
 	metricBacklog.WithLabelValues(c.Name()).Set(float64(len(docs)))
