@@ -66,13 +66,19 @@ var removingCommands = map[string]bool{
 // write for trimQuiet, or trimMaxDelay after the first one even if the
 // writes go on, so that a busy database is trimmed too. trimRetryFor bounds
 // one trim's retries while readers still pin old log frames; a trim that
-// runs out of it is tried again later.
+// runs out of it is tried again after trimBackoff, doubled after each
+// further failure up to trimBackoffMax. Every attempt sorts the whole log
+// (SQLite's walMergesort) while holding the database's write lock: during
+// a national import, with a long read pinning a log of tens of MiB,
+// attempts back to back took a fifth of the CPU and stalled the writes.
 const (
-	trimTick     = 250 * time.Millisecond
-	trimQuiet    = time.Second
-	trimMaxDelay = 10 * time.Second
-	trimRetryFor = 15 * time.Second
-	trimBusyWait = 1000 // ms, SQLite busy_timeout of the trimming connection
+	trimTick       = 250 * time.Millisecond
+	trimQuiet      = time.Second
+	trimMaxDelay   = 10 * time.Second
+	trimRetryFor   = 3 * time.Second
+	trimBackoff    = 5 * time.Second
+	trimBackoffMax = time.Minute
+	trimBusyWait   = 1000 // ms, SQLite busy_timeout of the trimming connection
 )
 
 // walTrimmer truncates the write-ahead log of each database after the
@@ -89,6 +95,7 @@ type walTrimmer struct {
 
 	mu    sync.Mutex
 	dirty map[string]dirtySince
+	fails map[string]int // trims failed in a row, by database
 
 	stop    chan struct{}
 	done    chan struct{}
@@ -97,7 +104,11 @@ type walTrimmer struct {
 	trimmed atomic.Int64
 }
 
-type dirtySince struct{ first, last time.Time }
+type dirtySince struct {
+	first, last time.Time
+	// notBefore delays the next trim after failed ones.
+	notBefore time.Time
+}
 
 // newWALTrimmer starts the trimmer for the database files in dir. Files
 // already there are trimmed soon: a process that stopped without a trim may
@@ -106,7 +117,7 @@ func newWALTrimmer(dir string, log *slog.Logger, lock func(string) *sync.Mutex) 
 	if !trimWAL {
 		return nil
 	}
-	w := &walTrimmer{dir: dir, log: log, lock: lock, dirty: map[string]dirtySince{},
+	w := &walTrimmer{dir: dir, log: log, lock: lock, dirty: map[string]dirtySince{}, fails: map[string]int{},
 		stop: make(chan struct{}), done: make(chan struct{})}
 	for _, db := range w.databases() {
 		w.mark(db)
@@ -137,12 +148,34 @@ func (w *walTrimmer) mark(db string) {
 	w.dirty[db] = d
 }
 
+// retryLater marks db for another trim after a failed one, later the
+// more trims have failed in a row.
+func (w *walTrimmer) retryLater(db string, now time.Time) {
+	w.mark(db)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.fails[db]++
+	d := w.dirty[db]
+	d.notBefore = now.Add(min(trimBackoffMax, trimBackoff<<min(w.fails[db]-1, 8)))
+	w.dirty[db] = d
+}
+
+// succeeded forgets db's failed trims.
+func (w *walTrimmer) succeeded(db string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.fails, db)
+}
+
 // due takes the databases whose trim is due off the dirty list.
 func (w *walTrimmer) due(now time.Time) []string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	var dbs []string
 	for db, d := range w.dirty {
+		if now.Before(d.notBefore) {
+			continue
+		}
 		if now.Sub(d.last) >= trimQuiet || now.Sub(d.first) >= trimMaxDelay {
 			dbs = append(dbs, db)
 			delete(w.dirty, db)
@@ -167,7 +200,9 @@ func (w *walTrimmer) run() {
 						return
 					}
 					w.log.Warn("embedded ferretdb: trim the write-ahead log; will retry", "db", db, "err", err)
-					w.mark(db)
+					w.retryLater(db, now)
+				} else {
+					w.succeeded(db)
 				}
 			}
 		}

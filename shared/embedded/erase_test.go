@@ -239,3 +239,38 @@ func TestTrimIsDueAfterQuietOrMaxDelay(t *testing.T) {
 		t.Errorf("left marked: %v, want only busy-recent", w.dirty)
 	}
 }
+
+// TestFailedTrimsBackOff: after a trim fails (readers pin the log), the
+// database is not tried again before trimBackoff, then twice that after a
+// second failure, and at once again after a success.
+func TestFailedTrimsBackOff(t *testing.T) {
+	now := time.Now()
+	w := &walTrimmer{dirty: map[string]dirtySince{}, fails: map[string]int{}}
+	w.retryLater("matching", now)
+	if got := w.due(now.Add(trimBackoff - time.Millisecond)); len(got) != 0 {
+		t.Fatalf("due %v before the backoff ran out", got)
+	}
+	if got := w.due(now.Add(trimBackoff + time.Second)); strings.Join(got, ",") != "matching" {
+		t.Fatalf("due() = %v after the backoff, want [matching]", got)
+	}
+	w.retryLater("matching", now) // a second failure in a row
+	if got := w.due(now.Add(trimBackoff + time.Second)); len(got) != 0 {
+		t.Fatalf("due %v before twice the backoff", got)
+	}
+	if got := w.due(now.Add(2*trimBackoff + time.Second)); strings.Join(got, ",") != "matching" {
+		t.Fatalf("due() = %v after twice the backoff, want [matching]", got)
+	}
+	for range 20 {
+		w.retryLater("matching", now)
+		w.due(now.Add(trimBackoffMax + time.Second))
+	}
+	w.retryLater("matching", now)
+	if got := w.due(now.Add(trimBackoffMax + time.Second)); strings.Join(got, ",") != "matching" {
+		t.Fatalf("due() = %v after trimBackoffMax, want [matching]: the backoff is capped", got)
+	}
+	w.succeeded("matching")
+	w.mark("matching")
+	if got := w.due(time.Now().Add(trimMaxDelay + time.Second)); strings.Join(got, ",") != "matching" {
+		t.Fatalf("due() = %v after a success, want [matching] without waiting", got)
+	}
+}
