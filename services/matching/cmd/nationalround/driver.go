@@ -27,6 +27,7 @@ type driver struct {
 	programIDs []string // by program index
 	applicants []string // profile ids by applicant index
 	roundID    string
+	unfinished *unfinished // from -state: imports to finish
 }
 
 const password = "national round violet kettle 2026"
@@ -101,12 +102,28 @@ func (d *driver) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if resumed {
+	switch {
+	case resumed && d.unfinished != nil:
+		fmt.Fprintf(d.out, "resuming from %s: rank lists from file %d on, then the rankings, in round %s\n",
+			d.o.state, d.unfinished.RanksFrom, d.unfinished.RoundID)
+		d.roundID = d.unfinished.RoundID
+		t = time.Now()
+		if err := d.importRanksFrom(ctx, d.unfinished.RanksFrom); err != nil {
+			return err
+		}
+		d.timing("import-ranks-rest", t)
+		t = time.Now()
+		if err := d.importRankings(ctx); err != nil {
+			return err
+		}
+		d.timing("import-rankings", t)
+		resumed = false // the imports are done now: keep the ids as for a fresh import
+	case resumed:
 		fmt.Fprintf(d.out, "resuming from %s: nothing imported, a new round over the same programs\n", d.o.state)
 		if err := d.createRound(ctx, fmt.Sprintf("National round %d, again at %s", d.o.seed, time.Now().UTC().Format(time.TimeOnly))); err != nil {
 			return err
 		}
-	} else {
+	default:
 		if err := d.imports(ctx); err != nil {
 			return err
 		}
@@ -227,6 +244,15 @@ type state struct {
 	Seed       uint64   `json:"seed"`
 	ProgramIDs []string `json:"programIds"`
 	ProfileIDs []string `json:"profileIds"`
+	// Unfinished, when set, names a round whose rank import stopped
+	// before its file RanksFrom (counted from 0): the driver imports from
+	// there on, then every ranking, and runs that round.
+	Unfinished *unfinished `json:"unfinished,omitempty"`
+}
+
+type unfinished struct {
+	RoundID   string `json:"roundId"`
+	RanksFrom int    `json:"ranksFrom"`
 }
 
 // loadState reads -state, if given and there, and checks it describes the
@@ -252,6 +278,7 @@ func (d *driver) loadState() (bool, error) {
 			d.o.state, st.Applicants, st.Programs, st.List, st.Seed)
 	}
 	d.programIDs, d.applicants = st.ProgramIDs, st.ProfileIDs
+	d.unfinished = st.Unfinished
 	return true, nil
 }
 
@@ -385,8 +412,11 @@ func (d *driver) importProfiles(ctx context.Context) error {
 // importRanks imports every rank list, ranksPerFile to a file. Matching learns of the
 // profiles and programs from events, so the import is refused (422) until
 // it has them all.
-func (d *driver) importRanks(ctx context.Context) error {
-	for from := 0; from < d.o.applicants; from += ranksPerFile {
+func (d *driver) importRanks(ctx context.Context) error { return d.importRanksFrom(ctx, 0) }
+
+// importRanksFrom imports the rank-list files from file (counted from 0) on.
+func (d *driver) importRanksFrom(ctx context.Context, file int) error {
+	for from := file * ranksPerFile; from < d.o.applicants; from += ranksPerFile {
 		to := min(d.o.applicants, from+ranksPerFile)
 		file := rawCSV(d.in.ranksCSV(d.applicants, d.programIDs, from, to))
 		var res struct {
