@@ -90,7 +90,11 @@ echo "== start the platform on 127.0.0.1:$port"
 TB_LOG_LEVEL=${NATIONAL_LOG_LEVEL:-info} TB_HTTP_REQUEST_TIMEOUT=${NATIONAL_REQUEST_TIMEOUT:-10m} "$work/standalone" --addr "127.0.0.1:$port" --data-dir "$data" >"$work/server.log" 2>&1 &
 server=$!
 ready=0
-for _ in $(seq 600); do
+# A platform restarted on a national round's data opens databases of
+# millions of documents and takes minutes to start.
+waits=600
+if [ -n "${NATIONAL_DATA_DIR:-}" ]; then waits=4500; fi
+for _ in $(seq "$waits"); do
   if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then ready=1; break; fi
   kill -0 "$server" 2>/dev/null || break
   sleep 0.2
