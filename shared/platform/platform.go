@@ -57,6 +57,10 @@ type Deps struct {
 }
 
 // DB returns the service's own database.
+
+// buildTimeout bounds connecting and building every service at start.
+const buildTimeout = 5 * time.Minute
+
 func (d Deps) DB(name string) *mongo.Database { return d.Mongo.Database(d.DBPrefix + name) }
 
 // Service is one part of the platform.
@@ -155,7 +159,11 @@ func Run(ctx context.Context, o Options) error {
 		_ = stopTracing(tctx)
 	}()
 
-	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	// Building the services (their indexes, first reads) gets this long.
+	// Restarted on a national round's data, with the services started
+	// first already taking in a backlog of events, the embedded store took
+	// more than 30 s to build the last ones.
+	cctx, cancel := context.WithTimeout(ctx, buildTimeout)
 	defer cancel()
 	mc, err := mongodb.Connect(cctx, cfg.Mongo.URI, o.Name)
 	if err != nil {
