@@ -15,7 +15,7 @@
 //
 //	nationalround -base http://127.0.0.1:PORT -admin-email E -admin-password P \
 //	    [-applicants 20000] [-programs 2600] [-list 20] [-seed 1] [-timeout 30m] \
-//	    [-state FILE [-imports-only]] [-pid PID]
+//	    [-state FILE [-imports-only] [-round ID]] [-settle-for D] [-pid PID]
 //
 // With -state, a run that imports writes the ids it was given to FILE once
 // the platform has settled; a later run against the same data (the
@@ -47,6 +47,8 @@ type options struct {
 	state                           string
 	importsOnly                     bool
 	pid                             int
+	round                           string
+	settleFor                       time.Duration
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -63,6 +65,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Minute, "give up after this long")
 	fs.StringVar(&o.state, "state", "", "a file keeping the imported ids, to run again without importing")
 	fs.BoolVar(&o.importsOnly, "imports-only", false, "stop once the imports have settled and -state is written")
+	fs.StringVar(&o.round, "round", "", "with -state: run this existing round again instead of a new one")
+	fs.DurationVar(&o.settleFor, "settle-for", 0, "wait at most this long for the platform to settle before the run (0: until it has); the run then shares the machine with what is still delivered")
 	fs.IntVar(&o.pid, "pid", 0, "the platform's process id (same machine): print its largest resident memory during each step")
 	if err := fs.Parse(args); err != nil {
 		fmt.Fprintln(stderr, "nationalround:", err)
@@ -86,6 +90,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	case o.list < 1 || o.list > 20:
 		fmt.Fprintln(stderr, "nationalround: -list must be 1 to 20")
+		return 2
+	case o.round != "" && o.state == "":
+		fmt.Fprintln(stderr, "nationalround: -round needs -state")
+		return 2
+	case o.settleFor < 0:
+		fmt.Fprintln(stderr, "nationalround: -settle-for must not be negative")
 		return 2
 	case o.importsOnly && o.state == "":
 		fmt.Fprintln(stderr, "nationalround: -imports-only needs -state")
