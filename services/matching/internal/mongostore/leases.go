@@ -83,7 +83,12 @@ func (s *Store) Renew(ctx context.Context, programIDs []string, owner string, no
 	if len(programIDs) == 0 {
 		return true, nil
 	}
-	res, err := s.leases.UpdateMany(ctx, bson.D{{Key: "_id", Value: in(programIDs)}, {Key: "owner", Value: owner}},
+	// By owner alone: a run holds exactly the leases of its programs, and
+	// an $in over a national round's 6,500 ids made the embedded store
+	// compare every lease with every id while it held the database's one
+	// writer, for more than the 10 s the run's own progress write could
+	// wait (docs/BENCHMARKS.md).
+	res, err := s.leases.UpdateMany(ctx, bson.D{{Key: "owner", Value: owner}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "expiresAt", Value: now.Add(ttl)}}}})
 	if err != nil {
 		return false, fmt.Errorf("renew leases: %w", err)
@@ -96,7 +101,7 @@ func (s *Store) Release(ctx context.Context, programIDs []string, owner string) 
 	if len(programIDs) == 0 {
 		return nil
 	}
-	_, err := s.leases.DeleteMany(ctx, bson.D{{Key: "_id", Value: in(programIDs)}, {Key: "owner", Value: owner}})
+	_, err := s.leases.DeleteMany(ctx, bson.D{{Key: "owner", Value: owner}}) // by owner alone, as Renew
 	if err != nil {
 		return fmt.Errorf("release leases: %w", err)
 	}
