@@ -206,6 +206,9 @@ func (d *driver) imports(ctx context.Context) error {
 	if err := d.createRound(ctx, fmt.Sprintf("National round %d", d.o.seed)); err != nil {
 		return err
 	}
+	if err := d.saveProgress(0); err != nil {
+		return err
+	}
 	t = time.Now()
 	if err := d.importRanks(ctx); err != nil {
 		return err
@@ -286,9 +289,21 @@ func (d *driver) loadState() (bool, error) {
 }
 
 // saveState writes -state.
-func (d *driver) saveState() error {
+func (d *driver) saveState() error { return d.writeState(nil) }
+
+// saveProgress writes -state, if given, while the rank lists are being
+// imported: the round and the first rank file not yet imported, so that an
+// interrupted import resumes there.
+func (d *driver) saveProgress(ranksFrom int) error {
+	if d.o.state == "" {
+		return nil
+	}
+	return d.writeState(&unfinished{RoundID: d.roundID, RanksFrom: ranksFrom})
+}
+
+func (d *driver) writeState(u *unfinished) error {
 	b, err := json.Marshal(state{Applicants: d.o.applicants, Programs: d.o.programs, List: d.o.list, Seed: d.o.seed,
-		ProgramIDs: d.programIDs, ProfileIDs: d.applicants})
+		ProgramIDs: d.programIDs, ProfileIDs: d.applicants, Unfinished: u})
 	if err != nil {
 		return err
 	}
@@ -433,6 +448,9 @@ func (d *driver) importRanksFrom(ctx context.Context, file int) error {
 		}
 		if res.Applicants != to-from {
 			return fmt.Errorf("the rank import set %d lists, want %d", res.Applicants, to-from)
+		}
+		if err := d.saveProgress(to / ranksPerFile); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -18,7 +18,9 @@
 //	    [-state FILE [-imports-only] [-round ID]] [-settle-for D] [-pid PID]
 //
 // With -state, a run that imports writes the ids it was given to FILE once
-// the platform has settled; a later run against the same data (the
+// the round is created, notes there each rank file imported (a run that
+// stops during the rank import resumes at the next file), and writes FILE
+// whole once the platform has settled; a later run against the same data (the
 // platform restarted on its data folder, perhaps with a newer build) finds
 // FILE, imports nothing, and runs a new round over the same programs and
 // rank lists. -imports-only stops after writing FILE. At 50,000 applicants
