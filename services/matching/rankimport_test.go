@@ -15,6 +15,8 @@ import (
 	"github.com/talentbridge/platform/shared/api"
 	apimatching "github.com/talentbridge/platform/shared/api/matching"
 	"github.com/talentbridge/platform/shared/auth"
+	"github.com/talentbridge/platform/shared/events"
+	matchingev "github.com/talentbridge/platform/shared/events/matching"
 	"github.com/talentbridge/platform/shared/platformtest"
 )
 
@@ -190,6 +192,39 @@ func TestImportRoundRanks(t *testing.T) {
 	if !slices.Equal(rank.ProgramIDs, []string{"rr-b", "rr-a"}) {
 		t.Errorf("rr-1 rank list = %v, want [rr-b rr-a]", rank.ProgramIDs)
 	}
+	// Each applicant hears of the import once, in one applications.imported
+	// listing what it recorded for them; there is no application.submitted
+	// for an imported application.
+	importedPrograms := func(applicant string, n int) [][]string {
+		t.Helper()
+		evs := platformtest.WaitEvents(t, w.env.Deps.Bus, "MATCHING", platformtest.EventFilter{Type: events.ApplicationsImported, Subject: applicant}, n)
+		var out [][]string
+		for _, ev := range evs {
+			var p matchingev.ApplicationsImported
+			if err := ev.Decode(&p); err != nil {
+				t.Fatal(err)
+			}
+			var ps []string
+			for _, a := range p.Applications {
+				ps = append(ps, a.ProgramID)
+			}
+			slices.Sort(ps)
+			if p.ApplicantID != applicant || p.RoundID != rd.ID || p.RoundName != "Import" {
+				t.Errorf("applications.imported %+v, want applicant %s in round %s", p, applicant, rd.ID)
+			}
+			out = append(out, ps)
+		}
+		return out
+	}
+	if got := importedPrograms("rr-1", 1); len(got) != 1 || !slices.Equal(got[0], []string{"rr-a", "rr-b"}) {
+		t.Errorf("rr-1 was told of %v, want one event for rr-a and rr-b", got)
+	}
+	if got := importedPrograms("rr-2", 1); len(got) != 1 || !slices.Equal(got[0], []string{"rr-b"}) {
+		t.Errorf("rr-2 was told of %v, want one event for rr-b (it had applied to rr-a itself)", got)
+	}
+	if n := len(platformtest.StreamEvents(t, w.env.Deps.Bus, "MATCHING", platformtest.EventFilter{Type: events.ApplicationSubmitted})); n != 1 {
+		t.Errorf("MATCHING holds %d application.submitted, want 1 (rr-2's own)", n)
+	}
 
 	// With the program_applicants read model lost (as after a crash, or
 	// on data stored before it), a file naming pairs that already have
@@ -210,6 +245,11 @@ func TestImportRoundRanks(t *testing.T) {
 	}
 	if n, err := pa.CountDocuments(context.Background(), bson.D{{Key: "applicantIds", Value: "rr-1"}}); err != nil || n != 2 {
 		t.Errorf("read model lists rr-1 under %d programs (%v), want rr-a and rr-b again", n, err)
+	}
+	// The import that found them live announces them again (as one sent
+	// after a crash between its writes must): consumers key them by id.
+	if got := importedPrograms("rr-1", 2); len(got) != 2 || !slices.Equal(got[1], []string{"rr-a", "rr-b"}) {
+		t.Errorf("rr-1 was told of %v, want a second event for the live rr-a and rr-b", got)
 	}
 
 	for _, tc := range []struct {

@@ -73,3 +73,42 @@ func TestApplicationConsumerIsIdempotent(t *testing.T) {
 		t.Errorf("DEADLETTER holds %d messages after a malformed event, want 1", n)
 	}
 }
+
+// A rank import's applications.imported opens the applicant's profile to
+// the host of each listed application, as one application.submitted per
+// application would; delivered again, it adds nothing, and a withdrawal
+// of one of them (version 2) stands against it.
+func TestImportedApplicationsOpenTheProfileToTheirHosts(t *testing.T) {
+	t.Parallel()
+	env := start(t)
+	applicant, hostA, hostB, stranger := uuid.NewString(), uuid.NewString(), uuid.NewString(), uuid.NewString()
+	create(t, env, env.Issuer.Token(t, applicant, auth.RoleApplicant), profileBody())
+	apps := env.Deps.DB(profiles.Database).Collection("applications")
+	ev := platformtest.Event(t, matching.Source, events.ApplicationsImported, applicant, 1, matching.ApplicationsImported{
+		ApplicantID: applicant, RoundID: "round-1", RoundName: "Round one", SubmittedAt: time.Now().UTC(),
+		Applications: []matching.ImportedApplication{
+			{ApplicationID: "imp-1", ProgramID: "prog-a", HostID: hostA},
+			{ApplicationID: "imp-2", ProgramID: "prog-b", HostID: hostB},
+		},
+	})
+	publish(t, env, ev)
+	publish(t, env, withdrawn(t, "imp-2", applicant, hostB, 2))
+	again := ev
+	again.ID = uuid.NewString()
+	publish(t, env, again)
+	platformtest.ConsumerSettled(t, env.Deps.Bus, "MATCHING", "profiles-applications", 3)
+
+	n, err := apps.CountDocuments(context.Background(), bson.D{{Key: "applicantId", Value: applicant}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 {
+		t.Errorf("after the import twice: %d entries, want 2", n)
+	}
+	for host, want := range map[string]int{hostA: http.StatusOK, hostB: http.StatusNotFound, stranger: http.StatusNotFound} {
+		tok := env.Issuer.Token(t, host, auth.RoleHost)
+		if r := env.Do(t, http.MethodGet, "/api/v1/profiles/"+applicant, tok, nil); r.Status != want {
+			t.Errorf("host GET = %d, want %d (host A applied to, host B withdrawn from, a stranger)", r.Status, want)
+		}
+	}
+}

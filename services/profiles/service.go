@@ -3,7 +3,8 @@
 //
 // It owns the "profiles" database (collections profiles, applications,
 // imports), publishes tb.profiles.v1.profile.created|updated|erased through
-// the outbox, consumes tb.matching.v1.application.submitted|withdrawn
+// the outbox, consumes tb.matching.v1.application.submitted|withdrawn and
+// tb.matching.v1.applications.imported
 // (durable "profiles-applications") and tb.identity.v1.user.deleted
 // ("profiles-user-deleted"), answers tb.rpc.profiles.export and asks
 // tb.rpc.{identity,programs,matching}.export when a person exports their

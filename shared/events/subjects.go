@@ -41,6 +41,11 @@ const (
 	OfferExpired       = "tb.matching.v1.offer.expired"
 	// OfferReminder says an offer expires within a day, once per offer.
 	OfferReminder = "tb.matching.v1.offer.reminder"
+	// ApplicationsImported: a coordinator's rank import recorded
+	// applications on one applicant's behalf (payload
+	// matching.ApplicationsImported), one event per applicant and import
+	// in place of an application.submitted per application.
+	ApplicationsImported = "tb.matching.v1.applications.imported"
 
 	DocumentUploaded   = "tb.documents.v1.document.uploaded"
 	DocumentDeleted    = "tb.documents.v1.document.deleted"
@@ -76,6 +81,7 @@ var Streams = []Stream{
 		ApplicationSubmitted, ApplicationWithdrawn, RoundCompleted, MatchProposed,
 		MatchApproved, MatchRejected, MatchPublished, OfferAccepted, OfferDeclined, OfferExpired, OfferReminder,
 		ApplicationDocuments, ApplicationStaged, InterviewScheduled, InterviewCancelled, MessageSent,
+		ApplicationsImported,
 	}},
 	{Name: "DOCUMENTS", Subjects: []string{DocumentUploaded, DocumentDeleted, ReferenceRequested, ReferenceReceived}},
 	{Name: "PLACEMENTS", Subjects: []string{PlacementCreated, TaskDone, PlacementCompleted, PlacementEnded, TaskOverdue}},

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	apiidentity "github.com/talentbridge/platform/shared/api/identity"
@@ -351,13 +352,14 @@ func (in *Inbox) onMatching(ctx context.Context, ev events.Envelope) error {
 		if name == "" {
 			name = p.RoundID
 		}
-		for _, id := range p.UnmatchedApplicantIDs {
-			if err := in.add(ctx, ev, id, "round.unmatched", "/offers", map[string]string{"round": name},
-				mailParams{Round: name}, fmt.Sprintf("The results of %s are published: none of the programs you ranked could offer you a place this time.", name)); err != nil {
-				return err
-			}
+		// One write for all of them: a national round leaves thousands
+		// without an offer.
+		notes := make([]note, len(p.UnmatchedApplicantIDs))
+		text := fmt.Sprintf("The results of %s are published: none of the programs you ranked could offer you a place this time.", name)
+		for i, id := range p.UnmatchedApplicantIDs {
+			notes[i] = note{id, "round.unmatched", "/offers", map[string]string{"round": name}, mailParams{Round: name}, text}
 		}
-		return nil
+		return in.addAll(ctx, ev, notes...)
 	case events.ApplicationSubmitted:
 		var p matchingev.ApplicationSubmitted
 		if err := ev.Decode(&p); err != nil {
@@ -373,6 +375,22 @@ func (in *Inbox) onMatching(ctx context.Context, ev events.Envelope) error {
 				fmt.Sprintf("Your application to %s was received.", t)},
 			note{p.HostID, "application.received", "/host/programs/" + p.ProgramID + "/candidates", params, mailParams{Program: t},
 				fmt.Sprintf("A new application to %s arrived.", t)})
+	case events.ApplicationsImported:
+		// A coordinator's rank import: one notification per applicant and
+		// file, however many applications it recorded; hosts find them
+		// among their candidates.
+		var p matchingev.ApplicationsImported
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		round := p.RoundName
+		if round == "" {
+			round = p.RoundID
+		}
+		n := strconv.Itoa(len(p.Applications))
+		return in.add(ctx, ev, p.ApplicantID, "applications.imported", "/applications",
+			map[string]string{"round": round, "count": n}, mailParams{Round: round},
+			fmt.Sprintf("%s applications were recorded for you in %s from your rank list.", n, round))
 	case events.ApplicationWithdrawn:
 		var p matchingev.ApplicationWithdrawn
 		if err := ev.Decode(&p); err != nil {

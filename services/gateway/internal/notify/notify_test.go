@@ -248,3 +248,33 @@ func TestInboxNamesProgramsByTheirLatestTitle(t *testing.T) {
 		t.Errorf("the host's notifications name %v, want the old title and then the new one", titles)
 	}
 }
+
+// A rank import tells each applicant once how many applications it
+// recorded for them, not once per application, and sends their hosts
+// nothing (they find them among their candidates).
+func TestInboxTellsOfImportedApplicationsOnce(t *testing.T) {
+	env := start(t)
+	applicant, host := "app-imp", "host-imp"
+	tokA := env.Issuer.Token(t, applicant, auth.RoleApplicant)
+	tokH := env.Issuer.Token(t, host, auth.RoleHost)
+	publish(t, env, events.ApplicationsImported, applicant, 1, matchingev.ApplicationsImported{
+		ApplicantID: applicant, RoundID: "round-9", RoundName: "National round 9", SubmittedAt: time.Now().UTC(),
+		Applications: []matchingev.ImportedApplication{
+			{ApplicationID: "imp-1", ProgramID: "prog-1", HostID: host},
+			{ApplicationID: "imp-2", ProgramID: "prog-2", HostID: host},
+			{ApplicationID: "imp-3", ProgramID: "prog-3", HostID: host},
+		},
+	})
+	// Something the host does hear of, after it, to know the import's
+	// turn has passed.
+	publish(t, env, events.ApplicationWithdrawn, "imp-3", 2, matchingev.ApplicationWithdrawn{ApplicationID: "imp-3", ApplicantID: applicant, ProgramID: "prog-3", HostID: host})
+	pa := waitCodes(t, env, tokA, 1)
+	if len(pa.Items) != 1 || pa.Items[0].Code != "applications.imported" || pa.Items[0].Params["count"] != "3" ||
+		pa.Items[0].Params["round"] != "National round 9" || pa.Items[0].Link != "/applications" {
+		t.Fatalf("applicant's inbox: %+v, want one applications.imported for 3 applications in National round 9", pa.Items)
+	}
+	ph := waitCodes(t, env, tokH, 1)
+	if len(ph.Items) != 1 || ph.Items[0].Code != "application.withdrawn" {
+		t.Fatalf("host's inbox: %+v, want only the withdrawal", ph.Items)
+	}
+}

@@ -382,7 +382,7 @@ func (u *UI) notifications(c echo.Context) error {
 		id := "notify." + n.Code
 		if u.cat.has(p.Lang, id) {
 			v.Message = p.H(id, "Program", Raw(n.Params["program"]), "Round", Raw(n.Params["round"]),
-				"Host", Raw(n.Params["host"]), "Reason", Raw(n.Params["reason"]))
+				"Host", Raw(n.Params["host"]), "Reason", Raw(n.Params["reason"]), "Count", Raw(n.Params["count"]))
 		} else {
 			v.Message = template.HTML(`<span lang="en">` + template.HTMLEscapeString(n.Text) + `</span>`)
 		}

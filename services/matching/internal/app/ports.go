@@ -27,11 +27,14 @@ type ReadModel interface {
 	// Profiles returns the live profiles among ids, by id.
 	Profiles(ctx context.Context, ids []string) (map[string]domain.Profile, error)
 	// ImportRanks stores, all at once, new applications recorded on the
-	// applicants' behalf (each with its events) and the applicants' rank
-	// lists, replacing any they had.
+	// applicants' behalf and the applicants' rank lists, replacing any
+	// they had; each rank list carries the event announce makes of the
+	// applications recorded for its applicant.
 	// It returns how many applications it inserted: one whose applicant
-	// already has a live application to the program is skipped.
-	ImportRanks(ctx context.Context, apps []domain.Application, evs [][]events.Envelope, ranks map[string][]string, at time.Time) (int, error)
+	// already has a live application to the program is skipped (and
+	// announced as that live one).
+	ImportRanks(ctx context.Context, apps []domain.Application, ranks map[string][]string,
+		announce func(applicantID string, recorded []domain.Application) (events.Envelope, error), at time.Time) (int, error)
 	// ProfileIDsByEmail maps the e-mail addresses (lower case) of live
 	// imported profiles among emails to their applicant ids.
 	ProfileIDsByEmail(ctx context.Context, emails []string) (map[string]string, error)

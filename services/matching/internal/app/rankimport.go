@@ -122,7 +122,8 @@ type RankImport struct {
 // shown to them as such; the rank list replaces theirs. Every row is
 // checked first (applicant known, programs in the round, eligible, no
 // applicant twice); any problem refuses the whole file. The writes are
-// two bulk writes.
+// two bulk writes. Each applicant hears of the applications recorded for
+// them in one applications.imported event, not one event per application.
 func (s *Service) ImportRoundRanks(ctx context.Context, c Caller, roundID string, rows []rankimport.RankRow) (*RankImport, error) {
 	r, err := s.store.Round(ctx, roundID)
 	if err != nil {
@@ -174,7 +175,6 @@ func (s *Service) ImportRoundRanks(ctx context.Context, c Caller, roundID string
 		inRound[pid] = true
 	}
 	var apps []domain.Application
-	var evs [][]events.Envelope
 	ranks := make(map[string][]string, len(rows))
 	seen := make(map[string]int, len(rows))
 	for i, row := range rows {
@@ -215,23 +215,22 @@ func (s *Service) ImportRoundRanks(ctx context.Context, c Caller, roundID string
 		if !rowOK {
 			continue
 		}
-		for _, a := range rowApps {
-			ev, err := s.event(ctx, events.ApplicationSubmitted, a.ID, a.Version, matchingev.ApplicationSubmitted{
-				ApplicationID: a.ID, ApplicantID: a.ApplicantID, ProgramID: a.ProgramID, HostID: a.HostID, SubmittedAt: now,
-			})
-			if err != nil {
-				return nil, err
-			}
-			apps = append(apps, a)
-			evs = append(evs, []events.Envelope{ev})
-		}
+		apps = append(apps, rowApps...)
 		ranks[id] = slices.Clone(row.ProgramIDs)
 	}
 	if len(problems) > 0 {
 		sortProblems(problems)
 		return nil, &ImportError{Problems: problems}
 	}
-	recorded, err := s.store.ImportRanks(ctx, apps, evs, ranks, now)
+	announce := func(applicantID string, rec []domain.Application) (events.Envelope, error) {
+		p := matchingev.ApplicationsImported{ApplicantID: applicantID, RoundID: r.ID, RoundName: r.Name,
+			RecordedBy: c.ID, SubmittedAt: now, Applications: make([]matchingev.ImportedApplication, len(rec))}
+		for i, a := range rec {
+			p.Applications[i] = matchingev.ImportedApplication{ApplicationID: a.ID, ProgramID: a.ProgramID, HostID: a.HostID}
+		}
+		return s.event(ctx, events.ApplicationsImported, applicantID, 1, p)
+	}
+	recorded, err := s.store.ImportRanks(ctx, apps, ranks, announce, now)
 	if err != nil {
 		return nil, err
 	}

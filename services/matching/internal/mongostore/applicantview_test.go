@@ -131,12 +131,41 @@ func TestApplicantViewFollowsTheApplications(t *testing.T) {
 	// An import: a3 to three programs, and a duplicate of a2's live
 	// application to p1 (skipped by the store).
 	imported := []domain.Application{f.app("a3", "p1"), f.app("a3", "p2"), f.app("a3", "p3"), f.app("a2", "p1")}
-	n, err := s.ImportRanks(ctx, imported, make([][]events.Envelope, len(imported)), nil, f.now)
+	announced := map[string][]string{}
+	announce := func(applicant string, rec []domain.Application) (events.Envelope, error) {
+		for _, a := range rec {
+			announced[applicant] = append(announced[applicant], a.ID)
+		}
+		return events.New("matching", events.ApplicationsImported, applicant, 1, map[string]int{"applications": len(rec)})
+	}
+	ranks := map[string][]string{"a3": {"p1", "p2", "p3"}, "a2": {"p1"}}
+	n, err := s.ImportRanks(ctx, imported, ranks, announce, f.now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n != 3 {
 		t.Fatalf("the import inserted %d applications, want 3", n)
+	}
+	// a3 hears of its three new applications; a2 of the live one its
+	// skipped duplicate pointed to, in one event each, carried by the
+	// rank list.
+	if want := []string{imported[0].ID, imported[1].ID, imported[2].ID}; !slices.Equal(announced["a3"], want) {
+		t.Fatalf("a3 was told of %v, want %v", announced["a3"], want)
+	}
+	if want := []string{again.ID}; !slices.Equal(announced["a2"], want) {
+		t.Fatalf("a2 was told of %v, want its live application %v", announced["a2"], want)
+	}
+	for _, applicant := range []string{"a2", "a3"} {
+		var doc struct {
+			ProgramIDs []string       `bson:"programIds"`
+			Outbox     []outbox.Event `bson:"outbox"`
+		}
+		if err := s.rankings.FindOne(ctx, bson.D{{Key: "_id", Value: applicant}}).Decode(&doc); err != nil {
+			t.Fatal(err)
+		}
+		if len(doc.Outbox) != 1 || doc.Outbox[0].Subject != events.ApplicationsImported || !slices.Equal(doc.ProgramIDs, ranks[applicant]) {
+			t.Fatalf("%s's rank list: %v with outbox %+v, want its list and one applications.imported", applicant, doc.ProgramIDs, doc.Outbox)
+		}
 	}
 	f.same("after the import")
 

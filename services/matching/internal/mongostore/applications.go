@@ -199,10 +199,15 @@ func (s *Store) UpdateApplication(ctx context.Context, a *domain.Application, ev
 
 // --- rankings ---
 
-// SetRanking replaces an applicant's rank list.
+// SetRanking replaces an applicant's rank list. It sets the fields rather
+// than replacing the document, which may still carry an import's event in
+// its outbox.
 func (s *Store) SetRanking(ctx context.Context, applicantID string, programIDs []string, at time.Time) error {
-	doc := rankingDoc{ID: applicantID, ProgramIDs: programIDs, UpdatedAt: at}
-	if _, err := s.rankings.ReplaceOne(ctx, id(applicantID), doc, options.Replace().SetUpsert(true)); err != nil {
+	if programIDs == nil {
+		programIDs = []string{}
+	}
+	update := bson.D{{Key: "$set", Value: bson.D{{Key: "programIds", Value: programIDs}, {Key: "updatedAt", Value: at}}}}
+	if _, err := s.rankings.UpdateOne(ctx, id(applicantID), update, options.UpdateOne().SetUpsert(true)); err != nil {
 		return fmt.Errorf("set ranking: %w", err)
 	}
 	return nil
@@ -273,27 +278,26 @@ func (s *Store) RemoveProgramRanked(ctx context.Context, programID, applicantID 
 // ImportRanks inserts the applications (unordered, in bulk writes; one
 // whose applicant already has a live application to the program — from an
 // earlier, interrupted import, or one the caller's read of the
-// program_applicants read model missed — is skipped with its events) and
-// upserts the rank lists in a second bulk write. It returns how many
+// program_applicants read model missed — is skipped) and then writes the
+// rank lists in a second bulk write. Each applicant's rank list carries,
+// in its outbox, the one event announce makes of the applications
+// recorded for them: those inserted now, and the live ones a skip points
+// to, so that an import sent again after a crash between the two writes
+// still announces what the first attempt stored. It returns how many
 // applications it inserted.
-func (s *Store) ImportRanks(ctx context.Context, apps []domain.Application, evs [][]events.Envelope, ranks map[string][]string, at time.Time) (int, error) {
+func (s *Store) ImportRanks(ctx context.Context, apps []domain.Application, ranks map[string][]string,
+	announce func(applicantID string, recorded []domain.Application) (events.Envelope, error), at time.Time) (int, error) {
+	recorded := map[string][]domain.Application{}
 	inserted := 0
 	if len(apps) > 0 {
 		docs := make([]any, len(apps))
 		for i := range apps {
-			ob, err := s.relay.Encode(ctx, evs[i]...)
-			if err != nil {
-				return 0, err
-			}
-			d := applicationDocOf(&apps[i])
-			d.Outbox = ob
-			docs[i] = d
+			docs[i] = applicationDocOf(&apps[i])
 		}
 		pending, err := s.viewBegin(ctx, apps)
 		if err != nil {
 			return 0, err
 		}
-		inserted = len(docs)
 		skipped := map[int]bool{}
 		err = chunks(len(docs), func(from, to int) error {
 			_, err := s.apps.InsertMany(ctx, docs[from:to], options.InsertMany().SetOrdered(false))
@@ -302,29 +306,61 @@ func (s *Store) ImportRanks(ctx context.Context, apps []domain.Application, evs 
 				if !ok {
 					return fmt.Errorf("import applications: %w", err)
 				}
-				inserted -= len(dup)
 				for i := range dup {
 					skipped[from+i] = true
 				}
 			}
 			return nil
 		})
-		s.relay.Kick()
 		if err != nil {
 			return 0, err
 		}
-		written := make([]domain.Application, 0, inserted)
+		written := make([]domain.Application, 0, len(apps)-len(skipped))
+		var skippedOf []string
 		for i := range apps {
-			if !skipped[i] {
-				written = append(written, apps[i])
+			if skipped[i] {
+				skippedOf = append(skippedOf, apps[i].ApplicantID)
+				continue
 			}
+			written = append(written, apps[i])
+			recorded[apps[i].ApplicantID] = append(recorded[apps[i].ApplicantID], apps[i])
 		}
+		inserted = len(written)
 		if err := s.viewEnd(ctx, pending, written); err != nil {
+			return 0, err
+		}
+		if err := s.recordSkipped(ctx, apps, skipped, skippedOf, recorded); err != nil {
 			return 0, err
 		}
 	}
 	if len(ranks) == 0 {
 		return inserted, nil
+	}
+	models := make([]mongo.WriteModel, 0, len(ranks))
+	for applicant, programIDs := range ranks {
+		update := bson.D{{Key: "$set", Value: bson.D{{Key: "programIds", Value: programIDs}, {Key: "updatedAt", Value: at}}}}
+		if rec := recorded[applicant]; len(rec) > 0 {
+			ev, err := announce(applicant, rec)
+			if err != nil {
+				return 0, err
+			}
+			ob, err := s.relay.Encode(ctx, ev)
+			if err != nil {
+				return 0, err
+			}
+			update = append(update, outbox.Push(ob))
+		}
+		models = append(models, mongo.NewUpdateOneModel().SetFilter(id(applicant)).SetUpdate(update).SetUpsert(true))
+	}
+	err := updateChunks(len(models), func(from, to int) error {
+		if _, err := s.rankings.BulkWrite(ctx, models[from:to], options.BulkWrite().SetOrdered(false)); err != nil {
+			return fmt.Errorf("import rank lists: %w", err)
+		}
+		return nil
+	})
+	s.relay.Kick()
+	if err != nil {
+		return 0, err
 	}
 	// Every ranked program now has a live application of the applicant.
 	byProgram := map[string][]string{}
@@ -333,19 +369,30 @@ func (s *Store) ImportRanks(ctx context.Context, apps []domain.Application, evs 
 			byProgram[p] = append(byProgram[p], applicant)
 		}
 	}
-	if err := s.AddProgramApplicants(ctx, byProgram); err != nil {
-		return 0, err
-	}
-	models := make([]mongo.WriteModel, 0, len(ranks))
-	for applicant, programIDs := range ranks {
-		models = append(models, mongo.NewReplaceOneModel().SetFilter(id(applicant)).
-			SetReplacement(rankingDoc{ID: applicant, ProgramIDs: programIDs, UpdatedAt: at}).SetUpsert(true))
-	}
-	err := updateChunks(len(models), func(from, to int) error {
-		if _, err := s.rankings.BulkWrite(ctx, models[from:to], options.BulkWrite().SetOrdered(false)); err != nil {
-			return fmt.Errorf("import rank lists: %w", err)
-		}
+	return inserted, s.AddProgramApplicants(ctx, byProgram)
+}
+
+// recordSkipped adds to recorded, for each application ImportRanks skipped
+// because its applicant already had a live one to the program, that live
+// application. On the embedded store this reads every application; it
+// happens only when the program_applicants read model lagged, as after a
+// crash.
+func (s *Store) recordSkipped(ctx context.Context, apps []domain.Application, skipped map[int]bool, applicants []string, recorded map[string][]domain.Application) error {
+	if len(skipped) == 0 {
 		return nil
-	})
-	return inserted, err
+	}
+	live, err := s.LiveApplicationsOf(ctx, slices.Compact(slices.Sorted(slices.Values(applicants))))
+	if err != nil {
+		return fmt.Errorf("import applications: find the live ones: %w", err)
+	}
+	byPair := make(map[[2]string]domain.Application, len(live))
+	for _, a := range live {
+		byPair[[2]string{a.ApplicantID, a.ProgramID}] = a
+	}
+	for i := range skipped {
+		if a, ok := byPair[[2]string{apps[i].ApplicantID, apps[i].ProgramID}]; ok {
+			recorded[a.ApplicantID] = append(recorded[a.ApplicantID], a)
+		}
+	}
+	return nil
 }

@@ -89,7 +89,9 @@ func New(db *mongo.Database, now func() time.Time, ob outbox.Config) *Store {
 		slotLocks: db.Collection(SlotLocksCollection), programApplicants: db.Collection(ProgramApplicantsCollection),
 		applicantView: db.Collection(ApplicantApplicationsCollection),
 	}
-	s.relay = outbox.NewRelay(ob, s.apps, s.matches, s.rounds, s.messages)
+	// Rank lists carry the events of imported applications, one per
+	// applicant and import (their _id is the applicant's).
+	s.relay = outbox.NewRelay(ob, s.apps, s.matches, s.rounds, s.messages, s.rankings)
 	return s
 }
 

@@ -83,6 +83,9 @@ type ApplicationStore interface {
 	// changes nothing; a withdrawal wins over a submission of the same
 	// version.
 	Record(ctx context.Context, a Application, version int64) error
+	// RecordSubmitted applies submissions at version 1 together, as
+	// Record would one by one.
+	RecordSubmitted(ctx context.Context, as []Application) error
 	// HasApplied reports whether the applicant has a submitted (not
 	// withdrawn) application to a program of the host.
 	HasApplied(ctx context.Context, applicantID, hostID string) (bool, error)

@@ -187,3 +187,13 @@ func (s *Service) List(ctx context.Context, q Query) ([]*domain.Profile, int64, 
 func (s *Service) RecordApplication(ctx context.Context, a Application, version int64) error {
 	return s.apps.Record(ctx, a, version)
 }
+
+// RecordImported applies an applications.imported event: the applications
+// a coordinator's rank import recorded for one applicant, each a
+// submission at version 1.
+func (s *Service) RecordImported(ctx context.Context, as []Application) error {
+	if len(as) == 0 {
+		return nil
+	}
+	return s.apps.RecordSubmitted(ctx, as)
+}

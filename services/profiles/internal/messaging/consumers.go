@@ -37,7 +37,7 @@ func (h Handlers) Consumers() []natsbus.Consumer {
 			Service:  Service,
 			Name:     ApplicationsConsumer,
 			Stream:   "MATCHING",
-			Subjects: []string{events.ApplicationSubmitted, events.ApplicationWithdrawn},
+			Subjects: []string{events.ApplicationSubmitted, events.ApplicationWithdrawn, events.ApplicationsImported},
 			Handle:   h.Application,
 			// Entries are keyed and versioned by application, the events'
 			// aggregate: applications may be handled side by side, and a
@@ -71,6 +71,8 @@ func (h Handlers) Start(ctx context.Context, bus *natsbus.Bus) error {
 func (h Handlers) Application(ctx context.Context, ev events.Envelope) error {
 	var a app.Application
 	switch ev.Type {
+	case events.ApplicationsImported:
+		return h.imported(ctx, ev)
 	case events.ApplicationSubmitted:
 		var p matching.ApplicationSubmitted
 		if err := ev.Decode(&p); err != nil {
@@ -95,6 +97,27 @@ func (h Handlers) Application(ctx context.Context, ev events.Envelope) error {
 		return fmt.Errorf("%w: %s without applicantId or hostId", events.ErrMalformed, ev.Type)
 	}
 	return h.App.RecordApplication(ctx, a, ev.AggregateVersion)
+}
+
+// imported records the applications of applications.imported, which a
+// coordinator's rank import recorded for one applicant.
+func (h Handlers) imported(ctx context.Context, ev events.Envelope) error {
+	var p matching.ApplicationsImported
+	if err := ev.Decode(&p); err != nil {
+		return err
+	}
+	if p.ApplicantID == "" {
+		p.ApplicantID = ev.Subject
+	}
+	as := make([]app.Application, 0, len(p.Applications))
+	for _, x := range p.Applications {
+		if x.ApplicationID == "" || x.HostID == "" {
+			return fmt.Errorf("%w: %s without applicationId or hostId", events.ErrMalformed, ev.Type)
+		}
+		as = append(as, app.Application{ID: x.ApplicationID, ApplicantID: p.ApplicantID, ProgramID: x.ProgramID,
+			HostID: x.HostID, Status: app.ApplicationSubmitted, At: p.SubmittedAt})
+	}
+	return h.App.RecordImported(ctx, as)
 }
 
 // UserDeleted erases the profile of a deleted account and its entries in

@@ -337,13 +337,44 @@ func (s *Store) Record(ctx context.Context, a app.Application, version int64) er
 	if !mongo.IsDuplicateKeyError(err) {
 		return fmt.Errorf("record application %s: %w", a.ID, err)
 	}
-	filter := bson.D{{Key: "_id", Value: a.ID}, {Key: "version", Value: bson.D{{Key: op, Value: version}}}}
-	_, err = s.apps.ReplaceOne(ctx, filter, doc, options.Replace().SetUpsert(true))
+	return s.replaceOlder(ctx, doc, op)
+}
+
+// RecordSubmitted applies the submissions of one event (a rank import's
+// applications of one applicant) at version 1: one unordered insert, and
+// the versioned replace of Record for those already there.
+func (s *Store) RecordSubmitted(ctx context.Context, as []app.Application) error {
+	docs := make([]any, len(as))
+	for i, a := range as {
+		docs[i] = applicationDoc{ID: a.ID, ApplicantID: a.ApplicantID, ProgramID: a.ProgramID, HostID: a.HostID,
+			Status: app.ApplicationSubmitted, At: a.At, Version: 1}
+	}
+	_, err := s.apps.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err == nil {
+		return nil
+	}
+	dup, ok := mongodb.BulkDuplicates(err)
+	if !ok {
+		return fmt.Errorf("record applications: %w", err)
+	}
+	for i := range dup {
+		if err := s.replaceOlder(ctx, docs[i].(applicationDoc), "$lt"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// replaceOlder writes doc over a stored entry whose version compares to
+// doc's by op ($lt or $lte), and over none otherwise.
+func (s *Store) replaceOlder(ctx context.Context, doc applicationDoc, op string) error {
+	filter := bson.D{{Key: "_id", Value: doc.ID}, {Key: "version", Value: bson.D{{Key: op, Value: doc.Version}}}}
+	_, err := s.apps.ReplaceOne(ctx, filter, doc, options.Replace().SetUpsert(true))
 	if mongo.IsDuplicateKeyError(err) {
 		return nil // a newer version is stored
 	}
 	if err != nil {
-		return fmt.Errorf("record application %s: %w", a.ID, err)
+		return fmt.Errorf("record application %s: %w", doc.ID, err)
 	}
 	return nil
 }
