@@ -363,12 +363,26 @@ type roundParticipantsDoc struct {
 	IDs []string `bson:"ids"`
 }
 
-// leaseDoc is a program held by a run; id = program id.
+// leaseDoc is a program held by a run; id = program id. With Holder set,
+// the run's lease_holders document says whether the hold is live, and
+// ExpiresAt is only when it was taken plus the TTL; without it (written
+// before holders existed) ExpiresAt is the lease's own expiry.
 type leaseDoc struct {
 	ID        string    `bson:"_id"`
 	Owner     string    `bson:"owner"`
 	RoundID   string    `bson:"roundId"`
 	ExpiresAt time.Time `bson:"expiresAt"`
+	Holder    bool      `bson:"holder,omitempty"`
+}
+
+// leaseHolderDoc is a run holding programs; id = the run id (the leases'
+// owner). A run renews this one document, however many programs it holds.
+// Lost is set by the run that took a program over after it expired.
+type leaseHolderDoc struct {
+	ID        string    `bson:"_id"`
+	RoundID   string    `bson:"roundId"`
+	ExpiresAt time.Time `bson:"expiresAt"`
+	Lost      bool      `bson:"lost,omitempty"`
 }
 
 // runDoc records one run.

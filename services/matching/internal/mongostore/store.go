@@ -35,6 +35,7 @@ const (
 	// (roundParticipantsDoc).
 	RoundParticipantsCollection = "round_participants"
 	LeasesCollection            = "leases"
+	LeaseHoldersCollection      = "lease_holders"
 	RunsCollection              = "runs"
 	AuditCollection             = "audit"
 	SlotsCollection             = "interview_slots"
@@ -60,6 +61,7 @@ type Store struct {
 	roundApplicants   *mongo.Collection
 	roundParticipants *mongo.Collection
 	leases            *mongo.Collection
+	leaseHolders      *mongo.Collection
 	runs              *mongo.Collection
 	audit             *mongo.Collection
 	slots             *mongo.Collection
@@ -84,7 +86,7 @@ func New(db *mongo.Database, now func() time.Time, ob outbox.Config) *Store {
 		programRankings: db.Collection(ProgramRankingsCollection), rounds: db.Collection(RoundsCollection),
 		matches: db.Collection(MatchesCollection), roundApplicants: db.Collection(RoundApplicantsCollection),
 		roundParticipants: db.Collection(RoundParticipantsCollection),
-		leases:            db.Collection(LeasesCollection), runs: db.Collection(RunsCollection),
+		leases:            db.Collection(LeasesCollection), leaseHolders: db.Collection(LeaseHoldersCollection), runs: db.Collection(RunsCollection),
 		audit: db.Collection(AuditCollection), slots: db.Collection(SlotsCollection), messages: db.Collection(MessagesCollection),
 		slotLocks: db.Collection(SlotLocksCollection), programApplicants: db.Collection(ProgramApplicantsCollection),
 		applicantView: db.Collection(ApplicantApplicationsCollection),
