@@ -146,7 +146,9 @@ type Candidate struct {
 	DocumentIDs   []string            `json:"documentIds,omitempty"`
 }
 
-// Counts are a round's counts.
+// Counts are a round's counts. While a run is in progress (status
+// "running") the match counts are zero: the run is rewriting the
+// proposals, and they are counted again once it has finished.
 type Counts struct {
 	Applicants int `json:"applicants"`
 	Programs   int `json:"programs"`

@@ -126,6 +126,9 @@ type RoundStore interface {
 type MatchStore interface {
 	// MatchesOfRound returns a round's matches by program and applicant.
 	MatchesOfRound(ctx context.Context, roundID string) ([]domain.Match, error)
+	// MatchesBegin clears the round's NoMatches before its first matches
+	// are stored.
+	MatchesBegin(ctx context.Context, roundID string) error
 	// MatchStatesOfRound returns a round's matches with only their id,
 	// applicant, program and status.
 	MatchStatesOfRound(ctx context.Context, roundID string) ([]domain.Match, error)

@@ -118,9 +118,16 @@ func (s *Service) Rounds(ctx context.Context, page, size int) ([]RoundView, int6
 func (s *Service) view(ctx context.Context, r *domain.Round) (*RoundView, error) {
 	// Counting needs the statuses alone: a national round has tens of
 	// thousands of matches, each with its reasons.
-	ms, err := s.store.MatchStatesOfRound(ctx, r.ID)
-	if err != nil {
-		return nil, err
+	// While a run is rewriting the round's proposals their counts are in
+	// flux, and a page or a script polling the round would read every
+	// match once a second while the run itself writes them: they are
+	// counted again once it has finished.
+	var ms []domain.Match
+	if !r.NoMatches && r.Status != domain.RoundRunning {
+		var err error
+		if ms, err = s.store.MatchStatesOfRound(ctx, r.ID); err != nil {
+			return nil, err
+		}
 	}
 	v := &RoundView{Round: *r, Stalled: r.Stalled(s.now())}
 	v.Counts.Applicants = r.Stats.Applicants

@@ -175,6 +175,9 @@ func (s *Service) load(ctx context.Context, rn *run) error {
 		return err
 	})
 	rn.steps.timed(g, "load_matches", func() (err error) {
+		if r.NoMatches {
+			return nil
+		}
 		matches, err = s.store.MatchesOfRound(gctx, r.ID)
 		return err
 	})
@@ -424,6 +427,12 @@ func (s *Service) saveMatches(ctx context.Context, rn *run, now time.Time) error
 		}
 		ms = append(ms, m)
 		evs = append(evs, mevs)
+	}
+	if r.NoMatches && len(ms) > 0 {
+		if err := s.store.MatchesBegin(ctx, r.ID); err != nil {
+			return err
+		}
+		r.NoMatches = false
 	}
 	// One bulk write per thousand matches: a national round proposes tens
 	// of thousands.

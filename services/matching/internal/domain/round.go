@@ -91,6 +91,11 @@ type Round struct {
 	Policy    *Policy
 	PolicyUse *PolicyUse
 	Runs      int
+	// NoMatches says no match of the round was ever stored: true from its
+	// creation until its first run stores proposals, so that runs and
+	// views need not look for its matches (on the embedded store a look
+	// reads every match of every round).
+	NoMatches bool
 	// RunID names the run in progress (or the last one); RunExpiresAt is
 	// when it counts as abandoned unless renewed. Outside a run it is the
 	// zero time, so the round may run.

@@ -157,6 +157,7 @@ type roundDoc struct {
 	Policy        *policyDoc     `bson:"policy,omitempty"`
 	PolicyUse     *policyUseDoc  `bson:"policyUse,omitempty"`
 	Runs          int            `bson:"runs"`
+	NoMatches     bool           `bson:"noMatches,omitempty"`
 	RunID         string         `bson:"runId"`
 	RunExpiresAt  time.Time      `bson:"runExpiresAt"`
 	PrevStatus    string         `bson:"prevStatus"`
@@ -208,7 +209,7 @@ func roundDocOf(r *domain.Round) roundDoc {
 		Unacceptable: r.Unacceptable,
 		Stats: runStatsDoc{Applicants: s.Applicants, Programs: s.Programs, Seats: s.Seats, OpenSeats: s.OpenSeats,
 			Proposed: s.Proposed, Fixed: s.Fixed, Unmatched: s.Unmatched, Excluded: s.Excluded},
-		Seats: seatsOf(r), Runs: r.Runs, RunID: r.RunID, RunExpiresAt: expires, PrevStatus: r.PrevStatus,
+		Seats: seatsOf(r), Runs: r.Runs, NoMatches: r.NoMatches, RunID: r.RunID, RunExpiresAt: expires, PrevStatus: r.PrevStatus,
 		LastError: r.LastError, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, StartedAt: timePtr(r.StartedAt),
 		CompletedAt: timePtr(r.CompletedAt), PublishedAt: timePtr(r.PublishedAt),
 		DurationMS: r.Duration.Milliseconds(), Version: r.Version,
@@ -239,7 +240,7 @@ func (d roundDoc) round() *domain.Round {
 		Unacceptable: d.Unacceptable,
 		Stats: domain.RunStats{Applicants: s.Applicants, Programs: s.Programs, Seats: s.Seats, OpenSeats: s.OpenSeats,
 			Proposed: s.Proposed, Fixed: s.Fixed, Unmatched: s.Unmatched, Excluded: s.Excluded},
-		Seats: seats, Runs: d.Runs, RunID: d.RunID, RunExpiresAt: expires, PrevStatus: d.PrevStatus,
+		Seats: seats, Runs: d.Runs, NoMatches: d.NoMatches, RunID: d.RunID, RunExpiresAt: expires, PrevStatus: d.PrevStatus,
 		LastError: d.LastError, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt.UTC(), StartedAt: timeOf(d.StartedAt),
 		CompletedAt: timeOf(d.CompletedAt), PublishedAt: timeOf(d.PublishedAt),
 		Duration: time.Duration(d.DurationMS) * time.Millisecond, Version: d.Version,

@@ -14,8 +14,9 @@ import (
 	"github.com/talentbridge/platform/shared/outbox"
 )
 
-// InsertRound stores a new round.
+// InsertRound stores a new round, which has no matches yet.
 func (s *Store) InsertRound(ctx context.Context, r *domain.Round) error {
+	r.NoMatches = true
 	// Its participants first: a round without that document is taken to
 	// predate it, and its entries are read to learn them.
 	if err := s.setRoundParticipants(ctx, r.ID, nil); err != nil {
@@ -23,6 +24,15 @@ func (s *Store) InsertRound(ctx context.Context, r *domain.Round) error {
 	}
 	if _, err := s.rounds.InsertOne(ctx, roundDocOf(r)); err != nil {
 		return fmt.Errorf("insert round: %w", err)
+	}
+	return nil
+}
+
+// MatchesBegin records that matches of the round are about to be stored
+// (NoMatches no longer holds).
+func (s *Store) MatchesBegin(ctx context.Context, roundID string) error {
+	if _, err := s.rounds.UpdateOne(ctx, id(roundID), bson.D{{Key: "$unset", Value: bson.D{{Key: "noMatches", Value: ""}}}}); err != nil {
+		return fmt.Errorf("round %s: note its matches: %w", roundID, err)
 	}
 	return nil
 }
