@@ -26,6 +26,8 @@ type ReadModel interface {
 	Profile(ctx context.Context, id string) (*domain.Profile, error)
 	// Profiles returns the live profiles among ids, by id.
 	Profiles(ctx context.Context, ids []string) (map[string]domain.Profile, error)
+	// EveryProfile returns every live profile, by id.
+	EveryProfile(ctx context.Context) (map[string]domain.Profile, error)
 	// ImportRanks stores, all at once, new applications recorded on the
 	// applicants' behalf and the applicants' rank lists, replacing any
 	// they had; each rank list carries the event announce makes of the
@@ -92,6 +94,8 @@ type RankingStore interface {
 	// it was set.
 	Ranking(ctx context.Context, applicantID string) ([]string, time.Time, error)
 	Rankings(ctx context.Context, applicantIDs []string) (map[string][]string, error)
+	// EveryRanking returns every applicant's rank list.
+	EveryRanking(ctx context.Context) (map[string][]string, error)
 	// RemoveRanked takes a program off an applicant's rank list.
 	RemoveRanked(ctx context.Context, applicantID, programID string) error
 	SetProgramRanking(ctx context.Context, programID string, applicantIDs []string, by string, at time.Time) error

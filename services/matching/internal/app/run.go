@@ -169,7 +169,27 @@ func (s *Service) load(ctx context.Context, rn *run) error {
 		around       []domain.Application
 		hostRankings map[string][]string
 	)
+	// A wide round (a national one) takes in most of the platform's
+	// applicants: every profile and rank list is read beside the
+	// applications, on the core those leave idle, rather than the
+	// participants' after them. On the embedded store a read by more than
+	// a few hundred ids reads the whole collection anyway.
+	wide := len(r.ProgramIDs) > wideRoundPrograms
+	var (
+		profiles      map[string]domain.Profile
+		rankingsOfAll map[string][]string
+	)
 	g, gctx := errgroup.WithContext(ctx)
+	if wide {
+		rn.steps.timed(g, "load_profiles", func() (err error) {
+			profiles, err = s.store.EveryProfile(gctx)
+			return err
+		})
+		rn.steps.timed(g, "load_rank_lists", func() (err error) {
+			rankingsOfAll, err = s.store.EveryRanking(gctx)
+			return err
+		})
+	}
 	rn.steps.timed(g, "load_programs", func() (err error) {
 		progs, err = s.store.Programs(gctx, r.ProgramIDs)
 		return err
@@ -236,25 +256,26 @@ func (s *Service) load(ctx context.Context, rn *run) error {
 		ids[a] = true
 	}
 	all := slices.Sorted(maps.Keys(ids))
-	// The profiles and rank lists of everyone who may take part, side by
-	// side; the rank lists of those without a profile are read and left.
-	var (
-		profiles      map[string]domain.Profile
-		rankingsOfAll map[string][]string
-	)
-	g, gctx = errgroup.WithContext(ctx)
-	rn.steps.timed(g, "load_profiles", func() (err error) {
-		profiles, err = s.store.Profiles(gctx, all)
-		return err
-	})
-	rn.steps.timed(g, "load_rank_lists", func() (err error) {
-		rankingsOfAll, err = s.store.Rankings(gctx, all)
-		return err
-	})
-	if err := g.Wait(); err != nil {
-		return err
+	if wide {
+		maps.DeleteFunc(profiles, func(id string, _ domain.Profile) bool { return !ids[id] })
+	} else {
+		// The profiles and rank lists of everyone who may take part, side
+		// by side; the rank lists of those without a profile are read and
+		// left.
+		g, gctx = errgroup.WithContext(ctx)
+		rn.steps.timed(g, "load_profiles", func() (err error) {
+			profiles, err = s.store.Profiles(gctx, all)
+			return err
+		})
+		rn.steps.timed(g, "load_rank_lists", func() (err error) {
+			rankingsOfAll, err = s.store.Rankings(gctx, all)
+			return err
+		})
+		if err := g.Wait(); err != nil {
+			return err
+		}
+		rn.steps.step("load_participants")
 	}
-	rn.steps.step("load_participants")
 	var market []string
 	for _, id := range all {
 		if _, ok := profiles[id]; ok {
@@ -316,6 +337,10 @@ func (s *Service) load(ctx context.Context, rn *run) error {
 	rn.steps.step("load_rest")
 	return nil
 }
+
+// wideRoundPrograms is the number of programs beyond which a run reads
+// every profile and rank list beside the applications (see load).
+const wideRoundPrograms = 256
 
 // allocate decides the run's proposals and every participant's outcome,
 // recording the allocation's phases on the round.

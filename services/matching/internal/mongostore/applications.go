@@ -220,8 +220,15 @@ func (s *Store) Ranking(ctx context.Context, applicantID string) ([]string, time
 
 // Rankings returns the rank lists of the applicants that have one.
 func (s *Store) Rankings(ctx context.Context, applicantIDs []string) (map[string][]string, error) {
-	return byID(ctx, s.rankings, applicantIDs, func(d rankingDoc) (string, []string, bool) { return d.ID, d.ProgramIDs, true })
+	return byID(ctx, s.rankings, applicantIDs, rankList)
 }
+
+// EveryRanking returns every applicant's rank list.
+func (s *Store) EveryRanking(ctx context.Context) (map[string][]string, error) {
+	return everyByID(ctx, s.rankings, rankList)
+}
+
+func rankList(d rankingDoc) (string, []string, bool) { return d.ID, d.ProgramIDs, true }
 
 // RemoveRanked takes a program off an applicant's rank list.
 func (s *Store) RemoveRanked(ctx context.Context, applicantID, programID string) error {

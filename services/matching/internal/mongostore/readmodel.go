@@ -155,10 +155,15 @@ func (s *Store) ProfileIDsByEmail(ctx context.Context, emails []string) (map[str
 
 // Profiles returns the live profiles among ids.
 func (s *Store) Profiles(ctx context.Context, ids []string) (map[string]domain.Profile, error) {
-	return byID(ctx, s.profiles, ids, func(d profileDoc) (string, domain.Profile, bool) {
-		return d.ID, d.profile(), !d.Erased
-	})
+	return byID(ctx, s.profiles, ids, liveProfile)
 }
+
+// EveryProfile returns every live profile, by id.
+func (s *Store) EveryProfile(ctx context.Context) (map[string]domain.Profile, error) {
+	return everyByID(ctx, s.profiles, liveProfile)
+}
+
+func liveProfile(d profileDoc) (string, domain.Profile, bool) { return d.ID, d.profile(), !d.Erased }
 
 // PutProgram writes p unless a version at or above it is stored.
 func (s *Store) PutProgram(ctx context.Context, p domain.Program) (bool, error) {

@@ -206,6 +206,22 @@ func findIn[D any](ctx context.Context, c *mongo.Collection, filter bson.D, fiel
 	return out, nil
 }
 
+// everyByID reads every document of c into a map, each as value turns it;
+// a document value rejects (ok false) is left out.
+func everyByID[D, T any](ctx context.Context, c *mongo.Collection, value func(D) (string, T, bool)) (map[string]T, error) {
+	docs, err := all[D](ctx, c, bson.D{})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]T, len(docs))
+	for _, d := range docs {
+		if k, v, ok := value(d); ok {
+			out[k] = v
+		}
+	}
+	return out, nil
+}
+
 // byID reads the documents of c whose ids are among ids into a map, each
 // as value turns it; a document value rejects (ok false) is left out. No
 // ids is an empty map without a query.
