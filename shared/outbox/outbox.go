@@ -148,6 +148,8 @@ type Relay struct {
 	awaited map[string]*awaited
 	missTTL time.Duration // missTTL but in tests
 	name    string        // its collections, for the metrics
+
+	paused atomic.Int32 // Pause calls not yet resumed
 }
 
 // awaited are the events of one aggregate a relay waits for.
@@ -265,6 +267,21 @@ func (r *Relay) Kick() {
 	}
 }
 
+// Pause holds back the relay's lookups of awaited events until resume is
+// called (once is enough; later calls do nothing). A store that writes
+// many documents with events in a row, as a national round's run stores
+// tens of thousands of proposals, keeps the database's one writer for its
+// own writes that way, instead of sharing it with the relay's "mark sent"
+// of what it has just written; resume kicks the relay, and the events
+// follow at once. Full sweeps go on regardless.
+func (r *Relay) Pause() (resume func()) {
+	r.paused.Add(1)
+	return sync.OnceFunc(func() {
+		r.paused.Add(-1)
+		r.Kick()
+	})
+}
+
 // Run sweeps every interval, and first at once, until ctx ends. A kick
 // looks up only the documents of awaited events, by _id, however many they
 // are: a lookup by _id costs the same whatever the collection's size, a
@@ -285,7 +302,7 @@ func (r *Relay) Run(ctx context.Context) {
 			began := time.Now()
 			_, err = r.Sweep(ctx)
 			next.Reset(max(r.interval, sweepSpacing*time.Since(began)))
-		} else {
+		} else if r.paused.Load() == 0 {
 			_, err = r.sweepIDs(ctx, r.awaitedIDs())
 		}
 		if err != nil && ctx.Err() == nil {
@@ -321,7 +338,7 @@ func (r *Relay) sweepIDs(ctx context.Context, ids []string) (int, error) {
 	}
 	total := 0
 	var errs []error
-	for from := 0; from < len(ids) && ctx.Err() == nil; from += markChunk {
+	for from := 0; from < len(ids) && ctx.Err() == nil && r.paused.Load() == 0; from += markChunk {
 		chunk := ids[from:min(len(ids), from+markChunk)]
 		var mu sync.Mutex
 		found := make([][]sentDoc, len(r.colls))

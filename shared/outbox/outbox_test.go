@@ -486,3 +486,24 @@ func TestAwaitedGaugeEmptiesAfterPublishing(t *testing.T) {
 		return nil
 	})
 }
+
+// TestPausedRelayWaitsForResume: while a store has paused the relay, a
+// kick publishes nothing it awaits; resuming publishes it at once.
+func TestPausedRelayWaitsForResume(t *testing.T) {
+	b, c, r := watchingRelay(t)
+	resume := r.Pause()
+	createProfile(t, r, c, "paused-1")
+	r.Kick()
+	time.Sleep(700 * time.Millisecond)
+	if ids := streamIDs(t, b); len(ids) != 0 {
+		t.Fatalf("a paused relay published %v", ids)
+	}
+	resume()
+	resume() // a second call does nothing more
+	eventually(t, func() error {
+		if ids := streamIDs(t, b); len(ids) != 1 {
+			return fmt.Errorf("stream holds %v after resuming", ids)
+		}
+		return nil
+	})
+}

@@ -52,6 +52,11 @@ func chunksOf(n, size int, f func(from, to int) error) error {
 // its choice, score and reasons and adds no event: each match.proposed
 // event is stored once, in the document it announces.
 func (s *Store) SaveProposed(ctx context.Context, ms []domain.Match, evs [][]events.Envelope) error {
+	// The relay publishes what is written here once it is all written:
+	// marking a national round's proposals sent as they land shared the
+	// one writer with these inserts and doubled their time.
+	resume := s.relay.Pause()
+	defer resume()
 	// A match with its reasons and events is a few KiB: 1,000 in one insert
 	// outlasted the operation timeout on a busy embedded store.
 	err := updateChunks(len(ms), func(from, to int) error {
@@ -97,6 +102,11 @@ func (s *Store) SaveProposed(ctx context.Context, ms []domain.Match, evs [][]eve
 // with its events (evs[i] belongs to ms[i]), in bulk, and returns how many
 // it wrote: fewer than len(ms) when some moved on meanwhile.
 func (s *Store) UpdateMatches(ctx context.Context, ms []domain.Match, evs [][]events.Envelope) (int, error) {
+	if len(ms) > updateChunk {
+		// As SaveProposed: approving or publishing a national round.
+		resume := s.relay.Pause()
+		defer resume()
+	}
 	written := 0
 	err := updateChunks(len(ms), func(from, to int) error {
 		models := make([]mongo.WriteModel, 0, to-from)
