@@ -149,16 +149,11 @@ func (d *driver) run(ctx context.Context) error {
 	}
 	t = time.Now()
 	stopRSS := d.rss("run")
-	completedAt, err := d.runRound(ctx)
-	if err != nil {
+	if err := d.runRound(ctx); err != nil {
 		return err
 	}
 	d.timing("run", t)
 	stopRSS()
-	// The poll that sees the round completed counts its matches first
-	// (seconds, at national size): "run-stored" is from POST /run to the
-	// moment the run stored the round as completed.
-	fmt.Fprintf(d.out, "timing run-stored %.2f\n", completedAt.Sub(t).Seconds())
 	t = time.Now()
 	if err := d.check(ctx); err != nil {
 		return err
@@ -510,10 +505,7 @@ type roundView struct {
 	OverCapacity  int    `json:"overCapacity"`
 	Unacceptable  int    `json:"unacceptablePairs"`
 	LastError     string `json:"lastError"`
-	// CompletedAt is when the run stored the round as completed, by the
-	// server's clock (this machine's: the driver runs beside it).
-	CompletedAt *time.Time `json:"completedAt"`
-	Counts      struct {
+	Counts        struct {
 		Proposed  int `json:"proposed"`
 		Approved  int `json:"approved"`
 		Published int `json:"published"`
@@ -521,32 +513,29 @@ type roundView struct {
 }
 
 // runRound starts the run and waits for it to complete.
-func (d *driver) runRound(ctx context.Context) (time.Time, error) {
+func (d *driver) runRound(ctx context.Context) error {
 	if err := d.api.do(ctx, http.MethodPost, "/rounds/"+d.roundID+"/run", d.coord, nil, nil); err != nil {
-		return time.Time{}, fmt.Errorf("run the round: %w", err)
+		return fmt.Errorf("run the round: %w", err)
 	}
 	for {
 		var r roundView
 		if err := d.api.do(ctx, http.MethodGet, "/rounds/"+d.roundID, d.coord, nil, &r); err != nil {
-			return time.Time{}, fmt.Errorf("read the round: %w", err)
+			return fmt.Errorf("read the round: %w", err)
 		}
 		switch {
 		case r.Phase == "failed":
-			return time.Time{}, fmt.Errorf("the run failed: %s", r.LastError)
+			return fmt.Errorf("the run failed: %s", r.LastError)
 		case r.Status == "completed":
 			if r.BlockingPairs != 0 || r.OverCapacity != 0 || r.Unacceptable != 0 {
-				return time.Time{}, fmt.Errorf("the run completed with %d blocking pairs, %d over capacity, %d unacceptable pairs",
+				return fmt.Errorf("the run completed with %d blocking pairs, %d over capacity, %d unacceptable pairs",
 					r.BlockingPairs, r.OverCapacity, r.Unacceptable)
 			}
 			fmt.Fprintf(d.out, "completed: %d proposed, 0 blocking pairs\n", r.Counts.Proposed)
-			if r.CompletedAt == nil {
-				return time.Time{}, errors.New("the completed round has no completedAt")
-			}
-			return *r.CompletedAt, nil
+			return nil
 		}
 		select {
 		case <-ctx.Done():
-			return time.Time{}, fmt.Errorf("the run did not complete in time (phase %s, %d%%)", r.Phase, r.Progress)
+			return fmt.Errorf("the run did not complete in time (phase %s, %d%%)", r.Phase, r.Progress)
 		case <-time.After(time.Second):
 		}
 	}

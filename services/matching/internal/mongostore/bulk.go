@@ -47,6 +47,28 @@ func chunksOf(n, size int, f func(from, to int) error) error {
 	return nil
 }
 
+// deleteInChunks deletes the documents of c that filter selects, by _id,
+// bulkChunk at a time: FerretDB v1 deletes what one statement matched in
+// one SQL statement, which fails beyond SQLite's 32,766 variables ("too
+// many SQL variables"): a DeleteMany of the 36,200 matches of a round by
+// its roundId failed so on the national data.
+func deleteInChunks(ctx context.Context, c *mongo.Collection, filter bson.D) error {
+	docs, err := all[struct {
+		ID string `bson:"_id"`
+	}](ctx, c, filter, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return err
+	}
+	return chunks(len(docs), func(from, to int) error {
+		ids := make([]string, 0, to-from)
+		for _, d := range docs[from:to] {
+			ids = append(ids, d.ID)
+		}
+		_, err := c.DeleteMany(ctx, bson.D{{Key: "_id", Value: in(ids)}})
+		return err
+	})
+}
+
 // SaveProposed inserts proposed matches, each with its events (evs[i]
 // belongs to ms[i]), or, for a match already proposed (a re-run), refreshes
 // its choice, score and reasons and adds no event: each match.proposed

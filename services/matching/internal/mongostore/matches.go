@@ -51,11 +51,16 @@ func (s *Store) DeleteProposed(ctx context.Context, ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := s.matches.DeleteMany(ctx, bson.D{{Key: "_id", Value: in(ids)}, {Key: "status", Value: domain.MatchProposed}})
-	if err != nil {
-		return fmt.Errorf("delete proposals: %w", err)
-	}
-	return nil
+	// In chunks: FerretDB v1 deletes what one statement matched in one
+	// SQL statement, which fails beyond SQLite's 32,766 variables (a
+	// national round's re-run may drop more proposals than that).
+	return chunks(len(ids), func(from, to int) error {
+		_, err := s.matches.DeleteMany(ctx, bson.D{{Key: "_id", Value: in(ids[from:to])}, {Key: "status", Value: domain.MatchProposed}})
+		if err != nil {
+			return fmt.Errorf("delete proposals: %w", err)
+		}
+		return nil
+	})
 }
 
 // Match returns a match.

@@ -54,7 +54,7 @@ type mockMatchDoc struct {
 // SaveMock replaces the round's mock run with m.
 func (s *Store) SaveMock(ctx context.Context, m *domain.MockRun) error {
 	items := s.db.Collection(MockMatchesCollection)
-	if _, err := items.DeleteMany(ctx, bson.D{{Key: "roundId", Value: m.RoundID}}); err != nil {
+	if err := deleteInChunks(ctx, items, bson.D{{Key: "roundId", Value: m.RoundID}}); err != nil {
 		return fmt.Errorf("clear mock matches: %w", err)
 	}
 	if len(m.Items) > 0 {
