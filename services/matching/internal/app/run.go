@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -90,9 +89,6 @@ func (s *Service) execute(ctx context.Context, rn *run) {
 	defer cancel()
 	h := s.hold(rn.round, rn.id, log)
 	runCtx, release := h.Hold(ctx)
-	if len(rn.round.ProgramIDs) > wideRoundPrograms {
-		defer roomyGC()()
-	}
 
 	rn.steps.step("")
 	err := s.perform(runCtx, rn, h)
@@ -340,44 +336,6 @@ func (s *Service) load(ctx context.Context, rn *run) error {
 	rn.in, rn.matches, rn.fixed, rn.profiles, rn.programs = in, matches, fixed, profiles, progs
 	rn.steps.step("load_rest")
 	return nil
-}
-
-// runGCPercent is the collector's GOGC while a wide round runs. A national
-// run holds a live heap of a gigabyte or more (a million applications, every
-// profile and rank list) while the embedded store's decoding allocates
-// several times that: at the default 100 the collector took a quarter of
-// the run's CPU (docs/BENCHMARKS.md), marking the same live heap again and
-// again. With 300 it marks a third as often, for up to four times the live
-// heap in memory; a memory limit (GOMEMLIMIT) still holds.
-const runGCPercent = 300
-
-var (
-	gcMu    sync.Mutex
-	gcRuns  int
-	gcSaved int
-)
-
-// roomyGC raises GOGC to runGCPercent (when it is lower) until the
-// function it returns is called; runs side by side share one raise, and
-// the last one to finish restores what was set before.
-func roomyGC() (restore func()) {
-	gcMu.Lock()
-	defer gcMu.Unlock()
-	if gcRuns == 0 {
-		gcSaved = debug.SetGCPercent(runGCPercent)
-		if gcSaved < 0 || gcSaved >= runGCPercent {
-			debug.SetGCPercent(gcSaved) // off, or already roomier
-		}
-	}
-	gcRuns++
-	return sync.OnceFunc(func() {
-		gcMu.Lock()
-		defer gcMu.Unlock()
-		gcRuns--
-		if gcRuns == 0 {
-			debug.SetGCPercent(gcSaved)
-		}
-	})
 }
 
 // wideRoundPrograms is the number of programs beyond which a run reads

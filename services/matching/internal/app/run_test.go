@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"runtime/debug"
 	"sync"
 	"testing"
 	"time"
@@ -65,31 +64,4 @@ func TestRunAuditedOnce(t *testing.T) {
 		e.Note != "run 1: 2 proposed, 1 kept, 1 unmatched, 0 blocking pairs" {
 		t.Errorf("audit entry = %+v, want round.completed of r1 under the event's id by a coordinator", e)
 	}
-}
-
-// TestRoomyGCRaisesAndRestores: runs side by side share one raise of
-// GOGC, and the last one to finish restores the setting before it.
-func TestRoomyGCRaisesAndRestores(t *testing.T) {
-	before := debug.SetGCPercent(100)
-	defer debug.SetGCPercent(before)
-	a := roomyGC()
-	b := roomyGC()
-	if got := debug.SetGCPercent(runGCPercent); got != runGCPercent {
-		t.Fatalf("GOGC during runs = %d, want %d", got, runGCPercent)
-	}
-	a()
-	a() // once only
-	if got := debug.SetGCPercent(runGCPercent); got != runGCPercent {
-		t.Fatalf("GOGC with one run left = %d, want %d", got, runGCPercent)
-	}
-	b()
-	if got := debug.SetGCPercent(100); got != 100 {
-		t.Fatalf("GOGC after the runs = %d, want 100 restored", got)
-	}
-	debug.SetGCPercent(500)
-	c := roomyGC()
-	if got := debug.SetGCPercent(500); got != 500 {
-		t.Fatalf("GOGC set roomier before a run = %d during it, want 500 kept", got)
-	}
-	c()
 }
