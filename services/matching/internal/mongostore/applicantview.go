@@ -326,22 +326,26 @@ func (s *Store) BackfillApplicantView(ctx context.Context) error {
 // first, with the applications of pending entries read from the
 // applications; false when the view is not complete yet.
 func (s *Store) liveFromView(ctx context.Context) ([]domain.Application, bool, error) {
+	docs, err := all[applicantViewDoc](ctx, s.applicantView, bson.D{})
+	if err != nil {
+		return nil, false, err
+	}
 	complete := false
 	var out []domain.Application
-	err := eachPiped(ctx, s.applicantView, bson.D{}, func(d *applicantViewDoc) error {
+	for _, d := range docs {
 		if d.ID == viewCompleteID {
 			complete = true
-			return nil
+			continue
 		}
 		if len(d.Pending) > 0 {
-			if err := s.resolvePending(ctx, d); err != nil {
-				return err
+			if err := s.resolvePending(ctx, &d); err != nil {
+				return nil, false, err
 			}
 		}
 		for k, v := range d.Live {
 			e, err := parseViewEntry(v)
 			if err != nil {
-				return err
+				return nil, false, err
 			}
 			if e.Gone {
 				continue
@@ -349,10 +353,6 @@ func (s *Store) liveFromView(ctx context.Context) ([]domain.Application, bool, e
 			out = append(out, domain.Application{ID: e.App, ApplicantID: d.ID, ProgramID: viewKeyUnescape.Replace(k),
 				Status: domain.ApplicationSubmitted, SubmittedAt: e.At})
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, false, err
 	}
 	if !complete {
 		return nil, false, nil

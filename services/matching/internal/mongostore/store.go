@@ -9,8 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -155,55 +153,6 @@ func all[T any](ctx context.Context, c *mongo.Collection, filter any, opts ...op
 		return nil, fmt.Errorf("read %s: %w", c.Name(), err)
 	}
 	return out, nil
-}
-
-// eachPiped calls fn with each document of c that filter selects, in
-// order. The documents are decoded and handed to fn on a second
-// goroutine while this one fetches the next batch, so that the server's
-// work for a batch and the decoding of the one before overlap: the
-// applicant view's read, the longest of a national run's loads (28 s for
-// 50,000 documents on the embedded store), spent about a fifth of that
-// decoding in the driver while the store waited. fn's first error stops
-// the read and is returned.
-func eachPiped[T any](ctx context.Context, c *mongo.Collection, filter any, fn func(*T) error,
-	opts ...options.Lister[options.FindOptions]) error {
-	cur, err := c.Find(ctx, filter, opts...)
-	if err != nil {
-		return fmt.Errorf("find %s: %w", c.Name(), err)
-	}
-	defer closeCursor(ctx, cur)
-	raws := make(chan bson.Raw, 1024)
-	handled := make(chan error, 1)
-	var failed atomic.Bool
-	go func() {
-		var ferr error
-		for raw := range raws {
-			if ferr != nil {
-				continue // let the reader finish its batch and stop
-			}
-			var d T
-			if err := bson.Unmarshal(raw, &d); err != nil {
-				ferr = fmt.Errorf("read %s: %w", c.Name(), err)
-			} else {
-				ferr = fn(&d)
-			}
-			if ferr != nil {
-				failed.Store(true)
-			}
-		}
-		handled <- ferr
-	}()
-	for !failed.Load() && cur.Next(ctx) {
-		raws <- slices.Clone(cur.Current) // Current is only valid until the next call to Next
-	}
-	close(raws)
-	if err := <-handled; err != nil {
-		return err
-	}
-	if err := cur.Err(); err != nil {
-		return fmt.Errorf("read %s: %w", c.Name(), err)
-	}
-	return nil
 }
 
 // closeCursor closes cur even when ctx has ended (a request cancelled or
