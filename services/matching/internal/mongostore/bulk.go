@@ -74,9 +74,9 @@ func deleteInChunks(ctx context.Context, c *mongo.Collection, filter bson.D) err
 // its choice, score and reasons and adds no event: each match.proposed
 // event is stored once, in the document it announces.
 func (s *Store) SaveProposed(ctx context.Context, ms []domain.Match, evs [][]events.Envelope) error {
-	// The relay publishes what is written here once it is all written:
-	// marking a national round's proposals sent as they land shared the
-	// one writer with these inserts and doubled their time.
+	// The relay publishes what is written here once it is all written,
+	// rather than sharing the database's one writer with these inserts by
+	// marking a national round's proposals sent as they land.
 	resume := s.relay.Pause()
 	defer resume()
 	// A match with its reasons and events is a few KiB: 1,000 in one insert
