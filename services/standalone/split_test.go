@@ -160,10 +160,44 @@ func (s *split) run(name string, cmd *exec.Cmd) *proc {
 }
 
 func (s *split) startInfra() {
-	cmd := exec.Command(binary, "--infra-only", "--data-dir", filepath.Join(s.dir, "data"))
-	cmd.Env = append(cleanEnv(), "TB_HTTP_ADDR="+s.addr["infra"], "TB_EMBEDDED_NATS_ADDR="+s.natsAddr)
-	s.run("infra", cmd)
-	s.waitReady("infra", 60*time.Second)
+	// The addresses were free when freeAddr chose them, but another
+	// process (a NATS node's outgoing route, say) may take one before the
+	// infra process binds it: then it stops at once, and new addresses are
+	// chosen.
+	for attempt := 1; ; attempt++ {
+		cmd := exec.Command(binary, "--infra-only", "--data-dir", filepath.Join(s.dir, "data"))
+		cmd.Env = append(cleanEnv(), "TB_HTTP_ADDR="+s.addr["infra"], "TB_EMBEDDED_NATS_ADDR="+s.natsAddr)
+		p := s.run("infra", cmd)
+		if attempt < 3 && s.stoppedOnBusyAddress(p, "infra") {
+			s.addr["infra"], s.natsAddr = freeAddr(s.t), freeAddr(s.t)
+			continue
+		}
+		s.waitReady("infra", 60*time.Second)
+		return
+	}
+}
+
+// stoppedOnBusyAddress waits until p is ready or has stopped, and reports
+// whether it stopped because an address it was to listen on was taken.
+func (s *split) stoppedOnBusyAddress(p *proc, name string) bool {
+	client := &http.Client{Timeout: 2 * time.Second}
+	for began := time.Now(); time.Since(began) < 60*time.Second; {
+		select {
+		case err := <-p.done:
+			p.done <- err // for the clean-up
+			log, _ := os.ReadFile(filepath.Join(s.dir, name+".log"))
+			return strings.Contains(string(log), "address already in use")
+		default:
+		}
+		if resp, err := client.Get("http://" + s.addr[name] + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return false
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return false
 }
 
 // start starts (or restarts) one service with extra environment.
