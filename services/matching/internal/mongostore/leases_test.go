@@ -22,18 +22,18 @@ func TestLeaseHolders(t *testing.T) {
 	s := New(mongotest.DB(t), nil, outbox.Config{})
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	const ttl = 30 * time.Second
-	owners := func() map[string]string {
+	leases := func() []leaseDoc {
 		t.Helper()
-		var docs []leaseDoc
-		cur, err := s.leases.Find(ctx, bson.D{})
-		if err == nil {
-			err = cur.All(ctx, &docs)
-		}
+		docs, err := all[leaseDoc](ctx, s.leases, bson.D{})
 		if err != nil {
 			t.Fatal(err)
 		}
+		return docs
+	}
+	owners := func() map[string]string {
+		t.Helper()
 		out := map[string]string{}
-		for _, d := range docs {
+		for _, d := range leases() {
 			out[d.ID] = d.Owner
 		}
 		return out
@@ -54,15 +54,7 @@ func TestLeaseHolders(t *testing.T) {
 	}
 
 	before := map[string]time.Time{}
-	var docs []leaseDoc
-	cur, err := s.leases.Find(ctx, bson.D{})
-	if err == nil {
-		err = cur.All(ctx, &docs)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range docs {
+	for _, d := range leases() {
 		before[d.ID] = d.ExpiresAt
 	}
 	if ok, err := s.Renew(ctx, []string{"p1", "p2"}, "run-a", now.Add(5*time.Second), ttl); err != nil || !ok {
@@ -72,14 +64,7 @@ func TestLeaseHolders(t *testing.T) {
 	if err := s.leaseHolders.FindOne(ctx, id("run-a")).Decode(&h); err != nil || !h.ExpiresAt.Equal(now.Add(5*time.Second+ttl)) {
 		t.Fatalf("run A's holder after renewing: %+v %v", h, err)
 	}
-	cur, err = s.leases.Find(ctx, bson.D{})
-	if err == nil {
-		err = cur.All(ctx, &docs)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range docs {
+	for _, d := range leases() {
 		if !d.ExpiresAt.Equal(before[d.ID]) {
 			t.Errorf("renewing wrote lease %s; it must write the holder alone", d.ID)
 		}
