@@ -205,3 +205,19 @@ func (w *world) waitRound(id string, runs int) round {
 }
 
 func newID() string { return uuid.NewString() }
+
+// roundOfOne makes a new program with one seat, an applicant who applied
+// to it, and a round called name over it; it returns the round and the
+// program's id.
+func (w *world) roundOfOne(applicant, name string) (round, string) {
+	w.t.Helper()
+	p := "p-" + newID()
+	w.putProgram(programSnap(p, "h1", 1), 1)
+	w.putProfile(profileSnap(applicant, "IN", true), 1)
+	w.waitVersion("programs", p, 1)
+	w.waitVersion("profiles", applicant, 1)
+	w.must(http.MethodPost, "/applications", w.token(applicant, auth.RoleApplicant), map[string]string{"programId": p}, http.StatusCreated, nil)
+	var r round
+	w.must(http.MethodPost, "/rounds", w.coordinator(), map[string]any{"name": name, "programIds": []string{p}}, http.StatusCreated, &r)
+	return r, p
+}

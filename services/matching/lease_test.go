@@ -172,14 +172,7 @@ func TestLeaseOneRunPerProgramAcrossReplicas(t *testing.T) {
 func TestLeaseTakeover(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, fast)
-	p := "p-" + newID()
-	w.putProgram(programSnap(p, "h1", 1), 1)
-	w.putProfile(profileSnap("t1", "IN", true), 1)
-	w.waitVersion("programs", p, 1)
-	w.waitVersion("profiles", "t1", 1)
-	w.must(http.MethodPost, "/applications", w.token("t1", auth.RoleApplicant), map[string]string{"programId": p}, http.StatusCreated, nil)
-	var r round
-	w.must(http.MethodPost, "/rounds", w.coordinator(), map[string]any{"name": "T", "programIds": []string{p}}, http.StatusCreated, &r)
+	r, p := w.roundOfOne("t1", "T")
 
 	leases := w.env.Deps.DB(matching.Database).Collection("leases")
 	ctx := context.Background()

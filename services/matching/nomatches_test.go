@@ -2,13 +2,11 @@ package matching_test
 
 import (
 	"context"
-	"net/http"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/talentbridge/platform/services/matching"
-	"github.com/talentbridge/platform/shared/auth"
 )
 
 // TestNewRoundHasNoMatchesUntilItsFirstRun: a new round is stored as
@@ -18,14 +16,7 @@ import (
 func TestNewRoundHasNoMatchesUntilItsFirstRun(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, fast)
-	p := "p-" + newID()
-	w.putProgram(programSnap(p, "h1", 1), 1)
-	w.putProfile(profileSnap("nm1", "IN", true), 1)
-	w.waitVersion("programs", p, 1)
-	w.waitVersion("profiles", "nm1", 1)
-	w.must(http.MethodPost, "/applications", w.token("nm1", auth.RoleApplicant), map[string]string{"programId": p}, http.StatusCreated, nil)
-	var r round
-	w.must(http.MethodPost, "/rounds", w.coordinator(), map[string]any{"name": "NM", "programIds": []string{p}}, http.StatusCreated, &r)
+	r, _ := w.roundOfOne("nm1", "NM")
 	rounds := w.env.Deps.DB(matching.Database).Collection("rounds")
 	noMatches := func() bool {
 		t.Helper()
